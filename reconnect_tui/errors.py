@@ -1,0 +1,64 @@
+"""One exception hierarchy for everything a user can run into.
+
+Every ``ReconnectError`` carries a message written for the person at the keyboard; the CLI
+and the app show ``str(error)`` and never a traceback. Messages never contain what the
+user wrote (no plaintext of their data in exceptions).
+"""
+
+from __future__ import annotations
+
+
+class ReconnectError(Exception):
+    """Base class: a failure the message explains (CLI exit code 1)."""
+
+
+class VaultError(ReconnectError):
+    """Something about the vault file itself."""
+
+
+class VaultNotFound(VaultError):
+    pass
+
+
+class VaultExists(VaultError):
+    pass
+
+
+class WrongPassphrase(VaultError):
+    pass
+
+
+class VaultDamaged(VaultError):
+    pass
+
+
+class WeakKdfParameters(VaultError):
+    """The key header asks for KDF settings below the built-in minimum."""
+
+
+class VaultLocked(VaultError):
+    pass
+
+
+class ReadOnlyItem(ReconnectError):
+    """A write to an item received from someone else (providers never edit)."""
+
+
+class ImportRefused(ReconnectError):
+    pass
+
+
+class ExportError(ReconnectError):
+    pass
+
+
+class RelayError(ReconnectError):
+    """The relay could not be reached or refused a request."""
+
+
+class ProtocolError(ReconnectError):
+    """An envelope or message failed a check (never shown as if it were real)."""
+
+
+class NotFound(ReconnectError):
+    pass
