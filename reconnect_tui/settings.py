@@ -1,0 +1,84 @@
+"""One settings object, read from a TOML file and overridable by ``RECONNECT_*`` variables.
+
+The file is ``platformdirs.user_config_dir("reconnect")/settings.toml`` (or the path in
+``RECONNECT_CONFIG``). No secret ever lives in settings.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "reconnect"
+
+
+@dataclass(slots=True)
+class Settings:
+    auto_lock_minutes: int = 10
+    """Minutes without a key press or click before the app locks (0 turns it off)."""
+
+    theme: str = "textual-dark"
+    """Textual theme name; "textual-light" reads well on light terminals."""
+
+    language: str = "en"
+    """Language of the interface (gettext catalogue name)."""
+
+    relay_url: str = ""
+    """Relay address used when a vault has none yet (https, or http on loopback only)."""
+
+    locale: str = "NO"
+    """Country whose emergency numbers are shown (NO, GB, or EU for 112)."""
+
+
+_ENV = {
+    "auto_lock_minutes": "RECONNECT_AUTO_LOCK_MINUTES",
+    "theme": "RECONNECT_THEME",
+    "language": "RECONNECT_LANGUAGE",
+    "relay_url": "RECONNECT_RELAY",
+    "locale": "RECONNECT_LOCALE",
+}
+
+
+def config_path() -> Path:
+    override = os.environ.get("RECONNECT_CONFIG")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Defaults, then the file (unknown keys and bad values are ignored), then the environment."""
+    settings = Settings()
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = {}
+    for f in fields(Settings):
+        raw = os.environ.get(_ENV[f.name], data.get(f.name))
+        if raw is None:
+            continue
+        try:
+            value = int(raw) if f.type in (int, "int") else str(raw)
+        except (TypeError, ValueError):
+            continue
+        setattr(settings, f.name, value)
+    return settings
+
+
+def default_vault_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "vault.db"
+
+
+def resolve_vault_path(explicit: str | Path | None = None) -> Path:
+    """``--vault`` wins, then ``RECONNECT_VAULT``, then the default under the user data dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("RECONNECT_VAULT")
+    if env:
+        return Path(env).expanduser()
+    return default_vault_path()

@@ -1,0 +1,25 @@
+"""Typed repositories, one per toolbox module. Screens use these, never SQL."""
+
+from .crisis_plan import CrisisPlanRepository
+from .diary import DiaryRepository, RegistrationRepository
+from .exercises import ExerciseRepository
+from .goals import GoalRepository
+from .life_domains import LifeDomainRepository
+from .medications import MedicationRepository
+from .network import NetworkRepository
+from .profile import ProfileRepository, WhatMattersRepository
+from .search import SearchRepository
+
+__all__ = [
+    "CrisisPlanRepository",
+    "DiaryRepository",
+    "ExerciseRepository",
+    "GoalRepository",
+    "LifeDomainRepository",
+    "MedicationRepository",
+    "NetworkRepository",
+    "ProfileRepository",
+    "RegistrationRepository",
+    "SearchRepository",
+    "WhatMattersRepository",
+]

@@ -1,0 +1,58 @@
+"""The crisis plan: one plan per vault, its helpers and professionals in the order given."""
+
+from __future__ import annotations
+
+from ...model import CRISIS_TEXT_SECTIONS, CrisisPlan, Helper, ServiceContact
+from ._base import Repository, now, to_datetime, to_text
+
+_TEXT_FIELDS = tuple(name for name, _title in CRISIS_TEXT_SECTIONS)
+
+
+class CrisisPlanRepository(Repository):
+    def get(self) -> CrisisPlan:
+        with self.vault.read() as conn:
+            row = conn.execute(
+                f"SELECT {', '.join(_TEXT_FIELDS)}, updated_at FROM crisis_plan WHERE id = 1"
+            ).fetchone()
+            helpers = conn.execute(
+                "SELECT name, phone, person_id FROM crisis_helpers ORDER BY position"
+            ).fetchall()
+            professionals = conn.execute(
+                "SELECT name, phone, role FROM crisis_professionals ORDER BY position"
+            ).fetchall()
+        plan = CrisisPlan(**{name: row[name] for name in _TEXT_FIELDS})
+        plan.updated_at = to_datetime(row["updated_at"])
+        plan.helpers = [
+            Helper(name=h["name"], phone=h["phone"], person_id=h["person_id"]) for h in helpers
+        ]
+        plan.professionals = [
+            ServiceContact(name=p["name"], phone=p["phone"], role=p["role"]) for p in professionals
+        ]
+        return plan
+
+    def save(self, plan: CrisisPlan) -> CrisisPlan:
+        """Replace the whole plan in one transaction and stamp it as updated now."""
+        stamp = now()
+        assignments = ", ".join(f"{name} = ?" for name in _TEXT_FIELDS)
+        with self.vault.transaction() as conn:
+            conn.execute(
+                f"UPDATE crisis_plan SET {assignments}, updated_at = ? WHERE id = 1",
+                (*(getattr(plan, name) for name in _TEXT_FIELDS), to_text(stamp)),
+            )
+            conn.execute("DELETE FROM crisis_helpers")
+            conn.executemany(
+                "INSERT INTO crisis_helpers(name, phone, person_id, position) VALUES (?, ?, ?, ?)",
+                [(h.name, h.phone, h.person_id, i) for i, h in enumerate(plan.helpers)],
+            )
+            conn.execute("DELETE FROM crisis_professionals")
+            conn.executemany(
+                "INSERT INTO crisis_professionals(name, phone, role, position) VALUES (?, ?, ?, ?)",
+                [(p.name, p.phone, p.role, i) for i, p in enumerate(plan.professionals)],
+            )
+        plan.updated_at = stamp
+        return plan
+
+    def clear(self) -> None:
+        self.save(CrisisPlan())
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE crisis_plan SET updated_at = NULL WHERE id = 1")

@@ -1,0 +1,39 @@
+"""The vault owner's profile and "what is important in my life"."""
+
+from __future__ import annotations
+
+from ...model import Profile
+from ._base import Repository
+
+
+class ProfileRepository(Repository):
+    def get(self) -> Profile:
+        return self.vault.profile()
+
+    def set_locale(self, locale: str) -> None:
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'locale'", (locale.upper(),))
+
+
+class WhatMattersRepository(Repository):
+    """Free text: what is important in my life. Indexed for search as module 'what-matters'."""
+
+    def get(self) -> str:
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'what_matters'").fetchone()
+        return row[0] if row else ""
+
+    def set(self, text: str) -> None:
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('what_matters', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (text,),
+            )
+            conn.execute("DELETE FROM search_index WHERE module = 'what-matters'")
+            if text:
+                conn.execute(
+                    "INSERT INTO search_index(module, item_id, title, body)"
+                    " VALUES ('what-matters', 0, 'What is important in my life', ?)",
+                    (text,),
+                )

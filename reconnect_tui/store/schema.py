@@ -1,0 +1,261 @@
+"""Schema migrations, versioned by ``PRAGMA user_version``.
+
+Each entry of ``MIGRATIONS`` takes the schema from version ``n`` to ``n + 1``. Never edit a
+migration that has shipped: add a new one. Every migration is tested from the schema before it.
+"""
+
+from __future__ import annotations
+
+from ..errors import VaultError
+from ..i18n import _
+from .db import Connection
+
+V1_TOOLBOX = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE life_domains (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT '',
+    rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 0 AND 10),
+    helps TEXT NOT NULL DEFAULT '',
+    hinders TEXT NOT NULL DEFAULT '',
+    hidden INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT
+);
+CREATE TABLE domain_status_history (
+    id INTEGER PRIMARY KEY,
+    domain_id INTEGER NOT NULL REFERENCES life_domains(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    rating INTEGER,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX domain_status_history_domain ON domain_status_history(domain_id, recorded_at);
+
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    parent_id INTEGER REFERENCES goals(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    why TEXT NOT NULL DEFAULT '',
+    domain_id INTEGER REFERENCES life_domains(id) ON DELETE SET NULL,
+    due TEXT,
+    done INTEGER NOT NULL DEFAULT 0,
+    notes TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX goals_parent ON goals(parent_id);
+CREATE TABLE activities (
+    id INTEGER PRIMARY KEY,
+    goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    scheduled_on TEXT,
+    done INTEGER NOT NULL DEFAULT 0,
+    done_at TEXT,
+    notes TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX activities_goal ON activities(goal_id);
+CREATE INDEX activities_scheduled ON activities(scheduled_on);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    relation TEXT NOT NULL DEFAULT '',
+    sector TEXT NOT NULL,
+    ring INTEGER NOT NULL CHECK (ring BETWEEN 1 AND 4),
+    contact_frequency TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    can_help_in_crisis INTEGER NOT NULL DEFAULT 0,
+    notes TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE crisis_plan (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    warning_signs TEXT NOT NULL DEFAULT '',
+    triggers TEXT NOT NULL DEFAULT '',
+    self_help TEXT NOT NULL DEFAULT '',
+    distractions TEXT NOT NULL DEFAULT '',
+    safe_surroundings TEXT NOT NULL DEFAULT '',
+    how_to_meet_me TEXT NOT NULL DEFAULT '',
+    treatment_wishes TEXT NOT NULL DEFAULT '',
+    reasons_for_living TEXT NOT NULL DEFAULT '',
+    updated_at TEXT
+);
+CREATE TABLE crisis_helpers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL DEFAULT '',
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    position INTEGER NOT NULL
+);
+CREATE TABLE crisis_professionals (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE exercises (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    category TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    builtin INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE exercise_log (
+    id INTEGER PRIMARY KEY,
+    exercise_id INTEGER NOT NULL REFERENCES exercises(id) ON DELETE CASCADE,
+    done_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE medications (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    prescribed INTEGER NOT NULL DEFAULT 1,
+    dose TEXT NOT NULL DEFAULT '',
+    schedule TEXT NOT NULL DEFAULT '',
+    intended_effect TEXT NOT NULL DEFAULT '',
+    experiences TEXT NOT NULL DEFAULT '',
+    questions TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE diary (
+    id INTEGER PRIMARY KEY,
+    written_at TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX diary_written ON diary(written_at);
+
+CREATE TABLE registration_parameters (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    unit TEXT NOT NULL DEFAULT '',
+    minimum REAL NOT NULL DEFAULT 0,
+    maximum REAL NOT NULL DEFAULT 10
+);
+CREATE TABLE registrations (
+    id INTEGER PRIMARY KEY,
+    parameter_id INTEGER NOT NULL REFERENCES registration_parameters(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    value REAL NOT NULL,
+    UNIQUE (parameter_id, day)
+);
+
+-- Full-text search over the user's own writing, kept current by triggers.
+CREATE VIRTUAL TABLE search_index USING fts5(
+    module UNINDEXED, item_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+# (table, module name, title expression, body expression)
+_INDEXED: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "life_domains",
+        "life-domains",
+        "{r}.name",
+        "{r}.status || ' ' || {r}.helps || ' ' || {r}.hinders",
+    ),
+    ("goals", "goals", "{r}.title", "{r}.why || ' ' || {r}.notes"),
+    ("activities", "activities", "{r}.title", "{r}.notes"),
+    ("people", "network", "{r}.name", "{r}.relation || ' ' || {r}.notes"),
+    (
+        "medications",
+        "medications",
+        "{r}.name",
+        "{r}.dose || ' ' || {r}.schedule || ' ' || {r}.intended_effect || ' ' || {r}.experiences"
+        " || ' ' || {r}.questions",
+    ),
+    ("diary", "diary", "substr({r}.text, 1, 60)", "{r}.text"),
+    ("exercise_log", "exercise-log", "''", "{r}.note"),
+    (
+        "crisis_plan",
+        "crisis-plan",
+        "'Crisis plan'",
+        "{r}.warning_signs || ' ' || {r}.triggers || ' ' || {r}.self_help"
+        " || ' ' || {r}.distractions || ' ' || {r}.safe_surroundings"
+        " || ' ' || {r}.how_to_meet_me || ' ' || {r}.treatment_wishes"
+        " || ' ' || {r}.reasons_for_living",
+    ),
+)
+
+
+def _search_triggers() -> str:
+    statements = []
+    for table, module, title, body in _INDEXED:
+        new_title, new_body = title.format(r="new"), body.format(r="new")
+        insert = (
+            f"INSERT INTO search_index(module, item_id, title, body) "
+            f"VALUES ('{module}', new.id, {new_title}, {new_body});"
+        )
+        delete = f"DELETE FROM search_index WHERE module = '{module}' AND item_id = old.id;"
+        statements.append(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END;")
+        statements.append(f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END;")
+        statements.append(
+            f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN {delete} {insert} END;"
+        )
+    return "\n".join(statements)
+
+
+V2_SYNC = """
+-- What this vault needs to talk to a relay: settings, outbox, inbox cursor.
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    envelope_id TEXT NOT NULL UNIQUE,
+    mailbox_id TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    delivered_at TEXT,
+    last_error TEXT
+);
+CREATE INDEX outbox_pending ON outbox(delivered_at, next_attempt_at);
+CREATE TABLE inbox (
+    id INTEGER PRIMARY KEY,
+    envelope_id TEXT NOT NULL UNIQUE,
+    mailbox_id TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    received_at TEXT NOT NULL,
+    processed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE cursors (mailbox_id TEXT PRIMARY KEY, cursor TEXT NOT NULL);
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to ``target``, each step in one transaction. Returns the version.
+
+    The transaction is written into the script itself: ``executescript`` would commit a
+    transaction opened around it, and a half-applied migration must never be committed.
+    """
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise VaultError(
+            _(
+                "This vault was written by a newer ReConnect (schema {v}). Please update ReConnect."
+            ).format(v=version)
+        )
+    while version < target:
+        step = MIGRATIONS[version]
+        script = f"BEGIN IMMEDIATE;\n{step}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+        try:
+            conn.executescript(script)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        version += 1
+    return version

@@ -1,0 +1,90 @@
+"""Shared fixtures: real SQLCipher vaults in temp dirs.
+
+Argon2id runs at the product's own minimum (it is never lowered for tests). To stay fast, one
+vault per role is created per session and copied for each test; tests that need the key open
+the copy with the key unwrapped once, and tests of the passphrase path unlock it for real.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reconnect_tui.model import Profile, Role
+from reconnect_tui.store import Toolbox, Vault
+from reconnect_tui.store import keys as vault_keys
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Template:
+    path: Path
+    recovery_code: str
+    key: bytes
+    header: vault_keys.KeyHeader
+
+
+def _make_template(directory: Path, name: str, role: Role) -> Template:
+    path = directory / "vault.db"
+    vault, code = Vault.create(path, PASSPHRASE, Profile(name=name, role=role))
+    key, header = vault.key, vault_keys.read_header(path)
+    vault.close()
+    return Template(path=path, recovery_code=code, key=key, header=header)
+
+
+@pytest.fixture(scope="session")
+def user_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    return _make_template(tmp_path_factory.mktemp("user-template"), "Kari Nordmann", Role.USER)
+
+
+@pytest.fixture(scope="session")
+def provider_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    return _make_template(tmp_path_factory.mktemp("provider-template"), "Dr Lind", Role.PROVIDER)
+
+
+def copy_vault(template: Template, target_dir: Path, name: str = "vault.db") -> Path:
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / name
+    shutil.copyfile(template.path, target)
+    shutil.copyfile(vault_keys.header_path(template.path), vault_keys.header_path(target))
+    return target
+
+
+@pytest.fixture
+def vault_path(user_template: Template, tmp_path: Path) -> Path:
+    """A fresh copy of a new service user's vault (passphrase: PASSPHRASE)."""
+    return copy_vault(user_template, tmp_path / "user")
+
+
+@pytest.fixture
+def vault(vault_path: Path, user_template: Template):
+    opened = Vault.open_with_key(vault_path, user_template.key, user_template.header)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def toolbox(vault: Vault) -> Toolbox:
+    return Toolbox(vault)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the developer's own vault, settings and passphrase out of every test."""
+    for name in (
+        "RECONNECT_VAULT",
+        "RECONNECT_PASSPHRASE",
+        "RECONNECT_NEW_PASSPHRASE",
+        "RECONNECT_RECOVERY_CODE",
+        "RECONNECT_RELAY",
+        "RECONNECT_LANGUAGE",
+        "RECONNECT_LOCAL_LINKS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RECONNECT_CONFIG", str(tmp_path / "no-settings.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
