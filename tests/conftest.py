@@ -8,6 +8,7 @@ the copy with the key unwrapped once, and tests of the passphrase path unlock it
 from __future__ import annotations
 
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,9 @@ import pytest
 from reconnect_tui.model import Profile, Role
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store import keys as vault_keys
+
+# tests/ on the path, so test folders can share helpers such as relay_server.RelayProcess.
+sys.path.insert(0, str(Path(__file__).parent))
 
 PASSPHRASE = "correct horse battery staple"
 

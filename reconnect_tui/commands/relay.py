@@ -1,0 +1,77 @@
+"""`reconnect relay …`: run the relay server (mounted by cli.py with ``add_typer``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconnect_tui.errors import ReconnectError
+from reconnect_tui.i18n import _
+from reconnect_tui.relay.config import DAY, RelayConfig
+
+app = typer.Typer(
+    help=_("Run the relay that carries end-to-end encrypted envelopes between vaults."),
+    pretty_exceptions_show_locals=False,
+    no_args_is_help=True,
+)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help=_("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help=_("TCP port."))] = 8765,
+    db: Annotated[Path | None, typer.Option(
+        help=_("Relay database file (default: in the user data directory)."))] = None,
+    certfile: Annotated[Path | None, typer.Option(help=_("TLS certificate (PEM)."))] = None,
+    keyfile: Annotated[Path | None, typer.Option(help=_("TLS private key (PEM)."))] = None,
+    retention_days: Annotated[float, typer.Option(
+        min=0.0001, help=_("Days an unacknowledged envelope is kept."))] = 30,
+    invitation_hours: Annotated[float, typer.Option(
+        min=0.001, help=_("Hours an invitation waits to be fetched."))] = 24,
+    max_envelope_kib: Annotated[int, typer.Option(
+        min=1, help=_("Largest envelope or item, in KiB of ciphertext."))] = 257,
+    rate_limit: Annotated[int, typer.Option(
+        min=1, help=_("Requests per key per minute."))] = 600,
+    mailbox_max_envelopes: Annotated[int, typer.Option(
+        min=1, help=_("Envelopes one mailbox may hold."))] = 10_000,
+    mailbox_max_mib: Annotated[int, typer.Option(
+        min=1, help=_("MiB one mailbox may hold."))] = 256,
+    purge_interval: Annotated[float, typer.Option(
+        min=0.05, help=_("Seconds between deletions of expired data."))] = 60.0,
+    log_level: Annotated[str, typer.Option(help=_("debug, info, warning or error."))] = "info",
+    vault: Annotated[Path | None, typer.Option(
+        "--vault", hidden=True, help=_("Accepted like on every command; the relay has none."))
+    ] = None,
+) -> None:
+    """Serve the relay until interrupted."""
+    del vault  # the relay keeps no vault; the option exists for the CLI-wide convention
+    from reconnect_tui.relay.serve import ServeOptions, default_db_path
+    from reconnect_tui.relay.serve import serve as run_relay
+
+    if log_level.lower() not in {"debug", "info", "warning", "error"}:
+        raise typer.BadParameter(_("choose debug, info, warning or error"),
+                                 param_hint="--log-level")
+    config = RelayConfig(
+        retention_seconds=max(1, round(retention_days * DAY)),
+        invitation_ttl_seconds=max(1, round(invitation_hours * 3600)),
+        max_envelope_bytes=max_envelope_kib * 1024,
+        rate_limit_per_minute=rate_limit,
+        mailbox_max_envelopes=mailbox_max_envelopes,
+        mailbox_max_bytes=mailbox_max_mib * 1024 * 1024,
+        purge_interval_seconds=purge_interval,
+    )
+    options = ServeOptions(host=host, port=port, db=db or default_db_path(),
+                           certfile=certfile, keyfile=keyfile, config=config,
+                           log_level=log_level.lower())
+    try:
+        run_relay(options)
+    except ReconnectError as error:
+        typer.echo(_("Error: {message}").format(message=error), err=True)
+        raise typer.Exit(1) from None
+
+
+@app.callback()
+def main() -> None:
+    """Relay server commands."""

@@ -1,0 +1,284 @@
+"""The relay as an ASGI application (Starlette).
+
+Every route except ``GET /health`` is signed (see ``sync/protocol.py``). Each handler validates
+everything it reads; refusals are :class:`WireError` turned into ``{"error", "reason"}`` JSON.
+Storage calls run in worker threads so an fsync never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import wraps
+
+import anyio
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reconnect_tui.relay.config import RelayConfig
+from reconnect_tui.relay.storage import RelayStorage
+from reconnect_tui.sync import protocol as p
+from reconnect_tui.sync.protocol import ErrorCode, WireError
+
+log = logging.getLogger("reconnect.relay")
+access_log = logging.getLogger("reconnect.relay.access")
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def error_response(error: WireError) -> JSONResponse:
+    headers = {"Retry-After": "60"} if error.status == 429 else None
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def _target(scope: Scope) -> str:
+    """Path and query exactly as the client sent them (what its signature covers)."""
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query = scope.get("query_string") or b""
+    target = raw + (b"?" + query if query else b"")
+    return target.decode("latin-1")
+
+
+class RelayApp:
+    """Handlers bound to one storage, configuration and clock."""
+
+    def __init__(self, storage: RelayStorage, config: RelayConfig,
+                 clock: Callable[[], float]) -> None:
+        self.storage = storage
+        self.config = config
+        self.clock = clock
+
+    async def _run(self, func: Callable[..., object], *args: object) -> object:
+        return await anyio.to_thread.run_sync(lambda: func(*args))
+
+    async def _read_body(self, request: Request, limit: int) -> bytes:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            raise WireError(ErrorCode.TOO_LARGE, f"body is larger than {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise WireError(ErrorCode.TOO_LARGE, f"body is larger than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def authenticate(self, request: Request) -> tuple[bytes, bytes]:
+        """Verify the signature and admit the request; returns (key, body)."""
+        if request.method == "HEAD":
+            # Starlette adds HEAD to GET routes; a HEAD must not take an invitation.
+            raise WireError(ErrorCode.METHOD_NOT_ALLOWED, "HEAD is not signed-for here")
+        auth = p.parse_auth_headers(request.headers.get)
+        body = await self._read_body(request, self.config.max_body_bytes)
+        now = self.clock()
+        p.verify_request(auth, request.method, _target(request.scope), body, now)
+        await self._run(lambda: self.storage.admit(
+            auth.key, auth.nonce, int(now),
+            nonce_expires=auth.timestamp + p.MAX_CLOCK_SKEW + 1,
+            rate_limit=self.config.rate_limit_per_minute))
+        return auth.key, body
+
+    def _check_size(self, data: bytes, limit: int) -> None:
+        if len(data) > limit:
+            raise WireError(ErrorCode.TOO_LARGE, f"content is larger than {limit} bytes")
+
+    # --- routes -------------------------------------------------------------------------
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "protocol": p.PROTOCOL_VERSION})
+
+    async def claim_mailbox(self, request: Request) -> Response:
+        mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
+        key, _body = await self.authenticate(request)
+        now = int(self.clock())
+        created = await self._run(self.storage.claim_mailbox, mailbox, key, now)
+        return JSONResponse({"claimed": True, "created": created},
+                            status_code=201 if created else 200)
+
+    async def deposit(self, request: Request) -> Response:
+        mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
+        _key, body = await self.authenticate(request)
+        envelope = p.decode_deposit(body)
+        self._check_size(envelope.ciphertext, self.config.max_envelope_bytes)
+        now = int(self.clock())
+        stored = await self._run(lambda: self.storage.deposit(
+            mailbox, envelope.id, envelope.ciphertext, now,
+            expires=now + self.config.retention_seconds,
+            max_count=self.config.mailbox_max_envelopes,
+            max_bytes=self.config.mailbox_max_bytes))
+        return JSONResponse({"id": envelope.id, "stored": stored, "duplicate": not stored},
+                            status_code=201 if stored else 200)
+
+    async def fetch(self, request: Request) -> Response:
+        mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
+        since, limit = p.parse_fetch_query(dict(request.query_params))
+        key, _body = await self.authenticate(request)
+        now = int(self.clock())
+        page = await self._run(self.storage.fetch, mailbox, key, since, limit, now)
+        return Response(p.encode_fetch_page(page), media_type="application/json")
+
+    async def acknowledge(self, request: Request) -> Response:
+        mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
+        key, body = await self.authenticate(request)
+        ids = p.decode_ack(body)
+        deleted = await self._run(self.storage.acknowledge, mailbox, key, ids)
+        return JSONResponse({"deleted": deleted})
+
+    async def put_item(self, request: Request) -> Response:
+        item_id = p.require_id(request.path_params["item"], "item id")
+        key, body = await self.authenticate(request)
+        item = p.decode_item(body)
+        self._check_size(item.ciphertext, self.config.max_envelope_bytes)
+        created = await self._run(self.storage.put_item, item_id, key, item)
+        return JSONResponse({"id": item_id, "version": item.version, "created": created},
+                            status_code=201 if created else 200)
+
+    async def get_item(self, request: Request) -> Response:
+        item_id = p.require_id(request.path_params["item"], "item id")
+        await self.authenticate(request)
+        item = await self._run(self.storage.get_item, item_id)
+        if item is None:
+            raise WireError(ErrorCode.NOT_FOUND, "no such item")
+        assert isinstance(item, p.ItemVersion)
+        return Response(p.encode_item(item.version, item.ciphertext),
+                        media_type="application/json")
+
+    async def delete_item(self, request: Request) -> Response:
+        item_id = p.require_id(request.path_params["item"], "item id")
+        key, _body = await self.authenticate(request)
+        await self._run(self.storage.delete_item, item_id, key)
+        return JSONResponse({"id": item_id, "deleted": True})
+
+    async def put_invitation(self, request: Request) -> Response:
+        lookup = p.require_id(request.path_params["lookup"], "invitation id")
+        _key, body = await self.authenticate(request)
+        bundle = p.decode_invitation(body)
+        self._check_size(bundle, self.config.max_invitation_bytes)
+        now = int(self.clock())
+        expires = now + self.config.invitation_ttl_seconds
+        await self._run(self.storage.put_invitation, lookup, bundle, expires, now)
+        return JSONResponse({"id": lookup, "expires": expires}, status_code=201)
+
+    async def take_invitation(self, request: Request) -> Response:
+        lookup = p.require_id(request.path_params["lookup"], "invitation id")
+        await self.authenticate(request)
+        bundle = await self._run(self.storage.take_invitation, lookup, int(self.clock()))
+        if bundle is None:
+            raise WireError(ErrorCode.NOT_FOUND, "no such invitation (or already fetched)")
+        assert isinstance(bundle, bytes)
+        return Response(p.encode_invitation(bundle), media_type="application/json")
+
+
+def _guarded(handler: Handler) -> Handler:
+    """Turn refusals into JSON errors; anything unexpected into a 503 logged by type only."""
+
+    @wraps(handler)
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except WireError as error:
+            return error_response(error)
+        except ClientDisconnect:
+            return Response(status_code=400)
+        except Exception as error:  # the one catch-all: never a 500, never content in logs
+            log.error("unexpected %s in %s", type(error).__name__, handler.__name__)
+            return error_response(WireError(ErrorCode.UNAVAILABLE, "the relay hit a problem"))
+
+    return run
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return error_response(WireError(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed"))
+    if exc.status_code == 404:
+        return error_response(WireError(ErrorCode.NOT_FOUND, "no such route"))
+    return JSONResponse({"error": "bad_request", "reason": "request refused"},
+                        status_code=exc.status_code if 400 <= exc.status_code < 500 else 400)
+
+
+class AccessLog:
+    """Logs method, route template, status and duration: no ids, keys, queries or bodies."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", "-")
+            method = scope.get("method", "?")
+            method = method if method.isalpha() and len(method) <= 10 else "?"
+            access_log.info("%s %s %s %.1fms", method, template, status,
+                            (time.perf_counter() - start) * 1000)
+
+
+def create_app(storage: RelayStorage, config: RelayConfig | None = None, *,
+               clock: Callable[[], float] = time.time) -> Starlette:
+    """The relay ASGI app over ``storage``. The lifespan purges expired data periodically
+    and closes the storage at shutdown."""
+    config = config or RelayConfig()
+    relay = RelayApp(storage, config, clock)
+    mailbox = "/v1/mailboxes/{mailbox}"
+    routes = [
+        Route("/health", _guarded(relay.health), methods=["GET"]),
+        Route(mailbox, _guarded(relay.claim_mailbox), methods=["PUT"]),
+        Route(mailbox + "/envelopes", _guarded(relay.deposit), methods=["POST"]),
+        Route(mailbox + "/envelopes", _guarded(relay.fetch), methods=["GET"]),
+        Route(mailbox + "/ack", _guarded(relay.acknowledge), methods=["POST"]),
+        Route("/v1/items/{item}", _guarded(relay.put_item), methods=["PUT"]),
+        Route("/v1/items/{item}", _guarded(relay.get_item), methods=["GET"]),
+        Route("/v1/items/{item}", _guarded(relay.delete_item), methods=["DELETE"]),
+        Route("/v1/invitations/{lookup}", _guarded(relay.put_invitation), methods=["PUT"]),
+        Route("/v1/invitations/{lookup}", _guarded(relay.take_invitation), methods=["GET"]),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(_purge_forever, storage, config, clock)
+            try:
+                yield
+            finally:
+                tasks.cancel_scope.cancel()
+        storage.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: _http_error})
+    app.add_middleware(AccessLog)
+    app.state.relay = relay
+    return app
+
+
+async def _purge_forever(storage: RelayStorage, config: RelayConfig,
+                         clock: Callable[[], float]) -> None:
+    while True:
+        try:
+            purged = await anyio.to_thread.run_sync(storage.purge_expired, int(clock()))
+            if purged:
+                log.info("purged %d expired records", purged)
+        except Exception as error:  # a failed purge is retried next round, the relay serves on
+            log.error("purge failed: %s", type(error).__name__)
+        await anyio.sleep(config.purge_interval_seconds)

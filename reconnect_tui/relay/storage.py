@@ -1,0 +1,70 @@
+"""The relay's storage interface: every bit of relay state goes through it.
+
+Nonces, rate counters and quotas live here too, so relay processes hold no state of their own
+and several of them can serve one database (a PostgreSQL implementation only has to provide
+these methods, each atomic). Refusals are raised as :class:`WireError` with the wire code.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from reconnect_tui.errors import ReconnectError
+from reconnect_tui.sync.protocol import FetchPage, ItemVersion
+
+
+class RelayStorageError(ReconnectError):
+    """The relay's database cannot be opened or used (message names the file, not contents)."""
+
+
+class RelayStorage(Protocol):
+    def admit(self, key: bytes, nonce: str, now: int, *, nonce_expires: int,
+              rate_limit: int) -> None:
+        """Record a verified request: refuse a reused nonce (``replayed_nonce``) and more than
+        ``rate_limit`` requests by ``key`` in the current minute (``rate_limited``)."""
+        ...
+
+    def claim_mailbox(self, mailbox: str, owner: bytes, now: int) -> bool:
+        """Make ``owner`` the mailbox's owner; True if newly claimed, False if already theirs;
+        ``forbidden`` if someone else owns it."""
+        ...
+
+    def deposit(self, mailbox: str, envelope_id: str, ciphertext: bytes, now: int, *,
+                expires: int, max_count: int, max_bytes: int) -> bool:
+        """Store an envelope; True if stored, False if this id was seen before (idempotent).
+        ``not_found`` for an unclaimed mailbox, ``mailbox_full`` over quota."""
+        ...
+
+    def fetch(self, mailbox: str, owner: bytes, since: int, limit: int, now: int) -> FetchPage:
+        """Live envelopes after cursor ``since`` in order; owner only."""
+        ...
+
+    def acknowledge(self, mailbox: str, owner: bytes, envelope_ids: list[str]) -> int:
+        """Delete the ciphertext of these envelopes (their ids stay until expiry, so a retried
+        upload is still recognised); owner only. Returns how many were live."""
+        ...
+
+    def put_item(self, item_id: str, owner: bytes, item: ItemVersion) -> bool:
+        """Write a shared-item slot; True if created. ``forbidden`` for another key,
+        ``version_conflict`` unless ``item.version`` is above every earlier one."""
+        ...
+
+    def get_item(self, item_id: str) -> ItemVersion | None: ...
+
+    def delete_item(self, item_id: str, owner: bytes) -> None:
+        """Drop the content (the version stays, so it can never be rolled back)."""
+        ...
+
+    def put_invitation(self, lookup_id: str, bundle: bytes, expires: int, now: int) -> None:
+        """``exists`` if a live invitation already has this lookup id."""
+        ...
+
+    def take_invitation(self, lookup_id: str, now: int) -> bytes | None:
+        """Return and delete the bundle in one step (it can be fetched once)."""
+        ...
+
+    def purge_expired(self, now: int) -> int:
+        """Delete what has expired (envelopes, tombstones, invitations, nonces, counters)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,214 @@
+"""The relay client: the only module that speaks HTTP (httpx is imported here and nowhere else).
+
+Every call signs its request (``protocol.sign_request``) and maps failures to
+:class:`RelayError` with a message for the person at the keyboard; refusals carry the relay's
+``status`` and ``code`` as :class:`RelayRefused`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import nacl.signing
+
+from reconnect_tui.errors import RelayError
+from reconnect_tui.i18n import _
+from reconnect_tui.sync import protocol as p
+from reconnect_tui.sync.protocol import ErrorCode, FetchPage, ItemVersion, WireError
+
+
+class RelayRefused(RelayError):
+    """The relay answered with an error (``status`` HTTP code, ``code`` wire error code)."""
+
+    def __init__(self, message: str, status: int, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_relay_url(base_url: str) -> str:
+    """``base_url`` without a trailing slash; https, or http only to a loopback address."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise RelayError(_("The relay address {url} is not an http(s) URL.").format(url=base_url))
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise RelayError(_("Refusing plain http to the relay at {url}: use https (plain http is "
+                           "only allowed to this computer).").format(url=base_url))
+    return base_url.rstrip("/")
+
+
+class RelayClient:
+    """Signed calls to one relay. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        signing_key: nacl.signing.SigningKey,
+        *,
+        timeout: float = 10.0,
+        verify: bool | str | ssl.SSLContext = True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.base_url = check_relay_url(base_url)
+        self.signing_key = signing_key
+        self.clock = clock
+        if isinstance(verify, str):  # a CA bundle or a pinned self-signed certificate
+            verify = ssl.create_default_context(cafile=verify)
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, verify=verify,
+                                  follow_redirects=False)
+
+    def __enter__(self) -> RelayClient:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def request(self, method: str, path: str, body: bytes = b"", *,
+                params: dict[str, Any] | None = None, signed: bool = True) -> httpx.Response:
+        """Send one request; a 4xx/5xx answer raises :class:`RelayRefused`."""
+        headers = {"Content-Type": "application/json"} if body else {}
+        request = self._http.build_request(method, path, content=body, params=params,
+                                           headers=headers)
+        if signed:
+            target = request.url.raw_path.decode("ascii")
+            request.headers.update(p.sign_request(self.signing_key, method, target, body,
+                                                  timestamp=int(self.clock())))
+        try:
+            response = self._http.send(request)
+        except httpx.TimeoutException as error:
+            raise RelayError(_("The relay at {url} did not answer in time.").format(
+                url=self.base_url)) from error
+        except httpx.HTTPError as error:
+            raise RelayError(_("The relay at {url} could not be reached.").format(
+                url=self.base_url)) from error
+        if response.status_code >= 400:
+            raise self._refusal(response)
+        return response
+
+    def _refusal(self, response: httpx.Response) -> RelayRefused:
+        code = "unknown"
+        reason = ""
+        try:
+            body = response.json()
+            if isinstance(body, dict):
+                code = str(body.get("error", code))[:40]
+                reason = str(body.get("reason", ""))[:200]
+        except ValueError:
+            pass
+        messages = {
+            401: _("The relay at {url} refused our signature ({reason})."),
+            403: _("The relay at {url} says this belongs to someone else."),
+            404: _("The relay at {url} has no such thing (it may have expired)."),
+            409: _("The relay at {url} already has a newer or identical version."),
+            413: _("This is too large for the relay at {url}."),
+            429: _("The relay at {url} asks us to slow down; try again in a minute."),
+        }
+        template = messages.get(response.status_code)
+        if template is None:
+            template = (_("The relay at {url} is having trouble; try again later.")
+                        if response.status_code >= 500
+                        else _("The relay at {url} refused the request ({reason})."))
+        message = template.format(url=self.base_url, reason=reason or code)
+        return RelayRefused(message, response.status_code, code)
+
+    def _decode(self, decoder: Callable[[bytes], Any], content: bytes) -> Any:
+        try:
+            return decoder(content)
+        except WireError as error:
+            raise RelayError(_("The relay at {url} sent an answer that could not be read.")
+                             .format(url=self.base_url)) from error
+
+    def _json(self, response: httpx.Response) -> dict[str, Any]:
+        return self._decode(p.parse_object, response.content)
+
+    # --- endpoints ----------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        return self._json(self.request("GET", "/health", signed=False))
+
+    def claim_mailbox(self, mailbox_id: str) -> bool:
+        """Become the owner of a mailbox; True if newly claimed."""
+        p.require_id(mailbox_id, "mailbox id")
+        return self.request("PUT", f"/v1/mailboxes/{mailbox_id}").status_code == 201
+
+    def deposit(self, mailbox_id: str, envelope_id: str, ciphertext: bytes) -> bool:
+        """Upload an envelope; True if stored now, False if the relay had it already."""
+        p.require_id(mailbox_id, "mailbox id")
+        body = p.encode_deposit(envelope_id, ciphertext)
+        return self.request("POST", f"/v1/mailboxes/{mailbox_id}/envelopes", body
+                            ).status_code == 201
+
+    def fetch(self, mailbox_id: str, since: int = 0, limit: int = 100) -> FetchPage:
+        """Envelopes after cursor ``since`` (owner only); pass ``page.cursor`` next time."""
+        p.require_id(mailbox_id, "mailbox id")
+        response = self.request("GET", f"/v1/mailboxes/{mailbox_id}/envelopes",
+                                params={"since": since, "limit": limit})
+        return self._decode(p.decode_fetch_page, response.content)
+
+    def acknowledge(self, mailbox_id: str, envelope_ids: list[str]) -> int:
+        """Delete received envelopes at the relay; returns how many were still there."""
+        p.require_id(mailbox_id, "mailbox id")
+        deleted = 0
+        for start in range(0, len(envelope_ids), p.MAX_ACK_IDS):
+            chunk = envelope_ids[start:start + p.MAX_ACK_IDS]
+            answer = self._json(self.request("POST", f"/v1/mailboxes/{mailbox_id}/ack",
+                                             p.encode_ack(chunk)))
+            deleted += int(answer.get("deleted", 0))
+        return deleted
+
+    def put_item(self, item_id: str, version: int, ciphertext: bytes) -> bool:
+        """Write a shared-item slot (owner only, versions only go up); True if created."""
+        p.require_id(item_id, "item id")
+        return self.request("PUT", f"/v1/items/{item_id}", p.encode_item(version, ciphertext)
+                            ).status_code == 201
+
+    def get_item(self, item_id: str) -> ItemVersion | None:
+        p.require_id(item_id, "item id")
+        try:
+            response = self.request("GET", f"/v1/items/{item_id}")
+        except RelayRefused as error:
+            if error.code == ErrorCode.NOT_FOUND:
+                return None
+            raise
+        return self._decode(p.decode_item, response.content)
+
+    def delete_item(self, item_id: str) -> None:
+        p.require_id(item_id, "item id")
+        self.request("DELETE", f"/v1/items/{item_id}")
+
+    def put_invitation(self, lookup_id: str, bundle: bytes) -> None:
+        p.require_id(lookup_id, "invitation id")
+        self.request("PUT", f"/v1/invitations/{lookup_id}", p.encode_invitation(bundle))
+
+    def take_invitation(self, lookup_id: str) -> bytes | None:
+        """Fetch an invitation bundle; the relay deletes it. None if absent or taken."""
+        p.require_id(lookup_id, "invitation id")
+        try:
+            response = self.request("GET", f"/v1/invitations/{lookup_id}")
+        except RelayRefused as error:
+            if error.code == ErrorCode.NOT_FOUND:
+                return None
+            raise
+        return self._decode(p.decode_invitation, response.content)

@@ -1,0 +1,106 @@
+"""Fixtures for the relay tests: an in-process app (Starlette TestClient) with a settable clock,
+signing helpers, and a real relay subprocess (``tests/relay_server.py``)."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nacl.signing
+import pytest
+
+with warnings.catch_warnings():
+    # Starlette 1.x prefers httpx2 for its TestClient; httpx is what we ship with.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `import relay_server`
+
+from relay_server import RelayProcess  # noqa: E402
+
+from reconnect_tui.relay.app import create_app  # noqa: E402
+from reconnect_tui.relay.config import RelayConfig  # noqa: E402
+from reconnect_tui.relay.sqlite_storage import SQLiteRelayStorage  # noqa: E402
+from reconnect_tui.sync import protocol as p  # noqa: E402
+
+START = 1_800_000_000
+
+
+@dataclass
+class Clock:
+    now: float = START
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Relay:
+    """An in-process relay: ``call(key, method, path, body)`` sends a signed request."""
+
+    http: TestClient
+    clock: Clock
+    db: Path
+    keys: list[nacl.signing.SigningKey] = field(default_factory=list)
+
+    def call(self, key: nacl.signing.SigningKey | None, method: str, path: str,
+             body: bytes = b"", *, timestamp: int | None = None, nonce: str | None = None,
+             headers: dict[str, str] | None = None):  # noqa: ANN201 - httpx.Response
+        all_headers = dict(headers or {})
+        if key is not None:
+            ts = int(self.clock()) if timestamp is None else timestamp
+            all_headers.update(p.sign_request(key, method, path, body, timestamp=ts,
+                                              nonce=nonce))
+        return self.http.request(method, path, content=body, headers=all_headers)
+
+    def claim(self, key: nacl.signing.SigningKey, mailbox: str) -> None:
+        assert self.call(key, "PUT", f"/v1/mailboxes/{mailbox}").status_code == 201
+
+    def deposit(self, key: nacl.signing.SigningKey, mailbox: str, envelope_id: str,
+                ciphertext: bytes):  # noqa: ANN201
+        return self.call(key, "POST", f"/v1/mailboxes/{mailbox}/envelopes",
+                         p.encode_deposit(envelope_id, ciphertext))
+
+
+@pytest.fixture
+def make_relay(tmp_path: Path) -> Iterator[Callable[..., Relay]]:
+    """Build in-process relays with config overrides: ``make_relay(rate_limit_per_minute=3)``."""
+    opened: list[TestClient] = []
+
+    def build(**overrides: object) -> Relay:
+        db = tmp_path / f"relay{len(opened)}.db"
+        clock = Clock()
+        app = create_app(SQLiteRelayStorage(db), RelayConfig(**overrides), clock=clock)
+        http = TestClient(app, base_url="http://127.0.0.1")
+        http.__enter__()
+        opened.append(http)
+        return Relay(http=http, clock=clock, db=db)
+
+    yield build
+    for http in opened:
+        http.__exit__(None, None, None)
+
+
+@pytest.fixture
+def relay(make_relay: Callable[..., Relay]) -> Relay:
+    return make_relay()
+
+
+@pytest.fixture
+def key() -> nacl.signing.SigningKey:
+    return nacl.signing.SigningKey.generate()
+
+
+@pytest.fixture
+def other_key() -> nacl.signing.SigningKey:
+    return nacl.signing.SigningKey.generate()
+
+
+@pytest.fixture
+def relay_process(tmp_path: Path) -> Iterator[RelayProcess]:
+    """A real relay subprocess on 127.0.0.1 (generous rate limit for bulk tests)."""
+    with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000"]) as process:
+        yield process

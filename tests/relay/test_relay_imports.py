@@ -1,0 +1,29 @@
+"""Import boundaries: the relay shares only the wire format; httpx loads only with the client."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def loaded_after(statement: str) -> set[str]:
+    code = f"{statement}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    return set(result.stdout.split())
+
+
+def test_sync_protocol_does_not_load_httpx() -> None:
+    loaded = loaded_after("import reconnect_tui.sync, reconnect_tui.sync.protocol, "
+                          "reconnect_tui.sync.padding")
+    assert "httpx" not in loaded
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
+
+
+def test_relay_imports_nothing_from_store_screens_or_textual() -> None:
+    loaded = loaded_after("import reconnect_tui.relay.app, reconnect_tui.relay.serve, "
+                          "reconnect_tui.relay.sqlite_storage, reconnect_tui.commands.relay")
+    assert "reconnect_tui.relay.app" in loaded
+    forbidden = ("reconnect_tui.store", "reconnect_tui.screens", "reconnect_tui.widgets",
+                 "textual", "httpx")
+    assert not [m for m in loaded if m.startswith(forbidden)]
