@@ -56,6 +56,15 @@ class RelayError(ReconnectError):
     """The relay could not be reached or refused a request."""
 
 
+class RelayRefused(RelayError):
+    """The relay answered with an error (``status`` HTTP code, ``code`` wire error code)."""
+
+    def __init__(self, message: str, status: int, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
 class ProtocolError(ReconnectError):
     """An envelope or message failed a check (never shown as if it were real)."""
 

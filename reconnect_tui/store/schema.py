@@ -147,7 +147,8 @@ CREATE TABLE registrations (
 
 -- Full-text search over the user's own writing, kept current by triggers.
 CREATE VIRTUAL TABLE search_index USING fts5(
-    module UNINDEXED, item_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+    module UNINDEXED, item_id UNINDEXED, title, body,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 """
 
@@ -201,17 +202,24 @@ def _search_triggers() -> str:
 
 
 V2_SYNC = """
--- What this vault needs to talk to a relay: settings, outbox, inbox cursor.
+-- What this vault needs to talk to a relay: settings, its mailboxes, outbox, inbox, cursors.
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE mailboxes (
+    mailbox_id TEXT PRIMARY KEY,
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    purpose TEXT NOT NULL DEFAULT '',
+    claimed INTEGER NOT NULL DEFAULT 0,
+    cursor INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE outbox (
     id INTEGER PRIMARY KEY,
     envelope_id TEXT NOT NULL UNIQUE,
     mailbox_id TEXT NOT NULL,
-    payload BLOB NOT NULL,
-    created_at TEXT NOT NULL,
+    ciphertext BLOB NOT NULL,
+    created_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at TEXT NOT NULL,
-    delivered_at TEXT,
+    next_attempt_at REAL NOT NULL,
+    delivered_at REAL,
     last_error TEXT
 );
 CREATE INDEX outbox_pending ON outbox(delivered_at, next_attempt_at);
@@ -219,11 +227,14 @@ CREATE TABLE inbox (
     id INTEGER PRIMARY KEY,
     envelope_id TEXT NOT NULL UNIQUE,
     mailbox_id TEXT NOT NULL,
-    payload BLOB NOT NULL,
-    received_at TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    ciphertext BLOB NOT NULL,
+    received_at REAL NOT NULL,
+    acked INTEGER NOT NULL DEFAULT 0,
     processed INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE cursors (mailbox_id TEXT PRIMARY KEY, cursor TEXT NOT NULL);
+CREATE INDEX inbox_unacked ON inbox(acked) WHERE acked = 0;
+CREATE INDEX inbox_unprocessed ON inbox(processed) WHERE processed = 0;
 """
 
 

@@ -18,19 +18,12 @@ from urllib.parse import urlsplit
 import httpx
 import nacl.signing
 
-from reconnect_tui.errors import RelayError
+from reconnect_tui.errors import RelayError, RelayRefused
 from reconnect_tui.i18n import _
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.protocol import ErrorCode, FetchPage, ItemVersion, WireError
 
-
-class RelayRefused(RelayError):
-    """The relay answered with an error (``status`` HTTP code, ``code`` wire error code)."""
-
-    def __init__(self, message: str, status: int, code: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
+__all__ = ["RelayClient", "RelayError", "RelayRefused", "check_relay_url", "is_loopback"]
 
 
 def is_loopback(host: str) -> bool:

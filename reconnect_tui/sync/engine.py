@@ -1,0 +1,153 @@
+"""The sync engine: deliver the outbox, fetch what is new, acknowledge what was kept.
+
+It holds no state of its own: everything lives in the vault (``SyncStateRepository``), so a
+sync interrupted at any instant — the relay gone, the process killed — is resumed by the next
+one with nothing lost and nothing duplicated. It talks to the relay only through the
+``RelayPort`` methods that ``sync.client.RelayClient`` provides; httpx is never imported here.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..errors import RelayError, RelayRefused
+from ..i18n import _, ngettext
+from ..store.repositories.sync_state import SyncStateRepository
+from . import protocol
+
+FETCH_BATCH = 500
+"""Envelopes per fetch: large enough that 1,000 new messages need two round trips."""
+
+
+class RelayPort(Protocol):
+    """The relay calls the engine needs (RelayClient implements them)."""
+
+    def health(self) -> dict: ...
+    def claim_mailbox(self, mailbox_id: str) -> bool: ...
+    def deposit(self, mailbox_id: str, envelope_id: str, ciphertext: bytes) -> bool: ...
+    def fetch(self, mailbox_id: str, since: int = 0, limit: int = 100) -> protocol.FetchPage: ...
+    def acknowledge(self, mailbox_id: str, envelope_ids: list[str]) -> int: ...
+
+
+@dataclass(slots=True)
+class SyncReport:
+    sent: int = 0
+    received: int = 0
+    waiting: int = 0
+    offline: bool = False
+    error: str = ""
+    refused: list[str] = field(default_factory=list)
+    """Envelopes the relay refused for a reason other than being unreachable (kept, retried)."""
+
+    def summary(self) -> str:
+        if self.offline:
+            return _("Offline — {n} waiting. {reason}").format(n=self.waiting, reason=self.error)
+        parts = [
+            ngettext("sent {n} message", "sent {n} messages", self.sent).format(n=self.sent),
+            ngettext("received {n}", "received {n}", self.received).format(n=self.received),
+        ]
+        if self.waiting:
+            parts.append(_("{n} still waiting").format(n=self.waiting))
+        return _("Synced: {parts}.").format(parts=", ".join(parts))
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        state: SyncStateRepository,
+        relay: RelayPort,
+        *,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.state = state
+        self.relay = relay
+        self.clock = clock
+        self.rng = rng or random.Random()
+
+    def send(self, mailbox_id: str, ciphertext: bytes) -> str:
+        """Queue an envelope in the vault (delivered by the next sync). Returns its id."""
+        envelope_id = protocol.new_id()
+        self.state.enqueue(envelope_id, mailbox_id, ciphertext, self.clock())
+        return envelope_id
+
+    def sync(self, *, force: bool = False) -> SyncReport:
+        """One round: check the relay answers, deliver, fetch, acknowledge.
+
+        ``force`` retries every waiting envelope now (the person asked to sync); otherwise
+        envelopes that failed wait for their backoff.
+        """
+        report = SyncReport()
+        try:
+            self.relay.health()
+            self._claim_mailboxes()
+            self._acknowledge_pending()
+            self._deliver(report, force)
+            self._fetch(report)
+            self._acknowledge_pending()
+        except RelayError as error:
+            report.offline = True
+            report.error = str(error)
+        report.waiting = self.state.waiting_count()
+        return report
+
+    def _claim_mailboxes(self) -> None:
+        for mailbox_id, claimed, _cursor in self.state.inbound_mailboxes():
+            if not claimed:
+                self.relay.claim_mailbox(mailbox_id)
+                self.state.mark_claimed(mailbox_id)
+
+    def _deliver(self, report: SyncReport, force: bool) -> None:
+        """Deliver due envelopes, counting into ``report`` as it goes (a relay lost midway
+        still leaves an exact count of what was delivered before)."""
+        while True:
+            batch = self.state.due(None if force else self.clock())
+            batch = [e for e in batch if e.envelope_id not in report.refused]
+            if not batch:
+                return
+            for envelope in batch:
+                try:
+                    self.relay.deposit(
+                        envelope.mailbox_id, envelope.envelope_id, envelope.ciphertext
+                    )
+                except RelayRefused as refusal:
+                    # Kept and retried with backoff: the partner may not have claimed the
+                    # mailbox yet, or the relay is rate limiting. Never dropped silently.
+                    self.state.mark_failed(
+                        envelope.id, refusal.code, self.clock(), self.rng.random()
+                    )
+                    report.refused.append(envelope.envelope_id)
+                    continue
+                except RelayError as error:
+                    self.state.mark_failed(
+                        envelope.id, "unreachable", self.clock(), self.rng.random()
+                    )
+                    raise error
+                # Accepted now or earlier (duplicate): delivered either way.
+                self.state.mark_delivered(envelope.id, self.clock())
+                report.sent += 1
+
+    def _fetch(self, report: SyncReport) -> None:
+        for mailbox_id, _claimed, cursor in self.state.inbound_mailboxes():
+            while True:
+                page = self.relay.fetch(mailbox_id, since=cursor, limit=FETCH_BATCH)
+                report.received += self.state.store_received(
+                    mailbox_id,
+                    [(e.id, e.seq, e.ciphertext) for e in page.envelopes],
+                    page.cursor,
+                    self.clock(),
+                )
+                cursor = max(cursor, page.cursor)
+                if not page.more or not page.envelopes:
+                    break
+
+    def _acknowledge_pending(self) -> None:
+        for mailbox_id, envelope_ids in self.state.unacked().items():
+            for start in range(0, len(envelope_ids), FETCH_BATCH):
+                chunk = envelope_ids[start : start + FETCH_BATCH]
+                self.relay.acknowledge(mailbox_id, chunk)
+                self.state.mark_acked(chunk)

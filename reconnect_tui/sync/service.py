@@ -1,0 +1,58 @@
+"""Wiring for the app and the CLI: which relay, which key, and an engine connected to both.
+
+The relay address comes from ``--relay URL`` or ``RECONNECT_RELAY`` and is then kept in the
+vault, so later syncs need neither; the settings file may give a default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from ..errors import RelayError
+from ..i18n import _
+from ..store.repositories.sync_state import SyncStateRepository
+from ..store.vault import Vault
+from . import protocol
+from .engine import SyncEngine
+
+RELAY_SETTING = "relay_url"
+
+
+def resolve_relay_url(vault: Vault, explicit: str | None = None, default: str = "") -> str:
+    """The relay to use; a newly given address (flag or environment) is kept in the vault."""
+    from .client import check_relay_url  # httpx is imported only when syncing
+
+    state = SyncStateRepository(vault)
+    given = explicit or os.environ.get("RECONNECT_RELAY") or ""
+    if given:
+        url = check_relay_url(given)
+        if state.setting(RELAY_SETTING) != url:
+            state.set_setting(RELAY_SETTING, url)
+        return url
+    url = state.setting(RELAY_SETTING) or default
+    if not url:
+        raise RelayError(
+            _(
+                "No relay address yet. Give one with --relay URL or RECONNECT_RELAY; it is then"
+                " kept in your vault."
+            )
+        )
+    return check_relay_url(url)
+
+
+def known_relay_url(vault: Vault, default: str = "") -> str:
+    """The relay kept in the vault (or the settings default), or "" when there is none."""
+    return SyncStateRepository(vault).setting(RELAY_SETTING) or default
+
+
+@contextlib.contextmanager
+def connect(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterator[SyncEngine]:
+    """An engine for this vault talking to ``relay_url``, closed afterwards."""
+    from .client import RelayClient
+
+    state = SyncStateRepository(vault)
+    key = protocol.relay_signing_key(state.device_seed())
+    with RelayClient(relay_url, key, timeout=timeout) as client:
+        yield SyncEngine(state, client)
