@@ -22,27 +22,35 @@ app = typer.Typer(
 def serve(
     host: Annotated[str, typer.Option(help=_("Address to listen on."))] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help=_("TCP port."))] = 8765,
-    db: Annotated[Path | None, typer.Option(
-        help=_("Relay database file (default: in the user data directory)."))] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(help=_("Relay database file (default: in the user data directory).")),
+    ] = None,
     certfile: Annotated[Path | None, typer.Option(help=_("TLS certificate (PEM)."))] = None,
     keyfile: Annotated[Path | None, typer.Option(help=_("TLS private key (PEM)."))] = None,
-    retention_days: Annotated[float, typer.Option(
-        min=0.0001, help=_("Days an unacknowledged envelope is kept."))] = 30,
-    invitation_hours: Annotated[float, typer.Option(
-        min=0.001, help=_("Hours an invitation waits to be fetched."))] = 24,
-    max_envelope_kib: Annotated[int, typer.Option(
-        min=1, help=_("Largest envelope or item, in KiB of ciphertext."))] = 257,
-    rate_limit: Annotated[int, typer.Option(
-        min=1, help=_("Requests per key per minute."))] = 600,
-    mailbox_max_envelopes: Annotated[int, typer.Option(
-        min=1, help=_("Envelopes one mailbox may hold."))] = 10_000,
-    mailbox_max_mib: Annotated[int, typer.Option(
-        min=1, help=_("MiB one mailbox may hold."))] = 256,
-    purge_interval: Annotated[float, typer.Option(
-        min=0.05, help=_("Seconds between deletions of expired data."))] = 60.0,
+    retention_days: Annotated[
+        float, typer.Option(min=0.0001, help=_("Days an unacknowledged envelope is kept."))
+    ] = 30,
+    invitation_hours: Annotated[
+        float, typer.Option(min=0.001, help=_("Hours an invitation waits to be fetched."))
+    ] = 24,
+    max_envelope_kib: Annotated[
+        int, typer.Option(min=1, help=_("Largest envelope or item, in KiB of ciphertext."))
+    ] = 257,
+    rate_limit: Annotated[int, typer.Option(min=1, help=_("Requests per key per minute."))] = 600,
+    mailbox_max_envelopes: Annotated[
+        int, typer.Option(min=1, help=_("Envelopes one mailbox may hold."))
+    ] = 10_000,
+    mailbox_max_mib: Annotated[int, typer.Option(min=1, help=_("MiB one mailbox may hold."))] = 256,
+    purge_interval: Annotated[
+        float, typer.Option(min=0.05, help=_("Seconds between deletions of expired data."))
+    ] = 60.0,
     log_level: Annotated[str, typer.Option(help=_("debug, info, warning or error."))] = "info",
-    vault: Annotated[Path | None, typer.Option(
-        "--vault", hidden=True, help=_("Accepted like on every command; the relay has none."))
+    vault: Annotated[
+        Path | None,
+        typer.Option(
+            "--vault", hidden=True, help=_("Accepted like on every command; the relay has none.")
+        ),
     ] = None,
 ) -> None:
     """Serve the relay until interrupted."""
@@ -51,8 +59,9 @@ def serve(
     from reconnect_tui.relay.serve import serve as run_relay
 
     if log_level.lower() not in {"debug", "info", "warning", "error"}:
-        raise typer.BadParameter(_("choose debug, info, warning or error"),
-                                 param_hint="--log-level")
+        raise typer.BadParameter(
+            _("choose debug, info, warning or error"), param_hint="--log-level"
+        )
     config = RelayConfig(
         retention_seconds=max(1, round(retention_days * DAY)),
         invitation_ttl_seconds=max(1, round(invitation_hours * 3600)),
@@ -62,9 +71,15 @@ def serve(
         mailbox_max_bytes=mailbox_max_mib * 1024 * 1024,
         purge_interval_seconds=purge_interval,
     )
-    options = ServeOptions(host=host, port=port, db=db or default_db_path(),
-                           certfile=certfile, keyfile=keyfile, config=config,
-                           log_level=log_level.lower())
+    options = ServeOptions(
+        host=host,
+        port=port,
+        db=db or default_db_path(),
+        certfile=certfile,
+        keyfile=keyfile,
+        config=config,
+        log_level=log_level.lower(),
+    )
     try:
         run_relay(options)
     except ReconnectError as error:

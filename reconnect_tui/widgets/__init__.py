@@ -1,0 +1,1 @@
+"""Reusable widgets (notice line, confirmation, forms, sparklines, rings …)."""

@@ -1,0 +1,269 @@
+"""The Textual app: screens, global keys, command palette, auto-lock. Wiring only."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from .i18n import _, set_language
+from .settings import Settings, load_settings
+from .store import Toolbox, Vault
+
+AUTO_LOCK_CHECK_SECONDS = 5.0
+SYNC_EVERY_SECONDS = 60.0
+
+
+class ReconnectApp(App[None]):
+    """ReConnect in the terminal. Give it a vault path; it creates or unlocks the vault."""
+
+    TITLE = "ReConnect"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f2", "crisis", _("Crisis plan"), priority=True, id="crisis"),
+        Binding("f1", "help", _("Help"), id="help"),
+        Binding("ctrl+l", "lock", _("Lock"), id="lock"),
+        Binding("escape", "back", _("Back"), show=False),
+        Binding("ctrl+r", "sync", _("Sync now"), id="sync"),
+        Binding("ctrl+q", "quit", _("Quit"), id="quit", show=False),
+    ]
+
+    sync_status: reactive[str] = reactive("")
+    """One line about the relay: "" (no relay yet), "Synced …" or "Offline — N waiting"."""
+
+    def __init__(
+        self,
+        vault_path: Path,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
+        auto_lock_seconds: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.vault_path = Path(vault_path)
+        self.settings = settings or load_settings()
+        set_language(self.settings.language)
+        self.clock = clock
+        self.toolbox: Toolbox | None = None
+        minutes = self.settings.auto_lock_minutes
+        self.auto_lock_seconds = (
+            auto_lock_seconds if auto_lock_seconds is not None else minutes * 60
+        )
+        self._last_activity = time.monotonic()
+        self.theme = self.settings.theme
+
+    # -- start, create, unlock, lock ---------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.auto_lock_seconds > 0:
+            interval = min(AUTO_LOCK_CHECK_SECONDS, self.auto_lock_seconds / 2)
+            self.set_interval(interval, self._check_idle)
+        self.set_interval(SYNC_EVERY_SECONDS, self._timed_sync)
+        self._show_lock_screen()
+
+    def _show_lock_screen(self, reason: str = "") -> None:
+        if Vault.exists(self.vault_path):
+            from .screens.unlock import UnlockScreen
+
+            self.push_screen(UnlockScreen(self.vault_path, self.settings.locale, reason))
+        else:
+            from .screens.create import CreateVaultScreen
+
+            self.push_screen(CreateVaultScreen(self.vault_path, self.settings.locale))
+
+    def vault_created(self, vault: Vault, recovery_code: str) -> None:
+        from .screens.recovery_code import RecoveryCodeScreen
+
+        self.toolbox = Toolbox(vault)
+        self._register_builtin_exercises()
+        self.switch_screen(RecoveryCodeScreen(recovery_code))
+
+    def recovery_code_stored(self) -> None:
+        self._last_activity = time.monotonic()
+        self.switch_screen(self._home())
+
+    def unlocked(self, vault: Vault) -> None:
+        self.toolbox = Toolbox(vault)
+        self._register_builtin_exercises()
+        self._last_activity = time.monotonic()
+        self.switch_screen(self._home())
+        self._timed_sync()
+
+    # -- sync ---------------------------------------------------------------------------------
+
+    def _relay_url(self) -> str:
+        from .sync.service import known_relay_url
+
+        return known_relay_url(self.toolbox.vault, self.settings.relay_url) if self.toolbox else ""
+
+    def _timed_sync(self) -> None:
+        if self.toolbox is not None and self._relay_url():
+            self.run_sync(force=False)
+
+    def action_sync(self) -> None:
+        """Sync now (Ctrl+R), retrying whatever is waiting."""
+        if self.toolbox is None:
+            return
+        if not self._relay_url():
+            self.notify(
+                _(
+                    "No relay yet: pairing with a provider sets one up (or run `reconnect sync`"
+                    " --relay URL)."
+                ),
+                title=_("Sync"),
+            )
+            return
+        self.sync_status = _("Syncing…")
+        self.run_sync(force=True)
+
+    @work(thread=True, exclusive=True, group="sync")
+    def run_sync(self, force: bool) -> None:
+        """The network never blocks the interface: sync runs in a thread worker."""
+        from .errors import ReconnectError
+        from .sync.service import connect
+
+        toolbox = self.toolbox
+        if toolbox is None:
+            return
+        try:
+            with connect(toolbox.vault, self._relay_url(), timeout=5.0) as engine:
+                report = engine.sync(force=force)
+        except ReconnectError as error:  # the vault was locked meanwhile, a bad address …
+            self.call_from_thread(setattr, self, "sync_status", str(error))
+            return
+        self.call_from_thread(setattr, self, "sync_status", report.summary())
+
+    def _home(self) -> Screen:
+        from .screens.home import HomeScreen
+
+        assert self.toolbox is not None
+        return HomeScreen(self.toolbox, self.today())
+
+    def show_home(self) -> None:
+        """Back to Home with fresh content, closing every screen above it."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(self._home())
+
+    def _register_builtin_exercises(self) -> None:
+        try:
+            from .library import exercises
+        except ImportError:
+            return
+        assert self.toolbox is not None
+        for exercise in exercises(self.settings.language):
+            self.toolbox.exercises.register_builtin(
+                exercise.slug, exercise.title, exercise.category
+            )
+
+    def action_lock(self, reason: str = "") -> None:
+        """Drop the keys and go back to the unlock screen."""
+        if self.toolbox is None:
+            return
+        self.workers.cancel_group(self, "sync")
+        self.toolbox.vault.close()
+        self.toolbox = None
+        self.sync_status = ""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._show_lock_screen(reason)
+
+    def _check_idle(self) -> None:
+        if self.toolbox is None or self.auto_lock_seconds <= 0:
+            return
+        if time.monotonic() - self._last_activity >= self.auto_lock_seconds:
+            self.action_lock(_("Locked after a while without activity."))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lock and sync are offered only while unlocked."""
+        if action in ("lock", "sync"):
+            return self.toolbox is not None
+        return True
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def action_crisis(self) -> None:
+        from .screens.crisis import CrisisScreen
+
+        if isinstance(self.screen, CrisisScreen):
+            self.screen.dismiss(None)
+            return
+        if self.toolbox is None:
+            self.push_screen(CrisisScreen(None, "", self.settings.locale))
+            return
+        profile = self.toolbox.profile.get()
+        self.push_screen(CrisisScreen(self.toolbox.crisis_plan.get(), profile.name, profile.locale))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_back(self) -> None:
+        """Escape: close the top screen, but never the lock screen or Home."""
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_open_module(self, module_id: str) -> None:
+        from .screens.registry import MODULES
+
+        if self.toolbox is None:
+            return
+        module = next((m for m in MODULES if m.id == module_id), None)
+        if module is None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.push_screen(module.screen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action is in the palette: the app's, the current screen's, every module."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or _("Key: {key}").format(key=key),
+                partial(self.run_action, binding.action, active.node),
+            )
+        if self.toolbox is not None:
+            from .screens.registry import available_modules, translated_title
+
+            for module in available_modules(self.toolbox.profile.get().role):
+                yield SystemCommand(
+                    _("Open: {title}").format(title=translated_title(module)),
+                    _(module.summary),
+                    partial(self.action_open_module, module.id),
+                )
+            yield SystemCommand(_("Home"), _("Back to the first screen"), self.show_home)
+
+    def on_unmount(self) -> None:
+        if self.toolbox is not None:
+            self.toolbox.vault.close()
+            self.toolbox = None
+
+
+def run_app(vault_path: Path) -> None:
+    ReconnectApp(vault_path).run()

@@ -1,0 +1,111 @@
+"""The `reconnect` command: opens the app, or runs one of the subcommands.
+
+Slow imports (Textual, httpx, fpdf2, uvicorn) happen inside the commands that need them, so
+`reconnect --help` and scripted commands start quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .commands import crisis_export
+from .commands import relay as relay_commands
+from .commands import sync as sync_commands
+from .commands import vault as vault_commands
+from .commands.common import State, VaultOption, handles_errors, vault_path
+from .hygiene import disable_core_dumps
+from .i18n import _
+
+app = typer.Typer(
+    name="reconnect",
+    help=_(
+        "ReConnect: your recovery toolbox in an encrypted vault on this machine, and a safe"
+        " line to your provider. Run without a command to open the app.\n\n"
+        "ReConnect is not for emergencies. In an emergency call 113 (Norway) or 112."
+    ),
+    invoke_without_command=True,
+    no_args_is_help=False,
+    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reconnect {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+@handles_errors
+def root(
+    ctx: typer.Context,
+    vault: VaultOption = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Open the app when no command is given."""
+    state = State()
+    state.vault = vault
+    ctx.obj = state
+    if ctx.invoked_subcommand is None:
+        open_app(vault_path(ctx, None))
+
+
+def open_app(path: Path) -> None:
+    from .app import run_app  # Textual is imported only when the app opens
+
+    run_app(path)
+
+
+app.command("init")(vault_commands.init)
+app.command("recover")(vault_commands.recover)
+app.command("backup")(vault_commands.backup)
+app.command("restore")(vault_commands.restore_command)
+app.command("import")(vault_commands.import_command)
+
+passphrase_app = typer.Typer(help=_("Change the vault's passphrase."), no_args_is_help=True)
+passphrase_app.command("change")(vault_commands.change_passphrase)
+app.add_typer(passphrase_app, name="passphrase")
+
+export_app = typer.Typer(
+    help=_("Write your data out: the crisis plan (PDF, Markdown, text) or everything (JSON)."),
+    no_args_is_help=True,
+)
+export_app.command("all")(vault_commands.export_all)
+app.add_typer(export_app, name="export")
+
+
+export_app.command("crisis-plan")(crisis_export.crisis_plan)
+app.command("sync")(sync_commands.sync)
+app.add_typer(relay_commands.app, name="relay")
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the person at the keyboard."""
+    disable_core_dumps()
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence; details stay out of the terminal
+        typer.echo(
+            _("Error: something unexpected went wrong ({kind}). Nothing more was changed.").format(
+                kind=type(exc).__name__
+            ),
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

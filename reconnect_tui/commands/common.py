@@ -1,0 +1,138 @@
+"""What every command shares: the --vault option, passphrases, errors and exit codes.
+
+Conventions (DESIGN.md section 8): ``--vault`` on every command, before or after its own
+arguments; ``--json`` prints pure JSON on stdout; exit 0 success, 1 a failure the message
+explains, 2 a usage error; never a traceback; nothing waits for input when stdin is not a
+terminal.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ..errors import ReconnectError
+from ..i18n import _
+from ..settings import resolve_vault_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MIN_PASSPHRASE_LENGTH = 8
+
+VaultOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--vault",
+        help="The vault file (default: RECONNECT_VAULT, or vault.db in your user data folder).",
+        show_default=False,
+    ),
+]
+PassphraseStdinOption = Annotated[
+    bool,
+    typer.Option(
+        "--passphrase-stdin",
+        help="Read the passphrase from the first line of standard input "
+        "(or set RECONNECT_PASSPHRASE).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
+
+
+class State:
+    """Values given before the subcommand (``reconnect --vault X init``)."""
+
+    vault: Path | None = None
+
+
+def vault_path(ctx: typer.Context, vault: Path | None) -> Path:
+    """The subcommand's own --vault wins over the root's; then RECONNECT_VAULT, then default."""
+    root = ctx.find_root().obj
+    fallback = root.vault if isinstance(root, State) else None
+    return resolve_vault_path(vault or fallback)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(_("Error: {message}").format(message=message), err=True)
+    return typer.Exit(code)
+
+
+def usage_error(message: str) -> typer.BadParameter:
+    return typer.BadParameter(message)
+
+
+def status(message: str) -> None:
+    """Progress and status go to stderr, so stdout stays clean for --json and pipes."""
+    typer.echo(message, err=True)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def handles_errors(func: F) -> F:
+    """Turn our errors into one clear line on stderr and exit code 1 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ReconnectError as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            typer.echo("", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class PassphraseSource:
+    """Where passphrases come from: RECONNECT_PASSPHRASE, stdin lines, or a hidden prompt."""
+
+    def __init__(self, from_stdin: bool) -> None:
+        self.from_stdin = from_stdin
+
+    def read(self, prompt: str, env: str = "RECONNECT_PASSPHRASE", confirm: bool = False) -> str:
+        value = os.environ.get(env)
+        if value is not None:
+            return value
+        if self.from_stdin:
+            line = sys.stdin.readline()
+            if not line:
+                raise ReconnectError(_("Standard input ended before a passphrase was read."))
+            return line.rstrip("\r\n")
+        if stdin_is_terminal():
+            return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+        raise ReconnectError(
+            _(
+                "No passphrase given. Set {env} or use --passphrase-stdin"
+                " (standard input is not a terminal, so ReConnect does not ask)."
+            ).format(env=env)
+        )
+
+    def read_new(self, prompt: str, env: str) -> str:
+        passphrase = self.read(prompt, env=env, confirm=True)
+        check_new_passphrase(passphrase)
+        return passphrase
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ReconnectError(
+            _(
+                "A passphrase needs at least {n} characters; a few words are easiest to remember."
+            ).format(n=MIN_PASSPHRASE_LENGTH)
+        )

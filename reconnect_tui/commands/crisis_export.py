@@ -1,0 +1,59 @@
+"""`reconnect export crisis-plan`: the same headless export the app's "Export…" uses."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..i18n import _
+from ..store import Toolbox
+from .common import PassphraseStdinOption, VaultOption, handles_errors, status
+from .vault import open_vault
+
+
+class ExportFormat(enum.StrEnum):
+    PDF = "pdf"
+    MD = "md"
+    TXT = "txt"
+
+
+@handles_errors
+def crisis_plan(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="pdf, md (Markdown) or txt.")
+    ] = ExportFormat.PDF,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write to FILE (md and txt: standard output if left out)."
+        ),
+    ] = None,
+    compact: Annotated[
+        bool,
+        typer.Option(
+            "--compact", help="One page to fold and carry: warning signs, what I do, who I call."
+        ),
+    ] = False,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Write your crisis plan as PDF, Markdown or plain text."""
+    from ..export import export_crisis_plan, write_export  # fpdf2 loads only when exporting
+
+    if fmt is ExportFormat.PDF and output is None:
+        raise typer.BadParameter(_("A PDF needs a file: add -o FILE."), param_hint="-o")
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        plan = Toolbox(opened).crisis_plan.get()
+        profile = opened.profile()
+    data = export_crisis_plan(plan, profile.name, profile.locale, fmt.value, compact=compact)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_export(data, output)
+    status(_("Crisis plan written to {file}.").format(file=output))

@@ -1,0 +1,56 @@
+"""`reconnect sync`: deliver what is waiting and fetch what is new, from the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..i18n import _
+from ..settings import load_settings
+from .common import (
+    JsonOption,
+    PassphraseStdinOption,
+    VaultOption,
+    handles_errors,
+    print_json,
+    status,
+)
+from .vault import open_vault
+
+
+@handles_errors
+def sync(
+    ctx: typer.Context,
+    relay: Annotated[
+        str | None,
+        typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
+    ] = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Send what is waiting and receive what is new. Exit 1 when the relay cannot be reached."""
+    from ..sync.service import connect, resolve_relay_url
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        url = resolve_relay_url(opened, relay, load_settings().relay_url)
+        with connect(opened, url) as engine:
+            report = engine.sync(force=True)
+    if as_json:
+        print_json(
+            {
+                "relay": url,
+                "sent": report.sent,
+                "received": report.received,
+                "waiting": report.waiting,
+                "offline": report.offline,
+                "error": report.error,
+            }
+        )
+    else:
+        (status if report.offline else typer.echo)(report.summary())
+    if report.offline:
+        if not as_json:
+            status(_("Nothing was lost: what is waiting stays in your vault until the next sync."))
+        raise typer.Exit(1)

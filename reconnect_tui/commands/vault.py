@@ -1,0 +1,198 @@
+"""Vault commands: init, passphrase change, recover, backup, restore, export all, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import ReconnectError
+from ..i18n import _
+from ..model import Profile, Role
+from ..store import Vault, portable, restore
+from .common import (
+    JsonOption,
+    PassphraseSource,
+    PassphraseStdinOption,
+    VaultOption,
+    handles_errors,
+    print_json,
+    status,
+    stdin_is_terminal,
+    vault_path,
+)
+
+
+def open_vault(ctx: typer.Context, vault: Path | None, passphrase_stdin: bool) -> Vault:
+    """Unlock the vault a command names, with the passphrase from env, stdin or a prompt."""
+    path = vault_path(ctx, vault)
+    Vault._header_for(path)  # a missing or damaged vault is said before asking for anything
+    passphrase = PassphraseSource(passphrase_stdin).read(_("Passphrase"))
+    if stdin_is_terminal():
+        status(_("Unlocking…"))
+    return Vault.unlock(path, passphrase)
+
+
+@handles_errors
+def init(
+    ctx: typer.Context,
+    role: Annotated[Role, typer.Option(help="Who this vault belongs to.")] = Role.USER,
+    name: Annotated[
+        str | None,
+        typer.Option(help="Your name, as partners will see it (asked when not given)."),
+    ] = None,
+    locale: Annotated[
+        str, typer.Option(help="Country for emergency numbers: NO, GB or EU.")
+    ] = "NO",
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a new encrypted vault and print its recovery code (once)."""
+    path = vault_path(ctx, vault)
+    if Vault.exists(path):
+        raise ReconnectError(_("A vault already exists at {path}.").format(path=path))
+    if name is None:
+        if not stdin_is_terminal():
+            raise typer.BadParameter(
+                _("--name is needed when standard input is not a terminal."), param_hint="--name"
+            )
+        name = typer.prompt(_("Your name"))
+    name = name.strip()
+    if not name:
+        raise typer.BadParameter(_("The name cannot be empty."), param_hint="--name")
+    passphrase = PassphraseSource(passphrase_stdin).read_new(
+        _("Choose a passphrase"), "RECONNECT_PASSPHRASE"
+    )
+    status(_("Creating the vault (this takes a moment)…"))
+    created, code = Vault.create(path, passphrase, Profile(name=name, role=role, locale=locale))
+    created.close()
+    if as_json:
+        print_json({"vault": str(path), "role": role.value, "name": name, "recovery_code": code})
+        return
+    typer.echo(_("Vault created at {path}").format(path=path))
+    typer.echo("")
+    typer.echo(_("Your recovery code (shown only this once):"))
+    typer.echo("")
+    typer.echo(f"    {code}")
+    typer.echo("")
+    typer.echo(
+        _(
+            "Write it down and keep it somewhere safe, away from this computer. If you forget"
+            " your passphrase, `reconnect recover` lets you set a new one with this code."
+        )
+    )
+
+
+@handles_errors
+def change_passphrase(
+    ctx: typer.Context,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Change the passphrase (the old one first). The database is not rewritten."""
+    source = PassphraseSource(passphrase_stdin)
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        new = source.read_new(_("New passphrase"), "RECONNECT_NEW_PASSPHRASE")
+        opened.change_passphrase(new)
+    typer.echo(_("Passphrase changed."))
+
+
+@handles_errors
+def recover(
+    ctx: typer.Context,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Set a new passphrase with the recovery code you were given at `init`.
+
+    Scripts give the code in RECONNECT_RECOVERY_CODE (or as the first line of standard input
+    with --passphrase-stdin, the new passphrase on the second).
+    """
+    path = vault_path(ctx, vault)
+    Vault._header_for(path)
+    source = PassphraseSource(passphrase_stdin)
+    code = source.read(_("Recovery code"), env="RECONNECT_RECOVERY_CODE")
+    with Vault.unlock_with_recovery_code(path, code) as opened:
+        new = source.read_new(_("New passphrase"), "RECONNECT_NEW_PASSPHRASE")
+        opened.change_passphrase(new)
+    typer.echo(_("A new passphrase is set. Your recovery code stays the same."))
+
+
+@handles_errors
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write the backup.")],
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Write an encrypted copy of the vault to FILE (it opens with today's passphrase)."""
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        opened.backup(file)
+    typer.echo(_("Backup written to {file}. It is encrypted like the vault.").format(file=file))
+
+
+@handles_errors
+def restore_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A backup made with `reconnect backup`.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Restore over an existing vault (kept beside it).")
+    ] = False,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Restore a backup (asks for the passphrase the vault had when the backup was made)."""
+    path = vault_path(ctx, vault)
+    passphrase = PassphraseSource(passphrase_stdin).read(_("Passphrase of the backup"))
+    kept = restore(file, path, passphrase, replace=replace)
+    typer.echo(_("Restored {file} to {path}.").format(file=file, path=path))
+    if kept is not None:
+        typer.echo(_("The vault that was there is kept at {kept}.").format(kept=kept))
+
+
+@handles_errors
+def export_all(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
+    ] = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Write the vault's whole content as JSON (your data, to take along or to seed a vault)."""
+    from ..export import write_export  # the same atomic writer as every export
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        text = portable.dumps(portable.export_all(opened))
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    write_export(text.encode("utf-8"), output)
+    status(_("Exported to {file}.").format(file=output))
+
+
+@handles_errors
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A file written by `reconnect export all`.")],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace each module the file holds (others stay)."),
+    ] = False,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Read an export file into the vault."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReconnectError(_("No file at {file}.").format(file=file)) from None
+    except (OSError, UnicodeDecodeError):
+        raise ReconnectError(_("Could not read {file}.").format(file=file)) from None
+    data = portable.parse(text)
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        modules = portable.import_all(opened, data, replace=replace)
+    typer.echo(_("Imported: {modules}.").format(modules=", ".join(modules) or _("nothing")))

@@ -1,0 +1,68 @@
+"""F2 from anywhere: emergency numbers, the non-emergency notice, and the crisis plan to read.
+
+Before the vault is unlocked only the numbers and the notice are shown; the plan itself is in
+the encrypted vault.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from ..export.document import build_document, contact_text
+from ..i18n import _
+from ..model import CrisisPlan, emergency_numbers
+
+
+class CrisisScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,f2", "dismiss", _("Close")),
+        Binding("e", "edit", _("Edit the plan")),
+    ]
+
+    def __init__(self, plan: CrisisPlan | None, name: str, locale: str) -> None:
+        super().__init__()
+        self.plan = plan
+        self.name_ = name
+        self.locale = locale
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide", id="crisis"):
+            yield Label(_("In an emergency, call"), classes="title")
+            for number in emergency_numbers(self.locale):
+                yield Static(f"[b]{number.number}[/b]  {_(number.label)}", classes="number")
+            yield Static(
+                _(
+                    "ReConnect is not for emergencies. Messages may not be read for days."
+                    " If you are in danger or cannot keep yourself safe, call now."
+                ),
+                classes="notice",
+            )
+            if self.plan is None:
+                yield Static(_("Unlock ReConnect to see your crisis plan."), classes="empty")
+            else:
+                yield from self._plan()
+        yield Footer()
+
+    def _plan(self) -> ComposeResult:
+        document = build_document(self.plan, self.name_, self.locale)
+        yield Label(document.title, classes="title")
+        yield Static(document.date_line, classes="help")
+        for section in document.sections:
+            yield Label(section.title, classes="section-title")
+            if not section.filled:
+                yield Static(document.not_filled, classes="empty")
+            elif section.contacts:
+                for contact in section.contacts:
+                    yield Static(f"• {contact_text(contact)}", classes="item", markup=False)
+            else:
+                yield Static("\n".join(section.lines), classes="item", markup=False)
+
+    def action_edit(self) -> None:
+        if self.plan is None:
+            return
+        self.dismiss(None)
+        self.app.action_open_module("crisis-plan")

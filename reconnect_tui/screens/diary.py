@@ -1,0 +1,454 @@
+"""Diary and registrations: entries listed by date, and today's values for the parameters the
+person chose, entered on one screen with a few keys, each with a 30-day trend."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Label, OptionList, Sparkline, Static, TabbedContent, TabPane, TextArea
+from textual.widgets.option_list import Option
+
+from ..i18n import _
+from ..model import DiaryEntry, RegistrationParameter
+from ..widgets.form import Field, FormScreen
+from .base import ModuleScreen
+
+TREND_DAYS = 30
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+class EntryEditor(ModalScreen[str | None]):
+    """Write or change one diary entry: a roomy text area; Ctrl+S saves, Escape cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Save")),
+        Binding("escape", "cancel", _("Cancel")),
+    ]
+
+    def __init__(self, title: str, text: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="entry-editor"):
+            yield Label(self.title_text, classes="title")
+            yield TextArea(self.text, id="entry-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(_("Ctrl+S saves · Escape cancels"), classes="help")
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-text", TextArea).focus()
+
+    def action_save(self) -> None:
+        text = self.query_one("#entry-text", TextArea).text.rstrip()
+        if not text.strip():
+            self.notify(_("The entry is empty; write something or press Escape."))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ValueField(Widget, can_focus=True):
+    """Today's value of one parameter: type digits, or + and - to step; Enter saves all."""
+
+    DEFAULT_CSS = """
+    ValueField {
+        width: 10;
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    ValueField:focus {
+        background: $accent 30%;
+        text-style: bold;
+    }
+    """
+
+    class Submitted(Message):
+        """Enter was pressed: save every row."""
+
+    def __init__(self, parameter: RegistrationParameter, value: float | None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.parameter = parameter
+        self.saved = value
+        self.text = "" if value is None else _number(value)
+
+    @property
+    def value(self) -> float | None:
+        """The typed number, or None when empty. Raises ValueError when not a number."""
+        return float(self.text.replace(",", ".")) if self.text.strip() else None
+
+    @property
+    def changed(self) -> bool:
+        try:
+            return self.value != self.saved
+        except ValueError:
+            return True
+
+    def render(self) -> Text:
+        return Text(self.text or "–")
+
+    def step(self, amount: float) -> None:
+        try:
+            current = self.value
+        except ValueError:
+            current = None
+        low, high = self.parameter.minimum, self.parameter.maximum
+        new = low if current is None else min(high, max(low, current + amount))
+        self.text = _number(new)
+        self.refresh()
+
+    def on_key(self, event: events.Key) -> None:
+        character = event.character or ""
+        if character in "+-" and character:
+            self.step(1 if character == "+" else -1)
+        elif character.isdigit() or (character in ".," and character):
+            self.text += character
+        elif event.key == "backspace":
+            self.text = self.text[:-1]
+        elif event.key == "enter":
+            self.post_message(self.Submitted())
+        elif event.key == "down":
+            self.screen.focus_next(ValueField)
+        elif event.key == "up":
+            self.screen.focus_previous(ValueField)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        self.refresh()
+
+
+class DiaryScreen(ModuleScreen):
+    """Diary entries by date, and daily registrations with trends."""
+
+    TITLE_TEXT = _("Diary and registrations")
+    EMPTY_TEXT = _(
+        "The diary is a private place to write about your days, and registrations let you "
+        "track what you choose, like sleep or mood. Press a to write your first entry."
+    )
+    BINDINGS = [
+        Binding("a", "add", _("Add")),
+        Binding("e", "edit", _("Edit")),
+        Binding("x", "delete", _("Delete")),
+        Binding("delete", "delete", _("Delete"), show=False),
+        Binding("r", "switch", _("Diary / registrations")),
+        Binding("ctrl+s", "save_values", _("Save today's values")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[DiaryEntry] = []
+        self._select_after_load: int | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(id="diary-tabs", classes="module-body"):
+            with TabPane(_("Diary"), id="tab-diary"):
+                with Horizontal(id="diary-panes"):
+                    yield OptionList(id="entries")
+                    with VerticalScroll(id="entry-view"):
+                        yield Static("", id="entry-text-view", markup=False)
+                yield self.empty_state(id="diary-empty")
+            with TabPane(_("Registrations"), id="tab-registrations"):
+                yield Static(
+                    _("Today: type a value or press + and -, ↑↓ to move, Enter saves all."),
+                    classes="help",
+                    id="registration-help",
+                )
+                yield VerticalScroll(id="registration-rows")
+                yield self.empty_state(
+                    _(
+                        "Registrations let you follow something day by day, like hours of sleep "
+                        "or mood from 0 to 10, and see how it changes. Press a to add one."
+                    ),
+                    id="registrations-empty",
+                )
+        yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load_entries()
+        self.load_registrations()
+        self.query_one("#entries", OptionList).focus()
+
+    @property
+    def today(self) -> date:
+        return self.app.today()  # type: ignore[attr-defined]
+
+    def _tab(self) -> str:
+        return self.query_one("#diary-tabs", TabbedContent).active
+
+    # -- diary entries -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="diary-load")
+    def load_entries(self, select_id: int | None = None) -> None:
+        """Diaries grow for years: read them off the event loop."""
+        entries = self.toolbox.diary.list()
+        self.app.call_from_thread(self._show_entries, entries, select_id)
+
+    def _show_entries(self, entries: list[DiaryEntry], select_id: int | None) -> None:
+        self.entries = entries
+        select_id = select_id if select_id is not None else self._select_after_load
+        self._select_after_load = None
+        listing = self.query_one("#entries", OptionList)
+        listing.clear_options()
+        for entry in entries:
+            first = entry.text.strip().splitlines()[0] if entry.text.strip() else ""
+            line = Text(entry.written_at.strftime("%Y-%m-%d %H:%M"), style="bold")
+            line.append("\n" + first[:60])
+            listing.add_option(Option(line, id=str(entry.id)))
+        self.query_one("#diary-panes").display = bool(entries)
+        self.query_one("#diary-empty").display = not entries
+        if entries:
+            ids = [e.id for e in entries]
+            listing.highlighted = ids.index(select_id) if select_id in ids else 0
+            self._show_entry(listing.highlighted or 0)
+
+    def _show_entry(self, index: int) -> None:
+        text = self.entries[index].text if 0 <= index < len(self.entries) else ""
+        self.query_one("#entry-text-view", Static).update(Text(text))
+
+    @on(OptionList.OptionHighlighted, "#entries")
+    def entry_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_entry(event.option_index)
+
+    @on(OptionList.OptionSelected, "#entries")
+    def entry_selected(self) -> None:
+        self.action_edit()
+
+    def current_entry(self) -> DiaryEntry | None:
+        index = self.query_one("#entries", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.entries):
+            return None
+        return self.entries[index]
+
+    def select_item(self, item_id: int) -> None:
+        """Highlight a diary entry (used by search)."""
+        self.query_one("#diary-tabs", TabbedContent).active = "tab-diary"
+        if any(e.id == item_id for e in self.entries):
+            self._show_entries(self.entries, item_id)
+        else:
+            self._select_after_load = item_id
+        self.query_one("#entries", OptionList).focus()
+
+    def _write_entry(self) -> None:
+        def saved(text: str | None) -> None:
+            if text is None:
+                return
+            entry = self.toolbox.diary.add(DiaryEntry(text=text, written_at=self.app.clock()))  # type: ignore[attr-defined]
+            self.load_entries(entry.id)
+            self.notify(_("Entry saved."))
+
+        self.app.push_screen(EntryEditor(_("New diary entry")), saved)
+
+    def _edit_entry(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+
+        def saved(text: str | None) -> None:
+            if text is None:
+                return
+            entry.text = text
+            self.toolbox.diary.update(entry)
+            self.load_entries(entry.id)
+            self.notify(_("Entry saved."))
+
+        title = _("Diary entry of {when}").format(when=entry.written_at.strftime("%Y-%m-%d"))
+        self.app.push_screen(EntryEditor(title, entry.text), saved)
+
+    def _delete_entry(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        entry_id = entry.id or 0
+
+        def delete() -> None:
+            self.toolbox.diary.delete(entry_id)
+            self.load_entries()
+            self.notify(_("Entry deleted."))
+
+        when = entry.written_at.strftime("%Y-%m-%d %H:%M")
+        self.confirm(_("Delete the diary entry of {when}?").format(when=when), delete)
+
+    # -- registrations -----------------------------------------------------------------------
+
+    def load_registrations(self, focus_id: int | None = None) -> None:
+        parameters = self.toolbox.registrations.list()
+        today_values = self.toolbox.registrations.values_on(self.today)
+        since = self.today - timedelta(days=TREND_DAYS - 1)
+        rows = self.query_one("#registration-rows", VerticalScroll)
+        rows.remove_children()
+        for parameter in parameters:
+            trend = [r.value for r in self.toolbox.registrations.values(parameter.id or 0, since)]
+            label = parameter.name + (f" ({parameter.unit})" if parameter.unit else "")
+            span = f"{_number(parameter.minimum)}–{_number(parameter.maximum)}"
+            field = ValueField(parameter, today_values.get(parameter.id or 0))
+            field.id = f"value-{parameter.id}"
+            row = Horizontal(
+                Label(Text(label), classes="registration-name"),
+                field,
+                Static(span, classes="help registration-span"),
+                Sparkline(trend, classes="registration-trend"),
+                classes="registration-row",
+            )
+            rows.mount(row)
+        self.query_one("#registrations-empty").display = not parameters
+        self.query_one("#registration-help").display = bool(parameters)
+        rows.display = bool(parameters)
+        if focus_id is not None:
+            self.call_after_refresh(self._focus_value, focus_id)
+
+    def _focus_value(self, parameter_id: int) -> None:
+        found = self.query(f"#value-{parameter_id}")
+        if found:
+            found.first().focus()
+
+    def current_parameter(self) -> RegistrationParameter | None:
+        focused = self.app.focused
+        if isinstance(focused, ValueField):
+            return focused.parameter
+        fields = list(self.query(ValueField).results(ValueField))
+        return fields[0].parameter if fields else None
+
+    @on(ValueField.Submitted)
+    def action_save_values(self) -> None:
+        """Save every changed value for today (an emptied field removes today's value)."""
+        fields = [f for f in self.query(ValueField).results(ValueField) if f.changed]
+        values: list[tuple[ValueField, float | None]] = []
+        for field in fields:
+            parameter = field.parameter
+            try:
+                value = field.value
+            except ValueError:
+                value = parameter.minimum - 1
+            if value is not None and not parameter.minimum <= value <= parameter.maximum:
+                self.notify(
+                    _("{name} must be a number from {low} to {high}.").format(
+                        name=parameter.name,
+                        low=_number(parameter.minimum),
+                        high=_number(parameter.maximum),
+                    ),
+                    severity="error",
+                )
+                field.focus()
+                return
+            values.append((field, value))
+        for field, value in values:
+            parameter_id = field.parameter.id or 0
+            if value is None:
+                self.toolbox.registrations.delete_value(parameter_id, self.today)
+            else:
+                self.toolbox.registrations.record(parameter_id, self.today, value)
+        focused = self.app.focused
+        keep = focused.parameter.id if isinstance(focused, ValueField) else None
+        self.load_registrations(keep)
+        self.notify(
+            _("Today's values saved.") if values else _("Nothing changed today."),
+        )
+
+    def _parameter_form(self, values: dict[str, Any] | None, title: str, on_saved) -> None:
+        fields = [
+            Field("name", _("What to register"), required=True, placeholder=_("e.g. Sleep")),
+            Field("unit", _("Unit"), placeholder=_("e.g. hours")),
+            Field("minimum", _("Lowest value"), "float", required=True),
+            Field("maximum", _("Highest value"), "float", required=True),
+        ]
+
+        def saved(result: dict[str, Any] | None) -> None:
+            if result is None:
+                return
+            if result["minimum"] >= result["maximum"]:
+                self.notify(_("The lowest value must be below the highest."), severity="error")
+                return
+            on_saved(result)
+
+        self.app.push_screen(FormScreen(title, fields, values), saved)
+
+    def _add_parameter(self) -> None:
+        def save(result: dict[str, Any]) -> None:
+            added = self.toolbox.registrations.add(RegistrationParameter(**result))
+            self.load_registrations(added.id)
+            self.notify(_("Registration added."))
+
+        defaults = {"minimum": 0, "maximum": 10}
+        self._parameter_form(defaults, _("New registration"), save)
+
+    def _edit_parameter(self) -> None:
+        parameter = self.current_parameter()
+        if parameter is None:
+            return
+
+        def save(result: dict[str, Any]) -> None:
+            for name, value in result.items():
+                setattr(parameter, name, value)
+            self.toolbox.registrations.update(parameter)
+            self.load_registrations(parameter.id)
+            self.notify(_("Registration saved."))
+
+        values = {
+            "name": parameter.name,
+            "unit": parameter.unit,
+            "minimum": _number(parameter.minimum),
+            "maximum": _number(parameter.maximum),
+        }
+        self._parameter_form(values, _("Edit registration"), save)
+
+    def _delete_parameter(self) -> None:
+        parameter = self.current_parameter()
+        if parameter is None:
+            return
+        parameter_id = parameter.id or 0
+
+        def delete() -> None:
+            self.toolbox.registrations.delete(parameter_id)
+            self.load_registrations()
+            self.notify(_("Registration deleted."))
+
+        question = _("Delete “{name}” and all its values?").format(name=parameter.name)
+        self.confirm(question, delete)
+
+    # -- actions: what a, e and x do depends on the tab --------------------------------------
+
+    def action_add(self) -> None:
+        if self._tab() == "tab-registrations":
+            self._add_parameter()
+        else:
+            self._write_entry()
+
+    def action_edit(self) -> None:
+        if self._tab() == "tab-registrations":
+            self._edit_parameter()
+        else:
+            self._edit_entry()
+
+    def action_delete(self) -> None:
+        if self._tab() == "tab-registrations":
+            self._delete_parameter()
+        else:
+            self._delete_entry()
+
+    def action_switch(self) -> None:
+        tabs = self.query_one("#diary-tabs", TabbedContent)
+        if tabs.active == "tab-diary":
+            tabs.active = "tab-registrations"
+            fields = self.query(ValueField)
+            if fields:
+                fields.first().focus()
+        else:
+            tabs.active = "tab-diary"
+            self.query_one("#entries", OptionList).focus()

@@ -1,0 +1,344 @@
+"""Exercises: the built-in guided exercises (with an animated breathing timer and a sleep
+checklist), the person's own exercises, and the history of what was done."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import (
+    Checkbox,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+
+from .. import library
+from ..i18n import _
+from ..model import Exercise
+from ..widgets.breathing import BreathingTimer
+from ..widgets.form import Field, FormScreen
+from .base import ModuleScreen
+
+CATEGORY_LABELS = {
+    "mindfulness": "Mindfulness",
+    "breathing": "Breathing",
+    "sleep": "Sleep",
+    "coping": "Coping",
+    "strengths": "Strengths",
+    "own": "Your own exercise",
+}
+OWN_CATEGORY = "own"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An exercise as listed: its vault row and, for built-ins, its text from content/."""
+
+    row: Exercise
+    text: library.ExerciseText | None
+
+    @property
+    def body(self) -> str:
+        return self.text.body if self.text is not None else self.row.body
+
+
+_CHECKLIST_LINE = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s")
+
+
+def _without_checklist(body: str) -> str:
+    """The checklist's text without its ``- [ ]`` lines (those become real checkboxes)."""
+    return "\n".join(line for line in body.splitlines() if not _CHECKLIST_LINE.match(line))
+
+
+class ExercisesScreen(ModuleScreen):
+    """Browse exercises, do one (timer, checklist), log it as done, keep your own."""
+
+    TITLE_TEXT = _("Exercises")
+    EMPTY_TEXT = _(
+        "Exercises are short guided practices for breathing, sleep, mindfulness and coping. "
+        "Press a to write down an exercise of your own that helps you."
+    )
+    BINDINGS = [
+        Binding("a", "add", _("Add own")),
+        Binding("e", "edit", _("Edit")),
+        Binding("x", "delete", _("Delete")),
+        Binding("delete", "delete", _("Delete"), show=False),
+        Binding("d", "log_done", _("Log as done")),
+        Binding("t", "timer", _("Start timer")),
+        Binding("h", "history", _("History")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Entry] = []
+        self.history_ids: list[int] = []
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(id="exercise-tabs", classes="module-body"):
+            with TabPane(_("Exercises"), id="tab-exercises"), Horizontal():
+                yield OptionList(id="exercise-list")
+                yield VerticalScroll(id="exercise-detail")
+            with TabPane(_("History"), id="tab-history"):
+                yield OptionList(id="history-list")
+                yield self.empty_state(
+                    _(
+                        "Nothing logged yet. When you have done an exercise, press d to log "
+                        "it, with a note if you like: it helps to see what you have done."
+                    ),
+                    id="history-empty",
+                )
+        yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load()
+        self.query_one("#exercise-list", OptionList).focus()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self, select_id: int | None = None) -> None:
+        language = self.app.settings.language  # type: ignore[attr-defined]
+        texts = {text.slug: text for text in library.exercises(language)}
+        rows = self.toolbox.exercises.list()
+        builtins = [Entry(r, texts.get(r.slug)) for r in rows if r.builtin]
+        order = list(texts)
+        builtins.sort(key=lambda e: order.index(e.row.slug) if e.row.slug in texts else len(order))
+        own = [Entry(r, None) for r in rows if not r.builtin]
+        self.entries = builtins + own
+        listing = self.query_one("#exercise-list", OptionList)
+        listing.clear_options()
+        for entry in self.entries:
+            mark = "" if entry.row.builtin else "✎ "
+            listing.add_option(Option(Text(mark + entry.row.title), id=str(entry.row.id)))
+        if not self.entries:
+            self._show_detail(None)
+        else:
+            index = 0
+            if select_id is not None:
+                index = next((i for i, e in enumerate(self.entries) if e.row.id == select_id), 0)
+            listing.highlighted = index
+            self._show_detail(self.entries[index])
+        self.load_history()
+
+    def load_history(self, select_id: int | None = None) -> None:
+        titles = {e.row.id: e.row.title for e in self.entries}
+        logs = self.toolbox.exercises.history()
+        self.history_ids = [log.id or 0 for log in logs]
+        listing = self.query_one("#history-list", OptionList)
+        listing.clear_options()
+        for log in logs:
+            when = log.done_at.strftime("%Y-%m-%d %H:%M")
+            line = Text(f"{when}  ")
+            line.append(titles.get(log.exercise_id, _("(removed exercise)")), style="bold")
+            if log.note:
+                line.append("  " + log.note.replace("\n", " "), style="italic")
+            listing.add_option(Option(line, id=str(log.id)))
+        listing.display = bool(logs)
+        self.query_one("#history-empty").display = not logs
+        if logs:
+            index = self.history_ids.index(select_id) if select_id in self.history_ids else 0
+            listing.highlighted = index
+
+    def _show_detail(self, entry: Entry | None) -> None:
+        detail = self.query_one("#exercise-detail", VerticalScroll)
+        detail.remove_children()
+        if entry is None:
+            detail.mount(self.empty_state())
+            return
+        widgets: list = [Label(Text(entry.row.title), classes="section-title")]
+        category = _(CATEGORY_LABELS.get(entry.row.category, entry.row.category or ""))
+        meta = category
+        if entry.text is not None:
+            meta += " · " + _("{minutes} min").format(minutes=entry.text.minutes)
+        widgets.append(Static(meta, classes="help"))
+        if entry.text is not None and entry.text.timer is not None:
+            widgets.append(
+                Static(_("Press t to start the timer; Space pauses it."), classes="help")
+            )
+        items = library.checklist_items(entry.body)
+        if items:
+            widgets.append(Markdown(_without_checklist(entry.body)))
+            widgets.extend(
+                Checkbox(Text(item), id=f"check-{n}", classes="check-item")
+                for n, item in enumerate(items)
+            )
+        elif entry.body.strip():
+            widgets.append(Markdown(entry.body))
+        else:
+            widgets.append(Static(_("No description yet. Press e to write one."), classes="empty"))
+        detail.mount_all(widgets)
+        detail.scroll_home(animate=False)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def current(self) -> Entry | None:
+        index = self.query_one("#exercise-list", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.entries):
+            return None
+        return self.entries[index]
+
+    def _on_history_tab(self) -> bool:
+        return self.query_one("#exercise-tabs", TabbedContent).active == "tab-history"
+
+    def _show_exercises_tab(self) -> None:
+        self.query_one("#exercise-tabs", TabbedContent).active = "tab-exercises"
+
+    def select_item(self, item_id: int) -> None:
+        """Highlight an item found by search: ``item_id`` is a history (log) entry."""
+        self.query_one("#exercise-tabs", TabbedContent).active = "tab-history"
+        self.load_history(select_id=item_id)
+        self.query_one("#history-list", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#exercise-list")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if 0 <= event.option_index < len(self.entries):
+            self._show_detail(self.entries[event.option_index])
+
+    @on(OptionList.OptionSelected, "#exercise-list")
+    def selected(self) -> None:
+        """Enter: go into the exercise (its timer if it has one, else its text)."""
+        detail = self.query_one("#exercise-detail", VerticalScroll)
+        focusable = detail.query("Checkbox")
+        if focusable:
+            focusable.first().focus()
+        else:
+            detail.focus()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _form_fields(self) -> list[Field]:
+        return [
+            Field("title", _("Title"), required=True),
+            Field("body", _("What to do (Markdown)"), "multiline"),
+        ]
+
+    def action_add(self) -> None:
+        self._show_exercises_tab()
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            added = self.toolbox.exercises.add(
+                Exercise(title=values["title"], category=OWN_CATEGORY, body=values["body"])
+            )
+            self.load(select_id=added.id)
+            self.notify(_("Exercise added."))
+
+        self.app.push_screen(FormScreen(_("Your own exercise"), self._form_fields()), saved)
+
+    def action_edit(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        if entry.row.builtin:
+            self.notify(_("Built-in exercises cannot be changed. Press a to add your own."))
+            return
+        row = entry.row
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            row.title, row.body = values["title"], values["body"]
+            self.toolbox.exercises.update(row)
+            self.load(select_id=row.id)
+            self.notify(_("Exercise saved."))
+
+        values = {"title": row.title, "body": row.body}
+        self.app.push_screen(FormScreen(_("Edit exercise"), self._form_fields(), values), saved)
+
+    def action_delete(self) -> None:
+        if self._on_history_tab():
+            self._delete_log()
+            return
+        entry = self.current()
+        if entry is None:
+            return
+        if entry.row.builtin:
+            self.notify(_("Built-in exercises cannot be deleted."))
+            return
+        row_id = entry.row.id or 0
+
+        def delete() -> None:
+            self.toolbox.exercises.delete(row_id)
+            self.load()
+            self.notify(_("Exercise deleted."))
+
+        self.confirm(
+            _("Delete your exercise “{title}” and its history?").format(title=entry.row.title),
+            delete,
+        )
+
+    def _delete_log(self) -> None:
+        index = self.query_one("#history-list", OptionList).highlighted
+        if index is None or not self.history_ids:
+            return
+        log_id = self.history_ids[index]
+
+        def delete() -> None:
+            self.toolbox.exercises.delete_log(log_id)
+            self.load_history()
+            self.notify(_("Removed from history."))
+
+        self.confirm(_("Remove this entry from your history?"), delete)
+
+    def action_log_done(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        boxes = list(self.query(".check-item").results(Checkbox))
+        note = ""
+        if boxes:
+            ticked = sum(box.value for box in boxes)
+            note = _("Ticked {ticked} of {total}.").format(ticked=ticked, total=len(boxes))
+        exercise_id = entry.row.id or 0
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            log = self.toolbox.exercises.log(exercise_id, values["note"], when=self.app.clock())  # type: ignore[attr-defined]
+            self.load_history(select_id=log.id)
+            self.notify(_("Logged as done. Well done."))
+
+        fields = [Field("note", _("Note (optional): how did it go?"), "multiline")]
+        title = _("Done: {title}").format(title=entry.row.title)
+        self.app.push_screen(FormScreen(title, fields, {"note": note}), saved)
+
+    def action_timer(self) -> None:
+        entry = self.current()
+        self._show_exercises_tab()
+        if entry is None or entry.text is None or entry.text.timer is None:
+            self.notify(_("This exercise has no timer."))
+            return
+        existing = self.query(BreathingTimer)
+        if existing:
+            timer = existing.first()
+            timer.restart()
+        else:
+            timer = BreathingTimer(entry.text.timer, entry.text.rounds or 1, id="breathing")
+            detail = self.query_one("#exercise-detail", VerticalScroll)
+            detail.mount(timer, after=1)
+        timer.focus()
+
+    @on(BreathingTimer.Finished)
+    def timer_finished(self) -> None:
+        self.notify(_("Timer finished. Press d to log it as done."))
+
+    def action_history(self) -> None:
+        tabs = self.query_one("#exercise-tabs", TabbedContent)
+        if tabs.active == "tab-history":
+            tabs.active = "tab-exercises"
+            self.query_one("#exercise-list", OptionList).focus()
+        else:
+            tabs.active = "tab-history"
+            self.query_one("#history-list", OptionList).focus()

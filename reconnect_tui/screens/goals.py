@@ -1,0 +1,337 @@
+"""Goals: a tree of goals, sub-goals and the activities towards them.
+
+Activities scheduled for today or this week also show on Home. The tree is read from the vault
+in a thread worker (it can grow long) and built on the event loop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static, Tree
+
+from ..errors import VaultLocked
+from ..i18n import _
+from ..model import Activity, Goal
+from ..widgets.form import Field, FormScreen
+from ..widgets.goal_tree import (
+    GoalData,
+    GoalTree,
+    Item,
+    ItemKey,
+    item_key,
+    visible_roots,
+    when_text,
+)
+from .base import ModuleScreen
+
+NO_DOMAIN = 0
+"""The form's value for "no life domain" (vault ids start at 1)."""
+
+
+def _goal_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values to Goal fields: the "no life domain" choice becomes None."""
+    return {**values, "domain_id": values.get("domain_id") or None}
+
+
+class DomainFilter(Static):
+    """One line naming the life domain shown; a click moves on to the next one."""
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.screen.action_next_domain()  # type: ignore[attr-defined]
+
+
+class GoalsScreen(ModuleScreen):
+    TITLE_TEXT = _("Goals")
+    EMPTY_TEXT = _(
+        "Goals are what you want to work towards, big or small. Split a goal into sub-goals and"
+        " small activities; activities you schedule this week show up on Home. Press a to add"
+        " your first goal."
+    )
+    BINDINGS = [
+        Binding("a", "add_goal", _("New goal"), tooltip=_("Add a goal")),
+        Binding("s", "add_subgoal", _("Sub-goal"), tooltip=_("Add a sub-goal to the goal")),
+        Binding("t", "add_activity", _("Activity"), tooltip=_("Add an activity to the goal")),
+        Binding(
+            "space", "toggle_done", _("Done"), tooltip=_("Tick off, or open again"), priority=True
+        ),
+        Binding("e", "edit", _("Edit"), tooltip=_("Edit the goal or activity")),
+        Binding("x,delete", "delete", _("Delete"), tooltip=_("Delete (asks first)")),
+        Binding("f", "next_domain", _("Filter"), tooltip=_("Show one life domain at a time")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = GoalData()
+        self.domain_filter: int | None = None
+        self._wanted: ItemKey | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="goals-body"):
+            yield DomainFilter(self._filter_text(), id="goal-filter", classes="help")
+            yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+            yield self.empty_state(id="goals-empty")
+            yield GoalTree(id="goal-tree")
+            with VerticalScroll(id="goal-detail"):
+                yield Static("", id="goal-detail-text")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#goals-empty").display = False
+        self.query_one(GoalTree).focus()
+        self.reload()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def reload(self, select: ItemKey | None = None) -> None:
+        """Read the goals again (in a thread) and put the cursor on ``select`` if given."""
+        tree = self.query_one(GoalTree)
+        current = tree.current
+        self._wanted = select or (item_key(current) if current is not None else self._wanted)
+        self._load()
+
+    @work(thread=True, exclusive=True, group="goals-load")
+    def _load(self) -> None:
+        toolbox = self.app.toolbox  # type: ignore[attr-defined]
+        if toolbox is None:
+            return
+        try:
+            data = GoalData(
+                goals=toolbox.goals.list(),
+                activities=toolbox.goals.activities(),
+                domains=toolbox.domains.list(include_hidden=True),
+            )
+        except VaultLocked:
+            return
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: GoalData) -> None:
+        if self not in self.app.screen_stack:
+            return
+        self.data = data
+        known = {d.id for d in data.domains}
+        if self.domain_filter not in known:
+            self.domain_filter = None
+        roots = visible_roots(data, self.domain_filter)
+        tree = self.query_one(GoalTree)
+        tree.fill(data, roots, self.app.today())  # type: ignore[attr-defined]
+        empty = self.query_one("#goals-empty", Static)
+        if not data.goals:
+            empty.update(self.EMPTY_TEXT)
+        elif not roots:
+            empty.update(
+                _("No goals in this life domain yet. Press f to see another, or a to add one.")
+            )
+        empty.display = not roots
+        tree.display = bool(roots)
+        self.query_one("#goal-detail").display = bool(roots)
+        self.query_one("#goal-filter", Static).update(self._filter_text())
+        wanted = self._wanted
+        self.call_after_refresh(tree.select_key, wanted)
+        self.call_after_refresh(self._update_detail)
+
+    # -- view ----------------------------------------------------------------------------------
+
+    def _filter_text(self) -> str:
+        name = self.data.domain_name(self.domain_filter) if self.domain_filter else _("all")
+        return _("Life domain: {name}  (f to change)").format(name=name)
+
+    @on(Tree.NodeHighlighted, "#goal-tree")
+    def _highlighted(self) -> None:
+        self._update_detail()
+
+    def _update_detail(self) -> None:
+        item = self.query_one(GoalTree).current
+        self.query_one("#goal-detail-text", Static).update(self._detail(item))
+
+    def _detail(self, item: Item | None) -> Text:
+        if item is None:
+            return Text("")
+        text = Text(item.title, style="bold")
+        today = self.app.today()  # type: ignore[attr-defined]
+        lines: list[tuple[str, str]] = []
+        if isinstance(item, Goal):
+            lines.append((_("Why"), item.why))
+            lines.append((_("Life domain"), self.data.domain_name(item.domain_id)))
+            lines.append((_("Due"), when_text(item.due, today)))
+            lines.append((_("Status"), _("done") if item.done else _("in progress")))
+        else:
+            parent = next((g for g in self.data.goals if g.id == item.goal_id), None)
+            lines.append((_("For"), parent.title if parent else ""))
+            lines.append((_("Scheduled"), when_text(item.scheduled_on, today)))
+            lines.append((_("Status"), _("done") if item.done else _("to do")))
+        lines.append((_("Notes"), item.notes))
+        for label, value in lines:
+            if value:
+                text.append(f"\n{label}: ", style="bold")
+                text.append(value)
+        return text
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _current(self) -> Item | None:
+        item = self.query_one(GoalTree).current
+        if item is None:
+            self.notify(_("Choose a goal or an activity first."), severity="warning")
+        return item
+
+    def _goal_for(self, item: Item) -> Goal | None:
+        if isinstance(item, Goal):
+            return item
+        return next((g for g in self.data.goals if g.id == item.goal_id), None)
+
+    def _goal_fields(self, current: int | None = None) -> list[Field]:
+        # An explicit "none" choice (0) rather than a blank Select: the form's blank handling
+        # predates Textual 8's Select.NULL.
+        choices = ((_("No life domain"), NO_DOMAIN),) + tuple(
+            (d.name, d.id) for d in self.data.domains if not d.hidden or d.id == current
+        )
+        return [
+            Field("title", _("Goal"), required=True),
+            Field("why", _("Why it matters to me"), "multiline"),
+            Field("domain_id", _("Life domain"), "choice", required=True, choices=choices),
+            Field("due", _("Reach it by"), "date"),
+            Field("notes", _("Notes"), "multiline"),
+        ]
+
+    def _activity_fields(self) -> list[Field]:
+        return [
+            Field("title", _("Activity"), required=True),
+            Field(
+                "scheduled_on",
+                _("When"),
+                "date",
+                help=_("Activities planned for today or this week show up on Home."),
+            ),
+            Field("notes", _("Notes"), "multiline"),
+        ]
+
+    def action_add_goal(self) -> None:
+        def saved(values: dict[str, Any] | None) -> None:
+            if values:
+                goal = self.toolbox.goals.add(Goal(**_goal_values(values)))
+                self.reload(item_key(goal))
+
+        values = {"domain_id": self.domain_filter or NO_DOMAIN}
+        self.app.push_screen(FormScreen(_("New goal"), self._goal_fields(), values), saved)
+
+    def action_add_subgoal(self) -> None:
+        item = self._current()
+        parent = self._goal_for(item) if item is not None else None
+        if parent is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values:
+                goal = self.toolbox.goals.add(Goal(parent_id=parent.id, **_goal_values(values)))
+                self.reload(item_key(goal))
+
+        title = _("New sub-goal under “{goal}”").format(goal=parent.title)
+        values = {"domain_id": parent.domain_id or NO_DOMAIN}
+        fields = self._goal_fields(parent.domain_id)
+        self.app.push_screen(FormScreen(title, fields, values), saved)
+
+    def action_add_activity(self) -> None:
+        item = self._current()
+        goal = self._goal_for(item) if item is not None else None
+        if goal is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values:
+                activity = self.toolbox.goals.add_activity(Activity(goal_id=goal.id, **values))
+                self.reload(item_key(activity))
+
+        title = _("New activity for “{goal}”").format(goal=goal.title)
+        self.app.push_screen(FormScreen(title, self._activity_fields()), saved)
+
+    @on(Tree.NodeSelected, "#goal-tree")
+    def _selected(self) -> None:
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if isinstance(item, Goal):
+            fields = self._goal_fields(item.domain_id)
+            fields.insert(4, Field("done", _("Done"), "bool"))
+            title = _("Edit goal")
+        else:
+            fields = self._activity_fields()
+            fields.insert(2, Field("done", _("Done"), "bool"))
+            title = _("Edit activity")
+        values = {f.name: getattr(item, f.name) for f in fields}
+        if isinstance(item, Goal):
+            values["domain_id"] = item.domain_id or NO_DOMAIN
+
+        def saved(result: dict[str, Any] | None) -> None:
+            if not result:
+                return
+            if isinstance(item, Goal):
+                for name, value in _goal_values(result).items():
+                    setattr(item, name, value)
+                self.toolbox.goals.update(item)
+            else:
+                was_done = item.done
+                for name, value in result.items():
+                    if name != "done":
+                        setattr(item, name, value)
+                self.toolbox.goals.update_activity(item)
+                if result["done"] != was_done:
+                    self.toolbox.goals.set_activity_done(item.id or 0, result["done"])
+            self.reload(item_key(item))
+
+        self.app.push_screen(FormScreen(title, fields, values), saved)
+
+    def action_toggle_done(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if isinstance(item, Goal):
+            item.done = not item.done
+            self.toolbox.goals.update(item)
+            message = _("Goal reached. Well done!") if item.done else _("Goal open again.")
+        else:
+            self.toolbox.goals.set_activity_done(item.id or 0, not item.done)
+            message = _("Ticked off.") if not item.done else _("Not done after all.")
+        self.notify(message)
+        self.reload(item_key(item))
+
+    def action_delete(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if isinstance(item, Goal):
+            sub_goals, activities = self.data.descendants(item.id or 0)
+            question = _("Delete the goal “{title}”?").format(title=item.title)
+            if sub_goals or activities:
+                question += " " + _(
+                    "Its {sub_goals} sub-goal(s) and {activities} activity(ies) go too."
+                ).format(sub_goals=sub_goals, activities=activities)
+
+            def delete() -> None:
+                self.toolbox.goals.delete(item.id or 0)
+                self.reload()
+
+        else:
+            question = _("Delete the activity “{title}”?").format(title=item.title)
+
+            def delete() -> None:
+                self.toolbox.goals.delete_activity(item.id or 0)
+                self.reload()
+
+        self.confirm(question, delete)
+
+    def action_next_domain(self) -> None:
+        """Cycle: all life domains, then each visible domain in turn."""
+        order: list[int | None] = [None] + [d.id for d in self.data.domains if not d.hidden]
+        position = order.index(self.domain_filter) if self.domain_filter in order else 0
+        self.domain_filter = order[(position + 1) % len(order)]
+        self.reload()

@@ -1,0 +1,39 @@
+"""The keys, in one place."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+from ..i18n import _
+
+HELP = """\
+# Keys
+
+| Key | What it does |
+|---|---|
+| **F2** | Crisis plan and emergency numbers, from every screen |
+| **F1** | This help |
+| **Ctrl+P** | Command palette: every action, searchable |
+| **Ctrl+L** | Lock now (ReConnect also locks itself when idle) |
+| **Escape** | Back |
+| **Tab / Shift+Tab** | Next / previous field |
+| **Ctrl+Q** | Quit |
+
+On Home, the letter beside each module opens it.
+In lists: **a** add, **Enter** or **e** edit, **Delete** or **x** delete (asks first).
+
+ReConnect is **not for emergencies**: messages may not be read for days.
+In an emergency call 113 (Norway) or 112, or follow your crisis plan (F2).
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Close"))]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Markdown(_(HELP))

@@ -1,0 +1,108 @@
+"""Information pages and local links: read-only pages from content/, chosen from a list."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from .. import library
+from ..errors import ReconnectError
+from ..i18n import _
+from .base import ModuleScreen
+
+
+def source_line(page: library.Page) -> str:
+    """Where the local-links page came from, in words."""
+    if page.builtin:
+        name = page.source.removeprefix(library.BUILTIN_PREFIX)
+        return _("From the built-in file {name}.").format(name=name)
+    return _("From your community's file {path}.").format(path=page.source)
+
+
+class InfoScreen(ModuleScreen):
+    """Read the information pages; nothing here can be changed."""
+
+    TITLE_TEXT = _("Information and local links")
+    EMPTY_TEXT = _(
+        "Information pages explain recovery, taking part in your care and how to use "
+        "ReConnect, with links to local activities. No pages could be found in this installation."
+    )
+    BINDINGS = [
+        Binding("enter", "read", _("Read page"), show=False),
+        Binding("r", "read", _("Read page")),
+        Binding("p", "pages", _("Page list")),
+        Binding("l", "local_links", _("Local links")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: list[library.Page] = []
+        self.problem = ""
+
+    def compose_body(self) -> ComposeResult:
+        language = self.app.settings.language  # type: ignore[attr-defined]
+        try:
+            self.pages = library.info_pages(language)
+        except ReconnectError as error:
+            self.problem = str(error)
+        with Horizontal(id="info-panes", classes="module-body"):
+            yield OptionList(
+                *[Option(page.title, id=page.slug) for page in self.pages], id="info-pages"
+            )
+            with VerticalScroll(id="info-view", can_focus=True):
+                yield Static("", id="info-source", markup=False)
+                yield Markdown(id="info-page")
+        yield self.empty_state(
+            f"{self.EMPTY_TEXT}\n{self.problem}".strip(), id="info-empty", markup=False
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#info-panes").display = bool(self.pages)
+        self.query_one("#info-empty").display = not self.pages
+        if self.pages:
+            listing = self.query_one("#info-pages", OptionList)
+            listing.highlighted = 0
+            self.show_page(0)
+            listing.focus()
+
+    def show_page(self, index: int) -> None:
+        if not 0 <= index < len(self.pages):
+            return
+        page = self.pages[index]
+        source = self.query_one("#info-source", Static)
+        if page.slug == library.LOCAL_LINKS_SLUG:
+            source.update(" ".join(filter(None, [source_line(page), page.notice])))
+            source.display = True
+        else:
+            source.display = False
+        self.query_one("#info-page", Markdown).update(page.body)
+        self.query_one("#info-view", VerticalScroll).scroll_home(animate=False)
+
+    @on(OptionList.OptionHighlighted, "#info-pages")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_page(event.option_index)
+
+    @on(OptionList.OptionSelected, "#info-pages")
+    def selected(self) -> None:
+        self.action_read()
+
+    def action_read(self) -> None:
+        """Move into the page so the arrows and Page Down scroll it."""
+        if self.pages:
+            self.query_one("#info-view", VerticalScroll).focus()
+
+    def action_pages(self) -> None:
+        if self.pages:
+            self.query_one("#info-pages", OptionList).focus()
+
+    def action_local_links(self) -> None:
+        slugs = [page.slug for page in self.pages]
+        if library.LOCAL_LINKS_SLUG in slugs:
+            listing = self.query_one("#info-pages", OptionList)
+            listing.highlighted = slugs.index(library.LOCAL_LINKS_SLUG)
+            self.show_page(listing.highlighted)

@@ -1,0 +1,236 @@
+"""What matters and life domains: what is important in my life, and how each part of it is going.
+
+Each domain has a status, a rating (0-10), what helps and what hinders; every change of status
+or rating is kept, so the screen can show a domain's history as a sparkline and a dated list.
+The lists are short (a handful of domains), so they load directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..i18n import _
+from ..model import LifeDomain
+from ..widgets.form import Field, FormScreen
+from ..widgets.sparkline_history import DomainHistory
+from .base import ModuleScreen
+
+
+def domain_prompt(domain: LifeDomain) -> Text:
+    """One line of the list: the name, the rating, and a mark when hidden."""
+    text = Text(domain.name, style="dim" if domain.hidden else "")
+    if domain.rating is not None:
+        text.append(f"  {domain.rating}/10", style="bold")
+    if domain.hidden:
+        text.append("  " + _("(hidden)"), style="dim italic")
+    return text
+
+
+class LifeDomainsScreen(ModuleScreen):
+    TITLE_TEXT = _("What matters and life domains")
+    EMPTY_TEXT = _(
+        "Life domains are the parts of your life, such as work, friends or health. Give each a"
+        " status and a rating from time to time to see how it changes. Press a to add one."
+    )
+    BINDINGS = [
+        Binding("w", "edit_what_matters", _("What matters"), tooltip=_("Write what is important")),
+        Binding("a", "add", _("New"), tooltip=_("Add a life domain")),
+        Binding("e", "edit", _("Edit"), tooltip=_("Status, rating, what helps and hinders")),
+        Binding("r", "rename", _("Rename"), tooltip=_("Rename the life domain")),
+        Binding("h", "toggle_hidden", _("Hide"), tooltip=_("Hide or unhide the life domain")),
+        Binding("v", "show_hidden", _("Hidden"), tooltip=_("Show or leave out hidden ones")),
+        Binding("x,delete", "delete", _("Delete"), tooltip=_("Delete (asks first)")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_hidden = False
+        self.domains: list[LifeDomain] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="domains-body"):
+            yield Label(_("What is important in my life"), classes="section-title")
+            yield Static("", id="what-matters", markup=False)
+            yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+            yield self.empty_state(id="domains-empty")
+            with Horizontal(id="domains-panes"):
+                yield OptionList(id="domain-list")
+                with VerticalScroll(id="domain-detail"):
+                    yield Static("", id="domain-text")
+                    yield DomainHistory(id="domain-history")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_what_matters()
+        self.reload()
+        self.query_one("#domain-list").focus()
+
+    # -- loading and showing -------------------------------------------------------------------
+
+    def _show_what_matters(self) -> None:
+        text = self.toolbox.what_matters.get()
+        widget = self.query_one("#what-matters", Static)
+        widget.update(text or _("Not written yet. Press w to write what is important to you."))
+        widget.set_class(not text, "empty")
+        widget.set_class(bool(text), "item")
+
+    def reload(self, select: int | None = None) -> None:
+        """Read the domains again and keep the cursor on ``select`` (or where it was)."""
+        current = self._current(quiet=True)
+        wanted = select if select is not None else (current.id if current else None)
+        self.domains = self.toolbox.domains.list(include_hidden=self.show_hidden)
+        options = self.query_one("#domain-list", OptionList)
+        options.clear_options()
+        options.add_options(Option(domain_prompt(d), id=str(d.id)) for d in self.domains)
+        empty = not self.domains
+        self.query_one("#domains-empty").display = empty
+        self.query_one("#domains-panes").display = not empty
+        if empty:
+            return
+        index = next((i for i, d in enumerate(self.domains) if d.id == wanted), 0)
+        options.highlighted = index
+        self._show_detail()
+
+    def _current(self, quiet: bool = False) -> LifeDomain | None:
+        options = self.query_one("#domain-list", OptionList)
+        index = options.highlighted
+        if index is None or not 0 <= index < len(self.domains):
+            if not quiet:
+                self.notify(_("Choose a life domain first."), severity="warning")
+            return None
+        return self.domains[index]
+
+    @on(OptionList.OptionHighlighted, "#domain-list")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        domain = self._current(quiet=True)
+        if domain is None:
+            return
+        text = Text(domain.name, style="bold")
+        if domain.hidden:
+            text.append("  " + _("(hidden)"), style="dim italic")
+        rows = [
+            (_("Status"), domain.status),
+            (_("Rating"), "" if domain.rating is None else f"{domain.rating}/10"),
+            (_("What helps"), domain.helps),
+            (_("What hinders"), domain.hinders),
+        ]
+        for label, value in rows:
+            text.append(f"\n{label}: ", style="bold")
+            text.append(value or "–", style="" if value else "dim")
+        self.query_one("#domain-text", Static).update(text)
+        self.query_one(DomainHistory).show(self.toolbox.domains.history(domain.id or 0))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_edit_what_matters(self) -> None:
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.toolbox.what_matters.set(values["text"])
+                self._show_what_matters()
+
+        fields = [Field("text", _("What is important in my life"), "multiline")]
+        intro = _("People, places, values, hopes: whatever matters most to you. Ctrl+S saves.")
+        values = {"text": self.toolbox.what_matters.get()}
+        self.app.push_screen(FormScreen(_("What matters"), fields, values, intro), saved)
+
+    def _status_fields(self) -> list[Field]:
+        return [
+            Field("status", _("How is it going?"), "multiline"),
+            Field("rating", _("Rating (0 = very bad, 10 = very good)"), "rating"),
+            Field("helps", _("What helps"), "multiline"),
+            Field("hinders", _("What hinders"), "multiline"),
+        ]
+
+    def action_add(self) -> None:
+        def saved(values: dict[str, Any] | None) -> None:
+            if values:
+                domain = self.toolbox.domains.add(LifeDomain(**values))
+                self.reload(domain.id)
+
+        fields = [Field("name", _("Name"), required=True), *self._status_fields()]
+        self.app.push_screen(FormScreen(_("New life domain"), fields), saved)
+
+    @on(OptionList.OptionSelected, "#domain-list")
+    def _selected(self) -> None:
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        domain = self._current()
+        if domain is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values:
+                for name, value in values.items():
+                    setattr(domain, name, value)
+                self.toolbox.domains.update(domain)
+                self.reload(domain.id)
+
+        fields = self._status_fields()
+        values = {f.name: getattr(domain, f.name) for f in fields}
+        intro = _("A changed status or rating is kept in this domain's history.")
+        title = _("How is “{name}” going?").format(name=domain.name)
+        self.app.push_screen(FormScreen(title, fields, values, intro), saved)
+
+    def action_rename(self) -> None:
+        domain = self._current()
+        if domain is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values:
+                domain.name = values["name"]
+                self.toolbox.domains.update(domain)
+                self.reload(domain.id)
+
+        fields = [Field("name", _("Name"), required=True)]
+        self.app.push_screen(
+            FormScreen(_("Rename life domain"), fields, {"name": domain.name}), saved
+        )
+
+    def action_toggle_hidden(self) -> None:
+        domain = self._current()
+        if domain is None:
+            return
+        domain.hidden = not domain.hidden
+        self.toolbox.domains.update(domain)
+        if domain.hidden and not self.show_hidden:
+            self.notify(
+                _("“{name}” is hidden. Press v to show hidden domains.").format(name=domain.name)
+            )
+        self.reload(domain.id)
+
+    def action_show_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        self.notify(
+            _("Showing hidden domains too.")
+            if self.show_hidden
+            else _("Hidden domains are hidden.")
+        )
+        self.reload()
+
+    def action_delete(self) -> None:
+        domain = self._current()
+        if domain is None:
+            return
+
+        def delete() -> None:
+            self.toolbox.domains.delete(domain.id or 0)
+            self.reload()
+
+        question = _(
+            "Delete the life domain “{name}” with its history? Goals in it stay, without a"
+            " life domain. To keep it but not see it, hide it (h) instead."
+        ).format(name=domain.name)
+        self.confirm(question, delete)

@@ -1,0 +1,182 @@
+"""Medication overview: my medicines, how they work for me, and questions for my doctor.
+
+A list on the left, the highlighted medicine in full on the right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..i18n import _
+from ..model import Medication
+from ..widgets.form import Field, FormScreen
+from .base import ModuleScreen
+
+
+def medication_fields() -> list[Field]:
+    return [
+        Field("name", _("Name"), required=True),
+        Field("prescribed", _("Prescribed by a doctor"), "bool"),
+        Field("dose", _("Dose"), placeholder=_("e.g. 50 mg")),
+        Field("schedule", _("When I take it"), placeholder=_("e.g. morning and evening")),
+        Field("intended_effect", _("What it is meant to do"), "multiline"),
+        Field("experiences", _("My experiences with it"), "multiline"),
+        Field("questions", _("Questions for my doctor"), "multiline"),
+    ]
+
+
+DETAIL_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("intended_effect", "What it is meant to do"),
+    ("experiences", "My experiences with it"),
+    ("questions", "Questions for my doctor"),
+)
+"""The free-text parts of the detail view (English source text, shown through ``_()``)."""
+
+
+def prescribed_text(medication: Medication) -> str:
+    return _("Prescribed") if medication.prescribed else _("Not prescribed")
+
+
+class MedicationsScreen(ModuleScreen):
+    TITLE_TEXT = _("Medication")
+    EMPTY_TEXT = _(
+        "Keep track of your medicines: what each is for, how it works for you, and what you "
+        "want to ask your doctor. Press a to add one."
+    )
+    BINDINGS = [
+        Binding("a", "add", _("Add medicine")),
+        Binding("e", "edit", _("Edit")),
+        Binding("x,delete", "delete", _("Delete")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.medications: list[Medication] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="medications-body"):
+            yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+            yield self.empty_state(id="medications-empty")
+            with Horizontal(id="medications-panes"):
+                yield OptionList(id="medications")
+                with VerticalScroll(id="medication-detail"):
+                    yield Label("", id="medication-name", classes="title", markup=False)
+                    yield Static("", id="medication-prescribed", classes="help")
+                    yield Label(_("Dose and when"), classes="section-title")
+                    yield Static("", id="medication-dose", markup=False)
+                    for name, title in DETAIL_SECTIONS:
+                        yield Label(_(title), classes="section-title")
+                        yield Static("", id=f"medication-{name}", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        if select_id is None:
+            current = self.selected()
+            select_id = current.id if current else None
+        self.medications = self.toolbox.medications.list()
+        options = self.query_one("#medications", OptionList)
+        options.clear_options()
+        options.add_options(
+            [
+                Option(Text(m.name if m.prescribed else f"{m.name} ({_('not prescribed')})"))
+                for m in self.medications
+            ]
+        )
+        ids = [m.id for m in self.medications]
+        if ids:
+            options.highlighted = ids.index(select_id) if select_id in ids else 0
+        self.set_class(not self.medications, "empty")
+        self.show_detail()
+        self.refresh_bindings()
+        if self.medications:
+            options.focus()
+
+    def selected(self) -> Medication | None:
+        if not self.medications:
+            return None
+        index = self.query_one("#medications", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.medications):
+            return None
+        return self.medications[index]
+
+    def show_detail(self) -> None:
+        medication = self.selected()
+        if medication is None:
+            return
+        self.query_one("#medication-name", Label).update(medication.name)
+        self.query_one("#medication-prescribed", Static).update(prescribed_text(medication))
+        dose = " · ".join(part for part in (medication.dose, medication.schedule) if part)
+        self._show("#medication-dose", dose)
+        for name, _title in DETAIL_SECTIONS:
+            self._show(f"#medication-{name}", getattr(medication, name))
+
+    def _show(self, selector: str, value: str) -> None:
+        widget = self.query_one(selector, Static)
+        filled = bool(value.strip())
+        widget.update(value if filled else _("Not written yet."))
+        widget.set_class(filled, "item")
+        widget.set_class(not filled, "empty")
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete"):
+            return True if self.medications else None
+        return True
+
+    def action_add(self) -> None:
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                medication = self.toolbox.medications.add(Medication(**values))
+                self.reload(select_id=medication.id)
+                self.notify(_("Medicine added."))
+
+        self.app.push_screen(
+            FormScreen(_("Add a medicine"), medication_fields(), {"prescribed": True}), saved
+        )
+
+    def action_edit(self) -> None:
+        medication = self.selected()
+        if medication is None:
+            return
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.toolbox.medications.update(Medication(id=medication.id, **values))
+                self.reload(select_id=medication.id)
+                self.notify(_("Saved."))
+
+        values = {f.name: getattr(medication, f.name) for f in medication_fields()}
+        self.app.push_screen(FormScreen(_("Edit medicine"), medication_fields(), values), saved)
+
+    def action_delete(self) -> None:
+        medication = self.selected()
+        if medication is None or medication.id is None:
+            return
+        medication_id = medication.id
+
+        def delete() -> None:
+            self.toolbox.medications.delete(medication_id)
+            self.reload()
+            self.notify(_("Medicine deleted."))
+
+        self.confirm(_("Delete {name} from your list?").format(name=medication.name), delete)
+
+    @on(OptionList.OptionHighlighted, "#medications")
+    def highlighted(self) -> None:
+        self.show_detail()
+
+    @on(OptionList.OptionSelected, "#medications")
+    def chosen(self) -> None:
+        self.action_edit()

@@ -1,0 +1,116 @@
+"""The toolbox modules as data: their titles, keys on Home, and where their screen lives.
+
+Screens are imported only when opened, so start-up loads only what the first screen needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from ..i18n import _
+from ..model import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    id: str
+    title: str
+    """English source text; show through ``_()``."""
+    key: str
+    """The key that opens it from Home."""
+    target: str
+    """``module:Class`` of its screen."""
+    summary: str
+    roles: tuple[Role, ...] = (Role.USER,)
+
+    def screen(self) -> Screen:
+        module_name, _sep, class_name = self.target.partition(":")
+        module = importlib.import_module(module_name)
+        return getattr(module, class_name)()
+
+
+MODULES: tuple[Module, ...] = (
+    Module(
+        "life-domains",
+        "What matters and life domains",
+        "l",
+        "reconnect_tui.screens.life_domains:LifeDomainsScreen",
+        "What is important in my life, and how each part of life is going",
+    ),
+    Module(
+        "goals",
+        "Goals",
+        "g",
+        "reconnect_tui.screens.goals:GoalsScreen",
+        "Goals, sub-goals and the small steps towards them",
+    ),
+    Module(
+        "network",
+        "Network map",
+        "n",
+        "reconnect_tui.screens.network:NetworkScreen",
+        "The people around me, from close to further away",
+    ),
+    Module(
+        "crisis-plan",
+        "Crisis plan",
+        "c",
+        "reconnect_tui.screens.crisis_plan:CrisisPlanScreen",
+        "What I and others can do when things get hard",
+    ),
+    Module(
+        "exercises",
+        "Exercises",
+        "e",
+        "reconnect_tui.screens.exercises:ExercisesScreen",
+        "Guided breathing, mindfulness, sleep and coping exercises",
+    ),
+    Module(
+        "medications",
+        "Medication",
+        "m",
+        "reconnect_tui.screens.medications:MedicationsScreen",
+        "My medicines, how they work for me, questions for my doctor",
+    ),
+    Module(
+        "diary",
+        "Diary and registrations",
+        "d",
+        "reconnect_tui.screens.diary:DiaryScreen",
+        "Write entries and track what I choose, day by day",
+    ),
+    Module(
+        "info",
+        "Information and local links",
+        "i",
+        "reconnect_tui.screens.info:InfoScreen",
+        "Recovery, user involvement, how to use ReConnect, local activities",
+        (Role.USER, Role.PROVIDER),
+    ),
+    Module(
+        "search",
+        "Search",
+        "slash",
+        "reconnect_tui.screens.search:SearchScreen",
+        "Find anything I wrote",
+    ),
+)
+
+
+def available_modules(role: Role) -> list[Module]:
+    """Modules whose screens exist in this build, for this role."""
+    found = []
+    for module in MODULES:
+        if role not in module.roles:
+            continue
+        module_name = module.target.partition(":")[0]
+        if importlib.util.find_spec(module_name) is not None:
+            found.append(module)
+    return found
+
+
+def translated_title(module: Module) -> str:
+    return _(module.title)

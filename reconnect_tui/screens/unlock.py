@@ -1,0 +1,70 @@
+"""Later runs: unlock the vault. Argon2id runs in a thread; the interface never freezes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
+
+from ..errors import ReconnectError
+from ..i18n import _
+from ..store import Vault
+from ..widgets.notice import NotForEmergencies
+
+
+class UnlockScreen(Screen):
+    AUTO_FOCUS = "#passphrase"
+
+    def __init__(self, vault_path: Path, locale: str, reason: str = "") -> None:
+        super().__init__()
+        self.vault_path = vault_path
+        self.locale = locale
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        yield NotForEmergencies(self.locale)
+        with VerticalScroll(classes="form narrow"):
+            yield Label(_("ReConnect is locked"), classes="title")
+            yield Static(self.reason or _("Type your passphrase and press Enter."), classes="help")
+            yield Input(id="passphrase", password=True, placeholder=_("Passphrase"))
+            yield Label("", id="error", classes="error")
+            yield LoadingIndicator(id="busy")
+            yield Static(
+                _("Forgot it? Run `reconnect recover` with your recovery code."), classes="help"
+            )
+            yield Static(_("Vault: {path}").format(path=self.vault_path), classes="help path")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#busy").display = False
+
+    @on(Input.Submitted, "#passphrase")
+    def submitted(self, event: Input.Submitted) -> None:
+        if not event.value:
+            return
+        field = self.query_one("#passphrase", Input)
+        field.disabled = True
+        self.query_one("#busy").display = True
+        self.query_one("#error", Label).update(_("Unlocking…"))
+        self.unlock(event.value)
+
+    @work(thread=True, exclusive=True, group="vault")
+    def unlock(self, passphrase: str) -> None:
+        try:
+            vault = Vault.unlock(self.vault_path, passphrase)
+        except ReconnectError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self.app.unlocked, vault)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#busy").display = False
+        self.query_one("#error", Label).update(message)
+        field = self.query_one("#passphrase", Input)
+        field.disabled = False
+        field.value = ""
+        field.focus()

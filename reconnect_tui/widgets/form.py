@@ -1,0 +1,180 @@
+"""A modal form for adding and editing items: fields described as data, values returned typed.
+
+    fields = [Field("title", _("Title"), required=True), Field("due", _("Due date"), "date")]
+    self.app.push_screen(FormScreen(_("New goal"), fields, {"title": ""}), self._saved)
+
+``_saved`` receives a dict of parsed values (str, int, float, bool, date or a choice's value),
+or None when the person cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from ..i18n import _
+
+FieldKind = Literal["text", "multiline", "int", "float", "rating", "date", "bool", "choice"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    required: bool = False
+    placeholder: str = ""
+    choices: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+    """(label, value) pairs for ``choice`` fields."""
+    help: str = ""
+
+
+class FormError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+
+
+def parse_value(spec: Field, raw: Any) -> Any:
+    """Turn what a widget holds into the field's type, or raise FormError with a message."""
+    if spec.kind in ("bool", "choice"):
+        if spec.kind == "choice" and raw is Select.NULL:
+            if spec.required:
+                raise FormError(spec.name, _("Please choose {label}.").format(label=spec.label))
+            return None
+        return raw
+    text = str(raw).strip() if spec.kind != "multiline" else str(raw).rstrip()
+    if not text:
+        if spec.required:
+            raise FormError(spec.name, _("{label} cannot be empty.").format(label=spec.label))
+        return "" if spec.kind in ("text", "multiline") else None
+    try:
+        if spec.kind == "int":
+            return int(text)
+        if spec.kind == "float":
+            return float(text.replace(",", "."))
+        if spec.kind == "rating":
+            value = int(text)
+            if not 0 <= value <= 10:
+                raise ValueError
+            return value
+        if spec.kind == "date":
+            return date.fromisoformat(text)
+    except ValueError:
+        hints = {
+            "int": _("a whole number"),
+            "float": _("a number"),
+            "rating": _("a whole number from 0 to 10"),
+            "date": _("a date like 2026-12-24"),
+        }
+        raise FormError(
+            spec.name, _("{label} must be {hint}.").format(label=spec.label, hint=hints[spec.kind])
+        ) from None
+    return text
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    """Edit a few fields; Ctrl+S saves, Escape cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Save")),
+        Binding("escape", "cancel", _("Cancel")),
+    ]
+
+    def __init__(
+        self, title: str, fields: list[Field], values: dict[str, Any] | None = None, intro: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.values = values or {}
+        self.intro = intro
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form-dialog"):
+            yield Label(self.title_text, classes="title")
+            if self.intro:
+                yield Static(self.intro, classes="help")
+            for spec in self.fields:
+                yield from self._field(spec)
+            yield Static("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def _field(self, spec: Field) -> ComposeResult:
+        value = self.values.get(spec.name)
+        widget_id = f"field-{spec.name}"
+        if spec.kind == "bool":
+            yield Checkbox(spec.label, bool(value), id=widget_id)
+            return
+        yield Label(spec.label + (" *" if spec.required else ""))
+        if spec.kind == "multiline":
+            area = TextArea(str(value or ""), id=widget_id, soft_wrap=True, show_line_numbers=False)
+            area.styles.height = 5
+            yield area
+        elif spec.kind == "choice":
+            yield Select(
+                list(spec.choices),
+                value=value if value is not None else Select.NULL,
+                id=widget_id,
+                allow_blank=not spec.required,
+            )
+        else:
+            text = (
+                ""
+                if value is None
+                else (value.isoformat() if isinstance(value, date) else str(value))
+            )
+            placeholder = spec.placeholder or {"date": "YYYY-MM-DD", "rating": "0–10"}.get(
+                spec.kind, ""
+            )
+            yield Input(text, id=widget_id, placeholder=placeholder)
+        if spec.help:
+            yield Static(spec.help, classes="help")
+
+    def on_mount(self) -> None:
+        first = self.query(".form-dialog Input, .form-dialog TextArea, .form-dialog Checkbox")
+        if first:
+            first.first().focus()
+
+    def _raw(self, spec: Field) -> Any:
+        widget = self.query_one(f"#field-{spec.name}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        return widget.value  # type: ignore[attr-defined]
+
+    def collect(self) -> dict[str, Any]:
+        return {spec.name: parse_value(spec, self._raw(spec)) for spec in self.fields}
+
+    def action_save(self) -> None:
+        try:
+            result = self.collect()
+        except FormError as error:
+            self.query_one("#form-error", Static).update(str(error))
+            self.query_one(f"#field-{error.field_name}").focus()
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def pressed_save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def pressed_cancel(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()

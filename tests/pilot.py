@@ -1,0 +1,67 @@
+"""Shared helpers for driving the app with Pilot on a real vault."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+from textual.widgets import Input
+
+from reconnect_tui.app import ReconnectApp
+from reconnect_tui.settings import Settings
+from tests.conftest import PASSPHRASE
+
+SIZE = (80, 24)
+NOW = datetime(2026, 11, 27, 9)
+
+
+def make_app(path: Path, **kwargs) -> ReconnectApp:
+    return ReconnectApp(path, Settings(auto_lock_minutes=0), clock=lambda: NOW, **kwargs)
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    """Let workers (Argon2id runs in a thread) finish and the screen settle."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise AssertionError("condition not reached in time")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
+async def submit_passphrase(pilot, passphrase: str = PASSPHRASE) -> None:
+    """Type a passphrase on the unlock screen and press Enter (does not wait)."""
+    field = pilot.app.screen.query_one("#passphrase", Input)
+    field.value = passphrase
+    await pilot.press("enter")
+
+
+async def unlock(pilot, passphrase: str = PASSPHRASE) -> None:
+    """Type the passphrase on the unlock screen and wait for Home."""
+    from reconnect_tui.screens.home import HomeScreen
+
+    await submit_passphrase(pilot, passphrase)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+
+
+async def open_module(pilot, module_id: str):
+    """Open a toolbox module from Home and return its screen once mounted."""
+    from reconnect_tui.screens.registry import MODULES
+
+    module = next(m for m in MODULES if m.id == module_id)
+    screen_class = module.target.partition(":")[2]
+    pilot.app.action_open_module(module_id)
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == screen_class)
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def lock_and_unlock(pilot) -> None:
+    """Ctrl+L, then unlock again: what was saved must still be there."""
+    from reconnect_tui.screens.unlock import UnlockScreen
+
+    await pilot.press("ctrl+l")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, UnlockScreen))
+    await unlock(pilot)

@@ -1,0 +1,193 @@
+"""The Diary screen driven by Pilot on a real vault: entries (write, edit, delete), registration
+parameters, today's values with + / - and typing, trends, and lock/unlock persistence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Sparkline, Static, TextArea
+
+from reconnect_tui.model import DiaryEntry, RegistrationParameter
+from reconnect_tui.screens.diary import DiaryScreen, EntryEditor, ValueField
+from reconnect_tui.store import Toolbox, Vault
+from reconnect_tui.widgets.form import FormScreen
+from tests.pilot import SIZE, lock_and_unlock, make_app, open_module, unlock, wait_for
+
+TODAY = date(2026, 11, 27)
+
+
+def _seed(vault_path: Path, user_template) -> None:
+    vault = Vault.open_with_key(vault_path, user_template.key, user_template.header)
+    toolbox = Toolbox(vault)
+    sleep = toolbox.registrations.add(RegistrationParameter("Sleep", "hours", 0, 14))
+    toolbox.registrations.add(RegistrationParameter("Mood", "", 0, 10))
+    for offset, hours in enumerate([6, 7, 8, 5]):
+        toolbox.registrations.record(sleep.id, date(2026, 11, 20 + offset), hours)
+    toolbox.registrations.record(sleep.id, date(2026, 9, 1), 3)  # older than 30 days
+    toolbox.diary.add(DiaryEntry("An older day by the sea", datetime(2026, 11, 1, 20)))
+    vault.close()
+
+
+async def test_empty_states(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await wait_for(pilot, lambda: screen.query_one("#diary-empty").display)
+        text = str(screen.query_one("#diary-empty", Static).render())
+        assert "private place" in text and "Press a" in text
+        assert "nothing is shared" in str(screen.query_one(".who-can-see", Static).render())
+        await pilot.press("r")
+        assert screen.query_one("#registrations-empty").display
+        assert not screen.query_one("#registration-rows").display
+
+
+async def test_write_edit_delete_entry_survives_lock(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor))
+        await pilot.press(*"Went for a walk [with] Ola")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(screen.entries) == 1)
+        assert screen.entries[0].written_at.replace(tzinfo=None) == datetime(2026, 11, 27, 9)
+        shown = str(screen.query_one("#entry-text-view", Static).render())
+        assert "Went for a walk [with] Ola" in shown
+        await lock_and_unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await wait_for(pilot, lambda: len(screen.entries) == 1)
+        await pilot.press("enter")  # Enter opens the entry to edit
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor))
+        app.screen.query_one("#entry-text", TextArea).text = "Went for a long walk"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.entries[0].text == "Went for a long walk")
+        await lock_and_unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await wait_for(pilot, lambda: len(screen.entries) == 1)
+        assert screen.entries[0].text == "Went for a long walk"
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DiaryScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not screen.entries)
+        assert app.toolbox.diary.list() == []
+        assert screen.query_one("#diary-empty").display
+
+
+async def test_empty_entry_is_not_saved(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await open_module(pilot, "diary")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor))
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, EntryEditor)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DiaryScreen))
+        assert app.toolbox.diary.list() == []
+
+
+async def test_today_values_with_few_keys_and_trend(vault_path: Path, user_template) -> None:
+    _seed(vault_path, user_template)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await pilot.press("r")
+        fields = list(screen.query(ValueField).results(ValueField))
+        assert [f.parameter.name for f in fields] == ["Sleep", "Mood"]
+        by_name = {f.parameter.name: f for f in fields}
+        trends = list(screen.query(Sparkline).results(Sparkline))
+        sleep_row = by_name["Sleep"].parent
+        trend = sleep_row.query_one(Sparkline)
+        assert list(trend.data) == [6, 7, 8, 5]  # the value from September is left out
+        assert len(trends) == 2
+        # focus Sleep, type 7.5; focus Mood with the arrows, step with + and -
+        by_name["Sleep"].focus()
+        await pilot.press("7", ".", "5")
+        await pilot.press("down")
+        assert app.focused is by_name["Mood"]
+        # the first + starts at the lowest value (0), then steps by one
+        await pilot.press("+", "+", "+", "-")
+        assert by_name["Mood"].text == "1"
+        await pilot.press("enter")
+        await pilot.pause()
+        values = app.toolbox.registrations.values_on(TODAY)
+        ids = {f.parameter.name: f.parameter.id for f in fields}
+        assert values == {ids["Sleep"]: 7.5, ids["Mood"]: 1}
+        await lock_and_unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await pilot.press("r")
+        fields = {f.parameter.name: f for f in screen.query(ValueField).results(ValueField)}
+        assert fields["Sleep"].text == "7.5" and fields["Mood"].text == "1"
+        assert list(fields["Sleep"].parent.query_one(Sparkline).data) == [6, 7, 8, 5, 7.5]
+
+
+async def test_out_of_range_value_is_refused(vault_path: Path, user_template) -> None:
+    _seed(vault_path, user_template)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await pilot.press("r")
+        fields = {f.parameter.name: f for f in screen.query(ValueField).results(ValueField)}
+        fields["Mood"].focus()
+        await pilot.press("4", "2", "enter")
+        await pilot.pause()
+        assert app.toolbox.registrations.values_on(TODAY) == {}
+        assert app.focused is fields["Mood"]
+        await pilot.press("backspace", "ctrl+s")
+        await pilot.pause()
+        assert app.toolbox.registrations.values_on(TODAY) == {fields["Mood"].parameter.id: 4}
+
+
+async def test_parameter_add_edit_delete(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await pilot.press("r", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-name", Input).value = "Anxiety"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DiaryScreen))
+        await pilot.pause()
+        [param] = app.toolbox.registrations.list()
+        assert (param.name, param.minimum, param.maximum) == ("Anxiety", 0, 10)
+        assert isinstance(app.focused, ValueField)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-unit", Input).value = "0-10"
+        app.screen.query_one("#field-maximum", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DiaryScreen))
+        await lock_and_unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        [param] = app.toolbox.registrations.list()
+        assert (param.unit, param.maximum) == ("0-10", 5)
+        await pilot.press("r", "x")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DiaryScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.query_one("#registrations-empty").display)
+        assert app.toolbox.registrations.list() == []
+
+
+async def test_select_item_highlights_entry(vault_path: Path, user_template) -> None:
+    _seed(vault_path, user_template)
+    vault = Vault.open_with_key(vault_path, user_template.key, user_template.header)
+    newer = Toolbox(vault).diary.add(DiaryEntry("Newest", datetime(2026, 11, 26, 8)))
+    vault.close()
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await wait_for(pilot, lambda: len(screen.entries) == 2)
+        assert screen.current_entry().id == newer.id
+        older = screen.entries[1].id
+        screen.select_item(older)
+        await pilot.pause()
+        assert screen.query_one("#entries", OptionList).highlighted == 1
+        assert "by the sea" in str(screen.query_one("#entry-text-view", Static).render())

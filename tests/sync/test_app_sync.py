@@ -1,0 +1,41 @@
+"""In the app, sync runs in a worker; offline, Home says "Offline — N waiting", nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relay_server import RelayProcess
+from textual.widgets import Static
+
+from reconnect_tui.screens.home import HomeScreen
+from reconnect_tui.store import Vault
+from reconnect_tui.store.repositories.sync_state import SyncStateRepository
+from reconnect_tui.sync.service import resolve_relay_url
+from tests.pilot import SIZE, make_app, unlock, wait_for
+
+
+def status_text(app) -> str:
+    return str(app.screen.query_one("#sync-status", Static).render())
+
+
+async def test_home_shows_offline_then_synced(
+    tmp_path: Path, vault_path: Path, user_template
+) -> None:
+    relay = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000"]).start()
+    with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
+        resolve_relay_url(vault, relay.url)  # kept in the vault from now on
+        SyncStateRepository(vault).enqueue("E" * 22, "M" * 22, b"ciphertext", 0.0)
+    relay.stop()
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await wait_for(pilot, lambda: "Offline — 1 waiting" in status_text(app))
+        relay.start()
+        try:
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: status_text(app).startswith("Synced"))
+            # The envelope's mailbox is unclaimed: the relay refuses it, so it keeps waiting.
+            assert "1 still waiting" in status_text(app)
+        finally:
+            relay.stop()
