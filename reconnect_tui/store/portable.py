@@ -14,6 +14,7 @@ from ..errors import ImportRefused
 from ..i18n import _
 from ..model import CRISIS_TEXT_SECTIONS, DEFAULT_LIFE_DOMAINS, RINGS, Sector
 from .db import Connection
+from .repositories.profile import index_what_matters
 from .vault import Vault
 
 FORMAT = "reconnect-export"
@@ -289,13 +290,7 @@ def import_all(vault: Vault, data: dict[str, Any], *, replace: bool = False) -> 
 
 def _import_what_matters(conn: Connection, text: str) -> None:
     conn.execute("UPDATE meta SET value = ? WHERE key = 'what_matters'", (text,))
-    conn.execute("DELETE FROM search_index WHERE module = 'what-matters'")
-    if text:
-        conn.execute(
-            "INSERT INTO search_index(module, item_id, title, body)"
-            " VALUES ('what-matters', 0, 'What is important in my life', ?)",
-            (text,),
-        )
+    index_what_matters(conn, text)
 
 
 def _import_domains(conn: Connection, domains: list[dict[str, Any]]) -> None:

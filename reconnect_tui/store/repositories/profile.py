@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import Profile
+from ..db import Connection
 from ._base import Repository
 
 
@@ -13,6 +14,17 @@ class ProfileRepository(Repository):
     def set_locale(self, locale: str) -> None:
         with self.vault.transaction() as conn:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'locale'", (locale.upper(),))
+
+
+def index_what_matters(conn: Connection, text: str) -> None:
+    """Keep the search index in step with "what is important in my life" (one meta value)."""
+    conn.execute("DELETE FROM search_index WHERE module = 'what-matters'")
+    if text:
+        conn.execute(
+            "INSERT INTO search_index(module, item_id, title, body)"
+            " VALUES ('what-matters', 0, 'What is important in my life', ?)",
+            (text,),
+        )
 
 
 class WhatMattersRepository(Repository):
@@ -30,10 +42,4 @@ class WhatMattersRepository(Repository):
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (text,),
             )
-            conn.execute("DELETE FROM search_index WHERE module = 'what-matters'")
-            if text:
-                conn.execute(
-                    "INSERT INTO search_index(module, item_id, title, body)"
-                    " VALUES ('what-matters', 0, 'What is important in my life', ?)",
-                    (text,),
-                )
+            index_what_matters(conn, text)
