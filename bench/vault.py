@@ -168,8 +168,8 @@ def build_ten_year_vault(path: Path, seed: int = 2026) -> tuple[bytes, vault_key
         # 50k message-sized rows: until dyad messages have their own table, the inbox holds
         # them, as received envelopes would.
         conn.executemany(
-            "INSERT INTO inbox(envelope_id, mailbox_id, seq, ciphertext, received_at, acked,"
-            " processed) VALUES (?, ?, ?, ?, ?, 1, 1)",
+            "INSERT INTO inbox(envelope_id, mailbox_id, seq, ciphertext, received_at, processed)"
+            " VALUES (?, ?, ?, ?, ?, 1)",
             [
                 (f"env-{i}", "mailbox", i, _text(rng, 60).encode(), rng.random() * 1e9)
                 for i in range(50000)

@@ -7,16 +7,21 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from .i18n import _, set_language
 from .settings import Settings, load_settings
-from .store import Toolbox, Vault
+
+if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
+    from .store import Toolbox, Vault
+    from .sync.dyads import Dyads
 
 AUTO_LOCK_CHECK_SECONDS = 5.0
 SYNC_EVERY_SECONDS = 60.0
@@ -71,7 +76,7 @@ class ReconnectApp(App[None]):
         self._show_lock_screen()
 
     def _show_lock_screen(self, reason: str = "") -> None:
-        if Vault.exists(self.vault_path):
+        if self.vault_path.exists():
             from .screens.unlock import UnlockScreen
 
             self.push_screen(UnlockScreen(self.vault_path, self.settings.locale, reason))
@@ -82,6 +87,7 @@ class ReconnectApp(App[None]):
 
     def vault_created(self, vault: Vault, recovery_code: str) -> None:
         from .screens.recovery_code import RecoveryCodeScreen
+        from .store import Toolbox
 
         self.toolbox = Toolbox(vault)
         self._register_builtin_exercises()
@@ -92,6 +98,8 @@ class ReconnectApp(App[None]):
         self.switch_screen(self._home())
 
     def unlocked(self, vault: Vault) -> None:
+        from .store import Toolbox
+
         self.toolbox = Toolbox(vault)
         self._register_builtin_exercises()
         self._last_activity = time.monotonic()
@@ -190,6 +198,23 @@ class ReconnectApp(App[None]):
 
     def today(self) -> date:
         return self.clock().date()
+
+    @property
+    def dyads(self) -> Dyads:
+        """The dyads service over the unlocked vault (screens reach messages only through it)."""
+        from .errors import VaultLocked
+        from .sync.dyads import Dyads
+
+        if self.toolbox is None:
+            raise VaultLocked(_("The vault is locked."))
+        return Dyads(self.toolbox.vault)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """After a sync, the screen shown may have new messages or statuses to show."""
+        if event.worker.group == "sync" and event.state is WorkerState.SUCCESS:
+            refresh = getattr(self.screen, "refresh_after_sync", None)
+            if callable(refresh) and self.toolbox is not None:
+                refresh()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lock and sync are offered only while unlocked."""

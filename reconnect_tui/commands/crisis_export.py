@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from ..store import Toolbox
 from .common import PassphraseStdinOption, VaultOption, handles_errors, status
 from .vault import open_vault
 
@@ -44,6 +43,7 @@ def crisis_plan(
 ) -> None:
     """Write your crisis plan as PDF, Markdown or plain text."""
     from ..export import export_crisis_plan, write_export  # fpdf2 loads only when exporting
+    from ..store import Toolbox
 
     if fmt is ExportFormat.PDF and output is None:
         raise typer.BadParameter(_("A PDF needs a file: add -o FILE."), param_hint="-o")

@@ -1,16 +1,23 @@
-"""Vault commands: init, passphrase change, recover, backup, restore, export all, import."""
+"""Vault commands: init, passphrase change, recover, backup, restore, export all, import.
+
+The vault modules are imported inside each command, so `reconnect` (opening the app) does not
+load them before its first screen is painted.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import ReconnectError
 from ..i18n import _
 from ..model import Profile, Role
-from ..store import Vault, portable, restore
+
+if TYPE_CHECKING:
+    from ..store import Vault
+
 from .common import (
     JsonOption,
     PassphraseSource,
@@ -26,6 +33,8 @@ from .common import (
 
 def open_vault(ctx: typer.Context, vault: Path | None, passphrase_stdin: bool) -> Vault:
     """Unlock the vault a command names, with the passphrase from env, stdin or a prompt."""
+    from ..store import Vault
+
     path = vault_path(ctx, vault)
     Vault._header_for(path)  # a missing or damaged vault is said before asking for anything
     passphrase = PassphraseSource(passphrase_stdin).read(_("Passphrase"))
@@ -50,6 +59,8 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Create a new encrypted vault and print its recovery code (once)."""
+    from ..store import Vault
+
     path = vault_path(ctx, vault)
     if Vault.exists(path):
         raise ReconnectError(_("A vault already exists at {path}.").format(path=path))
@@ -110,6 +121,8 @@ def recover(
     Scripts give the code in RECONNECT_RECOVERY_CODE (or as the first line of standard input
     with --passphrase-stdin, the new passphrase on the second).
     """
+    from ..store import Vault
+
     path = vault_path(ctx, vault)
     Vault._header_for(path)
     source = PassphraseSource(passphrase_stdin)
@@ -144,6 +157,8 @@ def restore_command(
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
     """Restore a backup (asks for the passphrase the vault had when the backup was made)."""
+    from ..store import restore
+
     path = vault_path(ctx, vault)
     passphrase = PassphraseSource(passphrase_stdin).read(_("Passphrase of the backup"))
     kept = restore(file, path, passphrase, replace=replace)
@@ -164,6 +179,7 @@ def export_all(
 ) -> None:
     """Write the vault's whole content as JSON (your data, to take along or to seed a vault)."""
     from ..export import write_export  # the same atomic writer as every export
+    from ..store import portable
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         text = portable.dumps(portable.export_all(opened))
@@ -186,6 +202,8 @@ def import_command(
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
     """Read an export file into the vault."""
+    from ..store import portable
+
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:

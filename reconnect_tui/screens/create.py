@@ -24,7 +24,6 @@ from ..errors import ReconnectError
 from ..i18n import _
 from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH, strength_hint
-from ..store import Vault
 from ..widgets.notice import NotForEmergencies
 
 
@@ -111,6 +110,8 @@ class CreateVaultScreen(Screen):
 
     @work(thread=True, exclusive=True, group="vault")
     def create_vault(self, profile: Profile, passphrase: str) -> None:
+        from ..store import Vault  # imported when needed: keeps start-up light
+
         try:
             vault, code = Vault.create(self.vault_path, passphrase, profile)
         except ReconnectError as exc:

@@ -12,7 +12,6 @@ from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 
 from ..errors import ReconnectError
 from ..i18n import _
-from ..store import Vault
 from ..widgets.notice import NotForEmergencies
 
 
@@ -54,6 +53,8 @@ class UnlockScreen(Screen):
 
     @work(thread=True, exclusive=True, group="vault")
     def unlock(self, passphrase: str) -> None:
+        from ..store import Vault  # imported when needed: keeps start-up light
+
         try:
             vault = Vault.unlock(self.vault_path, passphrase)
         except ReconnectError as exc:

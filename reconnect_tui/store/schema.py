@@ -230,15 +230,85 @@ CREATE TABLE inbox (
     seq INTEGER NOT NULL,
     ciphertext BLOB NOT NULL,
     received_at REAL NOT NULL,
-    acked INTEGER NOT NULL DEFAULT 0,
     processed INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX inbox_unacked ON inbox(acked) WHERE acked = 0;
 CREATE INDEX inbox_unprocessed ON inbox(processed) WHERE processed = 0;
+-- Kept apart from the inbox so acknowledging never rewrites rows that hold ciphertext.
+CREATE TABLE inbox_unacked (
+    envelope_id TEXT PRIMARY KEY,
+    mailbox_id TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 
-MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC)
+V3_DYADS = """
+-- Dyads (docs/dyads.md): this vault's Olm identity, open invitations, partners with their Olm
+-- session, and the messages of each conversation.
+CREATE TABLE olm_account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pickle TEXT NOT NULL
+);
+CREATE TABLE invitations (
+    id INTEGER PRIMARY KEY,
+    lookup_id TEXT NOT NULL UNIQUE,
+    mailbox_id TEXT NOT NULL UNIQUE,
+    pairing_key BLOB NOT NULL,
+    envelope_key BLOB NOT NULL,
+    mac_key BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE partners (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    ed25519 TEXT NOT NULL,
+    curve25519 TEXT NOT NULL,
+    inbound_mailbox TEXT NOT NULL UNIQUE,
+    outbound_mailbox TEXT NOT NULL,
+    envelope_key BLOB NOT NULL,
+    session_pickle TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'paired')),
+    verified INTEGER NOT NULL DEFAULT 0,
+    key_changed INTEGER NOT NULL DEFAULT 0,
+    read_receipts INTEGER NOT NULL DEFAULT 1,
+    sent_counter INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    outgoing INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    sent_at TEXT NOT NULL,
+    counter INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'read', 'unread', 'unverified')),
+    reply_to TEXT,
+    about_module TEXT,
+    about_item_id INTEGER,
+    about_title TEXT,
+    envelope_id TEXT,
+    UNIQUE (partner_id, message_id)
+);
+CREATE INDEX messages_conversation ON messages(partner_id, sent_at, counter);
+CREATE INDEX messages_unread ON messages(partner_id) WHERE status = 'unread';
+CREATE TABLE seen_ids (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    PRIMARY KEY (partner_id, message_id)
+) WITHOUT ROWID;
+CREATE TABLE rejected_envelopes (
+    envelope_id TEXT PRIMARY KEY,
+    mailbox_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    rejected_at TEXT NOT NULL
+);
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -199,3 +199,28 @@ def test_console_script_never_shows_a_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "reconnect init" in result.stderr
+
+
+def test_launcher_opens_the_app_only_for_app_arguments() -> None:
+    from reconnect_tui.launcher import _app_only_vault
+
+    assert _app_only_vault([]) == (True, None)
+    assert _app_only_vault(["--vault", "/x/v.db"]) == (True, "/x/v.db")
+    assert _app_only_vault(["--vault=/x/v.db"]) == (True, "/x/v.db")
+    for args in (["init"], ["--vault", "v.db", "init"], ["--help"], ["--vault"], ["--version"]):
+        assert _app_only_vault(args)[0] is False
+
+
+def test_launcher_hands_commands_to_the_cli(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from reconnect_tui.launcher import main; "
+            "sys.argv = ['reconnect', '--version']; main()",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("reconnect ")

@@ -168,6 +168,10 @@ class SyncStateRepository(Repository):
                 [(eid, mailbox_id, seq, ct, now) for eid, seq, ct in envelopes],
             )
             new = conn.total_changes - before
+            conn.executemany(
+                "INSERT OR IGNORE INTO inbox_unacked(envelope_id, mailbox_id) VALUES (?, ?)",
+                [(eid, mailbox_id) for eid, _seq, _ct in envelopes],
+            )
             conn.execute(
                 "UPDATE mailboxes SET cursor = max(cursor, ?) WHERE mailbox_id = ?",
                 (cursor, mailbox_id),
@@ -178,7 +182,7 @@ class SyncStateRepository(Repository):
         """Envelope ids received but not yet acknowledged to the relay, by mailbox."""
         with self.vault.read() as conn:
             rows = conn.execute(
-                "SELECT mailbox_id, envelope_id FROM inbox WHERE acked = 0 ORDER BY id"
+                "SELECT mailbox_id, envelope_id FROM inbox_unacked ORDER BY mailbox_id"
             ).fetchall()
         result: dict[str, list[str]] = {}
         for mailbox_id, envelope_id in rows:
@@ -188,7 +192,7 @@ class SyncStateRepository(Repository):
     def mark_acked(self, envelope_ids: list[str]) -> None:
         with self.vault.transaction() as conn:
             conn.executemany(
-                "UPDATE inbox SET acked = 1 WHERE envelope_id = ?", [(e,) for e in envelope_ids]
+                "DELETE FROM inbox_unacked WHERE envelope_id = ?", [(e,) for e in envelope_ids]
             )
 
     def unprocessed(self, limit: int = 1000) -> list[ReceivedEnvelope]:
