@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import crisis_export
+from .commands import crisis_export, message, pair
 from .commands import relay as relay_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
@@ -88,6 +88,8 @@ app.add_typer(export_app, name="export")
 export_app.command("crisis-plan")(crisis_export.crisis_plan)
 app.command("sync")(sync_commands.sync)
 app.add_typer(relay_commands.app, name="relay")
+app.add_typer(pair.app, name="pair")
+app.add_typer(message.app, name="message")
 
 
 def main() -> None:

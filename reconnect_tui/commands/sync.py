@@ -31,12 +31,12 @@ def sync(
     as_json: JsonOption = False,
 ) -> None:
     """Send what is waiting and receive what is new. Exit 1 when the relay cannot be reached."""
-    from ..sync.service import connect, resolve_relay_url
+    from ..sync.dyads import sync_and_process
+    from ..sync.service import resolve_relay_url
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         url = resolve_relay_url(opened, relay, load_settings().relay_url)
-        with connect(opened, url) as engine:
-            report = engine.sync(force=True)
+        report = sync_and_process(opened, url, force=True)
     if as_json:
         print_json(
             {

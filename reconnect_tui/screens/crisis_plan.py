@@ -36,6 +36,7 @@ from ..errors import ReconnectError
 from ..export.document import (
     CRISIS_PLAN_SECTIONS,
     Contact,
+    SectionContent,
     SectionSpec,
     clean_line,
     contact_text,
@@ -71,13 +72,17 @@ class SectionItem(ListItem):
         super().__init__(classes=f"section-{spec.key}")
         self.spec = spec
         self.plan = plan
+        self.content: SectionContent | None = None
+        """What the section shows now (set when composed)."""
 
     def show(self, plan: CrisisPlan) -> None:
+        """Show the plan's version of this section; rebuilt only when its content changed."""
         self.plan = plan
-        self.refresh(recompose=True)
+        if section_content(plan, self.spec) != self.content:
+            self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
-        content = section_content(self.plan, self.spec)
+        content = self.content = section_content(self.plan, self.spec)
         yield Label(content.title, classes="section-title")
         if not content.filled:
             yield Static(_("Not filled in yet."), classes="empty")
@@ -89,6 +94,7 @@ class SectionItem(ListItem):
 
 
 class CrisisPlanScreen(ModuleScreen):
+    AUTO_FOCUS = "#sections"
     TITLE_TEXT = _("Crisis plan")
     EMPTY_TEXT = _(
         "A crisis plan says what you notice when things get hard, what helps, and whom to call. "
@@ -118,8 +124,7 @@ class CrisisPlanScreen(ModuleScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.reload()
-        self.query_one("#sections", ListView).focus()
+        self.set_class(self.plan.is_empty(), "empty")
 
     def on_screen_resume(self) -> None:
         """Back from the contacts screen or a dialog: show what is saved now."""

@@ -23,6 +23,21 @@ from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
 
 TREND_DAYS = 30
+PAGE_SIZE = 100
+"""Diary entries listed at first (newest); each "show older" adds as many again."""
+OLDER_ID = "show-older"
+
+
+def _page_end(index: int) -> int:
+    """How many entries to show so that the one at ``index`` is on a shown page."""
+    return (index // PAGE_SIZE + 1) * PAGE_SIZE
+
+
+def _entry_option(entry: DiaryEntry) -> Option:
+    first = entry.text.strip().splitlines()[0] if entry.text.strip() else ""
+    line = Text(entry.written_at.strftime("%Y-%m-%d %H:%M"), style="bold")
+    line.append("\n" + first[:60])
+    return Option(line, id=str(entry.id))
 
 
 def _number(value: float) -> str:
@@ -136,6 +151,8 @@ class ValueField(Widget, can_focus=True):
 class DiaryScreen(ModuleScreen):
     """Diary entries by date, and daily registrations with trends."""
 
+    AUTO_FOCUS = "#entries"
+
     TITLE_TEXT = _("Diary and registrations")
     EMPTY_TEXT = _(
         "The diary is a private place to write about your days, and registrations let you "
@@ -148,11 +165,14 @@ class DiaryScreen(ModuleScreen):
         Binding("delete", "delete", _("Delete"), show=False),
         Binding("r", "switch", _("Diary / registrations")),
         Binding("ctrl+s", "save_values", _("Save today's values")),
+        Binding("o", "older", _("Older entries"), show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[DiaryEntry] = []
+        """Every entry, newest first; the list shows the first ``shown`` of them."""
+        self.shown = 0
         self._select_after_load: int | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -183,7 +203,6 @@ class DiaryScreen(ModuleScreen):
         super().on_mount()
         self.load_entries()
         self.load_registrations()
-        self.query_one("#entries", OptionList).focus()
 
     @property
     def today(self) -> date:
@@ -204,40 +223,63 @@ class DiaryScreen(ModuleScreen):
         self.entries = entries
         select_id = select_id if select_id is not None else self._select_after_load
         self._select_after_load = None
-        listing = self.query_one("#entries", OptionList)
-        listing.clear_options()
-        for entry in entries:
-            first = entry.text.strip().splitlines()[0] if entry.text.strip() else ""
-            line = Text(entry.written_at.strftime("%Y-%m-%d %H:%M"), style="bold")
-            line.append("\n" + first[:60])
-            listing.add_option(Option(line, id=str(entry.id)))
+        ids = [e.id for e in entries]
+        wanted = ids.index(select_id) if select_id in ids else 0
+        self.shown = min(len(entries), max(self.shown, PAGE_SIZE, _page_end(wanted)))
+        self._fill_list(wanted)
         self.query_one("#diary-panes").display = bool(entries)
         self.query_one("#diary-empty").display = not entries
-        if entries:
-            ids = [e.id for e in entries]
-            listing.highlighted = ids.index(select_id) if select_id in ids else 0
-            self._show_entry(listing.highlighted or 0)
+
+    def _fill_list(self, highlight: int) -> None:
+        """List the newest ``self.shown`` entries, then an option to show older ones."""
+        listing = self.query_one("#entries", OptionList)
+        options = [_entry_option(entry) for entry in self.entries[: self.shown]]
+        older = len(self.entries) - self.shown
+        if older > 0:
+            label = _("Show older entries ({count} more; Enter or o)").format(count=older)
+            options.append(Option(Text(label, style="italic"), id=OLDER_ID))
+        listing.set_options(options)
+        if self.entries:
+            listing.highlighted = highlight
+            self._show_entry(highlight)
+
+    def action_older(self) -> None:
+        """Show the next page of older entries; the cursor goes to the first of them."""
+        if self._tab() != "tab-diary" or self.shown >= len(self.entries):
+            return
+        first_new = self.shown
+        self.shown = min(len(self.entries), self.shown + PAGE_SIZE)
+        self._fill_list(first_new)
+        self.query_one("#entries", OptionList).focus()
 
     def _show_entry(self, index: int) -> None:
-        text = self.entries[index].text if 0 <= index < len(self.entries) else ""
-        self.query_one("#entry-text-view", Static).update(Text(text))
+        if 0 <= index < self.shown:
+            view: Text = Text(self.entries[index].text)
+        elif index == self.shown and index < len(self.entries):
+            view = Text(_("Press Enter or o to show older entries."), style="dim")
+        else:
+            view = Text("")
+        self.query_one("#entry-text-view", Static).update(view)
 
     @on(OptionList.OptionHighlighted, "#entries")
     def entry_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_entry(event.option_index)
 
     @on(OptionList.OptionSelected, "#entries")
-    def entry_selected(self) -> None:
-        self.action_edit()
+    def entry_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == OLDER_ID:
+            self.action_older()
+        else:
+            self.action_edit()
 
     def current_entry(self) -> DiaryEntry | None:
         index = self.query_one("#entries", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.entries):
+        if index is None or not 0 <= index < min(self.shown, len(self.entries)):
             return None
         return self.entries[index]
 
     def select_item(self, item_id: int) -> None:
-        """Highlight a diary entry (used by search)."""
+        """Highlight a diary entry (used by search), showing older pages if it is on one."""
         self.query_one("#diary-tabs", TabbedContent).active = "tab-diary"
         if any(e.id == item_id for e in self.entries):
             self._show_entries(self.entries, item_id)

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from .. import library
 from ..i18n import _
-from ..model import Exercise
+from ..model import Exercise, ExerciseLog
 from ..widgets.breathing import BreathingTimer
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
@@ -39,6 +39,14 @@ CATEGORY_LABELS = {
     "own": "Your own exercise",
 }
 OWN_CATEGORY = "own"
+PAGE_SIZE = 100
+"""History entries listed at first (newest); each "show older" adds as many again."""
+OLDER_ID = "show-older"
+
+
+def _page_end(index: int) -> int:
+    """How many entries to show so that the one at ``index`` is on a shown page."""
+    return (index // PAGE_SIZE + 1) * PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,8 @@ def _without_checklist(body: str) -> str:
 class ExercisesScreen(ModuleScreen):
     """Browse exercises, do one (timer, checklist), log it as done, keep your own."""
 
+    AUTO_FOCUS = "#exercise-list"
+
     TITLE_TEXT = _("Exercises")
     EMPTY_TEXT = _(
         "Exercises are short guided practices for breathing, sleep, mindfulness and coping. "
@@ -77,12 +87,18 @@ class ExercisesScreen(ModuleScreen):
         Binding("d", "log_done", _("Log as done")),
         Binding("t", "timer", _("Start timer")),
         Binding("h", "history", _("History")),
+        Binding("o", "older", _("Older entries"), show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[Entry] = []
+        self.history: list[ExerciseLog] = []
+        """Every log entry, newest first; the history tab lists the first ``history_shown``."""
         self.history_ids: list[int] = []
+        self.history_shown = 0
+        self._history_loaded = False
+        self._detail_entry: Entry | None = None
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="exercise-tabs", classes="module-body"):
@@ -103,7 +119,6 @@ class ExercisesScreen(ModuleScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.load()
-        self.query_one("#exercise-list", OptionList).focus()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -129,28 +144,64 @@ class ExercisesScreen(ModuleScreen):
                 index = next((i for i, e in enumerate(self.entries) if e.row.id == select_id), 0)
             listing.highlighted = index
             self._show_detail(self.entries[index])
-        self.load_history()
+        if self._history_loaded:
+            self.load_history()
 
     def load_history(self, select_id: int | None = None) -> None:
+        """Read the log again and list its newest page (more pages if ``select_id`` is older)."""
+        self.history = self.toolbox.exercises.history()
+        self.history_ids = [log.id or 0 for log in self.history]
+        self._history_loaded = True
+        wanted = self.history_ids.index(select_id) if select_id in self.history_ids else 0
+        self.history_shown = min(
+            len(self.history), max(self.history_shown, PAGE_SIZE, _page_end(wanted))
+        )
+        self._fill_history(wanted)
+        self.query_one("#history-list").display = bool(self.history)
+        self.query_one("#history-empty").display = not self.history
+
+    def _fill_history(self, highlight: int) -> None:
+        """List the newest ``history_shown`` log entries, then an option to show older ones."""
         titles = {e.row.id: e.row.title for e in self.entries}
-        logs = self.toolbox.exercises.history()
-        self.history_ids = [log.id or 0 for log in logs]
-        listing = self.query_one("#history-list", OptionList)
-        listing.clear_options()
-        for log in logs:
+        options: list[Option] = []
+        for log in self.history[: self.history_shown]:
             when = log.done_at.strftime("%Y-%m-%d %H:%M")
             line = Text(f"{when}  ")
             line.append(titles.get(log.exercise_id, _("(removed exercise)")), style="bold")
             if log.note:
                 line.append("  " + log.note.replace("\n", " "), style="italic")
-            listing.add_option(Option(line, id=str(log.id)))
-        listing.display = bool(logs)
-        self.query_one("#history-empty").display = not logs
-        if logs:
-            index = self.history_ids.index(select_id) if select_id in self.history_ids else 0
-            listing.highlighted = index
+            options.append(Option(line, id=str(log.id)))
+        older = len(self.history) - self.history_shown
+        if older > 0:
+            label = _("Show older entries ({count} more; Enter or o)").format(count=older)
+            options.append(Option(Text(label, style="italic"), id=OLDER_ID))
+        listing = self.query_one("#history-list", OptionList)
+        listing.set_options(options)
+        if self.history:
+            listing.highlighted = highlight
+
+    def action_older(self) -> None:
+        """Show the next page of older log entries; the cursor goes to the first of them."""
+        if not self._on_history_tab() or self.history_shown >= len(self.history):
+            return
+        first_new = self.history_shown
+        self.history_shown = min(len(self.history), self.history_shown + PAGE_SIZE)
+        self._fill_history(first_new)
+        self.query_one("#history-list", OptionList).focus()
+
+    @on(TabbedContent.TabActivated, "#exercise-tabs")
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """The history is read when its tab is first opened, not with the screen."""
+        if event.pane.id == "tab-history" and not self._history_loaded:
+            self.load_history()
+
+    @on(OptionList.OptionSelected, "#history-list")
+    def history_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == OLDER_ID:
+            self.action_older()
 
     def _show_detail(self, entry: Entry | None) -> None:
+        self._detail_entry = entry
         detail = self.query_one("#exercise-detail", VerticalScroll)
         detail.remove_children()
         if entry is None:
@@ -202,8 +253,11 @@ class ExercisesScreen(ModuleScreen):
 
     @on(OptionList.OptionHighlighted, "#exercise-list")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Show the highlighted exercise (unless it shows already: a Markdown is costly)."""
         if 0 <= event.option_index < len(self.entries):
-            self._show_detail(self.entries[event.option_index])
+            entry = self.entries[event.option_index]
+            if entry is not self._detail_entry:
+                self._show_detail(entry)
 
     @on(OptionList.OptionSelected, "#exercise-list")
     def selected(self) -> None:
@@ -281,7 +335,7 @@ class ExercisesScreen(ModuleScreen):
 
     def _delete_log(self) -> None:
         index = self.query_one("#history-list", OptionList).highlighted
-        if index is None or not self.history_ids:
+        if index is None or not 0 <= index < min(self.history_shown, len(self.history_ids)):
             return
         log_id = self.history_ids[index]
 

@@ -48,6 +48,7 @@ class DomainFilter(Static):
 
 
 class GoalsScreen(ModuleScreen):
+    AUTO_FOCUS = "#goal-tree"
     TITLE_TEXT = _("Goals")
     EMPTY_TEXT = _(
         "Goals are what you want to work towards, big or small. Split a goal into sub-goals and"
@@ -84,7 +85,6 @@ class GoalsScreen(ModuleScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#goals-empty").display = False
-        self.query_one(GoalTree).focus()
         self.reload()
 
     # -- loading -------------------------------------------------------------------------------

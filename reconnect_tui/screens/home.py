@@ -6,12 +6,13 @@ from datetime import date
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Role
 from ..store import Toolbox
 from ..widgets.notice import NotForEmergencies
@@ -24,6 +25,12 @@ def _key_label(key: str) -> str:
 
 class HomeScreen(Screen):
     """The first screen after unlocking."""
+
+    BINDINGS = [
+        Binding(
+            "p", "pair", _("Pair"), tooltip=_("Create an invitation code, or enter one you got")
+        ),
+    ]
 
     def __init__(self, toolbox: Toolbox, today: date) -> None:
         self.toolbox = toolbox
@@ -54,6 +61,7 @@ class HomeScreen(Screen):
         yield Footer()
 
     def _user_panel(self) -> ComposeResult:
+        yield Static("", id="unread", classes="item")
         yield Label(_("Today and this week"), classes="section-title")
         activities = self.toolbox.goals.due_this_week(self.today)
         if activities:
@@ -81,14 +89,9 @@ class HomeScreen(Screen):
         )
 
     def _provider_panel(self) -> ComposeResult:
-        yield Label(_("Your service users"), classes="section-title")
-        yield Static(
-            _(
-                "No one is paired with you yet. When a service user joins with your invitation"
-                " code, they appear here with what they chose to share and their messages."
-            ),
-            classes="empty",
-        )
+        from .provider_home import ProviderDyads
+
+        yield ProviderDyads(id="provider-dyads")
 
     def _when(self, day: date | None) -> str:
         if day is None:
@@ -101,6 +104,47 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "sync_status", self._show_sync_status)
+        self._show_unread()
+
+    def on_screen_resume(self) -> None:
+        """Back from a conversation: unread counts and waiting times may have changed."""
+        self.refresh_after_sync()
+
+    def refresh_after_sync(self) -> None:
+        """Called by the app when a sync finished (and on resume, unless it is locking)."""
+        if self.app.toolbox is None:  # type: ignore[attr-defined]
+            return
+        if self.profile.role is Role.PROVIDER:
+            from .provider_home import ProviderDyads
+
+            self.query_one(ProviderDyads).reload()
+        else:
+            self._show_unread()
+
+    def _show_unread(self) -> None:
+        """The service user's "N unread messages" line (hidden until they have paired)."""
+        if self.profile.role is Role.PROVIDER:
+            return
+        dyads = self.app.dyads  # type: ignore[attr-defined]
+        line = self.query_one("#unread", Static)
+        line.display = bool(dyads.partners())
+        unread = dyads.unread_total()
+        if unread:
+            text = ngettext(
+                "[b]{n} unread message[/b] · press s to read it",
+                "[b]{n} unread messages[/b] · press s to read them",
+                unread,
+            ).format(n=unread)
+        else:
+            text = _("No unread messages.")
+        line.update(text)
+
+    def action_pair(self) -> None:
+        """Providers create an invitation code; service users enter the one they were given."""
+        from .pairing import InvitationScreen, JoinScreen
+
+        provider = self.profile.role is Role.PROVIDER
+        self.app.push_screen(InvitationScreen() if provider else JoinScreen())
 
     def _show_sync_status(self, text: str) -> None:
         status = self.query_one("#sync-status", Static)

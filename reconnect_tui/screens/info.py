@@ -26,6 +26,8 @@ def source_line(page: library.Page) -> str:
 class InfoScreen(ModuleScreen):
     """Read the information pages; nothing here can be changed."""
 
+    AUTO_FOCUS = "#info-pages"
+
     TITLE_TEXT = _("Information and local links")
     EMPTY_TEXT = _(
         "Information pages explain recovery, taking part in your care and how to use "
@@ -42,6 +44,8 @@ class InfoScreen(ModuleScreen):
         super().__init__()
         self.pages: list[library.Page] = []
         self.problem = ""
+        self.shown: int | None = None
+        """The index of the page on show."""
 
     def compose_body(self) -> ComposeResult:
         language = self.app.settings.language  # type: ignore[attr-defined]
@@ -68,11 +72,11 @@ class InfoScreen(ModuleScreen):
             listing = self.query_one("#info-pages", OptionList)
             listing.highlighted = 0
             self.show_page(0)
-            listing.focus()
 
     def show_page(self, index: int) -> None:
-        if not 0 <= index < len(self.pages):
+        if not 0 <= index < len(self.pages) or index == self.shown:
             return
+        self.shown = index
         page = self.pages[index]
         source = self.query_one("#info-source", Static)
         if page.slug == library.LOCAL_LINKS_SLUG:

@@ -35,6 +35,7 @@ def domain_prompt(domain: LifeDomain) -> Text:
 
 
 class LifeDomainsScreen(ModuleScreen):
+    AUTO_FOCUS = "#domain-list"
     TITLE_TEXT = _("What matters and life domains")
     EMPTY_TEXT = _(
         "Life domains are the parts of your life, such as work, friends or health. Give each a"
@@ -71,7 +72,6 @@ class LifeDomainsScreen(ModuleScreen):
         super().on_mount()
         self._show_what_matters()
         self.reload()
-        self.query_one("#domain-list").focus()
 
     # -- loading and showing -------------------------------------------------------------------
 

@@ -97,6 +97,14 @@ MODULES: tuple[Module, ...] = (
         "reconnect_tui.screens.search:SearchScreen",
         "Find anything I wrote",
     ),
+    Module(
+        "messages",
+        "Messages",
+        "s",
+        "reconnect_tui.screens.messages:MessagesScreen",
+        "Write with the people you are paired with, end-to-end encrypted",
+        (Role.USER, Role.PROVIDER),
+    ),
 )
 
 

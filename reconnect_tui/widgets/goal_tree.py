@@ -13,6 +13,7 @@ from datetime import date
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -22,6 +23,8 @@ from ..model import Activity, Goal, LifeDomain
 Item = Goal | Activity
 ItemKey = tuple[str, int]
 """("goal", id) or ("activity", id): identifies a tree line across reloads."""
+EXPANDED_LINES = 150
+"""Goals are built open until the tree has this many lines; later ones are built closed."""
 
 
 def item_key(item: Item) -> ItemKey:
@@ -114,7 +117,17 @@ def activity_label(activity: Activity, today: date) -> Text:
 
 
 class GoalTree(Tree[Item]):
-    """A tree whose first click only moves the cursor; a second click (or Enter) opens."""
+    """A tree whose first click only moves the cursor; a second click (or Enter) opens.
+
+    Goals open (expanded) while the tree has fewer than ``EXPANDED_LINES`` lines; after that
+    they are added closed, and their sub-goals and activities are added when first opened
+    (→ or a click on the arrow), so a tree of years of goals still opens at once.
+    """
+
+    BINDINGS = [
+        Binding("right", "open_node", _("Open"), show=False),
+        Binding("left", "close_node", _("Close"), show=False),
+    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(_("Goals"), **kwargs)
@@ -122,36 +135,114 @@ class GoalTree(Tree[Item]):
         self.auto_expand = False
         self.guide_depth = 3
         self.nodes_by_key: dict[ItemKey, TreeNode[Item]] = {}
+        """The lines built so far (all of them unless some goals are still closed)."""
+        self._data = GoalData()
+        self._today = date.today()
+        self._children: dict[int | None, list[Goal]] = {}
+        self._by_goal: dict[int, list[Activity]] = {}
+        self._filled: set[int] = set()
 
     def fill(self, data: GoalData, roots: Iterable[Goal], today: date) -> None:
         """Rebuild the tree; the cursor returns to the same item afterwards when it still shows."""
-        children = data.children()
-        by_goal = data.activities_by_goal()
+        self._data, self._today = data, today
+        self._children = data.children()
+        self._by_goal = data.activities_by_goal()
+        self._filled = set()
         self.clear()
         self.nodes_by_key = {}
-
-        def add(parent: TreeNode[Item], goal: Goal) -> None:
-            node = parent.add(goal_label(goal, data, today), data=goal, expand=True)
-            self.nodes_by_key[item_key(goal)] = node
-            for child in children.get(goal.id, []):
-                add(node, child)
-            for activity in by_goal.get(goal.id or 0, []):
-                leaf = node.add_leaf(activity_label(activity, today), data=activity)
-                self.nodes_by_key[item_key(activity)] = leaf
-            if not node.children:
-                node.allow_expand = False
-
+        budget = [EXPANDED_LINES]
         for goal in roots:
-            add(self.root, goal)
+            self._add_goal(self.root, goal, budget)
         self.root.expand()
 
+    def _has_children(self, goal: Goal) -> bool:
+        return bool(self._children.get(goal.id) or self._by_goal.get(goal.id or 0))
+
+    def _add_goal(self, parent: TreeNode[Item], goal: Goal, budget: list[int]) -> None:
+        """Add a goal's line; open it and add what is under it while the budget lasts."""
+        has_children = self._has_children(goal)
+        budget[0] -= 1
+        open_now = has_children and budget[0] > 0
+        node = parent.add(
+            goal_label(goal, self._data, self._today),
+            data=goal,
+            expand=open_now,
+            allow_expand=has_children,
+        )
+        self.nodes_by_key[item_key(goal)] = node
+        if open_now:
+            self._fill_node(node, budget)
+
+    def _fill_node(self, node: TreeNode[Item], budget: list[int]) -> None:
+        """Add the sub-goals and activities under a goal's line (once)."""
+        goal = node.data
+        if not isinstance(goal, Goal) or goal.id in self._filled:
+            return
+        self._filled.add(goal.id or 0)
+        for child in self._children.get(goal.id, []):
+            self._add_goal(node, child, budget)
+        for activity in self._by_goal.get(goal.id or 0, []):
+            budget[0] -= 1
+            leaf = node.add_leaf(activity_label(activity, self._today), data=activity)
+            self.nodes_by_key[item_key(activity)] = leaf
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
+        """A closed goal opened for the first time: add what is under it."""
+        self._fill_node(event.node, [EXPANDED_LINES])
+
+    def action_open_node(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            self._fill_node(node, [EXPANDED_LINES])
+            node.expand()
+
+    def action_close_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.allow_expand:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    def _reveal(self, key: ItemKey) -> TreeNode[Item] | None:
+        """Open the goals above an item that is not built yet; its line, if it can show."""
+        goals = {g.id: g for g in self._data.goals}
+        kind, item_id = key
+        if kind == "goal":
+            parent_id = goals[item_id].parent_id if item_id in goals else None
+        else:
+            activity = next((a for a in self._data.activities if a.id == item_id), None)
+            parent_id = activity.goal_id if activity is not None else None
+        chain: list[int] = []
+        while parent_id is not None and parent_id in goals:
+            chain.append(parent_id)
+            parent_id = goals[parent_id].parent_id
+        for goal_id in reversed(chain):
+            node = self.nodes_by_key.get(("goal", goal_id))
+            if node is None:
+                return None
+            self._fill_node(node, [EXPANDED_LINES])
+            node.expand()
+        return self.nodes_by_key.get(key)
+
     def select_key(self, key: ItemKey | None) -> None:
-        """Put the cursor on the item with this key (or on the first line)."""
+        """Put the cursor on the item with this key (or on the first line), opening the goals
+        above it when they are still closed."""
         node = self.nodes_by_key.get(key) if key else None
+        if key and (node is None or node.line < 0):
+            node = self._reveal(key)
+            if node is not None:
+                self.call_after_refresh(self._move_to, node)
+                return
         if node is not None and node.line >= 0:
             self.move_cursor(node)
         elif self.nodes_by_key:
             self.cursor_line = 0
+
+    def _move_to(self, node: TreeNode[Item]) -> None:
+        if node.line >= 0:
+            self.move_cursor(node)
 
     @property
     def current(self) -> Item | None:

@@ -183,10 +183,20 @@ class NetworkRings(Widget):
         super().__init__(**kwargs)
         self.people: list[Person] = list(people)
         self.selected_id: int | None = None
+        self._drawn: tuple[tuple[int, int | None], list[Line]] | None = None
+        """The last drawing and its (width, selected id): layout and paint both need it."""
+
+    def drawing(self, width: int) -> list[Line]:
+        """The drawing at this width (kept until the people, selection or width change)."""
+        key = (width, self.selected_id)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, ring_lines(self.people, width, self.selected_id))
+        return self._drawn[1]
 
     def show(self, people: Sequence[Person], selected_id: int | None = None) -> None:
         self.people = list(people)
         self.selected_id = selected_id
+        self._drawn = None
         self.refresh(layout=True)
 
     def select(self, selected_id: int | None) -> None:
@@ -195,14 +205,14 @@ class NetworkRings(Widget):
             self.refresh()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(ring_lines(self.people, width, self.selected_id))
+        return len(self.drawing(width))
 
     def render(self) -> Text:
         styles: dict[str, Style] = {"": Style()}
         for name in self.COMPONENT_CLASSES:
             styles[name.rpartition("--")[2]] = self.get_component_rich_style(name)
         text = Text(no_wrap=True, overflow="crop")
-        lines = ring_lines(self.people, self.content_size.width, self.selected_id)
+        lines = self.drawing(self.content_size.width)
         for index, line in enumerate(lines):
             if index:
                 text.append("\n")

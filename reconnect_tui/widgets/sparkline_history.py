@@ -13,6 +13,11 @@ from textual.widgets import Sparkline, Static
 from ..i18n import _
 from ..model import StatusEntry
 
+SHOWN_STATUSES = 30
+"""Past statuses listed under the sparkline (newest first); older ones are counted."""
+SPARKLINE_RATINGS = 60
+"""The newest ratings drawn in the sparkline."""
+
 
 def local_day(moment: datetime) -> str:
     return moment.astimezone().date().isoformat()
@@ -22,10 +27,12 @@ def ratings(entries: Sequence[StatusEntry]) -> list[float]:
     return [float(e.rating) for e in entries if e.rating is not None]
 
 
-def history_lines(entries: Sequence[StatusEntry]) -> Text:
-    """Newest first: ``2026-11-27  7/10  Sleeping better``."""
+def history_lines(entries: Sequence[StatusEntry], limit: int | None = None) -> Text:
+    """Newest first: ``2026-11-27  7/10  Sleeping better``; at most ``limit`` lines, then one
+    line counting the older ones (hundreds of lines are slow to wrap and lay out)."""
     text = Text()
-    for entry in reversed(entries):
+    shown = entries if limit is None else entries[max(len(entries) - limit, 0) :]
+    for entry in reversed(shown):
         if text:
             text.append("\n")
         text.append(local_day(entry.recorded_at), style="bold")
@@ -33,6 +40,9 @@ def history_lines(entries: Sequence[StatusEntry]) -> Text:
             text.append(f"  {entry.rating}/10")
         if entry.status:
             text.append(f"  {entry.status}")
+    older = len(entries) - len(shown)
+    if older:
+        text.append("\n" + _("… and {count} older statuses").format(count=older), style="dim")
     return text
 
 
@@ -46,8 +56,8 @@ class DomainHistory(Vertical):
         yield Static("", id="history-lines")
 
     def show(self, entries: Sequence[StatusEntry]) -> None:
-        values = ratings(entries)
-        rated = [e for e in entries if e.rating is not None]
+        rated = [e for e in entries if e.rating is not None][-SPARKLINE_RATINGS:]
+        values = ratings(rated)
         sparkline = self.query_one(Sparkline)
         sparkline.data = values
         sparkline.display = len(values) >= 2
@@ -66,4 +76,7 @@ class DomainHistory(Vertical):
         else:
             scale.update(_("Rate this domain from time to time; the ratings then show as a line."))
         lines = self.query_one("#history-lines", Static)
-        lines.update(history_lines(entries) if entries else Text(_("No history yet.")))
+        if entries:
+            lines.update(history_lines(entries, SHOWN_STATUSES))
+        else:
+            lines.update(Text(_("No history yet.")))

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Sparkline, Static, TextArea
 
 from reconnect_tui.model import DiaryEntry, RegistrationParameter
+from reconnect_tui.screens import diary as diary_screen
 from reconnect_tui.screens.diary import DiaryScreen, EntryEditor, ValueField
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.widgets.form import FormScreen
@@ -191,3 +192,65 @@ async def test_select_item_highlights_entry(vault_path: Path, user_template) -> 
         await pilot.pause()
         assert screen.query_one("#entries", OptionList).highlighted == 1
         assert "by the sea" in str(screen.query_one("#entry-text-view", Static).render())
+
+
+async def test_long_diary_is_listed_a_page_at_a_time(
+    vault_path: Path, user_template, monkeypatch
+) -> None:
+    monkeypatch.setattr(diary_screen, "PAGE_SIZE", 2)
+    vault = Vault.open_with_key(vault_path, user_template.key, user_template.header)
+    toolbox = Toolbox(vault)
+    for day in range(1, 6):
+        toolbox.diary.add(DiaryEntry(f"Day {day}", datetime(2026, 11, day, 20)))
+    vault.close()
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await wait_for(pilot, lambda: len(screen.entries) == 5)
+        listing = screen.query_one("#entries", OptionList)
+        # the newest two, then one line to show older ones
+        assert listing.option_count == 3
+        older = listing.get_option_at_index(2)
+        assert older.id == diary_screen.OLDER_ID and "3 more" in str(older.prompt)
+        assert [e.text for e in screen.entries[:2]] == ["Day 5", "Day 4"]
+        # o shows the next page; the cursor goes to the first newly shown entry
+        await pilot.press("o")
+        assert listing.option_count == 5
+        assert listing.highlighted == 2 and screen.current_entry().text == "Day 3"
+        # Enter on "show older" shows the rest, and the line goes away
+        listing.highlighted = 4
+        await pilot.pause()
+        assert screen.current_entry() is None  # the "show older" line is not an entry
+        assert "show older" in str(screen.query_one("#entry-text-view", Static).render())
+        await pilot.press("enter")
+        assert listing.option_count == 5
+        assert [str(listing.get_option_at_index(i).id) for i in range(5)] == [
+            str(e.id) for e in screen.entries
+        ]
+        assert screen.current_entry().text == "Day 1"
+        await pilot.press("o")  # nothing older: nothing happens
+        assert listing.option_count == 5
+
+
+async def test_select_item_shows_the_page_of_an_old_entry(
+    vault_path: Path, user_template, monkeypatch
+) -> None:
+    monkeypatch.setattr(diary_screen, "PAGE_SIZE", 2)
+    vault = Vault.open_with_key(vault_path, user_template.key, user_template.header)
+    toolbox = Toolbox(vault)
+    oldest = toolbox.diary.add(DiaryEntry("The oldest day", datetime(2026, 10, 1, 20)))
+    for day in range(1, 5):
+        toolbox.diary.add(DiaryEntry(f"Day {day}", datetime(2026, 11, day, 20)))
+    vault.close()
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await wait_for(pilot, lambda: len(screen.entries) == 5)
+        screen.select_item(oldest.id)
+        await pilot.pause()
+        listing = screen.query_one("#entries", OptionList)
+        assert listing.option_count == 5  # its page is shown: all five, nothing older left
+        assert screen.current_entry().id == oldest.id
+        assert "oldest day" in str(screen.query_one("#entry-text-view", Static).render())

@@ -3,10 +3,12 @@ exercises (add, edit, delete), and that all of it survives lock and unlock."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.widgets import Checkbox, Input, Markdown, OptionList, Static, TextArea
 
+from reconnect_tui.screens import exercises as exercises_screen
 from reconnect_tui.screens.exercises import ExercisesScreen
 from reconnect_tui.widgets.breathing import BreathingState, BreathingTimer
 from reconnect_tui.widgets.form import FormScreen
@@ -186,3 +188,42 @@ async def test_every_action_is_in_the_palette(vault_path: Path) -> None:
         titles = {str(c.title) for c in app.get_system_commands(screen)}
         for wanted in ("Add own", "Edit", "Delete", "Log as done", "Start timer", "History"):
             assert wanted in titles
+
+
+async def test_history_loads_when_opened_and_pages(vault_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(exercises_screen, "PAGE_SIZE", 2)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        box = app.toolbox.exercises.by_slug("box-breathing")
+        days = [datetime(2026, 11, n, 8, tzinfo=UTC) for n in range(1, 6)]
+        logs = [
+            app.toolbox.exercises.log(box.id, f"round {n}", when=day)
+            for n, day in enumerate(days, 1)
+        ]
+        screen = await open_module(pilot, "exercises")
+        listing = screen.query_one("#history-list", OptionList)
+        assert listing.option_count == 0  # not read until the tab is opened
+        await pilot.press("h")
+        assert screen.history_ids == [log.id for log in reversed(logs)]
+        assert listing.option_count == 3
+        older = listing.get_option_at_index(2)
+        assert older.id == exercises_screen.OLDER_ID and "3 more" in str(older.prompt)
+        assert "round 5" in str(listing.get_option_at_index(0).prompt)
+        await pilot.press("o")
+        assert listing.option_count == 5 and listing.highlighted == 2
+        # x on the "show older" line deletes nothing
+        listing.highlighted = 4
+        await pilot.press("x")
+        assert isinstance(app.screen, ExercisesScreen)
+        await pilot.press("enter")
+        assert listing.option_count == 5
+        assert "round 1" in str(listing.get_option_at_index(4).prompt)
+        # search opens an old log entry on its page, on a freshly opened screen
+        app.pop_screen()
+        screen = await open_module(pilot, "exercises")
+        screen.select_item(logs[0].id)
+        await pilot.pause()
+        listing = screen.query_one("#history-list", OptionList)
+        assert listing.option_count == 5 and listing.highlighted == 4
+        assert screen.query_one("#exercise-tabs").active == "tab-history"

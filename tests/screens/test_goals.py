@@ -11,6 +11,7 @@ from reconnect_tui.model import Activity, Goal, LifeDomain
 from reconnect_tui.screens.goals import GoalsScreen
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.store import Toolbox, Vault
+from reconnect_tui.widgets import goal_tree
 from reconnect_tui.widgets.confirm import ConfirmScreen
 from reconnect_tui.widgets.form import FormScreen
 from reconnect_tui.widgets.goal_tree import GoalData, GoalTree, visible_roots
@@ -193,3 +194,41 @@ def test_visible_roots_keep_a_goal_whose_sub_goal_matches() -> None:
     assert [g.title for g in visible_roots(data, 8)] == ["B"]
     assert [g.title for g in visible_roots(data, None)] == ["A", "B"]
     assert data.descendants(1) == (1, 0)
+
+
+async def test_big_tree_builds_later_goals_closed_and_opens_them(
+    vault_path: Path, user_template, monkeypatch
+) -> None:
+    monkeypatch.setattr(goal_tree, "EXPANDED_LINES", 3)
+    with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
+        toolbox = Toolbox(vault)
+        activities = {}
+        for title in ("Walk", "Read", "Cook"):
+            goal = toolbox.goals.add(Goal(title=title))
+            activity = Activity(goal_id=goal.id, title=f"{title} today")
+            activities[title] = toolbox.goals.add_activity(activity)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "goals")
+        await settle(pilot)
+        tree = screen.query_one(GoalTree)
+        # the first goal is open; the others are closed and their activities not built yet
+        assert labels(screen) == ["Walk", "[ ] Walk today", "Read", "Cook"]
+        read = tree.nodes_by_key[("goal", activities["Read"].goal_id)]
+        assert read.allow_expand and not read.is_expanded
+        select(screen, "Read")
+        await pilot.press("right")
+        await settle(pilot)
+        assert read.is_expanded and "[ ] Read today" in labels(screen)
+        await pilot.press("down")
+        assert tree.current.title == "Read today"
+        await pilot.press("left")  # on an activity: back to its goal
+        assert tree.current.title == "Read"
+        await pilot.press("left")  # on an open goal: close it
+        assert not read.is_expanded
+        # an item under a closed goal (as after adding it, or from search) is revealed
+        tree.select_key(("activity", activities["Cook"].id))
+        await settle(pilot)
+        assert tree.current.title == "Cook today"
+        assert tree.cursor_node.parent.is_expanded

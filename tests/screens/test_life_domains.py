@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Sparkline, TextArea
@@ -144,3 +144,27 @@ async def test_hide_unhide_and_delete_asks(vault_path: Path) -> None:
         await pilot.pause()
         assert "Housing" not in names(screen)
         assert "Housing" not in [d.name for d in app.toolbox.domains.list(include_hidden=True)]
+
+
+async def test_long_history_shows_the_newest_30_and_counts_the_rest(
+    vault_path: Path, user_template
+) -> None:
+    with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
+        toolbox = Toolbox(vault)
+        housing = toolbox.domains.list()[4]
+        for n in range(70):
+            when = datetime(2026, 1, 1, 12, tzinfo=UTC) + timedelta(days=n)
+            toolbox.domains.add_history(housing.id, StatusEntry(f"Week {n}", n % 11, when))
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "life-domains")
+        highlight(screen, "Housing")
+        await pilot.pause()
+        lines = text_of(screen, "#history-lines").splitlines()
+        assert len(lines) == 31
+        assert lines[0].endswith("Week 69") and lines[29].endswith("Week 40")
+        assert lines[30] == "… and 40 older statuses"
+        # the sparkline draws the newest 60 ratings, and the range names their first day
+        assert list(screen.query_one(Sparkline).data) == [float(n % 11) for n in range(10, 70)]
+        assert "from 2026-01-11" in text_of(screen, "#history-range")

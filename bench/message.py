@@ -1,0 +1,180 @@
+"""Sending one dyad message end to end, beside a bare POST of the same size.
+
+    .venv/bin/python bench/message.py [--count 300]
+
+Ours: ``Dyads.send`` (Olm ratchet step, padding, outer seal, one vault transaction holding the
+new session, the message row and the outbox entry) and then its delivery as the sync engine
+does it: a signed ``POST /v1/mailboxes/{id}/envelopes`` to the real relay and the "delivered"
+mark (a second transaction). Baseline, in the same run: a bare Starlette app on loopback that
+answers 201 to a POST, sent a body of the same size with a plain httpx client. Both servers run
+in their own process. Goals: ratio <= 3x at the median, our p99 <= 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from relay_server import RelayProcess, free_port  # noqa: E402
+
+from reconnect_tui.model import Profile, Role  # noqa: E402
+from reconnect_tui.store import Vault  # noqa: E402
+from reconnect_tui.sync import protocol  # noqa: E402
+from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process  # noqa: E402
+from reconnect_tui.sync.service import connect  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase"
+TEXT = "Hei! Jeg har gått tur tre dager på rad nå, og det hjelper. " * 5  # ~300 B: 1 KiB bucket
+GOAL_RATIO = 3.0
+GOAL_P99_MS = 5.0
+
+BARE_APP = textwrap.dedent("""
+    import sys, uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def deposit(request):
+        await request.body()
+        return JSONResponse({"stored": True}, status_code=201)
+
+    async def health(request):
+        return JSONResponse({"status": "ok"})
+
+    app = Starlette(routes=[Route("/envelopes", deposit, methods=["POST"]),
+                            Route("/health", health)])
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+                access_log=False)
+""")
+
+
+def p99(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100)[98]
+
+
+def paired_vaults(tmp: Path, url: str) -> tuple[Vault, Vault, int]:
+    provider, _ = Vault.create(tmp / "p.db", PASSPHRASE, Profile("Dr Bench", Role.PROVIDER))
+    user, _ = Vault.create(tmp / "u.db", PASSPHRASE, Profile("Bench User"))
+    with relay_for(provider, url) as port:
+        code = Dyads(provider).create_invitation(port)
+    with relay_for(user, url) as port:
+        Dyads(user).join(code, port)
+    for vault in (user, provider, user):
+        sync_and_process(vault, url)
+    partner = Dyads(user).partners()[0]
+    assert partner.status == "paired"
+    return provider, user, partner.id
+
+
+def measure_ours(user: Vault, url: str, partner_id: int, count: int
+                 ) -> tuple[dict[str, list[float]], int]:
+    """Per send: ``Dyads.send`` + the outbox read + the signed POST (until the relay's 201);
+    then, apart, the "delivered" mark, and a signed POST of the same envelope size made with
+    no vault work at all (the relay's own share)."""
+    dyads = Dyads(user)
+    samples: dict[str, list[float]] = {"e2e": [], "send": [], "post": [], "mark": [],
+                                       "relay": []}
+    size = 0
+    with connect(user, url) as engine:
+        for i in range(count + 20):
+            start = time.perf_counter()
+            message = dyads.send(partner_id, TEXT)
+            [envelope] = engine.state.due(None)
+            sent = time.perf_counter()
+            engine.relay.deposit(envelope.mailbox_id, envelope.envelope_id, envelope.ciphertext)
+            posted = time.perf_counter()
+            engine.state.mark_delivered(envelope.id, time.time())
+            marked = time.perf_counter()
+            engine.relay.deposit(envelope.mailbox_id, protocol.new_id(), envelope.ciphertext)
+            bare_relay = time.perf_counter()
+            if i >= 20:  # warm-up rounds are not counted
+                for name, ms in (("e2e", posted - start), ("send", sent - start),
+                                 ("post", posted - sent), ("mark", marked - posted),
+                                 ("relay", bare_relay - marked)):
+                    samples[name].append(ms * 1000)
+            size = len(protocol.encode_deposit(envelope.envelope_id, envelope.ciphertext))
+        assert message.status == "queued" and not engine.state.due(None)
+    return samples, size
+
+
+def measure_bare(size: int, count: int) -> list[float]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", BARE_APP, str(port)])
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(url + "/health", timeout=1.0)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the bare Starlette app did not start") from None
+                time.sleep(0.05)
+        body = b"x" * size
+        samples: list[float] = []
+        with httpx.Client(base_url=url) as client:
+            for i in range(count + 20):
+                start = time.perf_counter()
+                response = client.post("/envelopes", content=body,
+                                       headers={"Content-Type": "application/json"})
+                elapsed = (time.perf_counter() - start) * 1000
+                if response.status_code != 201:
+                    raise SystemExit(f"bare POST answered {response.status_code}")
+                if i >= 20:
+                    samples.append(elapsed)
+        return samples
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="reconnect-bench-") as folder:
+        tmp = Path(folder)
+        with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000"]) as relay:
+            provider, user, partner_id = paired_vaults(tmp, relay.url)
+            try:
+                ours, size = measure_ours(user, relay.url, partner_id, args.count)
+            finally:
+                provider.close()
+                user.close()
+        bare = measure_bare(size, args.count)
+    e2e = ours["e2e"]
+    median_e2e, median_bare = statistics.median(e2e), statistics.median(bare)
+    ratio = median_e2e / median_bare
+    print(f"{args.count} sends, request body {size} bytes; ms")
+    print(f"{'case':52} {'median':>8} {'p99':>8}")
+    rows = [
+        ("ours: send (ratchet + commit) + POST to the relay", e2e),
+        ("  of which send: ratchet, seal, one vault commit", ours["send"]),
+        ("  of which the signed POST to the relay (201)", ours["post"]),
+        ("after: the 'delivered' mark (a second commit)", ours["mark"]),
+        ("baseline: signed POST, same size, to the relay", ours["relay"]),
+        ("baseline: bare POST, same size, bare Starlette", bare),
+    ]
+    for name, values in rows:
+        print(f"{name:52} {statistics.median(values):8.2f} {p99(values):8.2f}")
+    print(f"ratio to the bare POST at the median {ratio:.2f}x (goal <= {GOAL_RATIO}x: "
+          f"{'ok' if ratio <= GOAL_RATIO else 'OVER'}); to the relay's own POST "
+          f"{median_e2e / statistics.median(ours['relay']):.2f}x; our p99 {p99(e2e):.2f} ms "
+          f"(goal <= {GOAL_P99_MS} ms: {'ok' if p99(e2e) <= GOAL_P99_MS else 'OVER'})")
+
+
+if __name__ == "__main__":
+    main()

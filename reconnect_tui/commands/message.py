@@ -1,0 +1,105 @@
+"""`reconnect message`: send to a partner and list conversations, for scripts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..i18n import _
+from ..settings import load_settings
+from .common import (
+    JsonOption,
+    PassphraseStdinOption,
+    VaultOption,
+    handles_errors,
+    print_json,
+    status,
+)
+from .vault import open_vault
+
+app = typer.Typer(help=_("Send and read messages in your dyads."), no_args_is_help=True)
+
+
+def message_json(message) -> dict[str, object]:
+    return {
+        "id": message.id,
+        "partner_id": message.partner_id,
+        "from": message.sender,
+        "outgoing": message.outgoing,
+        "text": message.text,
+        "sent_at": message.sent_at.isoformat(),
+        "status": message.status,
+        "reply_to": message.reply_to,
+        "about": None if message.about is None else {
+            "module": message.about.module, "item_id": message.about.item_id,
+            "title": message.about.title},
+    }
+
+
+@app.command("send")
+@handles_errors
+def send(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The message.")],
+    to: Annotated[str, typer.Option("--to", help="The partner's name.")],
+    relay: Annotated[
+        str | None,
+        typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
+    ] = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Send TEXT to a partner: kept in your vault first, then delivered (or at the next sync)."""
+    from ..errors import RelayError
+    from ..sync.dyads import Dyads, sync_and_process
+    from ..sync.service import resolve_relay_url
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        dyads = Dyads(opened)
+        message = dyads.send(dyads.partner_named(to).id, text)
+        try:
+            url = resolve_relay_url(opened, relay, load_settings().relay_url)
+        except RelayError as error:
+            url = ""
+            status(str(error))
+        if url:
+            sync_and_process(opened, url)
+        message = next(m for m in dyads.conversation(message.partner_id) if m.id == message.id)
+    if as_json:
+        print_json(message_json(message))
+    elif message.status == "queued":
+        status(_("Queued: it is sent at the next sync."))
+    else:
+        status(_("Sent to {name}.").format(name=to))
+
+
+@app.command("list")
+@handles_errors
+def list_messages(
+    ctx: typer.Context,
+    with_: Annotated[
+        str | None, typer.Option("--with", help="Only the conversation with this partner.")
+    ] = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List messages, oldest first (what the last sync brought; run `reconnect sync` first)."""
+    from ..sync.dyads import Dyads
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        dyads = Dyads(opened)
+        if with_ is not None:
+            messages = dyads.conversation(dyads.partner_named(with_).id)
+        else:
+            messages = dyads.all_messages()
+    if as_json:
+        print_json([message_json(m) for m in messages])
+        return
+    for m in messages:
+        text = m.text if m.status != "unverified" else _(
+            "[a message that could not be verified: not shown]")
+        about = f" [{m.about.title}]" if m.about else ""
+        typer.echo(f"{m.sent_at:%Y-%m-%d %H:%M} {m.sender} ({m.status}){about}: {text}")

@@ -1,0 +1,426 @@
+"""Messages: one conversation per dyad, and a list of dyads for more than one partner.
+
+Everything goes through ``app.dyads`` (``sync.dyads.Dyads``). Sending only queues the message in
+the vault, so it works offline; a sync delivers it and the status moves from queued to delivered
+to read. Opening a conversation marks it read. A message that failed verification is shown as a
+warning, never with its text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..errors import ReconnectError
+from ..i18n import _
+from ..model import Role
+from ..sync.dyads import ChatMessage, ItemRef, Partner
+from ..widgets.composer import Composer, about_text
+from ..widgets.notice import NotForEmergencies
+from .base import ModuleScreen
+from .provider_home import DyadList
+
+NO_ITEM = ItemRef(module="", item_id=0, title="")
+"""What the item picker returns for "nothing in particular"."""
+
+
+def status_text(message: ChatMessage) -> str:
+    """The status shown beside a message ("" for incoming ones that need none)."""
+    texts = {
+        "queued": _("queued: goes out at the next sync"),
+        "delivered": _("delivered"),
+        "read": _("read") if message.outgoing else "",
+    }
+    return texts.get(message.status, "")
+
+
+def time_text(moment: datetime, now: datetime) -> str:
+    """Local clock time, with the day when it is not today."""
+    local, today = moment.astimezone(), now.astimezone()
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%d %b %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def message_text(message: ChatMessage, partner: str, now: datetime) -> Text:
+    """A message as text; what people wrote is never read as markup."""
+    if message.status == "unverified":
+        warning = Text("⚠ " + _("This message could not be verified and is not shown."), "bold")
+        warning.append(
+            "\n"
+            + _(
+                "It may have been damaged or changed on the way. If something important was"
+                " meant, ask {name} in person."
+            ).format(name=partner)
+        )
+        return warning
+    text = Text()
+    if message.about is not None:
+        text.append_text(about_text(message.about))
+        text.append("\n")
+    sender = _("You") if message.outgoing else message.sender
+    text.append(sender, style="bold")
+    text.append(f" · {time_text(message.sent_at, now)}", style="dim")
+    status = status_text(message)
+    if status:
+        text.append(f" · {status}", style="italic")
+    text.append("\n")
+    text.append(message.text)
+    return text
+
+
+def item_label(item: ItemRef) -> Text:
+    """An item in the picker: its kind, then its title (never read as markup)."""
+    kinds = {"goals": _("Goal"), "life-domains": _("Life domain"), "crisis-plan": _("Crisis plan")}
+    label = Text(kinds.get(item.module, item.module) + ": ", style="bold")
+    label.append(item.title)
+    return label
+
+
+class MessageBubble(Static):
+    """One message; its classes say outgoing/incoming/unverified and its status."""
+
+    def __init__(self, message: ChatMessage, partner: str, now: datetime) -> None:
+        direction = "outgoing" if message.outgoing else "incoming"
+        classes = f"message {direction} status-{message.status}"
+        if message.status == "unverified":
+            classes += " unverified"
+        super().__init__(message_text(message, partner, now), classes=classes)
+        self.message = message
+
+
+class ItemPickerScreen(ModalScreen[ItemRef | None]):
+    """Choose the toolbox item a message is about (or nothing in particular)."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+
+    def __init__(self, items: list[ItemRef]) -> None:
+        super().__init__()
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="item-picker"):
+            yield Label(_("What is this message about?"), classes="title")
+            options = [Option(_("Nothing in particular"), id="none")]
+            options += [
+                Option(item_label(item), id=str(index)) for index, item in enumerate(self.items)
+            ]
+            yield OptionList(*options, id="item-options")
+
+    @on(OptionList.OptionSelected, "#item-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or "none"
+        self.dismiss(NO_ITEM if option_id == "none" else self.items[int(option_id)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConversationScreen(ModuleScreen):
+    """The conversation with one partner, newest at the bottom, and the composer."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", _("Send"), tooltip=_("Send the message (Enter: new line)")),
+        Binding("ctrl+t", "about", _("About an item"), tooltip=_("Say which goal it is about")),
+        Binding("ctrl+n", "safety_number", _("Safety number"), tooltip=_("Compare and verify")),
+        Binding(
+            "ctrl+g",
+            "toggle_receipts",
+            _("Read receipts"),
+            tooltip=_("Turn read receipts on or off for this conversation"),
+        ),
+    ]
+
+    def __init__(self, partner_id: int) -> None:
+        super().__init__()
+        self.partner_id = partner_id
+        self.partner: Partner | None = None
+        self.messages: list[ChatMessage] = []
+
+    @property
+    def dyads(self):
+        return self.app.dyads  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        self.partner = self._find_partner()
+        name = self.partner.name if self.partner else ""
+        self.TITLE_TEXT = _("Messages with {name}").format(name=name)  # the header's sub-title
+        yield Header()
+        yield Static("", id="partner-line", classes="help")
+        yield Static("", id="key-warning", classes="key-warning")
+        with VerticalScroll(id="conversation"):
+            yield Static(
+                _(
+                    "No messages yet. Write below what you want {name} to know; it goes out"
+                    " encrypted, and only {name} can read it."
+                ).format(name=name),
+                id="conversation-empty",
+                classes="empty",
+            )
+        yield NotForEmergencies(self.toolbox.profile.get().locale)
+        yield Composer(name, id="composer")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Composer).focus_text()
+        self._show_partner()
+        self.reload(mark_read=True)
+
+    def on_screen_resume(self) -> None:
+        """Back from the safety number or a dialog: state may have changed meanwhile."""
+        self.partner = self._find_partner()
+        self._show_partner()
+        self.reload(mark_read=True)
+
+    def refresh_after_sync(self) -> None:
+        """Called by the app when a sync finished: new messages, new statuses."""
+        self.partner = self._find_partner()
+        self._show_partner()
+        self.reload(mark_read=True)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _find_partner(self) -> Partner | None:
+        return next((p for p in self.dyads.partners() if p.id == self.partner_id), None)
+
+    def reload(self, *, mark_read: bool = False) -> None:
+        self._load(mark_read)
+
+    @work(thread=True, exclusive=True, group="conversation-load")
+    def _load(self, mark_read: bool) -> None:
+        try:
+            dyads = self.dyads
+            if mark_read:
+                dyads.mark_read(self.partner_id)
+            messages = dyads.conversation(self.partner_id)
+        except ReconnectError:  # locked meanwhile
+            return
+        self.app.call_from_thread(self._show, messages)
+
+    def _show(self, messages: list[ChatMessage]) -> None:
+        if self not in self.app.screen_stack:
+            return
+        self.messages = messages
+        scroll = self.query_one("#conversation", VerticalScroll)
+        scroll.remove_children(MessageBubble)
+        name = self.partner.name if self.partner else ""
+        now = datetime.now(UTC)
+        scroll.mount_all(MessageBubble(m, name, now) for m in messages)
+        self.query_one("#conversation-empty").display = not messages
+        self.call_after_refresh(scroll.scroll_end, animate=False)
+
+    def _show_partner(self) -> None:
+        line = self.query_one("#partner-line", Static)
+        warning = self.query_one("#key-warning", Static)
+        partner = self.partner
+        if partner is None:
+            line.update(_("This partner is no longer here."))
+            warning.display = False
+            return
+        role = _("provider") if partner.role is Role.PROVIDER else _("service user")
+        text = Text(_("With {name} ({role})").format(name=partner.name, role=role), "bold")
+        if partner.status != "paired":
+            text.append("  · " + _("pairing completes when {name} syncs").format(name=partner.name))
+        if partner.verified and not partner.key_changed:
+            text.append("  · ✓ " + _("safety number verified"))
+        elif not partner.key_changed:
+            text.append("  · " + _("safety number not compared yet (Ctrl+N)"))
+        if not partner.read_receipts:
+            text.append("  · " + _("read receipts off"))
+        line.update(text)
+        warning.display = partner.key_changed
+        if partner.key_changed:
+            warning.update(
+                "⚠ "
+                + _(
+                    "{name}'s security key has changed. This happens when ReConnect was set up"
+                    " again, but it can also mean someone is in between. Compare the safety"
+                    " number face to face again (Ctrl+N)."
+                ).format(name=partner.name)
+            )
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        self.query_one(Composer).submit()
+
+    @on(Composer.Submitted)
+    def _submitted(self, event: Composer.Submitted) -> None:
+        event.stop()
+        try:
+            self.dyads.send(
+                self.partner_id, event.text, reply_to=self._answering(), about=event.about
+            )
+        except ReconnectError as error:
+            self.notify(str(error), severity="error", title=_("Not sent"))
+            return
+        event.composer.clear()
+        self.reload()
+        self._deliver()
+
+    def _answering(self) -> str | None:
+        """The partner's message this one answers: their newest, if we have not written since."""
+        if self.messages and not self.messages[-1].outgoing:
+            last = self.messages[-1]
+            return last.id if last.status != "unverified" else None
+        return None
+
+    def _deliver(self) -> None:
+        """Start a sync now (unless one is running) so the message goes out without waiting."""
+        running = any(w.group == "sync" and w.is_running for w in self.app.workers)
+        if not running:
+            self.app.action_sync()  # type: ignore[attr-defined]
+
+    def action_about(self) -> None:
+        def chosen(item: ItemRef | None) -> None:
+            if item is not None:
+                self.query_one(Composer).set_about(None if item == NO_ITEM else item)
+            self.query_one(Composer).focus_text()
+
+        self.app.push_screen(ItemPickerScreen(self._items()), chosen)
+
+    def _items(self) -> list[ItemRef]:
+        """Own goals and life domains, and the items the partner's messages were about."""
+        items = [
+            ItemRef("goals", goal.id or 0, goal.title)
+            for goal in self.toolbox.goals.list()
+            if not goal.done
+        ]
+        items += [
+            ItemRef("life-domains", domain.id or 0, domain.name)
+            for domain in self.toolbox.domains.list()
+        ]
+        for message in reversed(self.messages):
+            if message.about is not None and message.about not in items:
+                items.append(message.about)
+        return items
+
+    def action_safety_number(self) -> None:
+        from .pairing import SafetyNumberScreen
+
+        self.app.push_screen(SafetyNumberScreen(self.partner_id))
+
+    def action_toggle_receipts(self) -> None:
+        partner = self._find_partner()
+        if partner is None:
+            return
+        self.dyads.set_read_receipts(self.partner_id, not partner.read_receipts)
+        if partner.read_receipts:
+            message = _("Read receipts off: {name} no longer sees when you have read a message.")
+        else:
+            message = _("Read receipts on: {name} sees when you have read a message.")
+        self.notify(message.format(name=partner.name))
+        self.partner = self._find_partner()
+        self._show_partner()
+
+
+class MessagesScreen(ModuleScreen):
+    """The Messages module: the list of conversations; with one partner, that conversation."""
+
+    TITLE_TEXT = _("Messages")
+    BINDINGS = [
+        Binding("o", "open", _("Open conversation"), tooltip=_("Enter works too")),
+        Binding("v", "safety_number", _("Safety number"), tooltip=_("Compare and verify")),
+        Binding("j", "join", _("Enter invitation code"), tooltip=_("Pair with a provider")),
+        Binding("p", "invite", _("New invitation"), tooltip=_("Invite a service user")),
+    ]
+
+    @property
+    def role(self) -> Role:
+        return self.toolbox.profile.get().role
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="messages-body"):
+            yield Static(
+                _("Only you and the person you write to can read these messages."),
+                classes="who-can-see",
+            )
+            yield self.empty_state(self._empty_text(), id="messages-empty")
+            yield DyadList(show_waiting=self.role is Role.PROVIDER, id="dyad-list")
+
+    def _empty_text(self) -> str:
+        if self.role is Role.PROVIDER:
+            return _(
+                "Messages are a calm, written channel between you and the service users you are"
+                " paired with. Press p to create an invitation code and give it in a"
+                " consultation."
+            )
+        return _(
+            "Messages are a calm, written channel between you and your providers, encrypted so"
+            " only the two of you can read them. Ask your provider for an invitation code and"
+            " press j to enter it."
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        summaries = self.app.dyads.summaries()  # type: ignore[attr-defined]
+        if len(summaries) == 1 and self.role is Role.USER:
+            # One provider: no list to choose from, straight into the conversation.
+            self.app.switch_screen(ConversationScreen(summaries[0].partner.id))
+            return
+        self._fill(summaries)
+
+    def on_screen_resume(self) -> None:
+        self._fill(self.app.dyads.summaries())  # type: ignore[attr-defined]
+
+    def refresh_after_sync(self) -> None:
+        self._fill(self.app.dyads.summaries())  # type: ignore[attr-defined]
+
+    def _fill(self, summaries) -> None:
+        dyads = self.query_one(DyadList)
+        dyads.fill(summaries)
+        dyads.display = bool(summaries)
+        self.query_one("#messages-empty").display = not summaries
+        if summaries:
+            dyads.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "join":
+            return self.role is Role.USER
+        if action == "invite":
+            return self.role is Role.PROVIDER
+        return True
+
+    def _current_id(self) -> int | None:
+        current = self.query_one(DyadList).current
+        if current is None:
+            self.notify(_("No conversation yet."), severity="warning")
+            return None
+        return current.partner.id
+
+    @on(OptionList.OptionSelected, "#dyad-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.push_screen(ConversationScreen(int(event.option.id or 0)))
+
+    def action_open(self) -> None:
+        partner_id = self._current_id()
+        if partner_id is not None:
+            self.app.push_screen(ConversationScreen(partner_id))
+
+    def action_safety_number(self) -> None:
+        from .pairing import SafetyNumberScreen
+
+        partner_id = self._current_id()
+        if partner_id is not None:
+            self.app.push_screen(SafetyNumberScreen(partner_id))
+
+    def action_join(self) -> None:
+        from .pairing import JoinScreen
+
+        self.app.push_screen(JoinScreen())
+
+    def action_invite(self) -> None:
+        from .pairing import InvitationScreen
+
+        self.app.push_screen(InvitationScreen())

@@ -1,0 +1,367 @@
+"""What dyads keep in the vault: the Olm account, invitations, partners and messages.
+
+Each method is one transaction, so the Olm session pickle, the message row, the outbox entry
+and the inbox row's "processed" mark always change together or not at all (a session is never
+advanced without the message it decrypted being kept, and never on a failed decryption).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..db import Connection
+from ._base import Repository, to_datetime
+
+OUTBOX_INSERT = (
+    "INSERT INTO outbox(envelope_id, mailbox_id, ciphertext, created_at, next_attempt_at)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def iso(value: datetime) -> str:
+    """Times as sortable text: always with microseconds and +00:00."""
+    return value.isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    id: int
+    mailbox_id: str
+    pairing_key: bytes
+    envelope_key: bytes
+    mac_key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRecord:
+    id: int
+    name: str
+    role: str
+    ed25519: str
+    curve25519: str
+    inbound_mailbox: str
+    outbound_mailbox: str
+    envelope_key: bytes
+    session_pickle: str
+    status: str
+    verified: bool
+    key_changed: bool
+    read_receipts: bool
+    sent_counter: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewPartner:
+    """A pairing as it is about to be stored (``id`` is found or made by name and role)."""
+
+    name: str
+    role: str
+    ed25519: str
+    curve25519: str
+    inbound_mailbox: str
+    outbound_mailbox: str
+    envelope_key: bytes
+    session_pickle: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    message_id: str
+    outgoing: bool
+    text: str
+    sent_at: datetime
+    counter: int
+    status: str
+    reply_to: str | None = None
+    about: tuple[str, int, str] | None = None
+    envelope_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    partner_id: int
+    row: MessageRow
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """An envelope for the outbox, written in the same transaction as what it carries."""
+
+    envelope_id: str
+    mailbox_id: str
+    ciphertext: bytes
+    now: float
+
+
+_PARTNER_COLUMNS = (
+    "id, name, role, ed25519, curve25519, inbound_mailbox, outbound_mailbox, envelope_key,"
+    " session_pickle, status, verified, key_changed, read_receipts, sent_counter"
+)
+
+_MESSAGE_SELECT = (
+    "SELECT m.partner_id, m.message_id, m.outgoing, m.text, m.sent_at, m.counter,"
+    " CASE WHEN m.outgoing = 1 AND m.status = 'queued' AND o.delivered_at IS NOT NULL"
+    " THEN 'delivered' ELSE m.status END,"
+    " m.reply_to, m.about_module, m.about_item_id, m.about_title, m.envelope_id"
+    " FROM messages m LEFT JOIN outbox o ON o.envelope_id = m.envelope_id"
+)
+
+
+def _partner(row) -> PartnerRecord:
+    return PartnerRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bytes(row[7]),
+                         row[8], row[9], bool(row[10]), bool(row[11]), bool(row[12]), row[13])
+
+
+def _message(row) -> StoredMessage:
+    about = (row[8], row[9], row[10]) if row[8] is not None else None
+    sent_at = to_datetime(row[4])
+    assert sent_at is not None
+    return StoredMessage(row[0], MessageRow(row[1], bool(row[2]), row[3], sent_at, row[5],
+                                            row[6], row[7], about, row[11]))
+
+
+class DyadRepository(Repository):
+    # -- the Olm account ---------------------------------------------------------------------
+
+    def account_pickle(self) -> str | None:
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT pickle FROM olm_account WHERE id = 1").fetchone()
+        return row[0] if row else None
+
+    def save_account(self, pickle: str) -> None:
+        with self.vault.transaction() as conn:
+            _save_account(conn, pickle)
+
+    # -- invitations -------------------------------------------------------------------------
+
+    def add_invitation(self, lookup_id: str, mailbox_id: str, pairing_key: bytes,
+                       envelope_key: bytes, mac_key: bytes, created_at: datetime,
+                       expires_at: datetime, account_pickle: str) -> None:
+        """The invitation, its inbound mailbox and the account holding its one-time key."""
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "INSERT INTO invitations(lookup_id, mailbox_id, pairing_key, envelope_key,"
+                " mac_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (lookup_id, mailbox_id, pairing_key, envelope_key, mac_key, iso(created_at),
+                 iso(expires_at)),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO mailboxes(mailbox_id, direction, purpose)"
+                " VALUES (?, 'in', 'dyad')", (mailbox_id,))
+            _save_account(conn, account_pickle)
+
+    def open_invitation(self, mailbox_id: str) -> Invitation | None:
+        with self.vault.read() as conn:
+            row = conn.execute(
+                "SELECT id, mailbox_id, pairing_key, envelope_key, mac_key FROM invitations"
+                " WHERE mailbox_id = ? AND used_at IS NULL", (mailbox_id,)).fetchone()
+        return None if row is None else Invitation(row[0], row[1], bytes(row[2]), bytes(row[3]),
+                                                   bytes(row[4]))
+
+    # -- partners ----------------------------------------------------------------------------
+
+    def partners(self) -> list[PartnerRecord]:
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                f"SELECT {_PARTNER_COLUMNS} FROM partners ORDER BY name, id").fetchall()
+        return [_partner(r) for r in rows]
+
+    def partner(self, partner_id: int) -> PartnerRecord | None:
+        with self.vault.read() as conn:
+            row = conn.execute(f"SELECT {_PARTNER_COLUMNS} FROM partners WHERE id = ?",
+                               (partner_id,)).fetchone()
+        return None if row is None else _partner(row)
+
+    def partner_by_mailbox(self, mailbox_id: str) -> PartnerRecord | None:
+        with self.vault.read() as conn:
+            row = conn.execute(f"SELECT {_PARTNER_COLUMNS} FROM partners"
+                               " WHERE inbound_mailbox = ?", (mailbox_id,)).fetchone()
+        return None if row is None else _partner(row)
+
+    def save_pairing(self, new: NewPartner, *, now: datetime, account_pickle: str | None = None,
+                     invitation_id: int | None = None, inbox_id: int | None = None,
+                     outgoing: Outgoing | None = None, claimed: bool = False) -> int:
+        """Store a new pairing in one transaction. Returns the partner id.
+
+        The same identity key pairing again (a repeated invitation) updates its dyad in place.
+        A *different* key under the name of an earlier partner is a new dyad, marked "key
+        changed" and unverified: it may be that person on a new device, or someone else with
+        the same name, so the earlier conversation is never handed to it. Comparing safety
+        numbers tells which."""
+        with self.vault.transaction() as conn:
+            same_name = conn.execute(
+                "SELECT id, ed25519, verified, key_changed FROM partners"
+                " WHERE name = ? AND role = ? ORDER BY id DESC", (new.name, new.role)
+            ).fetchall()
+            same_key = next((row for row in same_name if row[1] == new.ed25519), None)
+            values = (new.ed25519, new.curve25519, new.inbound_mailbox, new.outbound_mailbox,
+                      new.envelope_key, new.session_pickle, new.status)
+            if same_key is None:
+                partner_id = conn.execute(
+                    "INSERT INTO partners(ed25519, curve25519, inbound_mailbox,"
+                    " outbound_mailbox, envelope_key, session_pickle, status, name, role,"
+                    " created_at, key_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, new.name, new.role, iso(now), int(bool(same_name)))).lastrowid
+            else:
+                partner_id = same_key[0]
+                conn.execute(
+                    "UPDATE partners SET ed25519 = ?, curve25519 = ?, inbound_mailbox = ?,"
+                    " outbound_mailbox = ?, envelope_key = ?, session_pickle = ?, status = ?,"
+                    " sent_counter = 0 WHERE id = ?",
+                    (*values, partner_id))
+            conn.execute(
+                "INSERT INTO mailboxes(mailbox_id, direction, purpose, claimed)"
+                " VALUES (?, 'in', 'dyad', ?) ON CONFLICT(mailbox_id) DO UPDATE"
+                " SET claimed = max(claimed, excluded.claimed)",
+                (new.inbound_mailbox, int(claimed)))
+            if account_pickle is not None:
+                _save_account(conn, account_pickle)
+            if invitation_id is not None:
+                conn.execute("UPDATE invitations SET used_at = ? WHERE id = ?",
+                             (iso(now), invitation_id))
+            if inbox_id is not None:
+                conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
+            if outgoing is not None:
+                _enqueue(conn, outgoing)
+        return partner_id
+
+    def set_verified(self, partner_id: int) -> None:
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE partners SET verified = 1, key_changed = 0 WHERE id = ?",
+                         (partner_id,))
+
+    def set_read_receipts(self, partner_id: int, on: bool) -> None:
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE partners SET read_receipts = ? WHERE id = ?",
+                         (int(on), partner_id))
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def record_sent(self, partner_id: int, session_pickle: str, counter: int,
+                    row: MessageRow | None, outgoing: Outgoing) -> None:
+        """An encrypted message (or receipt, when ``row`` is None) leaves: the advanced
+        session, the counter, the conversation row and the outbox entry, together."""
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE partners SET session_pickle = ?, sent_counter = ? WHERE id = ?",
+                         (session_pickle, counter, partner_id))
+            if row is not None:
+                _insert_message(conn, partner_id, row)
+            _enqueue(conn, outgoing)
+
+    def record_received(self, partner_id: int, session_pickle: str, inbox_id: int,
+                        message_id: str, *, row: MessageRow | None = None,
+                        read_ids: list[str] | None = None) -> bool:
+        """A verified envelope: advance the session, keep its id (replays), store what it
+        carried, mark the partner paired and the inbox row processed. False if the id was seen
+        before (then nothing but the inbox mark changes)."""
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
+            seen = conn.execute("INSERT OR IGNORE INTO seen_ids(partner_id, message_id)"
+                                " VALUES (?, ?)", (partner_id, message_id)).rowcount
+            if not seen:
+                return False
+            conn.execute("UPDATE partners SET session_pickle = ?, status = 'paired'"
+                         " WHERE id = ?", (session_pickle, partner_id))
+            if row is not None:
+                _insert_message(conn, partner_id, row)
+            if read_ids:
+                conn.executemany(
+                    "UPDATE messages SET status = 'read' WHERE partner_id = ? AND outgoing = 1"
+                    " AND message_id = ?", [(partner_id, i) for i in read_ids])
+        return True
+
+    def record_rejected(self, envelope_id: str, mailbox_id: str, inbox_id: int, reason: str,
+                        now: datetime, partner_id: int | None) -> None:
+        """An envelope that failed verification: kept as "unverified" (no text), never as real
+        text; no session is touched."""
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
+            conn.execute("INSERT OR IGNORE INTO rejected_envelopes(envelope_id, mailbox_id,"
+                         " reason, rejected_at) VALUES (?, ?, ?, ?)",
+                         (envelope_id, mailbox_id, reason, iso(now)))
+            if partner_id is not None:
+                _insert_message(conn, partner_id, MessageRow(
+                    f"unverified:{envelope_id}", False, "", now, 0, "unverified"))
+
+    def rejected_count(self) -> int:
+        with self.vault.read() as conn:
+            return conn.execute("SELECT count(*) FROM rejected_envelopes").fetchone()[0]
+
+    def conversation(self, partner_id: int) -> list[StoredMessage]:
+        with self.vault.read() as conn:
+            rows = conn.execute(_MESSAGE_SELECT + " WHERE m.partner_id = ?"
+                                " ORDER BY m.sent_at, m.counter, m.id", (partner_id,)).fetchall()
+        return [_message(r) for r in rows]
+
+    def all_messages(self) -> list[StoredMessage]:
+        with self.vault.read() as conn:
+            rows = conn.execute(_MESSAGE_SELECT + " ORDER BY m.partner_id, m.sent_at, m.counter,"
+                                " m.id").fetchall()
+        return [_message(r) for r in rows]
+
+    def message_ids(self, partner_id: int) -> set[str]:
+        with self.vault.read() as conn:
+            rows = conn.execute("SELECT message_id FROM messages WHERE partner_id = ?",
+                                (partner_id,)).fetchall()
+        return {r[0] for r in rows}
+
+    def mark_read(self, partner_id: int) -> list[str]:
+        """Mark incoming unread messages read; returns their message ids."""
+        with self.vault.transaction() as conn:
+            rows = conn.execute(
+                "UPDATE messages SET status = 'read' WHERE partner_id = ? AND outgoing = 0"
+                " AND status = 'unread' RETURNING message_id", (partner_id,)).fetchall()
+        return [r[0] for r in rows]
+
+    def unread_counts(self) -> dict[int, int]:
+        with self.vault.read() as conn:
+            rows = conn.execute("SELECT partner_id, count(*) FROM messages"
+                                " WHERE status = 'unread' GROUP BY partner_id").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def waiting_and_last(self) -> dict[int, tuple[datetime | None, datetime | None]]:
+        """Per partner: the oldest incoming message after our last outgoing one (how long they
+        have waited for an answer), and the time of the last message either way."""
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                "SELECT p.id,"
+                " (SELECT min(i.sent_at) FROM messages i WHERE i.partner_id = p.id"
+                "   AND i.outgoing = 0 AND i.status != 'unverified' AND i.sent_at > coalesce("
+                "   (SELECT max(o.sent_at) FROM messages o WHERE o.partner_id = p.id"
+                "    AND o.outgoing = 1), '')),"
+                " (SELECT max(a.sent_at) FROM messages a WHERE a.partner_id = p.id)"
+                " FROM partners p").fetchall()
+        return {r[0]: (to_datetime(r[1]), to_datetime(r[2])) for r in rows}
+
+    def unprocessed(self, limit: int = 500) -> list[tuple[int, str, str, bytes]]:
+        """(inbox id, envelope id, mailbox id, ciphertext) of received envelopes in dyad
+        mailboxes not handled yet, in the relay's order per mailbox."""
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                "SELECT id, envelope_id, mailbox_id, ciphertext FROM inbox WHERE processed = 0"
+                " AND mailbox_id IN (SELECT inbound_mailbox FROM partners"
+                " UNION SELECT mailbox_id FROM invitations)"
+                " ORDER BY mailbox_id, seq LIMIT ?", (limit,)).fetchall()
+        return [(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+
+
+def _save_account(conn: Connection, pickle: str) -> None:
+    conn.execute("INSERT INTO olm_account(id, pickle) VALUES (1, ?)"
+                 " ON CONFLICT(id) DO UPDATE SET pickle = excluded.pickle", (pickle,))
+
+
+def _enqueue(conn: Connection, outgoing: Outgoing) -> None:
+    conn.execute(OUTBOX_INSERT, (outgoing.envelope_id, outgoing.mailbox_id, outgoing.ciphertext,
+                                 outgoing.now, outgoing.now))
+
+
+def _insert_message(conn: Connection, partner_id: int, row: MessageRow) -> None:
+    about = row.about or (None, None, None)
+    conn.execute(
+        "INSERT OR IGNORE INTO messages(partner_id, message_id, outgoing, text, sent_at, counter,"
+        " status, reply_to, about_module, about_item_id, about_title, envelope_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (partner_id, row.message_id, int(row.outgoing), row.text, iso(row.sent_at), row.counter,
+         row.status, row.reply_to, *about, row.envelope_id))

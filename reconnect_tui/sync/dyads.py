@@ -1,0 +1,465 @@
+"""Dyads: pairing, end-to-end encrypted messages and provider mode (the service the UI calls).
+
+Headless: no Textual here. The crypto design is in ``docs/dyads.md``; the pieces live in
+``olm.py`` (vodozemac, outer envelope), ``pairing.py`` (code, bundle, MAC), ``messages.py``
+(the plaintext inside) and ``safety.py``; storage in ``store/repositories/dyads.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import vodozemac
+
+from ..errors import NotFound, ProtocolError, ReconnectError
+from ..i18n import _
+from ..model import Role
+from ..store.repositories.dyads import (
+    DyadRepository,
+    MessageRow,
+    NewPartner,
+    Outgoing,
+    PartnerRecord,
+    StoredMessage,
+)
+from ..store.repositories.sync_state import SyncStateRepository
+from ..store.vault import Vault
+from . import messages, olm, pairing, protocol
+from .engine import SyncReport
+from .pairing import PairingRelay, WrongCode
+from .safety import safety_number
+
+RelayPort = PairingRelay
+"""What create_invitation and join need from the relay (``RelayClient`` provides it)."""
+
+INVITATION_LIFETIME = timedelta(hours=24)
+WORDS_PER_MINUTE = 200
+MIN_READING_SECONDS = 5
+
+__all__ = [
+    "ChatMessage", "DyadSummary", "Dyads", "ItemRef", "Partner", "RelayPort", "WrongCode",
+    "reading_time_seconds", "relay_for", "sync_and_process", "utc_now", "word_count",
+]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """What a message is about ("about this goal")."""
+
+    module: str
+    item_id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: int
+    name: str
+    role: Role
+    status: str
+    safety_number: str
+    verified: bool
+    key_changed: bool
+    read_receipts: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    id: str
+    partner_id: int
+    outgoing: bool
+    sender: str
+    text: str
+    sent_at: datetime
+    status: str
+    reply_to: str | None
+    about: ItemRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class DyadSummary:
+    partner: Partner
+    unread: int
+    waiting_since: datetime | None
+    last_message_at: datetime | None
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+(?:['’-]\w+)*", text))
+
+
+def reading_time_seconds(text: str) -> int:
+    """Estimated reading time for the receiver: about 200 words a minute, at least 5 s."""
+    return max(MIN_READING_SECONDS, round(word_count(text) * 60 / WORDS_PER_MINUTE))
+
+
+class Dyads:
+    """The dyads of one unlocked vault."""
+
+    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.vault = vault
+        self.clock = clock
+        self.repo = DyadRepository(vault)
+        self._pickle_key = olm.pickle_key(vault.key)
+        self._account: vodozemac.Account | None = None
+
+    # -- identity ----------------------------------------------------------------------------
+
+    def _identity(self) -> vodozemac.Account:
+        """This vault's Olm account (Ed25519 + Curve25519), made on first use."""
+        if self._account is None:
+            pickled = self.repo.account_pickle()
+            if pickled is None:
+                account = olm.new_account()
+                self.repo.save_account(account.pickle(self._pickle_key))
+            else:
+                account = olm.load_account(pickled, self._pickle_key)
+            self._account = account
+        return self._account
+
+    @property
+    def identity_key(self) -> str:
+        """This vault's Ed25519 identity key (base64): what ``from``/``to`` name."""
+        return self._identity().ed25519_key.to_base64()
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    # -- pairing -----------------------------------------------------------------------------
+
+    def create_invitation(self, relay: RelayPort) -> str:
+        """Provider vaults: put a sealed invitation at the relay; returns the code to give."""
+        profile = self.vault.profile()
+        if profile.role is not Role.PROVIDER:
+            raise ReconnectError(_(
+                "Only a provider's vault makes invitations. A service user joins with the code"
+                " their provider gives them (reconnect pair join CODE)."))
+        code = pairing.new_code()
+        keys = pairing.code_keys(code)
+        account = olm.load_account(self._identity().pickle(self._pickle_key), self._pickle_key)
+        one_time_key = olm.fresh_one_time_key(account)
+        mailbox_id = protocol.new_id(32)
+        bundle = pairing.Bundle(profile.name, profile.role.value, account.ed25519_key.to_base64(),
+                                account.curve25519_key.to_base64(), one_time_key, mailbox_id)
+        now = self._now()
+        self.repo.add_invitation(keys.lookup_id, mailbox_id, keys.pairing_key, keys.envelope_key,
+                                 keys.mac_key, now, now + INVITATION_LIFETIME,
+                                 account.pickle(self._pickle_key))
+        self._account = account
+        relay.claim_mailbox(mailbox_id)  # before anyone can deposit into it
+        SyncStateRepository(self.vault).mark_claimed(mailbox_id)
+        relay.put_invitation(keys.lookup_id, pairing.seal_bundle(bundle, account,
+                                                                 keys.bundle_key))
+        return code
+
+    def join(self, code: str, relay: RelayPort) -> Partner:
+        """Service-user vaults: take the invitation, check it, open the Olm session and queue
+        the pairing answer (delivered by the next sync). Status stays "pending" until the
+        provider's confirmation arrives."""
+        profile = self.vault.profile()
+        if profile.role is not Role.USER:
+            raise ReconnectError(_(
+                "A provider's vault cannot join an invitation: providers make them"
+                " (reconnect pair invite)."))
+        keys = pairing.code_keys(code)
+        sealed = relay.take_invitation(keys.lookup_id)
+        if sealed is None:
+            raise WrongCode(_(
+                "No invitation with this code. Check it for typing mistakes, or ask for a new"
+                " one: a code works once and expires after 24 hours."))
+        bundle = pairing.open_bundle(sealed, keys.bundle_key)
+        if bundle.role != Role.PROVIDER.value:
+            raise ProtocolError(_("The invitation did not come from a provider's vault."))
+        account = self._identity()
+        me = {"ed25519": account.ed25519_key.to_base64(),
+              "curve25519": account.curve25519_key.to_base64()}
+        session = account.create_outbound_session(
+            vodozemac.Curve25519PublicKey.from_base64(bundle.curve25519),
+            vodozemac.Curve25519PublicKey.from_base64(bundle.one_time_key))
+        mailbox_id = protocol.new_id(32)
+        relay.claim_mailbox(mailbox_id)  # so the provider's confirmation can land
+        user = {**me, "mailbox": mailbox_id}
+        provider = {"ed25519": bundle.ed25519, "curve25519": bundle.curve25519,
+                    "mailbox": bundle.mailbox_id}
+        inner = messages.Inner(
+            "pairing", protocol.new_id(), me["ed25519"], bundle.ed25519, self._now(), 0,
+            {"name": profile.name, "role": profile.role.value, "curve25519": me["curve25519"],
+             "mailbox": mailbox_id,
+             "mac": pairing.response_mac(keys.mac_key, user, provider)})
+        envelope = olm.encrypt(session, inner.encode())
+        envelope = olm.OlmEnvelope(envelope.message_type, envelope.ciphertext, me["curve25519"])
+        sealed_answer = olm.seal(keys.pairing_key, bundle.mailbox_id, envelope)
+        partner_id = self.repo.save_pairing(
+            NewPartner(bundle.name, bundle.role, bundle.ed25519, bundle.curve25519, mailbox_id,
+                       bundle.mailbox_id, keys.envelope_key, session.pickle(self._pickle_key),
+                       "pending"),
+            now=self._now(), claimed=True,
+            outgoing=Outgoing(protocol.new_id(), bundle.mailbox_id, sealed_answer, time.time()))
+        return self._partner(partner_id)
+
+    def _accept_pairing(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> None:
+        """Provider side: a service user's answer to an open invitation. Verified end to end
+        before anything is stored; a forged or altered answer raises ProtocolError."""
+        invitation = self.repo.open_invitation(mailbox_id)
+        if invitation is None:
+            raise ProtocolError(_("An envelope arrived for an invitation already used."))
+        envelope = olm.open_sealed(invitation.pairing_key, mailbox_id, ciphertext)
+        pre_key = envelope.olm_message().to_pre_key()
+        if pre_key is None or not envelope.sender_key:
+            raise ProtocolError(_("A pairing answer was not a first message."))
+        account = olm.load_account(self._identity().pickle(self._pickle_key), self._pickle_key)
+        me = account.ed25519_key.to_base64()
+        try:
+            session, plaintext = account.create_inbound_session(
+                vodozemac.Curve25519PublicKey.from_base64(envelope.sender_key), pre_key)
+        except olm.OlmError:
+            raise ProtocolError(_("A pairing answer could not be decrypted.")) from None
+        inner = messages.decode(plaintext, sender=None, recipient=me)
+        fields = inner.fields
+        user = {"ed25519": inner.sender, "curve25519": fields.get("curve25519"),
+                "mailbox": fields.get("mailbox")}
+        provider = {"ed25519": me, "curve25519": account.curve25519_key.to_base64(),
+                    "mailbox": mailbox_id}
+        pairing.check_response_mac(invitation.mac_key, user, provider, fields.get("mac"))
+        if (inner.type != "pairing" or user["curve25519"] != envelope.sender_key
+                or not protocol.is_valid_id(user["mailbox"])
+                or fields.get("role") != Role.USER.value
+                or not isinstance(fields.get("name"), str) or not fields["name"]):
+            raise ProtocolError(_("A pairing answer was not well formed."))
+        confirm = messages.Inner("confirm", protocol.new_id(), me, inner.sender, self._now(), 0)
+        sealed = olm.seal(invitation.envelope_key, user["mailbox"],
+                          olm.encrypt(session, confirm.encode()))
+        self.repo.save_pairing(
+            NewPartner(fields["name"], Role.USER.value, inner.sender, envelope.sender_key,
+                       mailbox_id, user["mailbox"], invitation.envelope_key,
+                       session.pickle(self._pickle_key), "paired"),
+            now=self._now(), account_pickle=account.pickle(self._pickle_key),
+            invitation_id=invitation.id, inbox_id=inbox_id, claimed=True,
+            outgoing=Outgoing(protocol.new_id(), user["mailbox"], sealed, time.time()))
+        self._account = account
+
+    # -- partners ----------------------------------------------------------------------------
+
+    def _to_partner(self, record: PartnerRecord) -> Partner:
+        number = safety_number(olm.key_bytes(self.identity_key), olm.key_bytes(record.ed25519))
+        return Partner(record.id, record.name, Role(record.role), record.status, number,
+                       record.verified, record.key_changed, record.read_receipts)
+
+    def _record(self, partner_id: int) -> PartnerRecord:
+        record = self.repo.partner(partner_id)
+        if record is None:
+            raise NotFound(_("No partner with id {id}.").format(id=partner_id))
+        return record
+
+    def _partner(self, partner_id: int) -> Partner:
+        return self._to_partner(self._record(partner_id))
+
+    def partners(self) -> list[Partner]:
+        return [self._to_partner(r) for r in self.repo.partners()]
+
+    def partner_named(self, name: str) -> Partner:
+        """The partner of that name; of several (a new key under an old name), the newest."""
+        records = sorted(self.repo.partners(), key=lambda r: r.id, reverse=True)
+        for record in records:
+            if record.name == name:
+                return self._to_partner(record)
+        for record in records:  # a forgiving second try: case and surrounding spaces
+            if record.name.casefold() == name.strip().casefold():
+                return self._to_partner(record)
+        names = ", ".join(r.name for r in records)
+        raise NotFound(
+            _("No partner named {name}. Your partners: {names}.").format(name=name, names=names)
+            if records else
+            _("No partner named {name}: you have not paired with anyone yet.").format(name=name))
+
+    def verify(self, partner_id: int) -> Partner:
+        self._record(partner_id)
+        self.repo.set_verified(partner_id)
+        return self._partner(partner_id)
+
+    def set_read_receipts(self, partner_id: int, on: bool) -> None:
+        self._record(partner_id)
+        self.repo.set_read_receipts(partner_id, on)
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def _encrypt_to(self, record: PartnerRecord, inner: messages.Inner
+                    ) -> tuple[str, Outgoing]:
+        session = olm.load_session(record.session_pickle, self._pickle_key)
+        sealed = olm.seal(record.envelope_key, record.outbound_mailbox,
+                          olm.encrypt(session, inner.encode()))
+        return (session.pickle(self._pickle_key),
+                Outgoing(protocol.new_id(), record.outbound_mailbox, sealed, time.time()))
+
+    def send(self, partner_id: int, text: str, *, reply_to: str | None = None,
+             about: ItemRef | None = None) -> ChatMessage:
+        """Encrypt and queue a message in the outbox now (the next sync delivers it)."""
+        record = self._record(partner_id)
+        if not text.strip():
+            raise ReconnectError(_("An empty message is not sent."))
+        if len(text) > messages.MAX_TEXT:
+            raise ReconnectError(_("This message is too long: at most {n} characters.").format(
+                n=messages.MAX_TEXT))
+        fields: dict[str, object] = {"text": text}
+        if reply_to is not None:
+            fields["reply_to"] = reply_to
+        if about is not None:
+            fields["about"] = {"module": about.module, "item_id": about.item_id,
+                               "title": about.title}
+        counter = record.sent_counter + 1
+        inner = messages.Inner("message", protocol.new_id(), self.identity_key, record.ed25519,
+                               self._now(), counter, fields)
+        pickle, outgoing = self._encrypt_to(record, inner)
+        row = MessageRow(inner.id, True, text, inner.time, counter, "queued", reply_to,
+                         (about.module, about.item_id, about.title) if about else None,
+                         outgoing.envelope_id)
+        self.repo.record_sent(partner_id, pickle, counter, row, outgoing)
+        return self._chat_named(StoredMessage(partner_id, row), self.vault.profile().name,
+                                record.name)
+
+    def conversation(self, partner_id: int) -> list[ChatMessage]:
+        """Oldest first: by the sender's time, then the sender's counter (docs/dyads.md)."""
+        record = self._record(partner_id)
+        own = self.vault.profile().name
+        return [self._chat_named(s, own, record.name)
+                for s in self.repo.conversation(partner_id)]
+
+    def _chat_named(self, stored: StoredMessage, own: str, partner_name: str) -> ChatMessage:
+        row = stored.row
+        about = ItemRef(*row.about) if row.about else None
+        return ChatMessage(row.message_id, stored.partner_id, row.outgoing,
+                           own if row.outgoing else partner_name, row.text, row.sent_at,
+                           row.status, row.reply_to, about)
+
+    def all_messages(self) -> list[ChatMessage]:
+        """Every conversation's messages, grouped by partner (for ``message list``)."""
+        names = {r.id: r.name for r in self.repo.partners()}
+        own = self.vault.profile().name
+        return [self._chat_named(s, own, names.get(s.partner_id, "")) for s in
+                self.repo.all_messages()]
+
+    def mark_read(self, partner_id: int) -> None:
+        """Mark the conversation read; queue a read receipt unless turned off for this dyad."""
+        record = self._record(partner_id)
+        read = self.repo.mark_read(partner_id)
+        if not read or not record.read_receipts or record.status != "paired":
+            return
+        inner = messages.Inner("receipt", protocol.new_id(), self.identity_key, record.ed25519,
+                               self._now(), record.sent_counter, {"ids": read})
+        pickle, outgoing = self._encrypt_to(record, inner)
+        self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing)
+
+    def unread_total(self) -> int:
+        return sum(self.repo.unread_counts().values())
+
+    def summaries(self) -> list[DyadSummary]:
+        """One line per dyad: longest waiting first, then the most recent conversation."""
+        unread = self.repo.unread_counts()
+        times = self.repo.waiting_and_last()
+        result = [DyadSummary(p, unread.get(p.id, 0), *times.get(p.id, (None, None)))
+                  for p in self.partners()]
+        far_past = datetime.min.replace(tzinfo=UTC)
+        result.sort(key=lambda s: (s.waiting_since is None, s.waiting_since or far_past,
+                                   -(s.last_message_at or far_past).timestamp(), s.partner.name))
+        return result
+
+    # -- receiving ---------------------------------------------------------------------------
+
+    def process_inbox(self) -> int:
+        """Decrypt what sync fetched into dyad mailboxes; returns how many new messages."""
+        new = 0
+        while batch := self.repo.unprocessed():
+            for inbox_id, envelope_id, mailbox_id, ciphertext in batch:
+                new += self._process_one(inbox_id, envelope_id, mailbox_id, ciphertext)
+        return new
+
+    def _process_one(self, inbox_id: int, envelope_id: str, mailbox_id: str,
+                     ciphertext: bytes) -> int:
+        record = self.repo.partner_by_mailbox(mailbox_id)
+        try:
+            if record is None:
+                self._accept_pairing(inbox_id, mailbox_id, ciphertext)
+                return 0
+            return self._receive(record, inbox_id, ciphertext)
+        except ProtocolError as error:
+            reason = str(error)  # our own fixed text, never the envelope's content
+        except ValueError:  # vodozemac's key, decode and session errors are ValueErrors
+            reason = _("A received message could not be decrypted.")
+        self.repo.record_rejected(envelope_id, mailbox_id, inbox_id, reason, self._now(),
+                                  record.id if record else None)
+        return 0
+
+    def _receive(self, record: PartnerRecord, inbox_id: int, ciphertext: bytes) -> int:
+        envelope = olm.open_sealed(record.envelope_key, record.inbound_mailbox, ciphertext)
+        session = olm.load_session(record.session_pickle, self._pickle_key)
+        try:
+            plaintext = session.decrypt(envelope.olm_message())
+        except olm.OlmError:
+            raise ProtocolError(_("A received message could not be decrypted.")) from None
+        inner = messages.decode(plaintext, sender=record.ed25519, recipient=self.identity_key)
+        pickle = session.pickle(self._pickle_key)
+        if inner.type == "message":
+            about = inner.fields.get("about")
+            row = MessageRow(inner.id, False, inner.fields["text"], inner.time, inner.n,
+                             "unread", inner.fields.get("reply_to"),
+                             (about["module"], about["item_id"], about["title"]) if about
+                             else None)
+            kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id, row=row)
+            if not kept:
+                raise ProtocolError(_("A message arrived twice; the copy was rejected."))
+            return 1
+        if inner.type == "receipt":
+            kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id,
+                                             read_ids=list(inner.fields["ids"]))
+        elif inner.type == "confirm":
+            kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id)
+        else:
+            raise ProtocolError(_("A received message had an unexpected kind."))
+        if not kept:
+            raise ProtocolError(_("A message arrived twice; the copy was rejected."))
+        return 0
+
+
+# --- wiring for the app and the CLI -----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def relay_for(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterator[RelayPort]:
+    """A relay client for pairing (``create_invitation``/``join``), closed afterwards."""
+    from .service import connect
+
+    with connect(vault, relay_url, timeout=timeout) as engine:
+        yield engine.relay  # type: ignore[misc]
+
+
+def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
+                     timeout: float = 10.0) -> SyncReport:
+    """Sync, decrypt what arrived, then deliver the receipts and confirmations that queued.
+
+    Used by ``reconnect sync`` and the app's sync worker.
+    """
+    from .service import connect
+
+    with connect(vault, relay_url, timeout=timeout) as engine:
+        report = engine.sync(force=force)
+        dyads = Dyads(vault)
+        dyads.process_inbox()
+        if not report.offline and engine.state.waiting_count():
+            second = engine.sync(force=True)
+            report.sent += second.sent
+            report.received += second.received
+            report.waiting = second.waiting
+            report.offline = second.offline
+            report.error = second.error
+            report.refused.extend(second.refused)
+            dyads.process_inbox()
+    return report

@@ -1,0 +1,84 @@
+"""The plaintext inside each Olm message: a small JSON object, padded to a size bucket.
+
+``{"v": 1, "type": ..., "id", "from", "to", "time", "n", ...}`` where ``from`` and ``to`` are
+the Ed25519 identity keys of sender and recipient, ``n`` a per-dyad, per-sender counter and
+``time`` the sender's clock (UTC ISO 8601). Types: ``pairing`` (the service user's answer to
+an invitation), ``confirm`` (the provider's first message), ``message`` (text, optionally
+``reply_to`` and ``about``) and ``receipt`` (``ids`` of messages read). Pure functions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import ProtocolError
+from ..i18n import _
+from . import padding, protocol
+
+VERSION = 1
+TYPES = ("pairing", "confirm", "message", "receipt")
+MAX_TEXT = 20000
+"""Characters in one message: long enough for a letter, short enough for one bucket or two."""
+
+
+@dataclass(frozen=True, slots=True)
+class Inner:
+    type: str
+    id: str
+    sender: str
+    recipient: str
+    time: datetime
+    n: int
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        obj = {"v": VERSION, "type": self.type, "id": self.id, "from": self.sender,
+               "to": self.recipient, "time": self.time.astimezone(UTC).isoformat(), "n": self.n,
+               **self.fields}
+        return padding.pad(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def decode(padded: bytes, *, sender: str | None, recipient: str) -> Inner:
+    """Parse and check one decrypted plaintext: well formed, addressed from ``sender`` (when
+    known) to ``recipient``. Anything else raises ProtocolError."""
+    bad = ProtocolError(_("A received message could not be verified."))
+    try:
+        obj = json.loads(padding.unpad(padded).decode("utf-8"))
+        when = datetime.fromisoformat(obj["time"])
+    except (ProtocolError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise bad from None
+    if not isinstance(obj, dict) or obj.get("v") != VERSION or obj.get("type") not in TYPES:
+        raise bad
+    n = obj.get("n")
+    if (not protocol.is_valid_id(obj.get("id")) or not isinstance(n, int) or isinstance(n, bool)
+            or when.tzinfo is None or obj.get("to") != recipient
+            or not isinstance(obj.get("from"), str)
+            or (sender is not None and obj.get("from") != sender)):
+        raise bad
+    rest = {k: v for k, v in obj.items() if k not in ("v", "type", "id", "from", "to", "time",
+                                                      "n")}
+    if obj["type"] == "message":
+        check_message_fields(rest)
+    if obj["type"] == "receipt" and not (
+            isinstance(rest.get("ids"), list) and all(protocol.is_valid_id(i)
+                                                      for i in rest["ids"])):
+        raise bad
+    return Inner(obj["type"], obj["id"], obj["from"], obj["to"], when.astimezone(UTC), n, rest)
+
+
+def check_message_fields(rest: dict[str, Any]) -> None:
+    bad = ProtocolError(_("A received message could not be verified."))
+    text = rest.get("text")
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise bad
+    reply_to = rest.get("reply_to")
+    if reply_to is not None and not protocol.is_valid_id(reply_to):
+        raise bad
+    about = rest.get("about")
+    if about is not None and not (
+            isinstance(about, dict) and isinstance(about.get("module"), str)
+            and isinstance(about.get("item_id"), int) and isinstance(about.get("title"), str)):
+        raise bad

@@ -1,0 +1,78 @@
+"""`reconnect pair …`, `reconnect message …` and `reconnect sync` with CliRunner, real vaults
+and a real relay."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from reconnect_tui.cli import app
+from tests.conftest import PASSPHRASE
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env={"RECONNECT_PASSPHRASE": PASSPHRASE})
+
+
+def close(*people) -> None:
+    """The CLI opens the vault files itself; the fixtures' connections step aside."""
+    for person in people:
+        person.vault.close()
+
+
+def test_pair_message_and_sync_on_the_command_line(provider, user, relay) -> None:
+    close(provider, user)
+    p, u = str(provider.path), str(user.path)
+    invited = run("pair", "invite", "--relay", relay.url, "--vault", p, "--json")
+    assert invited.exit_code == 0, invited.output
+    code = json.loads(invited.stdout)["code"]
+    joined = run("--vault", u, "pair", "join", code, "--relay", relay.url)
+    assert joined.exit_code == 0, joined.output
+    assert "Joined Dr Lind" in joined.stdout and "Pairing completes" in joined.stderr
+    assert run("sync", "--vault", p).exit_code == 0
+    assert run("sync", "--vault", u).exit_code == 0
+
+    listed = run("pair", "list", "--json", "--vault", u)
+    assert listed.exit_code == 0, listed.output
+    [dr] = json.loads(listed.stdout)
+    assert dr["name"] == "Dr Lind" and dr["role"] == "provider" and dr["verified"] is False
+    [kari] = json.loads(run("pair", "list", "--json", "--vault", p).stdout)
+    assert kari["safety_number"] == dr["safety_number"] and kari["status"] == "paired"
+    verified = run("pair", "verify", "Dr Lind", "--vault", u)
+    assert verified.exit_code == 0 and "verified" in verified.stdout
+    assert json.loads(run("pair", "list", "--json", "--vault", u).stdout)[0]["verified"] is True
+
+    sent = run("message", "send", "--to", "Dr Lind", "Hei fra skriptet", "--vault", u)
+    assert sent.exit_code == 0, sent.output
+    assert run("sync", "--vault", p).exit_code == 0
+    messages = run("message", "list", "--with", "Kari Nordmann", "--json", "--vault", p)
+    assert messages.exit_code == 0, messages.output
+    [received] = json.loads(messages.stdout)
+    assert received["from"] == "Kari Nordmann" and received["text"] == "Hei fra skriptet"
+    assert received["status"] == "unread" and received["sent_at"].endswith("+00:00")
+    plain = run("message", "list", "--vault", u)
+    assert "Hei fra skriptet" in plain.stdout and "(delivered)" in plain.stdout
+
+
+def test_cli_refusals_and_wrong_codes(provider, user, relay) -> None:
+    close(provider, user)
+    p, u = str(provider.path), str(user.path)
+    refused = run("pair", "invite", "--relay", relay.url, "--vault", u)
+    assert refused.exit_code == 1 and "Only a provider" in refused.stderr
+    code = json.loads(run("pair", "invite", "--relay", relay.url, "--vault", p, "--json")
+                      .stdout)["code"]
+    not_here = run("pair", "join", code, "--vault", p, "--relay", relay.url)
+    assert not_here.exit_code == 1 and "cannot join" in not_here.stderr
+    wrong = run("pair", "join", "ZZZZ-ZZZZ-ZZZZ", "--vault", u, "--relay", relay.url)
+    assert wrong.exit_code == 1 and "No invitation with this code" in wrong.stderr
+    assert "Traceback" not in wrong.output
+    nobody = run("message", "send", "--to", "Nobody", "hei", "--vault", u)
+    assert nobody.exit_code == 1 and "not paired with anyone" in nobody.stderr
+    unknown = run("pair", "verify", "Nobody", "--vault", u)
+    assert unknown.exit_code == 1
+    assert json.loads(run("pair", "list", "--json", "--vault", u).stdout) == []
+    missing = run("message", "send", "hei", "--vault", u)
+    assert missing.exit_code == 2
