@@ -19,11 +19,15 @@ HELP = """\
 | **F1** | This help |
 | **Ctrl+P** | Command palette: every action, searchable |
 | **Ctrl+L** | Lock now (ReConnect also locks itself when idle) |
+| **Ctrl+R** | Sync now: send what is waiting, fetch what is new |
 | **Escape** | Back |
 | **Tab / Shift+Tab** | Next / previous field |
 | **Ctrl+Q** | Quit |
 
-On Home, the letter beside each module opens it.
+On Home, the letter beside each module opens it; **s** opens your messages and **p** pairs
+with a provider (a provider makes an invitation code there).
+In a conversation: **Ctrl+S** sends, **Ctrl+T** says which goal or item it is about,
+**Ctrl+N** shows the safety number to compare face to face.
 In lists: **a** add, **Enter** or **e** edit, **Delete** or **x** delete (asks first).
 
 ReConnect is **not for emergencies**: messages may not be read for days.

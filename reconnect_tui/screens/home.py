@@ -62,6 +62,7 @@ class HomeScreen(Screen):
 
     def _user_panel(self) -> ComposeResult:
         yield Static("", id="unread", classes="item")
+        yield Static("", id="agreement-notes", classes="item", markup=False)
         yield Label(_("Today and this week"), classes="section-title")
         activities = self.toolbox.goals.due_this_week(self.today)
         if activities:
@@ -138,6 +139,12 @@ class HomeScreen(Screen):
         else:
             text = _("No unread messages.")
         line.update(text)
+        from .provider_home import agreement_notes
+
+        notes = self.query_one("#agreement-notes", Static)
+        text = agreement_notes(self.app, provider=False)
+        notes.update(text)
+        notes.display = bool(text)
 
     def action_pair(self) -> None:
         """Providers create an invitation code; service users enter the one they were given."""

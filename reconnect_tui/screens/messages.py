@@ -22,6 +22,8 @@ from textual.widgets.option_list import Option
 from ..errors import ReconnectError
 from ..i18n import _
 from ..model import Role
+from ..store.repositories.agreements import CheckinRecord
+from ..sync.agreements import Agreements, AnswerTime
 from ..sync.dyads import ChatMessage, ItemRef, Partner
 from ..widgets.composer import Composer, about_text
 from ..widgets.notice import NotForEmergencies
@@ -52,7 +54,49 @@ def time_text(moment: datetime, now: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def message_text(message: ChatMessage, partner: str, now: datetime) -> Text:
+def day_time_text(moment: datetime) -> str:
+    """"Thursday 15:30" in local time (the weekday is translated)."""
+    local = moment.astimezone()
+    return f"{_(local.strftime('%A'))} {local:%H:%M}"
+
+
+def wait_text(wait: AnswerTime) -> str:
+    """Under a message the service user sent: when an answer can be expected."""
+    if wait.promised_by is not None:
+        return _("seen — {name} will answer by {when}")
+    parts = []
+    if wait.read_from is not None:
+        parts.append(_("will be read from {start}").format(start=day_time_text(wait.read_from)))
+    parts.append(_("answer expected by {when}"))
+    return " · ".join(parts)
+
+
+def checkin_text(checkin: CheckinRecord, partner: str) -> Text:
+    """A check-in and its answer, as they appear in the conversation."""
+    asker = _("You") if checkin.asked_by_me else partner
+    text = Text(_("Check-in from {name}: ").format(name=asker), style="bold")
+    text.append(checkin.question)
+    if checkin.answered_at is None:
+        text.append("\n" + (_("not answered yet") if checkin.asked_by_me
+                            else _("Ctrl+F to answer")), style="italic")
+        return text
+    text.append("\n" + _("Answer: {n}/10").format(n=checkin.overall), style="bold")
+    for domain, score in checkin.domain_scores.items():
+        text.append(f" · {domain} {score}/10")
+    if checkin.line:
+        text.append(" — ")
+        text.append(checkin.line)
+    return text
+
+
+class CheckinBubble(Static):
+    def __init__(self, checkin: CheckinRecord, partner: str) -> None:
+        super().__init__(checkin_text(checkin, partner), classes="message checkin")
+        self.checkin = checkin
+
+
+def message_text(message: ChatMessage, partner: str, now: datetime,
+                 wait: AnswerTime | None = None) -> Text:
     """A message as text; what people wrote is never read as markup."""
     if message.status == "unverified":
         warning = Text("⚠ " + _("This message could not be verified and is not shown."), "bold")
@@ -74,6 +118,9 @@ def message_text(message: ChatMessage, partner: str, now: datetime) -> Text:
     status = status_text(message)
     if status:
         text.append(f" · {status}", style="italic")
+    if wait is not None:
+        when = day_time_text(wait.promised_by or wait.expected_by)
+        text.append(" · " + wait_text(wait).format(name=partner, when=when), style="italic")
     text.append("\n")
     text.append(message.text)
     return text
@@ -90,12 +137,13 @@ def item_label(item: ItemRef) -> Text:
 class MessageBubble(Static):
     """One message; its classes say outgoing/incoming/unverified and its status."""
 
-    def __init__(self, message: ChatMessage, partner: str, now: datetime) -> None:
+    def __init__(self, message: ChatMessage, partner: str, now: datetime,
+                 wait: AnswerTime | None = None) -> None:
         direction = "outgoing" if message.outgoing else "incoming"
         classes = f"message {direction} status-{message.status}"
         if message.status == "unverified":
             classes += " unverified"
-        super().__init__(message_text(message, partner, now), classes=classes)
+        super().__init__(message_text(message, partner, now, wait), classes=classes)
         self.message = message
 
 
@@ -139,6 +187,10 @@ class ConversationScreen(ModuleScreen):
             _("Read receipts"),
             tooltip=_("Turn read receipts on or off for this conversation"),
         ),
+        Binding("ctrl+o", "agreement", _("Agreement"), tooltip=_("How you use ReConnect")),
+        Binding("ctrl+b", "seen", _("Seen — will answer by"),
+                tooltip=_("Tell them you have seen it and when you will answer")),
+        Binding("ctrl+f", "answer_checkin", _("Answer check-in")),
     ]
 
     def __init__(self, partner_id: int) -> None:
@@ -158,6 +210,7 @@ class ConversationScreen(ModuleScreen):
         yield Header()
         yield Static("", id="partner-line", classes="help")
         yield Static("", id="key-warning", classes="key-warning")
+        yield Static("", id="agreement-line", classes="help")
         with VerticalScroll(id="conversation"):
             yield Static(
                 _(
@@ -203,21 +256,64 @@ class ConversationScreen(ModuleScreen):
             if mark_read:
                 dyads.mark_read(self.partner_id)
             messages = dyads.conversation(self.partner_id)
+            agreements = self.agreements
+            state = agreements.state(self.partner_id)
+            waits = {w.message_id: w for w in agreements.answer_times(self.partner_id)}
+            checkins = agreements.checkins(self.partner_id)
+            if mark_read:
+                agreements.mark_answers_seen(self.partner_id)
         except ReconnectError:  # locked meanwhile
             return
-        self.app.call_from_thread(self._show, messages)
+        self.app.call_from_thread(self._show, messages, state, waits, checkins)
 
-    def _show(self, messages: list[ChatMessage]) -> None:
+    @property
+    def agreements(self) -> Agreements:
+        return Agreements(self.toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
+
+    def _show(self, messages: list[ChatMessage], state=None, waits=None, checkins=()) -> None:
         if self not in self.app.screen_stack:
             return
         self.messages = messages
+        self.checkins = list(checkins)
         scroll = self.query_one("#conversation", VerticalScroll)
-        scroll.remove_children(MessageBubble)
+        scroll.remove_children(".message")
         name = self.partner.name if self.partner else ""
         now = datetime.now(UTC)
-        scroll.mount_all(MessageBubble(m, name, now) for m in messages)
-        self.query_one("#conversation-empty").display = not messages
+        shown_waits = waits if self.toolbox.profile.get().role is Role.USER else {}
+        items: list[tuple[datetime, Static]] = [
+            (m.sent_at, MessageBubble(m, name, now, (shown_waits or {}).get(m.id)))
+            for m in messages]
+        items += [(c.sent_at, CheckinBubble(c, name)) for c in self.checkins]
+        items.sort(key=lambda item: item[0])
+        scroll.mount_all(widget for _when, widget in items)
+        self.query_one("#conversation-empty").display = not items
+        if state is not None:
+            self._show_agreement(state, name)
         self.call_after_refresh(scroll.scroll_end, animate=False)
+
+    def _show_agreement(self, state, name: str) -> None:
+        """The gentle prompt before a first agreement; afterwards what was agreed, briefly."""
+        self.suggested_words = None
+        line = self.query_one("#agreement-line", Static)
+        if state.current is None:
+            text = _(
+                "You and {name} have not agreed yet how you use messages. Ctrl+O opens the"
+                " agreement, with a template to start from."
+            ).format(name=name)
+            if state.pending is not None and not state.pending.proposed_by_me:
+                text = _("{name} has proposed an agreement: Ctrl+O to read and accept it.").format(
+                    name=name)
+        else:
+            terms = state.current.terms
+            self.suggested_words = terms.get("suggested_max_words")
+            text = _("Agreed: answers within {n} working days, {hours}.").format(
+                n=terms["answer_within_working_days"], hours=terms["working_hours"])
+            if state.pending is not None:
+                text += " " + _("A change is proposed (Ctrl+O).")
+        open_checkins = [c for c in self.checkins if not c.asked_by_me and c.answered_at is None]
+        if open_checkins:
+            text += " " + _("A check-in is waiting for your answer: Ctrl+F.")
+        line.update(text)
 
     def _show_partner(self) -> None:
         line = self.query_one("#partner-line", Static)
@@ -257,6 +353,31 @@ class ConversationScreen(ModuleScreen):
     @on(Composer.Submitted)
     def _submitted(self, event: Composer.Submitted) -> None:
         event.stop()
+        if self.agreements.is_much_longer(self.partner_id, event.text):
+            self._offer_next_meeting(event)
+            return
+        self._send(event)
+
+    def _offer_next_meeting(self, event: Composer.Submitted) -> None:
+        """Much longer than agreed: offer to keep it for the next consultation instead."""
+        from ..widgets.confirm import ConfirmScreen
+
+        def chosen(keep: bool | None) -> None:
+            if keep:
+                self.agreements.keep_for_meeting(self.partner_id, event.text)
+                event.composer.clear()
+                self.notify(_("Kept as a draft for your next meeting."))
+            elif keep is not None:
+                self._send(event)
+
+        question = _(
+            "This message is much longer than the {n} words you agreed on. Keep it for your"
+            " next meeting instead? (It is kept as a draft marked \"for our next meeting\".)"
+        ).format(n=self.suggested_words or "")
+        self.app.push_screen(ConfirmScreen(question, yes=_("Keep for our next meeting"),
+                                           no=_("Send anyway")), chosen)
+
+    def _send(self, event: Composer.Submitted) -> None:
         try:
             self.dyads.send(
                 self.partner_id, event.text, reply_to=self._answering(), about=event.about
@@ -309,6 +430,54 @@ class ConversationScreen(ModuleScreen):
         from .pairing import SafetyNumberScreen
 
         self.app.push_screen(SafetyNumberScreen(self.partner_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        role = self.toolbox.profile.get().role
+        if action == "seen":
+            return role is Role.PROVIDER
+        if action == "answer_checkin":
+            return role is Role.USER
+        return True
+
+    def action_agreement(self) -> None:
+        from .agreement import AgreementScreen
+
+        self.app.push_screen(AgreementScreen(self.partner_id))
+
+    def action_seen(self) -> None:
+        """The provider's one key: "seen — I will answer by …" for the waiting messages."""
+        try:
+            by = self.agreements.mark_seen(self.partner_id)
+        except ReconnectError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.notify(_("Sent: seen — you will answer by {when}.").format(when=day_time_text(by)))
+        self._deliver()
+
+    def action_answer_checkin(self) -> None:
+        from .agreement import CheckinAnswerScreen
+
+        waiting = [c for c in getattr(self, "checkins", [])
+                   if not c.asked_by_me and c.answered_at is None]
+        if not waiting:
+            self.notify(_("No check-in is waiting."), severity="information")
+            return
+        checkin = waiting[0]
+
+        def answered(result: tuple[int, str, bool] | None) -> None:
+            if result is None:
+                return
+            score, line, share = result
+            try:
+                self.agreements.answer_checkin(self.partner_id, checkin.checkin_id,
+                                               overall=score, line=line, share_trend=share)
+            except ReconnectError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.reload()
+            self._deliver()
+
+        self.app.push_screen(CheckinAnswerScreen(checkin.question), answered)
 
     def action_toggle_receipts(self) -> None:
         partner = self._find_partner()

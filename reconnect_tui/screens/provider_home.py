@@ -54,6 +54,8 @@ def summary_row(summary: DyadSummary, now: datetime, *, show_waiting: bool) -> T
     waiting = waiting_text(summary, now) if show_waiting else ""
     if waiting:
         row.append(f"  · {waiting}")
+    if show_waiting and summary.overdue:
+        row.append("  ⚠ " + _("past the agreed answer time"), style="bold")
     if partner.status != "paired":
         row.append("  · " + _("pairing not complete yet"), style="italic")
     if partner.key_changed:
@@ -61,6 +63,33 @@ def summary_row(summary: DyadSummary, now: datetime, *, show_waiting: bool) -> T
     elif not partner.verified:
         row.append("  · " + _("not verified"), style="dim")
     return row
+
+
+def agreement_notes(app, *, provider: bool) -> str:
+    """Home's lines about agreements and check-ins: reviews due; for service users open
+    check-ins; for providers check-ins to send and answers received."""
+    from ..sync.agreements import Agreements
+
+    toolbox = app.toolbox
+    if toolbox is None:
+        return ""
+    agreements = Agreements(toolbox.vault, clock=app.clock)
+    lines = [_("Time to talk your agreement with {name} over again (since {day}).").format(
+        name=partner.name, day=day.isoformat())
+        for partner, day in agreements.reviews_due(app.clock().date())]
+    names = {p.id: p.name for p in agreements.dyads.partners()}
+    if provider:
+        for schedule in agreements.due_checkins():
+            lines.append(_("Check-in to send to {name}: {question}").format(
+                name=names.get(schedule.partner_id, ""), question=schedule.question))
+        for answer in agreements.new_answers():
+            lines.append(_("{name} answered your check-in: {n}/10").format(
+                name=names.get(answer.partner_id, ""), n=answer.overall))
+    else:
+        for checkin in agreements.open_checkins():
+            lines.append(_("{name} asks: {question} (press s to answer)").format(
+                name=names.get(checkin.partner_id, ""), question=checkin.question))
+    return "\n".join("• " + line for line in lines)
 
 
 class DyadList(OptionList):
@@ -109,6 +138,7 @@ class ProviderDyads(Vertical):
             id="provider-empty",
             classes="empty",
         )
+        yield Static("", id="agreement-notes", classes="item", markup=False)
         yield DyadList(show_waiting=True, id="provider-dyads-list")
         yield Static(
             _("Enter opens the conversation · p new invitation · Ctrl+R sync"),
@@ -130,6 +160,10 @@ class ProviderDyads(Vertical):
         dyads.display = bool(summaries)
         self.query_one("#provider-dyads-help").display = bool(summaries)
         self.query_one("#provider-empty").display = not summaries
+        notes = self.query_one("#agreement-notes", Static)
+        text = agreement_notes(self.app, provider=True)  # type: ignore[arg-type]
+        notes.update(text)
+        notes.display = bool(text)
 
     @on(OptionList.OptionSelected, "#provider-dyads-list")
     def _open(self, event: OptionList.OptionSelected) -> None:

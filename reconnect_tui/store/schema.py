@@ -308,7 +308,74 @@ CREATE TABLE rejected_envelopes (
 """
 
 
-MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS)
+V4_AGREEMENTS = """
+-- The dyad agreement (docs/agreement.md): signed versions, "seen - I will answer by" promises,
+-- check-ins (schedules, questions, answers), feedback on the working relationship, and drafts
+-- kept "for our next meeting".
+CREATE TABLE agreement_versions (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    terms TEXT NOT NULL,
+    proposed_by_me INTEGER NOT NULL,
+    proposer_signature TEXT NOT NULL,
+    accepter_signature TEXT,
+    proposed_at TEXT NOT NULL,
+    accepted_at TEXT,
+    UNIQUE (partner_id, version)
+);
+CREATE TABLE answer_promises (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    answer_by TEXT NOT NULL,
+    given_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, message_id)
+) WITHOUT ROWID;
+CREATE TABLE checkin_schedules (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    domains TEXT NOT NULL DEFAULT '[]',
+    every_days INTEGER NOT NULL CHECK (every_days BETWEEN 1 AND 365),
+    next_due_at TEXT NOT NULL
+);
+CREATE TABLE checkins (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    checkin_id TEXT NOT NULL,
+    asked_by_me INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    domains TEXT NOT NULL DEFAULT '[]',
+    sent_at TEXT NOT NULL,
+    answered_at TEXT,
+    overall INTEGER CHECK (overall IS NULL OR overall BETWEEN 0 AND 10),
+    domain_scores TEXT NOT NULL DEFAULT '{}',
+    line TEXT NOT NULL DEFAULT '',
+    share_trend INTEGER NOT NULL DEFAULT 0,
+    answer_seen INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (partner_id, checkin_id)
+);
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    feedback_id TEXT NOT NULL,
+    from_me INTEGER NOT NULL,
+    scores TEXT NOT NULL,
+    given_at TEXT NOT NULL,
+    UNIQUE (partner_id, feedback_id)
+);
+CREATE TABLE message_drafts (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    purpose TEXT NOT NULL CHECK (purpose IN ('next-meeting')),
+    created_at TEXT NOT NULL
+);
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
+                                 V4_AGREEMENTS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -19,6 +19,7 @@ import vodozemac
 from ..errors import NotFound, ProtocolError, ReconnectError
 from ..i18n import _
 from ..model import Role
+from ..store.db import Connection
 from ..store.repositories.dyads import (
     DyadRepository,
     MessageRow,
@@ -29,7 +30,7 @@ from ..store.repositories.dyads import (
 )
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
-from . import messages, olm, pairing, protocol
+from . import agreement_inbound, messages, olm, pairing, protocol
 from .engine import SyncReport
 from .pairing import PairingRelay, WrongCode
 from .safety import safety_number
@@ -91,6 +92,10 @@ class DyadSummary:
     unread: int
     waiting_since: datetime | None
     last_message_at: datetime | None
+    expected_by: datetime | None = None
+    """When the waiting message should be answered under the accepted agreement."""
+    overdue: bool = False
+    """Waiting past the agreed time."""
 
 
 def word_count(text: str) -> int:
@@ -300,6 +305,24 @@ class Dyads:
         return (session.pickle(self._pickle_key),
                 Outgoing(protocol.new_id(), record.outbound_mailbox, sealed, time.time()))
 
+    def send_control(self, partner_id: int, kind: str, fields: dict[str, object],
+                     extra: Callable[[Connection], None] | None = None) -> messages.Inner:
+        """Encrypt and queue a non-text message (agreement, "seen", check-in, feedback); what
+        it records locally (``extra``) is written in the same transaction as the outbox entry."""
+        record = self._record(partner_id)
+        if record.status != "paired":
+            raise ReconnectError(_("Pairing with {name} is not complete yet: sync first.")
+                                 .format(name=record.name))
+        inner = messages.Inner(kind, protocol.new_id(), self.identity_key, record.ed25519,
+                               self._now(), record.sent_counter, fields)
+        pickle, outgoing = self._encrypt_to(record, inner)
+        self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing, extra)
+        return inner
+
+    def sign(self, message: bytes) -> str:
+        """This vault's Ed25519 identity signature over ``message`` (base64)."""
+        return self._identity().sign(message).to_base64()
+
     def send(self, partner_id: int, text: str, *, reply_to: str | None = None,
              about: ItemRef | None = None) -> ChatMessage:
         """Encrypt and queue a message in the outbox now (the next sync delivers it)."""
@@ -362,13 +385,31 @@ class Dyads:
         return sum(self.repo.unread_counts().values())
 
     def summaries(self) -> list[DyadSummary]:
-        """One line per dyad: longest waiting first, then the most recent conversation."""
+        """One line per dyad. Those waiting for an answer first, the most overdue against the
+        agreed answer time first (without an agreement, against the template's two working
+        days); then the most recent conversation."""
+        from ..store.repositories.agreements import AgreementRepository
+        from . import agreement_terms, waiting
+
         unread = self.repo.unread_counts()
         times = self.repo.waiting_and_last()
-        result = [DyadSummary(p, unread.get(p.id, 0), *times.get(p.id, (None, None)))
-                  for p in self.partners()]
+        accepted = AgreementRepository(self.vault).accepted_terms()
+        fallback = agreement_terms.parse(agreement_terms.template(self._now().date()))
+        now = self._now()
+        result, lateness = [], {}
+        for p in self.partners():
+            since, last = times.get(p.id, (None, None))
+            version = accepted.get(p.id)
+            terms = agreement_terms.parse(version.terms) if version else fallback
+            due = waiting.expected_answer_by(since, terms) if since else None
+            if due is not None and since is not None:
+                allowed = max((due - since).total_seconds(), 1.0)
+                lateness[p.id] = (now - since).total_seconds() / allowed
+            result.append(DyadSummary(p, unread.get(p.id, 0), since, last,
+                                      due if version else None,
+                                      bool(version and due and now > due)))
         far_past = datetime.min.replace(tzinfo=UTC)
-        result.sort(key=lambda s: (s.waiting_since is None, s.waiting_since or far_past,
+        result.sort(key=lambda s: (s.waiting_since is None, -lateness.get(s.partner.id, 0.0),
                                    -(s.last_message_at or far_past).timestamp(), s.partner.name))
         return result
 
@@ -417,7 +458,13 @@ class Dyads:
             if not kept:
                 raise ProtocolError(_("A message arrived twice; the copy was rejected."))
             return 1
-        if inner.type == "receipt":
+        if inner.type in agreement_inbound.AGREEMENT_TYPES:
+            from ..store.repositories.agreements import AgreementRepository
+
+            write = agreement_inbound.inbound(AgreementRepository(self.vault), record,
+                                              self.identity_key, self.vault.profile().role, inner)
+            kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id, extra=write)
+        elif inner.type == "receipt":
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id,
                                              read_ids=list(inner.fields["ids"]))
         elif inner.type == "confirm":

@@ -4,7 +4,8 @@
 the Ed25519 identity keys of sender and recipient, ``n`` a per-dyad, per-sender counter and
 ``time`` the sender's clock (UTC ISO 8601). Types: ``pairing`` (the service user's answer to
 an invitation), ``confirm`` (the provider's first message), ``message`` (text, optionally
-``reply_to`` and ``about``) and ``receipt`` (``ids`` of messages read). Pure functions.
+``reply_to`` and ``about``), ``receipt`` (``ids`` of messages read), and the agreement's types
+(``docs/agreement.md``). Pure functions.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from ..i18n import _
 from . import padding, protocol
 
 VERSION = 1
-TYPES = ("pairing", "confirm", "message", "receipt")
+TYPES = ("pairing", "confirm", "message", "receipt", "agreement-propose", "agreement-accept",
+         "seen", "checkin", "checkin-answer", "feedback")
+"""The agreement, "seen", check-in and feedback types are checked and stored by
+``agreement_inbound.py`` (docs/agreement.md)."""
 MAX_TEXT = 20000
 """Characters in one message: long enough for a letter, short enough for one bucket or two."""
 

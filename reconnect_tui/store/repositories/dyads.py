@@ -7,6 +7,7 @@ advanced without the message it decrypted being kept, and never on a failed decr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -240,19 +241,24 @@ class DyadRepository(Repository):
     # -- messages ----------------------------------------------------------------------------
 
     def record_sent(self, partner_id: int, session_pickle: str, counter: int,
-                    row: MessageRow | None, outgoing: Outgoing) -> None:
+                    row: MessageRow | None, outgoing: Outgoing,
+                    extra: Callable[[Connection], None] | None = None) -> None:
         """An encrypted message (or receipt, when ``row`` is None) leaves: the advanced
-        session, the counter, the conversation row and the outbox entry, together."""
+        session, the counter, the conversation row, the outbox entry and ``extra`` (what an
+        agreement, check-in or feedback message records), together."""
         with self.vault.transaction() as conn:
             conn.execute("UPDATE partners SET session_pickle = ?, sent_counter = ? WHERE id = ?",
                          (session_pickle, counter, partner_id))
             if row is not None:
                 _insert_message(conn, partner_id, row)
+            if extra is not None:
+                extra(conn)
             _enqueue(conn, outgoing)
 
     def record_received(self, partner_id: int, session_pickle: str, inbox_id: int,
                         message_id: str, *, row: MessageRow | None = None,
-                        read_ids: list[str] | None = None) -> bool:
+                        read_ids: list[str] | None = None,
+                        extra: Callable[[Connection], None] | None = None) -> bool:
         """A verified envelope: advance the session, keep its id (replays), store what it
         carried, mark the partner paired and the inbox row processed. False if the id was seen
         before (then nothing but the inbox mark changes)."""
@@ -270,6 +276,8 @@ class DyadRepository(Repository):
                 conn.executemany(
                     "UPDATE messages SET status = 'read' WHERE partner_id = ? AND outgoing = 1"
                     " AND message_id = ?", [(partner_id, i) for i in read_ids])
+            if extra is not None:
+                extra(conn)
         return True
 
     def record_rejected(self, envelope_id: str, mailbox_id: str, inbox_id: int, reason: str,

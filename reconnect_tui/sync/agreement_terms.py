@@ -1,0 +1,155 @@
+"""The terms of a dyad agreement: validation, defaults, the template and the signed bytes.
+
+Pure functions, no I/O. Every key is documented in ``docs/agreement.md``. A version is signed by
+both sides over ``signed_bytes``: a canonical JSON of the dyad's two identity keys, the version
+number and the terms, so a signature cannot be moved to another dyad, version or wording.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import ReconnectError
+from ..i18n import _
+
+SIGNING_CONTEXT = "reconnect/v1/dyad-agreement"
+DEFAULT_TIME_ZONE = "Europe/Oslo"
+REVIEW_AFTER_MONTHS = 3
+MAX_TEXT = 2000
+DEFAULT_EMERGENCY = (
+    "ReConnect is never for emergencies. In a crisis, follow your crisis plan (F2) and call the"
+    " emergency numbers there."
+)
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+TEXT_KEYS = ("notes", "messages_for", "messages_not_for", "emergency")
+BOOL_KEYS = ("read_receipts", "view_receipts")
+KNOWN_KEYS = ("answer_within_working_days", "working_hours", "review_on", "time_zone",
+              "suggested_max_words", *TEXT_KEYS, *BOOL_KEYS)
+
+
+class TermsError(ReconnectError):
+    """Terms that are not well formed; the message names the key and what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """Validated terms, typed for the functions that compute with them."""
+
+    answer_within_working_days: int
+    working_start: time
+    working_end: time
+    time_zone: ZoneInfo
+    review_on: date | None
+    suggested_max_words: int | None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def template(today: date) -> dict[str, Any]:
+    """Terms to start a first agreement from (every key filled, to be talked over)."""
+    return {
+        "answer_within_working_days": 2,
+        "working_hours": "08:00-15:30",
+        "time_zone": DEFAULT_TIME_ZONE,
+        "review_on": add_months(today, REVIEW_AFTER_MONTHS).isoformat(),
+        "messages_for": "Practical questions, how the week went, preparing our next meeting.",
+        "messages_not_for": "Emergencies or anything that cannot wait a few working days.",
+        "suggested_max_words": 150,
+        "read_receipts": True,
+        "view_receipts": False,
+        "emergency": DEFAULT_EMERGENCY,
+        "notes": "",
+    }
+
+
+def _fail(key: str, expected: str) -> TermsError:
+    return TermsError(_("The agreement's {key} must be {expected}.").format(
+        key=key, expected=expected))
+
+
+def validate(raw: object) -> dict[str, Any]:
+    """Check ``raw`` and return the terms with defaults filled in; raises TermsError."""
+    if not isinstance(raw, dict):
+        raise TermsError(_("The agreement's terms must be a JSON object."))
+    unknown = sorted(set(raw) - set(KNOWN_KEYS))
+    if unknown:
+        raise TermsError(_("Unknown key in the agreement's terms: {keys}. Known keys: {known}.")
+                         .format(keys=", ".join(unknown), known=", ".join(KNOWN_KEYS)))
+    terms: dict[str, Any] = {"time_zone": DEFAULT_TIME_ZONE, "emergency": DEFAULT_EMERGENCY,
+                             "read_receipts": True, "view_receipts": False,
+                             "suggested_max_words": None, "messages_for": "",
+                             "messages_not_for": "", "review_on": None, **raw}
+    for key in ("answer_within_working_days", "working_hours", "notes"):
+        if key not in raw:
+            raise TermsError(_("The agreement's terms need the key {key}.").format(key=key))
+    days = terms["answer_within_working_days"]
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 30:
+        raise _fail("answer_within_working_days", _("a whole number of days from 0 to 30"))
+    hours = terms["working_hours"]
+    match = _HOURS.match(hours) if isinstance(hours, str) else None
+    if match is None or hours[:5] >= hours[6:]:
+        raise _fail("working_hours", _('like "08:00-15:30", the start before the end'))
+    try:
+        if not isinstance(terms["time_zone"], str):
+            raise ValueError
+        ZoneInfo(terms["time_zone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail("time_zone", _('a time zone name such as "Europe/Oslo"')) from None
+    if terms["review_on"] is not None:
+        try:
+            date.fromisoformat(terms["review_on"])
+        except (TypeError, ValueError):
+            raise _fail("review_on", _('a date such as "2026-03-01"')) from None
+    words = terms["suggested_max_words"]
+    if words is not None and (not isinstance(words, int) or isinstance(words, bool)
+                              or not 10 <= words <= 5000):
+        raise _fail("suggested_max_words", _("a whole number from 10 to 5000, or null"))
+    for key in TEXT_KEYS:
+        if not isinstance(terms[key], str) or len(terms[key]) > MAX_TEXT:
+            raise _fail(key, _("text of at most {n} characters").format(n=MAX_TEXT))
+    for key in BOOL_KEYS:
+        if not isinstance(terms[key], bool):
+            raise _fail(key, _("true or false"))
+    return terms
+
+
+def parse(terms: dict[str, Any]) -> Terms:
+    """Typed view of validated terms."""
+    start, _sep, end = terms["working_hours"].partition("-")
+    review = terms.get("review_on")
+    return Terms(terms["answer_within_working_days"], time.fromisoformat(start),
+                 time.fromisoformat(end), ZoneInfo(terms.get("time_zone") or DEFAULT_TIME_ZONE),
+                 date.fromisoformat(review) if review else None,
+                 terms.get("suggested_max_words"))
+
+
+def review_date(terms: dict[str, Any], accepted_on: date) -> date:
+    """When to talk the agreement over again: its own date, or three months after acceptance."""
+    review = terms.get("review_on")
+    return date.fromisoformat(review) if review else add_months(accepted_on, REVIEW_AFTER_MONTHS)
+
+
+def signed_bytes(provider_key: str, user_key: str, version: int, terms: dict[str, Any]) -> bytes:
+    """The canonical bytes both sides sign for one version (sorted keys, no spaces, UTF-8)."""
+    payload = {"context": SIGNING_CONTEXT, "provider": provider_key, "user": user_key,
+               "version": version, "terms": terms}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+

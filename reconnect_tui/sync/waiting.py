@@ -1,0 +1,55 @@
+"""When an answer can be expected under a dyad agreement. Pure functions of time and terms.
+
+A message is read from the start of working hours: at once when it is sent inside them, else
+from the next working-hours start (Monday to Friday, in the agreement's time zone). The answer is
+expected by the end of working hours on the Nth working day after the day reading starts (N =
+``answer_within_working_days``; 0 means the same day). Public holidays are not known here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from .agreement_terms import Terms
+
+
+def _is_working_day(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def _at(day: date, terms: Terms, end: bool) -> datetime:
+    """The start or end of working hours on ``day``, as an aware UTC time (DST-correct)."""
+    local = datetime.combine(day, terms.working_end if end else terms.working_start,
+                             tzinfo=terms.time_zone)
+    return local.astimezone(UTC)
+
+
+def read_from(sent_at: datetime, terms: Terms) -> datetime:
+    """When the provider's working hours next include this message (``sent_at`` if now)."""
+    local = sent_at.astimezone(terms.time_zone)
+    day = local.date()
+    if _is_working_day(day):
+        if local.time() < terms.working_start:
+            return _at(day, terms, end=False)
+        if local.time() < terms.working_end:
+            return sent_at.astimezone(UTC)
+    day += timedelta(days=1)
+    while not _is_working_day(day):
+        day += timedelta(days=1)
+    return _at(day, terms, end=False)
+
+
+def outside_hours(sent_at: datetime, terms: Terms) -> bool:
+    """True when a message sent at ``sent_at`` waits for the next working-hours start."""
+    return read_from(sent_at, terms) != sent_at.astimezone(UTC)
+
+
+def expected_answer_by(sent_at: datetime, terms: Terms) -> datetime:
+    """The end of working hours on the Nth working day after reading starts (aware, UTC)."""
+    day = read_from(sent_at, terms).astimezone(terms.time_zone).date()
+    left = terms.answer_within_working_days
+    while left > 0:
+        day += timedelta(days=1)
+        if _is_working_day(day):
+            left -= 1
+    return _at(day, terms, end=True)

@@ -1,0 +1,118 @@
+"""Pilot tests: the agreement screen, the provider's "seen — will answer by" key, and the
+check-in answer flow, on real vaults paired through a real relay on 127.0.0.1."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from reconnect_tui.screens.agreement import AgreementScreen, CheckinAnswerScreen, ProposeScreen
+from reconnect_tui.screens.home import HomeScreen
+from reconnect_tui.screens.messages import CheckinBubble, ConversationScreen
+from reconnect_tui.sync.agreements import Agreements
+from reconnect_tui.sync.dyads import Dyads
+from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
+from tests.screens.test_messages import (  # noqa: F401  (fixtures)
+    paired,
+    provider,
+    relay,
+    send,
+    settle,
+    sync,
+    user,
+)
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_conversation(pilot) -> ConversationScreen:
+    await open_module(pilot, "messages")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConversationScreen))
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_agreement_screen_prompt_template_and_proposal(user, provider, paired) -> None:  # noqa: F811
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await open_conversation(pilot)
+        assert "have not agreed yet" in text_of(app, "#agreement-line")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
+        assert "no agreement yet" in text_of(app, "#agreement-state")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProposeScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
+        await settle(pilot)
+        assert "waiting for Dr Lind to accept" in text_of(app, "#agreement-state")
+        await pilot.press("a")  # one's own proposal cannot be accepted
+        await settle(pilot)
+    sync(user, paired.url)
+    sync(provider, paired.url)
+    with provider.open() as vault:
+        agreements = Agreements(vault)
+        partner = agreements.dyads.partners()[0]
+        assert agreements.state(partner.id).status == "proposed"
+        agreements.accept(partner.id)
+    sync(provider, paired.url)
+    sync(user, paired.url)
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await open_conversation(pilot)
+        assert "Agreed: answers within 2 working days" in text_of(app, "#agreement-line")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
+        assert "signed by both" in text_of(app, "#agreement-state")
+
+
+async def test_seen_key_tells_the_user_when_the_answer_comes(user, provider, paired) -> None:  # noqa: F811
+    send(user, "Kan vi snakke om medisinene?")
+    sync(user, paired.url)
+    sync(provider, paired.url)
+    app = make_app(provider.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")  # Home's dyad list: open the longest waiting
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+    sync(provider, paired.url)
+    sync(user, paired.url)
+    with user.open() as vault:
+        partner_id = Dyads(vault).partners()[0].id
+        assert list(Agreements(vault).repo.promises(partner_id))  # the promise arrived
+
+
+async def test_checkin_answer_flow(user, provider, paired) -> None:  # noqa: F811
+    with provider.open() as vault:
+        agreements = Agreements(vault)
+        schedule = agreements.schedule_checkin(agreements.dyads.partners()[0].id,
+                                               "How are you doing?")
+        agreements.send_checkin(schedule)
+    sync(provider, paired.url)
+    sync(user, paired.url)
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert "How are you doing?" in text_of(app, "#agreement-notes")
+        screen = await open_conversation(pilot)
+        assert "Ctrl+F" in text_of(app, "#agreement-line")
+        assert len(screen.query(CheckinBubble)) == 1
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckinAnswerScreen))
+        await pilot.press("7", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        await settle(pilot)
+        assert "7/10" in str(app.screen.query_one(CheckinBubble).render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+    sync(user, paired.url)
+    sync(provider, paired.url)
+    with provider.open() as vault:
+        [answer] = Agreements(vault).new_answers()
+        assert answer.overall == 7
