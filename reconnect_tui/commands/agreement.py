@@ -19,6 +19,7 @@ from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
+    RelayOption,
     VaultOption,
     fail,
     handles_errors,
@@ -31,12 +32,6 @@ app = typer.Typer(help=_("The agreement of a dyad: how you use ReConnect togethe
                   no_args_is_help=True)
 
 NameArgument = Annotated[str, typer.Argument(help="The partner's name.")]
-RelayOption = Annotated[
-    str | None,
-    typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
-]
-
-
 def version_json(version, own: str, partner: str) -> dict[str, Any]:
     return {
         "version": version.version,

@@ -43,6 +43,10 @@ PassphraseStdinOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
+RelayOption = Annotated[
+    str | None,
+    typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
+]
 
 
 class State:

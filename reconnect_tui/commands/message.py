@@ -11,6 +11,7 @@ from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
+    RelayOption,
     VaultOption,
     handles_errors,
     print_json,
@@ -31,9 +32,13 @@ def message_json(message) -> dict[str, object]:
         "sent_at": message.sent_at.isoformat(),
         "status": message.status,
         "reply_to": message.reply_to,
-        "about": None if message.about is None else {
-            "module": message.about.module, "item_id": message.about.item_id,
-            "title": message.about.title},
+        "about": None
+        if message.about is None
+        else {
+            "module": message.about.module,
+            "item_id": message.about.item_id,
+            "title": message.about.title,
+        },
     }
 
 
@@ -43,10 +48,7 @@ def send(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="The message.")],
     to: Annotated[str, typer.Option("--to", help="The partner's name.")],
-    relay: Annotated[
-        str | None,
-        typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
-    ] = None,
+    relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
@@ -99,7 +101,10 @@ def list_messages(
         print_json([message_json(m) for m in messages])
         return
     for m in messages:
-        text = m.text if m.status != "unverified" else _(
-            "[a message that could not be verified: not shown]")
+        text = (
+            m.text
+            if m.status != "unverified"
+            else _("[a message that could not be verified: not shown]")
+        )
         about = f" [{m.about.title}]" if m.about else ""
         typer.echo(f"{m.sent_at:%Y-%m-%d %H:%M} {m.sender} ({m.status}){about}: {text}")

@@ -11,6 +11,7 @@ from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
+    RelayOption,
     VaultOption,
     handles_errors,
     print_json,
@@ -22,12 +23,6 @@ app = typer.Typer(
     help=_("Pair with a provider or a service user, and check safety numbers."),
     no_args_is_help=True,
 )
-
-RelayOption = Annotated[
-    str | None,
-    typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
-]
-
 
 def partner_json(partner) -> dict[str, object]:
     return {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from ..i18n import _
@@ -11,6 +9,7 @@ from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
+    RelayOption,
     VaultOption,
     handles_errors,
     print_json,
@@ -22,10 +21,7 @@ from .vault import open_vault
 @handles_errors
 def sync(
     ctx: typer.Context,
-    relay: Annotated[
-        str | None,
-        typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
-    ] = None,
+    relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
