@@ -19,6 +19,19 @@ from ..widgets.confirm import ConfirmScreen
 from ..widgets.notice import NotForEmergencies
 
 
+def release_closed_widget_styles() -> None:
+    """Work around Textualize/textual#6665 (open in Textual 8): an ``lru_cache`` on
+    ``StylesCache.get_inner_outer`` keeps up to 1,024 closed widgets' rendered lines alive, so
+    every module screen opened grew the heap and lengthened garbage-collection pauses. Clearing
+    it when a screen closes costs one recomputation of a cheap colour blend."""
+    try:
+        from textual._styles_cache import StylesCache
+
+        StylesCache.get_inner_outer.cache_clear()
+    except (ImportError, AttributeError):  # a Textual without the cache: nothing to release
+        pass
+
+
 class ModuleScreen(Screen):
     TITLE_TEXT = ""
     """Shown as the screen's sub-title in the header (already translated by the subclass)."""
@@ -57,6 +70,9 @@ class ModuleScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.TITLE_TEXT
+
+    def on_unmount(self) -> None:
+        release_closed_widget_styles()
 
     def empty_state(self, text: str | None = None, **kwargs) -> Static:
         return Static(text or self.EMPTY_TEXT, classes="empty-state", **kwargs)

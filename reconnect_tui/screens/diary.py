@@ -23,8 +23,9 @@ from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
 
 TREND_DAYS = 30
-PAGE_SIZE = 100
-"""Diary entries listed at first (newest); each "show older" adds as many again."""
+PAGE_SIZE = 50
+"""Diary entries listed at first (newest); each "show older" adds as many again. Each entry
+is two lines, so 50 fill several screens and keep the list quick to build."""
 OLDER_ID = "show-older"
 
 
@@ -174,6 +175,8 @@ class DiaryScreen(ModuleScreen):
         """Every entry, newest first; the list shows the first ``shown`` of them."""
         self.shown = 0
         self._select_after_load: int | None = None
+        self._registrations_loaded = False
+        """Registrations are read when their tab is first shown, not with the screen."""
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="diary-tabs", classes="module-body"):
@@ -202,7 +205,6 @@ class DiaryScreen(ModuleScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.load_entries()
-        self.load_registrations()
 
     @property
     def today(self) -> date:
@@ -329,7 +331,13 @@ class DiaryScreen(ModuleScreen):
 
     # -- registrations -----------------------------------------------------------------------
 
+    @on(TabbedContent.TabActivated, "#diary-tabs")
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-registrations" and not self._registrations_loaded:
+            self.load_registrations()
+
     def load_registrations(self, focus_id: int | None = None) -> None:
+        self._registrations_loaded = True
         parameters = self.toolbox.registrations.list()
         today_values = self.toolbox.registrations.values_on(self.today)
         since = self.today - timedelta(days=TREND_DAYS - 1)
@@ -488,6 +496,8 @@ class DiaryScreen(ModuleScreen):
         tabs = self.query_one("#diary-tabs", TabbedContent)
         if tabs.active == "tab-diary":
             tabs.active = "tab-registrations"
+            if not self._registrations_loaded:
+                self.load_registrations()
             fields = self.query(ValueField)
             if fields:
                 fields.first().focus()

@@ -12,10 +12,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
     Label,
-    Markdown,
     OptionList,
     Static,
     TabbedContent,
@@ -29,6 +29,7 @@ from ..model import Exercise, ExerciseLog
 from ..widgets.breathing import BreathingTimer
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
+from .info import MarkdownText
 
 CATEGORY_LABELS = {
     "mindfulness": "Mindfulness",
@@ -103,8 +104,13 @@ class ExercisesScreen(ModuleScreen):
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="exercise-tabs", classes="module-body"):
             with TabPane(_("Exercises"), id="tab-exercises"), Horizontal():
-                yield OptionList(id="exercise-list")
-                yield VerticalScroll(id="exercise-detail")
+                # The first exercise is composed with the screen, not mounted after it: one
+                # layout fewer before the first paint.
+                self.entries = self._read_entries()
+                yield OptionList(*self._options(), id="exercise-list")
+                first = self.entries[0] if self.entries else None
+                self._detail_entry = first
+                yield VerticalScroll(*self._detail_widgets(first), id="exercise-detail")
             with TabPane(_("History"), id="tab-history"):
                 yield OptionList(id="history-list")
                 yield self.empty_state(
@@ -118,24 +124,32 @@ class ExercisesScreen(ModuleScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.load()
+        if self.entries:
+            self.query_one("#exercise-list", OptionList).highlighted = 0
 
     # -- loading -----------------------------------------------------------------------------
 
-    def load(self, select_id: int | None = None) -> None:
+    def _read_entries(self) -> list[Entry]:
+        """The built-in exercises in the order of content/, then the person's own."""
         language = self.app.settings.language  # type: ignore[attr-defined]
         texts = {text.slug: text for text in library.exercises(language)}
         rows = self.toolbox.exercises.list()
         builtins = [Entry(r, texts.get(r.slug)) for r in rows if r.builtin]
         order = list(texts)
         builtins.sort(key=lambda e: order.index(e.row.slug) if e.row.slug in texts else len(order))
-        own = [Entry(r, None) for r in rows if not r.builtin]
-        self.entries = builtins + own
+        return builtins + [Entry(r, None) for r in rows if not r.builtin]
+
+    def _options(self) -> list[Option]:
+        return [
+            Option(Text(("" if e.row.builtin else "✎ ") + e.row.title), id=str(e.row.id))
+            for e in self.entries
+        ]
+
+    def load(self, select_id: int | None = None) -> None:
+        """Read the exercises again and show ``select_id`` (or the first)."""
+        self.entries = self._read_entries()
         listing = self.query_one("#exercise-list", OptionList)
-        listing.clear_options()
-        for entry in self.entries:
-            mark = "" if entry.row.builtin else "✎ "
-            listing.add_option(Option(Text(mark + entry.row.title), id=str(entry.row.id)))
+        listing.set_options(self._options())
         if not self.entries:
             self._show_detail(None)
         else:
@@ -204,10 +218,14 @@ class ExercisesScreen(ModuleScreen):
         self._detail_entry = entry
         detail = self.query_one("#exercise-detail", VerticalScroll)
         detail.remove_children()
+        detail.mount_all(self._detail_widgets(entry))
+        detail.scroll_home(animate=False)
+
+    def _detail_widgets(self, entry: Entry | None) -> list[Widget]:
+        """What the detail pane holds for ``entry``: title, facts, text, checklist."""
         if entry is None:
-            detail.mount(self.empty_state())
-            return
-        widgets: list = [Label(Text(entry.row.title), classes="section-title")]
+            return [self.empty_state()]
+        widgets: list[Widget] = [Label(Text(entry.row.title), classes="section-title")]
         category = _(CATEGORY_LABELS.get(entry.row.category, entry.row.category or ""))
         meta = category
         if entry.text is not None:
@@ -219,17 +237,16 @@ class ExercisesScreen(ModuleScreen):
             )
         items = library.checklist_items(entry.body)
         if items:
-            widgets.append(Markdown(_without_checklist(entry.body)))
+            widgets.append(MarkdownText(_without_checklist(entry.body)))
             widgets.extend(
                 Checkbox(Text(item), id=f"check-{n}", classes="check-item")
                 for n, item in enumerate(items)
             )
         elif entry.body.strip():
-            widgets.append(Markdown(entry.body))
+            widgets.append(MarkdownText(entry.body))
         else:
             widgets.append(Static(_("No description yet. Press e to write one."), classes="empty"))
-        detail.mount_all(widgets)
-        detail.scroll_home(animate=False)
+        return widgets
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -253,7 +270,7 @@ class ExercisesScreen(ModuleScreen):
 
     @on(OptionList.OptionHighlighted, "#exercise-list")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Show the highlighted exercise (unless it shows already: a Markdown is costly)."""
+        """Show the highlighted exercise (unless it shows already)."""
         if 0 <= event.option_index < len(self.entries):
             entry = self.entries[event.option_index]
             if entry is not self._detail_entry:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Sparkline, Static, TextArea
+from textual.widgets import Input, OptionList, Sparkline, Static, TabbedContent, TextArea
 
 from reconnect_tui.model import DiaryEntry, RegistrationParameter
 from reconnect_tui.screens import diary as diary_screen
@@ -254,3 +254,18 @@ async def test_select_item_shows_the_page_of_an_old_entry(
         assert listing.option_count == 5  # its page is shown: all five, nothing older left
         assert screen.current_entry().id == oldest.id
         assert "oldest day" in str(screen.query_one("#entry-text-view", Static).render())
+
+
+async def test_registrations_are_read_when_their_tab_is_first_shown(
+    vault_path: Path, user_template
+) -> None:
+    _seed(vault_path, user_template)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        assert not screen.query(ValueField)  # not built with the screen
+        screen.query_one("#diary-tabs", TabbedContent).active = "tab-registrations"  # a click
+        await wait_for(pilot, lambda: len(screen.query(ValueField)) == 2)
+        names = [f.parameter.name for f in screen.query(ValueField).results(ValueField)]
+        assert names == ["Sleep", "Mood"]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, Markdown, OptionList, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 
 from reconnect_tui.screens import exercises as exercises_screen
 from reconnect_tui.screens.exercises import ExercisesScreen
+from reconnect_tui.screens.info import MarkdownText
 from reconnect_tui.widgets.breathing import BreathingState, BreathingTimer
 from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import SIZE, lock_and_unlock, make_app, open_module, unlock, wait_for
@@ -31,7 +32,7 @@ async def test_lists_builtins_and_shows_text(vault_path: Path) -> None:
         assert {"strengths-mapping"} <= slugs
         assert all(e.row.id for e in screen.entries)
         await _highlight(pilot, screen, "body-scan")
-        assert screen.query_one("#exercise-detail").query(Markdown)
+        assert screen.query_one("#exercise-detail").query(MarkdownText)
         assert "nothing is shared" in str(screen.query_one(".who-can-see", Static).render())
         # the history is empty and says what it is for
         await pilot.press("h")

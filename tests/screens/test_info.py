@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Markdown, OptionList, Static
+from textual.app import App, ComposeResult
+from textual.widgets import OptionList, Static
 
+from reconnect_tui.screens.info import MarkdownText
 from tests.pilot import SIZE, make_app, open_module, unlock
 
 
@@ -20,7 +22,7 @@ async def test_pages_listed_and_rendered(vault_path: Path) -> None:
         assert {"personal-recovery", "how-to-use", "local-links"} <= set(slugs)
         assert listing.option_count == len(slugs)
         assert not screen.query_one("#info-empty").display
-        first = screen.query_one("#info-page", Markdown)
+        first = screen.query_one("#info-page", MarkdownText)
         before = first.source
         await pilot.press("down")
         assert first.source != before and first.source == screen.pages[1].body
@@ -55,4 +57,26 @@ async def test_community_local_links_file(vault_path: Path, tmp_path: Path, monk
         screen = await open_module(pilot, "info")
         await pilot.press("l")
         assert str(links) in str(screen.query_one("#info-source", Static).render())
-        assert "Turlag" in screen.query_one("#info-page", Markdown).source
+        assert "Turlag" in screen.query_one("#info-page", MarkdownText).source
+
+
+async def test_markdown_is_one_widget_with_readable_headings_and_links() -> None:
+    """Rich draws the page as one widget; links keep their address, headings their words."""
+    source = "# Strand\n\n## Groups\n\nSee [Mental Helse](https://mentalhelse.no).\n\n- Turlag\n"
+
+    class One(App):
+        def compose(self) -> ComposeResult:
+            yield MarkdownText(source)
+
+    app = One()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(MarkdownText)
+        assert not widget.children
+        lines = [widget.render_line(y).text.strip() for y in range(widget.size.height)]
+        assert lines[0] == "Strand" and "Groups" in lines
+        assert "See Mental Helse (https://mentalhelse.no)." in lines
+        assert "• Turlag" in lines
+        widget.set_source("# Other")
+        await pilot.pause()
+        assert widget.source == "# Other" and widget.render_line(0).text.strip() == "Other"
