@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 from ..errors import ReconnectError
 from ..i18n import _
 from ..sync.agreements import Agreements, AgreementState
+from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
 
 TERM_LABELS = {
@@ -212,3 +213,26 @@ class CheckinAnswerScreen(ModalScreen[tuple[int, str, bool] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def schedule_checkin_form() -> FormScreen:
+    """The provider's form for a repeating check-in (calls ``Agreements.schedule_checkin``)."""
+    fields = [
+        Field("question", _("Question"), required=True, placeholder=_("How are you doing?")),
+        Field("every_days", _("Every … days"), "int", required=True,
+              help=_("The first goes out now, then again after this many days.")),
+    ]
+    return FormScreen(_("Schedule a check-in"), fields,
+                      {"question": _("How are you doing?"), "every_days": 7},
+                      intro=_("They answer with a number from 0 to 10 and, if they like, a"
+                              " line; they choose whether you see it as a trend."))
+
+
+def feedback_form() -> FormScreen:
+    """Four 0–10 scales on the working relationship (calls ``Agreements.give_feedback``)."""
+    from .trends import feedback_labels
+
+    fields = [Field(key, label, "rating", required=True)
+              for key, label in feedback_labels().items()]
+    return FormScreen(_("Feedback on how we work"), fields,
+                      intro=_("From 0 (not at all) to 10 (completely). You both see it."))

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Role
 from ..store.repositories.agreements import CheckinRecord
 from ..sync.agreements import Agreements, AnswerTime
@@ -191,6 +191,13 @@ class ConversationScreen(ModuleScreen):
         Binding("ctrl+b", "seen", _("Seen — will answer by"),
                 tooltip=_("Tell them you have seen it and when you will answer")),
         Binding("ctrl+f", "answer_checkin", _("Answer check-in")),
+        # F keys: every free Ctrl letter is an editing key of the composer (TextArea).
+        Binding("f3", "schedule_checkin", _("Schedule a check-in"),
+                tooltip=_("Ask a question every few days, such as \"How are you doing?\"")),
+        Binding("f4", "feedback", _("Feedback on how we work"),
+                tooltip=_("Four numbers from 0 to 10 about working together")),
+        Binding("f5", "trends", _("Trends"),
+                tooltip=_("Check-ins and feedback over time; drafts for our next meeting")),
     ]
 
     def __init__(self, partner_id: int) -> None:
@@ -259,21 +266,27 @@ class ConversationScreen(ModuleScreen):
             agreements = self.agreements
             state = agreements.state(self.partner_id)
             waits = {w.message_id: w for w in agreements.answer_times(self.partner_id)}
+            sent = agreements.send_due_checkins(self.partner_id)  # provider: due ones go out
             checkins = agreements.checkins(self.partner_id)
+            drafts = len(agreements.drafts(self.partner_id))
             if mark_read:
                 agreements.mark_answers_seen(self.partner_id)
         except ReconnectError:  # locked meanwhile
             return
-        self.app.call_from_thread(self._show, messages, state, waits, checkins)
+        self.app.call_from_thread(self._show, messages, state, waits, checkins, drafts)
+        if sent:
+            self.app.call_from_thread(self._deliver)
 
     @property
     def agreements(self) -> Agreements:
         return Agreements(self.toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
 
-    def _show(self, messages: list[ChatMessage], state=None, waits=None, checkins=()) -> None:
+    def _show(self, messages: list[ChatMessage], state=None, waits=None, checkins=(),
+              drafts: int = 0) -> None:
         if self not in self.app.screen_stack:
             return
         self.messages = messages
+        self.draft_count = drafts
         self.checkins = list(checkins)
         scroll = self.query_one("#conversation", VerticalScroll)
         scroll.remove_children(".message")
@@ -313,6 +326,10 @@ class ConversationScreen(ModuleScreen):
         open_checkins = [c for c in self.checkins if not c.asked_by_me and c.answered_at is None]
         if open_checkins:
             text += " " + _("A check-in is waiting for your answer: Ctrl+F.")
+        if getattr(self, "draft_count", 0):
+            from .trends import drafts_line
+
+            text += " " + drafts_line(self.draft_count)
         line.update(text)
 
     def _show_partner(self) -> None:
@@ -437,6 +454,8 @@ class ConversationScreen(ModuleScreen):
             return role is Role.PROVIDER
         if action == "answer_checkin":
             return role is Role.USER
+        if action == "schedule_checkin":
+            return role is Role.PROVIDER
         return True
 
     def action_agreement(self) -> None:
@@ -478,6 +497,54 @@ class ConversationScreen(ModuleScreen):
             self._deliver()
 
         self.app.push_screen(CheckinAnswerScreen(checkin.question), answered)
+
+    def action_schedule_checkin(self) -> None:
+        """Provider: a repeating check-in for this dyad; the first goes out at once."""
+        from .agreement import schedule_checkin_form
+
+        def scheduled(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                agreements = self.agreements
+                agreements.schedule_checkin(self.partner_id, values["question"],
+                                            values["every_days"])
+                agreements.send_due_checkins(self.partner_id)
+            except ReconnectError as error:
+                self.notify(str(error), severity="error", title=_("Not scheduled"))
+                return
+            self.notify(ngettext("Check-in scheduled: the first goes out now, then every day.",
+                                 "Check-in scheduled: the first goes out now, then every"
+                                 " {n} days.", values["every_days"]).format(
+                                     n=values["every_days"]))
+            self.reload()
+            self._deliver()
+
+        self.app.push_screen(schedule_checkin_form(), scheduled)
+
+    def action_feedback(self) -> None:
+        """Either side: feedback on the working relationship, four 0–10 scales."""
+        from .agreement import feedback_form
+
+        def given(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                self.agreements.give_feedback(self.partner_id, values)
+            except ReconnectError as error:
+                self.notify(str(error), severity="error", title=_("Not sent"))
+                return
+            name = self.partner.name if self.partner else ""
+            self.notify(_("Thank you. {name} sees your feedback after the next sync.").format(
+                name=name))
+            self._deliver()
+
+        self.app.push_screen(feedback_form(), given)
+
+    def action_trends(self) -> None:
+        from .trends import TrendsScreen
+
+        self.app.push_screen(TrendsScreen(self.partner_id))
 
     def action_toggle_receipts(self) -> None:
         partner = self._find_partner()

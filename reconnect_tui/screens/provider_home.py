@@ -38,7 +38,7 @@ def duration_text(span: timedelta) -> str:
 
 
 def waiting_text(summary: DyadSummary, now: datetime) -> str:
-    """"waiting 3 hours" when the partner waits for an answer, else ""."""
+    """ "waiting 3 hours" when the partner waits for an answer, else ""."""
     if summary.waiting_since is None:
         return ""
     return _("waiting {time}").format(time=duration_text(now - summary.waiting_since))
@@ -74,21 +74,33 @@ def agreement_notes(app, *, provider: bool) -> str:
     if toolbox is None:
         return ""
     agreements = Agreements(toolbox.vault, clock=app.clock)
-    lines = [_("Time to talk your agreement with {name} over again (since {day}).").format(
-        name=partner.name, day=day.isoformat())
-        for partner, day in agreements.reviews_due(app.clock().date())]
+    lines = [
+        _("Time to talk your agreement with {name} over again (since {day}).").format(
+            name=partner.name, day=day.isoformat()
+        )
+        for partner, day in agreements.reviews_due(app.clock().date())
+    ]
     names = {p.id: p.name for p in agreements.dyads.partners()}
     if provider:
         for schedule in agreements.due_checkins():
-            lines.append(_("Check-in to send to {name}: {question}").format(
-                name=names.get(schedule.partner_id, ""), question=schedule.question))
+            lines.append(
+                _("Check-in to send to {name}: {question}").format(
+                    name=names.get(schedule.partner_id, ""), question=schedule.question
+                )
+            )
         for answer in agreements.new_answers():
-            lines.append(_("{name} answered your check-in: {n}/10").format(
-                name=names.get(answer.partner_id, ""), n=answer.overall))
+            lines.append(
+                _("{name} answered your check-in: {n}/10").format(
+                    name=names.get(answer.partner_id, ""), n=answer.overall
+                )
+            )
     else:
         for checkin in agreements.open_checkins():
-            lines.append(_("{name} asks: {question} (press s to answer)").format(
-                name=names.get(checkin.partner_id, ""), question=checkin.question))
+            lines.append(
+                _("{name} asks: {question} (press s to answer)").format(
+                    name=names.get(checkin.partner_id, ""), question=checkin.question
+                )
+            )
     return "\n".join("• " + line for line in lines)
 
 
@@ -160,10 +172,21 @@ class ProviderDyads(Vertical):
         dyads.display = bool(summaries)
         self.query_one("#provider-dyads-help").display = bool(summaries)
         self.query_one("#provider-empty").display = not summaries
+        self._send_due_checkins()
         notes = self.query_one("#agreement-notes", Static)
         text = agreement_notes(self.app, provider=True)  # type: ignore[arg-type]
         notes.update(text)
         notes.display = bool(text)
+
+    def _send_due_checkins(self) -> None:
+        """Scheduled check-ins go out when they are due: on Home and after every sync."""
+        from ..sync.agreements import Agreements
+
+        toolbox = self.app.toolbox  # type: ignore[attr-defined]
+        if toolbox is None or not Agreements(toolbox.vault).send_due_checkins():
+            return
+        if not any(w.group == "sync" and w.is_running for w in self.app.workers):
+            self.app.action_sync()  # type: ignore[attr-defined]
 
     @on(OptionList.OptionSelected, "#provider-dyads-list")
     def _open(self, event: OptionList.OptionSelected) -> None:
