@@ -172,7 +172,9 @@ class DiaryScreen(ModuleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[DiaryEntry] = []
-        """Every entry, newest first; the list shows the first ``shown`` of them."""
+        """The newest entries read so far (whole pages), newest first; all of them are listed."""
+        self.total = 0
+        """How many entries the diary holds."""
         self.shown = 0
         self._select_after_load: int | None = None
         self._registrations_loaded = False
@@ -217,17 +219,25 @@ class DiaryScreen(ModuleScreen):
 
     @work(thread=True, exclusive=True, group="diary-load")
     def load_entries(self, select_id: int | None = None) -> None:
-        """Diaries grow for years: read them off the event loop."""
-        entries = self.toolbox.diary.list()
-        self.app.call_from_thread(self._show_entries, entries, select_id)
+        """Diaries grow for years: read only the pages shown, off the event loop."""
+        diary = self.toolbox.diary
+        wanted = max(self.shown, PAGE_SIZE)
+        target = select_id if select_id is not None else self._select_after_load
+        if target is not None:
+            index = diary.index_of(target)
+            if index is not None:
+                wanted = max(wanted, _page_end(index))
+        entries, total = diary.newest(wanted), diary.count()
+        self.app.call_from_thread(self._show_entries, entries, total, select_id)
 
-    def _show_entries(self, entries: list[DiaryEntry], select_id: int | None) -> None:
+    def _show_entries(self, entries: list[DiaryEntry], total: int, select_id: int | None) -> None:
         self.entries = entries
+        self.total = total
         select_id = select_id if select_id is not None else self._select_after_load
         self._select_after_load = None
         ids = [e.id for e in entries]
         wanted = ids.index(select_id) if select_id in ids else 0
-        self.shown = min(len(entries), max(self.shown, PAGE_SIZE, _page_end(wanted)))
+        self.shown = len(entries)
         self._fill_list(wanted)
         self.query_one("#diary-panes").display = bool(entries)
         self.query_one("#diary-empty").display = not entries
@@ -236,7 +246,7 @@ class DiaryScreen(ModuleScreen):
         """List the newest ``self.shown`` entries, then an option to show older ones."""
         listing = self.query_one("#entries", OptionList)
         options = [_entry_option(entry) for entry in self.entries[: self.shown]]
-        older = len(self.entries) - self.shown
+        older = self.total - self.shown
         if older > 0:
             label = _("Show older entries ({count} more; Enter or o)").format(count=older)
             options.append(Option(Text(label, style="italic"), id=OLDER_ID))
@@ -247,17 +257,18 @@ class DiaryScreen(ModuleScreen):
 
     def action_older(self) -> None:
         """Show the next page of older entries; the cursor goes to the first of them."""
-        if self._tab() != "tab-diary" or self.shown >= len(self.entries):
+        if self._tab() != "tab-diary" or self.shown >= self.total:
             return
         first_new = self.shown
-        self.shown = min(len(self.entries), self.shown + PAGE_SIZE)
+        self.entries += self.toolbox.diary.newest(PAGE_SIZE, offset=first_new)
+        self.shown = len(self.entries)
         self._fill_list(first_new)
         self.query_one("#entries", OptionList).focus()
 
     def _show_entry(self, index: int) -> None:
         if 0 <= index < self.shown:
             view: Text = Text(self.entries[index].text)
-        elif index == self.shown and index < len(self.entries):
+        elif index == self.shown and index < self.total:
             view = Text(_("Press Enter or o to show older entries."), style="dim")
         else:
             view = Text("")
@@ -284,9 +295,10 @@ class DiaryScreen(ModuleScreen):
         """Highlight a diary entry (used by search), showing older pages if it is on one."""
         self.query_one("#diary-tabs", TabbedContent).active = "tab-diary"
         if any(e.id == item_id for e in self.entries):
-            self._show_entries(self.entries, item_id)
+            self._show_entries(self.entries, self.total, item_id)
         else:
             self._select_after_load = item_id
+            self.load_entries(item_id)
         self.query_one("#entries", OptionList).focus()
 
     def _write_entry(self) -> None:

@@ -207,7 +207,8 @@ async def test_long_diary_is_listed_a_page_at_a_time(
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         screen = await open_module(pilot, "diary")
-        await wait_for(pilot, lambda: len(screen.entries) == 5)
+        await wait_for(pilot, lambda: screen.total == 5)
+        assert len(screen.entries) == 2  # only the page shown was read from the vault
         listing = screen.query_one("#entries", OptionList)
         # the newest two, then one line to show older ones
         assert listing.option_count == 3
@@ -247,10 +248,10 @@ async def test_select_item_shows_the_page_of_an_old_entry(
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         screen = await open_module(pilot, "diary")
-        await wait_for(pilot, lambda: len(screen.entries) == 5)
+        await wait_for(pilot, lambda: screen.total == 5)
         screen.select_item(oldest.id)
-        await pilot.pause()
         listing = screen.query_one("#entries", OptionList)
+        await wait_for(pilot, lambda: listing.option_count == 5)
         assert listing.option_count == 5  # its page is shown: all five, nothing older left
         assert screen.current_entry().id == oldest.id
         assert "oldest day" in str(screen.query_one("#entry-text-view", Static).render())

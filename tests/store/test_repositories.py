@@ -161,3 +161,17 @@ def test_changes_survive_reopen(toolbox: Toolbox, user_template, tmp_path: Path)
     again = reopen(toolbox.vault, user_template)
     assert again.what_matters.get() == "Hope"
     assert [p.name for p in again.network.list()] == ["Nina"]
+
+
+def test_diary_pages_and_position(toolbox: Toolbox) -> None:
+    # Two entries a day: ties on the time are ordered by id, as in list().
+    for i in range(5):
+        toolbox.diary.add(
+            DiaryEntry(text=f"e{i}", written_at=datetime(2026, 11, 1 + i // 2, tzinfo=UTC))
+        )
+    newest_first = toolbox.diary.list()
+    assert [e.id for e in toolbox.diary.newest(2)] == [e.id for e in newest_first[:2]]
+    assert [e.id for e in toolbox.diary.newest(2, offset=2)] == [e.id for e in newest_first[2:4]]
+    for position, entry in enumerate(newest_first):
+        assert toolbox.diary.index_of(entry.id) == position
+    assert toolbox.diary.index_of(10_000) is None

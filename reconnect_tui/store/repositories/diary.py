@@ -18,6 +18,28 @@ class DiaryRepository(TableRepository[DiaryEntry]):
     def from_row(self, row) -> DiaryEntry:
         return DiaryEntry(id=row["id"], written_at=to_datetime(row["written_at"]), text=row["text"])
 
+    def newest(self, limit: int, offset: int = 0) -> list[DiaryEntry]:
+        """One page of entries, newest first (a diary of years is read a page at a time)."""
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                f"SELECT id, written_at, text FROM diary ORDER BY {self.order_by} LIMIT ? OFFSET ?",
+                (limit, offset),
+            ).fetchall()
+        return [self.from_row(r) for r in rows]
+
+    def index_of(self, entry_id: int) -> int | None:
+        """Where an entry stands in the newest-first order (None if there is no such entry)."""
+        with self.vault.read() as conn:
+            row = conn.execute(
+                "SELECT written_at, id FROM diary WHERE id = ?", (entry_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            return conn.execute(
+                "SELECT count(*) FROM diary WHERE written_at > ? OR (written_at = ? AND id > ?)",
+                (row[0], row[0], row[1]),
+            ).fetchone()[0]
+
 
 class RegistrationRepository(TableRepository[RegistrationParameter]):
     """Parameters (the table) and their daily values."""
