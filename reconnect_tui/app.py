@@ -105,6 +105,7 @@ class ReconnectApp(App[None]):
         self._last_activity = time.monotonic()
         self.switch_screen(self._home())
         self._timed_sync()
+        self.call_after_refresh(_settle_heap)
 
     # -- sync ---------------------------------------------------------------------------------
 
@@ -287,6 +288,15 @@ class ReconnectApp(App[None]):
         if self.toolbox is not None:
             self.toolbox.vault.close()
             self.toolbox = None
+
+
+def _settle_heap() -> None:
+    """Move what start-up and unlocking allocated out of the garbage collector's way: a full
+    collection otherwise walks all of Textual's long-lived objects on every screen opened."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def run_app(vault_path: Path) -> None:
