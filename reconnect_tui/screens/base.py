@@ -18,6 +18,9 @@ from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.notice import NotForEmergencies
 
+WHO_CAN_SEE = "Only you can see this (nothing is shared)."
+"""English source text of the line every module shows until sharing exists; show via ``_()``."""
+
 
 def release_closed_widget_styles() -> None:
     """Work around Textualize/textual#6665 (open in Textual 8): an ``lru_cache`` on

@@ -64,11 +64,8 @@ class CreateVaultScreen(Screen):
             yield Label("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Create vault"), id="create", variant="primary")
-            yield LoadingIndicator(id="busy")
+            yield _hidden(LoadingIndicator(id="busy"))
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#busy").display = False
 
     @on(Input.Changed, "#passphrase")
     def show_strength(self, event: Input.Changed) -> None:
@@ -133,3 +130,10 @@ class CreateVaultScreen(Screen):
         self.query_one("#error", Label).update(message)
         if focus:
             self.query_one(focus, Input).focus()
+
+
+def _hidden(widget: LoadingIndicator) -> LoadingIndicator:
+    """Hidden from the start (set before mounting: no query in on_mount, which can run while
+    the app is locking and replacing screens)."""
+    widget.display = False
+    return widget

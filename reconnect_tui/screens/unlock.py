@@ -31,15 +31,12 @@ class UnlockScreen(Screen):
             yield Static(self.reason or _("Type your passphrase and press Enter."), classes="help")
             yield Input(id="passphrase", password=True, placeholder=_("Passphrase"))
             yield Label("", id="error", classes="error")
-            yield LoadingIndicator(id="busy")
+            yield _hidden(LoadingIndicator(id="busy"))
             yield Static(
                 _("Forgot it? Run `reconnect recover` with your recovery code."), classes="help"
             )
             yield Static(_("Vault: {path}").format(path=self.vault_path), classes="help path")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#busy").display = False
 
     @on(Input.Submitted, "#passphrase")
     def submitted(self, event: Input.Submitted) -> None:
@@ -69,3 +66,10 @@ class UnlockScreen(Screen):
         field.disabled = False
         field.value = ""
         field.focus()
+
+
+def _hidden(widget: LoadingIndicator) -> LoadingIndicator:
+    """Hidden from the start (set before mounting: no query in on_mount, which can run while
+    the app is locking and replacing screens)."""
+    widget.display = False
+    return widget

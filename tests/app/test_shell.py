@@ -90,7 +90,12 @@ async def test_auto_lock_drops_keys(vault_path: Path) -> None:
         vault = app.toolbox.vault
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), timeout=5)
         assert app.toolbox is None and not vault.is_open
-        assert "without activity" in " ".join(str(w.render()) for w in app.screen.query(".help"))
+        await wait_for(
+            pilot,
+            lambda: (
+                "without activity" in " ".join(str(w.render()) for w in app.screen.query(".help"))
+            ),
+        )
 
 
 async def test_f2_opens_crisis_view_from_every_screen(vault_path: Path) -> None:

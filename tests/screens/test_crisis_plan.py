@@ -8,13 +8,9 @@ from textual.widgets import Checkbox, Input, ListView, OptionList, RadioButton, 
 
 from reconnect_tui.export.document import CRISIS_PLAN_SECTIONS
 from reconnect_tui.model import CrisisPlan, Person, Sector, ServiceContact
-from reconnect_tui.screens.crisis_plan import (
-    CrisisContactsScreen,
-    CrisisPlanScreen,
-    ExportDialog,
-    HelperPicker,
-    SectionItem,
-)
+from reconnect_tui.screens.crisis_contacts import CrisisContactsScreen, HelperPicker
+from reconnect_tui.screens.crisis_export_dialog import ExportDialog
+from reconnect_tui.screens.crisis_plan import CrisisPlanScreen, SectionItem
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import SIZE, lock_and_unlock, make_app, open_module, unlock, wait_for
