@@ -15,7 +15,6 @@ from typing import Annotated, Any
 import typer
 
 from ..i18n import _
-from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -71,7 +70,7 @@ def _deliver(opened, relay: str | None) -> None:
     from ..sync.service import resolve_relay_url
 
     try:
-        url = resolve_relay_url(opened, relay, load_settings().relay_url)
+        url = resolve_relay_url(opened, relay)
     except RelayError as error:
         status(str(error))
         return

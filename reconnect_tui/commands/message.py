@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -62,7 +61,7 @@ def send(
         dyads = Dyads(opened)
         message = dyads.send(dyads.partner_named(to).id, text)
         try:
-            url = resolve_relay_url(opened, relay, load_settings().relay_url)
+            url = resolve_relay_url(opened, relay)
         except RelayError as error:
             url = ""
             status(str(error))

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from ..i18n import _
-from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -51,7 +50,7 @@ def invite(
     from ..sync.service import resolve_relay_url
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
-        url = resolve_relay_url(opened, relay, load_settings().relay_url)
+        url = resolve_relay_url(opened, relay)
         with relay_for(opened, url) as port:
             code = Dyads(opened).create_invitation(port)
     if as_json:
@@ -81,7 +80,7 @@ def join(
     from ..sync.service import resolve_relay_url
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
-        url = resolve_relay_url(opened, relay, load_settings().relay_url)
+        url = resolve_relay_url(opened, relay)
         with relay_for(opened, url) as port:
             partner = Dyads(opened).join(code, port)
         report = sync_and_process(opened, url)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from ..i18n import _
-from ..settings import load_settings
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -31,7 +30,7 @@ def sync(
     from ..sync.service import resolve_relay_url
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
-        url = resolve_relay_url(opened, relay, load_settings().relay_url)
+        url = resolve_relay_url(opened, relay)
         report = sync_and_process(opened, url, force=True)
     if as_json:
         print_json(

@@ -20,8 +20,11 @@ from .engine import SyncEngine
 RELAY_SETTING = "relay_url"
 
 
-def resolve_relay_url(vault: Vault, explicit: str | None = None, default: str = "") -> str:
-    """The relay to use; a newly given address (flag or environment) is kept in the vault."""
+def resolve_relay_url(vault: Vault, explicit: str | None = None, default: str | None = None) -> str:
+    """The relay to use; a newly given address (flag or environment) is kept in the vault.
+
+    Without one, the address kept in the vault, then ``default`` (the settings file's
+    ``relay_url`` when not given)."""
     from .client import check_relay_url  # httpx is imported only when syncing
 
     state = SyncStateRepository(vault)
@@ -31,6 +34,10 @@ def resolve_relay_url(vault: Vault, explicit: str | None = None, default: str = 
         if state.setting(RELAY_SETTING) != url:
             state.set_setting(RELAY_SETTING, url)
         return url
+    if default is None:
+        from ..settings import load_settings
+
+        default = load_settings().relay_url
     url = state.setting(RELAY_SETTING) or default
     if not url:
         raise RelayError(
