@@ -374,8 +374,20 @@ CREATE TABLE message_drafts (
 """
 
 
+V5_SHARING = """
+-- Sharing (docs/sharing.md): what the user shares, and what a provider received.
+CREATE TABLE IF NOT EXISTS sharing_placeholder (id INTEGER PRIMARY KEY);
+"""
+
+
+V6_FORUM = """
+-- The peer-support forum (docs/forum.md).
+CREATE TABLE IF NOT EXISTS forum_placeholder (id INTEGER PRIMARY KEY);
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
-                                 V4_AGREEMENTS)
+                                 V4_AGREEMENTS, V5_SHARING, V6_FORUM)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
