@@ -375,8 +375,56 @@ CREATE TABLE message_drafts (
 
 
 V5_SHARING = """
--- Sharing (docs/sharing.md): what the user shares, and what a provider received.
-CREATE TABLE IF NOT EXISTS sharing_placeholder (id INTEGER PRIMARY KEY);
+-- Sharing (docs/sharing.md). The service user's side: what is shared with whom, the relay slot
+-- each share is published in, and the last version published there.
+CREATE TABLE shares (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    module TEXT NOT NULL,
+    item_id INTEGER,
+    item_key TEXT NOT NULL,
+    slot_id TEXT NOT NULL UNIQUE,
+    shared_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    content_hash BLOB,
+    published_at TEXT,
+    seen_at TEXT,
+    UNIQUE (partner_id, module, item_key)
+);
+-- Slots revoked but perhaps still at the relay: deleted there by the next sync.
+CREATE TABLE share_revoked (
+    slot_id TEXT PRIMARY KEY,
+    partner_id INTEGER NOT NULL,
+    revoked_at TEXT NOT NULL
+) WITHOUT ROWID;
+-- Per-dyad share keys by epoch, on both sides (the user's own, the provider's received).
+CREATE TABLE share_keys (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    key BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, epoch)
+) WITHOUT ROWID;
+-- The provider's side: the owner's manifest (what is shared) and the newest verified snapshot
+-- of each item; ``version`` never goes down (a rollback by the relay is refused).
+CREATE TABLE received_items (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    slot_id TEXT NOT NULL,
+    module TEXT NOT NULL,
+    item_id INTEGER,
+    title TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL DEFAULT 0,
+    content_hash BLOB,
+    snapshot TEXT,
+    changed_at TEXT,
+    PRIMARY KEY (partner_id, slot_id)
+) WITHOUT ROWID;
+CREATE TABLE received_manifests (
+    partner_id INTEGER PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    view_receipts INTEGER NOT NULL DEFAULT 1
+);
 """
 
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import vodozemac
 
@@ -30,7 +31,7 @@ from ..store.repositories.dyads import (
 )
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
-from . import agreement_inbound, messages, olm, pairing, protocol
+from . import agreement_inbound, messages, olm, pairing, protocol, share_inbound
 from .engine import SyncReport
 from .pairing import PairingRelay, WrongCode
 from .safety import safety_number
@@ -464,6 +465,13 @@ class Dyads:
             write = agreement_inbound.inbound(AgreementRepository(self.vault), record,
                                               self.identity_key, self.vault.profile().role, inner)
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id, extra=write)
+        elif inner.type in share_inbound.SHARE_TYPES:
+            from ..store.repositories.sharing import SharingRepository
+
+            write = share_inbound.inbound(SharingRepository(self.vault), record,
+                                          self.vault.profile().role, inner.type, inner.fields,
+                                          self._now())
+            kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id, extra=write)
         elif inner.type == "receipt":
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id,
                                              read_ids=list(inner.fields["ids"]))
@@ -497,6 +505,11 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
     from .service import connect
 
     with connect(vault, relay_url, timeout=timeout) as engine:
+        from .sharing import Sharing
+
+        sharing = Sharing(vault)
+        problems: list[str] = []
+        shared = _share_step(problems, sharing.publish, engine.relay)
         report = engine.sync(force=force)
         dyads = Dyads(vault)
         dyads.process_inbox()
@@ -509,4 +522,21 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
             report.error = second.error
             report.refused.extend(second.refused)
             dyads.process_inbox()
+        if not report.offline:
+            shared = _share_step(problems, sharing.fetch, engine.relay) or shared
+        report.shared = shared
+        report.problems.extend(problems)
     return report
+
+
+def _share_step(problems: list[str], step: Callable[[Any], Any], relay: Any) -> bool:
+    """Run a sharing step of a sync; a relay that is down leaves it for the next sync (the
+    message part of the sync reports that). True when something was published or fetched."""
+    from ..errors import RelayError
+
+    try:
+        result = step(relay)
+    except RelayError:
+        return False
+    problems.extend(result.problems)
+    return bool(result.published or result.deleted or result.fetched)

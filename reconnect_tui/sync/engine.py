@@ -42,6 +42,10 @@ class SyncReport:
     error: str = ""
     refused: list[str] = field(default_factory=list)
     """Envelopes the relay refused for a reason other than being unreachable (kept, retried)."""
+    shared: bool = False
+    """Shared items were published, deleted or received (docs/sharing.md)."""
+    problems: list[str] = field(default_factory=list)
+    """Plain-language notes on shared items refused or not published."""
 
     def summary(self) -> str:
         if self.offline:

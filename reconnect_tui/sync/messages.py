@@ -21,9 +21,10 @@ from . import padding, protocol
 
 VERSION = 1
 TYPES = ("pairing", "confirm", "message", "receipt", "agreement-propose", "agreement-accept",
-         "seen", "checkin", "checkin-answer", "feedback")
+         "seen", "checkin", "checkin-answer", "feedback", "share-manifest", "share-viewed")
 """The agreement, "seen", check-in and feedback types are checked and stored by
-``agreement_inbound.py`` (docs/agreement.md)."""
+``agreement_inbound.py`` (docs/agreement.md); the sharing types by ``share_inbound.py``
+(docs/sharing.md)."""
 MAX_TEXT = 20000
 """Characters in one message: long enough for a letter, short enough for one bucket or two."""
 

@@ -9,12 +9,21 @@ The crypto is in ``share_crypto.py``, the snapshots in ``store/share_snapshots.p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
+from ..errors import NotFound, ProtocolError, ReconnectError, RelayRefused
+from ..i18n import _, ngettext
+from ..model import Role
+from ..store import portable, share_snapshots
+from ..store.repositories.sharing import ManifestSlot, ShareRow, SharingRepository
 from ..store.toolbox import Toolbox
 from ..store.vault import Vault
+from . import protocol, share_crypto
+from .protocol import ErrorCode, ItemVersion
 
 SHAREABLE_MODULES: tuple[str, ...] = (
     "what-matters", "life-domains", "goals", "network", "crisis-plan", "medications",
@@ -22,8 +31,7 @@ SHAREABLE_MODULES: tuple[str, ...] = (
 )
 """The MODULE names of ``reconnect share add MODULE``."""
 
-ITEM_MODULES: tuple[str, ...] = ("life-domains", "goals", "network", "medications",
-                                 "registrations")
+ITEM_MODULES: tuple[str, ...] = share_snapshots.ITEM_MODULES
 """Modules whose single items can be shared on their own (``--item ID``)."""
 
 
@@ -84,10 +92,21 @@ class SharedPerson:
 @dataclass(slots=True)
 class ShareSyncReport:
     published: int = 0
+    """New versions put at the relay."""
     deleted: int = 0
+    """Revoked slots deleted at the relay."""
     fetched: int = 0
-    removed: int = 0
-    rejected: list[str] | None = None
+    """New versions received and verified (provider side)."""
+    problems: list[str] = field(default_factory=list)
+    """Plain-language reasons for what was refused or could not be published."""
+
+
+class ItemRelay(Protocol):
+    """The relay calls sharing needs (``RelayClient`` provides them)."""
+
+    def put_item(self, item_id: str, version: int, ciphertext: bytes) -> bool: ...
+    def get_item(self, item_id: str) -> ItemVersion | None: ...
+    def delete_item(self, item_id: str) -> None: ...
 
 
 class Sharing:
@@ -96,56 +115,389 @@ class Sharing:
     def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.vault = vault
         self.clock = clock
+        self.repo = SharingRepository(vault)
+        self._dyads: Any = None
+
+    @property
+    def dyads(self) -> Any:
+        """The vault's ``Dyads`` (imported late: it pulls in vodozemac)."""
+        if self._dyads is None:
+            from .dyads import Dyads
+
+            self._dyads = Dyads(self.vault, clock=self.clock)
+        return self._dyads
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    def _role(self) -> Role:
+        return self.vault.profile().role
 
     # -- the service user's side ------------------------------------------------------------
 
     def partners(self) -> list[ShareablePartner]:
         """The providers this vault is paired with, and whether sharing with each works now."""
-        raise NotImplementedError
+        if self._role() is not Role.USER:
+            return []
+        result = []
+        for partner in self.dyads.partners():
+            if partner.role is not Role.PROVIDER:
+                continue
+            reason = self._pause_reason(partner)
+            result.append(ShareablePartner(partner.id, partner.name, not reason, reason))
+        return result
+
+    @staticmethod
+    def _pause_reason(partner: Any) -> str:
+        if partner.status != "paired":
+            return _("Pairing with {name} is not complete yet: sync first.").format(
+                name=partner.name)
+        if partner.key_changed and not partner.verified:
+            return _("{name}'s key changed. Compare the safety number together and mark it"
+                     " verified: sharing is paused until then.").format(name=partner.name)
+        return ""
+
+    def _provider(self, partner_id: int) -> Any:
+        partner = next((p for p in self.dyads.partners() if p.id == partner_id), None)
+        if partner is None or partner.role is not Role.PROVIDER:
+            raise NotFound(_("No provider with id {id} to share with.").format(id=partner_id))
+        return partner
+
+    def _require_user(self) -> None:
+        if self._role() is not Role.USER:
+            raise ReconnectError(_("Only a service user's vault shares its toolbox; a provider"
+                                   " sees what is shared with them (reconnect shared list)."))
 
     def shareable_items(self, module: str) -> list[tuple[int, str]]:
         """(item id, title) of the items of ``module`` that can be shared one by one."""
-        raise NotImplementedError
+        return share_snapshots.shareable_items(self.vault, module)
 
     def share(self, module: str, item_id: int | None, partner_id: int) -> ShareEntry:
         """Share the module (``item_id`` None) or one item; published by the next sync."""
-        raise NotImplementedError
+        self._require_user()
+        share_snapshots.check_module(module)
+        share_snapshots.item_title(self.vault, module, item_id)  # NotFound for a wrong id
+        partner = self._provider(partner_id)
+        reason = self._pause_reason(partner)
+        if reason:
+            raise ReconnectError(reason)
+        if self.repo.share(partner_id, module, item_id) is None:
+            now = self._now()
+            writes = []
+            current = self.repo.current_key(partner_id)
+            if current is None:
+                current = (1, share_crypto.new_key())
+                writes.append(self.repo.add_key(partner_id, *current, now))
+            slot = protocol.new_id()
+            writes.append(self.repo.add_share(partner_id, module, item_id, slot, now))
+            slots = [*self._manifest(partner_id), ManifestSlot(
+                slot, module, item_id, share_snapshots.item_title(self.vault, module, item_id))]
+            self._send_manifest(partner_id, current, slots, writes)
+        return next(e for e in self.entries()
+                    if e.partner_id == partner_id and e.module == module
+                    and e.item_id == item_id)
 
     def revoke(self, module: str, item_id: int | None, partner_id: int) -> None:
         """Stop sharing: the relay copy is deleted and the share key rotated at the next sync.
         What the provider already saw cannot be taken back (the UI says so)."""
-        raise NotImplementedError
+        self._require_user()
+        partner = self._provider(partner_id)
+        row = self.repo.share(partner_id, module, item_id)
+        if row is None:
+            raise NotFound(_("{what} is not shared with {name}.").format(
+                what=self._title(row_module=module, item_id=item_id), name=partner.name))
+        current = self.repo.current_key(partner_id)
+        epoch = (current[0] if current else 0) + 1
+        key = share_crypto.new_key()
+        write = self.repo.remove_share(row.id, partner_id, row.slot_id, self._now(), epoch, key)
+        slots = [s for s in self._manifest(partner_id) if s.slot_id != row.slot_id]
+        self._send_manifest(partner_id, (epoch, key), slots, [write])
+
+    def _manifest(self, partner_id: int) -> list[ManifestSlot]:
+        return [ManifestSlot(r.slot_id, r.module, r.item_id,
+                             self._title(row_module=r.module, item_id=r.item_id))
+                for r in self.repo.shares(partner_id)]
+
+    def _send_manifest(self, partner_id: int, key: tuple[int, bytes],
+                       slots: list[ManifestSlot], writes: list[Callable[..., None]]) -> None:
+        fields = {"epoch": key[0], "key": protocol.b64encode(key[1]),
+                  "slots": [{"slot": s.slot_id, "module": s.module, "item_id": s.item_id,
+                             "title": s.title} for s in slots]}
+
+        def extra(conn: Any) -> None:
+            for write in writes:
+                write(conn)
+
+        self.dyads.send_control(partner_id, "share-manifest", fields, extra)
+
+    def _title(self, *, row_module: str, item_id: int | None) -> str:
+        try:
+            return share_snapshots.item_title(self.vault, row_module, item_id)
+        except NotFound:
+            return _("(deleted)")
 
     def entries(self) -> list[ShareEntry]:
         """Everything shared, by provider then module."""
-        raise NotImplementedError
+        if self._role() is not Role.USER:
+            return []
+        partners = {p.id: p for p in self.dyads.partners()}
+        result = []
+        for row in self.repo.shares():
+            partner = partners.get(row.partner_id)
+            if partner is None:
+                continue
+            result.append(self._entry(row, partner))
+        order = {m: i for i, m in enumerate(SHAREABLE_MODULES)}
+        result.sort(key=lambda e: (e.partner_name.casefold(), e.partner_id,
+                                   order.get(e.module, 99), e.item_id or 0))
+        return result
+
+    def _entry(self, row: ShareRow, partner: Any) -> ShareEntry:
+        return ShareEntry(row.partner_id, partner.name, row.module, row.item_id,
+                          self._title(row_module=row.module, item_id=row.item_id),
+                          row.shared_at, row.version or None, row.published_at,
+                          bool(self._pause_reason(partner)), row.seen_at)
 
     def who_can_see(self, module: str, item_id: int | None = None) -> list[ShareEntry]:
-        """The shares that show this module or item (a module share covers its items)."""
-        raise NotImplementedError
+        """The shares that show this module or item (a module share covers its items).
+        For a module (``item_id`` None), item shares of it are included too."""
+        return [e for e in self.entries() if e.module == module
+                and (item_id is None or e.item_id is None or e.item_id == item_id)]
 
     def who_can_see_line(self, module: str, item_id: int | None = None) -> str:
         """One line for a screen: "Only you can see this." or "Shared with … (seen …)"."""
-        raise NotImplementedError
+        entries = self.who_can_see(module, item_id)
+        if not entries:
+            return _("Only you can see this (nothing is shared).")
+        people: dict[str, list[ShareEntry]] = {}
+        for entry in entries:
+            people.setdefault(entry.partner_name, []).append(entry)
+        parts = []
+        for name, shared in people.items():
+            notes = []
+            if item_id is None and all(e.item_id is not None for e in shared):
+                notes.append(ngettext("{n} item", "{n} items", len(shared)).format(
+                    n=len(shared)))
+            if any(e.paused for e in shared):
+                notes.append(_("paused: key changed"))
+            seen = max((e.seen_at for e in shared if e.seen_at), default=None)
+            if seen is not None:
+                notes.append(_("seen {when}").format(when=_short(seen)))
+            parts.append(f"{name} ({', '.join(notes)})" if notes else name)
+        return _("Shared with {people}.").format(people="; ".join(parts))
+
+    # -- publishing (the user's side of a sync) ----------------------------------------------
+
+    def publish(self, relay: ItemRelay) -> ShareSyncReport:
+        """Delete revoked slots at the relay, then put a new version of every share whose
+        content (or key epoch) changed. A relay that is down raises RelayError; what was not
+        done is done by the next sync."""
+        report = ShareSyncReport()
+        for slot in self.repo.revoked_slots():
+            try:
+                relay.delete_item(slot)
+                report.deleted += 1
+            except RelayRefused as refusal:
+                if refusal.code != ErrorCode.NOT_FOUND:
+                    raise
+            self.repo.forget_revoked(slot)
+        rows = self.repo.shares()
+        if not rows or self._role() is not Role.USER:
+            return report
+        partners = {p.id: p for p in self.dyads.partners()}
+        exported = portable.export_all(self.vault)
+        own_key = self.dyads.identity_key
+        for row in rows:
+            partner = partners.get(row.partner_id)
+            current = self.repo.current_key(row.partner_id)
+            if partner is None or current is None or self._pause_reason(partner):
+                continue
+            self._publish_one(relay, row, partner, current, exported, own_key, report)
+        return report
+
+    def _publish_one(self, relay: ItemRelay, row: ShareRow, partner: Any,
+                     current: tuple[int, bytes], exported: dict[str, Any], own_key: str,
+                     report: ShareSyncReport) -> None:
+        title = self._title(row_module=row.module, item_id=row.item_id)
+        try:
+            sections = share_snapshots.snapshot(self.vault, row.module, row.item_id, exported)
+        except NotFound:  # the item was deleted: the provider sees it empty
+            section = share_snapshots.SECTION[row.module]
+            sections = {section: []}
+        content = {"module": row.module, "item_id": row.item_id, "title": title,
+                   "sections": sections}
+        digest = share_crypto.content_hash(content, current[0])
+        if digest == row.content_hash:
+            return
+        content["published_at"] = self._now().isoformat()
+        dyad = share_crypto.dyad_id(own_key, self._partner_key(partner.id))
+        version = row.version + 1
+        for _attempt in range(2):
+            blob = share_crypto.seal_item(share_key=current[1], epoch=current[0],
+                                          slot=row.slot_id, version=version, dyad=dyad,
+                                          content=content, sign=self.dyads.sign)
+            try:
+                relay.put_item(row.slot_id, version, blob)
+                break
+            except RelayRefused as refusal:
+                if refusal.code == ErrorCode.VERSION_CONFLICT:
+                    # Published before a crash kept us from noting it: go above it.
+                    held = relay.get_item(row.slot_id)
+                    version = (held.version if held else version) + 1
+                    continue
+                if refusal.status == 413:
+                    report.problems.append(_(
+                        "{title} is too large to share in one piece; share single items"
+                        " instead.").format(title=title))
+                    return
+                raise
+        else:
+            return
+        self.repo.mark_published(row.id, version, digest, self._now())
+        report.published += 1
+
+    def _partner_key(self, partner_id: int) -> str:
+        record = self.dyads.repo.partner(partner_id)
+        if record is None:
+            raise NotFound(_("No partner with id {id}.").format(id=partner_id))
+        return record.ed25519
 
     # -- the provider's side ----------------------------------------------------------------
 
+    def fetch(self, relay: ItemRelay) -> ShareSyncReport:
+        """Fetch and verify the newest version of everything shared with this provider.
+        Forged, altered or older versions are refused and the held version kept."""
+        report = ShareSyncReport()
+        if self._role() is not Role.PROVIDER:
+            return report
+        own_key = self.dyads.identity_key
+        for row in self.repo.received():
+            owner = self._partner_key(row.partner_id)
+            held = relay.get_item(row.slot_id)
+            if held is None or held.version < row.version:
+                if held is not None:
+                    report.problems.append(_("An older version of a shared item was refused."))
+                continue
+            try:
+                opened = share_crypto.open_item(
+                    held.ciphertext, version=held.version, slot=row.slot_id,
+                    dyad=share_crypto.dyad_id(owner, own_key), owner_ed25519=owner,
+                    share_keys=self.repo.keys(row.partner_id))
+                self._check_content(opened.content, row.module, row.item_id)
+            except ProtocolError as error:
+                report.problems.append(str(error))
+                continue
+            if held.version == row.version:
+                if opened.content_hash != row.content_hash:
+                    report.problems.append(_("A changed shared item without a new version was"
+                                             " refused."))
+                continue
+            published = _parse_time(opened.content.get("published_at")) or self._now()
+            if self.repo.store_snapshot(row.partner_id, row.slot_id, held.version,
+                                        opened.content_hash,
+                                        json.dumps(opened.content["sections"],
+                                                   ensure_ascii=False),
+                                        opened.content["title"], min(published, self._now())):
+                report.fetched += 1
+        return report
+
+    @staticmethod
+    def _check_content(content: dict[str, Any], module: str, item_id: int | None) -> None:
+        sections = content["sections"]
+        if (content["module"] != module or content.get("item_id") != item_id
+                or set(sections) != {share_snapshots.SECTION[module]}):
+            raise ProtocolError(_("A shared item did not hold what its owner listed."))
+        try:
+            portable.parse(portable.dumps(
+                {"format": portable.FORMAT, "version": portable.VERSION, **sections}))
+        except ReconnectError:
+            raise ProtocolError(_("A shared item was not well formed.")) from None
+
     def shared_with_me(self) -> list[SharedPerson]:
         """Each service user with what they share, most recently changed first."""
-        raise NotImplementedError
+        if self._role() is not Role.PROVIDER:
+            return []
+        names = {p.id: p.name for p in self.dyads.partners()}
+        people: dict[int, list[ReceivedItem]] = {}
+        for row in self.repo.received():
+            if row.snapshot is None or row.changed_at is None:
+                continue
+            people.setdefault(row.partner_id, []).append(ReceivedItem(
+                row.module, row.item_id, row.title, row.version, row.changed_at))
+        order = {m: i for i, m in enumerate(SHAREABLE_MODULES)}
+        result = []
+        for partner_id, items in people.items():
+            items.sort(key=lambda i: (order.get(i.module, 99), i.item_id or 0))
+            result.append(SharedPerson(partner_id, names.get(partner_id, ""), items,
+                                       max(i.changed_at for i in items)))
+        far_past = datetime.min.replace(tzinfo=UTC)
+        result.sort(key=lambda p: (-(p.last_changed or far_past).timestamp(), p.name))
+        return result
+
+    def sections(self, partner_id: int, module: str | None = None) -> dict[str, Any]:
+        """The portable sections ``partner_id`` shares (of one module, or all): a whole module
+        share wins over single items of the same module."""
+        rows = [r for r in self.repo.received(partner_id) if r.snapshot is not None
+                and (module is None or r.module == module)]
+        whole = {r.module for r in rows if r.item_id is None}
+        merged: dict[str, Any] = {}
+        for row in rows:
+            if row.item_id is not None and row.module in whole:
+                continue
+            for section, content in json.loads(row.snapshot or "{}").items():
+                if isinstance(content, list) and isinstance(merged.get(section), list):
+                    merged[section] = merged[section] + content
+                else:
+                    merged[section] = content
+        return merged
 
     def view(self, partner_id: int) -> Toolbox:
         """A read-only toolbox of everything ``partner_id`` shares with this provider (writes
         raise ReadOnlyItem)."""
-        raise NotImplementedError
+        from ..store.received_view import read_only_toolbox
+
+        name = next((p.name for p in self.dyads.partners() if p.id == partner_id), "")
+        return read_only_toolbox(name, self.sections(partner_id), self.vault.profile().locale)
 
     def record_view(self, partner_id: int, module: str, item_id: int | None = None) -> None:
         """The provider opened a shared module or item: queue an encrypted view receipt to its
         owner (unless turned off, which the dyad's agreement must allow)."""
-        raise NotImplementedError
+        if self._role() is not Role.PROVIDER or not self.repo.view_receipts(partner_id):
+            return
+        slots = [r.slot_id for r in self.repo.received(partner_id)
+                 if r.module == module and r.snapshot is not None
+                 and (item_id is None or r.item_id in (None, item_id))]
+        if slots:
+            self.dyads.send_control(partner_id, "share-viewed",
+                                    {"slots": slots, "at": self._now().isoformat()})
+
+    def view_receipts_on(self, partner_id: int) -> bool:
+        return self.repo.view_receipts(partner_id)
 
     def view_receipts_can_be_off(self, partner_id: int) -> bool:
-        raise NotImplementedError
+        """Only when the dyad's accepted agreement says view receipts are not agreed on."""
+        from ..store.repositories.agreements import AgreementRepository
+
+        version = AgreementRepository(self.vault).accepted_terms().get(partner_id)
+        return version is not None and version.terms.get("view_receipts", False) is False
 
     def set_view_receipts(self, partner_id: int, on: bool) -> None:
-        raise NotImplementedError
+        if not on and not self.view_receipts_can_be_off(partner_id):
+            raise ReconnectError(_(
+                "View receipts can be turned off only when your agreement with this person"
+                " says so (view_receipts: false)."))
+        self.repo.set_view_receipts(partner_id, on)
+
+
+def _short(when: datetime) -> str:
+    return when.astimezone().strftime("%d %b %Y %H:%M")
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
