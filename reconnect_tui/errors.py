@@ -71,3 +71,7 @@ class ProtocolError(ReconnectError):
 
 class NotFound(ReconnectError):
     pass
+
+
+class ForumError(ReconnectError):
+    """A forum action that is not allowed here (not a member, not the moderator, removed …)."""
