@@ -7,9 +7,8 @@ import pytest
 from reconnect_tui.errors import NotFound, ProtocolError, ReadOnlyItem, ReconnectError
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.sharing import SharingRepository
-from reconnect_tui.sync import share_crypto
+from reconnect_tui.sync import protocol, share_crypto
 from reconnect_tui.sync.client import RelayClient
-from reconnect_tui.sync import protocol
 from tests.dyads.dyad_helpers import pair
 from tests.dyads.test_relay_sees_nothing import relay_bytes
 from tests.sharing.sharing_helpers import (
@@ -115,9 +114,9 @@ def test_forged_edit_and_rollback_are_refused(provider, user, relay):
     assert _provider_plan(provider, on_provider.id).warning_signs == "Version two"
 
     # The provider cannot write the user's slot at the relay …
-    with RelayClient(relay.url, protocol.relay_signing_key(b"p" * 32)) as client:
-        with pytest.raises(ReconnectError):
-            client.put_item(slot, 9, b"anything")
+    with (RelayClient(relay.url, protocol.relay_signing_key(b"p" * 32)) as client,
+          pytest.raises(ReconnectError)):
+        client.put_item(slot, 9, b"anything")
     # … and an edit signed by the provider (with the share key it holds), served by the relay,
     # is refused by the signature check.
     dyad = share_crypto.dyad_id(user.dyads.identity_key, provider.dyads.identity_key)

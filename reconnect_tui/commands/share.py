@@ -1,0 +1,261 @@
+"""`reconnect share` (what I show my providers) and `reconnect shared` (what was shown to me)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..i18n import _
+from .common import (
+    JsonOption,
+    PassphraseStdinOption,
+    RelayOption,
+    VaultOption,
+    handles_errors,
+    print_json,
+    status,
+)
+from .vault import open_vault
+
+MODULES_HELP = ("what-matters, life-domains, goals, network, crisis-plan, medications, exercises,"
+                " diary, registrations")
+
+share_app = typer.Typer(
+    help=_("Choose what your providers see. Only what you share leaves your vault, encrypted"
+           " for that provider; revoking removes it from their view at their next sync."),
+    no_args_is_help=True,
+)
+shared_app = typer.Typer(
+    help=_("Providers: read what service users share with you (read only)."),
+    no_args_is_help=True,
+)
+
+ModuleArgument = Annotated[str, typer.Argument(help=f"One of: {MODULES_HELP}.")]
+ItemOption = Annotated[
+    int | None,
+    typer.Option("--item", help="Only this item (a goal, life domain, person, medicine or"
+                 " registration; `reconnect share items MODULE` lists their ids)."),
+]
+WithOption = Annotated[
+    list[str],
+    typer.Option("--with", help="The provider's name (repeat for several providers)."),
+]
+
+
+def _try_sync(opened: Any, relay: str | None) -> bool:
+    """Publish now when a relay is known; False when it has to wait for the next sync."""
+    from ..errors import RelayError
+    from ..sync.dyads import sync_and_process
+    from ..sync.service import resolve_relay_url
+
+    try:
+        url = resolve_relay_url(opened, relay)
+    except RelayError:
+        return False
+    report = sync_and_process(opened, url)
+    for problem in report.problems:
+        status(problem)
+    return not report.offline
+
+
+def entry_json(entry: Any) -> dict[str, object]:
+    return {
+        "with": entry.partner_name,
+        "module": entry.module,
+        "item_id": entry.item_id,
+        "title": entry.title,
+        "shared_at": entry.shared_at.isoformat(),
+        "version": entry.published_version,
+        "published_at": entry.published_at.isoformat() if entry.published_at else None,
+        "paused": entry.paused,
+        "seen_at": entry.seen_at.isoformat() if entry.seen_at else None,
+    }
+
+
+@share_app.command("add")
+@handles_errors
+def add(
+    ctx: typer.Context,
+    module: ModuleArgument,
+    with_: WithOption,
+    item: ItemOption = None,
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Share MODULE (or one --item of it) with one or more providers."""
+    from ..sync.sharing import Sharing
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        sharing = Sharing(opened)
+        partners = [sharing.dyads.partner_named(name) for name in with_]
+        for partner in partners:
+            sharing.share(module, item, partner.id)
+        synced = _try_sync(opened, relay)
+        entries = [e for e in sharing.entries() if e.module == module and e.item_id == item
+                   and e.partner_id in {p.id for p in partners}]
+    if as_json:
+        print_json([entry_json(e) for e in entries])
+        return
+    for entry in entries:
+        status(_("{title} is shared with {name}.").format(title=entry.title,
+                                                         name=entry.partner_name))
+    if not synced:
+        status(_("It is published at the next sync."))
+
+
+@share_app.command("revoke")
+@handles_errors
+def revoke(
+    ctx: typer.Context,
+    module: ModuleArgument,
+    with_: WithOption,
+    item: ItemOption = None,
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Stop sharing MODULE (or one --item) with a provider."""
+    from ..sync.sharing import Sharing
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        sharing = Sharing(opened)
+        names = []
+        for name in with_:
+            partner = sharing.dyads.partner_named(name)
+            sharing.revoke(module, item, partner.id)
+            names.append(partner.name)
+        synced = _try_sync(opened, relay)
+    for name in names:
+        status(_("No longer shared with {name}. It leaves their view at their next sync;"
+                 " what they already saw cannot be taken back.").format(name=name))
+    if not synced:
+        status(_("The relay copy is deleted at your next sync."))
+
+
+@share_app.command("list")
+@handles_errors
+def list_shares(
+    ctx: typer.Context,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """What you share, with whom, and when they last opened it."""
+    from ..sync.sharing import Sharing
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        entries = Sharing(opened).entries()
+    if as_json:
+        print_json([entry_json(e) for e in entries])
+        return
+    if not entries:
+        status(_("Nothing is shared: only you can see your toolbox."))
+        return
+    for e in entries:
+        what = e.module if e.item_id is None else f"{e.module} --item {e.item_id}"
+        state = (_("paused: key changed") if e.paused
+                 else _("version {v}").format(v=e.published_version) if e.published_version
+                 else _("waiting for sync"))
+        seen = (" · " + _("seen {when}").format(when=f"{e.seen_at:%Y-%m-%d %H:%M}")
+                if e.seen_at else "")
+        typer.echo(f"{e.partner_name}: {e.title} ({what}) — {state}{seen}")
+
+
+@share_app.command("items")
+@handles_errors
+def items(
+    ctx: typer.Context,
+    module: ModuleArgument,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The items of MODULE that can be shared one by one, with their ids (for --item)."""
+    from ..sync.sharing import Sharing
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        found = Sharing(opened).shareable_items(module)
+    if as_json:
+        print_json([{"id": item_id, "title": title} for item_id, title in found])
+        return
+    if not found:
+        status(_("{module} has no items to share one by one (share it whole).").format(
+            module=module))
+    for item_id, title in found:
+        typer.echo(f"{item_id:>6}  {title}")
+
+
+def person_json(person: Any) -> dict[str, object]:
+    return {
+        "name": person.name,
+        "last_changed": person.last_changed.isoformat() if person.last_changed else None,
+        "items": [{"module": i.module, "item_id": i.item_id, "title": i.title,
+                   "version": i.version, "changed_at": i.changed_at.isoformat()}
+                  for i in person.items],
+    }
+
+
+@shared_app.command("list")
+@handles_errors
+def shared_list(
+    ctx: typer.Context,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Each service user with what they share with you (what the last sync brought)."""
+    from ..sync.sharing import Sharing
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        people = Sharing(opened).shared_with_me()
+    if as_json:
+        print_json([person_json(p) for p in people])
+        return
+    if not people:
+        status(_("Nothing is shared with you yet (run `reconnect sync` to fetch)."))
+        return
+    for person in people:
+        typer.echo(f"{person.name}")
+        for i in person.items:
+            what = i.module if i.item_id is None else f"{i.module} --item {i.item_id}"
+            typer.echo(f"  {i.title} ({what}) — {_('changed')} {i.changed_at:%Y-%m-%d %H:%M}")
+
+
+@shared_app.command("show")
+@handles_errors
+def shared_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The service user's name.")],
+    module: ModuleArgument,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what NAME shares of MODULE, read only (their client may be told you opened it)."""
+    from ..errors import NotFound
+    from ..export.shared_text import render_shared
+    from ..store.share_snapshots import check_module, module_title
+    from ..sync.sharing import Sharing
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        sharing = Sharing(opened)
+        check_module(module)
+        partner = sharing.dyads.partner_named(name)
+        person = next((p for p in sharing.shared_with_me() if p.partner_id == partner.id), None)
+        items = [i for i in (person.items if person else []) if i.module == module]
+        if not items:
+            raise NotFound(_("{name} does not share {module} with you.").format(
+                name=partner.name, module=module_title(module)))
+        sections = sharing.sections(partner.id, module)
+        sharing.record_view(partner.id, module)
+        locale = opened.profile().locale
+    if as_json:
+        print_json({"name": partner.name, "module": module, "read_only": True,
+                    "items": [i for i in person_json(person)["items"]  # type: ignore[union-attr]
+                              if i["module"] == module],
+                    "content": sections})
+        return
+    typer.echo(render_shared(partner.name, module_title(module), sections, locale), nl=False)
