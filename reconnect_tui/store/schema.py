@@ -429,8 +429,98 @@ CREATE TABLE received_manifests (
 
 
 V6_FORUM = """
--- The peer-support forum (docs/forum.md).
-CREATE TABLE IF NOT EXISTS forum_placeholder (id INTEGER PRIMARY KEY);
+-- The peer-support forum (docs/forum.md): each forum with this vault's per-forum Olm account
+-- and outbound Megolm session, its members (pairwise Olm session each), the Megolm sessions
+-- received, open invitations, posts, muted threads, reports, and ids seen (replays).
+CREATE TABLE forums (
+    id TEXT PRIMARY KEY,
+    forum_key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    pseudonym TEXT NOT NULL,
+    moderator INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('joining', 'active', 'removed')),
+    account_pickle TEXT NOT NULL,
+    mailbox_id TEXT NOT NULL UNIQUE,
+    mailbox_key BLOB NOT NULL,
+    outbound_pickle TEXT NOT NULL,
+    outbound_created_at TEXT NOT NULL,
+    own_group_pickle TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_activity TEXT
+);
+CREATE TABLE forum_members (
+    id INTEGER PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    pseudonym TEXT NOT NULL,
+    ed25519 TEXT NOT NULL,
+    curve25519 TEXT NOT NULL,
+    fallback_key TEXT NOT NULL DEFAULT '',
+    mailbox_id TEXT NOT NULL,
+    mailbox_key BLOB NOT NULL,
+    moderator INTEGER NOT NULL DEFAULT 0,
+    joined_at TEXT NOT NULL,
+    removed_at TEXT,
+    session_pickle TEXT,
+    key_session TEXT NOT NULL DEFAULT '',
+    key_index INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (forum_id, curve25519),
+    UNIQUE (forum_id, ed25519)
+);
+CREATE TABLE forum_group_sessions (
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
+    member_id INTEGER NOT NULL REFERENCES forum_members(id) ON DELETE CASCADE,
+    pickle TEXT NOT NULL,
+    PRIMARY KEY (forum_id, session_id)
+) WITHOUT ROWID;
+CREATE TABLE forum_invitations (
+    id INTEGER PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    lookup_id TEXT NOT NULL UNIQUE,
+    mailbox_id TEXT NOT NULL UNIQUE,
+    pairing_key BLOB NOT NULL,
+    mac_key BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE TABLE forum_posts (
+    id INTEGER PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    post_id TEXT NOT NULL,
+    thread TEXT NOT NULL,
+    author TEXT NOT NULL,
+    author_key TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    posted_at TEXT NOT NULL,
+    own INTEGER NOT NULL DEFAULT 0,
+    unread INTEGER NOT NULL DEFAULT 1,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    hidden_reason TEXT NOT NULL DEFAULT '',
+    pinned TEXT NOT NULL DEFAULT '' CHECK (pinned IN ('', 'rules', 'cafe')),
+    UNIQUE (forum_id, post_id)
+);
+CREATE INDEX forum_posts_thread ON forum_posts(forum_id, thread, posted_at);
+CREATE TABLE forum_muted (
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    thread TEXT NOT NULL,
+    PRIMARY KEY (forum_id, thread)
+) WITHOUT ROWID;
+CREATE TABLE forum_reports (
+    id INTEGER PRIMARY KEY,
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    report_id TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    reporter TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    UNIQUE (forum_id, report_id)
+);
+CREATE TABLE forum_seen (
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL,
+    PRIMARY KEY (forum_id, message_id)
+) WITHOUT ROWID;
 """
 
 

@@ -513,6 +513,10 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
         report = engine.sync(force=force)
         dyads = Dyads(vault)
         dyads.process_inbox()
+        from .forum import Forums
+
+        forums = Forums(vault)
+        forums.process_inbox()
         if not report.offline and engine.state.waiting_count():
             second = engine.sync(force=True)
             report.sent += second.sent
@@ -522,6 +526,7 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
             report.error = second.error
             report.refused.extend(second.refused)
             dyads.process_inbox()
+            forums.process_inbox()
         if not report.offline:
             shared = _share_step(problems, sharing.fetch, engine.relay) or shared
         report.shared = shared

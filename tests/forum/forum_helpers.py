@@ -1,0 +1,64 @@
+"""Helpers for forum tests: people with real vaults, a forum built through the real relay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reconnect_tui.sync.dyads import relay_for
+from reconnect_tui.sync.forum import Forums
+from tests.dyads.dyad_helpers import Person
+
+PSEUDONYMS = ("Birch", "Fjord", "Heron")
+FORUM_NAME = "Tuesday circle"
+
+
+def forums(person: Person) -> Forums:
+    return Forums(person.vault)
+
+
+def forum_id(person: Person, name: str = FORUM_NAME) -> str:
+    return forums(person).forum_named(name).id
+
+
+def invite(moderator: Person, name: str = FORUM_NAME) -> str:
+    with relay_for(moderator.vault, moderator.relay_url) as port:
+        return forums(moderator).invite(forum_id(moderator, name), port)
+
+
+def join(person: Person, code: str, pseudonym: str):
+    with relay_for(person.vault, person.relay_url) as port:
+        return forums(person).join(code, pseudonym, port)
+
+
+def settle(people: list[Person], rounds: int = 2) -> None:
+    """Sync everyone in turn, a few rounds: every queued envelope and its answers arrive."""
+    for _round in range(rounds):
+        for person in people:
+            person.sync()
+
+
+@dataclass
+class Circle:
+    moderator: Person
+    members: list[Person]
+    forum: str
+    """The moderator's local forum id."""
+
+    @property
+    def everyone(self) -> list[Person]:
+        return [self.moderator, *self.members]
+
+    def fid(self, person: Person) -> str:
+        return forum_id(person)
+
+
+def build_circle(moderator: Person, members: list[Person]) -> Circle:
+    summary = forums(moderator).create(FORUM_NAME, "Mod")
+    joined: list[Person] = []
+    for person, pseudonym in zip(members, PSEUDONYMS, strict=False):
+        join(person, invite(moderator), pseudonym)
+        person.sync()
+        joined.append(person)
+        settle([moderator, *joined])
+    settle([moderator, *joined])
+    return Circle(moderator, members, summary.id)
