@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import agreement, crisis_export, message, pair, share
+from .commands import agreement, crisis_export, forum, message, pair, share
 from .commands import relay as relay_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
@@ -90,6 +90,7 @@ app.command("sync")(sync_commands.sync)
 app.add_typer(relay_commands.app, name="relay")
 app.add_typer(pair.app, name="pair")
 app.add_typer(message.app, name="message")
+app.add_typer(forum.app, name="forum")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(share.share_app, name="share")
 app.add_typer(share.shared_app, name="shared")

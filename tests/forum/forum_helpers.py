@@ -52,11 +52,13 @@ class Circle:
         return forum_id(person)
 
 
-def build_circle(moderator: Person, members: list[Person]) -> Circle:
-    summary = forums(moderator).create(FORUM_NAME, "Mod")
+def build_circle(moderator: Person, members: list[Person], *, name: str = FORUM_NAME,
+                 moderator_pseudonym: str = "Mod",
+                 pseudonyms: tuple[str, ...] = PSEUDONYMS) -> Circle:
+    summary = forums(moderator).create(name, moderator_pseudonym)
     joined: list[Person] = []
-    for person, pseudonym in zip(members, PSEUDONYMS, strict=False):
-        join(person, invite(moderator), pseudonym)
+    for person, pseudonym in zip(members, pseudonyms, strict=False):
+        join(person, invite(moderator, name), pseudonym)
         person.sync()
         joined.append(person)
         settle([moderator, *joined])

@@ -1,0 +1,387 @@
+"""`reconnect forum`: peer-support forums for scripts (create, invite, join, post, list …).
+
+`forum list --json` prints a list of posts in thread order (each thread's first post, then its
+replies): {"id", "thread", "author", "text", "time", "hidden", "hidden_reason", "pinned",
+"own", "unread"}. Commands that only read do not talk to the relay: run `reconnect sync`
+first. `forum post`, `hide`, `pin`, `report` and `remove` queue in the vault, then try one sync.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..i18n import _
+from .common import (
+    JsonOption,
+    PassphraseStdinOption,
+    RelayOption,
+    VaultOption,
+    handles_errors,
+    print_json,
+    status,
+)
+from .vault import open_vault
+
+app = typer.Typer(
+    help=_("Peer-support forums among service users, under a pseudonym."),
+    no_args_is_help=True,
+)
+
+ForumArgument = Annotated[str, typer.Argument(help="The forum's name (or id).")]
+
+
+def post_json(post) -> dict[str, object]:
+    return {
+        "id": post.id,
+        "thread": post.thread,
+        "author": post.author,
+        "text": post.text,
+        "time": post.posted_at.isoformat(),
+        "hidden": post.hidden,
+        "hidden_reason": post.hidden_reason,
+        "pinned": post.pinned,
+        "own": post.own,
+        "unread": post.unread,
+    }
+
+
+def summary_json(summary) -> dict[str, object]:
+    return {
+        "id": summary.id,
+        "name": summary.name,
+        "pseudonym": summary.pseudonym,
+        "moderator": summary.moderator,
+        "members": summary.members,
+        "unread": summary.unread,
+        "last_activity": summary.last_activity.isoformat() if summary.last_activity else None,
+        "removed": summary.removed,
+    }
+
+
+def _sync_after(opened, relay: str | None) -> bool:
+    """One sync after queueing, as `message send` does; False when it stays queued."""
+    from ..errors import RelayError
+    from ..sync.dyads import sync_and_process
+    from ..sync.service import resolve_relay_url
+
+    try:
+        url = resolve_relay_url(opened, relay)
+    except RelayError as error:
+        status(str(error))
+        return False
+    report = sync_and_process(opened, url)
+    if report.offline:
+        status(_("Queued: it is sent at the next sync. {reason}").format(reason=report.error))
+    return not report.offline
+
+
+@app.command("create")
+@handles_errors
+def create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The forum's name (members see it).")],
+    as_: Annotated[
+        str, typer.Option("--as", help="Your pseudonym in this forum (never your name).")
+    ] = "Moderator",
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Start a forum that you moderate (service-user vaults only)."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        summary = Forums(opened).create(name, as_)
+    if as_json:
+        print_json(summary_json(summary))
+        return
+    typer.echo(_("Created {name}; you are its moderator, as {pseudonym}.").format(
+        name=summary.name, pseudonym=summary.pseudonym))
+    status(_("Invite members with: reconnect forum invite \"{name}\"").format(name=summary.name))
+
+
+@app.command("invite")
+@handles_errors
+def invite(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Make a one-time code for someone to join FORUM (moderator only). --json: {"code": …}."""
+    from ..sync.dyads import relay_for
+    from ..sync.forum import Forums
+    from ..sync.service import resolve_relay_url
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        forum_id = forums.forum_named(forum).id
+        url = resolve_relay_url(opened, relay)
+        with relay_for(opened, url) as port:
+            code = forums.invite(forum_id, port)
+    if as_json:
+        print_json({"code": code})
+        return
+    typer.echo(code)
+    status(_(
+        "Give this code to the person joining. They run: reconnect forum join {code} --as"
+        " PSEUDONYM\nIt works once, within 24 hours; they are in after you have synced."
+    ).format(code=code))
+
+
+@app.command("join")
+@handles_errors
+def join(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The code the moderator gave you.")],
+    as_: Annotated[
+        str, typer.Option("--as", help="Your pseudonym in this forum (never your name).")
+    ],
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Join a forum with CODE under a pseudonym (service-user vaults only)."""
+    from ..sync.dyads import relay_for, sync_and_process
+    from ..sync.forum import Forums
+    from ..sync.service import resolve_relay_url
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        url = resolve_relay_url(opened, relay)
+        with relay_for(opened, url) as port:
+            summary = forums.join(code, as_, port)
+        report = sync_and_process(opened, url)
+        summary = forums.summary(summary.id)
+    if as_json:
+        print_json(summary_json(summary))
+    else:
+        typer.echo(_("Joining {name} as {pseudonym}.").format(
+            name=summary.name, pseudonym=summary.pseudonym))
+    status(_("You are in when the moderator has synced; then sync again (reconnect sync)."))
+    if report.offline:
+        status(_("Your answer is waiting in your vault and is sent at the next sync."))
+
+
+@app.command("post")
+@handles_errors
+def post(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    text: Annotated[str, typer.Argument(help="The post.")],
+    thread: Annotated[
+        str | None, typer.Option("--thread", help="Reply in the thread of this post id.")
+    ] = None,
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Post TEXT in FORUM (a new thread, or a reply with --thread ID), then sync once."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        forum_id = forums.forum_named(forum).id
+        made = forums.post(forum_id, text, thread=thread)
+        sent = _sync_after(opened, relay)
+    if as_json:
+        print_json(post_json(made))
+    elif sent:
+        status(_("Posted."))
+
+
+@app.command("list")
+@handles_errors
+def list_posts(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """FORUM's posts in thread order (pinned threads first, then the most recent activity).
+
+    --json prints a list: each post with id, thread, author, text, time, hidden,
+    hidden_reason, pinned, own, unread. Run `reconnect sync` first for what is new."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        posts = forums.posts(forums.forum_named(forum).id)
+    if as_json:
+        print_json([post_json(p) for p in posts])
+        return
+    if not posts:
+        typer.echo(_("No posts yet."))
+    for p in posts:
+        indent = "" if p.id == p.thread else "    "
+        marks = f" [{p.pinned}]" if p.pinned else ""
+        text = p.text if not p.hidden or p.text else _("[hidden by the moderator]")
+        if p.hidden and p.hidden_reason:
+            marks += " " + _("[hidden: {reason}]").format(reason=p.hidden_reason)
+        typer.echo(f"{indent}{p.posted_at:%Y-%m-%d %H:%M} {p.author}{marks} ({p.id}): {text}")
+
+
+@app.command("members")
+@handles_errors
+def members(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """FORUM's members, by pseudonym."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        found = forums.members(forums.forum_named(forum).id)
+    if as_json:
+        print_json([{"pseudonym": m.pseudonym, "moderator": m.moderator,
+                     "joined_at": m.joined_at.isoformat()} for m in found])
+        return
+    for m in found:
+        typer.echo(m.pseudonym + (" " + _("(moderator)") if m.moderator else ""))
+
+
+@app.command("remove")
+@handles_errors
+def remove(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    pseudonym: Annotated[str, typer.Argument(help="The member's pseudonym.")],
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Remove a member from FORUM (moderator only): they cannot read what is posted after."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        forums.remove(forums.forum_named(forum).id, pseudonym)
+        _sync_after(opened, relay)
+    status(_("Removed {pseudonym}.").format(pseudonym=pseudonym))
+
+
+@app.command("hide")
+@handles_errors
+def hide(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    post_id: Annotated[str, typer.Argument(help="The post's id (forum list shows it).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (the author sees it).")],
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Hide a post for everyone (moderator only); its author sees the reason."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        forums.hide(forums.forum_named(forum).id, post_id, reason)
+        _sync_after(opened, relay)
+    status(_("Hidden."))
+
+
+@app.command("pin")
+@handles_errors
+def pin(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    post_id: Annotated[str, typer.Argument(help="The post's id (forum list shows it).")],
+    kind: Annotated[
+        str, typer.Option("--as", help='"rules" (the welcome post), "cafe", or "" to unpin.')
+    ] = "rules",
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Pin a post as the forum's rules or as café dates (moderator only)."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        forums.pin(forums.forum_named(forum).id, post_id, kind)
+        _sync_after(opened, relay)
+    status(_("Pinned.") if kind else _("Unpinned."))
+
+
+@app.command("report")
+@handles_errors
+def report(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    post_id: Annotated[str, typer.Argument(help="The post's id (forum list shows it).")],
+    reason: Annotated[str, typer.Option("--reason", help="What is wrong with it.")] = "",
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+) -> None:
+    """Report a post to the moderator, privately."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        forums.report(forums.forum_named(forum).id, post_id, reason)
+        _sync_after(opened, relay)
+    status(_("Reported to the moderator."))
+
+
+@app.command("reports")
+@handles_errors
+def reports(
+    ctx: typer.Context,
+    forum: ForumArgument,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The reports members sent about posts in FORUM (moderator only), newest first."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        forums = Forums(opened)
+        found = forums.reports(forums.forum_named(forum).id)
+    if as_json:
+        print_json([{"id": r.id, "post_id": r.post_id, "reporter": r.reporter,
+                     "reason": r.reason, "time": r.reported_at.isoformat(),
+                     "post_text": r.post_text} for r in found])
+        return
+    if not found:
+        typer.echo(_("No reports."))
+    for r in found:
+        typer.echo(f"{r.reported_at:%Y-%m-%d %H:%M} {r.reporter} ({r.post_id}): {r.reason}")
+
+
+@app.command("forums")
+@handles_errors
+def list_forums(
+    ctx: typer.Context,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """The forums you are in, most recent activity first."""
+    from ..sync.forum import Forums
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        found = Forums(opened).forums()
+    if as_json:
+        print_json([summary_json(s) for s in found])
+        return
+    if not found:
+        typer.echo(_("You are in no forum yet."))
+    for s in found:
+        role = _("moderator") if s.moderator else _("member")
+        removed = " " + _("(removed)") if s.removed else ""
+        typer.echo(f"{s.name} — {s.pseudonym} ({role}), {s.members} "
+                   + _("members, {n} unread").format(n=s.unread) + removed)

@@ -1,0 +1,99 @@
+"""Joining: refusals, wrong codes, pseudonyms, and a post that arrives before its key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconnect_tui.errors import ForumError
+from reconnect_tui.sync.forum import Forums
+from reconnect_tui.sync.pairing import WrongCode
+from tests.conftest import Template
+from tests.dyads.dyad_helpers import open_person
+from tests.forum.forum_helpers import build_circle, forum_id, forums, invite, join, settle
+
+
+def test_a_provider_vault_neither_creates_nor_joins(provider_template: Template, people,
+                                                    relay, tmp_path: Path):
+    provider = open_person(provider_template, tmp_path / "provider", relay.url)
+    try:
+        with pytest.raises(ForumError, match="provider vaults do not join"):
+            Forums(provider.vault).create("Providers' corner")
+        forums(people[0]).create("Tuesday circle", "Mod")
+        code = invite(people[0])
+        with pytest.raises(ForumError, match="provider vaults do not join"):
+            join(provider, code, "Doc")
+        assert Forums(provider.vault).forums() == []
+    finally:
+        provider.vault.close()
+    join(people[1], code, "Birch")  # the refusal did not use the code up
+
+
+def test_wrong_used_and_malformed_codes_are_refused_plainly(people):
+    mod, birch, fjord, _heron = people
+    forums(mod).create("Tuesday circle", "Mod")
+    with pytest.raises(WrongCode, match="No forum invitation with this code"):
+        join(birch, "ABCD-EFGH-JKMN", "Birch")
+    with pytest.raises(WrongCode, match="not an invitation code"):
+        join(birch, "hello", "Birch")
+    code = invite(mod)
+    join(birch, code, "Birch")
+    with pytest.raises(WrongCode, match="No forum invitation"):
+        join(fjord, code, "Fjord")
+    assert forums(fjord).forums() == []
+
+
+def test_a_pseudonym_is_never_the_vault_name_and_is_made_unique(people):
+    mod, birch, fjord, _heron = people
+    with pytest.raises(ForumError, match="never your name"):
+        forums(mod).create("Tuesday circle", "Kari Nordmann")
+    with pytest.raises(ForumError, match="pseudonym"):
+        forums(mod).create("Tuesday circle", "   ")
+    circle = build_circle(mod, [birch, fjord], pseudonyms=("Sky", "sky"))
+    assert [m.pseudonym for m in forums(mod).members(circle.forum)] == ["Mod", "Sky", "sky 2"]
+    assert forums(fjord).forum_named("Tuesday circle").pseudonym == "sky 2"
+
+
+def test_a_post_that_arrives_before_its_key_is_kept_and_read_later(people):
+    mod, birch, fjord, heron = people
+    circle = build_circle(mod, [birch, fjord])
+    join(heron, invite(mod), "Heron")
+    heron.sync()  # the answer leaves
+    mod.sync()  # welcome to Heron, "Heron joined" to Birch and Fjord
+    birch.sync()  # Birch knows Heron, but has no session with Heron yet
+    post = forums(birch).post(forum_id(birch), "Posted before Heron's hello")
+    birch.sync()
+    heron.sync()  # the welcome and Birch's post arrive; Birch's key has not
+    assert forums(heron).forum_named("Tuesday circle").members == 4
+    assert forums(heron).posts(forum_id(heron)) == []
+    with heron.vault.read() as conn:
+        assert conn.execute("SELECT count(*) FROM inbox WHERE processed = 0").fetchone()[0] == 1
+    birch.sync()  # Heron's hello arrives; Birch answers with its key from where Heron may read
+    heron.sync()
+    [seen] = forums(heron).posts(forum_id(heron))
+    assert (seen.id, seen.author, seen.text) == (post.id, "Birch", "Posted before Heron's hello")
+    settle(circle.everyone + [heron])
+    assert forums(heron).post(forum_id(heron), "Hello all").author == "Heron"
+
+
+def test_a_forged_or_replayed_envelope_is_never_shown(people):
+    mod, birch, fjord, _heron = people
+    circle = build_circle(mod, [birch, fjord])
+    forums(birch).post(forum_id(birch), "Genuine")
+    settle(circle.everyone)
+    with fjord.vault.transaction() as conn:  # the relay delivers the same envelope again,
+        row = conn.execute("SELECT envelope_id, mailbox_id, seq, ciphertext FROM inbox"
+                           " ORDER BY id DESC LIMIT 1").fetchone()
+        conn.execute("INSERT INTO inbox(envelope_id, mailbox_id, seq, ciphertext, received_at)"
+                     " VALUES (?, ?, ?, ?, 0)", ("replayed" + row[0], row[1], row[2] + 1,
+                                                 row[3]))
+        altered = bytearray(row[3])
+        altered[40] ^= 1  # and an altered copy
+        conn.execute("INSERT INTO inbox(envelope_id, mailbox_id, seq, ciphertext, received_at)"
+                     " VALUES (?, ?, ?, ?, 0)", ("altered" + row[0], row[1], row[2] + 2,
+                                                 bytes(altered)))
+    assert forums(fjord).process_inbox() == 0
+    assert [p.text for p in forums(fjord).posts(forum_id(fjord))] == ["Genuine"]
+    with fjord.vault.read() as conn:
+        assert conn.execute("SELECT count(*) FROM inbox WHERE processed = 0").fetchone()[0] == 0
