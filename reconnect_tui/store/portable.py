@@ -7,6 +7,7 @@ other by name (a goal's life domain, a crisis helper's person). See docs/export-
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -37,34 +38,35 @@ _CRISIS_TEXT = tuple(name for name, _title in CRISIS_TEXT_SECTIONS)
 
 
 def export_all(vault: Vault) -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, **export_sections(vault, MODULES)}
+
+
+def export_sections(vault: Vault, sections: Iterable[str]) -> dict[str, Any]:
+    """Only the named sections (sharing publishes a few modules and need not read the rest)."""
     with vault.read() as conn:
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "what_matters": _meta(conn, "what_matters"),
-            "life_domains": _export_domains(conn),
-            "goals": _export_goals(conn),
-            "network": _export_network(conn),
-            "crisis_plan": _export_crisis_plan(conn),
-            "exercises": _export_exercises(conn),
-            "medications": [
-                {
-                    "name": r["name"],
-                    "prescribed": bool(r["prescribed"]),
-                    "dose": r["dose"],
-                    "schedule": r["schedule"],
-                    "intended_effect": r["intended_effect"],
-                    "experiences": r["experiences"],
-                    "questions": r["questions"],
-                }
-                for r in conn.execute("SELECT * FROM medications ORDER BY id")
-            ],
-            "diary": [
-                {"written_at": r["written_at"], "text": r["text"]}
-                for r in conn.execute("SELECT written_at, text FROM diary ORDER BY written_at, id")
-            ],
-            "registrations": _export_registrations(conn),
+        return {name: _EXPORTERS[name](conn) for name in MODULES if name in set(sections)}
+
+
+def _export_medications(conn: Connection) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": r["name"],
+            "prescribed": bool(r["prescribed"]),
+            "dose": r["dose"],
+            "schedule": r["schedule"],
+            "intended_effect": r["intended_effect"],
+            "experiences": r["experiences"],
+            "questions": r["questions"],
         }
+        for r in conn.execute("SELECT * FROM medications ORDER BY id")
+    ]
+
+
+def _export_diary(conn: Connection) -> list[dict[str, Any]]:
+    return [
+        {"written_at": r["written_at"], "text": r["text"]}
+        for r in conn.execute("SELECT written_at, text FROM diary ORDER BY written_at, id")
+    ]
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -126,10 +128,13 @@ def _export_goals(conn: Connection) -> list[dict[str, Any]]:
             "done": bool(g["done"]),
             "notes": g["notes"],
             "activities": activities.get(g["id"], []),
-            "sub_goals": [node(child) for child in goals if child["parent_id"] == g["id"]],
+            "sub_goals": [node(child) for child in children.get(g["id"], [])],
         }
 
-    return [node(g) for g in goals if g["parent_id"] is None]
+    children: dict[int | None, list[Any]] = {}
+    for g in goals:  # one pass, so a deep or wide tree stays linear
+        children.setdefault(g["parent_id"], []).append(g)
+    return [node(g) for g in children.get(None, [])]
 
 
 def _export_network(conn: Connection) -> list[dict[str, Any]]:
@@ -204,6 +209,19 @@ def _export_registrations(conn: Connection) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+_EXPORTERS: dict[str, Callable[[Connection], Any]] = {
+    "what_matters": lambda conn: _meta(conn, "what_matters"),
+    "life_domains": _export_domains,
+    "goals": _export_goals,
+    "network": _export_network,
+    "crisis_plan": _export_crisis_plan,
+    "exercises": _export_exercises,
+    "medications": _export_medications,
+    "diary": _export_diary,
+    "registrations": _export_registrations,
+}
 
 
 # -- import --------------------------------------------------------------------------------

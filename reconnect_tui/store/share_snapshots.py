@@ -90,10 +90,10 @@ def snapshot(vault: Vault, module: str, item_id: int | None,
              exported: dict[str, Any] | None = None) -> dict[str, Any]:
     """The portable sections a share of ``module`` (or one of its items) holds now.
 
-    ``exported``: ``portable.export_all(vault)`` when the caller already has it (publishing
-    many shares reads the vault once)."""
+    ``exported``: ``portable.export_sections(...)`` holding this section, when the caller
+    already has it (publishing many shares reads each module once)."""
     section = SECTION[check_module(module)]
-    data = exported if exported is not None else portable.export_all(vault)
+    data = exported if exported is not None else portable.export_sections(vault, [section])
     content = data[section]
     if item_id is None:
         return {section: content}

@@ -7,7 +7,8 @@ What the relay holds in an item slot is binary (it must fit the relay's envelope
 only 184 bytes over the padded snapshot):
 
     b"RCS1" | epoch (4 bytes, big-endian) | Ed25519 signature (64) |
-    wrapped = nonce | XChaCha(item key) (72) | ciphertext = nonce | XChaCha(padded snapshot)
+    wrapped = nonce | XChaCha(item key) (72) |
+    ciphertext = nonce | XChaCha(padded, zlib-compressed snapshot)
 
 - the snapshot is encrypted under a fresh random item key, with associated data binding the
   slot id, version, dyad and schema: moved to another slot, version or dyad it does not open;
@@ -24,6 +25,7 @@ import base64
 import hashlib
 import json
 import secrets
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +45,8 @@ WRAP_CONTEXT = b"reconnect/v1/shared-item-key\n"
 SIGN_CONTEXT = "reconnect/v1/shared-item-signature"
 NONCE_BYTES = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 KEY_BYTES = 32
+MAX_CONTENT_BYTES = 16 * 1024 * 1024
+"""A snapshot inflates to at most this (a compression bomb is refused, not unpacked)."""
 
 
 def new_key() -> bytes:
@@ -114,9 +118,13 @@ _HEADER = len(MAGIC) + 4 + 64 + _WRAPPED_BYTES
 
 def seal_item(*, share_key: bytes, epoch: int, slot: str, version: int, dyad: str,
               content: Mapping[str, Any], sign: Callable[[bytes], str]) -> bytes:
-    """Encrypt and sign one version of a shared item; returns what goes in the relay slot."""
+    """Encrypt and sign one version of a shared item; returns what goes in the relay slot.
+
+    The snapshot is compressed before it is padded (a ten-year module is mostly repeated JSON
+    keys); padding to a few bucket sizes keeps the length from telling much. Too large even so:
+    ProtocolError."""
     item_key = new_key()
-    ciphertext = _aead(item_key, padding.pad(content_bytes(content)),
+    ciphertext = _aead(item_key, padding.pad(zlib.compress(content_bytes(content), 6)),
                        _item_aad(slot, version, dyad))
     wrapped = _aead(share_key, item_key, _wrap_aad(slot, version, dyad, epoch))
     signature = _raw_signature(sign(signed_bytes(dyad, slot, version, epoch, wrapped,
@@ -151,10 +159,14 @@ def open_item(blob: bytes, *, version: int, slot: str, dyad: str, owner_ed25519:
     if share_key is None:
         raise ProtocolError(_("A shared item uses a key this vault never received."))
     item_key = _unaead(share_key, wrapped, _wrap_aad(slot, version, dyad, epoch))
-    plain = padding.unpad(_unaead(item_key, ciphertext, _item_aad(slot, version, dyad)))
+    compressed = padding.unpad(_unaead(item_key, ciphertext, _item_aad(slot, version, dyad)))
     try:
+        inflater = zlib.decompressobj()
+        plain = inflater.decompress(compressed, MAX_CONTENT_BYTES)
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise ValueError("larger than a snapshot may be")
         content = json.loads(plain.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, zlib.error):
         raise bad from None
     if (not isinstance(content, dict) or not isinstance(content.get("module"), str)
             or not isinstance(content.get("sections"), dict)

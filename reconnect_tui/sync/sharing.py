@@ -305,7 +305,8 @@ class Sharing:
         if not rows or self._role() is not Role.USER:
             return report
         partners = {p.id: p for p in self.dyads.partners()}
-        exported = portable.export_all(self.vault)
+        exported = portable.export_sections(
+            self.vault, {share_snapshots.SECTION[r.module] for r in rows})
         own_key = self.dyads.identity_key
         for row in rows:
             partner = partners.get(row.partner_id)
@@ -332,10 +333,16 @@ class Sharing:
         content["published_at"] = self._now().isoformat()
         dyad = share_crypto.dyad_id(own_key, self._partner_key(partner.id))
         version = row.version + 1
+        too_large = _("{title} is too large to share in one piece; share single items"
+                      " instead.").format(title=title)
         for _attempt in range(2):
-            blob = share_crypto.seal_item(share_key=current[1], epoch=current[0],
-                                          slot=row.slot_id, version=version, dyad=dyad,
-                                          content=content, sign=self.dyads.sign)
+            try:
+                blob = share_crypto.seal_item(share_key=current[1], epoch=current[0],
+                                              slot=row.slot_id, version=version, dyad=dyad,
+                                              content=content, sign=self.dyads.sign)
+            except ProtocolError:  # over the largest padding bucket, even compressed
+                report.problems.append(too_large)
+                return
             try:
                 relay.put_item(row.slot_id, version, blob)
                 break
@@ -346,9 +353,7 @@ class Sharing:
                     version = (held.version if held else version) + 1
                     continue
                 if refusal.status == 413:
-                    report.problems.append(_(
-                        "{title} is too large to share in one piece; share single items"
-                        " instead.").format(title=title))
+                    report.problems.append(too_large)
                     return
                 raise
         else:
@@ -374,8 +379,11 @@ class Sharing:
         for row in self.repo.received():
             owner = self._partner_key(row.partner_id)
             held = relay.get_item(row.slot_id)
-            if held is None or held.version < row.version:
-                if held is not None:
+            if held is None or held.version <= row.version:
+                # Nothing new (or not published yet). An older version served again is a
+                # rollback: refused, the newer one kept. The same version again is not opened:
+                # what is shown stays the version that was verified.
+                if held is not None and held.version < row.version:
                     report.problems.append(_("An older version of a shared item was refused."))
                 continue
             try:
@@ -386,11 +394,6 @@ class Sharing:
                 self._check_content(opened.content, row.module, row.item_id)
             except ProtocolError as error:
                 report.problems.append(str(error))
-                continue
-            if held.version == row.version:
-                if opened.content_hash != row.content_hash:
-                    report.problems.append(_("A changed shared item without a new version was"
-                                             " refused."))
                 continue
             published = _parse_time(opened.content.get("published_at")) or self._now()
             if self.repo.store_snapshot(row.partner_id, row.slot_id, held.version,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from reconnect_tui.errors import NotFound, ProtocolError, ReadOnlyItem, ReconnectError
@@ -228,3 +230,24 @@ def test_wrong_module_item_or_role(provider, user, relay):
         sharing(user).revoke("goals", None, on_user.id)
     with pytest.raises(ReconnectError):
         sharing(provider).share("goals", None, 1)
+
+
+def test_a_module_too_large_to_share_is_reported_and_the_rest_goes_on(provider, user, relay):
+    import secrets
+
+    from reconnect_tui.model import DiaryEntry
+    from reconnect_tui.store import Toolbox
+
+    on_provider, on_user = pair(provider, user)
+    diary = Toolbox(user.vault).diary
+    for _ in range(12):  # random text hardly compresses: ~400 KB, over the largest bucket
+        diary.add(DiaryEntry(secrets.token_urlsafe(33_000), datetime.now(UTC)))
+    write_crisis_plan(user, "Still published")
+    share = sharing(user)
+    share.share("diary", None, on_user.id)
+    share.share("crisis-plan", None, on_user.id)
+    report = user.sync()
+    assert any("too large to share" in p for p in report.problems)
+    provider.sync()
+    assert _provider_plan(provider, on_provider.id).warning_signs == "Still published"
+    assert [i.module for i in sharing(provider).shared_with_me()[0].items] == ["crisis-plan"]
