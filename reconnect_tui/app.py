@@ -149,6 +149,8 @@ class ReconnectApp(App[None]):
             self.call_from_thread(setattr, self, "sync_status", str(error))
             return
         self.call_from_thread(setattr, self, "sync_status", report.summary())
+        for problem in dict.fromkeys(report.problems):  # e.g. a share too large to publish
+            self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
 
     def _home(self) -> Screen:
         from .screens.home import HomeScreen
