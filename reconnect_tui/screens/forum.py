@@ -1,0 +1,482 @@
+"""The peer-support forum: my forums, a forum's threads, and a thread with its replies.
+
+A forum is a group of service users, started and moderated by a service user with lived
+experience; others join with an invitation code under a pseudonym chosen for that forum.
+Provider vaults do not join (the module is not offered to them). Everything goes through
+``sync.forum.Forums``: posting only queues encrypted envelopes, so it works offline and a sync
+(Ctrl+R, or the one started after posting) delivers them; after every sync the open screen
+reads again. Moderation keys are in ``forum_moderation.py``; dialogs in ``forum_dialogs.py``.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ..errors import ReconnectError
+from ..i18n import _, ngettext
+from ..model import Role
+from ..sync.forum import ForumPost, ForumSummary, ForumThread
+from ..widgets.composer import Composer
+from ..widgets.form import Field, FormScreen
+from .forum_common import (
+    ForumScreenBase,
+    first_line,
+    forum_notices,
+    forum_row,
+    post_text,
+    thread_row,
+)
+from .forum_moderation import PostActions
+
+PROVIDER_TEXT = (
+    "Peer forums are for service users; provider vaults do not join them. Service users you"
+    " work with may meet in one, under pseudonyms, with a peer consultant as moderator."
+)
+
+
+class ForumsScreen(ForumScreenBase):
+    """The Forum module: the forums I am in, most recent activity first."""
+
+    AUTO_FOCUS = "#forum-list"
+    TITLE_TEXT = _("Peer forum")
+    EMPTY_TEXT = _(
+        "A forum is a place where service users support each other: threads and replies,"
+        " under a pseudonym you choose, never your name. It is started and moderated by a"
+        " service user with lived experience, who gives out invitation codes (for example at"
+        " a ReConnect café). Press j to join with a code, or n to start a forum yourself."
+    )
+    BINDINGS = [
+        Binding("o", "open", _("Open"), tooltip=_("Open the forum (Enter works too)")),
+        Binding("j", "join", _("Join with a code"),
+                tooltip=_("Enter an invitation code and choose your pseudonym")),
+        Binding("n", "create", _("Start a forum"), tooltip=_("Start a forum and moderate it")),
+        Binding("i", "invite", _("Invite"),
+                tooltip=_("Moderator: a code for someone to join this forum")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[ForumSummary] = []
+
+    @property
+    def provider(self) -> bool:
+        return self.toolbox.profile.get().role is Role.PROVIDER
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="forums-body"):
+            yield Static(
+                _("Others in a forum see only your pseudonym there, never your name."),
+                classes="who-can-see",
+            )
+            yield self.sync_line()
+            yield self.empty_state(id="forums-empty")
+            yield OptionList(id="forum-list")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def refresh_after_sync(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.provider:
+            self.summaries = []
+            self.query_one("#forums-empty", Static).update(_(PROVIDER_TEXT))
+        else:
+            try:
+                self.summaries = self.forums.forums()
+            except ReconnectError as error:
+                self.failed(error)
+                return
+        forums = self.query_one("#forum-list", OptionList)
+        current = self.current
+        forums.clear_options()
+        forums.add_options(
+            Option(forum_row(summary, self.now()), id=summary.id) for summary in self.summaries
+        )
+        ids = [s.id for s in self.summaries]
+        if current is not None and current.id in ids:
+            forums.highlighted = ids.index(current.id)
+        elif ids:
+            forums.highlighted = 0
+        forums.display = bool(ids)
+        self.query_one("#forums-empty").display = not ids
+        self.refresh_bindings()
+
+    @property
+    def current(self) -> ForumSummary | None:
+        index = self.query_one("#forum-list", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.summaries):
+            return None
+        return self.summaries[index]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("join", "create"):
+            return not self.provider
+        if action == "open":
+            return bool(self.summaries)
+        if action == "invite":
+            current = self.current
+            return current is not None and current.moderator and not current.removed
+        return True
+
+    @on(OptionList.OptionHighlighted, "#forum-list")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#forum-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.push_screen(ForumScreen(event.option.id or ""))
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.app.push_screen(ForumScreen(self.current.id))
+
+    def action_create(self) -> None:
+        from .forum_dialogs import create_form
+
+        def created(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                summary = self.forums.create(values["name"], values["pseudonym"])
+            except ReconnectError as error:
+                self.failed(error, _("Not started"))
+                return
+            self.notify(_("Forum started. Press i on it to invite the first members."))
+            self.reload()
+            ids = [s.id for s in self.summaries]
+            if summary.id in ids:
+                self.query_one("#forum-list", OptionList).highlighted = ids.index(summary.id)
+
+        self.app.push_screen(create_form(), created)
+
+    def action_join(self) -> None:
+        from .forum_dialogs import ForumJoinScreen
+
+        self.app.push_screen(ForumJoinScreen())
+
+    def action_invite(self) -> None:
+        from .forum_dialogs import ForumInviteScreen
+
+        if self.current is not None:
+            self.app.push_screen(ForumInviteScreen(self.current.id))
+
+
+class ForumScreen(PostActions, ForumScreenBase):
+    """One forum: pinned rules and café dates at the top, then threads by latest activity."""
+
+    AUTO_FOCUS = "#threads"
+    BINDINGS = [
+        Binding("o", "open", _("Open"), tooltip=_("Open the thread (Enter works too)")),
+        Binding("n", "new_thread", _("New thread"), tooltip=_("Start a new thread")),
+        Binding("m", "mute", _("Mute"), tooltip=_("Mute or unmute the thread")),
+        *PostActions.POST_BINDINGS,
+        *PostActions.FORUM_BINDINGS,
+    ]
+
+    def __init__(self, forum_id: str) -> None:
+        super().__init__()
+        self.forum_id = forum_id
+        self.summary: ForumSummary | None = None
+        self.threads: list[ForumThread] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="forum-body"):
+            yield Static("", id="forum-line")
+            yield self.sync_line()
+            yield self.empty_state(
+                _(
+                    "No threads yet. Press n to start one: a question, something that helped"
+                    " you, or just hello."
+                ),
+                id="threads-empty",
+            )
+            yield OptionList(id="threads")
+            yield Static("", id="moderator-keys", classes="help")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def refresh_after_sync(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            forums = self.forums
+            self.summary = forums.forum_named(self.forum_id)
+            self.threads = forums.threads(self.forum_id)
+        except ReconnectError as error:
+            self.failed(error)
+            return
+        summary = self.summary
+        self.sub_title = summary.name
+        self.query_one("#forum-line", Static).update(self._forum_line(summary))
+        threads = self.query_one("#threads", OptionList)
+        current = self.current_thread
+        threads.clear_options()
+        now = self.now()
+        threads.add_options(
+            Option(thread_row(thread, now), id=thread.first.id) for thread in self.threads
+        )
+        ids = [t.first.id for t in self.threads]
+        if current is not None and current.first.id in ids:
+            threads.highlighted = ids.index(current.first.id)
+        elif ids:
+            threads.highlighted = 0
+        threads.display = bool(ids)
+        self.query_one("#threads-empty").display = not ids
+        keys = self.query_one("#moderator-keys", Static)
+        keys.display = summary.moderator and not summary.removed
+        keys.update(_("Moderator: h hide · p pin as rules · c pin café dates · u unpin"
+                      " · a reports · w members · i invite"))
+        self.refresh_bindings()
+
+    def _forum_line(self, summary: ForumSummary) -> str:
+        members = ngettext("{n} member", "{n} members", summary.members).format(n=summary.members)
+        line = _("You are {name} here · {members}").format(name=summary.pseudonym,
+                                                           members=members)
+        if summary.moderator:
+            line += " · " + _("you moderate this forum")
+        if summary.removed:
+            line = _("You were removed from this forum: you can read what was there, not post.")
+        return line
+
+    @property
+    def current_thread(self) -> ForumThread | None:
+        index = self.query_one("#threads", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.threads):
+            return None
+        return self.threads[index]
+
+    def current_post(self) -> ForumPost | None:
+        thread = self.current_thread
+        return thread.first if thread is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "mute") and self.current_thread is None:
+            return False
+        if action == "new_thread":
+            return self.summary is None or not self.summary.removed
+        return self.check_post_action(action)
+
+    @on(OptionList.OptionHighlighted, "#threads")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#threads")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.app.push_screen(ThreadScreen(self.forum_id, event.option.id or ""))
+
+    def action_open(self) -> None:
+        thread = self.current_thread
+        if thread is not None:
+            self.app.push_screen(ThreadScreen(self.forum_id, thread.first.id))
+
+    def action_new_thread(self) -> None:
+        fields = [Field("text", _("What do you want to say?"), "multiline", required=True)]
+        intro = _(
+            "Everyone in the forum reads it under your pseudonym. The first line is the"
+            " thread's title in the list. Ctrl+S posts."
+        )
+
+        def written(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                post = self.forums.post(self.forum_id, values["text"])
+            except ReconnectError as error:
+                self.failed(error, _("Not posted"))
+                return
+            self.reload()
+            self.deliver()
+            self.app.push_screen(ThreadScreen(self.forum_id, post.thread))
+
+        self.app.push_screen(FormScreen(_("New thread"), fields, intro=intro), written)
+
+    def action_mute(self) -> None:
+        thread = self.current_thread
+        if thread is None:
+            return
+        try:
+            self.forums.set_muted(self.forum_id, thread.first.id, not thread.muted)
+        except ReconnectError as error:
+            self.failed(error)
+            return
+        if thread.muted:
+            self.notify(_("Thread unmuted: its new replies count as unread again."))
+        else:
+            self.notify(_("Thread muted: its new replies no longer count as unread."))
+        self.reload()
+
+
+class ThreadScreen(PostActions, ForumScreenBase):
+    """A thread: its first post, the replies oldest first, and the composer for a reply.
+
+    With the posts focused, letters act on the highlighted post; in the composer they type
+    (Tab moves between the two, Ctrl+S posts the reply)."""
+
+    AUTO_FOCUS = "#posts"
+    BINDINGS = [
+        Binding("ctrl+s", "send", _("Post reply"), tooltip=_("Post what you wrote below")),
+        Binding("w", "write", _("Write a reply"), tooltip=_("Move to the box below")),
+        Binding("m", "mute", _("Mute"), tooltip=_("Mute or unmute this thread")),
+        *PostActions.POST_BINDINGS,
+    ]
+
+    def __init__(self, forum_id: str, thread_id: str, *, select: str | None = None) -> None:
+        super().__init__()
+        self.forum_id = forum_id
+        self.thread_id = thread_id
+        self.select = select
+        self.summary: ForumSummary | None = None
+        self.thread: ForumThread | None = None
+        self.posts: list[ForumPost] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from forum_notices(self.toolbox.profile.get().locale)
+        yield Static("", id="thread-line")
+        yield self.sync_line()
+        yield OptionList(id="posts")
+        yield Composer(_("the others"), id="composer")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload(mark_read=True)
+
+    def on_screen_resume(self) -> None:
+        self.reload(mark_read=True)
+
+    def refresh_after_sync(self) -> None:
+        self.reload(mark_read=True)
+
+    def reload(self, *, mark_read: bool = False, select: str | None = None) -> None:
+        try:
+            forums = self.forums
+            if mark_read:
+                forums.mark_read(self.forum_id, self.thread_id)
+            self.summary = forums.forum_named(self.forum_id)
+            threads = forums.threads(self.forum_id)
+        except ReconnectError as error:
+            self.failed(error)
+            return
+        self.thread = next((t for t in threads if t.first.id == self.thread_id), None)
+        summary = self.summary
+        self.sub_title = summary.name
+        line = self.query_one("#thread-line", Static)
+        composer = self.query_one(Composer)
+        if self.thread is None:
+            self.posts = []
+            line.update(_("This thread is no longer here."))
+        else:
+            self.posts = [self.thread.first, *self.thread.replies]
+            line.update(self._thread_line(self.thread, summary))
+        posts = self.query_one("#posts", OptionList)
+        current = self.current_post()
+        wanted = select or self.select or (current.id if current else None)
+        self.select = None
+        posts.clear_options()
+        now = self.now()
+        items: list[Option | None] = []
+        for post in self.posts:
+            items += [None] if items else []  # a line between posts
+            items.append(Option(post_text(post, now, moderator=summary.moderator), id=post.id))
+        posts.add_options(items)
+        ids = [p.id for p in self.posts]
+        if wanted in ids:
+            posts.highlighted = posts.get_option_index(wanted)
+        elif ids:
+            posts.highlighted = posts.get_option_index(ids[-1])
+        composer.display = not summary.removed and self.thread is not None
+        self.refresh_bindings()
+
+    def _thread_line(self, thread: ForumThread, summary: ForumSummary) -> str:
+        title = first_line(thread.first.text, 40) if thread.first.text else _("Hidden thread")
+        replies = ngettext("{n} reply", "{n} replies", len(thread.replies)).format(
+            n=len(thread.replies))
+        line = f"{title} · {replies}"
+        if thread.muted:
+            line += " · " + _("muted (m to unmute)")
+        if summary.removed:
+            line += " · " + _("you were removed: reading only")
+        return line
+
+    def current_post(self) -> ForumPost | None:
+        posts = self.query_one("#posts", OptionList)
+        index = posts.highlighted
+        if index is None:
+            return None
+        option_id = posts.get_option_at_index(index).id
+        return next((p for p in self.posts if p.id == option_id), None)
+
+    @property
+    def writing(self) -> bool:
+        return isinstance(self.focused, TextArea)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "send":
+            return self.writing
+        if self.writing and action in ("write", "mute", *PostActions.ACTIONS):
+            return False  # letters type into the reply while it has the focus
+        if action == "write":
+            return self.query_one(Composer).display
+        return self.check_post_action(action)
+
+    @on(OptionList.OptionHighlighted, "#posts")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#posts")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_write()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_write(self) -> None:
+        if self.query_one(Composer).display:
+            self.query_one(Composer).focus_text()
+
+    def action_send(self) -> None:
+        self.query_one(Composer).submit()
+
+    @on(Composer.Submitted)
+    def _submitted(self, event: Composer.Submitted) -> None:
+        event.stop()
+        try:
+            post = self.forums.post(self.forum_id, event.text, thread=self.thread_id)
+        except ReconnectError as error:
+            self.failed(error, _("Not posted"))
+            return
+        event.composer.clear()
+        self.reload(select=post.id)
+        self.deliver()
+
+    def action_mute(self) -> None:
+        if self.thread is None:
+            return
+        try:
+            self.forums.set_muted(self.forum_id, self.thread_id, not self.thread.muted)
+        except ReconnectError as error:
+            self.failed(error)
+            return
+        self.notify(_("Thread unmuted.") if self.thread.muted else _("Thread muted."))
+        self.reload()

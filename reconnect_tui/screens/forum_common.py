@@ -1,0 +1,216 @@
+"""What every forum screen shares: the two notice lines, the service, rows as text.
+
+The forum is peer support among service users, never treatment and never for emergencies;
+every forum screen says so in a line under the emergency notice. Posts are what people
+wrote, so they are always shown as ``rich.text.Text`` (never read as markup).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Footer, Header, Static
+
+from ..errors import ReconnectError
+from ..i18n import _, ngettext
+from ..sync.forum import ForumMember, ForumPost, ForumReport, Forums, ForumSummary, ForumThread
+from ..widgets.notice import NotForEmergencies
+from .base import ModuleScreen
+from .messages import time_text
+
+PINNED_LABELS = {"rules": "Pinned: the forum's rules", "cafe": "Pinned: café dates"}
+"""English source texts of the pinned marks; show through ``_()``."""
+
+HIDDEN_FOR_OTHERS = "Hidden by the moderator."
+
+
+class PeerSupportNotice(Static):
+    """One line: what the forum is, and what it is not."""
+
+    DEFAULT_CLASSES = "notice peer-support"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            _("Peer support among service users: not treatment, and not for emergencies."),
+            **kwargs,
+        )
+
+
+def forum_notices(locale: str) -> ComposeResult:
+    """The emergency line and the peer-support line, on every forum screen."""
+    yield NotForEmergencies(locale)
+    yield PeerSupportNotice()
+
+
+def first_line(text: str, width: int = 60) -> str:
+    """A post's first line, cut to ``width`` characters with an ellipsis."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
+def pinned_label(kind: str) -> str:
+    return _(PINNED_LABELS[kind]) if kind in PINNED_LABELS else ""
+
+
+def forum_row(summary: ForumSummary, now: datetime) -> Text:
+    """A forum in the list: name and unread, then my pseudonym, role, members, last activity."""
+    row = Text(summary.name, style="bold")
+    if summary.unread:
+        row.append("  ● " + ngettext("{n} new", "{n} new", summary.unread).format(
+            n=summary.unread), style="bold")
+    details = [_("you are {name}").format(name=summary.pseudonym)]
+    if summary.moderator:
+        details.append(_("you moderate it"))
+    details.append(ngettext("{n} member", "{n} members", summary.members).format(
+        n=summary.members))
+    if summary.last_activity is not None:
+        details.append(_("last post {when}").format(when=time_text(summary.last_activity, now)))
+    row.append("\n  " + " · ".join(details), style="dim")
+    if summary.removed:
+        row.append("\n  " + _("You were removed: you can read what was there, not post."),
+                   style="italic")
+    return row
+
+
+def post_heading(post: ForumPost, now: datetime) -> Text:
+    """Author, time, and the marks a post can carry."""
+    heading = Text(post.author, style="bold")
+    if post.own:
+        heading.append(" " + _("(you)"), style="bold")
+    heading.append(f" · {time_text(post.posted_at, now)}", style="dim")
+    if post.unread:
+        heading.append("  ● " + _("new"), style="bold")
+    if post.pinned:
+        heading.append("  " + pinned_label(post.pinned), style="bold")
+    return heading
+
+
+def hidden_text(post: ForumPost, moderator: bool) -> Text:
+    """A hidden post: for others one line; its author (and the moderator) also see why."""
+    if post.own:
+        text = Text("⚠ " + _("The moderator hid this post from everyone. Why: "), style="bold")
+        text.append(post.hidden_reason or _("no reason given"))
+        text.append("\n" + _("Only you and the moderator still see it:"), style="italic")
+    elif moderator and post.text:
+        text = Text(_("Hidden from everyone. Your reason: "), style="bold")
+        text.append(post.hidden_reason or _("no reason given"))
+    else:
+        return Text(_(HIDDEN_FOR_OTHERS), style="italic")
+    text.append("\n")
+    text.append(post.text, style="dim")
+    return text
+
+
+def post_text(post: ForumPost, now: datetime, *, moderator: bool) -> Text:
+    """A post as it appears in its thread."""
+    text = post_heading(post, now)
+    text.append("\n")
+    if post.hidden:
+        text.append_text(hidden_text(post, moderator))
+    else:
+        text.append(post.text)
+    return text
+
+
+def thread_row(thread: ForumThread, now: datetime) -> Text:
+    """A thread in a forum: pinned ones in full, others as their first line and the counts."""
+    first = thread.first
+    style = "dim" if thread.muted else ""
+    if first.pinned:
+        row = Text(pinned_label(first.pinned), style="bold reverse")
+        row.append(f"  {first.author} · {time_text(first.posted_at, now)}", style="dim")
+        row.append("\n")
+        row.append(Text(_(HIDDEN_FOR_OTHERS), style="italic") if first.hidden and not first.text
+                   else Text(first.text))
+        return row
+    if first.hidden and not first.text:
+        title = Text(_(HIDDEN_FOR_OTHERS), style="italic")
+    else:
+        title = Text(first_line(first.text), style="bold" if thread.unread else "")
+        if first.hidden:
+            title.append("  " + _("(hidden)"), style="italic")
+    row = Text("● " if thread.unread and not thread.muted else "  ", style="bold")
+    row.append_text(title)
+    details = [first.author,
+               ngettext("{n} reply", "{n} replies", len(thread.replies)).format(
+                   n=len(thread.replies)),
+               _("last {when}").format(when=time_text(thread.last_activity, now))]
+    if thread.unread:
+        details.append(ngettext("{n} new", "{n} new", thread.unread).format(n=thread.unread))
+    if thread.muted:
+        details.append(_("muted"))
+    row.append("\n    " + " · ".join(details), style="dim")
+    if style:
+        row.stylize(style)
+    return row
+
+
+def member_row(member: ForumMember, now: datetime) -> Text:
+    row = Text(member.pseudonym, style="bold")
+    if member.moderator:
+        row.append("  " + _("moderator"), style="italic")
+    row.append("  · " + _("joined {when}").format(when=time_text(member.joined_at, now)),
+               style="dim")
+    return row
+
+
+def report_row(report: ForumReport, now: datetime) -> Text:
+    row = Text(_("From {name}").format(name=report.reporter), style="bold")
+    row.append(f" · {time_text(report.reported_at, now)}", style="dim")
+    row.append("\n  " + _("Why: "), style="bold")
+    row.append(report.reason)
+    row.append("\n  " + _("Post: "), style="bold")
+    row.append(first_line(report.post_text, 64) or _("(no text)"), style="italic")
+    return row
+
+
+class ForumScreenBase(ModuleScreen):
+    """A forum screen: the header, both notices, the body, the footer keys.
+
+    Reads and writes go through :class:`Forums` (``sync/forum.py``); a failure becomes a
+    notification with the service's plain-language message.
+    """
+
+    @property
+    def forums(self) -> Forums:
+        return Forums(self.toolbox.vault)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from forum_notices(self.toolbox.profile.get().locale)
+        yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def now(self) -> datetime:
+        return self.app.clock()  # type: ignore[attr-defined]
+
+    def failed(self, error: ReconnectError, title: str = "") -> None:
+        self.notify(str(error), severity="error", title=title or _("Not done"))
+
+    def deliver(self) -> None:
+        """Start a sync now (if a relay is known and none is running) so what was queued goes
+        out; when the relay is down the sync line says what is waiting."""
+        from ..sync.service import known_relay_url
+
+        if not known_relay_url(self.toolbox.vault):
+            return
+        if not any(w.group == "sync" and w.is_running for w in self.app.workers):
+            self.app.action_sync()  # type: ignore[attr-defined]
+
+    def sync_line(self) -> Static:
+        """The app's sync status ("Offline — N waiting" …), kept current."""
+        line = Static("", id="forum-sync", classes="help")
+        line.display = False
+        return line
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.query("#forum-sync"):
+            self.watch(self.app, "sync_status", self._show_sync_status)
+
+    def _show_sync_status(self, text: str) -> None:
+        line = self.query_one("#forum-sync", Static)
+        line.update(text)
+        line.display = bool(text)

@@ -1,0 +1,210 @@
+"""Starting a forum, joining one with a code and a pseudonym, and the moderator's invitation.
+
+Joining and inviting talk to the relay, so they run in thread workers and show what went wrong
+in the screen (the code and pseudonym stay typed). The pseudonym is what the others see; the
+screens say so, and that it should not be the person's name.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from ..errors import ReconnectError
+from ..i18n import _
+from ..sync.forum import ForumSummary
+from ..widgets.form import Field, FormScreen
+from .forum_common import PeerSupportNotice
+from .pairing import RelayScreen, spaced_code
+
+PSEUDONYM_NOTE = (
+    "Your pseudonym is what the others in this forum see — never your name. Choose one that"
+    " does not give away who you are."
+)
+
+
+def create_form() -> FormScreen:
+    """Name the forum and choose the moderator's pseudonym."""
+    fields = [
+        Field("name", _("Name of the forum"), required=True,
+              placeholder=_("For example: Recovery café Strand")),
+        Field("pseudonym", _("Your pseudonym in it"), required=True,
+              placeholder=_("For example: Moderator"), help=_(PSEUDONYM_NOTE)),
+    ]
+    intro = _(
+        "You moderate the forum you start: you invite members with codes, pin the rules and"
+        " the café dates, and can hide posts and remove members."
+    )
+    return FormScreen(_("Start a forum"), fields, {"pseudonym": _("Moderator")}, intro=intro)
+
+
+class ForumJoinScreen(RelayScreen):
+    """Enter the code from the moderator and choose a pseudonym for this forum."""
+
+    TITLE_TEXT = _("Join a forum")
+    BINDINGS = [Binding("ctrl+s", "join", _("Join"), tooltip=_("Join with this code"))]
+
+    def compose_body(self) -> ComposeResult:
+        yield PeerSupportNotice()
+        with Vertical(classes="module-body", id="forum-join-body"):
+            yield Label(_("Join a forum"), classes="section-title")
+            with Vertical(classes="form"):
+                yield Label(_("Invitation code from the moderator"))
+                yield Input(placeholder="ABCD-EFGH-JKMN", id="forum-code")
+                yield Label(_("Your pseudonym in this forum"))
+                yield Input(id="forum-pseudonym", max_length=40)
+                yield Static(_(PSEUDONYM_NOTE), classes="help", id="pseudonym-note")
+            yield from self.relay_fields()
+            with Horizontal(classes="buttons"):
+                yield Button(_("Join"), id="forum-join", variant="primary")
+            yield Static("", id="busy", classes="help")
+            yield Static("", id="pairing-error", classes="error")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_error("")
+        self.query_one("#relay-fields").display = not self.relay_default()
+        self.query_one("#forum-code", Input).focus()
+
+    @on(Button.Pressed, "#forum-join")
+    def _join_pressed(self) -> None:
+        self.action_join()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "forum-code":
+            self.query_one("#forum-pseudonym", Input).focus()
+        else:
+            self.action_join()
+
+    def action_join(self) -> None:
+        code = self.query_one("#forum-code", Input).value.strip()
+        pseudonym = self.query_one("#forum-pseudonym", Input).value.strip()
+        if not code:
+            self.show_error(_("Enter the invitation code first."))
+            return
+        if not pseudonym:
+            self.show_error(_("Choose a pseudonym: it is the name the others see."))
+            return
+        if self.query_one("#relay-fields").display and not self.relay_given():
+            self.show_error(_("Enter the relay address too."))
+            return
+        self.show_busy(_("Joining…"))
+        self._join(code, pseudonym, self.relay_given())
+
+    @work(thread=True, exclusive=True, group="forum-join")
+    def _join(self, code: str, pseudonym: str, given: str) -> None:
+        from ..sync.forum import Forums
+        from ..sync.service import connect
+
+        try:
+            url = self.resolve_url(given)
+            with connect(self.toolbox.vault, url) as engine:
+                summary = Forums(self.toolbox.vault).join(code, pseudonym, engine.relay)
+        except ReconnectError as error:
+            self.app.call_from_thread(self.show_error, str(error))
+            return
+        self.app.call_from_thread(self._joined, summary)
+
+    def _joined(self, summary: ForumSummary) -> None:
+        from .forum import ForumScreen
+
+        self.notify(
+            _("You asked to join {forum} as {name}. The posts arrive once the moderator has"
+              " synced; sync again later (Ctrl+R).").format(forum=summary.name,
+                                                            name=summary.pseudonym)
+        )
+        self.app.switch_screen(ForumScreen(summary.id))
+        self.app.action_sync()  # type: ignore[attr-defined]
+
+
+class ForumInviteScreen(RelayScreen):
+    """Moderator: a code for one person to join, shown big, with how to give it."""
+
+    TITLE_TEXT = _("Invite to the forum")
+    BINDINGS = [Binding("n", "create", _("New code"), tooltip=_("Create another code"))]
+
+    def __init__(self, forum_id: str) -> None:
+        super().__init__()
+        self.forum_id = forum_id
+        self.code = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield PeerSupportNotice()
+        with Vertical(classes="module-body", id="forum-invite-body"):
+            yield Label("", id="forum-invite-title", classes="section-title")
+            yield from self.relay_fields()
+            with Horizontal(id="invitation-buttons", classes="buttons"):
+                yield Button(_("Create invitation"), id="create", variant="primary")
+            yield Static("", id="busy", classes="help")
+            yield Static("", id="pairing-error", classes="error")
+            yield Static("", id="invitation-code")
+            yield Static("", id="invitation-help")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        from ..sync.forum import Forums
+
+        try:
+            name = Forums(self.toolbox.vault).forum_named(self.forum_id).name
+        except ReconnectError:
+            name = ""
+        self.query_one("#forum-invite-title", Label).update(
+            _("Invite someone to {forum}").format(forum=name))
+        self.show_error("")
+        self.query_one("#invitation-code").display = False
+        self.query_one("#invitation-help").display = False
+        if self.relay_default():
+            self.query_one("#relay-fields").display = False
+            self.query_one("#invitation-buttons").display = False
+            self.set_focus(None)
+            self.action_create()
+        else:
+            self.query_one("#relay-url", Input).focus()
+
+    @on(Button.Pressed, "#create")
+    @on(Input.Submitted, "#relay-url")
+    def _create_pressed(self) -> None:
+        self.action_create()
+
+    def action_create(self) -> None:
+        self.show_busy(_("Creating the invitation at the relay…"))
+        self._create(self.relay_given())
+
+    @work(thread=True, exclusive=True, group="forum-invite")
+    def _create(self, given: str) -> None:
+        from ..sync.forum import Forums
+        from ..sync.service import connect
+
+        try:
+            url = self.resolve_url(given)
+            with connect(self.toolbox.vault, url) as engine:
+                code = Forums(self.toolbox.vault).invite(self.forum_id, engine.relay)
+        except ReconnectError as error:
+            self.app.call_from_thread(self.show_error, str(error))
+            return
+        self.app.call_from_thread(self._created, code)
+
+    def _created(self, code: str) -> None:
+        self.code = code
+        self.show_busy("")
+        self.query_one("#relay-fields").display = False
+        self.query_one("#invitation-buttons").display = False
+        self.set_focus(None)
+        box = self.query_one("#invitation-code", Static)
+        box.update(spaced_code(code))
+        box.display = True
+        help_text = self.query_one("#invitation-help", Static)
+        help_text.update(
+            _(
+                "Give this code to one person, in person (at a café, or read out); not by"
+                " e-mail or text message. They press j under Forum, enter it and choose a"
+                " pseudonym. When they have, sync (Ctrl+R): they become a member and get the"
+                " posts. Press n for a code for someone else."
+            )
+        )
+        help_text.display = True

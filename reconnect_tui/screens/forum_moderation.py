@@ -1,0 +1,351 @@
+"""Acting on a post (report; the moderator's hide and pin), the reports and the members.
+
+``PostActions`` is mixed into the forum and thread screens: they say which post is meant
+(``current_post``) and the keys do the rest. Hiding asks for a reason, which the post's author
+sees, then asks to confirm; removing a member says plainly what removal means.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..errors import ReconnectError
+from ..i18n import _
+from ..sync.forum import ForumMember, ForumPost, ForumReport, ForumSummary
+from ..widgets.form import Field, FormScreen
+from ..widgets.notice import emergency_line
+from .forum_common import ForumScreenBase, member_row, report_row
+
+
+class PostActions:
+    """Keys on the highlighted post. The host screen provides ``forum_id``, ``summary``,
+    ``current_post()``, ``reload()`` and the ``ForumScreenBase`` helpers."""
+
+    POST_BINDINGS = [
+        Binding("r", "report", _("Report"), tooltip=_("Tell the moderator about this post")),
+        Binding("h", "hide", _("Hide"), show=False,
+                tooltip=_("Moderator: hide this post from everyone, with a reason")),
+        Binding("p", "pin('rules')", _("Pin as rules"), show=False,
+                tooltip=_("Moderator: pin this post as the forum's rules (welcome post)")),
+        Binding("c", "pin('cafe')", _("Pin café dates"), show=False,
+                tooltip=_("Moderator: pin this post as the dates of the ReConnect cafés")),
+        Binding("u", "pin('')", _("Unpin"), show=False, tooltip=_("Moderator: unpin this post")),
+    ]
+    FORUM_BINDINGS = [
+        Binding("a", "reports", _("Reports"), show=False,
+                tooltip=_("Moderator: posts members reported to you")),
+        Binding("w", "members", _("Members"), show=False,
+                tooltip=_("Moderator: who is in the forum; remove a member")),
+        Binding("i", "invite", _("Invite"), show=False,
+                tooltip=_("Moderator: a code for someone to join this forum")),
+    ]
+    ACTIONS = ("report", "hide", "pin", "reports", "members", "invite")
+    MODERATOR_ACTIONS = ("hide", "pin", "reports", "members", "invite")
+
+    forum_id: str
+    summary: ForumSummary | None
+
+    def current_post(self) -> ForumPost | None:
+        raise NotImplementedError
+
+    def check_post_action(self, action: str) -> bool | None:
+        summary = self.summary
+        if action not in self.ACTIONS:
+            return True
+        if summary is None or summary.removed:
+            return False
+        if action in self.MODERATOR_ACTIONS:
+            return summary.moderator
+        post = self.current_post()
+        return post is not None and not post.own and not summary.moderator
+
+    def _post_or_warn(self) -> ForumPost | None:
+        post = self.current_post()
+        if post is None:
+            self.notify(_("Choose a post first."), severity="warning")  # type: ignore[attr-defined]
+        return post
+
+    def action_report(self) -> None:
+        post = self._post_or_warn()
+        if post is None:
+            return
+        screen: ForumScreenBase = self  # type: ignore[assignment]
+        locale = screen.toolbox.profile.get().locale
+        intro = _(
+            "Only the moderator sees your report, under your pseudonym; {author} is not told."
+            " If someone may be in danger, do not wait for the moderator: call {numbers}."
+        ).format(author=post.author, numbers=emergency_line(locale))
+        fields = [Field("reason", _("What is wrong with this post?"), required=True)]
+
+        def given(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                screen.forums.report(self.forum_id, post.id, values["reason"])
+            except ReconnectError as error:
+                screen.failed(error, _("Not reported"))
+                return
+            screen.notify(_("Reported. The moderator gets it with the next sync."))
+            screen.deliver()
+
+        screen.app.push_screen(FormScreen(_("Report a post"), fields, intro=intro), given)
+
+    def action_hide(self) -> None:
+        post = self._post_or_warn()
+        if post is None:
+            return
+        screen: ForumScreenBase = self  # type: ignore[assignment]
+        if post.hidden:
+            screen.notify(_("This post is already hidden."), severity="warning")
+            return
+        fields = [Field("reason", _("Why is it hidden?"), required=True,
+                        help=_("Write it kindly: the author reads it."))]
+        intro = _("The post is hidden for everyone; {author} sees that you hid it and why.").format(
+            author=post.author)
+
+        def given(values: dict | None) -> None:
+            if values is None:
+                return
+            reason = values["reason"]
+            question = _(
+                "Hide this post by {author} from everyone in the forum? They will see it was"
+                " hidden, with your reason: \u201c{reason}\u201d"
+            ).format(author=post.author, reason=reason)
+            screen.confirm(question, lambda: self._hide(post, reason), yes=_("Hide it"))
+
+        screen.app.push_screen(FormScreen(_("Hide a post"), fields, intro=intro), given)
+
+    def _hide(self, post: ForumPost, reason: str) -> None:
+        screen: ForumScreenBase = self  # type: ignore[assignment]
+        try:
+            screen.forums.hide(self.forum_id, post.id, reason)
+        except ReconnectError as error:
+            screen.failed(error, _("Not hidden"))
+            return
+        screen.notify(_("Hidden. Members see it with their next sync."))
+        self.reload()  # type: ignore[attr-defined]
+        screen.deliver()
+
+    def action_pin(self, kind: str) -> None:
+        post = self._post_or_warn()
+        if post is None:
+            return
+        screen: ForumScreenBase = self  # type: ignore[assignment]
+        if not kind and not post.pinned:
+            screen.notify(_("This post is not pinned."), severity="warning")
+            return
+        try:
+            screen.forums.pin(self.forum_id, post.id, kind)
+        except ReconnectError as error:
+            screen.failed(error, _("Not pinned"))
+            return
+        texts = {
+            "rules": _("Pinned at the top as the forum's rules."),
+            "cafe": _("Pinned at the top as the café dates."),
+            "": _("Unpinned."),
+        }
+        screen.notify(texts.get(kind, ""))
+        self.reload()  # type: ignore[attr-defined]
+        screen.deliver()
+
+    def action_reports(self) -> None:
+        screen: ForumScreenBase = self  # type: ignore[assignment]
+        screen.app.push_screen(ReportsScreen(self.forum_id))
+
+    def action_members(self) -> None:
+        screen: ForumScreenBase = self  # type: ignore[assignment]
+        screen.app.push_screen(MembersScreen(self.forum_id))
+
+    def action_invite(self) -> None:
+        from .forum_dialogs import ForumInviteScreen
+
+        screen: ForumScreenBase = self  # type: ignore[assignment]
+        screen.app.push_screen(ForumInviteScreen(self.forum_id))
+
+
+class ReportsScreen(ForumScreenBase):
+    """Moderator: what members reported, newest first; Enter opens the post in its thread."""
+
+    AUTO_FOCUS = "#reports"
+    TITLE_TEXT = _("Reports")
+    EMPTY_TEXT = _(
+        "No reports. Members can report a post with r; the report comes to you here,"
+        " privately, with their reason."
+    )
+    BINDINGS = [Binding("o", "open", _("Open the post"), tooltip=_("Enter works too"))]
+
+    def __init__(self, forum_id: str) -> None:
+        super().__init__()
+        self.forum_id = forum_id
+        self.reports: list[ForumReport] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="reports-body"):
+            yield Static("", id="reports-title", classes="section-title")
+            yield self.empty_state(id="reports-empty")
+            yield OptionList(id="reports")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def refresh_after_sync(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            forums = self.forums
+            name = forums.forum_named(self.forum_id).name
+            self.reports = forums.reports(self.forum_id)
+        except ReconnectError as error:
+            self.failed(error)
+            return
+        self.query_one("#reports-title", Static).update(
+            _("Reports in {forum}").format(forum=name))
+        reports = self.query_one("#reports", OptionList)
+        reports.clear_options()
+        now = self.now()
+        reports.add_options(Option(report_row(r, now), id=r.id) for r in self.reports)
+        if self.reports:
+            reports.highlighted = 0
+        reports.display = bool(self.reports)
+        self.query_one("#reports-empty").display = not self.reports
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return bool(self.reports)
+        return True
+
+    @on(OptionList.OptionSelected, "#reports")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from .forum import ThreadScreen
+
+        index = self.query_one("#reports", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.reports):
+            return
+        report = self.reports[index]
+        try:
+            posts = self.forums.posts(self.forum_id)
+        except ReconnectError as error:
+            self.failed(error)
+            return
+        post = next((p for p in posts if p.id == report.post_id), None)
+        if post is None:
+            self.notify(_("That post is not here (yet): sync, then try again."),
+                        severity="warning")
+            return
+        self.app.push_screen(ThreadScreen(self.forum_id, post.thread, select=post.id))
+
+
+class MembersScreen(ForumScreenBase):
+    """Moderator: the forum's members; x removes one (asks first, saying what it means)."""
+
+    AUTO_FOCUS = "#members"
+    TITLE_TEXT = _("Members")
+    BINDINGS = [
+        Binding("x,delete", "remove", _("Remove from the forum"), tooltip=_("Asks first")),
+        Binding("i", "invite", _("Invite"), tooltip=_("A code for someone to join")),
+    ]
+
+    def __init__(self, forum_id: str) -> None:
+        super().__init__()
+        self.forum_id = forum_id
+        self.forum_name = ""
+        self.members: list[ForumMember] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="members-body"):
+            yield Static("", id="members-title", classes="section-title")
+            yield Static(_("Members know each other only by these pseudonyms."),
+                         classes="who-can-see")
+            yield self.sync_line()
+            yield OptionList(id="members")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def refresh_after_sync(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            forums = self.forums
+            self.forum_name = forums.forum_named(self.forum_id).name
+            self.members = forums.members(self.forum_id)
+        except ReconnectError as error:
+            self.failed(error)
+            return
+        self.query_one("#members-title", Static).update(
+            _("Members of {forum}").format(forum=self.forum_name))
+        members = self.query_one("#members", OptionList)
+        current = self.current
+        members.clear_options()
+        now = self.now()
+        members.add_options(Option(member_row(m, now), id=m.pseudonym) for m in self.members)
+        names = [m.pseudonym for m in self.members]
+        if current is not None and current.pseudonym in names:
+            members.highlighted = names.index(current.pseudonym)
+        elif names:
+            members.highlighted = 0
+        self.refresh_bindings()
+
+    @property
+    def current(self) -> ForumMember | None:
+        index = self.query_one("#members", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.members):
+            return None
+        return self.members[index]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove":
+            current = self.current
+            return current is not None and not current.moderator
+        return True
+
+    @on(OptionList.OptionHighlighted, "#members")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def action_remove(self) -> None:
+        member = self.current
+        if member is None or member.moderator:
+            return
+        question = _(
+            "Remove {name} from {forum}?\n\nThey will not receive anything posted from now on"
+            " and can no longer post, reply or report. What they posted before stays (you can"
+            " hide it). To come back they need a new invitation code from you."
+        ).format(name=member.pseudonym, forum=self.forum_name)
+        self.confirm(question, lambda: self._remove(member), yes=_("Remove"))
+
+    def _remove(self, member: ForumMember) -> None:
+        try:
+            self.forums.remove(self.forum_id, member.pseudonym)
+        except ReconnectError as error:
+            self.failed(error, _("Not removed"))
+            return
+        self.notify(_("{name} was removed. The others get a new key with the next sync.").format(
+            name=member.pseudonym))
+        self.reload()
+        self.deliver()
+
+    def action_invite(self) -> None:
+        from .forum_dialogs import ForumInviteScreen
+
+        self.app.push_screen(ForumInviteScreen(self.forum_id))
+
