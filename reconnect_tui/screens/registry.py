@@ -105,6 +105,13 @@ MODULES: tuple[Module, ...] = (
         "Write with the people you are paired with, end-to-end encrypted",
         (Role.USER, Role.PROVIDER),
     ),
+    Module(
+        "forum",
+        "Peer forum",
+        "f",
+        "reconnect_tui.screens.forum:ForumsScreen",
+        "Peer support among service users, under a pseudonym",
+    ),
 )
 
 
