@@ -51,11 +51,12 @@ class ForumsScreen(ForumScreenBase):
         " a ReConnect café). Press j to join with a code, or n to start a forum yourself."
     )
     BINDINGS = [
-        Binding("o", "open", _("Open"), tooltip=_("Open the forum (Enter works too)")),
-        Binding("j", "join", _("Join with a code"),
-                tooltip=_("Enter an invitation code and choose your pseudonym")),
-        Binding("n", "create", _("Start a forum"), tooltip=_("Start a forum and moderate it")),
-        Binding("i", "invite", _("Invite"),
+        Binding("o", "open", _("Open"), show=False,
+                tooltip=_("Open the forum (Enter works too)")),
+        Binding("j", "join", _("Join"),
+                tooltip=_("Join a forum: enter an invitation code and choose a pseudonym")),
+        Binding("n", "create", _("New forum"), tooltip=_("Start a forum and moderate it")),
+        Binding("i", "invite", _("Invite"), show=False,
                 tooltip=_("Moderator: a code for someone to join this forum")),
     ]
 
@@ -76,6 +77,8 @@ class ForumsScreen(ForumScreenBase):
             yield self.sync_line()
             yield self.empty_state(id="forums-empty")
             yield OptionList(id="forum-list")
+            yield Static(_("Enter opens a forum · i invites someone to a forum you moderate"),
+                         id="forums-keys", classes="forum-keys")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -110,6 +113,8 @@ class ForumsScreen(ForumScreenBase):
             forums.highlighted = 0
         forums.display = bool(ids)
         self.query_one("#forums-empty").display = not ids
+        self.query_one("#forums-keys").display = any(
+            s.moderator and not s.removed for s in self.summaries)
         self.refresh_bindings()
 
     @property
@@ -178,9 +183,12 @@ class ForumScreen(PostActions, ForumScreenBase):
 
     AUTO_FOCUS = "#threads"
     BINDINGS = [
-        Binding("o", "open", _("Open"), tooltip=_("Open the thread (Enter works too)")),
+        Binding("o", "open", _("Open"), show=False,
+                tooltip=_("Open the thread (Enter works too)")),
         Binding("n", "new_thread", _("New thread"), tooltip=_("Start a new thread")),
         Binding("m", "mute", _("Mute"), tooltip=_("Mute or unmute the thread")),
+        Binding("r", "report", _("Report"), show=False,
+                tooltip=_("Tell the moderator about this thread's first post")),
         *PostActions.POST_BINDINGS,
         *PostActions.FORUM_BINDINGS,
     ]
@@ -203,7 +211,7 @@ class ForumScreen(PostActions, ForumScreenBase):
                 id="threads-empty",
             )
             yield OptionList(id="threads")
-            yield Static("", id="moderator-keys", classes="help")
+            yield Static("", id="forum-keys", classes="forum-keys")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -230,9 +238,13 @@ class ForumScreen(PostActions, ForumScreenBase):
         current = self.current_thread
         threads.clear_options()
         now = self.now()
-        threads.add_options(
-            Option(thread_row(thread, now), id=thread.first.id) for thread in self.threads
-        )
+        items: list[Option | None] = []
+        pinned = sum(1 for t in self.threads if t.first.pinned)  # they come first
+        for index, thread in enumerate(self.threads):
+            if pinned and index == pinned:
+                items.append(None)  # a line under the pinned posts
+            items.append(Option(thread_row(thread, now), id=thread.first.id))
+        threads.add_options(items)
         ids = [t.first.id for t in self.threads]
         if current is not None and current.first.id in ids:
             threads.highlighted = ids.index(current.first.id)
@@ -240,10 +252,14 @@ class ForumScreen(PostActions, ForumScreenBase):
             threads.highlighted = 0
         threads.display = bool(ids)
         self.query_one("#threads-empty").display = not ids
-        keys = self.query_one("#moderator-keys", Static)
-        keys.display = summary.moderator and not summary.removed
-        keys.update(_("Moderator: h hide · p pin as rules · c pin café dates · u unpin"
-                      " · a reports · w members · i invite"))
+        keys = self.query_one("#forum-keys", Static)
+        if summary.removed:
+            keys.update(_("Enter opens a thread"))
+        elif summary.moderator:
+            keys.update(_("Enter opens a thread · moderator: h hide · p pin as rules · c pin café"
+                          " dates · u unpin · a reports · w members · i invite"))
+        else:
+            keys.update(_("Enter opens a thread · r reports its first post to the moderator"))
         self.refresh_bindings()
 
     def _forum_line(self, summary: ForumSummary) -> str:
@@ -334,8 +350,9 @@ class ThreadScreen(PostActions, ForumScreenBase):
     AUTO_FOCUS = "#posts"
     BINDINGS = [
         Binding("ctrl+s", "send", _("Post reply"), tooltip=_("Post what you wrote below")),
-        Binding("w", "write", _("Write a reply"), tooltip=_("Move to the box below")),
+        Binding("w", "write", _("Reply"), tooltip=_("Write a reply in the box below")),
         Binding("m", "mute", _("Mute"), tooltip=_("Mute or unmute this thread")),
+        PostActions.REPORT_BINDING,
         *PostActions.POST_BINDINGS,
     ]
 
@@ -354,6 +371,7 @@ class ThreadScreen(PostActions, ForumScreenBase):
         yield Static("", id="thread-line")
         yield self.sync_line()
         yield OptionList(id="posts")
+        yield Static("", id="thread-keys", classes="forum-keys")
         yield Composer(_("the others"), id="composer")
         yield Footer(compact=True)
 
@@ -405,6 +423,12 @@ class ThreadScreen(PostActions, ForumScreenBase):
         elif ids:
             posts.highlighted = posts.get_option_index(ids[-1])
         composer.display = not summary.removed and self.thread is not None
+        keys = self.query_one("#thread-keys", Static)
+        keys.display = composer.display
+        if summary.moderator:
+            keys.update(_("h hide · p pin as rules · c pin café dates · u unpin · Tab: reply"))
+        else:
+            keys.update(_("r reports a post to the moderator · Tab: your reply"))
         self.refresh_bindings()
 
     def _thread_line(self, thread: ForumThread, summary: ForumSummary) -> str:

@@ -56,7 +56,8 @@ def pinned_label(kind: str) -> str:
 
 def forum_row(summary: ForumSummary, now: datetime) -> Text:
     """A forum in the list: name and unread, then my pseudonym, role, members, last activity."""
-    row = Text(summary.name, style="bold")
+    row = Text()
+    row.append(summary.name, style="bold")
     if summary.unread:
         row.append("  ● " + ngettext("{n} new", "{n} new", summary.unread).format(
             n=summary.unread), style="bold")
@@ -67,16 +68,17 @@ def forum_row(summary: ForumSummary, now: datetime) -> Text:
         n=summary.members))
     if summary.last_activity is not None:
         details.append(_("last post {when}").format(when=time_text(summary.last_activity, now)))
-    row.append("\n  " + " · ".join(details), style="dim")
+    row.append("\n" + " · ".join(details), style="dim")
     if summary.removed:
-        row.append("\n  " + _("You were removed: you can read what was there, not post."),
+        row.append("\n" + _("You were removed: you can read what was there, not post."),
                    style="italic")
     return row
 
 
 def post_heading(post: ForumPost, now: datetime) -> Text:
     """Author, time, and the marks a post can carry."""
-    heading = Text(post.author, style="bold")
+    heading = Text()
+    heading.append(post.author, style="bold")
     if post.own:
         heading.append(" " + _("(you)"), style="bold")
     heading.append(f" · {time_text(post.posted_at, now)}", style="dim")
@@ -90,11 +92,13 @@ def post_heading(post: ForumPost, now: datetime) -> Text:
 def hidden_text(post: ForumPost, moderator: bool) -> Text:
     """A hidden post: for others one line; its author (and the moderator) also see why."""
     if post.own:
-        text = Text("⚠ " + _("The moderator hid this post from everyone. Why: "), style="bold")
+        text = Text()
+        text.append("⚠ " + _("The moderator hid this post from everyone. Why: "), style="bold")
         text.append(post.hidden_reason or _("no reason given"))
         text.append("\n" + _("Only you and the moderator still see it:"), style="italic")
     elif moderator and post.text:
-        text = Text(_("Hidden from everyone. Your reason: "), style="bold")
+        text = Text()
+        text.append(_("Hidden from everyone. Your reason: "), style="bold")
         text.append(post.hidden_reason or _("no reason given"))
     else:
         return Text(_(HIDDEN_FOR_OTHERS), style="italic")
@@ -117,9 +121,9 @@ def post_text(post: ForumPost, now: datetime, *, moderator: bool) -> Text:
 def thread_row(thread: ForumThread, now: datetime) -> Text:
     """A thread in a forum: pinned ones in full, others as their first line and the counts."""
     first = thread.first
-    style = "dim" if thread.muted else ""
     if first.pinned:
-        row = Text(pinned_label(first.pinned), style="bold reverse")
+        row = Text()
+        row.append(pinned_label(first.pinned), style="bold")
         row.append(f"  {first.author} · {time_text(first.posted_at, now)}", style="dim")
         row.append("\n")
         row.append(Text(_(HIDDEN_FOR_OTHERS), style="italic") if first.hidden and not first.text
@@ -131,7 +135,9 @@ def thread_row(thread: ForumThread, now: datetime) -> Text:
         title = Text(first_line(first.text), style="bold" if thread.unread else "")
         if first.hidden:
             title.append("  " + _("(hidden)"), style="italic")
-    row = Text("● " if thread.unread and not thread.muted else "  ", style="bold")
+    row = Text()
+    if thread.unread and not thread.muted:
+        row.append("● ", style="bold")
     row.append_text(title)
     details = [first.author,
                ngettext("{n} reply", "{n} replies", len(thread.replies)).format(
@@ -141,14 +147,15 @@ def thread_row(thread: ForumThread, now: datetime) -> Text:
         details.append(ngettext("{n} new", "{n} new", thread.unread).format(n=thread.unread))
     if thread.muted:
         details.append(_("muted"))
-    row.append("\n    " + " · ".join(details), style="dim")
-    if style:
-        row.stylize(style)
+    row.append("\n" + " · ".join(details), style="dim")
+    if thread.muted:
+        row.stylize("dim")
     return row
 
 
 def member_row(member: ForumMember, now: datetime) -> Text:
-    row = Text(member.pseudonym, style="bold")
+    row = Text()
+    row.append(member.pseudonym, style="bold")
     if member.moderator:
         row.append("  " + _("moderator"), style="italic")
     row.append("  · " + _("joined {when}").format(when=time_text(member.joined_at, now)),
@@ -157,11 +164,12 @@ def member_row(member: ForumMember, now: datetime) -> Text:
 
 
 def report_row(report: ForumReport, now: datetime) -> Text:
-    row = Text(_("From {name}").format(name=report.reporter), style="bold")
+    row = Text()
+    row.append(_("From {name}").format(name=report.reporter), style="bold")
     row.append(f" · {time_text(report.reported_at, now)}", style="dim")
-    row.append("\n  " + _("Why: "), style="bold")
+    row.append("\n" + _("Why: "), style="bold")
     row.append(report.reason)
-    row.append("\n  " + _("Post: "), style="bold")
+    row.append("\n" + _("Post: "), style="bold")
     row.append(first_line(report.post_text, 64) or _("(no text)"), style="italic")
     return row
 
@@ -171,6 +179,22 @@ class ForumScreenBase(ModuleScreen):
 
     Reads and writes go through :class:`Forums` (``sync/forum.py``); a failure becomes a
     notification with the service's plain-language message.
+    """
+
+    DEFAULT_CSS = """
+    ForumScreenBase #forum-list, ForumScreenBase #threads, ForumScreenBase #posts,
+    ForumScreenBase #reports, ForumScreenBase #members {
+        height: 1fr;
+        border: round $primary 40%;
+    }
+    ForumScreenBase #forum-line, ForumScreenBase #thread-line {
+        padding: 0 1;
+        text-style: bold;
+    }
+    ForumScreenBase .forum-keys {
+        padding: 0 1;
+        color: $text-muted;
+    }
     """
 
     @property

@@ -45,6 +45,10 @@ class ForumJoinScreen(RelayScreen):
     """Enter the code from the moderator and choose a pseudonym for this forum."""
 
     TITLE_TEXT = _("Join a forum")
+    DEFAULT_CSS = """
+    ForumJoinScreen .form, ForumJoinScreen #relay-fields { height: auto; }
+    ForumJoinScreen #pseudonym-note { margin: 0 0 1 0; }
+    """
     BINDINGS = [Binding("ctrl+s", "join", _("Join"), tooltip=_("Join with this code"))]
 
     def compose_body(self) -> ComposeResult:
@@ -58,10 +62,10 @@ class ForumJoinScreen(RelayScreen):
                 yield Input(id="forum-pseudonym", max_length=40)
                 yield Static(_(PSEUDONYM_NOTE), classes="help", id="pseudonym-note")
             yield from self.relay_fields()
-            with Horizontal(classes="buttons"):
-                yield Button(_("Join"), id="forum-join", variant="primary")
             yield Static("", id="busy", classes="help")
             yield Static("", id="pairing-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Join"), id="forum-join", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -126,6 +130,9 @@ class ForumInviteScreen(RelayScreen):
     """Moderator: a code for one person to join, shown big, with how to give it."""
 
     TITLE_TEXT = _("Invite to the forum")
+    DEFAULT_CSS = """
+    ForumInviteScreen #relay-fields { height: auto; }
+    """
     BINDINGS = [Binding("n", "create", _("New code"), tooltip=_("Create another code"))]
 
     def __init__(self, forum_id: str) -> None:

@@ -27,7 +27,6 @@ class PostActions:
     ``current_post()``, ``reload()`` and the ``ForumScreenBase`` helpers."""
 
     POST_BINDINGS = [
-        Binding("r", "report", _("Report"), tooltip=_("Tell the moderator about this post")),
         Binding("h", "hide", _("Hide"), show=False,
                 tooltip=_("Moderator: hide this post from everyone, with a reason")),
         Binding("p", "pin('rules')", _("Pin as rules"), show=False,
@@ -44,6 +43,8 @@ class PostActions:
         Binding("i", "invite", _("Invite"), show=False,
                 tooltip=_("Moderator: a code for someone to join this forum")),
     ]
+    REPORT_BINDING = Binding("r", "report", _("Report"),
+                             tooltip=_("Tell the moderator about this post"))
     ACTIONS = ("report", "hide", "pin", "reports", "members", "invite")
     MODERATOR_ACTIONS = ("hide", "pin", "reports", "members", "invite")
 
@@ -255,7 +256,8 @@ class MembersScreen(ForumScreenBase):
     AUTO_FOCUS = "#members"
     TITLE_TEXT = _("Members")
     BINDINGS = [
-        Binding("x,delete", "remove", _("Remove from the forum"), tooltip=_("Asks first")),
+        Binding("x,delete", "remove", _("Remove"),
+                tooltip=_("Remove the member from the forum (asks first)")),
         Binding("i", "invite", _("Invite"), tooltip=_("A code for someone to join")),
     ]
 
