@@ -396,7 +396,7 @@ class Forums:
                       key=lambda m: (not m.moderator, m.pseudonym.casefold()))
         return [ForumMember(m.pseudonym, m.moderator, m.joined_at) for m in rows]
 
-    def _post(self, record: ForumRecord, row: PostRow, muted: set[str]) -> ForumPost:
+    def _post(self, record: ForumRecord, row: PostRow) -> ForumPost:
         may_see = row.own or record.moderator
         return ForumPost(row.post_id, record.id, row.thread, row.author,
                          row.text if not row.hidden or may_see else "", row.posted_at, row.own,
@@ -409,7 +409,7 @@ class Forums:
         muted = self.repo.muted(forum_id)
         grouped: dict[str, list[ForumPost]] = {}
         for row in self.repo.posts(forum_id):
-            grouped.setdefault(row.thread, []).append(self._post(record, row, muted))
+            grouped.setdefault(row.thread, []).append(self._post(record, row))
         threads = []
         for thread_id, posts in grouped.items():
             first = next((p for p in posts if p.id == thread_id), posts[0])
@@ -460,9 +460,9 @@ class Forums:
                                    message_id=post_id)
             row = PostRow(post_id, thread, record.pseudonym, me, text, inner.time, True, False)
             write.add_post(forum_id, row)
-        return self._post(record, row, set())
+        return self._post(record, row)
 
-    def _own_post(self, record: ForumRecord, post_id: str) -> PostRow:
+    def _existing_post(self, record: ForumRecord, post_id: str) -> PostRow:
         row = self.repo.post(record.id, post_id)
         if row is None:
             raise NotFound(_("No post with id {id} in this forum.").format(id=post_id))
@@ -471,7 +471,7 @@ class Forums:
     def hide(self, forum_id: str, post_id: str, reason: str) -> None:
         """Moderator only: hide a post for everyone; its author sees the reason."""
         record = self._moderated(forum_id)
-        self._own_post(record, post_id)
+        self._existing_post(record, post_id)
         reason = reason.strip()
         if not reason or len(reason) > MAX_REASON:
             raise ForumError(_("Give a reason (at most {n} characters): the author sees it.")
@@ -484,7 +484,7 @@ class Forums:
         """Moderator only: ``kind`` "rules" (the welcome post), "cafe" (café dates) or ""
         to unpin."""
         record = self._moderated(forum_id)
-        self._own_post(record, post_id)
+        self._existing_post(record, post_id)
         if kind not in wire.PIN_KINDS:
             raise ForumError(_('A post is pinned as "rules" or "cafe" ("" unpins it).'))
         with self.repo.write() as write:
@@ -494,7 +494,7 @@ class Forums:
     def report(self, forum_id: str, post_id: str, reason: str) -> None:
         """Report a post to the moderator (privately, over the pairwise channel)."""
         record = self._active(forum_id)
-        self._own_post(record, post_id)
+        self._existing_post(record, post_id)
         reason = reason.strip()
         if len(reason) > MAX_REASON:
             raise ForumError(_("A reason has at most {n} characters.").format(n=MAX_REASON))
