@@ -203,13 +203,7 @@ class ForumScreen(PostActions, ForumScreenBase):
         with Vertical(classes="module-body", id="forum-body"):
             yield Static("", id="forum-line")
             yield self.sync_line()
-            yield self.empty_state(
-                _(
-                    "No threads yet. Press n to start one: a question, something that helped"
-                    " you, or just hello."
-                ),
-                id="threads-empty",
-            )
+            yield self.empty_state(id="threads-empty")
             yield OptionList(id="threads")
             yield Static("", id="forum-keys", classes="forum-keys")
 
@@ -251,7 +245,9 @@ class ForumScreen(PostActions, ForumScreenBase):
         elif ids:
             threads.highlighted = 0
         threads.display = bool(ids)
-        self.query_one("#threads-empty").display = not ids
+        empty = self.query_one("#threads-empty", Static)
+        empty.display = not ids
+        empty.update(self._empty_text(summary))
         keys = self.query_one("#forum-keys", Static)
         if summary.removed:
             keys.update(_("Enter opens a thread"))
@@ -261,6 +257,15 @@ class ForumScreen(PostActions, ForumScreenBase):
         else:
             keys.update(_("Enter opens a thread · r reports its first post to the moderator"))
         self.refresh_bindings()
+
+    def _empty_text(self, summary: ForumSummary) -> str:
+        text = _("No threads yet. Press n to start one: a question, something that helped you,"
+                 " or just hello.")
+        if summary.moderator:
+            return text + " " + _("Pin a welcome post with the forum's rules (p) first.")
+        return text + " " + _(
+            "If you have just joined: the posts arrive once the moderator has synced and let"
+            " you in, and you sync again (Ctrl+R).")
 
     def _forum_line(self, summary: ForumSummary) -> str:
         members = ngettext("{n} member", "{n} members", summary.members).format(n=summary.members)
