@@ -293,7 +293,7 @@ class ForumScreen(PostActions, ForumScreenBase):
             return False
         if action == "new_thread":
             return self.summary is None or not self.summary.removed
-        return self.check_post_action(action)
+        return self.check_post_action(action, parameters)
 
     @on(OptionList.OptionHighlighted, "#threads")
     def _highlighted(self) -> None:
@@ -466,7 +466,7 @@ class ThreadScreen(PostActions, ForumScreenBase):
             return False  # letters type into the reply while it has the focus
         if action == "write":
             return self.query_one(Composer).display
-        return self.check_post_action(action)
+        return self.check_post_action(action, parameters)
 
     @on(OptionList.OptionHighlighted, "#posts")
     def _highlighted(self) -> None:

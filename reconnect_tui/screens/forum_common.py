@@ -218,7 +218,8 @@ class ForumScreenBase(ModuleScreen):
         out; when the relay is down the sync line says what is waiting."""
         from ..sync.service import known_relay_url
 
-        if not known_relay_url(self.toolbox.vault):
+        settings = self.app.settings  # type: ignore[attr-defined]
+        if not known_relay_url(self.toolbox.vault, settings.relay_url):
             return
         if not any(w.group == "sync" and w.is_running for w in self.app.workers):
             self.app.action_sync()  # type: ignore[attr-defined]

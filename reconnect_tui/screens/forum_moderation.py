@@ -54,15 +54,24 @@ class PostActions:
     def current_post(self) -> ForumPost | None:
         raise NotImplementedError
 
-    def check_post_action(self, action: str) -> bool | None:
+    def check_post_action(self, action: str, parameters: tuple[object, ...] = ()) -> bool | None:
+        """Members report others' posts; the moderator hides, and pins a thread's first post
+        (a reply is never pinned: pinned posts head the forum)."""
         summary = self.summary
         if action not in self.ACTIONS:
             return True
         if summary is None or summary.removed:
             return False
+        post = self.current_post()
+        if action == "pin":
+            if not summary.moderator or post is None or post.id != post.thread:
+                return False
+            kind = parameters[0] if parameters else ""
+            return post.pinned != kind
+        if action == "hide":
+            return summary.moderator and post is not None and not post.hidden
         if action in self.MODERATOR_ACTIONS:
             return summary.moderator
-        post = self.current_post()
         return post is not None and not post.own and not summary.moderator
 
     def _post_or_warn(self) -> ForumPost | None:

@@ -246,6 +246,17 @@ async def test_start_a_forum_post_reply_and_pin_rules_and_cafe(moderator: Person
         await pilot.press("home", "p")  # the first post becomes the rules
         await settle(pilot)
         assert "Pinned: the forum's rules" in options(app, "#posts")[0]
+        titles = {c.title for c in app.get_system_commands(thread)}
+        assert "Unpin" in titles and "Pin as rules" not in titles
+        await pilot.press("u")
+        await settle(pilot)
+        assert "Pinned" not in options(app, "#posts")[0]
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("end")  # a reply is never pinned
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(thread)}
+        assert "Pin as rules" not in titles and "Hide" in titles
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is forum)
         await settle(pilot)
@@ -329,10 +340,14 @@ async def test_member_joins_in_the_app_sees_the_post_replies_and_mutes(
         await settle(pilot)
         [first] = options(app, "#posts")
         assert first.startswith("Mod ·") and "Hello everyone, how was your week?" in first
+        relay.stop()  # the relay is down: the reply is queued, and the screen says so
         await pilot.press("w")
         app.screen.query_one("#composer-text", TextArea).insert("A good week, thanks")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(options(app, "#posts")) == 2)
+        await wait_for(pilot, lambda: "Offline" in text_of(app, "#forum-sync"))
+        assert "waiting" in text_of(app, "#forum-sync")
+        relay.start()
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ForumScreen))
         await settle(pilot)
