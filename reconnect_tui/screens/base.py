@@ -1,25 +1,39 @@
 """What every toolbox module screen shares: header, notice, footer keys, access to the vault,
-an empty state, and asking before deleting.
+an empty state, asking before deleting, the "who can see this" line, and read-only mode.
 
-A module screen subclasses ``ModuleScreen``, sets ``TITLE_TEXT``, ``EMPTY_TEXT`` and its
-``BINDINGS`` (which appear in the footer and, through the app, in the command palette), and
-composes its body in ``compose_body``. It reaches data only through ``self.toolbox``.
+A module screen subclasses ``ModuleScreen``, sets ``TITLE_TEXT``, ``EMPTY_TEXT``, ``MODULE``,
+its ``BINDINGS`` (which appear in the footer and, through the app, in the command palette) and
+``EDIT_ACTIONS`` (the actions that change the store), and composes its body in
+``compose_body``. It reaches data only through ``self.toolbox``.
+
+Read-only mode is the provider's view of what a service user shared: the screen is given a
+toolbox over the received copy (``Sharing.view``), ``check_action`` refuses every edit action
+(so those keys do nothing and vanish from the footer and the palette), edit actions called
+directly (Enter on an item) do nothing, and a banner says whose it is. The store refuses writes
+to received items as well (``ReadOnlyItem``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from ..i18n import _
 from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.notice import NotForEmergencies
 
+if TYPE_CHECKING:
+    from ..sync.dyads import ItemRef
+
 WHO_CAN_SEE = "Only you can see this (nothing is shared)."
-"""English source text of the line every module shows until sharing exists; show via ``_()``."""
+"""English source text of the line a module shows when nothing of it is shared (via ``_()``)."""
 
 
 def release_closed_widget_styles() -> None:
@@ -35,17 +49,103 @@ def release_closed_widget_styles() -> None:
         pass
 
 
+def _refused_when_read_only(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An edit action that does nothing in read-only mode, however it is reached (a key is
+    already refused by ``check_action``; Enter on an item calls the action directly)."""
+
+    @functools.wraps(method)
+    def guarded(self: ModuleScreen, *args: Any, **kwargs: Any) -> Any:
+        if self.read_only:
+            self.notify(self.read_only_text(), severity="warning")
+            return None
+        return method(self, *args, **kwargs)
+
+    guarded._refuses_read_only = True  # type: ignore[attr-defined]
+    return guarded
+
+
+class WhoCanSee(Static):
+    """The "who can see this" line of a module, or of one item of it."""
+
+    def __init__(self, module: str, text: str, *, for_item: bool = False, **kwargs: Any
+                 ) -> None:
+        super().__init__(text, markup=False, **kwargs)
+        self.add_class("who-can-see")
+        self.module = module
+        self.for_item = for_item
+        self.item_id: int | None = None
+
+
 class ModuleScreen(Screen):
     TITLE_TEXT = ""
     """Shown as the screen's sub-title in the header (already translated by the subclass)."""
     EMPTY_TEXT = ""
     """One or two sentences: what the module is for and how it can help."""
+    MODULE = ""
+    """The sharing module this screen shows (``sync.sharing.SHAREABLE_MODULES``), or ""."""
+    EDIT_ACTIONS: frozenset[str] = frozenset()
+    """Actions that change the store: refused in read-only mode."""
+
+    DEFAULT_CSS = """
+    ModuleScreen .read-only-banner {
+        height: auto;
+        padding: 0 1;
+        background: $accent 25%;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for action in cls.__dict__.get("EDIT_ACTIONS", ()):
+            method = cls.__dict__.get(f"action_{action}")
+            if method is not None and not getattr(method, "_refuses_read_only", False):
+                setattr(cls, f"action_{action}", _refused_when_read_only(method))
+
+    def __init__(
+        self,
+        *,
+        toolbox: Toolbox | None = None,
+        read_only: bool = False,
+        owner: str = "",
+        partner_id: int | None = None,
+        about: ItemRef | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """``toolbox``: show this one instead of the app's (the provider's received view);
+        ``owner``: whose it is; ``partner_id`` and ``about``: what "m" writes a message about."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._toolbox = toolbox
+        self.read_only = read_only
+        self.owner = owner
+        self.partner_id = partner_id
+        self.about = about
+        if read_only:
+            self.EMPTY_TEXT = _("Nothing here is shared with you.")
+            if partner_id is not None:  # only this screen gets the key, not its whole class
+                self._bindings.key_to_bindings.setdefault("m", []).append(
+                    Binding(
+                        "m",
+                        "message_about",
+                        _("Message {name} about this").format(name=owner),
+                        tooltip=_("Write to the person who shared this, about it"),
+                    )
+                )
 
     @property
     def toolbox(self) -> Toolbox:
-        toolbox = self.app.toolbox  # type: ignore[attr-defined]
+        toolbox = self.current_toolbox()
         assert toolbox is not None, "module screens exist only while the vault is unlocked"
         return toolbox
+
+    def current_toolbox(self) -> Toolbox | None:
+        """The toolbox shown, or None once the app locked (for thread workers)."""
+        if self._toolbox is not None:
+            return self._toolbox if self.app.toolbox is not None else None  # type: ignore[attr-defined]
+        return self.app.toolbox  # type: ignore[attr-defined]
 
     _bindings_pending = False
 
@@ -64,7 +164,11 @@ class ModuleScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield NotForEmergencies(self.toolbox.profile.get().locale)
+        own = self.app.toolbox  # type: ignore[attr-defined]
+        locale = (own if own is not None and self.read_only else self.toolbox).profile.get().locale
+        yield NotForEmergencies(locale)
+        if self.read_only:
+            yield Static(self.read_only_text(), classes="read-only-banner", markup=False)
         yield from self.compose_body()
         yield Footer(compact=True)
 
@@ -77,6 +181,10 @@ class ModuleScreen(Screen):
     def on_unmount(self) -> None:
         release_closed_widget_styles()
 
+    def on_screen_resume(self) -> None:
+        """Back from another screen (the Sharing screen, a dialog): sharing may have changed."""
+        self.refresh_who_can_see()
+
     def empty_state(self, text: str | None = None, **kwargs) -> Static:
         return Static(text or self.EMPTY_TEXT, classes="empty-state", **kwargs)
 
@@ -88,3 +196,78 @@ class ModuleScreen(Screen):
                 on_yes()
 
         self.app.push_screen(ConfirmScreen(question, yes=yes), answered)
+
+    # -- read-only mode ----------------------------------------------------------------------
+
+    def read_only_text(self) -> str:
+        return _("Shared by {name} — read only").format(name=self.owner)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In read-only mode edit actions are refused: no key, no footer entry, no command."""
+        if action in self.EDIT_ACTIONS:
+            return not self.read_only
+        if action == "message_about":
+            return self.read_only and self.partner_id is not None
+        return True
+
+    async def action_message_about(self) -> None:
+        """Open the conversation with the person who shared this, about what was opened."""
+        if not self.read_only or self.partner_id is None:
+            return
+        from ..widgets.composer import Composer
+        from .messages import ConversationScreen
+
+        conversation = ConversationScreen(self.partner_id)
+        await self.app.push_screen(conversation)
+        if self.about is not None:
+            conversation.query_one(Composer).set_about(self.about)
+
+    # -- who can see this --------------------------------------------------------------------
+
+    def who_can_see_text(self, module: str | None = None, item_id: int | None = None) -> str:
+        """One line: "Only you can see this …" or with whom it is shared (and when seen)."""
+        if self.read_only:
+            return ""
+        module = module or self.MODULE
+        if not module:
+            return _(WHO_CAN_SEE)
+        from ..sync.sharing import Sharing
+
+        return Sharing(self.toolbox.vault).who_can_see_line(module, item_id)
+
+    def who_can_see(self, module: str | None = None, **kwargs: Any) -> WhoCanSee:
+        """The line for ``module`` (default: the screen's); hidden in read-only mode."""
+        module = module or self.MODULE
+        line = WhoCanSee(module, self.who_can_see_text(module), **kwargs)
+        line.display = not self.read_only
+        return line
+
+    def item_who_can_see(self, module: str | None = None, **kwargs: Any) -> WhoCanSee:
+        """A line for the selected item, hidden until ``show_who_can_see`` points it at one."""
+        line = WhoCanSee(module or self.MODULE, "", for_item=True, **kwargs)
+        line.display = False
+        return line
+
+    def show_who_can_see(self, line: WhoCanSee, item_id: int | None) -> None:
+        """Point an item's line at another item (None: hide it). It shows only when it says
+        more than the module's line (some items of the module shared, not all)."""
+        line.item_id = item_id
+        text = ""
+        if item_id is not None and not self.read_only:
+            text = self.who_can_see_text(line.module, item_id)
+            if text == self.who_can_see_text(line.module):
+                text = ""
+        line.update(text)
+        line.display = bool(text)
+
+    def refresh_who_can_see(self) -> None:
+        """Read every line of the screen again."""
+        if self.read_only or self.current_toolbox() is None:
+            return
+        for line in self.query(WhoCanSee).results(WhoCanSee):
+            if not line.module:
+                continue
+            if line.for_item:
+                self.show_who_can_see(line, line.item_id)
+            else:
+                line.update(self.who_can_see_text(line.module))

@@ -27,7 +27,7 @@ from ..export.document import (
 from ..i18n import _
 from ..model import CrisisPlan, Helper, Person, ServiceContact
 from ..widgets.form import Field, FormScreen
-from .base import WHO_CAN_SEE, ModuleScreen
+from .base import ModuleScreen
 
 if TYPE_CHECKING:
     pass
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 class CrisisContactsScreen(ModuleScreen):
     """The helpers or the professionals of the plan: add, edit, remove and reorder."""
+
+    MODULE = "crisis-plan"
+    EDIT_ACTIONS = frozenset({"add", "edit", "delete", "move"})
 
     BINDINGS = [
         Binding("a", "add", _("Add")),
@@ -44,8 +47,8 @@ class CrisisContactsScreen(ModuleScreen):
         Binding("shift+down,plus", "move(1)", _("Move down")),
     ]
 
-    def __init__(self, spec: SectionSpec, start_adding: bool = False) -> None:
-        super().__init__()
+    def __init__(self, spec: SectionSpec, start_adding: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.spec = spec
         self.start_adding = start_adding
         self.TITLE_TEXT = _(spec.title)
@@ -63,7 +66,7 @@ class CrisisContactsScreen(ModuleScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="contacts-body"):
             yield Label(_(self.spec.title), classes="section-title")
-            yield Static(_(WHO_CAN_SEE), classes="who-can-see")
+            yield self.who_can_see()
             yield self.empty_state(id="contacts-empty")
             yield OptionList(id="contacts")
 
@@ -98,6 +101,8 @@ class CrisisContactsScreen(ModuleScreen):
         self.reload(index)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if super().check_action(action, parameters) is False:
+            return False
         if action in ("edit", "delete", "move"):
             return True if self.contacts else None
         return True

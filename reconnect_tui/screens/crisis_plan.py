@@ -32,7 +32,7 @@ from ..export.document import (
 from ..i18n import _
 from ..model import CrisisPlan, emergency_numbers
 from ..widgets.form import Field, FormScreen
-from .base import WHO_CAN_SEE, ModuleScreen
+from .base import ModuleScreen
 from .crisis_contacts import CrisisContactsScreen
 from .crisis_export_dialog import ExportDialog, ExportRequest
 
@@ -76,6 +76,8 @@ class SectionItem(ListItem):
 
 class CrisisPlanScreen(ModuleScreen):
     AUTO_FOCUS = "#sections"
+    MODULE = "crisis-plan"
+    EDIT_ACTIONS = frozenset({"edit", "add", "clear"})
     TITLE_TEXT = _("Crisis plan")
     EMPTY_TEXT = _(
         "A crisis plan says what you notice when things get hard, what helps, and whom to call. "
@@ -88,15 +90,15 @@ class CrisisPlanScreen(ModuleScreen):
         Binding("p", "export", _("Export…")),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.plan = CrisisPlan()
 
     def compose_body(self) -> ComposeResult:
         locale = self.toolbox.profile.get().locale
         with Vertical(classes="module-body", id="crisis-plan-body"):
             yield Static(emergency_text(locale), id="emergency-numbers", markup=False)
-            yield Static(_(WHO_CAN_SEE), classes="who-can-see")
+            yield self.who_can_see()
             yield self.empty_state(id="crisis-plan-empty")
             self.plan = self.toolbox.crisis_plan.get()
             yield ListView(

@@ -153,6 +153,8 @@ class DiaryScreen(ModuleScreen):
     """Diary entries by date, and daily registrations with trends."""
 
     AUTO_FOCUS = "#entries"
+    MODULE = "diary"
+    EDIT_ACTIONS = frozenset({"add", "edit", "delete", "save_values"})
 
     TITLE_TEXT = _("Diary and registrations")
     EMPTY_TEXT = _(
@@ -169,8 +171,8 @@ class DiaryScreen(ModuleScreen):
         Binding("o", "older", _("Older entries"), show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.entries: list[DiaryEntry] = []
         """The newest entries read so far (whole pages), newest first; all of them are listed."""
         self.total = 0
@@ -194,6 +196,7 @@ class DiaryScreen(ModuleScreen):
                     classes="help",
                     id="registration-help",
                 )
+                yield self.who_can_see("registrations")
                 yield VerticalScroll(id="registration-rows")
                 yield self.empty_state(
                     _(
@@ -202,7 +205,7 @@ class DiaryScreen(ModuleScreen):
                     ),
                     id="registrations-empty",
                 )
-        yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+        yield self.who_can_see()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -361,6 +364,7 @@ class DiaryScreen(ModuleScreen):
             span = f"{_number(parameter.minimum)}–{_number(parameter.maximum)}"
             field = ValueField(parameter, today_values.get(parameter.id or 0))
             field.id = f"value-{parameter.id}"
+            field.disabled = self.read_only  # a provider reads the values, never types them
             row = Horizontal(
                 Label(Text(label), classes="registration-name"),
                 field,

@@ -74,6 +74,8 @@ class ExercisesScreen(ModuleScreen):
     """Browse exercises, do one (timer, checklist), log it as done, keep your own."""
 
     AUTO_FOCUS = "#exercise-list"
+    MODULE = "exercises"
+    EDIT_ACTIONS = frozenset({"add", "edit", "delete", "log_done"})
 
     TITLE_TEXT = _("Exercises")
     EMPTY_TEXT = _(
@@ -91,8 +93,8 @@ class ExercisesScreen(ModuleScreen):
         Binding("o", "older", _("Older entries"), show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.entries: list[Entry] = []
         self.history: list[ExerciseLog] = []
         """Every log entry, newest first; the history tab lists the first ``history_shown``."""
@@ -120,7 +122,7 @@ class ExercisesScreen(ModuleScreen):
                     ),
                     id="history-empty",
                 )
-        yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+        yield self.who_can_see()
 
     def on_mount(self) -> None:
         super().on_mount()

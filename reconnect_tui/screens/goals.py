@@ -28,7 +28,7 @@ from ..widgets.goal_tree import (
     visible_roots,
     when_text,
 )
-from .base import ModuleScreen
+from .base import ModuleScreen, WhoCanSee
 
 NO_DOMAIN = 0
 """The form's value for "no life domain" (vault ids start at 1)."""
@@ -49,6 +49,10 @@ class DomainFilter(Static):
 
 class GoalsScreen(ModuleScreen):
     AUTO_FOCUS = "#goal-tree"
+    MODULE = "goals"
+    EDIT_ACTIONS = frozenset(
+        {"add_goal", "add_subgoal", "add_activity", "toggle_done", "edit", "delete"}
+    )
     TITLE_TEXT = _("Goals")
     EMPTY_TEXT = _(
         "Goals are what you want to work towards, big or small. Split a goal into sub-goals and"
@@ -67,8 +71,8 @@ class GoalsScreen(ModuleScreen):
         Binding("f", "next_domain", _("Filter"), tooltip=_("Show one life domain at a time")),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.data = GoalData()
         self.domain_filter: int | None = None
         self._wanted: ItemKey | None = None
@@ -76,11 +80,12 @@ class GoalsScreen(ModuleScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="goals-body"):
             yield DomainFilter(self._filter_text(), id="goal-filter", classes="help")
-            yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+            yield self.who_can_see()
             yield self.empty_state(id="goals-empty")
             yield GoalTree(id="goal-tree")
             with VerticalScroll(id="goal-detail"):
                 yield Static("", id="goal-detail-text")
+                yield self.item_who_can_see(id="goal-who-can-see")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -98,7 +103,7 @@ class GoalsScreen(ModuleScreen):
 
     @work(thread=True, exclusive=True, group="goals-load")
     def _load(self) -> None:
-        toolbox = self.app.toolbox  # type: ignore[attr-defined]
+        toolbox = self.current_toolbox()
         if toolbox is None:
             return
         try:
@@ -149,6 +154,25 @@ class GoalsScreen(ModuleScreen):
     def _update_detail(self) -> None:
         item = self.query_one(GoalTree).current
         self.query_one("#goal-detail-text", Static).update(self._detail(item))
+        line = self.query_one("#goal-who-can-see", WhoCanSee)
+        goal = self._goal_for(item) if item is not None else None
+        self.show_who_can_see(line, self._shared_goal(goal.id or 0) if goal else None)
+
+    def _shared_goal(self, goal_id: int) -> int:
+        """The goal whose share covers ``goal_id`` (a shared goal brings its sub-goals along):
+        the nearest of itself and its parents shared on its own, else itself."""
+        if self.read_only:
+            return goal_id
+        from ..sync.sharing import Sharing
+
+        shared = {e.item_id for e in Sharing(self.toolbox.vault).who_can_see("goals")}
+        parents = {g.id: g.parent_id for g in self.data.goals}
+        current: int | None = goal_id
+        while current is not None:
+            if current in shared:
+                return current
+            current = parents.get(current)
+        return goal_id
 
     def _detail(self, item: Item | None) -> Text:
         if item is None:

@@ -21,7 +21,7 @@ from ..i18n import _
 from ..model import LifeDomain
 from ..widgets.form import Field, FormScreen
 from ..widgets.sparkline_history import DomainHistory
-from .base import ModuleScreen
+from .base import ModuleScreen, WhoCanSee
 
 
 def domain_prompt(domain: LifeDomain) -> Text:
@@ -36,6 +36,10 @@ def domain_prompt(domain: LifeDomain) -> Text:
 
 class LifeDomainsScreen(ModuleScreen):
     AUTO_FOCUS = "#domain-list"
+    MODULE = "life-domains"
+    EDIT_ACTIONS = frozenset(
+        {"edit_what_matters", "add", "edit", "rename", "toggle_hidden", "delete"}
+    )
     TITLE_TEXT = _("What matters and life domains")
     EMPTY_TEXT = _(
         "Life domains are the parts of your life, such as work, friends or health. Give each a"
@@ -51,8 +55,8 @@ class LifeDomainsScreen(ModuleScreen):
         Binding("x,delete", "delete", _("Delete"), tooltip=_("Delete (asks first)")),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.show_hidden = False
         self.domains: list[LifeDomain] = []
 
@@ -60,12 +64,14 @@ class LifeDomainsScreen(ModuleScreen):
         with Vertical(classes="module-body", id="domains-body"):
             yield Label(_("What is important in my life"), classes="section-title")
             yield Static("", id="what-matters", markup=False)
-            yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+            yield self.who_can_see("what-matters")
+            yield self.who_can_see()
             yield self.empty_state(id="domains-empty")
             with Horizontal(id="domains-panes"):
                 yield OptionList(id="domain-list")
                 with VerticalScroll(id="domain-detail"):
                     yield Static("", id="domain-text")
+                    yield self.item_who_can_see(id="domain-who-can-see")
                     yield DomainHistory(id="domain-history")
 
     def on_mount(self) -> None:
@@ -78,7 +84,11 @@ class LifeDomainsScreen(ModuleScreen):
     def _show_what_matters(self) -> None:
         text = self.toolbox.what_matters.get()
         widget = self.query_one("#what-matters", Static)
-        widget.update(text or _("Not written yet. Press w to write what is important to you."))
+        if self.read_only:
+            missing = _("Not shared with you.")
+        else:
+            missing = _("Not written yet. Press w to write what is important to you.")
+        widget.update(text or missing)
         widget.set_class(not text, "empty")
         widget.set_class(bool(text), "item")
 
@@ -129,6 +139,7 @@ class LifeDomainsScreen(ModuleScreen):
             text.append(f"\n{label}: ", style="bold")
             text.append(value or "–", style="" if value else "dim")
         self.query_one("#domain-text", Static).update(text)
+        self.show_who_can_see(self.query_one("#domain-who-can-see", WhoCanSee), domain.id)
         self.query_one(DomainHistory).show(self.toolbox.domains.history(domain.id or 0))
 
     # -- actions -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from ..i18n import _
 from ..model import Medication
 from ..widgets.form import Field, FormScreen
-from .base import ModuleScreen
+from .base import ModuleScreen, WhoCanSee
 
 
 def medication_fields() -> list[Field]:
@@ -46,6 +46,8 @@ def prescribed_text(medication: Medication) -> str:
 
 
 class MedicationsScreen(ModuleScreen):
+    MODULE = "medications"
+    EDIT_ACTIONS = frozenset({"add", "edit", "delete"})
     TITLE_TEXT = _("Medication")
     EMPTY_TEXT = _(
         "Keep track of your medicines: what each is for, how it works for you, and what you "
@@ -57,19 +59,20 @@ class MedicationsScreen(ModuleScreen):
         Binding("x,delete", "delete", _("Delete")),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.medications: list[Medication] = []
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="medications-body"):
-            yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+            yield self.who_can_see()
             yield self.empty_state(id="medications-empty")
             with Horizontal(id="medications-panes"):
                 yield OptionList(id="medications")
                 with VerticalScroll(id="medication-detail"):
                     yield Label("", id="medication-name", classes="title", markup=False)
                     yield Static("", id="medication-prescribed", classes="help")
+                    yield self.item_who_can_see(id="medication-who-can-see")
                     yield Label(_("Dose and when"), classes="section-title")
                     yield Static("", id="medication-dose", markup=False)
                     for name, title in DETAIL_SECTIONS:
@@ -116,6 +119,8 @@ class MedicationsScreen(ModuleScreen):
             return
         self.query_one("#medication-name", Label).update(medication.name)
         self.query_one("#medication-prescribed", Static).update(prescribed_text(medication))
+        line = self.query_one("#medication-who-can-see", WhoCanSee)
+        self.show_who_can_see(line, medication.id)
         dose = " · ".join(part for part in (medication.dose, medication.schedule) if part)
         self._show("#medication-dose", dose)
         for name, _title in DETAIL_SECTIONS:
@@ -131,6 +136,8 @@ class MedicationsScreen(ModuleScreen):
     # -- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if super().check_action(action, parameters) is False:
+            return False
         if action in ("edit", "delete"):
             return True if self.medications else None
         return True

@@ -61,6 +61,8 @@ def person_values(person: Person) -> dict[str, Any]:
 
 
 class NetworkScreen(ModuleScreen):
+    MODULE = "network"
+    EDIT_ACTIONS = frozenset({"add", "edit", "delete"})
     TITLE_TEXT = _("Network map")
     EMPTY_TEXT = _(
         "The network map shows the people around you, from the closest ring to those further "
@@ -73,8 +75,8 @@ class NetworkScreen(ModuleScreen):
         Binding("v", "switch_view", _("Map/table")),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.people: list[Person] = []
 
     def compose_body(self) -> ComposeResult:
@@ -85,7 +87,7 @@ class NetworkScreen(ModuleScreen):
         self.add_class("show-map")
         self.set_class(not self.people, "empty")
         with Vertical(classes="module-body", id="network-body"):
-            yield Static(_("Only you can see this (nothing is shared)."), classes="who-can-see")
+            yield self.who_can_see()
             yield self.empty_state(id="network-empty")
             yield Tabs(
                 Tab(_("Map"), id="tab-map"), Tab(_("Table"), id="tab-table"), id="network-tabs"
@@ -164,6 +166,8 @@ class NetworkScreen(ModuleScreen):
     # -- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if super().check_action(action, parameters) is False:
+            return False
         if action in ("edit", "delete", "switch_view"):
             return True if self.people else None
         return True
