@@ -104,6 +104,20 @@ def agreement_notes(app, *, provider: bool) -> str:
     return "\n".join("• " + line for line in lines)
 
 
+def shared_with_you_line(app) -> str:
+    """ "Shared with you: Kari (3), Ola (1) · w to read" or "" when nothing is shared."""
+    from ..sync.sharing import Sharing
+
+    toolbox = app.toolbox
+    if toolbox is None:
+        return ""
+    people = Sharing(toolbox.vault).shared_with_me()
+    if not people:
+        return ""
+    names = ", ".join(f"{p.name} ({len(p.items)})" for p in people)
+    return _("Shared with you: {names} · press w to read").format(names=names)
+
+
 class DyadList(OptionList):
     """The dyads in the order given (``Dyads.summaries()``: longest waiting first)."""
 
@@ -151,6 +165,7 @@ class ProviderDyads(Vertical):
             classes="empty",
         )
         yield Static("", id="agreement-notes", classes="item", markup=False)
+        yield Static("", id="shared-with-you", classes="item", markup=False)
         yield DyadList(show_waiting=True, id="provider-dyads-list")
         yield Static(
             _("Enter opens the conversation · p new invitation · Ctrl+R sync"),
@@ -177,6 +192,10 @@ class ProviderDyads(Vertical):
         text = agreement_notes(self.app, provider=True)  # type: ignore[arg-type]
         notes.update(text)
         notes.display = bool(text)
+        shared = self.query_one("#shared-with-you", Static)
+        line = shared_with_you_line(self.app)
+        shared.update(line)
+        shared.display = bool(line)
 
     def _send_due_checkins(self) -> None:
         """Scheduled check-ins go out when they are due: on Home and after every sync."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import Any
 
 from textual.screen import Screen
 
@@ -26,10 +27,11 @@ class Module:
     summary: str
     roles: tuple[Role, ...] = (Role.USER,)
 
-    def screen(self) -> Screen:
+    def screen(self, **kwargs: Any) -> Screen:
+        """A new screen; ``kwargs`` go to its constructor (a read-only view's toolbox …)."""
         module_name, _sep, class_name = self.target.partition(":")
         module = importlib.import_module(module_name)
-        return getattr(module, class_name)()
+        return getattr(module, class_name)(**kwargs)
 
 
 MODULES: tuple[Module, ...] = (
@@ -104,6 +106,21 @@ MODULES: tuple[Module, ...] = (
         "reconnect_tui.screens.messages:MessagesScreen",
         "Write with the people you are paired with, end-to-end encrypted",
         (Role.USER, Role.PROVIDER),
+    ),
+    Module(
+        "sharing",
+        "Sharing: who sees what",
+        "w",
+        "reconnect_tui.screens.sharing:SharingScreen",
+        "Choose what each of your providers may see, and see what they saw",
+    ),
+    Module(
+        "shared",
+        "Shared with me",
+        "w",
+        "reconnect_tui.screens.shared:SharedWithMeScreen",
+        "What your service users share with you, read only",
+        (Role.PROVIDER,),
     ),
     Module(
         "forum",

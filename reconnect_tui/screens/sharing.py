@@ -1,0 +1,308 @@
+"""Sharing: the service user's whole picture of who sees what, one provider at a time.
+
+Every shareable module, with the items that can be shared one by one indented under it, is
+listed with a mark for the chosen provider; Space shares or stops sharing. Each row says
+whether the relay holds it yet ("waiting for sync" or the published version) and when the
+provider last opened it. Stopping asks first and says plainly that what the provider already
+saw cannot be taken back. A provider whose key changed is shown as paused until the safety
+number is verified again. All of it goes through ``sync.sharing.Sharing``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..errors import ReconnectError
+from ..i18n import _
+from ..store.share_snapshots import module_title
+from ..sync.sharing import (
+    ITEM_MODULES,
+    SHAREABLE_MODULES,
+    ShareablePartner,
+    ShareEntry,
+    Sharing,
+)
+from .base import ModuleScreen
+
+
+def when_text(moment: datetime) -> str:
+    """A moment in local time, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the list: a whole module (``item_id`` None) or one of its items."""
+
+    module: str
+    item_id: int | None
+    title: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{'' if self.item_id is None else self.item_id}"
+
+
+def status_text(entry: ShareEntry) -> str:
+    """Where a share stands: paused, waiting for the next sync, or published; and seen."""
+    if entry.paused:
+        parts = [_("paused until the safety number is verified")]
+    elif entry.published_version is None:
+        parts = [_("waiting for sync")]
+    else:
+        published = _("version {n} sent").format(n=entry.published_version)
+        if entry.published_at is not None:
+            published += " " + when_text(entry.published_at)
+        parts = [published]
+    if entry.seen_at is not None:
+        parts.append(
+            _("seen by {name} on {when}").format(
+                name=entry.partner_name, when=when_text(entry.seen_at)
+            )
+        )
+    return " · ".join(parts)
+
+
+def row_text(row: Row, entry: ShareEntry | None, whole: ShareEntry | None) -> Text:
+    """The mark, the title and the status of one row (``whole``: the module's own share)."""
+    indent = "" if row.item_id is None else "    "
+    if entry is not None:
+        text = Text(f"{indent}[x] ", style="bold")
+        text.append(row.title, style="bold")
+        text.append("  " + status_text(entry), style="italic")
+    elif whole is not None and row.item_id is not None:
+        text = Text(f"{indent}[x] ", style="dim")
+        text.append(row.title)
+        text.append("  " + _("(with the whole module)"), style="dim italic")
+    else:
+        text = Text(f"{indent}[ ] ")
+        text.append(row.title)
+    return text
+
+
+class SharingScreen(ModuleScreen):
+    """Choose what each provider may see; see what is published and what they saw."""
+
+    AUTO_FOCUS = "#share-list"
+    TITLE_TEXT = _("Sharing: who sees what")
+    EMPTY_TEXT = _(
+        "You are not paired with a provider yet, so nothing can be shared. On Home, press p"
+        " and enter the invitation code your provider gives you in a consultation; after a"
+        " sync, come back here to choose what they may see. Until then, only you can see"
+        " your toolbox."
+    )
+    BINDINGS = [
+        Binding("space", "toggle", _("Share / stop"), tooltip=_("Share this, or stop sharing it")),
+        Binding("p", "next_provider", _("Next provider"), tooltip=_("Show another provider")),
+        Binding(
+            "v", "safety_number", _("Safety number"), tooltip=_("Compare it with this provider")
+        ),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.partners: list[ShareablePartner] = []
+        self.partner_index = 0
+        self.entries: dict[tuple[int, str, int | None], ShareEntry] = {}
+        self.rows: list[Row] = []
+
+    @property
+    def sharing(self) -> Sharing:
+        return Sharing(self.toolbox.vault)
+
+    @property
+    def partner(self) -> ShareablePartner | None:
+        if not self.partners:
+            return None
+        return self.partners[self.partner_index % len(self.partners)]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="module-body", id="sharing-body"):
+            yield Static("", id="sharing-provider", classes="section-title", markup=False)
+            yield Static("", id="sharing-paused", classes="key-warning", markup=False)
+            yield self.empty_state(id="sharing-empty")
+            yield OptionList(id="share-list")
+            yield Static(
+                _(
+                    "Space shares or stops sharing. What you share goes to the provider,"
+                    " end-to-end encrypted, at the next sync; a change is sent again as a new"
+                    " version."
+                ),
+                id="sharing-help",
+                classes="help",
+            )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Back from the safety number: the provider may be verified now."""
+        if self.current_toolbox() is not None:
+            self.reload()
+
+    def refresh_after_sync(self) -> None:
+        """A sync published versions or brought "seen" receipts."""
+        self.reload()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        sharing = self.sharing
+        current = self.partner.partner_id if self.partner else None
+        self.partners = sharing.partners()
+        ids = [p.partner_id for p in self.partners]
+        self.partner_index = ids.index(current) if current in ids else 0
+        self.entries = {(e.partner_id, e.module, e.item_id): e for e in sharing.entries()}
+        rows: list[Row] = []
+        for module in SHAREABLE_MODULES:
+            rows.append(Row(module, None, module_title(module)))
+            if module in ITEM_MODULES:
+                rows += [Row(module, i, title) for i, title in sharing.shareable_items(module)]
+        self.rows = rows
+        self._show()
+
+    def _show(self) -> None:
+        partner = self.partner
+        paired = partner is not None
+        self.query_one("#sharing-empty").display = not paired
+        listing = self.query_one("#share-list", OptionList)
+        listing.display = paired
+        self.query_one("#sharing-help").display = paired
+        paused = self.query_one("#sharing-paused", Static)
+        paused.display = paired and not partner.can_share  # type: ignore[union-attr]
+        provider = self.query_one("#sharing-provider", Static)
+        provider.display = paired
+        self.refresh_bindings()
+        if partner is None:
+            return
+        provider.update(self._provider_line(partner))
+        if not partner.can_share:
+            paused.update(
+                "⚠ "
+                + _("Sharing with {name} is paused.").format(name=partner.name)
+                + " "
+                + partner.reason
+                + " "
+                + _("(v: safety number)")
+            )
+        keep = listing.highlighted
+        listing.set_options(
+            Option(self._row_text(partner.partner_id, row), id=row.key) for row in self.rows
+        )
+        if self.rows:
+            listing.highlighted = min(keep or 0, len(self.rows) - 1)
+
+    def _provider_line(self, partner: ShareablePartner) -> Text:
+        count = sum(1 for key in self.entries if key[0] == partner.partner_id)
+        line = Text(_("What {name} can see").format(name=partner.name), style="bold")
+        line.append("  " + _("{n} shared").format(n=count))
+        if len(self.partners) > 1:
+            line.append(
+                "  · "
+                + _("provider {i} of {n} (p: next)").format(
+                    i=self.partner_index + 1, n=len(self.partners)
+                )
+            )
+        return line
+
+    def _row_text(self, partner_id: int, row: Row) -> Text:
+        entry = self.entries.get((partner_id, row.module, row.item_id))
+        whole = self.entries.get((partner_id, row.module, None))
+        return row_text(row, entry, whole)
+
+    def current_row(self) -> Row | None:
+        index = self.query_one("#share-list", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.rows):
+            return None
+        return self.rows[index]
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle", "safety_number"):
+            return bool(self.partners)
+        if action == "next_provider":
+            return len(self.partners) > 1
+        return super().check_action(action, parameters)
+
+    def action_next_provider(self) -> None:
+        if self.partners:
+            self.partner_index = (self.partner_index + 1) % len(self.partners)
+            self._show()
+
+    def action_safety_number(self) -> None:
+        from .pairing import SafetyNumberScreen
+
+        if self.partner is not None:
+            self.app.push_screen(SafetyNumberScreen(self.partner.partner_id))
+
+    def action_toggle(self) -> None:
+        partner, row = self.partner, self.current_row()
+        if partner is None or row is None:
+            return
+        entry = self.entries.get((partner.partner_id, row.module, row.item_id))
+        if entry is not None:
+            self._ask_to_stop(partner, row)
+            return
+        if row.item_id is not None and (partner.partner_id, row.module, None) in self.entries:
+            self.notify(
+                _(
+                    "{name} sees all of {module} already. To share items one by one, stop"
+                    " sharing the whole module first."
+                ).format(name=partner.name, module=module_title(row.module))
+            )
+            return
+        if not partner.can_share:
+            self.notify(partner.reason, title=_("Sharing is paused"), severity="warning")
+            return
+        try:
+            self.sharing.share(row.module, row.item_id, partner.partner_id)
+        except ReconnectError as error:
+            self.notify(str(error), title=_("Not shared"), severity="error")
+            return
+        self.notify(
+            _("“{title}” is shared with {name}. It goes out at the next sync.").format(
+                title=row.title, name=partner.name
+            )
+        )
+        self.reload()
+        self._sync_soon()
+
+    def revoke_question(self, partner: ShareablePartner, row: Row) -> str:
+        return _(
+            "Stop sharing “{title}” with {name}? It disappears from {name}'s view at their"
+            " next sync, and the relay deletes its copy. What {name} has already seen cannot"
+            " be taken back."
+        ).format(title=row.title, name=partner.name)
+
+    def _ask_to_stop(self, partner: ShareablePartner, row: Row) -> None:
+        def stop() -> None:
+            try:
+                self.sharing.revoke(row.module, row.item_id, partner.partner_id)
+            except ReconnectError as error:
+                self.notify(str(error), title=_("Still shared"), severity="error")
+                return
+            self.notify(
+                _(
+                    "“{title}” is no longer shared with {name}. What they already saw cannot"
+                    " be taken back."
+                ).format(title=row.title, name=partner.name)
+            )
+            self.reload()
+            self._sync_soon()
+
+        self.confirm(self.revoke_question(partner, row), stop, _("Stop sharing"))
+
+    def _sync_soon(self) -> None:
+        """Start a sync now (unless one runs) so the change does not wait for the timer."""
+        if not any(w.group == "sync" and w.is_running for w in self.app.workers):
+            self.app.action_sync()  # type: ignore[attr-defined]

@@ -1,0 +1,196 @@
+"""The Sharing screen and the provider's "Shared with me", with Pilot, on real vaults paired
+through a real relay on 127.0.0.1 (the dyad helpers).
+
+The service user shares a module and an item with Space, sees them published by the app's own
+sync, stops sharing after a question that says what cannot be taken back, and sees the
+who-can-see line of a module change. The provider opens what was shared in the same screen
+class, read-only, and the user then sees when it was seen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList, Static
+
+from reconnect_tui.model import Goal
+from reconnect_tui.screens.goals import GoalsScreen
+from reconnect_tui.screens.home import HomeScreen
+from reconnect_tui.screens.messages import ConversationScreen
+from reconnect_tui.screens.shared import SharedWithMeScreen
+from reconnect_tui.screens.sharing import SharingScreen
+from reconnect_tui.store import Toolbox
+from reconnect_tui.sync.service import resolve_relay_url
+from reconnect_tui.sync.sharing import Sharing
+from reconnect_tui.widgets.composer import Composer
+from reconnect_tui.widgets.confirm import ConfirmScreen
+from tests.dyads import conftest as dyad_fixtures
+from tests.dyads.dyad_helpers import Person, invite, join, pair
+from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
+
+relay = dyad_fixtures.relay  # the fixtures: a relay on 127.0.0.1, a provider and a user
+provider = dyad_fixtures.provider
+user = dyad_fixtures.user
+
+ONLY_YOU = "Only you can see this (nothing is shared)."
+
+
+def rows(screen: SharingScreen) -> dict[str, str]:
+    listing = screen.query_one("#share-list", OptionList)
+    return {
+        listing.get_option_at_index(i).id or "": str(listing.get_option_at_index(i).prompt)
+        for i in range(listing.option_count)
+    }
+
+
+async def highlight(pilot, screen: SharingScreen, key: str) -> None:
+    listing = screen.query_one("#share-list", OptionList)
+    listing.highlighted = [row.key for row in screen.rows].index(key)
+    listing.focus()
+    await pilot.pause()
+
+
+def line(screen) -> str:
+    return str(screen.query(".who-can-see").first(Static).render())
+
+
+def ready(person: Person) -> Path:
+    """Keep the relay address in the vault and close it, so the app can open it."""
+    resolve_relay_url(person.vault, person.relay_url)
+    person.vault.close()
+    return person.path
+
+
+async def test_empty_state_says_how_to_pair(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "sharing")
+        assert isinstance(screen, SharingScreen)
+        empty = screen.query_one("#sharing-empty", Static)
+        assert empty.display and "press p" in str(empty.render())
+        assert not screen.query_one("#share-list").display
+        active = {b.binding.action for b in screen.active_bindings.values()}
+        assert not active & {"toggle", "next_provider", "safety_number"}
+
+
+async def test_share_a_module_and_an_item_then_stop(provider: Person, user: Person) -> None:
+    pair(provider, user)
+    goal = Toolbox(user.vault).goals.add(Goal(title="Walk to the lake"))
+    app = make_app(ready(user))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        goals = await open_module(pilot, "goals")
+        assert line(goals) == ONLY_YOU
+        screen = SharingScreen()
+        await app.push_screen(screen)  # over Goals: its line is read again on return
+        await pilot.pause()
+        assert "What Dr Lind can see" in str(screen.query_one("#sharing-provider").render())
+        assert not screen.query_one("#sharing-paused").display
+        assert rows(screen)["goals:"].startswith("[ ] Goals")
+
+        await highlight(pilot, screen, "goals:")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "version 1 sent" in rows(screen)["goals:"])  # app synced
+        assert rows(screen)["goals:"].startswith("[x] Goals")
+        assert "(with the whole module)" in rows(screen)[f"goals:{goal.id}"]
+        await highlight(pilot, screen, f"goals:{goal.id}")
+        await pilot.press("space")  # covered by the module: nothing to do
+        await pilot.pause()
+        assert [(e.module, e.item_id) for e in Sharing(app.toolbox.vault).entries()] == [
+            ("goals", None)
+        ]
+
+        app.pop_screen()
+        await pilot.pause()
+        assert line(goals) == "Shared with Dr Lind."
+
+        await app.push_screen(screen := SharingScreen())
+        await pilot.pause()
+        await highlight(pilot, screen, "goals:")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = app.screen.question
+        assert "Stop sharing “Goals” with Dr Lind?" in question
+        assert "What Dr Lind has already seen cannot be taken back." in question
+        await pilot.press("y")
+        await wait_for(pilot, lambda: rows(screen)["goals:"].startswith("[ ] Goals"))
+
+        await highlight(pilot, screen, f"goals:{goal.id}")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "version 1 sent" in rows(screen)[f"goals:{goal.id}"])
+        assert rows(screen)[f"goals:{goal.id}"].startswith("    [x] Walk to the lake")
+        shared_line = Sharing(app.toolbox.vault).who_can_see_line("goals")
+        assert shared_line == "Shared with Dr Lind (1 item)."
+        await app.workers.wait_for_complete()
+
+    provider.sync()
+    people = Sharing(provider.vault).shared_with_me()
+    assert [(i.module, i.item_id) for i in people[0].items] == [("goals", goal.id)]
+
+
+async def test_pending_pairing_pauses_sharing(provider: Person, user: Person) -> None:
+    join(user, invite(provider))  # the provider has not synced: pairing is not complete
+    app = make_app(ready(user))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "sharing")
+        paused = screen.query_one("#sharing-paused", Static)
+        assert paused.display and "paused" in str(paused.render())
+        await highlight(pilot, screen, "crisis-plan:")
+        await pilot.press("space")
+        await pilot.pause()
+        assert rows(screen)["crisis-plan:"].startswith("[ ] Crisis plan")
+        assert Sharing(app.toolbox.vault).entries() == []
+
+
+async def test_provider_reads_it_read_only_and_the_user_sees_it_was_seen(
+    provider: Person, user: Person
+) -> None:
+    on_provider, on_user = pair(provider, user)
+    goal = Toolbox(user.vault).goals.add(Goal(title="Walk to the lake"))
+    Sharing(user.vault).share("goals", goal.id, on_user.id)
+    user.sync()
+    provider.sync()
+
+    app = make_app(ready(provider))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        shared_line = str(home.query_one("#shared-with-you", Static).render())
+        assert "Kari Nordmann (1)" in shared_line
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+        screen = app.screen
+        await pilot.pause()
+        items = screen.query_one("#shared-items", OptionList)
+        assert "Goals: Walk to the lake" in str(items.get_option_at_index(0).prompt)
+        active = {b.binding.action for b in screen.active_bindings.values()}
+        assert "toggle_receipts" not in active  # no agreement lets them be turned off
+
+        items.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        goals = app.screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert goals.read_only and goals.query_one(".read-only-banner")
+        assert [g.title for g in goals.data.goals] == ["Walk to the lake"]
+        await pilot.press("a", "e", "x", "space")
+        await pilot.pause()
+        assert app.screen is goals
+
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        about = app.screen.query_one(Composer).about
+        assert about is not None and (about.module, about.item_id) == ("goals", goal.id)
+        await app.workers.wait_for_complete()
+
+    provider.reopen()
+    provider.sync()  # the view receipt goes out
+    user.reopen()
+    user.sync()
+    seen = Sharing(user.vault).entries()[0].seen_at
+    assert seen is not None
+    assert "seen" in Sharing(user.vault).who_can_see_line("goals", goal.id)
