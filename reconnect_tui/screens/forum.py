@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
@@ -457,7 +457,9 @@ class ThreadScreen(PostActions, ForumScreenBase):
 
     @property
     def writing(self) -> bool:
-        return isinstance(self.focused, TextArea)
+        """The reply box (its text or its Send button) has the focus."""
+        focused = self.focused
+        return focused is not None and self.query_one(Composer) in focused.ancestors_with_self
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send":
