@@ -163,7 +163,8 @@ def member_row(member: ForumMember, now: datetime) -> Text:
     return row
 
 
-def report_row(report: ForumReport, now: datetime) -> Text:
+def report_row(report: ForumReport, now: datetime, *, hidden: bool = False) -> Text:
+    """A report: who, when, why, the post's first line, and whether the post is hidden now."""
     row = Text()
     row.append(_("From {name}").format(name=report.reporter), style="bold")
     row.append(f" · {time_text(report.reported_at, now)}", style="dim")
@@ -171,6 +172,8 @@ def report_row(report: ForumReport, now: datetime) -> Text:
     row.append(report.reason)
     row.append("\n" + _("Post: "), style="bold")
     row.append(first_line(report.post_text, 64) or _("(no text)"), style="italic")
+    if hidden:
+        row.append("\n" + _("The post is hidden now."), style="dim")
     return row
 
 

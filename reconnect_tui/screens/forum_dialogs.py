@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from ..errors import ReconnectError
 from ..i18n import _
-from ..sync.forum import ForumSummary
+from ..sync.forum import INVITATION_LIFETIME, ForumSummary
 from ..widgets.form import Field, FormScreen
 from .forum_common import PeerSupportNotice
 from .pairing import RelayScreen, spaced_code
@@ -211,7 +211,8 @@ class ForumInviteScreen(RelayScreen):
                 "Give this code to one person, in person (at a café, or read out); not by"
                 " e-mail or text message. They press j under Forum, enter it and choose a"
                 " pseudonym. When they have, sync (Ctrl+R): they become a member and get the"
-                " posts. Press n for a code for someone else."
-            )
+                " posts. The code works once and expires in {hours} hours; press n for a code"
+                " for someone else."
+            ).format(hours=int(INVITATION_LIFETIME.total_seconds() // 3600))
         )
         help_text.display = True

@@ -72,7 +72,7 @@ class PostActions:
             return summary.moderator and post is not None and not post.hidden
         if action in self.MODERATOR_ACTIONS:
             return summary.moderator
-        return post is not None and not post.own and not summary.moderator
+        return post is not None and not post.own and not post.hidden and not summary.moderator
 
     def _post_or_warn(self) -> ForumPost | None:
         post = self.current_post()
@@ -215,6 +215,7 @@ class ReportsScreen(ForumScreenBase):
             forums = self.forums
             name = forums.forum_named(self.forum_id).name
             self.reports = forums.reports(self.forum_id)
+            hidden = {p.id for p in forums.posts(self.forum_id) if p.hidden}
         except ReconnectError as error:
             self.failed(error)
             return
@@ -223,7 +224,8 @@ class ReportsScreen(ForumScreenBase):
         reports = self.query_one("#reports", OptionList)
         reports.clear_options()
         now = self.now()
-        reports.add_options(Option(report_row(r, now), id=r.id) for r in self.reports)
+        reports.add_options(Option(report_row(r, now, hidden=r.post_id in hidden), id=r.id)
+                            for r in self.reports)
         if self.reports:
             reports.highlighted = 0
         reports.display = bool(self.reports)

@@ -308,6 +308,7 @@ async def test_member_joins_in_the_app_sees_the_post_replies_and_mutes(
         assert "Invite someone to Strand peers" in str(
             app.screen.query_one("#forum-invite-title").render())
         assert "in person" in text_of(app, "#invitation-help")
+        assert "expires in 24 hours" in text_of(app, "#invitation-help")
         assert code.replace("-", "")[:2] in text_of(app, "#invitation-code").replace(" ", "")
 
     app = make_app(fjord.path)
@@ -450,6 +451,10 @@ async def test_report_reaches_the_moderator_who_hides_the_post(
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
         await settle(pilot)
         assert "Hidden from everyone. Your reason: No selling" in options(app, "#posts")[0]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await settle(pilot)
+        assert "The post is hidden now." in options(app, "#reports")[0]
         await sync_in_app(pilot)
 
     fjord.sync(url)
@@ -462,6 +467,7 @@ async def test_report_reaches_the_moderator_who_hides_the_post(
         [shown] = options(app, "#posts")
         assert "Hidden by the moderator." in shown and "supplements" not in shown
         assert "No selling" not in shown
+        assert "Report" not in {c.title for c in app.get_system_commands(app.screen)}
     # Its author sees why.
     app = make_app(fjord.path)
     async with app.run_test(size=SIZE) as pilot:
