@@ -206,6 +206,26 @@ async def test_empty_forum_list_says_what_a_forum_is(moderator: Person) -> None:
     assert "forum" not in [m.id for m in available_modules(Role.PROVIDER)]
 
 
+async def test_provider_vaults_are_not_offered_the_forum(
+    provider_template: Template, tmp_path: Path
+) -> None:
+    path = copy_vault(provider_template, tmp_path / "provider")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Open: Peer forum" not in titles
+        await pilot.press("f")  # not a key on a provider's Home
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.push_screen(ForumsScreen())  # even if reached some other way
+        await wait_for(pilot, lambda: isinstance(app.screen, ForumsScreen))
+        await settle(pilot)
+        assert "provider vaults do not join them" in text_of(app, "#forums-empty")
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Join" not in titles and "New forum" not in titles
+
+
 async def test_start_a_forum_post_reply_and_pin_rules_and_cafe(moderator: Person) -> None:
     app = make_app(moderator.path)
     async with app.run_test(size=SIZE) as pilot:
