@@ -355,6 +355,8 @@ class ThreadScreen(PostActions, ForumScreenBase):
     AUTO_FOCUS = "#posts"
     BINDINGS = [
         Binding("ctrl+s", "send", _("Post reply"), tooltip=_("Post what you wrote below")),
+        Binding("escape", "leave", _("Back"), show=False,
+                tooltip=_("From the reply box to the posts; from the posts, back")),
         Binding("w", "write", _("Reply"), tooltip=_("Write a reply in the box below")),
         Binding("m", "mute", _("Mute"), tooltip=_("Mute or unmute this thread")),
         PostActions.REPORT_BINDING,
@@ -485,6 +487,13 @@ class ThreadScreen(PostActions, ForumScreenBase):
     def action_write(self) -> None:
         if self.query_one(Composer).display:
             self.query_one(Composer).focus_text()
+
+    def action_leave(self) -> None:
+        """Escape in the reply box keeps the draft and goes back to the posts."""
+        if self.writing:
+            self.query_one("#posts", OptionList).focus()
+        else:
+            self.app.action_back()  # type: ignore[attr-defined]
 
     def action_send(self) -> None:
         self.query_one(Composer).submit()

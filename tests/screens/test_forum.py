@@ -262,7 +262,10 @@ async def test_start_a_forum_post_reply_and_pin_rules_and_cafe(moderator: Person
             "Be kind. No advice on doses.", "Glad this exists", "See you at the café"]
         assert all("Mod (you)" in p for p in posts)
 
-        thread.query_one("#posts", OptionList).focus()
+        area.insert("A draft")
+        await pilot.press("escape")  # from the reply box back to the posts, draft kept
+        assert app.screen is thread and thread.query_one("#posts", OptionList).has_focus
+        assert area.text == "A draft"
         await pilot.press("home", "p")  # the first post becomes the rules
         await settle(pilot)
         assert "Pinned: the forum's rules" in options(app, "#posts")[0]
