@@ -229,11 +229,14 @@ class ModuleScreen(Screen):
         if self.read_only:
             return ""
         module = module or self.MODULE
-        if not module:
-            return _(WHO_CAN_SEE)
+        from ..store.repositories.sharing import SharingRepository
+
+        vault = self.toolbox.vault
+        if not module or not SharingRepository(vault).shares():
+            return _(WHO_CAN_SEE)  # nothing shared: no need to load the sharing service
         from ..sync.sharing import Sharing
 
-        return Sharing(self.toolbox.vault).who_can_see_line(module, item_id)
+        return Sharing(vault).who_can_see_line(module, item_id)
 
     def who_can_see(self, module: str | None = None, **kwargs: Any) -> WhoCanSee:
         """The line for ``module`` (default: the screen's); hidden in read-only mode."""

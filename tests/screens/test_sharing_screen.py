@@ -18,7 +18,7 @@ from reconnect_tui.screens.goals import GoalsScreen
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import ConversationScreen
 from reconnect_tui.screens.shared import SharedWithMeScreen
-from reconnect_tui.screens.sharing import SharingScreen
+from reconnect_tui.screens.sharing import Row, SharingScreen, row_text, when_text
 from reconnect_tui.store import Toolbox
 from reconnect_tui.sync.service import resolve_relay_url
 from reconnect_tui.sync.sharing import Sharing
@@ -120,9 +120,12 @@ async def test_share_a_module_and_an_item_then_stop(provider: Person, user: Pers
         await pilot.press("space")
         await wait_for(pilot, lambda: "version 1 sent" in rows(screen)[f"goals:{goal.id}"])
         assert rows(screen)[f"goals:{goal.id}"].startswith("    [x] Walk to the lake")
-        shared_line = Sharing(app.toolbox.vault).who_can_see_line("goals")
-        assert shared_line == "Shared with Dr Lind (1 item)."
         await app.workers.wait_for_complete()
+        app.pop_screen()
+        await pilot.pause()
+        assert line(goals) == "Shared with Dr Lind (1 item)."
+        item_line = goals.query_one("#goal-who-can-see", Static)
+        assert item_line.display and str(item_line.render()) == "Shared with Dr Lind."
 
     provider.sync()
     people = Sharing(provider.vault).shared_with_me()
@@ -191,6 +194,8 @@ async def test_provider_reads_it_read_only_and_the_user_sees_it_was_seen(
     provider.sync()  # the view receipt goes out
     user.reopen()
     user.sync()
-    seen = Sharing(user.vault).entries()[0].seen_at
-    assert seen is not None
+    entry = Sharing(user.vault).entries()[0]
+    assert entry.seen_at is not None
     assert "seen" in Sharing(user.vault).who_can_see_line("goals", goal.id)
+    shown = str(row_text(Row("goals", goal.id, goal.title), entry, None))
+    assert f"seen by Dr Lind on {when_text(entry.seen_at)}" in shown
