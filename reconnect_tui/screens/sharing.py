@@ -166,7 +166,14 @@ class SharingScreen(ModuleScreen):
         for module in SHAREABLE_MODULES:
             rows.append(Row(module, None, module_title(module)))
             if module in ITEM_MODULES:
-                rows += [Row(module, i, title) for i, title in sharing.shareable_items(module)]
+                items = sharing.shareable_items(module)
+                rows += [Row(module, i, title) for i, title in items]
+                # A shared item deleted since stays listed, so it can still be stopped.
+                present = {i for i, _title in items}
+                gone = {(e.item_id, e.title) for e in self.entries.values()
+                        if e.module == module and e.item_id is not None
+                        and e.item_id not in present}
+                rows += [Row(module, i, title) for i, title in sorted(gone)]
         self.rows = rows
         self._show()
 

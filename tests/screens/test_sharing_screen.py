@@ -26,6 +26,7 @@ from reconnect_tui.widgets.composer import Composer
 from reconnect_tui.widgets.confirm import ConfirmScreen
 from tests.dyads import conftest as dyad_fixtures
 from tests.dyads.dyad_helpers import Person, invite, join, pair
+from tests.dyads.test_agreement_flow import TERMS, agreed
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
 
 relay = dyad_fixtures.relay  # the fixtures: a relay on 127.0.0.1, a provider and a user
@@ -127,6 +128,11 @@ async def test_share_a_module_and_an_item_then_stop(provider: Person, user: Pers
         item_line = goals.query_one("#goal-who-can-see", Static)
         assert item_line.display and str(item_line.render()) == "Shared with Dr Lind."
 
+        app.toolbox.goals.delete(goal.id or 0)  # a shared item deleted stays listed, to stop
+        await app.push_screen(screen := SharingScreen())
+        await pilot.pause()
+        assert rows(screen)[f"goals:{goal.id}"].startswith("    [x] (deleted)")
+
     provider.sync()
     people = Sharing(provider.vault).shared_with_me()
     assert [(i.module, i.item_id) for i in people[0].items] == [("goals", goal.id)]
@@ -199,3 +205,23 @@ async def test_provider_reads_it_read_only_and_the_user_sees_it_was_seen(
     assert "seen" in Sharing(user.vault).who_can_see_line("goals", goal.id)
     shown = str(row_text(Row("goals", goal.id, goal.title), entry, None))
     assert f"seen by Dr Lind on {when_text(entry.seen_at)}" in shown
+
+
+async def test_view_receipts_can_be_turned_off_only_as_agreed(
+    provider: Person, user: Person
+) -> None:
+    on_provider, on_user = agreed(provider, user, {**TERMS, "view_receipts": False})
+    Sharing(user.vault).share("crisis-plan", None, on_user)
+    user.sync()
+    provider.sync()
+    app = make_app(ready(provider))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "shared")
+        receipts = screen.query_one("#shared-receipts", Static)
+        assert "turn this off (r)" in str(receipts.render())
+        assert "toggle_receipts" in {b.binding.action for b in screen.active_bindings.values()}
+        await pilot.press("r")
+        await pilot.pause()
+        assert "View receipts are off" in str(receipts.render())
+        assert not Sharing(app.toolbox.vault).view_receipts_on(on_provider)
