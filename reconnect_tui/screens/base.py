@@ -98,7 +98,7 @@ class ModuleScreen(Screen):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for action in cls.__dict__.get("EDIT_ACTIONS", ()):
+        for action in cls.EDIT_ACTIONS:  # inherited too: a subclass may override an action
             method = cls.__dict__.get(f"action_{action}")
             if method is not None and not getattr(method, "_refuses_read_only", False):
                 setattr(cls, f"action_{action}", _refused_when_read_only(method))
