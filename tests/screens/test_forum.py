@@ -372,7 +372,7 @@ async def test_member_joins_in_the_app_sees_the_post_replies_and_mutes(
         await wait_for(pilot, lambda: "Offline" in text_of(app, "#forum-sync"))
         assert "waiting" in text_of(app, "#forum-sync")
         relay.start()
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the reply box, then the thread
         await wait_for(pilot, lambda: isinstance(app.screen, ForumScreen))
         await settle(pilot)
         [row] = options(app, "#threads")
