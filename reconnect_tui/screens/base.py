@@ -76,6 +76,13 @@ class WhoCanSee(Static):
         self.item_id: int | None = None
 
 
+SCREEN_MODULES: dict[str, tuple[str, ...]] = {
+    "life-domains": ("what-matters", "life-domains"),
+    "diary": ("diary", "registrations"),
+}
+"""Sharing modules a screen shows, where it shows more than its own ``MODULE``."""
+
+
 class ModuleScreen(Screen):
     TITLE_TEXT = ""
     """Shown as the screen's sub-title in the header (already translated by the subclass)."""
@@ -146,6 +153,23 @@ class ModuleScreen(Screen):
         if self._toolbox is not None:
             return self._toolbox if self.app.toolbox is not None else None  # type: ignore[attr-defined]
         return self.app.toolbox  # type: ignore[attr-defined]
+
+    def refresh_after_sync(self) -> None:
+        """A provider's read-only view: when the owner stopped sharing what this screen shows,
+        the sync that learned it closes the screen (it must leave the provider's view then)."""
+        own = self.app.toolbox  # type: ignore[attr-defined]
+        if not self.read_only or self.partner_id is None or own is None:
+            return
+        from ..store.share_snapshots import SECTION
+        from ..sync.sharing import Sharing
+
+        shown = SCREEN_MODULES.get(self.MODULE, (self.MODULE,))
+        still = Sharing(own.vault).sections(self.partner_id)
+        if any(SECTION.get(module) in still for module in shown):
+            return
+        self.app.notify(_("{name} stopped sharing this; it is no longer in your view.").format(
+            name=self.owner), severity="information")
+        self.dismiss()
 
     _bindings_pending = False
 

@@ -225,3 +225,34 @@ async def test_view_receipts_can_be_turned_off_only_as_agreed(
         await pilot.pause()
         assert "View receipts are off" in str(receipts.render())
         assert not Sharing(app.toolbox.vault).view_receipts_on(on_provider)
+
+
+async def test_a_revocation_closes_the_providers_open_read_only_screen(
+    provider: Person, user: Person
+) -> None:
+    on_provider, on_user = pair(provider, user)
+    goal = Toolbox(user.vault).goals.add(Goal(title="Walk to the lake"))
+    Sharing(user.vault).share("goals", None, on_user.id)
+    user.sync()
+    provider.sync()
+
+    app = make_app(ready(provider))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+        await pilot.pause()
+        app.screen.query_one("#shared-items", OptionList).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await app.workers.wait_for_complete()
+        assert app.screen.read_only
+
+        Sharing(user.vault).revoke("goals", None, on_user.id)
+        user.sync()
+        await pilot.press("ctrl+r")  # the provider's sync learns it …
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+        # … and the goal is gone from the screen they return to.
+        await pilot.pause()
+        assert not app.screen.people
+    assert goal.title == "Walk to the lake"
