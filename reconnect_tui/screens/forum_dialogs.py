@@ -38,7 +38,8 @@ def create_form() -> FormScreen:
         "You moderate the forum you start: you invite members with codes, pin the rules and"
         " the café dates, and can hide posts and remove members."
     )
-    return FormScreen(_("Start a forum"), fields, {"pseudonym": _("Moderator")}, intro=intro)
+    return FormScreen(_("Start a forum"), fields, {"pseudonym": _("Moderator")}, intro=intro,
+                      save_label=_("Start"))
 
 
 class ForumJoinScreen(RelayScreen):

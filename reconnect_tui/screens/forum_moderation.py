@@ -103,7 +103,8 @@ class PostActions:
             screen.notify(_("Reported. The moderator gets it with the next sync."))
             screen.deliver()
 
-        screen.app.push_screen(FormScreen(_("Report a post"), fields, intro=intro), given)
+        screen.app.push_screen(
+            FormScreen(_("Report a post"), fields, intro=intro, save_label=_("Report")), given)
 
     def action_hide(self) -> None:
         post = self._post_or_warn()
@@ -128,7 +129,8 @@ class PostActions:
             ).format(author=post.author, reason=reason)
             screen.confirm(question, lambda: self._hide(post, reason), yes=_("Hide it"))
 
-        screen.app.push_screen(FormScreen(_("Hide a post"), fields, intro=intro), given)
+        screen.app.push_screen(
+            FormScreen(_("Hide a post"), fields, intro=intro, save_label=_("Hide…")), given)
 
     def _hide(self, post: ForumPost, reason: str) -> None:
         screen: ForumScreenBase = self  # type: ignore[assignment]

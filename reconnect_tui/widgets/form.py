@@ -82,7 +82,10 @@ def parse_value(spec: Field, raw: Any) -> Any:
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
-    """Edit a few fields; Ctrl+S saves, Escape cancels."""
+    """Edit a few fields; Ctrl+S saves, Escape cancels.
+
+    ``save_label`` names the primary button for what it does ("Report", "Start" …); it
+    defaults to "Save"."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save")),
@@ -90,9 +93,16 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     ]
 
     def __init__(
-        self, title: str, fields: list[Field], values: dict[str, Any] | None = None, intro: str = ""
+        self,
+        title: str,
+        fields: list[Field],
+        values: dict[str, Any] | None = None,
+        intro: str = "",
+        *,
+        save_label: str = "",
     ) -> None:
         super().__init__()
+        self.save_label = save_label
         self.title_text = title
         self.fields = fields
         self.values = values or {}
@@ -107,7 +117,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 yield from self._field(spec)
             yield Static("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(self.save_label or _("Save"), id="save", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
 
     def _field(self, spec: Field) -> ComposeResult:

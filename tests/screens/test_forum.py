@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from relay_server import RelayProcess, free_port
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Static, TextArea
 
 from reconnect_tui.model import Role
 from reconnect_tui.screens.forum import ForumScreen, ForumsScreen, ThreadScreen
@@ -444,6 +444,8 @@ async def test_report_reaches_the_moderator_who_hides_the_post(
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         intro = " ".join(str(s.render()) for s in app.screen.query(".help"))
         assert "Only the moderator sees your report" in intro and "113" in intro
+        # The button says what it does (FormScreen's save_label), not "Save".
+        assert str(app.screen.query_one("#save", Button).label) == "Report"
         await fill_form(pilot, {"reason": "Selling things"})
         await sync_in_app(pilot)
 
