@@ -368,12 +368,11 @@ class Forums:
         """Every forum of this vault, most recent activity first."""
         unread = self.repo.unread_counts()
         members = self.repo.member_counts()
-        result = [ForumSummary(r.id, r.name, r.pseudonym, r.moderator, members.get(r.id, 0),
-                               unread.get(r.id, 0), r.last_activity, r.status == "removed")
-                  for r in self.repo.forums()]
-        created = {r.id: r.created_at for r in self.repo.forums()}
-        result.sort(key=lambda s: (s.last_activity or created[s.id]), reverse=True)
-        return result
+        records = sorted(self.repo.forums(), key=lambda r: r.last_activity or r.created_at,
+                         reverse=True)
+        return [ForumSummary(r.id, r.name, r.pseudonym, r.moderator, members.get(r.id, 0),
+                             unread.get(r.id, 0), r.last_activity, r.status == "removed")
+                for r in records]
 
     def forum_named(self, name: str) -> ForumSummary:
         """The forum of that name (exact, then case/space-forgiving) or id; else NotFound."""
