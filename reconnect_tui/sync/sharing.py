@@ -305,32 +305,41 @@ class Sharing:
         if not rows or self._role() is not Role.USER:
             return report
         partners = {p.id: p for p in self.dyads.partners()}
-        exported = portable.export_sections(
-            self.vault, {share_snapshots.SECTION[r.module] for r in rows})
+        todo = []
+        # One read for the export and every pick from it: an item added or deleted meanwhile
+        # (the app writes while a sync runs) would shift another item into this share.
+        with self.vault.read():
+            exported = portable.export_sections(
+                self.vault, {share_snapshots.SECTION[r.module] for r in rows})
+            for row in rows:
+                partner = partners.get(row.partner_id)
+                current = self.repo.current_key(row.partner_id)
+                if partner is None or current is None or self._pause_reason(partner):
+                    continue
+                content = self._content(row, exported)
+                digest = share_crypto.content_hash(content, current[0])
+                if digest != row.content_hash:
+                    todo.append((row, partner, current, content, digest))
         own_key = self.dyads.identity_key
-        for row in rows:
-            partner = partners.get(row.partner_id)
-            current = self.repo.current_key(row.partner_id)
-            if partner is None or current is None or self._pause_reason(partner):
-                continue
-            self._publish_one(relay, row, partner, current, exported, own_key, report)
+        for row, partner, current, content, digest in todo:
+            self._publish_one(relay, row, partner, current, content, digest, own_key, report)
         return report
 
-    def _publish_one(self, relay: ItemRelay, row: ShareRow, partner: Any,
-                     current: tuple[int, bytes], exported: dict[str, Any], own_key: str,
-                     report: ShareSyncReport) -> None:
-        title = self._title(row_module=row.module, item_id=row.item_id)
+    def _content(self, row: ShareRow, exported: dict[str, Any]) -> dict[str, Any]:
+        """What the share holds now (without ``published_at``)."""
         try:
             sections = share_snapshots.snapshot(self.vault, row.module, row.item_id, exported)
         except NotFound:  # the item was deleted: the provider sees it empty
-            section = share_snapshots.SECTION[row.module]
-            sections = {section: []}
-        content = {"module": row.module, "item_id": row.item_id, "title": title,
-                   "sections": sections}
-        digest = share_crypto.content_hash(content, current[0])
-        if digest == row.content_hash:
-            return
-        content["published_at"] = self._now().isoformat()
+            sections = {share_snapshots.SECTION[row.module]: []}
+        return {"module": row.module, "item_id": row.item_id,
+                "title": self._title(row_module=row.module, item_id=row.item_id),
+                "sections": sections}
+
+    def _publish_one(self, relay: ItemRelay, row: ShareRow, partner: Any,
+                     current: tuple[int, bytes], content: dict[str, Any], digest: bytes,
+                     own_key: str, report: ShareSyncReport) -> None:
+        title = content["title"]
+        content = {**content, "published_at": self._now().isoformat()}
         dyad = share_crypto.dyad_id(own_key, self._partner_key(partner.id))
         version = row.version + 1
         too_large = _("{title} is too large to share in one piece; share single items"

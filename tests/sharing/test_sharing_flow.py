@@ -251,3 +251,44 @@ def test_a_module_too_large_to_share_is_reported_and_the_rest_goes_on(provider, 
     provider.sync()
     assert _provider_plan(provider, on_provider.id).warning_signs == "Still published"
     assert [i.module for i in sharing(provider).shared_with_me()[0].items] == ["crisis-plan"]
+
+
+def test_an_edit_during_publishing_never_puts_one_item_in_anothers_share(provider, user, relay):
+    """Publishing reads the module once and picks each shared item from it: an item deleted
+    meanwhile (the app writes while a sync runs) must not shift another item into a share."""
+    from dataclasses import replace
+
+    from reconnect_tui.model import Medication
+    from reconnect_tui.store import Toolbox
+    from reconnect_tui.sync.service import connect
+
+    on_provider, on_user = pair(provider, user)
+    medications = Toolbox(user.vault).medications
+    first, second, third = (medications.add(Medication(name=n))
+                            for n in ("Aripiprazole", "Lithium", "Sertraline"))
+    for medication in (second, third):
+        sharing(user).share("medications", medication.id, on_user.id)
+    user.sync()
+    provider.sync()
+    for medication in (second, third):  # an edit each: the next publish puts both again
+        medications.update(replace(medication, dose="10 mg"))
+
+    class EditingRelay:
+        """The real relay client; the user deletes a medication while the first item goes."""
+
+        def __init__(self, client) -> None:
+            self.client = client
+            self.get_item = client.get_item
+            self.delete_item = client.delete_item
+
+        def put_item(self, slot: str, version: int, blob: bytes) -> bool:
+            if first.id in {m.id for m in medications.list()}:
+                medications.delete(first.id)
+            return self.client.put_item(slot, version, blob)
+
+    with connect(user.vault, relay.url) as engine:
+        assert sharing(user).publish(EditingRelay(engine.relay)).published == 2
+    provider.sync()
+    shown = sharing(provider).view(on_provider.id).medications.list()
+    assert sorted((m.name, m.dose) for m in shown) == [("Lithium", "10 mg"),
+                                                      ("Sertraline", "10 mg")]
