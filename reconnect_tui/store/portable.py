@@ -43,8 +43,9 @@ def export_all(vault: Vault) -> dict[str, Any]:
 
 def export_sections(vault: Vault, sections: Iterable[str]) -> dict[str, Any]:
     """Only the named sections (sharing publishes a few modules and need not read the rest)."""
+    wanted = set(sections)  # once: a generator would be used up by the first module
     with vault.read() as conn:
-        return {name: _EXPORTERS[name](conn) for name in MODULES if name in set(sections)}
+        return {name: _EXPORTERS[name](conn) for name in MODULES if name in wanted}
 
 
 def _export_medications(conn: Connection) -> list[dict[str, Any]]:
