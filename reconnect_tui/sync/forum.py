@@ -297,7 +297,11 @@ class Forums:
 
     def join(self, code: str, pseudonym: str, relay: PairingRelay) -> ForumSummary:
         """Service-user vaults only: take the invitation and queue the answer to the moderator.
-        The forum's members and posts arrive with the following syncs."""
+        The forum's members and posts arrive with the following syncs.
+
+        The relay is asked only to take the (one-shot) invitation; everything after it is local,
+        so a relay lost right after cannot use up the code for nothing: the next sync claims
+        the new mailbox, then delivers the answer."""
         self._require_user()
         pseudonym = self._check_pseudonym(pseudonym)
         keys = pairing.code_keys(code)
@@ -333,9 +337,8 @@ class Forums:
         outer = forum_crypto.olm_outer(session, inner, card.curve25519)
         answer = Outgoing(protocol.new_id(), bundle.answer_mailbox,
                           wire.seal(keys.pairing_key, bundle.answer_mailbox, outer), time.time())
-        relay.claim_mailbox(mailbox_id)  # so the moderator's welcome can land
         with self.repo.write() as write:
-            write.add_forum(record, claimed=True)
+            write.add_forum(record, claimed=False)
             write.add_member(record.id, **card_values(card), session_pickle=None,
                              key_session="", key_index=0)
             write.add_member(record.id, **card_values(moderator),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from reconnect_tui.errors import ForumError
+from reconnect_tui.sync.dyads import relay_for
 from reconnect_tui.sync.forum import Forums
 from reconnect_tui.sync.pairing import WrongCode
 from tests.conftest import Template
@@ -42,6 +44,21 @@ def test_wrong_used_and_malformed_codes_are_refused_plainly(people):
     with pytest.raises(WrongCode, match="No forum invitation"):
         join(fjord, code, "Fjord")
     assert forums(fjord).forums() == []
+
+
+def test_once_the_code_is_taken_joining_asks_nothing_more_of_the_relay(people):
+    """The invitation is one-shot: a relay lost right after taking it must not use the code up
+    for nothing. Joining only takes it; the next sync claims the mailbox and sends the answer."""
+    mod, birch, _fjord, _heron = people
+    forums(mod).create("Tuesday circle", "Mod")
+    code = invite(mod)
+    with relay_for(birch.vault, birch.relay_url) as client:
+        take_only = SimpleNamespace(take_invitation=client.take_invitation)
+        summary = forums(birch).join(code, "Birch", take_only)  # type: ignore[arg-type]
+    assert forums(birch).forums()[0].id == summary.id
+    settle([birch, mod, birch], rounds=1)
+    assert forums(birch).forum_named("Tuesday circle").members == 2
+    assert [m.pseudonym for m in forums(mod).members(forum_id(mod))] == ["Mod", "Birch"]
 
 
 def test_a_pseudonym_is_never_the_vault_name_and_is_made_unique(people):
