@@ -485,12 +485,19 @@ class Forums:
     def pin(self, forum_id: str, post_id: str, kind: str) -> None:
         """Moderator only: ``kind`` "rules" (the welcome post), "cafe" (café dates) or ""
         to unpin."""
+        from .forum_inbound import pinned_json
+
         record = self._moderated(forum_id)
-        self._existing_post(record, post_id)
+        post = self._existing_post(record, post_id)
         if kind not in wire.PIN_KINDS:
             raise ForumError(_('A post is pinned as "rules" or "cafe" ("" unpins it).'))
+        fields: dict[str, Any] = {"post": post_id, "kind": kind}
+        if kind and not post.hidden:
+            # A member who arrived after the post has no copy: the pin carries it, as the
+            # welcome carries the pinned posts.
+            fields["content"] = pinned_json(post, kind)
         with self.repo.write() as write:
-            self.broadcast(record, write, "pin", {"post": post_id, "kind": kind})
+            self.broadcast(record, write, "pin", fields)
             write.pin_post(forum_id, post_id, kind)
 
     def report(self, forum_id: str, post_id: str, reason: str) -> None:

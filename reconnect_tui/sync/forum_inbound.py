@@ -130,8 +130,9 @@ class Inbound:
                 return int(write.seen(record.id, inner.id) and write.add_post(record.id, row))
         if not member.moderator:
             raise ProtocolError(_("Only the moderator hides or pins posts."))
-        post = self.repo.post(record.id, wire.id_field(fields, "post"))
-        if post is None:
+        post_id = wire.id_field(fields, "post")
+        post = self.repo.post(record.id, post_id)
+        if post is None and inner.type == "hide":
             return None  # the post itself has not arrived yet
         with self.repo.write() as write:
             write.processed(inbox_id)
@@ -147,7 +148,15 @@ class Inbound:
                 kind = fields.get("kind")
                 if kind not in wire.PIN_KINDS:
                     raise _rejected()
-                write.pin_post(record.id, post.post_id, kind)  # type: ignore[arg-type]
+                if post is not None:
+                    write.pin_post(record.id, post.post_id, kind)  # type: ignore[arg-type]
+                elif kind and "content" in fields:
+                    # Posted before I arrived: the pin carries the post (as the welcome does).
+                    shared = _pinned_post(fields["content"])
+                    if shared.post_id != post_id or shared.pinned != kind:
+                        raise _rejected()
+                    write.add_post(record.id, shared)
+                # An unpin of a post I do not have: nothing to undo (it would arrive unpinned).
         return 0
 
     # -- Olm: control messages between two members -------------------------------------------
@@ -331,7 +340,8 @@ class Inbound:
         own = forum_crypto.load_inbound(record.own_group_pickle, self.key)
         current = self.repo.members(record.id)
         roster = [_card(m) for m in current] + [card]
-        pinned = [_pinned_json(p) for p in self.repo.posts(record.id) if p.pinned and not p.hidden]
+        pinned = [pinned_json(p, p.pinned) for p in self.repo.posts(record.id)
+                  if p.pinned and not p.hidden]
         with self.repo.write() as write:
             write.processed(inbox_id)
             write.use_invitation(invitation.id, now)
@@ -379,9 +389,10 @@ def _values(card: wire.MemberCard) -> dict[str, Any]:
     return card_values(card)
 
 
-def _pinned_json(post: PostRow) -> dict[str, Any]:
+def pinned_json(post: PostRow, kind: str) -> dict[str, Any]:
+    """A pinned post as the welcome and a pin carry it to a member who has no copy."""
     return {"id": post.post_id, "thread": post.thread, "author": post.author,
-            "text": post.text, "time": post.posted_at.isoformat(), "kind": post.pinned}
+            "text": post.text, "time": post.posted_at.isoformat(), "kind": kind}
 
 
 def _pinned_post(obj: object) -> PostRow:

@@ -147,3 +147,31 @@ def test_pinned_rules_come_first_and_reach_someone_who_joins_later(people):
         assert first.first.text.startswith("Welcome!")
     assert [t.first.text for t in forums(heron).threads(forum_id(heron))] == [
         "Welcome! Be kind; no names; not for emergencies."]  # nothing from before, but the rules
+
+
+def _unprocessed(person: Person) -> int:
+    with person.vault.read() as conn:
+        return conn.execute("SELECT count(*) FROM inbox WHERE processed = 0").fetchone()[0]
+
+
+def test_a_post_pinned_after_someone_joined_reaches_them_and_an_unpin_follows(people):
+    """A post older than a member's arrival was never sent to them: the pin carries it (as the
+    welcome carries the pinned posts), and no pin or unpin waits in their inbox for ever."""
+    mod, birch, fjord, _heron = people
+    circle = build_circle(mod, [birch])
+    cafe = forums(birch).post(forum_id(birch), "Café dates: Thursdays at 18:00, Strand")
+    settle(circle.everyone)
+    join(fjord, invite(mod), "Fjord")
+    settle([fjord, mod, fjord, birch, fjord])
+    assert forums(fjord).posts(forum_id(fjord)) == []  # from before Fjord was let in
+
+    forums(mod).pin(circle.forum, cafe.id, "cafe")
+    settle([mod, birch, fjord])
+    [seen] = forums(fjord).posts(forum_id(fjord))
+    assert (seen.id, seen.author, seen.text, seen.pinned) == (
+        cafe.id, "Birch", "Café dates: Thursdays at 18:00, Strand", "cafe")
+    assert forums(birch).posts(forum_id(birch))[0].pinned == "cafe"
+    forums(mod).pin(circle.forum, cafe.id, "")
+    settle([mod, birch, fjord])
+    assert [p.pinned for p in forums(fjord).posts(forum_id(fjord))] == [""]
+    assert _unprocessed(fjord) == 0 and _unprocessed(birch) == 0
