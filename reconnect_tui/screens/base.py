@@ -155,17 +155,18 @@ class ModuleScreen(Screen):
         return self.app.toolbox  # type: ignore[attr-defined]
 
     def refresh_after_sync(self) -> None:
-        """A provider's read-only view: when the owner stopped sharing what this screen shows,
-        the sync that learned it closes the screen (it must leave the provider's view then)."""
+        """A provider's read-only view: when the owner stopped sharing anything this screen
+        shows (a whole module or one item of it), the sync that learned it closes the screen
+        (the copy it shows must leave the provider's view then)."""
         own = self.app.toolbox  # type: ignore[attr-defined]
         if not self.read_only or self.partner_id is None or own is None:
             return
-        from ..store.share_snapshots import SECTION
         from ..sync.sharing import Sharing
 
         shown = SCREEN_MODULES.get(self.MODULE, (self.MODULE,))
-        still = Sharing(own.vault).sections(self.partner_id)
-        if any(SECTION.get(module) in still for module in shown):
+        opened = getattr(self.toolbox.vault, "slots", {})
+        still = Sharing(own.vault).received_slots(self.partner_id)
+        if all(slot in still for slot, module in opened.items() if module in shown):
             return
         self.app.notify(_("{name} stopped sharing this; it is no longer in your view.").format(
             name=self.owner), severity="information")
@@ -206,8 +207,10 @@ class ModuleScreen(Screen):
         release_closed_widget_styles()
 
     def on_screen_resume(self) -> None:
-        """Back from another screen (the Sharing screen, a dialog): sharing may have changed."""
+        """Back from another screen (the Sharing screen, a dialog): sharing may have changed,
+        or a sync there (which refreshes only the top screen) learned of a revocation."""
         self.refresh_who_can_see()
+        self.refresh_after_sync()
 
     def empty_state(self, text: str | None = None, **kwargs) -> Static:
         return Static(text or self.EMPTY_TEXT, classes="empty-state", **kwargs)

@@ -43,6 +43,8 @@ class ReceivedVault(Vault):
         self._lock = threading.RLock()
         self._writable = True
         self.owner = owner
+        self.slots: dict[str, str] = {}
+        """The relay slots this copy was built from, slot -> module (``Sharing.view``)."""
         self._seed(Profile(name=owner, role=Role.USER, locale=locale))
         with self._writable_transaction() as c:  # only what was shared is shown
             c.execute("DELETE FROM life_domains")

@@ -469,7 +469,14 @@ class Sharing:
         from ..store.received_view import read_only_toolbox
 
         name = next((p.name for p in self.dyads.partners() if p.id == partner_id), "")
-        return read_only_toolbox(name, self.sections(partner_id), self.vault.profile().locale)
+        view = read_only_toolbox(name, self.sections(partner_id), self.vault.profile().locale)
+        view.vault.slots = self.received_slots(partner_id)  # type: ignore[attr-defined]
+        return view
+
+    def received_slots(self, partner_id: int) -> dict[str, str]:
+        """Slot -> module of what ``partner_id`` shares now (and has arrived)."""
+        return {r.slot_id: r.module for r in self.repo.received(partner_id)
+                if r.snapshot is not None}
 
     def record_view(self, partner_id: int, module: str, item_id: int | None = None) -> None:
         """The provider opened a shared module or item: queue an encrypted view receipt to its

@@ -256,3 +256,44 @@ async def test_a_revocation_closes_the_providers_open_read_only_screen(
         await pilot.pause()
         assert not app.screen.people
     assert goal.title == "Walk to the lake"
+
+
+async def test_revoking_one_shared_goal_closes_the_screen_while_another_stays_shared(
+    provider: Person, user: Person
+) -> None:
+    """The screen shows the copy it was opened with: an item revoked must leave it even when
+    another item of the same module is still shared (and even when the sync happened while
+    the provider was writing a message on top of it)."""
+    on_provider, on_user = pair(provider, user)
+    goals = Toolbox(user.vault).goals
+    lake = goals.add(Goal(title="Walk to the lake"))
+    job = goals.add(Goal(title="Find a job"))
+    for goal in (lake, job):
+        Sharing(user.vault).share("goals", goal.id, on_user.id)
+    user.sync()
+    provider.sync()
+
+    app = make_app(ready(provider))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+        await pilot.pause()
+        app.screen.query_one("#shared-items", OptionList).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await app.workers.wait_for_complete()
+        assert app.screen.read_only
+
+        Sharing(user.vault).revoke("goals", lake.id, on_user.id)
+        user.sync()
+        await pilot.press("m")  # writing to them while the sync learns it
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.screen.dismiss()
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+        await pilot.pause()
+        shown = [i.title for p in app.screen.people for i in p.items]
+        assert shown == ["Find a job"]
