@@ -158,6 +158,9 @@ class ModuleScreen(Screen):
         """A provider's read-only view: when the owner stopped sharing anything this screen
         shows (a whole module or one item of it), the sync that learned it closes the screen
         (the copy it shows must leave the provider's view then)."""
+        self._leave_if_revoked()
+
+    def _leave_if_revoked(self) -> None:
         own = self.app.toolbox  # type: ignore[attr-defined]
         if not self.read_only or self.partner_id is None or own is None:
             return
@@ -210,7 +213,7 @@ class ModuleScreen(Screen):
         """Back from another screen (the Sharing screen, a dialog): sharing may have changed,
         or a sync there (which refreshes only the top screen) learned of a revocation."""
         self.refresh_who_can_see()
-        self.refresh_after_sync()
+        self._leave_if_revoked()
 
     def empty_state(self, text: str | None = None, **kwargs) -> Static:
         return Static(text or self.EMPTY_TEXT, classes="empty-state", **kwargs)

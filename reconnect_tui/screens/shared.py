@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
 from ..i18n import _, ngettext
+from ..store import Toolbox
 from ..store.share_snapshots import module_title
 from ..sync.sharing import ReceivedItem, SharedPerson, Sharing
 from .base import ModuleScreen
@@ -92,6 +93,8 @@ class SharedWithMeScreen(ModuleScreen):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.people: list[SharedPerson] = []
+        self._view: Toolbox | None = None
+        """The read-only copy opened last: closed when its screen has gone (or this one)."""
 
     @property
     def sharing(self) -> Sharing:
@@ -121,8 +124,18 @@ class SharedWithMeScreen(ModuleScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
+        self._close_view()
         if self.current_toolbox() is not None:
             self.reload()
+
+    def on_unmount(self) -> None:  # Textual also runs ModuleScreen's on_unmount
+        self._close_view()
+
+    def _close_view(self) -> None:
+        """Drop the in-memory plaintext copy now rather than whenever it is collected."""
+        if self._view is not None:
+            self._view.vault.close()
+            self._view = None
 
     def refresh_after_sync(self) -> None:
         """A sync may have brought new versions, or removed what was revoked."""
@@ -234,6 +247,8 @@ class SharedWithMeScreen(ModuleScreen):
         except ReconnectError as error:
             self.notify(str(error), title=_("Cannot open"), severity="error")
             return
+        self._close_view()
+        self._view = view
         about = ItemRef(item.module, item.item_id or 0, item_title(item))
         screen = target.screen(
             toolbox=view, read_only=True, owner=person.name, partner_id=person.partner_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList, Static
 
 from reconnect_tui.model import Goal
@@ -297,3 +298,41 @@ async def test_revoking_one_shared_goal_closes_the_screen_while_another_stays_sh
         await pilot.pause()
         shown = [i.title for p in app.screen.people for i in p.items]
         assert shown == ["Find a job"]
+
+
+async def test_the_providers_read_only_copy_is_closed_when_its_screen_goes(
+    provider: Person, user: Person
+) -> None:
+    """The plaintext copy lives in memory only while its screen is open, not until collected."""
+    from reconnect_tui.errors import VaultLocked
+
+    on_provider, on_user = pair(provider, user)
+    Toolbox(user.vault).goals.add(Goal(title="Walk to the lake"))
+    Sharing(user.vault).share("goals", None, on_user.id)
+    user.sync()
+    provider.sync()
+
+    app = make_app(ready(provider))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+        await pilot.pause()
+        app.screen.query_one("#shared-items", OptionList).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        view = app.screen.toolbox
+        assert [g.title for g in view.goals.list()] == ["Walk to the lake"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+        await pilot.pause()
+        with pytest.raises(VaultLocked):
+            view.goals.list()
+        # Opened again, and the app locked on top of it: closed as well.
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        view = app.screen.toolbox
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        with pytest.raises(VaultLocked):
+            view.goals.list()
