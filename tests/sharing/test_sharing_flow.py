@@ -292,3 +292,37 @@ def test_an_edit_during_publishing_never_puts_one_item_in_anothers_share(provide
     shown = sharing(provider).view(on_provider.id).medications.list()
     assert sorted((m.name, m.dose) for m in shown) == [("Lithium", "10 mg"),
                                                       ("Sertraline", "10 mg")]
+
+
+def test_a_held_back_older_manifest_cannot_bring_a_revoked_item_back(provider, user, relay):
+    """A relay can hold back a manifest and deliver it after a newer one (Olm opens skipped
+    messages), and serve the old bytes it kept: a manifest of an older key epoch is not
+    applied, so a revoked item stays out of the provider's view."""
+    from reconnect_tui.model import Role
+    from reconnect_tui.sync import share_inbound
+
+    on_provider, on_user = pair(provider, user)
+    goal = add_goal(user, "Walk to the lake")
+    sharing(user).share("goals", goal.id, on_user.id)
+    user.sync()
+    provider.sync()
+    slot = _slot(user, on_user.id, "goals", goal.id)
+    kept = relay_item(relay, slot)
+    sharing(user).revoke("goals", goal.id, on_user.id)
+    user.sync()
+    provider.sync()
+    assert sharing(provider).shared_with_me() == []
+
+    repo = SharingRepository(provider.vault)
+    old_manifest = {"epoch": 1, "key": protocol.b64encode(repo.keys(on_provider.id)[1]),
+                    "slots": [{"slot": slot, "module": "goals", "item_id": goal.id,
+                               "title": "Walk to the lake"}]}
+    write = share_inbound.inbound(repo, DyadRepository(provider.vault).partner(on_provider.id),
+                                  Role.PROVIDER, "share-manifest", old_manifest,
+                                  datetime.now(UTC))
+    with provider.vault.transaction() as conn:
+        write(conn)
+    put_relay_item(relay, slot, *kept)
+    provider.sync()
+    assert sharing(provider).shared_with_me() == []
+    assert repo.received(on_provider.id) == []

@@ -161,10 +161,16 @@ class SharingRepository:
     def apply_manifest(partner_id: int, epoch: int, key: bytes, slots: list[ManifestSlot],
                        now: datetime) -> Write:
         """What the owner shares now: new slots are added (fetched by the next sync), slots
-        no longer listed are deleted with their snapshot (a revocation)."""
+        no longer listed are deleted with their snapshot (a revocation). A manifest of an
+        older epoch than one already applied (held back by the relay, delivered late) lists
+        what was shared before a revocation: only its key is kept."""
         def write(conn: Connection) -> None:
             conn.execute("INSERT OR IGNORE INTO share_keys(partner_id, epoch, key, created_at)"
                          " VALUES (?, ?, ?, ?)", (partner_id, epoch, key, iso(now)))
+            newest = conn.execute("SELECT epoch FROM received_manifests WHERE partner_id = ?",
+                                  (partner_id,)).fetchone()
+            if newest is not None and epoch < newest[0]:
+                return
             listed = {s.slot_id for s in slots}
             for (slot_id,) in conn.execute("SELECT slot_id FROM received_items"
                                            " WHERE partner_id = ?", (partner_id,)).fetchall():
