@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from reconnect_tui.errors import ForumError
+from reconnect_tui.errors import ForumError, RelayError
 from reconnect_tui.sync.dyads import relay_for
 from reconnect_tui.sync.forum import Forums
 from reconnect_tui.sync.pairing import WrongCode
@@ -59,6 +59,20 @@ def test_once_the_code_is_taken_joining_asks_nothing_more_of_the_relay(people):
     settle([birch, mod, birch], rounds=1)
     assert forums(birch).forum_named("Tuesday circle").members == 2
     assert [m.pseudonym for m in forums(mod).members(forum_id(mod))] == ["Mod", "Birch"]
+
+
+def test_an_invitation_the_relay_never_got_leaves_later_syncs_working(people):
+    """The invitation is stored before the relay is asked; a relay lost right then must not
+    leave the vault fetching from an answer mailbox the relay never saw (every sync failed)."""
+    mod, birch, _fjord, _heron = people
+    forums(mod).create("Tuesday circle", "Mod")
+    with (relay_for(mod.vault, "http://127.0.0.1:9") as nowhere,  # nothing listens there
+          pytest.raises(RelayError)):
+        forums(mod).invite(forum_id(mod), nowhere)
+    mod.sync()  # asserts that it reached the relay and went through
+    join(birch, invite(mod), "Birch")
+    settle([birch, mod, birch], rounds=1)
+    assert forums(birch).forum_named("Tuesday circle").members == 2
 
 
 def test_a_pseudonym_is_never_the_vault_name_and_is_made_unique(people):

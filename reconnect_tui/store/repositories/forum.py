@@ -197,7 +197,9 @@ class ForumWriter:
             " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (forum_id, lookup_id, mailbox_id, pairing_key, mac_key, iso(created_at),
              iso(expires_at)))
-        self.add_mailbox(mailbox_id, claimed=True)
+        # Not claimed until the relay says so (``Forums.invite`` marks it then; else the next
+        # sync claims it): a mailbox the relay never saw would make every fetch fail.
+        self.add_mailbox(mailbox_id, claimed=False)
 
     def use_invitation(self, invitation_id: int, when: datetime) -> None:
         self.conn.execute("UPDATE forum_invitations SET used_at = ? WHERE id = ?",
