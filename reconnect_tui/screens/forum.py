@@ -328,7 +328,8 @@ class ForumScreen(PostActions, ForumScreenBase):
             self.deliver()
             self.app.push_screen(ThreadScreen(self.forum_id, post.thread))
 
-        self.app.push_screen(FormScreen(_("New thread"), fields, intro=intro), written)
+        self.app.push_screen(
+            FormScreen(_("New thread"), fields, intro=intro, save_label=_("Post")), written)
 
     def action_mute(self) -> None:
         thread = self.current_thread

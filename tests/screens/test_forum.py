@@ -232,6 +232,8 @@ async def test_start_a_forum_post_reply_and_pin_rules_and_cafe(moderator: Person
         await unlock(pilot)
         await open_forums(pilot)
         await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        assert str(app.screen.query_one("#save", Button).label) == "Start"
         await fill_form(pilot, {"name": FORUM, "pseudonym": "Mod"})
         await settle(pilot)
         [row] = options(app, "#forum-list")
@@ -245,6 +247,8 @@ async def test_start_a_forum_post_reply_and_pin_rules_and_cafe(moderator: Person
         assert forum.query_one("#threads-empty").display
         assert "h hide" in text_of(app, "#forum-keys")
         await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        assert str(app.screen.query_one("#save", Button).label) == "Post"
         await fill_form(pilot, {"text": "Welcome to Strand peers\nBe kind. No advice on doses."})
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
         await settle(pilot)
