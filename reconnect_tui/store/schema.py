@@ -406,7 +406,8 @@ CREATE TABLE share_keys (
     PRIMARY KEY (partner_id, epoch)
 ) WITHOUT ROWID;
 -- The provider's side: the owner's manifest (what is shared) and the newest verified snapshot
--- of each item; ``version`` never goes down (a rollback by the relay is refused).
+-- of each item; ``version`` never goes down (a rollback by the relay is refused). ``snapshot``
+-- (up to megabytes) comes last: reading the columns before it skips its overflow pages.
 CREATE TABLE received_items (
     partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
     slot_id TEXT NOT NULL,
@@ -415,8 +416,8 @@ CREATE TABLE received_items (
     title TEXT NOT NULL DEFAULT '',
     version INTEGER NOT NULL DEFAULT 0,
     content_hash BLOB,
-    snapshot TEXT,
     changed_at TEXT,
+    snapshot TEXT,
     PRIMARY KEY (partner_id, slot_id)
 ) WITHOUT ROWID;
 CREATE TABLE received_manifests (

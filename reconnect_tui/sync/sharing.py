@@ -385,7 +385,7 @@ class Sharing:
         if self._role() is not Role.PROVIDER:
             return report
         own_key = self.dyads.identity_key
-        for row in self.repo.received():
+        for row in self.repo.received(snapshots=False):
             owner = self._partner_key(row.partner_id)
             held = relay.get_item(row.slot_id)
             if held is None or held.version <= row.version:
@@ -431,7 +431,7 @@ class Sharing:
             return []
         names = {p.id: p.name for p in self.dyads.partners()}
         people: dict[int, list[ReceivedItem]] = {}
-        for row in self.repo.received():
+        for row in self.repo.received(snapshots=False):
             if row.snapshot is None or row.changed_at is None:
                 continue
             people.setdefault(row.partner_id, []).append(ReceivedItem(
@@ -475,7 +475,7 @@ class Sharing:
 
     def received_slots(self, partner_id: int) -> dict[str, str]:
         """Slot -> module of what ``partner_id`` shares now (and has arrived)."""
-        return {r.slot_id: r.module for r in self.repo.received(partner_id)
+        return {r.slot_id: r.module for r in self.repo.received(partner_id, snapshots=False)
                 if r.snapshot is not None}
 
     def record_view(self, partner_id: int, module: str, item_id: int | None = None) -> None:
@@ -483,7 +483,7 @@ class Sharing:
         owner (unless turned off, which the dyad's agreement must allow)."""
         if self._role() is not Role.PROVIDER or not self.repo.view_receipts(partner_id):
             return
-        slots = [r.slot_id for r in self.repo.received(partner_id)
+        slots = [r.slot_id for r in self.repo.received(partner_id, snapshots=False)
                  if r.module == module and r.snapshot is not None
                  and (item_id is None or r.item_id in (None, item_id))]
         if slots:

@@ -189,9 +189,13 @@ class SharingRepository:
                 " received_at = excluded.received_at", (partner_id, epoch, iso(now)))
         return write
 
-    def received(self, partner_id: int | None = None) -> list[ReceivedRow]:
+    def received(self, partner_id: int | None = None, *, snapshots: bool = True
+                 ) -> list[ReceivedRow]:
+        """``snapshots=False``: a held snapshot reads as "" (a whole toolbox can be megabytes;
+        listing, counting and fetching need to know only whether one arrived)."""
+        snapshot = "snapshot" if snapshots else "CASE WHEN snapshot IS NULL THEN NULL ELSE '' END"
         query = ("SELECT partner_id, slot_id, module, item_id, title, version, content_hash,"
-                 " snapshot, changed_at FROM received_items")
+                 f" {snapshot}, changed_at FROM received_items")
         args: tuple[object, ...] = ()
         if partner_id is not None:
             query += " WHERE partner_id = ?"
