@@ -23,6 +23,7 @@ import vodozemac
 
 from ..errors import ProtocolError
 from ..i18n import _
+from ..store.db import IntegrityError
 from ..store.repositories.forum import (
     ForumRecord,
     ForumWriter,
@@ -88,8 +89,10 @@ class Inbound:
             if outer.kind == wire.MEGOLM:
                 return self._megolm(record, inbox_id, outer)
             return self._olm(record, inbox_id, outer)
-        except (ProtocolError, ValueError):
+        except (ProtocolError, ValueError, IntegrityError):
             # Our own fixed text only; the envelope's content never reaches a log or message.
+            # IntegrityError: what it carried breaks a rule of the tables (a card reusing a
+            # member's key …); its transaction is rolled back and it is rejected like the rest.
             if record is not None:
                 self.forums._accounts.pop(record.id, None)
             with self.repo.write() as write:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from reconnect_tui.errors import ForumError, RelayError
+from reconnect_tui.sync import olm
 from reconnect_tui.sync.dyads import relay_for
-from reconnect_tui.sync.forum import Forums
+from reconnect_tui.sync.forum import Forums, member_card
 from reconnect_tui.sync.pairing import WrongCode
 from tests.conftest import Template
 from tests.dyads.dyad_helpers import open_person
@@ -128,3 +130,32 @@ def test_a_forged_or_replayed_envelope_is_never_shown(people):
     assert [p.text for p in forums(fjord).posts(forum_id(fjord))] == ["Genuine"]
     with fjord.vault.read() as conn:
         assert conn.execute("SELECT count(*) FROM inbox WHERE processed = 0").fetchone()[0] == 0
+
+
+def test_an_announcement_that_clashes_with_a_member_is_dropped_not_a_broken_sync(people):
+    """A member-added whose card reuses a member's signing key (only a dishonest moderator's
+    vault sends one) breaks a rule of the vault's tables: that envelope is rejected; it must
+    not make this and every later sync fail."""
+    mod, birch, fjord, _heron = people
+    circle = build_circle(mod, [birch, fjord])
+    service = forums(mod)
+    record = service.record(circle.forum)
+    members = {m.pseudonym: m for m in service.repo.members(circle.forum)}
+    clash = dataclasses.replace(member_card(members["Fjord"]), pseudonym="Fake",
+                                curve25519=olm.new_account().curve25519_key.to_base64())
+    to = members["Birch"]
+    assert to.session_pickle is not None
+    session = olm.load_session(to.session_pickle, service.pickle_key)
+    with service.repo.write() as write:
+        write.enqueue(service.olm_to(record, to, session, "member-added",
+                                     {"member": clash.fields()}))
+        write.set_session(to.id, session.pickle(service.pickle_key))
+    mod.sync()
+    birch.sync()  # asserts the sync went through
+    assert [m.pseudonym for m in forums(birch).members(forum_id(birch))] == [
+        "Mod", "Birch", "Fjord"]
+    with birch.vault.read() as conn:
+        assert conn.execute("SELECT count(*) FROM inbox WHERE processed = 0").fetchone()[0] == 0
+    forums(fjord).post(forum_id(fjord), "Still here")
+    settle([fjord, birch], rounds=1)
+    assert [p.text for p in forums(birch).posts(forum_id(birch))] == ["Still here"]
