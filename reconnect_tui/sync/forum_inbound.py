@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import vodozemac
@@ -403,10 +402,7 @@ def _pinned_post(obj: object) -> PostRow:
     over the authenticated channel."""
     if not isinstance(obj, dict) or obj.get("kind") not in ("rules", "cafe"):
         raise _rejected()
-    try:
-        when = datetime.fromisoformat(obj["time"])
-    except (KeyError, TypeError, ValueError):
-        raise _rejected() from None
+    when = wire.time_field(obj.get("time"))
     return PostRow(wire.id_field(obj, "id"), wire.id_field(obj, "thread"),
                    wire.text_field(obj, "author", wire.MAX_PSEUDONYM, empty=False), "",
                    wire.text_field(obj, "text"), when, False, True, pinned=obj["kind"])

@@ -124,18 +124,29 @@ def decode(padded: bytes, *, forum: str, sender: str | None, recipient: str,
     to ``recipient``, of one of ``types``."""
     try:
         obj = json.loads(padding.unpad(padded).decode("utf-8"))
-        when = datetime.fromisoformat(obj["time"])
+        when = time_field(obj["time"])
     except (ProtocolError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise _bad() from None
     if (not isinstance(obj, dict) or obj.get("v") != VERSION or obj.get("type") not in types
             or not protocol.is_valid_id(obj.get("id")) or obj.get("forum") != forum
             or obj.get("to") != recipient or not isinstance(obj.get("from"), str)
-            or (sender is not None and obj["from"] != sender) or when.tzinfo is None):
+            or (sender is not None and obj["from"] != sender)):
         raise _bad()
     rest = {k: v for k, v in obj.items()
             if k not in ("v", "type", "id", "forum", "from", "to", "time")}
-    return Inner(obj["type"], obj["id"], obj["forum"], obj["from"], obj["to"],
-                 when.astimezone(UTC), rest)
+    return Inner(obj["type"], obj["id"], obj["forum"], obj["from"], obj["to"], when, rest)
+
+
+def time_field(value: object) -> datetime:
+    """An ISO 8601 time with its UTC offset, as UTC. Anything else (no offset, not a time, a
+    time that leaves the calendar when moved to UTC) raises ProtocolError."""
+    try:
+        when = datetime.fromisoformat(value)  # type: ignore[arg-type]
+        if when.tzinfo is None:
+            raise ValueError
+        return when.astimezone(UTC)
+    except (TypeError, ValueError, OverflowError):
+        raise _bad() from None
 
 
 def text_field(fields: dict[str, Any], name: str, limit: int = MAX_TEXT,
@@ -184,7 +195,7 @@ def card(obj: object) -> MemberCard:
             text_field(obj, "pseudonym", MAX_PSEUDONYM, empty=False), obj["ed25519"],
             obj["curve25519"], obj.get("fallback") or "", id_field(obj, "mailbox"),
             protocol.b64decode(obj["mailbox_key"]), bool(obj.get("moderator")),
-            datetime.fromisoformat(obj["joined_at"]).astimezone(UTC))
+            time_field(obj["joined_at"]))
         vodozemac.Ed25519PublicKey.from_base64(result.ed25519)
         vodozemac.Curve25519PublicKey.from_base64(result.curve25519)
         if result.fallback_key:

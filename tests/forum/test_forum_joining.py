@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from reconnect_tui.errors import ForumError, RelayError
-from reconnect_tui.sync import olm
+from reconnect_tui.sync import forum_crypto, forum_wire, olm, padding, protocol
 from reconnect_tui.sync.dyads import relay_for
 from reconnect_tui.sync.forum import Forums, member_card
 from reconnect_tui.sync.pairing import WrongCode
@@ -159,3 +160,29 @@ def test_an_announcement_that_clashes_with_a_member_is_dropped_not_a_broken_sync
     forums(fjord).post(forum_id(fjord), "Still here")
     settle([fjord, birch], rounds=1)
     assert [p.text for p in forums(birch).posts(forum_id(birch))] == ["Still here"]
+
+
+def test_a_post_whose_time_leaves_the_calendar_is_rejected_not_a_broken_sync(people):
+    """A member's vault that writes a time which overflows when moved to UTC must not make
+    every other member's sync fail (it used to escape as OverflowError)."""
+    mod, birch, fjord, _heron = people
+    build_circle(mod, [birch, fjord])
+    service = forums(birch)
+    record = service.record(forum_id(birch))
+    group = forum_crypto.load_group(record.outbound_pickle, service.pickle_key)
+    me, _curve = service.my_keys(record)
+    body = json.dumps({"v": 1, "type": "post", "id": protocol.new_id(), "forum": record.forum_key,
+                       "from": me, "to": "", "time": "0001-01-01T00:00:00+14:00",
+                       "thread": protocol.new_id(), "text": "Odd clock", "author": "Birch"})
+    outer = forum_wire.Outer(forum_wire.MEGOLM, group.encrypt(padding.pad(body.encode()))
+                             .to_bytes(), session_id=group.session_id)
+    fjord_card = next(m for m in service.others(record) if m.pseudonym == "Fjord")
+    with service.repo.write() as write:
+        write.enqueue(service.outgoing(fjord_card.mailbox_id, fjord_card.mailbox_key, outer))
+        write.update_forum(record.id, outbound_pickle=group.pickle(service.pickle_key))
+    birch.sync()
+    fjord.sync()  # asserts the sync went through
+    assert forums(fjord).posts(forum_id(fjord)) == []
+    forums(birch).post(forum_id(birch), "Clock fixed")
+    settle([birch, fjord], rounds=1)
+    assert [p.text for p in forums(fjord).posts(forum_id(fjord))] == ["Clock fixed"]
