@@ -491,6 +491,10 @@ class Forums:
         post = self._existing_post(record, post_id)
         if kind not in wire.PIN_KINDS:
             raise ForumError(_('A post is pinned as "rules" or "cafe" ("" unpins it).'))
+        if kind and post.thread != post.post_id:
+            raise ForumError(_(
+                "Only a thread's first post is pinned (pinned threads head the forum); this"
+                " is a reply. Pin the thread's first post ({id}).").format(id=post.thread))
         fields: dict[str, Any] = {"post": post_id, "kind": kind}
         if kind and not post.hidden:
             # A member who arrived after the post has no copy: the pin carries it, as the

@@ -139,6 +139,9 @@ def test_pinned_rules_come_first_and_reach_someone_who_joins_later(people):
     settle(circle.everyone, rounds=2)
     with pytest.raises(ForumError, match="moderator"):
         forums(birch).pin(forum_id(birch), rules.id, "cafe")
+    reply = forums(mod).post(circle.forum, "Welcome, all", thread=rules.id)
+    with pytest.raises(ForumError, match="Only a thread's first post is pinned"):
+        forums(mod).pin(circle.forum, reply.id, "cafe")  # the service says so, not only keys
     join(heron, invite(mod), "Heron")
     settle([heron, mod, heron, birch, fjord, heron])
     for person in people:
