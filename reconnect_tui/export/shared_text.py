@@ -129,4 +129,7 @@ def _crisis_plan(owner: str, plan: dict[str, Any], locale: str) -> str:
     from .text import render_text
 
     toolbox = read_only_toolbox(owner, {"crisis_plan": plan}, locale)
-    return render_text(toolbox.crisis_plan.get(), owner, locale)
+    try:
+        return render_text(toolbox.crisis_plan.get(), owner, locale)
+    finally:
+        toolbox.vault.close()  # the in-memory plaintext copy, now rather than at collection
