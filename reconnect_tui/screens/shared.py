@@ -94,6 +94,8 @@ class SharedWithMeScreen(ModuleScreen):
         super().__init__(**kwargs)
         self.people: list[SharedPerson] = []
         self._view: Toolbox | None = None
+        self._receipts_can_be_off = False
+        """For the person shown (read with the receipts line, not at every footer refresh)."""
         """The read-only copy opened last: closed when its screen has gone (or this one)."""
 
     @property
@@ -193,12 +195,14 @@ class SharedWithMeScreen(ModuleScreen):
         line = self.query_one("#shared-receipts", Static)
         person = self.person
         line.display = person is not None
+        self._receipts_can_be_off = False
         if person is None:
             return
         sharing = self.sharing
+        self._receipts_can_be_off = sharing.view_receipts_can_be_off(person.partner_id)
         if sharing.view_receipts_on(person.partner_id):
             text = _("{name} sees when you open what they share.").format(name=person.name)
-            if sharing.view_receipts_can_be_off(person.partner_id):
+            if self._receipts_can_be_off:
                 text += " " + _("Your agreement lets you turn this off (r).")
         else:
             text = _("View receipts are off: {name} is not told when you open it.").format(
@@ -224,10 +228,7 @@ class SharedWithMeScreen(ModuleScreen):
         if action in ("open", "message_item"):
             return self.item is not None
         if action == "toggle_receipts":
-            person = self.person
-            return person is not None and self.sharing.view_receipts_can_be_off(
-                person.partner_id
-            )
+            return self.person is not None and self._receipts_can_be_off
         return super().check_action(action, parameters)
 
     async def action_open(self) -> None:
