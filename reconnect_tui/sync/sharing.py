@@ -19,6 +19,7 @@ from ..errors import NotFound, ProtocolError, ReconnectError, RelayRefused
 from ..i18n import _, ngettext
 from ..model import Role
 from ..store import portable, share_snapshots
+from ..store.repositories.dyads import DyadRepository, PartnerRecord
 from ..store.repositories.sharing import ManifestSlot, ShareRow, SharingRepository
 from ..store.toolbox import Toolbox
 from ..store.vault import Vault
@@ -130,6 +131,11 @@ class Sharing:
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
 
+    def _partners(self) -> dict[int, PartnerRecord]:
+        """The stored partners, read directly: ``Dyads.partners()`` also works out each
+        safety number (5,200 SHA-512 rounds), which no sharing list shows."""
+        return {r.id: r for r in DyadRepository(self.vault).partners()}
+
     def _role(self) -> Role:
         return self.vault.profile().role
 
@@ -140,15 +146,15 @@ class Sharing:
         if self._role() is not Role.USER:
             return []
         result = []
-        for partner in self.dyads.partners():
-            if partner.role is not Role.PROVIDER:
+        for partner in self._partners().values():
+            if partner.role != Role.PROVIDER.value:
                 continue
             reason = self._pause_reason(partner)
             result.append(ShareablePartner(partner.id, partner.name, not reason, reason))
         return result
 
     @staticmethod
-    def _pause_reason(partner: Any) -> str:
+    def _pause_reason(partner: PartnerRecord) -> str:
         if partner.status != "paired":
             return _("Pairing with {name} is not complete yet: sync first.").format(
                 name=partner.name)
@@ -157,9 +163,9 @@ class Sharing:
                      " verified: sharing is paused until then.").format(name=partner.name)
         return ""
 
-    def _provider(self, partner_id: int) -> Any:
-        partner = next((p for p in self.dyads.partners() if p.id == partner_id), None)
-        if partner is None or partner.role is not Role.PROVIDER:
+    def _provider(self, partner_id: int) -> PartnerRecord:
+        partner = self._partners().get(partner_id)
+        if partner is None or partner.role != Role.PROVIDER.value:
             raise NotFound(_("No provider with id {id} to share with.").format(id=partner_id))
         return partner
 
@@ -240,7 +246,7 @@ class Sharing:
         """Everything shared, by provider then module."""
         if self._role() is not Role.USER:
             return []
-        partners = {p.id: p for p in self.dyads.partners()}
+        partners = self._partners()
         result = []
         for row in self.repo.shares():
             partner = partners.get(row.partner_id)
@@ -252,7 +258,7 @@ class Sharing:
                                    order.get(e.module, 99), e.item_id or 0))
         return result
 
-    def _entry(self, row: ShareRow, partner: Any) -> ShareEntry:
+    def _entry(self, row: ShareRow, partner: PartnerRecord) -> ShareEntry:
         return ShareEntry(row.partner_id, partner.name, row.module, row.item_id,
                           self._title(row_module=row.module, item_id=row.item_id),
                           row.shared_at, row.version or None, row.published_at,
@@ -304,7 +310,7 @@ class Sharing:
         rows = self.repo.shares()
         if not rows or self._role() is not Role.USER:
             return report
-        partners = {p.id: p for p in self.dyads.partners()}
+        partners = self._partners()
         todo = []
         # One read for the export and every pick from it: an item added or deleted meanwhile
         # (the app writes while a sync runs) would shift another item into this share.
@@ -335,12 +341,12 @@ class Sharing:
                 "title": self._title(row_module=row.module, item_id=row.item_id),
                 "sections": sections}
 
-    def _publish_one(self, relay: ItemRelay, row: ShareRow, partner: Any,
+    def _publish_one(self, relay: ItemRelay, row: ShareRow, partner: PartnerRecord,
                      current: tuple[int, bytes], content: dict[str, Any], digest: bytes,
                      own_key: str, report: ShareSyncReport) -> None:
         title = content["title"]
         content = {**content, "published_at": self._now().isoformat()}
-        dyad = share_crypto.dyad_id(own_key, self._partner_key(partner.id))
+        dyad = share_crypto.dyad_id(own_key, partner.ed25519)
         version = row.version + 1
         too_large = _("{title} is too large to share in one piece; share single items"
                       " instead.").format(title=title)
@@ -370,12 +376,6 @@ class Sharing:
         self.repo.mark_published(row.id, version, digest, self._now())
         report.published += 1
 
-    def _partner_key(self, partner_id: int) -> str:
-        record = self.dyads.repo.partner(partner_id)
-        if record is None:
-            raise NotFound(_("No partner with id {id}.").format(id=partner_id))
-        return record.ed25519
-
     # -- the provider's side ----------------------------------------------------------------
 
     def fetch(self, relay: ItemRelay) -> ShareSyncReport:
@@ -385,8 +385,9 @@ class Sharing:
         if self._role() is not Role.PROVIDER:
             return report
         own_key = self.dyads.identity_key
+        partners = self._partners()
         for row in self.repo.received(snapshots=False):
-            owner = self._partner_key(row.partner_id)
+            owner = partners[row.partner_id].ed25519  # received rows go with their partner
             held = relay.get_item(row.slot_id)
             if held is None or held.version <= row.version:
                 # Nothing new (or not published yet). An older version served again is a
@@ -429,7 +430,7 @@ class Sharing:
         """Each service user with what they share, most recently changed first."""
         if self._role() is not Role.PROVIDER:
             return []
-        names = {p.id: p.name for p in self.dyads.partners()}
+        names = {p.id: p.name for p in self._partners().values()}
         people: dict[int, list[ReceivedItem]] = {}
         for row in self.repo.received(snapshots=False):
             if row.snapshot is None or row.changed_at is None:
@@ -468,7 +469,8 @@ class Sharing:
         raise ReadOnlyItem)."""
         from ..store.received_view import read_only_toolbox
 
-        name = next((p.name for p in self.dyads.partners() if p.id == partner_id), "")
+        partner = self._partners().get(partner_id)
+        name = partner.name if partner is not None else ""
         view = read_only_toolbox(name, self.sections(partner_id), self.vault.profile().locale)
         view.vault.slots = self.received_slots(partner_id)  # type: ignore[attr-defined]
         return view
