@@ -63,10 +63,12 @@ def _manifest(repo: SharingRepository, record: PartnerRecord, fields: dict[str, 
             raise bad
         item_id = raw.get("item_id")
         title = raw.get("title")
-        if (not protocol.is_valid_id(raw.get("slot")) or raw.get("module") not in SECTION
+        module = raw.get("module")
+        if (not protocol.is_valid_id(raw.get("slot")) or not isinstance(module, str)
+                or module not in SECTION
                 or not (item_id is None or (isinstance(item_id, int)
                                             and not isinstance(item_id, bool)))
                 or not isinstance(title, str) or len(title) > MAX_TITLE):
             raise bad
-        slots.append(ManifestSlot(raw["slot"], raw["module"], item_id, title))
+        slots.append(ManifestSlot(raw["slot"], module, item_id, title))
     return repo.apply_manifest(record.id, epoch, key, slots, now)

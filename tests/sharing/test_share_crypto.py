@@ -123,3 +123,13 @@ def test_a_well_formed_manifest_is_accepted_only_by_a_provider() -> None:
         with pytest.raises(ProtocolError):
             share_inbound.inbound(REPO, USER_RECORD, Role.PROVIDER,
                                   "share-manifest", bad, NOW)
+
+
+@pytest.mark.parametrize("module", [["goals"], {"goals": 1}])
+def test_a_manifest_slot_with_an_unhashable_module_is_refused_not_a_crash(module) -> None:
+    """Only ProtocolError is caught around a received message: a TypeError here would stop
+    every sync at the same message."""
+    fields = {"epoch": 1, "key": protocol.b64encode(SHARE_KEY),
+              "slots": [{"slot": SLOT, "module": module, "item_id": None, "title": ""}]}
+    with pytest.raises(ProtocolError):
+        share_inbound.inbound(REPO, USER_RECORD, Role.PROVIDER, "share-manifest", fields, NOW)
