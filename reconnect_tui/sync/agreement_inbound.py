@@ -8,7 +8,6 @@ is recorded as rejected and nothing else changes.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import vodozemac
@@ -75,11 +74,8 @@ def inbound(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_ro
         if not (isinstance(ids, list) and ids and all(protocol.is_valid_id(i) for i in ids)
                 and isinstance(by, str)):
             raise _bad()
-        try:
-            answer_by = datetime.fromisoformat(by)
-        except ValueError:
-            raise _bad() from None
-        if answer_by.tzinfo is None:
+        answer_by = protocol.utc_time(by)
+        if answer_by is None:
             raise _bad()
         return store.put_promise(record.id, ids, answer_by, inner.time)
     if kind == "checkin":

@@ -138,15 +138,12 @@ def decode(padded: bytes, *, forum: str, sender: str | None, recipient: str,
 
 
 def time_field(value: object) -> datetime:
-    """An ISO 8601 time with its UTC offset, as UTC. Anything else (no offset, not a time, a
-    time that leaves the calendar when moved to UTC) raises ProtocolError."""
-    try:
-        when = datetime.fromisoformat(value)  # type: ignore[arg-type]
-        if when.tzinfo is None:
-            raise ValueError
-        return when.astimezone(UTC)
-    except (TypeError, ValueError, OverflowError):
-        raise _bad() from None
+    """An ISO 8601 time with its UTC offset, as UTC (``protocol.utc_time``); anything else
+    raises ProtocolError."""
+    when = protocol.utc_time(value)
+    if when is None:
+        raise _bad()
+    return when
 
 
 def text_field(fields: dict[str, Any], name: str, limit: int = MAX_TEXT,

@@ -52,14 +52,16 @@ def decode(padded: bytes, *, sender: str | None, recipient: str) -> Inner:
     bad = ProtocolError(_("A received message could not be verified."))
     try:
         obj = json.loads(padding.unpad(padded).decode("utf-8"))
-        when = datetime.fromisoformat(obj["time"])
-    except (ProtocolError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (ProtocolError, UnicodeDecodeError, ValueError):
         raise bad from None
     if not isinstance(obj, dict) or obj.get("v") != VERSION or obj.get("type") not in TYPES:
         raise bad
+    when = protocol.utc_time(obj.get("time"))
+    if when is None:
+        raise bad
     n = obj.get("n")
     if (not protocol.is_valid_id(obj.get("id")) or not isinstance(n, int) or isinstance(n, bool)
-            or when.tzinfo is None or obj.get("to") != recipient
+            or obj.get("to") != recipient
             or not isinstance(obj.get("from"), str)
             or (sender is not None and obj.get("from") != sender)):
         raise bad
@@ -71,7 +73,7 @@ def decode(padded: bytes, *, sender: str | None, recipient: str) -> Inner:
             isinstance(rest.get("ids"), list) and all(protocol.is_valid_id(i)
                                                       for i in rest["ids"])):
         raise bad
-    return Inner(obj["type"], obj["id"], obj["from"], obj["to"], when.astimezone(UTC), n, rest)
+    return Inner(obj["type"], obj["id"], obj["from"], obj["to"], when, n, rest)
 
 
 def check_message_fields(rest: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import nacl.encoding
@@ -109,6 +110,22 @@ class WireError(ProtocolError):
 
     def body(self) -> dict[str, str]:
         return {"error": str(self.code), "reason": self.reason}
+
+
+# --- times ----------------------------------------------------------------------------------
+
+
+def utc_time(value: object) -> datetime | None:
+    """An ISO 8601 time with its UTC offset, as UTC; None for anything else (not text, not a
+    time, no offset, or a time that leaves the calendar when moved to UTC). Every time a peer
+    sends goes through here: one bad time must never raise out of a sync."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+        return when.astimezone(UTC) if when.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        return None
 
 
 # --- ids and base64 -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ Each returns the write to commit with the received message, or raises ProtocolEr
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ..errors import ProtocolError
@@ -34,14 +34,11 @@ def inbound(repo: SharingRepository, record: PartnerRecord, own_role: Role,
         if own_role is not Role.USER or record.role != Role.PROVIDER.value:
             raise bad
         slots = fields.get("slots")
-        try:
-            at = datetime.fromisoformat(fields["at"])
-        except (KeyError, TypeError, ValueError):
-            raise bad from None
-        if (not isinstance(slots, list) or len(slots) > MAX_SLOTS or at.tzinfo is None
+        at = protocol.utc_time(fields.get("at"))
+        if (not isinstance(slots, list) or len(slots) > MAX_SLOTS or at is None
                 or not all(protocol.is_valid_id(s) for s in slots)):
             raise bad
-        return repo.mark_seen(record.id, slots, min(at.astimezone(UTC), now))
+        return repo.mark_seen(record.id, slots, min(at, now))
     raise bad
 
 
