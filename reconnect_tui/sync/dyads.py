@@ -434,8 +434,8 @@ class Dyads:
             return self._receive(record, inbox_id, ciphertext)
         except ProtocolError as error:
             reason = str(error)  # our own fixed text, never the envelope's content
-        except ValueError:  # vodozemac's key, decode and session errors are ValueErrors
-            reason = _("A received message could not be decrypted.")
+        except protocol.PEER_INPUT_ERRORS:  # vodozemac's errors are ValueErrors; and a field
+            reason = _("A received message could not be decrypted.")  # a check missed
         self.repo.record_rejected(envelope_id, mailbox_id, inbox_id, reason, self._now(),
                                   record.id if record else None)
         return 0

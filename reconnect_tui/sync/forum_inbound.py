@@ -31,7 +31,7 @@ from ..store.repositories.forum import (
     PostRow,
     ReportRow,
 )
-from . import forum_crypto, olm, pairing
+from . import forum_crypto, olm, pairing, protocol
 from . import forum_wire as wire
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class Inbound:
             if outer.kind == wire.MEGOLM:
                 return self._megolm(record, inbox_id, outer)
             return self._olm(record, inbox_id, outer)
-        except (ProtocolError, ValueError, IntegrityError):
+        except (*protocol.PEER_INPUT_ERRORS, IntegrityError):
             # Our own fixed text only; the envelope's content never reaches a log or message.
             # IntegrityError: what it carried breaks a rule of the tables (a card reusing a
             # member's key …); its transaction is rolled back and it is rejected like the rest.

@@ -112,6 +112,14 @@ class WireError(ProtocolError):
         return {"error": str(self.code), "reason": self.reason}
 
 
+PEER_INPUT_ERRORS: tuple[type[Exception], ...] = (
+    ProtocolError, ValueError, TypeError, KeyError, IndexError, ArithmeticError,
+)
+"""What checking a peer's envelope may raise when the envelope is bad (vodozemac raises
+ValueErrors; a malformed field a check missed, a TypeError or KeyError). Where one envelope is
+processed, these reject that envelope: one bad envelope must never stop every later sync."""
+
+
 # --- times ----------------------------------------------------------------------------------
 
 
