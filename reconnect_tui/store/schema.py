@@ -423,8 +423,15 @@ CREATE TABLE received_items (
 CREATE TABLE received_manifests (
     partner_id INTEGER PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
     epoch INTEGER NOT NULL,
+    seq INTEGER NOT NULL DEFAULT 0,
     received_at TEXT NOT NULL,
     view_receipts INTEGER NOT NULL DEFAULT 1
+);
+-- The user's side: the number of the last manifest sent to each provider (they only go up,
+-- so a manifest the relay holds back and delivers late changes nothing).
+CREATE TABLE share_manifests_sent (
+    partner_id INTEGER PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL
 );
 """
 

@@ -45,12 +45,13 @@ def inbound(repo: SharingRepository, record: PartnerRecord, own_role: Role,
 def _manifest(repo: SharingRepository, record: PartnerRecord, fields: dict[str, Any],
               now: datetime, bad: ProtocolError) -> Write:
     epoch = fields.get("epoch")
+    seq = fields.get("seq")
     raw_slots = fields.get("slots")
     try:
         key = protocol.b64decode(fields.get("key"))
     except ProtocolError:
         raise bad from None
-    if (not isinstance(epoch, int) or isinstance(epoch, bool) or not 1 <= epoch < 2**31
+    if (not _counter(epoch) or not _counter(seq)
             or len(key) != share_crypto.KEY_BYTES or not isinstance(raw_slots, list)
             or len(raw_slots) > MAX_SLOTS):
         raise bad
@@ -68,4 +69,8 @@ def _manifest(repo: SharingRepository, record: PartnerRecord, fields: dict[str, 
                 or not isinstance(title, str) or len(title) > MAX_TITLE):
             raise bad
         slots.append(ManifestSlot(raw["slot"], module, item_id, title))
-    return repo.apply_manifest(record.id, epoch, key, slots, now)
+    return repo.apply_manifest(record.id, epoch, seq, key, slots, now)
+
+
+def _counter(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**31

@@ -226,12 +226,13 @@ class Sharing:
 
     def _send_manifest(self, partner_id: int, key: tuple[int, bytes],
                        slots: list[ManifestSlot], writes: list[Callable[..., None]]) -> None:
-        fields = {"epoch": key[0], "key": protocol.b64encode(key[1]),
+        seq = self.repo.manifest_seq(partner_id) + 1
+        fields = {"epoch": key[0], "seq": seq, "key": protocol.b64encode(key[1]),
                   "slots": [{"slot": s.slot_id, "module": s.module, "item_id": s.item_id,
                              "title": s.title} for s in slots]}
 
         def extra(conn: Any) -> None:
-            for write in writes:
+            for write in [*writes, self.repo.manifest_sent(partner_id, seq)]:
                 write(conn)
 
         self.dyads.send_control(partner_id, "share-manifest", fields, extra)

@@ -99,7 +99,8 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["epoch", "key", "slots", "at", "x"]), JSON, max_size=4),
+@given(st.dictionaries(st.sampled_from(["epoch", "seq", "key", "slots", "at", "x"]), JSON,
+                       max_size=5),
        st.sampled_from(share_inbound.SHARE_TYPES))
 def test_malformed_sharing_messages_raise_protocol_errors_only(fields, kind) -> None:
     role = Role.PROVIDER if kind == "share-manifest" else Role.USER
@@ -109,7 +110,7 @@ def test_malformed_sharing_messages_raise_protocol_errors_only(fields, kind) -> 
 
 
 def test_a_well_formed_manifest_is_accepted_only_by_a_provider() -> None:
-    fields = {"epoch": 1, "key": protocol.b64encode(SHARE_KEY),
+    fields = {"epoch": 1, "seq": 1, "key": protocol.b64encode(SHARE_KEY),
               "slots": [{"slot": SLOT, "module": "goals", "item_id": 3, "title": "Swim"}]}
     write = share_inbound.inbound(REPO, USER_RECORD, Role.PROVIDER,
                                   "share-manifest", fields, NOW)
@@ -117,7 +118,8 @@ def test_a_well_formed_manifest_is_accepted_only_by_a_provider() -> None:
     with pytest.raises(ProtocolError):
         share_inbound.inbound(REPO, USER_RECORD, Role.USER,
                               "share-manifest", fields, NOW)
-    for bad in ({**fields, "epoch": 0}, {**fields, "key": "short"},
+    for bad in ({**fields, "epoch": 0}, {**fields, "seq": 0}, {**fields, "seq": None},
+                {**fields, "key": "short"},
                 {**fields, "slots": [{"slot": SLOT, "module": "calendar", "item_id": None,
                                       "title": ""}]}):
         with pytest.raises(ProtocolError):
@@ -129,7 +131,7 @@ def test_a_well_formed_manifest_is_accepted_only_by_a_provider() -> None:
 def test_a_manifest_slot_with_an_unhashable_module_is_refused_not_a_crash(module) -> None:
     """Only ProtocolError is caught around a received message: a TypeError here would stop
     every sync at the same message."""
-    fields = {"epoch": 1, "key": protocol.b64encode(SHARE_KEY),
+    fields = {"epoch": 1, "seq": 1, "key": protocol.b64encode(SHARE_KEY),
               "slots": [{"slot": SLOT, "module": module, "item_id": None, "title": ""}]}
     with pytest.raises(ProtocolError):
         share_inbound.inbound(REPO, USER_RECORD, Role.PROVIDER, "share-manifest", fields, NOW)

@@ -314,7 +314,8 @@ def test_a_held_back_older_manifest_cannot_bring_a_revoked_item_back(provider, u
     assert sharing(provider).shared_with_me() == []
 
     repo = SharingRepository(provider.vault)
-    old_manifest = {"epoch": 1, "key": protocol.b64encode(repo.keys(on_provider.id)[1]),
+    old_manifest = {"epoch": 1, "seq": 1,
+                    "key": protocol.b64encode(repo.keys(on_provider.id)[1]),
                     "slots": [{"slot": slot, "module": "goals", "item_id": goal.id,
                                "title": "Walk to the lake"}]}
     write = share_inbound.inbound(repo, DyadRepository(provider.vault).partner(on_provider.id),
@@ -326,3 +327,25 @@ def test_a_held_back_older_manifest_cannot_bring_a_revoked_item_back(provider, u
     provider.sync()
     assert sharing(provider).shared_with_me() == []
     assert repo.received(on_provider.id) == []
+
+
+def test_manifests_delivered_out_of_order_keep_the_newest(provider, user, relay):
+    """Two shares in a row are two manifests; a relay that delivers the second before the first
+    (Olm opens skipped messages) must not make the provider drop the second share."""
+    from reconnect_tui.sync.dyads import Dyads
+    from reconnect_tui.sync.service import connect
+
+    on_provider, on_user = pair(provider, user)
+    write_crisis_plan(user, "Shared first")
+    goal = add_goal(user, "Shared second")
+    sharing(user).share("crisis-plan", None, on_user.id)
+    sharing(user).share("goals", goal.id, on_user.id)
+    user.sync()
+    with connect(provider.vault, provider.relay_url) as engine:
+        engine.sync()
+        with provider.vault.transaction() as conn:  # the relay's order, reversed
+            conn.execute("UPDATE inbox SET seq = -seq WHERE processed = 0")
+        Dyads(provider.vault).process_inbox()
+    provider.sync()
+    [person] = sharing(provider).shared_with_me()
+    assert sorted(i.module for i in person.items) == ["crisis-plan", "goals"]

@@ -158,18 +158,18 @@ class SharingRepository:
     # -- the provider's side ----------------------------------------------------------------
 
     @staticmethod
-    def apply_manifest(partner_id: int, epoch: int, key: bytes, slots: list[ManifestSlot],
-                       now: datetime) -> Write:
+    def apply_manifest(partner_id: int, epoch: int, seq: int, key: bytes,
+                       slots: list[ManifestSlot], now: datetime) -> Write:
         """What the owner shares now: new slots are added (fetched by the next sync), slots
-        no longer listed are deleted with their snapshot (a revocation). A manifest of an
-        older epoch than one already applied (held back by the relay, delivered late) lists
-        what was shared before a revocation: only its key is kept."""
+        no longer listed are deleted with their snapshot (a revocation). A manifest not newer
+        (``seq``) than one already applied — held back by the relay and delivered late — lists
+        what was shared before: only its key is kept."""
         def write(conn: Connection) -> None:
             conn.execute("INSERT OR IGNORE INTO share_keys(partner_id, epoch, key, created_at)"
                          " VALUES (?, ?, ?, ?)", (partner_id, epoch, key, iso(now)))
-            newest = conn.execute("SELECT epoch FROM received_manifests WHERE partner_id = ?",
+            newest = conn.execute("SELECT seq FROM received_manifests WHERE partner_id = ?",
                                   (partner_id,)).fetchone()
-            if newest is not None and epoch < newest[0]:
+            if newest is not None and seq <= newest[0]:
                 return
             listed = {s.slot_id for s in slots}
             for (slot_id,) in conn.execute("SELECT slot_id FROM received_items"
@@ -184,9 +184,25 @@ class SharingRepository:
                     " title = excluded.title",
                     (partner_id, s.slot_id, s.module, s.item_id, s.title))
             conn.execute(
-                "INSERT INTO received_manifests(partner_id, epoch, received_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(partner_id) DO UPDATE SET epoch = max(epoch, excluded.epoch),"
-                " received_at = excluded.received_at", (partner_id, epoch, iso(now)))
+                "INSERT INTO received_manifests(partner_id, epoch, seq, received_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(partner_id) DO UPDATE SET"
+                " epoch = max(epoch, excluded.epoch), seq = excluded.seq,"
+                " received_at = excluded.received_at", (partner_id, epoch, seq, iso(now)))
+        return write
+
+    def manifest_seq(self, partner_id: int) -> int:
+        """The number of the last manifest sent to ``partner_id`` (0: none yet)."""
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT seq FROM share_manifests_sent WHERE partner_id = ?",
+                               (partner_id,)).fetchone()
+        return row[0] if row else 0
+
+    @staticmethod
+    def manifest_sent(partner_id: int, seq: int) -> Write:
+        def write(conn: Connection) -> None:
+            conn.execute("INSERT INTO share_manifests_sent(partner_id, seq) VALUES (?, ?)"
+                         " ON CONFLICT(partner_id) DO UPDATE SET seq = excluded.seq",
+                         (partner_id, seq))
         return write
 
     def received(self, partner_id: int | None = None, *, snapshots: bool = True
