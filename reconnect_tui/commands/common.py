@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -140,3 +141,8 @@ def check_new_passphrase(passphrase: str) -> None:
                 "A passphrase needs at least {n} characters; a few words are easiest to remember."
             ).format(n=MIN_PASSPHRASE_LENGTH)
         )
+
+
+def local_time(when: datetime) -> str:
+    """A time for people to read: this computer's time zone (JSON output keeps UTC ISO 8601)."""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -19,6 +19,7 @@ from .common import (
     RelayOption,
     VaultOption,
     handles_errors,
+    local_time,
     print_json,
     status,
 )
@@ -225,7 +226,7 @@ def list_posts(
         text = p.text if not p.hidden or p.text else _("[hidden by the moderator]")
         if p.hidden and p.hidden_reason:
             marks += " " + _("[hidden: {reason}]").format(reason=p.hidden_reason)
-        typer.echo(f"{indent}{p.posted_at:%Y-%m-%d %H:%M} {p.author}{marks} ({p.id}): {text}")
+        typer.echo(f"{indent}{local_time(p.posted_at)} {p.author}{marks} ({p.id}): {text}")
 
 
 @app.command("members")
@@ -359,7 +360,7 @@ def reports(
     if not found:
         typer.echo(_("No reports."))
     for r in found:
-        typer.echo(f"{r.reported_at:%Y-%m-%d %H:%M} {r.reporter} ({r.post_id}): {r.reason}")
+        typer.echo(f"{local_time(r.reported_at)} {r.reporter} ({r.post_id}): {r.reason}")
 
 
 @app.command("forums")

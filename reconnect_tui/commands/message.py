@@ -13,6 +13,7 @@ from .common import (
     RelayOption,
     VaultOption,
     handles_errors,
+    local_time,
     print_json,
     status,
 )
@@ -106,4 +107,4 @@ def list_messages(
             else _("[a message that could not be verified: not shown]")
         )
         about = f" [{m.about.title}]" if m.about else ""
-        typer.echo(f"{m.sent_at:%Y-%m-%d %H:%M} {m.sender} ({m.status}){about}: {text}")
+        typer.echo(f"{local_time(m.sent_at)} {m.sender} ({m.status}){about}: {text}")

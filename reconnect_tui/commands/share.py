@@ -13,6 +13,7 @@ from .common import (
     RelayOption,
     VaultOption,
     handles_errors,
+    local_time,
     print_json,
     status,
 )
@@ -159,7 +160,7 @@ def list_shares(
         state = (_("paused: key changed") if e.paused
                  else _("version {v}").format(v=e.published_version) if e.published_version
                  else _("waiting for sync"))
-        seen = (" · " + _("seen {when}").format(when=f"{e.seen_at:%Y-%m-%d %H:%M}")
+        seen = (" · " + _("seen {when}").format(when=local_time(e.seen_at))
                 if e.seen_at else "")
         typer.echo(f"{e.partner_name}: {e.title} ({what}) — {state}{seen}")
 
@@ -221,7 +222,7 @@ def shared_list(
         typer.echo(f"{person.name}")
         for i in person.items:
             what = i.module if i.item_id is None else f"{i.module} --item {i.item_id}"
-            typer.echo(f"  {i.title} ({what}) — {_('changed')} {i.changed_at:%Y-%m-%d %H:%M}")
+            typer.echo(f"  {i.title} ({what}) — {_('changed')} {local_time(i.changed_at)}")
 
 
 @shared_app.command("show")

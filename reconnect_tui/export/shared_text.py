@@ -12,6 +12,8 @@ from typing import Any
 from ..i18n import _
 
 WIDTH = 80
+SHOWN_VALUES = 14
+"""Registration values shown per parameter in text (the most recent)."""
 
 
 def _para(label: str, text: str | None, indent: str = "  ") -> list[str]:
@@ -93,7 +95,11 @@ def _registrations(parameters: list[dict[str, Any]]) -> list[str]:
     for p in parameters:
         unit = f" ({p['unit']})" if p.get("unit") else ""
         lines.append(f"* {p['name']}{unit}")
-        for value in p.get("values", [])[-14:]:
+        values = p.get("values", [])
+        if len(values) > SHOWN_VALUES:
+            lines.append("  " + _("the last {shown} of {n} values (--json has them all)").format(
+                shown=SHOWN_VALUES, n=len(values)))
+        for value in values[-SHOWN_VALUES:]:
             lines.append(f"  {value['day']}  {value['value']}")
     return lines
 
