@@ -507,6 +507,7 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
     with connect(vault, relay_url, timeout=timeout) as engine:
         from .sharing import Sharing
 
+        _retire_stale_mailboxes(vault, engine.state)
         sharing = Sharing(vault)
         problems: list[str] = []
         shared = _share_step(problems, sharing.publish, engine.relay)
@@ -532,6 +533,21 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
         report.shared = shared
         report.problems.extend(problems)
     return report
+
+
+STALE_AFTER = timedelta(days=30)
+"""An unanswered invitation's mailbox is read this long past its expiry: an answer taken just
+before expiry may be delivered late (the relay keeps envelopes 30 days)."""
+
+
+def _retire_stale_mailboxes(vault: Vault, state: SyncStateRepository) -> None:
+    from ..store.repositories.forum import ForumRepository
+
+    before = utc_now() - STALE_AFTER
+    stale = (DyadRepository(vault).stale_invitation_mailboxes(before)
+             + ForumRepository(vault).stale_invitation_mailboxes(before))
+    if stale:
+        state.retire_mailboxes(stale)
 
 
 def _share_step(problems: list[str], step: Callable[[Any], Any], relay: Any) -> bool:

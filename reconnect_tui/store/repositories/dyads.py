@@ -343,6 +343,15 @@ class DyadRepository(Repository):
                 " FROM partners p").fetchall()
         return {r[0]: (to_datetime(r[1]), to_datetime(r[2])) for r in rows}
 
+    def stale_invitation_mailboxes(self, expired_before: datetime) -> list[str]:
+        """Mailboxes of invitations never answered that expired before ``expired_before`` (a
+        used invitation's mailbox is its partner's inbound mailbox: never stale)."""
+        with self.vault.read() as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT i.mailbox_id FROM invitations i JOIN mailboxes m"
+                " ON m.mailbox_id = i.mailbox_id WHERE i.used_at IS NULL AND i.expires_at < ?",
+                (iso(expired_before),))]
+
     def unprocessed(self, limit: int = 500) -> list[tuple[int, str, str, bytes]]:
         """(inbox id, envelope id, mailbox id, ciphertext) of received envelopes in dyad
         mailboxes not handled yet, in the relay's order per mailbox."""

@@ -272,6 +272,15 @@ class ForumRepository(Repository):
                                (mailbox_id,)).fetchone()
         return None if row is None else _forum(row)
 
+    def stale_invitation_mailboxes(self, expired_before: datetime) -> list[str]:
+        """Answer mailboxes no longer needed: the invitation was used (its one answer is in),
+        or it expired before ``expired_before`` unanswered."""
+        with self.vault.read() as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT i.mailbox_id FROM forum_invitations i JOIN mailboxes m"
+                " ON m.mailbox_id = i.mailbox_id WHERE i.used_at IS NOT NULL"
+                " OR i.expires_at < ?", (iso(expired_before),))]
+
     def invitation(self, mailbox_id: str) -> InvitationRecord | None:
         with self.vault.read() as conn:
             row = conn.execute(

@@ -83,6 +83,13 @@ class SyncStateRepository(Repository):
                 (mailbox_id, direction, purpose),
             )
 
+    def retire_mailboxes(self, mailbox_ids: list[str]) -> int:
+        """Stop fetching these mailboxes (an invitation's, used or long expired): every sync
+        fetches every inbound mailbox, so old ones would slow each sync for ever."""
+        with self.vault.transaction() as conn:
+            return conn.executemany("DELETE FROM mailboxes WHERE mailbox_id = ?",
+                                    [(m,) for m in mailbox_ids]).rowcount
+
     def inbound_mailboxes(self) -> list[tuple[str, bool, int]]:
         """(mailbox id, claimed at the relay, cursor) of every mailbox this vault reads."""
         with self.vault.read() as conn:
