@@ -15,10 +15,11 @@ from textual.widgets import Button, Input, Label, Static
 
 from ..errors import ReconnectError
 from ..i18n import _
+from ..sync.dyads import RelayPort
 from ..sync.forum import INVITATION_LIFETIME, ForumSummary
 from ..widgets.form import Field, FormScreen
 from .forum_common import PeerSupportNotice
-from .pairing import RelayScreen, spaced_code
+from .pairing import InvitationScreen, RelayScreen
 
 PSEUDONYM_NOTE = (
     "Your pseudonym is what the others in this forum see — never your name. Choose one that"
@@ -127,93 +128,43 @@ class ForumJoinScreen(RelayScreen):
         self.app.action_sync()  # type: ignore[attr-defined]
 
 
-class ForumInviteScreen(RelayScreen):
-    """Moderator: a code for one person to join, shown big, with how to give it."""
+class ForumInviteScreen(InvitationScreen):
+    """Moderator: a code for one person to join, shown big, with how to give it (the dyad
+    invitation screen with the forum's heading, code and help)."""
 
     TITLE_TEXT = _("Invite to the forum")
     DEFAULT_CSS = """
     ForumInviteScreen #relay-fields { height: auto; }
     """
     BINDINGS = [Binding("n", "create", _("New code"), tooltip=_("Create another code"))]
+    TITLE_ID = "forum-invite-title"
 
     def __init__(self, forum_id: str) -> None:
         super().__init__()
         self.forum_id = forum_id
-        self.code = ""
 
-    def compose_body(self) -> ComposeResult:
+    def compose_notice(self) -> ComposeResult:
         yield PeerSupportNotice()
-        with Vertical(classes="module-body", id="forum-invite-body"):
-            yield Label("", id="forum-invite-title", classes="section-title")
-            yield from self.relay_fields()
-            with Horizontal(id="invitation-buttons", classes="buttons"):
-                yield Button(_("Create invitation"), id="create", variant="primary")
-            yield Static("", id="busy", classes="help")
-            yield Static("", id="pairing-error", classes="error")
-            yield Static("", id="invitation-code")
-            yield Static("", id="invitation-help")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def heading(self) -> str:
         from ..sync.forum import Forums
 
         try:
             name = Forums(self.toolbox.vault).forum_named(self.forum_id).name
         except ReconnectError:
             name = ""
-        self.query_one("#forum-invite-title", Label).update(
-            _("Invite someone to {forum}").format(forum=name))
-        self.show_error("")
-        self.query_one("#invitation-code").display = False
-        self.query_one("#invitation-help").display = False
-        if self.relay_default():
-            self.query_one("#relay-fields").display = False
-            self.query_one("#invitation-buttons").display = False
-            self.set_focus(None)
-            self.action_create()
-        else:
-            self.query_one("#relay-url", Input).focus()
+        return _("Invite someone to {forum}").format(forum=name)
 
-    @on(Button.Pressed, "#create")
-    @on(Input.Submitted, "#relay-url")
-    def _create_pressed(self) -> None:
-        self.action_create()
-
-    def action_create(self) -> None:
-        self.show_busy(_("Creating the invitation at the relay…"))
-        self._create(self.relay_given())
-
-    @work(thread=True, exclusive=True, group="forum-invite")
-    def _create(self, given: str) -> None:
+    def make_code(self, relay: RelayPort) -> str:
         from ..sync.forum import Forums
-        from ..sync.service import connect
 
-        try:
-            url = self.resolve_url(given)
-            with connect(self.toolbox.vault, url) as engine:
-                code = Forums(self.toolbox.vault).invite(self.forum_id, engine.relay)
-        except ReconnectError as error:
-            self.app.call_from_thread(self.show_error, str(error))
-            return
-        self.app.call_from_thread(self._created, code)
+        return Forums(self.toolbox.vault).invite(self.forum_id, relay)
 
-    def _created(self, code: str) -> None:
-        self.code = code
-        self.show_busy("")
-        self.query_one("#relay-fields").display = False
-        self.query_one("#invitation-buttons").display = False
-        self.set_focus(None)
-        box = self.query_one("#invitation-code", Static)
-        box.update(spaced_code(code))
-        box.display = True
-        help_text = self.query_one("#invitation-help", Static)
-        help_text.update(
-            _(
-                "Give this code to one person, in person (at a café, or read out); not by"
-                " e-mail or text message. They press j under Forum, enter it and choose a"
-                " pseudonym. When they have, sync (Ctrl+R): they become a member and get the"
-                " posts. The code works once and expires in {hours} hours; press n for a code"
-                " for someone else."
-            ).format(hours=int(INVITATION_LIFETIME.total_seconds() // 3600))
-        )
-        help_text.display = True
+    def help_text(self) -> str:
+        return _(
+            "Give this code to one person, in person (at a café, or read out); not by"
+            " e-mail or text message. They press j under Forum, enter it and choose a"
+            " pseudonym. When they have, sync (Ctrl+R): they become a member and get the"
+            " posts. The code works once and expires in {hours} hours; press n for a code"
+            " for someone else."
+        ).format(hours=int(INVITATION_LIFETIME.total_seconds() // 3600))

@@ -52,7 +52,9 @@ class PostActions:
     summary: ForumSummary | None
 
     def current_post(self) -> ForumPost | None:
-        raise NotImplementedError
+        """The post the keys act on; each screen using these actions says which (none here:
+        the post keys then stay off)."""
+        return None
 
     def check_post_action(self, action: str, parameters: tuple[object, ...] = ()) -> bool | None:
         """Members report others' posts; the moderator hides, and pins a thread's first post

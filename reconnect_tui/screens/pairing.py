@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 from ..errors import ReconnectError
 from ..i18n import _
 from ..model import Role
-from ..sync.dyads import INVITATION_LIFETIME, Partner
+from ..sync.dyads import INVITATION_LIFETIME, Partner, RelayPort
 from .base import ModuleScreen
 
 
@@ -77,20 +77,44 @@ class RelayScreen(ModuleScreen):
 
 
 class InvitationScreen(RelayScreen):
-    """Provider: create an invitation and show the code big, with how to give it."""
+    """Provider: create an invitation and show the code big, with how to give it.
+
+    The forum's invitation (``forum_dialogs.ForumInviteScreen``) is the same screen with its own
+    heading, code and help: a subclass overrides ``heading``, ``make_code`` and ``help_text``."""
 
     TITLE_TEXT = _("Invite a service user")
     BINDINGS = [
         Binding("n", "create", _("New code"), tooltip=_("Create another invitation code")),
     ]
+    TITLE_ID = "invitation-title"
 
     def __init__(self) -> None:
         super().__init__()
         self.code = ""
 
+    def heading(self) -> str:
+        return _("Invite a service user")
+
+    def make_code(self, relay: RelayPort) -> str:
+        """Put the invitation at the relay; runs in a thread worker."""
+        return self.app.dyads.create_invitation(relay)  # type: ignore[attr-defined]
+
+    def help_text(self) -> str:
+        return _(
+            "Read this code out or show it on your screen in the consultation; do not send"
+            " it by e-mail or text message. The service user enters it under Messages"
+            " (j) or with `reconnect pair join`. It works once and expires in {hours} hours."
+            "\nWhen they have joined, sync (Ctrl+R): they appear on Home. Then compare the"
+            " safety number together. Press n for another code."
+        ).format(hours=int(INVITATION_LIFETIME.total_seconds() // 3600))
+
+    def compose_notice(self) -> ComposeResult:
+        yield from ()
+
     def compose_body(self) -> ComposeResult:
+        yield from self.compose_notice()
         with Vertical(classes="module-body", id="invitation-body"):
-            yield Label(_("Invite a service user"), classes="section-title")
+            yield Label("", id=self.TITLE_ID, classes="section-title")
             yield from self.relay_fields()
             with Horizontal(id="invitation-buttons", classes="buttons"):
                 yield Button(_("Create invitation"), id="create", variant="primary")
@@ -101,6 +125,7 @@ class InvitationScreen(RelayScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.query_one(f"#{self.TITLE_ID}", Label).update(self.heading())
         self.show_error("")
         self.query_one("#invitation-code").display = False
         self.query_one("#invitation-help").display = False
@@ -128,7 +153,7 @@ class InvitationScreen(RelayScreen):
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                code = self.app.dyads.create_invitation(engine.relay)  # type: ignore[attr-defined]
+                code = self.make_code(engine.relay)  # type: ignore[arg-type]
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return
@@ -144,15 +169,7 @@ class InvitationScreen(RelayScreen):
         code_box.update(spaced_code(code))
         code_box.display = True
         help_text = self.query_one("#invitation-help", Static)
-        help_text.update(
-            _(
-                "Read this code out or show it on your screen in the consultation; do not send"
-                " it by e-mail or text message. The service user enters it under Messages"
-                " (j) or with `reconnect pair join`. It works once and expires in {hours} hours."
-                "\nWhen they have joined, sync (Ctrl+R): they appear on Home. Then compare the"
-                " safety number together. Press n for another code."
-            ).format(hours=int(INVITATION_LIFETIME.total_seconds() // 3600))
-        )
+        help_text.update(self.help_text())
         help_text.display = True
 
 
