@@ -244,6 +244,7 @@ class ConversationScreen(ModuleScreen):
 
     def refresh_after_sync(self) -> None:
         """Called by the app when a sync finished: new messages, new statuses."""
+        self._report_seen()
         self.partner = self._find_partner()
         self._show_partner()
         self.reload(mark_read=True)
@@ -470,8 +471,30 @@ class ConversationScreen(ModuleScreen):
         except ReconnectError as error:
             self.notify(str(error), severity="warning")
             return
-        self.notify(_("Sent: seen — you will answer by {when}.").format(when=day_time_text(by)))
+        name = self.partner.name if self.partner else ""
+        self._seen_pending = day_time_text(by)
+        self.notify(_("“Seen — I will answer by {when}” is queued for {name}: it goes out with"
+                      " the sync that starts now.").format(when=self._seen_pending, name=name))
         self._deliver()
+
+    def _report_seen(self) -> None:
+        """After a sync: say whether the "seen" queued by Ctrl+B has reached the relay."""
+        when = getattr(self, "_seen_pending", None)
+        if when is None:
+            return
+        try:
+            waiting = self.dyads.undelivered(self.partner_id)
+        except ReconnectError:  # locked, or the partner is gone
+            return
+        self._seen_pending = None
+        name = self.partner.name if self.partner else ""
+        if waiting:
+            self.notify(_("“Seen — I will answer by {when}” is not delivered yet; it goes"
+                          " out at the next sync (Ctrl+R to try now).").format(when=when),
+                        severity="warning")
+        else:
+            self.notify(_("“Seen — I will answer by {when}” is delivered to the relay: {name}"
+                          " sees it at their next sync.").format(when=when, name=name))
 
     def action_answer_checkin(self) -> None:
         from .agreement import CheckinAnswerScreen

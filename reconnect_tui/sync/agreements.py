@@ -144,11 +144,11 @@ class Agreements:
     # -- waiting --------------------------------------------------------------------------------
 
     def answer_times(self, partner_id: int) -> list[AnswerTime]:
-        """For the messages we sent since the partner last wrote: expected and promised times
-        (empty before a first agreement: nothing has been agreed to expect)."""
+        """For the messages we sent since the partner last wrote: expected and promised times.
+        Before a first agreement nothing has been agreed to expect, so only the messages the
+        partner promised an answer to ("seen — I will answer by …") are listed, with the
+        promised time as the expected one."""
         terms = self.terms(partner_id)
-        if terms is None:
-            return []
         conversation = self.dyads.conversation(partner_id)
         last_incoming = max((m.sent_at for m in conversation
                              if not m.outgoing and m.status != "unverified"), default=None)
@@ -156,6 +156,11 @@ class Agreements:
         result = []
         for message in conversation:
             if not message.outgoing or (last_incoming and message.sent_at <= last_incoming):
+                continue
+            if terms is None:
+                promised = promises.get(message.id)
+                if promised is not None:
+                    result.append(AnswerTime(message.id, None, promised, promised))
                 continue
             start = waiting.read_from(message.sent_at, terms)
             result.append(AnswerTime(

@@ -382,6 +382,10 @@ class Dyads:
         pickle, outgoing = self._encrypt_to(record, inner)
         self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing)
 
+    def undelivered(self, partner_id: int) -> int:
+        """Envelopes to this partner still in the outbox (the relay has not accepted them)."""
+        return self.repo.undelivered(self._record(partner_id).outbound_mailbox)
+
     def unread_total(self) -> int:
         return sum(self.repo.unread_counts().values())
 

@@ -149,6 +149,31 @@ def test_waiting_seen_and_the_providers_order(provider, user, second_user) -> No
     assert [t.promised_by for t in Agreements(user.vault).answer_times(on_user)] == [by, by]
 
 
+def test_seen_reaches_the_user_without_an_agreement(provider, user) -> None:
+    """No agreement yet: the provider's "seen — I will answer by" still reaches the user, with
+    the time the provider's screen offered (the template's two working days)."""
+    on_provider, on_user = pair(provider, user)
+    Dyads(user.vault).send(on_user.id, "Kan vi snakke om medisinene?")
+    user.sync()
+    provider.sync()
+    agreements = Agreements(provider.vault)
+    assert agreements.state(on_provider.id).status == "none"
+    offered = agreements.default_answer_by(on_provider.id)
+    by = agreements.mark_seen(on_provider.id)
+    assert by == offered
+    assert Dyads(provider.vault).undelivered(on_provider.id) == 1
+    provider.sync()
+    assert Dyads(provider.vault).undelivered(on_provider.id) == 0
+    user.sync()
+    [wait] = Agreements(user.vault).answer_times(on_user.id)
+    assert wait.promised_by == by and wait.read_from is None
+    # once the provider has answered, nothing is waiting and no promise is shown
+    Dyads(provider.vault).send(on_provider.id, "Ja, på torsdag.")
+    provider.sync()
+    user.sync()
+    assert Agreements(user.vault).answer_times(on_user.id) == []
+
+
 def test_long_message_and_the_draft_for_the_next_meeting(provider, user) -> None:
     _, on_user = agreed(provider, user)
     agreements = Agreements(user.vault)

@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from reconnect_tui.screens.agreement import AgreementScreen, CheckinAnswerScreen, ProposeScreen
 from reconnect_tui.screens.home import HomeScreen
-from reconnect_tui.screens.messages import CheckinBubble, ConversationScreen
+from reconnect_tui.screens.messages import CheckinBubble, ConversationScreen, MessageBubble
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.dyads import Dyads
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
@@ -70,22 +70,54 @@ async def test_agreement_screen_prompt_template_and_proposal(user, provider, pai
 
 
 async def test_seen_key_tells_the_user_when_the_answer_comes(user, provider, paired) -> None:  # noqa: F811
+    """Without any agreement: the promise reaches the user and shows under their message, and
+    the provider is told what happened to it (queued, then delivered), never "sent" early."""
     send(user, "Kan vi snakke om medisinene?")
     sync(user, paired.url)
     sync(provider, paired.url)
     app = make_app(provider.path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await unlock(pilot)
         await pilot.press("enter")  # Home's dyad list: open the longest waiting
         await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
         await settle(pilot)
         await pilot.press("ctrl+b")
+        messages = [n.message for n in app._notifications]
+        assert any("queued" in m for m in messages), messages
+        assert not any(m.startswith("Sent") for m in messages), messages
         await settle(pilot)
-    sync(provider, paired.url)
+        await wait_for(pilot, lambda: any("delivered to the relay" in n.message
+                                          for n in app._notifications))
     sync(user, paired.url)
     with user.open() as vault:
         partner_id = Dyads(vault).partners()[0].id
-        assert list(Agreements(vault).repo.promises(partner_id))  # the promise arrived
+        [promised] = Agreements(vault).repo.promises(partner_id).values()
+        [wait] = Agreements(vault).answer_times(partner_id)
+        assert wait.promised_by == promised
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_conversation(pilot)
+        [bubble] = screen.query(MessageBubble)
+        assert "seen — Dr Lind will answer by" in str(bubble.render())
+
+
+async def test_seen_key_while_offline_says_it_is_waiting(user, provider, paired) -> None:  # noqa: F811
+    send(user, "Er du der?")
+    sync(user, paired.url)
+    sync(provider, paired.url)
+    paired.stop()
+    app = make_app(provider.path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        await wait_for(pilot, lambda: any("not delivered yet" in n.message
+                                          for n in app._notifications))
+        assert not any("delivered to the relay" in n.message for n in app._notifications)
 
 
 async def test_checkin_answer_flow(user, provider, paired) -> None:  # noqa: F811

@@ -323,6 +323,12 @@ class DyadRepository(Repository):
                 " AND status = 'unread' RETURNING message_id", (partner_id,)).fetchall()
         return [r[0] for r in rows]
 
+    def undelivered(self, mailbox_id: str) -> int:
+        """Envelopes for ``mailbox_id`` the relay has not accepted yet."""
+        with self.vault.read() as conn:
+            return conn.execute("SELECT count(*) FROM outbox WHERE mailbox_id = ?"
+                                " AND delivered_at IS NULL", (mailbox_id,)).fetchone()[0]
+
     def unread_counts(self) -> dict[int, int]:
         with self.vault.read() as conn:
             rows = conn.execute("SELECT partner_id, count(*) FROM messages"
