@@ -11,6 +11,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from functools import wraps
 
 import anyio
@@ -36,6 +37,28 @@ Handler = Callable[[Request], Awaitable[Response]]
 def error_response(error: WireError) -> JSONResponse:
     headers = {"Retry-After": "60"} if error.status == 429 else None
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+FETCH_QUERY = frozenset({"since", "limit"})
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A request whose signature verified: the signing key, the body and the query."""
+
+    key: bytes
+    body: bytes
+    query: dict[str, str]
+
+
+def _require_json(content_type: str | None) -> None:
+    """``application/json``, optionally with ``charset=utf-8``; anything else is 415."""
+    media, _sep, parameters = (content_type or "").partition(";")
+    charset = parameters.strip().lower().replace(" ", "")
+    if media.strip().lower() != p.JSON_MEDIA_TYPE or charset not in ("", "charset=utf-8",
+                                                                     'charset="utf-8"'):
+        raise WireError(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                        "the body must be sent as Content-Type: application/json")
 
 
 def _target(scope: Scope) -> str:
@@ -71,20 +94,30 @@ class RelayApp:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def authenticate(self, request: Request) -> tuple[bytes, bytes]:
-        """Verify the signature and admit the request; returns (key, body)."""
+    async def authenticate(self, request: Request, *, body: bool = False,
+                           query: frozenset[str] = frozenset()) -> Signed:
+        """Check the request's shape, verify its signature and admit it.
+
+        ``body``: the route takes a JSON body (``Content-Type: application/json`` required,
+        415 otherwise); other routes refuse a body. ``query``: the query parameters the route
+        takes, each at most once."""
         if request.method == "HEAD":
             # Starlette adds HEAD to GET routes; a HEAD must not take an invitation.
             raise WireError(ErrorCode.METHOD_NOT_ALLOWED, "HEAD is not signed-for here")
+        params = p.parse_query(request.query_params.multi_items(), query)
+        if body:
+            _require_json(request.headers.get("content-type"))
         auth = p.parse_auth_headers(request.headers.get)
-        body = await self._read_body(request, self.config.max_body_bytes)
+        content = await self._read_body(request, self.config.max_body_bytes)
+        if content and not body:
+            raise WireError(ErrorCode.BAD_FIELD, "this request takes no body")
         now = self.clock()
-        p.verify_request(auth, request.method, _target(request.scope), body, now)
+        p.verify_request(auth, request.method, _target(request.scope), content, now)
         await self._run(lambda: self.storage.admit(
             auth.key, auth.nonce, int(now),
             nonce_expires=auth.timestamp + p.MAX_CLOCK_SKEW + 1,
             rate_limit=self.config.rate_limit_per_minute))
-        return auth.key, body
+        return Signed(key=auth.key, body=content, query=params)
 
     def _check_size(self, data: bytes, limit: int) -> None:
         if len(data) > limit:
@@ -97,7 +130,7 @@ class RelayApp:
 
     async def claim_mailbox(self, request: Request) -> Response:
         mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
-        key, _body = await self.authenticate(request)
+        key = (await self.authenticate(request)).key
         now = int(self.clock())
         created = await self._run(self.storage.claim_mailbox, mailbox, key, now)
         return JSONResponse({"claimed": True, "created": created},
@@ -105,8 +138,8 @@ class RelayApp:
 
     async def deposit(self, request: Request) -> Response:
         mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
-        _key, body = await self.authenticate(request)
-        envelope = p.decode_deposit(body)
+        signed = await self.authenticate(request, body=True)
+        envelope = p.decode_deposit(signed.body)
         self._check_size(envelope.ciphertext, self.config.max_envelope_bytes)
         now = int(self.clock())
         stored = await self._run(lambda: self.storage.deposit(
@@ -119,25 +152,25 @@ class RelayApp:
 
     async def fetch(self, request: Request) -> Response:
         mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
-        since, limit = p.parse_fetch_query(dict(request.query_params))
-        key, _body = await self.authenticate(request)
+        signed = await self.authenticate(request, query=FETCH_QUERY)
+        since, limit = p.parse_fetch_query(signed.query)
         now = int(self.clock())
-        page = await self._run(self.storage.fetch, mailbox, key, since, limit, now)
+        page = await self._run(self.storage.fetch, mailbox, signed.key, since, limit, now)
         return Response(p.encode_fetch_page(page), media_type="application/json")
 
     async def acknowledge(self, request: Request) -> Response:
         mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
-        key, body = await self.authenticate(request)
-        ids = p.decode_ack(body)
-        deleted = await self._run(self.storage.acknowledge, mailbox, key, ids)
+        signed = await self.authenticate(request, body=True)
+        ids = p.decode_ack(signed.body)
+        deleted = await self._run(self.storage.acknowledge, mailbox, signed.key, ids)
         return JSONResponse({"deleted": deleted})
 
     async def put_item(self, request: Request) -> Response:
         item_id = p.require_id(request.path_params["item"], "item id")
-        key, body = await self.authenticate(request)
-        item = p.decode_item(body)
+        signed = await self.authenticate(request, body=True)
+        item = p.decode_item(signed.body)
         self._check_size(item.ciphertext, self.config.max_envelope_bytes)
-        created = await self._run(self.storage.put_item, item_id, key, item)
+        created = await self._run(self.storage.put_item, item_id, signed.key, item)
         return JSONResponse({"id": item_id, "version": item.version, "created": created},
                             status_code=201 if created else 200)
 
@@ -153,14 +186,14 @@ class RelayApp:
 
     async def delete_item(self, request: Request) -> Response:
         item_id = p.require_id(request.path_params["item"], "item id")
-        key, _body = await self.authenticate(request)
+        key = (await self.authenticate(request)).key
         await self._run(self.storage.delete_item, item_id, key)
         return JSONResponse({"id": item_id, "deleted": True})
 
     async def put_invitation(self, request: Request) -> Response:
         lookup = p.require_id(request.path_params["lookup"], "invitation id")
-        _key, body = await self.authenticate(request)
-        bundle = p.decode_invitation(body)
+        signed = await self.authenticate(request, body=True)
+        bundle = p.decode_invitation(signed.body)
         self._check_size(bundle, self.config.max_invitation_bytes)
         now = int(self.clock())
         expires = now + self.config.invitation_ttl_seconds

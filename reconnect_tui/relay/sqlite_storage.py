@@ -9,12 +9,14 @@ loss (a replay then only meets idempotent writes). One lock serialises both.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
 
 from reconnect_tui.relay.storage import RelayStorageError
 from reconnect_tui.sync.protocol import (
+    MAX_VERSION_STEP,
     ErrorCode,
     FetchPage,
     ItemVersion,
@@ -67,6 +69,19 @@ CREATE TABLE rates (
 """
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file (and a missing folder) readable by this user only, before
+    SQLite opens it: SQLite gives the -wal and -shm files the main file's mode. A file left
+    readable by others by an older relay is narrowed to 0600, with its -wal and -shm."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        part = path.with_name(name)
+        if part.exists() and part.stat().st_mode & 0o077:
+            os.chmod(part, 0o600)
+
+
 def _connect(path: Path, synchronous: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -81,7 +96,7 @@ class SQLiteRelayStorage:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
             self._durable = _connect(self.path, "FULL")
             self._migrate()
             self._ephemeral = _connect(self.path, "NORMAL")
@@ -209,6 +224,7 @@ class SQLiteRelayStorage:
             row = conn.execute("SELECT owner, version FROM items WHERE id = ?",
                                (item_id,)).fetchone()
             if row is None:
+                _check_step(item.version, 0)
                 conn.execute("INSERT INTO items (id, owner, version, ciphertext) "
                              "VALUES (?, ?, ?, ?)", (item_id, owner, item.version,
                                                      item.ciphertext))
@@ -218,6 +234,7 @@ class SQLiteRelayStorage:
             if item.version <= row[1]:
                 raise WireError(ErrorCode.VERSION_CONFLICT,
                                 f"version must be above {row[1]}")
+            _check_step(item.version, row[1])
             conn.execute("UPDATE items SET version = ?, ciphertext = ? WHERE id = ?",
                          (item.version, item.ciphertext, item_id))
             return False
@@ -276,6 +293,12 @@ class SQLiteRelayStorage:
         with self._lock:
             self._ephemeral.close()
             self._durable.close()
+
+
+def _check_step(version: int, held: int) -> None:
+    if version - held > MAX_VERSION_STEP:
+        raise WireError(ErrorCode.VERSION_TOO_HIGH,
+                        f"version may rise by at most {MAX_VERSION_STEP} in one write")
 
 
 class _Commit(Exception):

@@ -46,7 +46,8 @@ class RelayStorage(Protocol):
 
     def put_item(self, item_id: str, owner: bytes, item: ItemVersion) -> bool:
         """Write a shared-item slot; True if created. ``forbidden`` for another key,
-        ``version_conflict`` unless ``item.version`` is above every earlier one."""
+        ``version_conflict`` unless ``item.version`` is above every earlier one,
+        ``version_too_high`` if it rises more than ``MAX_VERSION_STEP`` above it (or above 0)."""
         ...
 
     def get_item(self, item_id: str) -> ItemVersion | None: ...

@@ -40,6 +40,13 @@ def check_relay_url(base_url: str) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise RelayError(_("The relay address {url} is not an http(s) URL.").format(url=base_url))
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or (port is None and parts.netloc.endswith(":")):
+        raise RelayError(_("The relay address {url} has no valid port (1-65535).").format(
+            url=base_url))
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise RelayError(_("Refusing plain http to the relay at {url}: use https (plain http is "
                            "only allowed to this computer).").format(url=base_url))

@@ -45,6 +45,16 @@ NONCE_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,43}")
 MAX_FETCH_LIMIT = 500
 MAX_ACK_IDS = 500
 
+MAX_ITEM_VERSION = 2**53 - 1
+"""Item versions stay integers every JSON implementation reads exactly (IEEE doubles)."""
+
+MAX_VERSION_STEP = 2**32
+"""How far one write may raise an item's version (the first write: at most this). A slot whose
+version jumped to the maximum could never be written again; with this step, reaching it would
+take two million writes."""
+
+JSON_MEDIA_TYPE = "application/json"
+
 _B64_PATTERN = re.compile(r"[A-Za-z0-9_-]*")
 
 
@@ -66,9 +76,13 @@ class ErrorCode(enum.StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     VERSION_CONFLICT = "version_conflict"
     EXISTS = "exists"
+    VERSION_TOO_HIGH = "version_too_high"
     TOO_LARGE = "too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     RATE_LIMITED = "rate_limited"
     MAILBOX_FULL = "mailbox_full"
+    ADDRESS_BUDGET = "address_budget"
+    RELAY_FULL = "relay_full"
     UNAVAILABLE = "unavailable"
 
 
@@ -78,6 +92,7 @@ STATUS: Mapping[ErrorCode, int] = {
     ErrorCode.BAD_FIELD: 400,
     ErrorCode.BAD_ID: 400,
     ErrorCode.BAD_VERSION: 400,
+    ErrorCode.VERSION_TOO_HIGH: 400,
     ErrorCode.MISSING_AUTH: 401,
     ErrorCode.BAD_AUTH: 401,
     ErrorCode.BAD_SIGNATURE: 401,
@@ -89,8 +104,11 @@ STATUS: Mapping[ErrorCode, int] = {
     ErrorCode.VERSION_CONFLICT: 409,
     ErrorCode.EXISTS: 409,
     ErrorCode.TOO_LARGE: 413,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.MAILBOX_FULL: 429,
+    ErrorCode.ADDRESS_BUDGET: 429,
+    ErrorCode.RELAY_FULL: 507,
     ErrorCode.UNAVAILABLE: 503,
 }
 
@@ -313,14 +331,20 @@ def require_int(obj: Mapping[str, Any], name: str, *, low: int = 0, high: int = 
 
 
 def require_version(obj: Mapping[str, Any]) -> None:
-    if obj.get("v") != PROTOCOL_VERSION or isinstance(obj.get("v"), bool):
-        raise WireError(ErrorCode.BAD_VERSION, f"v must be {PROTOCOL_VERSION}")
+    """``v`` must be the JSON integer 1: not ``true``, not ``1.0`` (which ``json`` reads as a
+    float equal to 1)."""
+    value = obj.get("v")
+    if type(value) is not int or value != PROTOCOL_VERSION:
+        raise WireError(ErrorCode.BAD_VERSION, f"v must be the integer {PROTOCOL_VERSION}")
 
 
-def require_bytes(obj: Mapping[str, Any], name: str) -> bytes:
+def require_bytes(obj: Mapping[str, Any], name: str, *, nonempty: bool = False) -> bytes:
     if name not in obj:
         raise WireError(ErrorCode.BAD_FIELD, f"{name} is missing")
-    return b64decode(obj[name], name)
+    data = b64decode(obj[name], name)
+    if nonempty and not data:
+        raise WireError(ErrorCode.BAD_FIELD, f"{name} is empty")
+    return data
 
 
 def require_id_list(obj: Mapping[str, Any], name: str, limit: int) -> list[str]:
@@ -346,7 +370,8 @@ def encode_deposit(envelope_id: str, ciphertext: bytes) -> bytes:
 def decode_deposit(body: bytes) -> Deposit:
     obj = parse_object(body)
     require_version(obj)
-    return Deposit(id=require_id(obj.get("id"), "id"), ciphertext=require_bytes(obj, "ciphertext"))
+    return Deposit(id=require_id(obj.get("id"), "id"),
+                   ciphertext=require_bytes(obj, "ciphertext", nonempty=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,8 +444,8 @@ def encode_item(version: int, ciphertext: bytes) -> bytes:
 def decode_item(body: bytes) -> ItemVersion:
     obj = parse_object(body)
     require_version(obj)
-    return ItemVersion(version=require_int(obj, "version", low=1),
-                       ciphertext=require_bytes(obj, "ciphertext"))
+    return ItemVersion(version=require_int(obj, "version", low=1, high=MAX_ITEM_VERSION),
+                       ciphertext=require_bytes(obj, "ciphertext", nonempty=True))
 
 
 def encode_invitation(bundle: bytes) -> bytes:
@@ -430,7 +455,22 @@ def encode_invitation(bundle: bytes) -> bytes:
 def decode_invitation(body: bytes) -> bytes:
     obj = parse_object(body)
     require_version(obj)
-    return require_bytes(obj, "bundle")
+    return require_bytes(obj, "bundle", nonempty=True)
+
+
+def parse_query(pairs: list[tuple[str, str]], allowed: frozenset[str] = frozenset()
+                ) -> dict[str, str]:
+    """The query's ``name=value`` pairs as a dict: only ``allowed`` names, each at most once
+    (``since=1&since=9`` would leave it to the server to guess which one counts)."""
+    params: dict[str, str] = {}
+    for name, value in pairs:
+        if name not in allowed:
+            raise WireError(ErrorCode.BAD_FIELD, "this query parameter is not allowed here"
+                            if allowed else "this request takes no query")
+        if name in params:
+            raise WireError(ErrorCode.BAD_FIELD, "a query parameter is repeated")
+        params[name] = value
+    return params
 
 
 def parse_fetch_query(params: Mapping[str, str]) -> tuple[int, int]:

@@ -49,7 +49,8 @@ class Relay:
     def call(self, key: nacl.signing.SigningKey | None, method: str, path: str,
              body: bytes = b"", *, timestamp: int | None = None, nonce: str | None = None,
              headers: dict[str, str] | None = None):  # noqa: ANN201 - httpx.Response
-        all_headers = dict(headers or {})
+        all_headers = {"Content-Type": "application/json"} if body else {}
+        all_headers.update(headers or {})
         if key is not None:
             ts = int(self.clock()) if timestamp is None else timestamp
             all_headers.update(p.sign_request(key, method, path, body, timestamp=ts,

@@ -57,7 +57,7 @@ def test_signature_must_cover_the_body(relay, key: Key) -> None:
                              timestamp=int(relay.clock()))
     tampered = p.encode_deposit(p.new_id(), b"abd")
     response = relay.http.post(mailbox_path(mailbox, "/envelopes"), content=tampered,
-                               headers=headers)
+                               headers={**headers, "Content-Type": "application/json"})
     assert response.status_code == 401
     assert response.json()["error"] == "bad_signature"
 

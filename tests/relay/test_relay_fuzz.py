@@ -83,6 +83,8 @@ def test_any_request_gets_a_4xx_or_success_never_5xx(make_relay, request: tuple[
         return
     headers = (p.sign_request(KEY, method, target, body, timestamp=int(relay.clock()))
                if signed else {})
+    if body:
+        headers["Content-Type"] = "application/json"
     response = relay.http.request(method, path, content=body, headers=headers)
     assert response.status_code < 500, (method, path, body[:80])
     outcome = str(response.status_code)
