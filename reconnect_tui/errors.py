@@ -32,8 +32,20 @@ class VaultDamaged(VaultError):
     pass
 
 
+class KeyHeaderInvalid(VaultDamaged):
+    """A field of the key header is missing or malformed; ``problem`` says which."""
+
+    def __init__(self, message: str, problem: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
 class WeakKdfParameters(VaultError):
     """The key header asks for KDF settings below the built-in minimum."""
+
+
+class ExcessiveKdfParameters(VaultError):
+    """The key header asks for KDF settings above the built-in maximum (it would hang)."""
 
 
 class VaultLocked(VaultError):

@@ -8,18 +8,23 @@ passphrase re-wraps the vault key; the database is not rewritten.
 
 The wrapped keys live in a small JSON *key header* beside the database (``vault.db.keys``). The
 associated data of each wrap binds the vault id, the slot name and the KDF parameters, so a header
-edited to other parameters no longer unwraps; parameters below the built-in minimum are refused
-before any work is done.
+edited to other parameters no longer unwraps. Parameters below the built-in minimum, or costlier
+than the maximum (which keeps a tampered header from hanging the app in Argon2id), are refused
+before any work is done, and every field of the header is checked on reading, each problem with
+its own message (``KeyHeaderInvalid``).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nacl.exceptions
 import nacl.pwhash
@@ -30,16 +35,34 @@ from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 )
 
-from ..errors import VaultDamaged, WeakKdfParameters, WrongPassphrase
+from ..errors import (
+    ExcessiveKdfParameters,
+    KeyHeaderInvalid,
+    VaultDamaged,
+    WeakKdfParameters,
+    WrongPassphrase,
+)
 from ..i18n import _
 
 HEADER_FORMAT = "reconnect-vault-keys"
 HEADER_VERSION = 1
 KEY_BYTES = 32
 SALT_BYTES = nacl.pwhash.argon2id.SALTBYTES  # 16
+PASSPHRASE_SLOT = "passphrase"
+RECOVERY_SLOT = "recovery"
 
 MIN_OPSLIMIT = nacl.pwhash.argon2id.OPSLIMIT_MODERATE
 MIN_MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_MODERATE
+# The maximum: nothing costlier than libsodium's SENSITIVE preset (4 passes over 1 GiB, about 5 s
+# on a 2-core machine; ReConnect itself writes MODERATE, 0.5 s). More passes are allowed with less
+# memory, up to the same cost (16 passes over 256 MiB, about 2 s). A header asking for more was not
+# written by ReConnect, and Argon2id would otherwise run for minutes or exhaust memory.
+MAX_OPSLIMIT = 16
+MAX_MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_SENSITIVE
+MAX_COST = nacl.pwhash.argon2id.OPSLIMIT_SENSITIVE * nacl.pwhash.argon2id.MEMLIMIT_SENSITIVE
+MAX_HEADER_BYTES = 64 * 1024  # a real header is about 600 bytes
+WRAPPED_BYTES = KEY_BYTES + 16  # the vault key and the Poly1305 tag
+VAULT_ID = re.compile(r"[0-9a-f]{32}")
 
 # Recovery codes: 25 characters from an alphabet without look-alikes (no 0/O, 1/I/L, U),
 # about 122 bits, shown as five groups of five. They never begin with "-".
@@ -62,6 +85,24 @@ class KdfParams:
                 _(
                     "The vault's key header asks for weaker key-derivation settings than ReConnect"
                     " allows. It may have been tampered with; it was not opened."
+                )
+            )
+        if (
+            self.opslimit > MAX_OPSLIMIT
+            or self.memlimit > MAX_MEMLIMIT
+            or self.opslimit * self.memlimit > MAX_COST
+        ):
+            raise ExcessiveKdfParameters(
+                _(
+                    "The vault's key header asks for costlier key-derivation settings than"
+                    " ReConnect allows (at most {ops} passes, {mem} MiB of memory, and no more"
+                    " work than {cost_ops} passes over {cost_mem} MiB). It may have been tampered"
+                    " with; it was not opened."
+                ).format(
+                    ops=MAX_OPSLIMIT,
+                    mem=MAX_MEMLIMIT >> 20,
+                    cost_ops=nacl.pwhash.argon2id.OPSLIMIT_SENSITIVE,
+                    cost_mem=MAX_MEMLIMIT >> 20,
                 )
             )
 
@@ -104,26 +145,106 @@ class KeyHeader:
 
     @classmethod
     def from_json(cls, text: str, source: Path) -> KeyHeader:
+        """Parse and check every field; the KDF settings are checked before anything runs.
+
+        Raises ``KeyHeaderInvalid`` naming the first malformed field, or ``WeakKdfParameters`` /
+        ``ExcessiveKdfParameters`` for settings outside the allowed range.
+        """
+        return _HeaderParser(source).parse(text)
+
+
+class _HeaderParser:
+    """Reads a key header field by field, so that each problem gets its own message."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+
+    def problem(self, problem: str) -> KeyHeaderInvalid:
+        return KeyHeaderInvalid(
+            _(
+                "The key header of the vault at {path} is damaged: {problem}. If you have a"
+                " backup, restore it with: reconnect restore BACKUP_FILE"
+            ).format(path=self.source, problem=problem),
+            problem=problem,
+        )
+
+    def parse(self, text: str) -> KeyHeader:
         try:
             data = json.loads(text)
-            if data.get("format") != HEADER_FORMAT or data.get("version") != HEADER_VERSION:
-                raise ValueError("format")
-            kdf = KdfParams(
-                opslimit=int(data["kdf"]["opslimit"]),
-                memlimit=int(data["kdf"]["memlimit"]),
-                alg=str(data["kdf"]["alg"]),
-            )
-            slots = {
-                str(name): WrappedKey(
-                    salt=_unb64(slot["salt"]),
-                    nonce=_unb64(slot["nonce"]),
-                    ciphertext=_unb64(slot["wrapped"]),
+        except (ValueError, RecursionError):  # JSONDecodeError is a ValueError; so is 10**5000
+            raise self.problem(_("it is not valid JSON")) from None
+        if not isinstance(data, dict):
+            raise self.problem(_("it does not hold a JSON object"))
+        if data.get("format") != HEADER_FORMAT:
+            if "format" not in data:
+                raise self.problem(_('"format" is missing'))
+            raise self.problem(_('"format" does not name a ReConnect key header'))
+        version = self.field(data, "version", int, "version")
+        if version != HEADER_VERSION:
+            raise self.problem(
+                _("it has version {version}; this ReConnect reads version {known}").format(
+                    version=version, known=HEADER_VERSION
                 )
-                for name, slot in data["slots"].items()
-            }
-            return cls(vault_id=str(data["vault_id"]), kdf=kdf, slots=slots)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise VaultDamaged(damaged_message(source)) from exc
+            )
+        vault_id = self.field(data, "vault_id", str, "vault_id")
+        if not VAULT_ID.fullmatch(vault_id):
+            raise self.problem(_('"vault_id" should be 32 hexadecimal characters'))
+        kdf_data = self.field(data, "kdf", dict, "kdf")
+        alg = self.field(kdf_data, "alg", str, "kdf.alg")
+        if alg != "argon2id13":
+            raise self.problem(_('"kdf.alg" names a key derivation ReConnect does not know'))
+        kdf = KdfParams(
+            opslimit=self.field(kdf_data, "opslimit", int, "kdf.opslimit"),
+            memlimit=self.field(kdf_data, "memlimit", int, "kdf.memlimit"),
+            alg=alg,
+        )
+        kdf.check()  # before any slot is read: no work is done for out-of-range settings
+        slots_data = self.field(data, "slots", dict, "slots")
+        slots: dict[str, WrappedKey] = {}
+        for name, slot in slots_data.items():
+            if name not in (PASSPHRASE_SLOT, RECOVERY_SLOT):
+                raise self.problem(_('"slots" holds a key slot ReConnect does not know'))
+            if not isinstance(slot, dict):
+                raise self.problem(_('"{field}" should be an object').format(field=f"slots.{name}"))
+            slots[name] = WrappedKey(
+                salt=self.blob(slot, "salt", f"slots.{name}.salt", SALT_BYTES),
+                nonce=self.blob(
+                    slot,
+                    "nonce",
+                    f"slots.{name}.nonce",
+                    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                ),
+                ciphertext=self.blob(slot, "wrapped", f"slots.{name}.wrapped", WRAPPED_BYTES),
+            )
+        if not slots:
+            raise self.problem(_('"slots" holds no key'))
+        return KeyHeader(vault_id=vault_id, kdf=kdf, slots=slots)
+
+    def field(self, data: dict, key: str, kind: type, path: str) -> Any:
+        if key not in data:
+            raise self.problem(_('"{field}" is missing').format(field=path))
+        value = data[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.problem(_('"{field}" should be a whole number').format(field=path))
+        if kind is str and not isinstance(value, str):
+            raise self.problem(_('"{field}" should be text').format(field=path))
+        if kind is dict and not isinstance(value, dict):
+            raise self.problem(_('"{field}" should be an object').format(field=path))
+        return value
+
+    def blob(self, data: dict, key: str, path: str, length: int) -> bytes:
+        text = self.field(data, key, str, path)
+        try:
+            raw = _unb64(text)
+        except (ValueError, UnicodeEncodeError, binascii.Error):
+            raise self.problem(_('"{field}" is not valid base64').format(field=path)) from None
+        if len(raw) != length:
+            raise self.problem(
+                _('"{field}" should be {expected} bytes long, not {actual}').format(
+                    field=path, expected=length, actual=len(raw)
+                )
+            )
+        return raw
 
 
 def damaged_message(path: Path) -> str:
@@ -185,10 +306,6 @@ def unwrap(header: KeyHeader, slot: str, secret: str) -> bytes:
         raise WrongPassphrase(_("Wrong passphrase. Nothing was changed.")) from None
 
 
-PASSPHRASE_SLOT = "passphrase"
-RECOVERY_SLOT = "recovery"
-
-
 def new_vault_key() -> bytes:
     return nacl.utils.random(KEY_BYTES)
 
@@ -233,13 +350,21 @@ def header_path(vault_path: Path) -> Path:
 
 def read_header(vault_path: Path) -> KeyHeader:
     path = header_path(vault_path)
+    parser = _HeaderParser(vault_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_HEADER_BYTES + 1)
     except FileNotFoundError:
         raise VaultDamaged(damaged_message(vault_path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise VaultDamaged(damaged_message(vault_path)) from exc
-    return KeyHeader.from_json(text, vault_path)
+    if len(raw) > MAX_HEADER_BYTES:
+        raise parser.problem(_("it is far larger than a key header can be"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise parser.problem(_("it is not text")) from None
+    return parser.parse(text)
 
 
 def write_header(vault_path: Path, header: KeyHeader) -> None:

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import VaultDamaged, VaultError, VaultExists, VaultLocked, VaultNotFound
+from ..errors import (
+    KeyHeaderInvalid,
+    VaultDamaged,
+    VaultError,
+    VaultExists,
+    VaultLocked,
+    VaultNotFound,
+)
 from ..i18n import _
 from ..model import DEFAULT_LIFE_DOMAINS, Profile, Role
 from . import keys
@@ -255,9 +262,17 @@ def read_backup(backup: Path) -> tuple[keys.KeyHeader, bytes]:
     length_line, _sep, rest = rest.partition(b"\n")
     try:
         length = int(length_line)
-        header = keys.KeyHeader.from_json(rest[:length].decode("utf-8"), backup)
-    except (ValueError, UnicodeDecodeError, VaultDamaged):
+        header_text = rest[:length].decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
         raise not_backup from None
+    try:
+        header = keys.KeyHeader.from_json(header_text, backup)
+    except KeyHeaderInvalid as exc:
+        raise VaultDamaged(
+            _(
+                "{path} is not a ReConnect backup, or it is damaged (its key header: {problem})."
+            ).format(path=backup, problem=exc.problem)
+        ) from None
     return header, rest[length:]
 
 
