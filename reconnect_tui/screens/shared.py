@@ -3,7 +3,7 @@
 Each service user who shares something is listed with what they share and when it last
 changed; Enter on a shared module or item opens the very screen class the service user sees,
 over a read-only toolbox of what they share (``Sharing.view``), and tells them it was seen
-(``record_view``, an encrypted view receipt, unless the dyad agreed to turn those off).
+(``record_view``, an encrypted view receipt, only when the dyad's agreement includes them).
 "m" writes the service user a message about the highlighted item.
 """
 
@@ -86,16 +86,12 @@ class SharedWithMeScreen(ModuleScreen):
         Binding("enter", "open", _("Open"), tooltip=_("Read it, in the layout they see")),
         Binding("m", "message_item", _("Message about this"),
                 tooltip=_("Write to the service user about this item")),
-        Binding("r", "toggle_receipts", _("View receipts"),
-                tooltip=_("Turn off telling them when you opened something (if agreed)")),
     ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.people: list[SharedPerson] = []
         self._view: Toolbox | None = None
-        self._receipts_can_be_off = False
-        """For the person shown (read with the receipts line, not at every footer refresh)."""
         """The read-only copy opened last: closed when its screen has gone (or this one)."""
 
     @property
@@ -195,19 +191,14 @@ class SharedWithMeScreen(ModuleScreen):
         line = self.query_one("#shared-receipts", Static)
         person = self.person
         line.display = person is not None
-        self._receipts_can_be_off = False
         if person is None:
             return
-        sharing = self.sharing
-        self._receipts_can_be_off = sharing.view_receipts_can_be_off(person.partner_id)
-        if sharing.view_receipts_on(person.partner_id):
-            text = _("{name} sees when you open what they share.").format(name=person.name)
-            if self._receipts_can_be_off:
-                text += " " + _("Your agreement lets you turn this off (r).")
+        if self.sharing.view_receipts_on(person.partner_id):
+            text = _("View receipts are on, as your agreement says: {name} sees when you open"
+                     " what they share.").format(name=person.name)
         else:
-            text = _("View receipts are off: {name} is not told when you open it.").format(
-                name=person.name
-            )
+            text = _("View receipts are off (your agreement does not include them): {name} is"
+                     " not told when you open it.").format(name=person.name)
         line.update(text)
 
     @on(OptionList.OptionHighlighted, "#shared-people")
@@ -227,8 +218,6 @@ class SharedWithMeScreen(ModuleScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open", "message_item"):
             return self.item is not None
-        if action == "toggle_receipts":
-            return self.person is not None and self._receipts_can_be_off
         return super().check_action(action, parameters)
 
     async def action_open(self) -> None:
@@ -273,17 +262,3 @@ class SharedWithMeScreen(ModuleScreen):
         conversation.query_one(Composer).set_about(
             ItemRef(item.module, item.item_id or 0, item_title(item))
         )
-
-    def action_toggle_receipts(self) -> None:
-        person = self.person
-        if person is None:
-            return
-        sharing = self.sharing
-        on = not sharing.view_receipts_on(person.partner_id)
-        try:
-            sharing.set_view_receipts(person.partner_id, on)
-        except ReconnectError as error:
-            self.notify(str(error), severity="error")
-            return
-        self.notify(_("View receipts on.") if on else _("View receipts off."))
-        self._show_receipts()

@@ -38,8 +38,16 @@ def inbound(repo: SharingRepository, record: PartnerRecord, own_role: Role,
         if (not isinstance(slots, list) or len(slots) > MAX_SLOTS or at is None
                 or not all(protocol.is_valid_id(s) for s in slots)):
             raise bad
+        from ..store.repositories.agreements import AgreementRepository
+
+        if record.id not in AgreementRepository(repo.vault).view_receipts_agreed():
+            return _nothing  # not agreed on: not kept, so never shown later either
         return repo.mark_seen(record.id, slots, min(at, now))
     raise bad
+
+
+def _nothing(_conn: object) -> None:
+    """The write for a message that changes nothing."""
 
 
 def _manifest(repo: SharingRepository, record: PartnerRecord, fields: dict[str, Any],

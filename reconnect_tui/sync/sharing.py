@@ -244,26 +244,29 @@ class Sharing:
             return _("(deleted)")
 
     def entries(self) -> list[ShareEntry]:
-        """Everything shared, by provider then module."""
+        """Everything shared, by provider then module. ``seen_at`` only where the accepted
+        agreement has view receipts on (a receipt kept from an earlier agreement is not
+        shown while the current one says off)."""
         if self._role() is not Role.USER:
             return []
         partners = self._partners()
+        agreed = receipts_agreed(self.vault)
         result = []
         for row in self.repo.shares():
             partner = partners.get(row.partner_id)
             if partner is None:
                 continue
-            result.append(self._entry(row, partner))
+            result.append(self._entry(row, partner, row.partner_id in agreed))
         order = {m: i for i, m in enumerate(SHAREABLE_MODULES)}
         result.sort(key=lambda e: (e.partner_name.casefold(), e.partner_id,
                                    order.get(e.module, 99), e.item_id or 0))
         return result
 
-    def _entry(self, row: ShareRow, partner: PartnerRecord) -> ShareEntry:
+    def _entry(self, row: ShareRow, partner: PartnerRecord, receipts: bool) -> ShareEntry:
         return ShareEntry(row.partner_id, partner.name, row.module, row.item_id,
                           self._title(row_module=row.module, item_id=row.item_id),
                           row.shared_at, row.version or None, row.published_at,
-                          bool(self._pause_reason(partner)), row.seen_at)
+                          bool(self._pause_reason(partner)), row.seen_at if receipts else None)
 
     def who_can_see(self, module: str, item_id: int | None = None) -> list[ShareEntry]:
         """The shares that show this module or item (a module share covers its items).
@@ -483,8 +486,8 @@ class Sharing:
 
     def record_view(self, partner_id: int, module: str, item_id: int | None = None) -> None:
         """The provider opened a shared module or item: queue an encrypted view receipt to its
-        owner (unless turned off, which the dyad's agreement must allow)."""
-        if self._role() is not Role.PROVIDER or not self.repo.view_receipts(partner_id):
+        owner, only when the dyad's accepted agreement has ``view_receipts: true``."""
+        if self._role() is not Role.PROVIDER or not self.view_receipts_on(partner_id):
             return
         slots = [r.slot_id for r in self.repo.received(partner_id, snapshots=False)
                  if r.module == module and r.snapshot is not None
@@ -494,21 +497,15 @@ class Sharing:
                                     {"slots": slots, "at": self._now().isoformat()})
 
     def view_receipts_on(self, partner_id: int) -> bool:
-        return self.repo.view_receipts(partner_id)
+        """Whether view receipts are sent (provider) and shown (user) in this dyad: exactly
+        what its accepted agreement says; without one, off (the template's default)."""
+        return partner_id in receipts_agreed(self.vault)
 
-    def view_receipts_can_be_off(self, partner_id: int) -> bool:
-        """Only when the dyad's accepted agreement says view receipts are not agreed on."""
-        from ..store.repositories.agreements import AgreementRepository
 
-        version = AgreementRepository(self.vault).accepted_terms().get(partner_id)
-        return version is not None and version.terms.get("view_receipts", False) is False
+def receipts_agreed(vault: Vault) -> set[int]:
+    from ..store.repositories.agreements import AgreementRepository
 
-    def set_view_receipts(self, partner_id: int, on: bool) -> None:
-        if not on and not self.view_receipts_can_be_off(partner_id):
-            raise ReconnectError(_(
-                "View receipts can be turned off only when your agreement with this person"
-                " says so (view_receipts: false)."))
-        self.repo.set_view_receipts(partner_id, on)
+    return AgreementRepository(vault).view_receipts_agreed()
 
 
 def _short(when: datetime) -> str:

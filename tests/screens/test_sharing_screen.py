@@ -157,9 +157,9 @@ async def test_pending_pairing_pauses_sharing(provider: Person, user: Person) ->
 async def test_provider_reads_it_read_only_and_the_user_sees_it_was_seen(
     provider: Person, user: Person
 ) -> None:
-    on_provider, on_user = pair(provider, user)
+    _on_provider, on_user = agreed(provider, user, {**TERMS, "view_receipts": True})
     goal = Toolbox(user.vault).goals.add(Goal(title="Walk to the lake"))
-    Sharing(user.vault).share("goals", goal.id, on_user.id)
+    Sharing(user.vault).share("goals", goal.id, on_user)
     user.sync()
     provider.sync()
 
@@ -176,8 +176,8 @@ async def test_provider_reads_it_read_only_and_the_user_sees_it_was_seen(
         await pilot.pause()
         items = screen.query_one("#shared-items", OptionList)
         assert "Goals: Walk to the lake" in str(items.get_option_at_index(0).prompt)
-        active = {b.binding.action for b in screen.active_bindings.values()}
-        assert "toggle_receipts" not in active  # no agreement lets them be turned off
+        receipts = str(screen.query_one("#shared-receipts", Static).render())
+        assert "View receipts are on, as your agreement says" in receipts
 
         items.focus()
         await pilot.press("enter")
@@ -208,7 +208,7 @@ async def test_provider_reads_it_read_only_and_the_user_sees_it_was_seen(
     assert f"seen by Dr Lind on {when_text(entry.seen_at)}" in shown
 
 
-async def test_view_receipts_can_be_turned_off_only_as_agreed(
+async def test_view_receipts_off_as_agreed_nothing_is_sent_or_shown(
     provider: Person, user: Person
 ) -> None:
     on_provider, on_user = agreed(provider, user, {**TERMS, "view_receipts": False})
@@ -220,12 +220,15 @@ async def test_view_receipts_can_be_turned_off_only_as_agreed(
         await unlock(pilot)
         screen = await open_module(pilot, "shared")
         receipts = screen.query_one("#shared-receipts", Static)
-        assert "turn this off (r)" in str(receipts.render())
-        assert "toggle_receipts" in {b.binding.action for b in screen.active_bindings.values()}
-        await pilot.press("r")
-        await pilot.pause()
         assert "View receipts are off" in str(receipts.render())
-        assert not Sharing(app.toolbox.vault).view_receipts_on(on_provider)
+        assert "r" not in {b.binding.key for b in screen.active_bindings.values()}
+        screen.query_one("#shared-items", OptionList).focus()
+        await pilot.press("enter")  # open it: no receipt goes out
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await app.workers.wait_for_complete()
+    provider.reopen()
+    assert provider.dyads.undelivered(on_provider) == 0
+    assert not Sharing(provider.vault).view_receipts_on(on_provider)
 
 
 async def test_a_revocation_closes_the_providers_open_read_only_screen(

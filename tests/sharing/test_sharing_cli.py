@@ -7,8 +7,10 @@ import json
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
+from reconnect_tui.sync.agreements import Agreements
 from tests.conftest import PASSPHRASE
 from tests.dyads.dyad_helpers import pair
+from tests.dyads.test_agreement_flow import TERMS
 from tests.sharing.sharing_helpers import add_goal, write_crisis_plan
 
 runner = CliRunner()
@@ -19,7 +21,14 @@ def run(*args: str):
 
 
 def test_share_and_shared_on_the_command_line(provider, user, relay) -> None:
-    pair(provider, user)
+    on_provider, on_user = pair(provider, user)
+    # view receipts are agreed on (without that, none are sent: docs/sharing.md)
+    Agreements(provider.vault).propose(on_provider.id, {**TERMS, "view_receipts": True})
+    provider.sync()
+    user.sync()
+    Agreements(user.vault).accept(on_user.id)
+    user.sync()
+    provider.sync()
     write_crisis_plan(user, "Pacing at night")
     goal = add_goal(user, "Swim on Sundays")
     add_goal(user, "Never shared goal")

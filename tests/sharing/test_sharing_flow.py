@@ -10,8 +10,10 @@ from reconnect_tui.errors import NotFound, ProtocolError, ReadOnlyItem, Reconnec
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.sharing import SharingRepository
 from reconnect_tui.sync import protocol, share_crypto
+from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.client import RelayClient
 from tests.dyads.dyad_helpers import pair
+from tests.dyads.test_agreement_flow import TERMS
 from tests.dyads.test_relay_sees_nothing import relay_bytes
 from tests.sharing.sharing_helpers import (
     add_goal,
@@ -179,24 +181,63 @@ def test_the_received_view_refuses_writes(provider, user, relay):
     assert goal.title == "Cook once a week"
 
 
-def test_view_receipts_reach_the_owner(provider, user, relay):
+def _propose_and_accept(proposer, accepter, proposer_id: int, accepter_id: int, terms) -> None:
+    Agreements(proposer.vault).propose(proposer_id, terms)
+    proposer.sync()
+    accepter.sync()
+    Agreements(accepter.vault).accept(accepter_id)
+    accepter.sync()
+    proposer.sync()
+
+
+def _seen_shown(user) -> bool:
+    [entry] = sharing(user).entries()
+    return entry.seen_at is not None or "seen" in sharing(user).who_can_see_line("crisis-plan")
+
+
+def test_view_receipts_follow_the_agreement(provider, user, relay):
+    """Sent by the provider's vault and shown by the user's only while the accepted agreement
+    says ``view_receipts: true``; none without an agreement; and a receipt stored under an
+    earlier agreement is not shown once the current one says off."""
     on_provider, on_user = pair(provider, user)
     write_crisis_plan(user, "Warning")
     sharing(user).share("crisis-plan", None, on_user.id)
-    assert "Only you" not in sharing(user).who_can_see_line("crisis-plan")
     user.sync()
     provider.sync()
-    assert sharing(user).entries()[0].seen_at is None
+    # no agreement: the template's default (off) holds, nothing is queued
+    assert not sharing(provider).view_receipts_on(on_provider.id)
+    sharing(provider).record_view(on_provider.id, "crisis-plan")
+    assert provider.dyads.undelivered(on_provider.id) == 0
+    provider.sync()
+    user.sync()
+    assert not _seen_shown(user)
+
+    _propose_and_accept(user, provider, on_user.id, on_provider.id,
+                        {**TERMS, "view_receipts": True})
+    assert sharing(provider).view_receipts_on(on_provider.id)
     sharing(provider).record_view(on_provider.id, "crisis-plan")
     provider.sync()
     user.sync()
-    seen = sharing(user).entries()[0].seen_at
-    assert seen is not None
+    first_seen = sharing(user).entries()[0].seen_at
+    assert first_seen is not None
     assert "seen" in sharing(user).who_can_see_line("crisis-plan")
-    # Without an agreement that allows it, the provider cannot turn them off.
-    assert not sharing(provider).view_receipts_can_be_off(on_provider.id)
-    with pytest.raises(ReconnectError):
-        sharing(provider).set_view_receipts(on_provider.id, False)
+
+    _propose_and_accept(provider, user, on_provider.id, on_user.id,
+                        {**TERMS, "view_receipts": False})
+    assert not _seen_shown(user)  # stored before, not shown now
+    assert not sharing(provider).view_receipts_on(on_provider.id)
+    sharing(provider).record_view(on_provider.id, "crisis-plan")
+    assert provider.dyads.undelivered(on_provider.id) == 0
+    # a provider vault that sends one anyway (an old version): the user's vault drops it
+    slot = SharingRepository(provider.vault).received(on_provider.id)[0].slot_id
+    provider.dyads.send_control(on_provider.id, "share-viewed",
+                                {"slots": [slot], "at": datetime.now(UTC).isoformat()})
+    provider.sync()
+    user.sync()
+    assert not _seen_shown(user)
+    _propose_and_accept(user, provider, on_user.id, on_provider.id,
+                        {**TERMS, "view_receipts": True})
+    assert sharing(user).entries()[0].seen_at == first_seen
 
 
 def test_sharing_pauses_after_a_key_change_until_verified(provider, user, relay):

@@ -205,6 +205,12 @@ class AgreementRepository(Repository):
             ).fetchall()
         return {r[0]: _version(r) for r in rows}
 
+    def view_receipts_agreed(self) -> set[int]:
+        """The partners whose accepted agreement has ``view_receipts: true`` (docs/sharing.md:
+        view receipts are sent and shown only then)."""
+        return {partner_id for partner_id, version in self.accepted_terms().items()
+                if version.terms.get("view_receipts") is True}
+
     # -- promises -------------------------------------------------------------------------------
 
     def promises(self, partner_id: int) -> dict[str, datetime]:

@@ -233,14 +233,3 @@ class SharingRepository:
                 " AND version < ?",
                 (version, content_hash, snapshot, title, iso(changed_at), partner_id, slot_id,
                  version)).rowcount == 1
-
-    def view_receipts(self, partner_id: int) -> bool:
-        with self.vault.read() as conn:
-            row = conn.execute("SELECT view_receipts FROM received_manifests"
-                               " WHERE partner_id = ?", (partner_id,)).fetchone()
-        return True if row is None else bool(row[0])
-
-    def set_view_receipts(self, partner_id: int, on: bool) -> None:
-        with self.vault.transaction() as conn:
-            conn.execute("UPDATE received_manifests SET view_receipts = ? WHERE partner_id = ?",
-                         (int(on), partner_id))
