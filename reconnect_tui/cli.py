@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import agreement, crisis_export, forum, message, pair, share
+from .commands import agreement, crisis_export, fhir_export, forum, message, pair, share
 from .commands import relay as relay_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
@@ -78,7 +78,8 @@ passphrase_app.command("change")(vault_commands.change_passphrase)
 app.add_typer(passphrase_app, name="passphrase")
 
 export_app = typer.Typer(
-    help=_("Write your data out: the crisis plan (PDF, Markdown, text) or everything (JSON)."),
+    help=_("Write your data out: the crisis plan (PDF, Markdown, text), everything (JSON), or"
+           " chosen parts for a health record (FHIR)."),
     no_args_is_help=True,
 )
 export_app.command("all")(vault_commands.export_all)
@@ -86,6 +87,8 @@ app.add_typer(export_app, name="export")
 
 
 export_app.command("crisis-plan")(crisis_export.crisis_plan)
+export_app.command("fhir")(fhir_export.export_fhir)
+share.shared_app.command("export")(fhir_export.shared_export)
 app.command("sync")(sync_commands.sync)
 app.add_typer(relay_commands.app, name="relay")
 app.add_typer(pair.app, name="pair")
