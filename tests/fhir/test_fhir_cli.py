@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
 from reconnect_tui.store import Toolbox
+from reconnect_tui.sync.agreements import Agreements
 from tests.conftest import PASSPHRASE
 from tests.dyads.dyad_helpers import pair
+from tests.dyads.test_agreement_flow import TERMS
 
 runner = CliRunner()
 
@@ -86,7 +88,14 @@ def test_a_folder_that_does_not_exist_is_explained(filled_path: Path, tmp_path: 
 
 
 def test_a_providers_export_of_what_is_shared_counts_as_reading(provider, user, relay) -> None:
-    pair(provider, user)
+    on_provider, on_user = pair(provider, user)
+    # view receipts are agreed on (without that, none are sent: docs/sharing.md)
+    Agreements(provider.vault).propose(on_provider.id, {**TERMS, "view_receipts": True})
+    provider.sync()
+    user.sync()
+    Agreements(user.vault).accept(on_user.id)
+    user.sync()
+    provider.sync()
     fill(Toolbox(user.vault))
     provider.vault.close()
     user.vault.close()
