@@ -90,6 +90,13 @@ def default_filename() -> str:
     return "reconnect-fhir.json"
 
 
+def module_label(module: str) -> str:
+    """A module's name as the person reads it (translated)."""
+    if module == "feedback":
+        return _("Feedback on the working relationship")
+    return module_title(module)
+
+
 def export_fhir(toolbox: Toolbox, modules: Iterable[str], *,
                 now: datetime | None = None) -> dict[str, Any]:
     """The FHIR document Bundle of the chosen ``modules`` of ``toolbox`` (plain dicts)."""
@@ -219,8 +226,7 @@ class _Builder:
 
     def section(self, module: str) -> dict[str, Any]:
         refs = _MODULE_BUILDERS[module](self)
-        title = module_title(module) if module != "feedback" else _(
-            "Feedback on the working relationship")
+        title = module_label(module)
         count = len(refs)
         summary = (ngettext("{n} entry", "{n} entries", count).format(n=count) if count
                    else _("Nothing written yet."))
@@ -529,4 +535,5 @@ __all__ = [
     "dumps",
     "export_fhir",
     "gather",
+    "module_label",
 ]

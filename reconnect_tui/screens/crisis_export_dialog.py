@@ -1,4 +1,8 @@
-"""The crisis plan's "Export…" dialog: format, compact or full, and where to write."""
+"""The crisis plan's "Export…" dialog: format, compact or full, and where to write.
+
+It also offers FHIR (a document for a health record, ``export/fhir.py``) when given the modules
+to offer: a checklist with nothing ticked, so nothing goes in by accident.
+"""
 
 from __future__ import annotations
 
@@ -35,37 +39,66 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
 """(format, English label) in the order the export dialog offers them."""
 
 
+FHIR = "fhir"
+
+
 @dataclass(frozen=True, slots=True)
 class ExportRequest:
     fmt: str
     compact: bool
     path: Path
+    modules: tuple[str, ...] = ()
+    """For FHIR: the modules ticked, in the order offered."""
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
     """Choose format, compact or full, and where to write; Ctrl+S exports."""
+
+    DEFAULT_CSS = """
+    ExportDialog #export-dialog { overflow-y: auto; }
+    ExportDialog #fhir-modules { height: auto; }
+    ExportDialog #fhir-modules Checkbox { border: none; padding: 0; height: 1; }
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "export", _("Export")),
         Binding("escape", "cancel", _("Cancel")),
     ]
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None,
+                 fhir_modules: tuple[tuple[str, str], ...] = ()) -> None:
+        """``fhir_modules``: (module, translated label) to offer for FHIR; none: no FHIR."""
         super().__init__()
         self.folder = folder or Path.home()
+        self.fhir_modules = fhir_modules
 
     def default_path(self, fmt: str, compact: bool) -> Path:
+        if fmt == FHIR:
+            from ..export.fhir import default_filename as fhir_filename
+
+            return self.folder / fhir_filename()
         from ..export import default_filename
 
         return self.folder / default_filename(fmt, compact=compact)  # type: ignore[arg-type]
+
+    def formats(self) -> tuple[tuple[str, str], ...]:
+        extra = ((FHIR, "FHIR, for a health record"),) if self.fhir_modules else ()
+        return EXPORT_FORMATS + extra
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form", id="export-dialog"):
             yield Label(_("Export the crisis plan"), classes="title")
             with RadioSet(id="export-format"):
-                for index, (fmt, label) in enumerate(EXPORT_FORMATS):
+                for index, (fmt, label) in enumerate(self.formats()):
                     yield RadioButton(_(label), value=index == 0, id=f"format-{fmt}")
             yield Checkbox(_("Compact: one page to fold and carry"), id="export-compact")
+            if self.fhir_modules:
+                with Vertical(id="fhir-modules"):
+                    yield Label(_("What goes in (nothing is ticked until you choose):"))
+                    for module, label in self.fhir_modules:
+                        yield Checkbox(label, value=False, id=f"fhir-{module}")
+                    yield Static(_("The file is not encrypted: keep it as carefully as a"
+                                   " printed record."), classes="help")
             yield Label(_("Save as"))
             yield Input(str(self.default_path("pdf", False)), id="export-path")
             yield Static("", id="export-error", classes="error")
@@ -78,14 +111,29 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         pressed = self.query_one("#export-format", RadioSet).pressed_button
         return (pressed.id or "format-pdf").removeprefix("format-") if pressed else "pdf"
 
+    def on_mount(self) -> None:
+        self.show_choices()
+
+    def show_choices(self) -> None:
+        """The module checklist only for FHIR; "compact" only for the printed formats."""
+        fhir = self.chosen_format() == FHIR
+        self.query_one("#export-compact", Checkbox).display = not fhir
+        if self.fhir_modules:
+            self.query_one("#fhir-modules").display = fhir
+
+    def chosen_modules(self) -> tuple[str, ...]:
+        return tuple(module for module, _label in self.fhir_modules
+                     if self.query_one(f"#fhir-{module}", Checkbox).value)
+
     @on(RadioSet.Changed, "#export-format")
     @on(Checkbox.Changed, "#export-compact")
     def follow_choice(self) -> None:
         """Keep the suggested file name in step with the choices, unless the person typed one."""
+        self.show_choices()
         path_input = self.query_one("#export-path", Input)
         suggested = {
             str(self.default_path(fmt, compact))
-            for fmt, _label in EXPORT_FORMATS
+            for fmt, _label in self.formats()
             for compact in (False, True)
         }
         if path_input.value in suggested:
@@ -94,14 +142,21 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def action_export(self) -> None:
         raw = self.query_one("#export-path", Input).value.strip()
+        error = self.query_one("#export-error", Static)
         if not raw:
-            self.query_one("#export-error", Static).update(_("Please give a file name."))
+            error.update(_("Please give a file name."))
+            return
+        fhir = self.chosen_format() == FHIR
+        modules = self.chosen_modules() if fhir else ()
+        if fhir and not modules:
+            error.update(_("Tick what goes in: nothing is exported until you choose."))
             return
         self.dismiss(
             ExportRequest(
                 self.chosen_format(),
-                self.query_one("#export-compact", Checkbox).value,
+                self.query_one("#export-compact", Checkbox).value and not fhir,
                 Path(raw).expanduser(),
+                modules,
             )
         )
 

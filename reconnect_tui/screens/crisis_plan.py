@@ -29,12 +29,13 @@ from ..export.document import (
     contact_text,
     section_content,
 )
+from ..export.fhir import FHIR_MODULES, FhirSource, gather, module_label
 from ..i18n import _
 from ..model import CrisisPlan, emergency_numbers
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
 from .crisis_contacts import CrisisContactsScreen
-from .crisis_export_dialog import ExportDialog, ExportRequest
+from .crisis_export_dialog import FHIR, ExportDialog, ExportRequest
 
 if TYPE_CHECKING:
     from ..export import ExportFormat
@@ -174,12 +175,36 @@ class CrisisPlanScreen(ModuleScreen):
 
     def action_export(self) -> None:
         def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                profile = self.toolbox.profile.get()
-                plan = self.toolbox.crisis_plan.get()
-                self.export(request, plan, profile.name, profile.locale)
+            if request is None:
+                return
+            if request.fmt == FHIR:
+                self.export_fhir(request, gather(self.toolbox, request.modules))
+                return
+            profile = self.toolbox.profile.get()
+            plan = self.toolbox.crisis_plan.get()
+            self.export(request, plan, profile.name, profile.locale)
 
-        self.app.push_screen(ExportDialog(), chosen)
+        # FHIR is for the person's own record; a provider exports a share with the CLI.
+        offered = () if self.read_only else tuple((m, module_label(m)) for m in FHIR_MODULES)
+        self.app.push_screen(ExportDialog(fhir_modules=offered), chosen)
+
+    @work(thread=True, exclusive=True, group="crisis-export")
+    def export_fhir(self, request: ExportRequest, source: FhirSource) -> None:
+        """Build the bundle (the PDF inside takes a moment) and write it; report by notify.
+        ``source`` was read from the vault on the app's thread."""
+        from ..export import write_export
+        from ..export.fhir import build_bundle, dumps
+
+        try:
+            write_export(dumps(build_bundle(source)), request.path)
+        except ReconnectError as error:
+            self.app.call_from_thread(
+                self.app.notify, str(error), title=_("Export failed"), severity="error"
+            )
+            return
+        message = _("FHIR bundle written to {file}. It is not encrypted.").format(
+            file=request.path)
+        self.app.call_from_thread(self.app.notify, message, title=_("Exported"))
 
     @work(thread=True, exclusive=True, group="crisis-export")
     def export(self, request: ExportRequest, plan: CrisisPlan, name: str, locale: str) -> None:

@@ -207,3 +207,54 @@ async def test_export_writes_the_file_and_reports_errors(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications))
         assert not missing.exists()
+
+
+async def test_fhir_export_offers_modules_unticked_and_writes_only_those(
+    vault_path: Path, user_template, tmp_path: Path
+) -> None:
+    import json
+
+    from reconnect_tui.model import Goal, Medication
+
+    toolbox = open_toolbox(vault_path, user_template)
+    toolbox.crisis_plan.save(CrisisPlan(warning_signs="I stop sleeping CRISISMARKER"))
+    toolbox.goals.add(Goal(title="Walk GOALMARKER"))
+    toolbox.medications.add(Medication("Lithium MEDMARKER", dose="400 mg"))
+    toolbox.vault.close()
+    target = tmp_path / "record.json"
+    app = make_app(vault_path)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await unlock(pilot)
+        await open_module(pilot, "crisis-plan")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        dialog = app.screen
+        assert not dialog.query_one("#fhir-modules").display
+        dialog.query_one("#format-fhir", RadioButton).value = True
+        await wait_for(pilot, lambda: dialog.query_one("#fhir-modules").display)
+        boxes = list(dialog.query("#fhir-modules Checkbox").results(Checkbox))
+        assert [b.id for b in boxes] == ["fhir-goals", "fhir-crisis-plan", "fhir-medications",
+                                         "fhir-registrations", "fhir-life-domains",
+                                         "fhir-feedback"]
+        assert not any(b.value for b in boxes)  # nothing goes in by accident
+        assert not dialog.query_one("#export-compact", Checkbox).display
+        assert dialog.query_one("#export-path", Input).value.endswith("reconnect-fhir.json")
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog and not target.exists()
+        assert "Tick what goes in" in str(dialog.query_one("#export-error").render())
+        dialog.query_one("#fhir-crisis-plan", Checkbox).value = True
+        dialog.query_one("#fhir-goals", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: target.exists())
+        await wait_for(pilot, lambda: any("not encrypted" in n.message
+                                          for n in app._notifications))
+    text = target.read_text(encoding="utf-8")
+    bundle = json.loads(text)
+    sections = [s["code"]["coding"][0]["code"] for s in bundle["entry"][0]["resource"]["section"]]
+    assert sections == ["goals", "crisis-plan"]
+    assert "CRISISMARKER" in text and "GOALMARKER" in text and "MEDMARKER" not in text
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)
