@@ -106,5 +106,6 @@ def list_messages(
             if m.status != "unverified"
             else _("[a message that could not be verified: not shown]")
         )
-        about = f" [{m.about.title}]" if m.about else ""
+        about = (f" [{m.about.title or _('an item whose title is not shared')}]" if m.about
+                 else "")
         typer.echo(f"{local_time(m.sent_at)} {m.sender} ({m.status}){about}: {text}")

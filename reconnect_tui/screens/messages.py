@@ -14,9 +14,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
@@ -171,6 +171,42 @@ class ItemPickerScreen(ModalScreen[ItemRef | None]):
         self.dismiss(NO_ITEM if option_id == "none" else self.items[int(option_id)])
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AboutPrivacyScreen(ModalScreen[str | None]):
+    """The message is about an item the partner cannot see: share it, send the message without
+    the item's title, or go back to the draft."""
+
+    SHARE, WITHOUT = "share", "without"
+    BINDINGS = [Binding("escape", "back", _("Back"))]
+
+    def __init__(self, about: ItemRef, partner: str, *, can_share: bool) -> None:
+        super().__init__()
+        self.about = about
+        self.partner = partner
+        self.can_share = can_share
+
+    def compose(self) -> ComposeResult:
+        question = Text(_("This message is about "))
+        question.append(item_label(self.about))
+        question.append(". " + _(
+            "{name} cannot see it: it is not shared with them, so its title is not sent unless"
+            " you share it.").format(name=self.partner))
+        with Vertical(classes="dialog", id="about-privacy"):
+            yield Static(question, classes="question")
+            with Horizontal(classes="buttons"):
+                if self.can_share:
+                    yield Button(_("Share it with {name}").format(name=self.partner),
+                                 id=self.SHARE)
+                yield Button(_("Send without the title"), id=self.WITHOUT, variant="primary")
+                yield Button(_("Back"), id="back")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id if event.button.id in (self.SHARE, self.WITHOUT) else None)
+
+    def action_back(self) -> None:
         self.dismiss(None)
 
 
@@ -371,6 +407,45 @@ class ConversationScreen(ModuleScreen):
     @on(Composer.Submitted)
     def _submitted(self, event: Composer.Submitted) -> None:
         event.stop()
+        about = event.about
+        if about is None:
+            self._check_length(event)
+            return
+        try:
+            check = self.dyads.about_check(self.partner_id, about)
+        except ReconnectError as error:
+            self.notify(str(error), severity="error", title=_("Not sent"))
+            return
+        if check.title_travels:
+            self._check_length(event)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == AboutPrivacyScreen.SHARE:
+                if not self._share_about(about):
+                    return
+            elif choice != AboutPrivacyScreen.WITHOUT:
+                self.query_one(Composer).focus_text()  # back: the draft stays as it was
+                return
+            self._check_length(event)
+
+        name = self.partner.name if self.partner else ""
+        self.app.push_screen(AboutPrivacyScreen(about, name, can_share=check.can_share), chosen)
+
+    def _share_about(self, about: ItemRef) -> bool:
+        """Share the item the message is about with this partner (the title then travels)."""
+        from ..sync.sharing import Sharing
+
+        try:
+            Sharing(self.toolbox.vault).share(about.module, about.item_id, self.partner_id)
+        except ReconnectError as error:
+            self.notify(str(error), severity="error", title=_("Not shared"))
+            return False
+        name = self.partner.name if self.partner else ""
+        self.notify(_("{title} is now shared with {name}.").format(title=about.title, name=name))
+        return True
+
+    def _check_length(self, event: Composer.Submitted) -> None:
         if self.agreements.is_much_longer(self.partner_id, event.text):
             self._offer_next_meeting(event)
             return
@@ -440,7 +515,7 @@ class ConversationScreen(ModuleScreen):
             for domain in self.toolbox.domains.list()
         ]
         for message in reversed(self.messages):
-            if message.about is not None and message.about not in items:
+            if message.about is not None and message.about.title and message.about not in items:
                 items.append(message.about)
         return items
 

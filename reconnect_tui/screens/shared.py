@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from ..errors import ReconnectError
 from ..i18n import _, ngettext
 from ..store import Toolbox
-from ..store.share_snapshots import module_title
+from ..store.share_snapshots import received_title
 from ..sync.sharing import ReceivedItem, SharedPerson, Sharing
 from .base import ModuleScreen
 from .registry import MODULES
@@ -47,10 +47,7 @@ def when_text(moment: datetime) -> str:
 
 def item_title(item: ReceivedItem) -> str:
     """ "Goals (all)" for a whole module, "Goals: Find a job" for one item."""
-    module = module_title(item.module)
-    if item.item_id is None:
-        return _("{module} (all)").format(module=module)
-    return f"{module}: {item.title}"
+    return received_title(item.module, item.item_id, item.title)
 
 
 def person_row(person: SharedPerson) -> Text:

@@ -57,6 +57,27 @@ def module_title(module: str) -> str:
     return _(TITLES[module])
 
 
+def received_title(module: str, item_id: int | None, title: str) -> str:
+    """How a provider's screens name a received share: "Goals (all)" for a whole module,
+    "Goals: Find a job" for one item."""
+    if item_id is None:
+        return _("{module} (all)").format(module=module_title(module))
+    return f"{module_title(module)}: {title}"
+
+
+def covering_items(vault: Vault, module: str, item_id: int) -> set[int]:
+    """The items whose share shows ``item_id``: itself and, for a sub-goal, every goal above it
+    (a goal is shared with its sub-goals)."""
+    if module != "goals":
+        return {item_id}
+    with vault.read() as conn:
+        rows = conn.execute(
+            "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM goals WHERE id = ?"
+            " UNION SELECT g.id, g.parent_id FROM goals g JOIN up ON g.id = up.parent_id)"
+            " SELECT id FROM up", (item_id,)).fetchall()
+    return {item_id, *(r[0] for r in rows)}
+
+
 def check_module(module: str) -> str:
     if module not in SECTION:
         raise NotFound(_("No module called {module}. Modules: {names}.").format(

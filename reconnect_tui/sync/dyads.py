@@ -31,7 +31,9 @@ from ..store.repositories.dyads import (
 )
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
+from . import about as about_refs
 from . import agreement_inbound, messages, olm, pairing, protocol, share_inbound
+from .about import AboutCheck, ItemRef
 from .engine import SyncReport
 from .pairing import PairingRelay, WrongCode
 from .safety import safety_number
@@ -44,22 +46,13 @@ WORDS_PER_MINUTE = 200
 MIN_READING_SECONDS = 5
 
 __all__ = [
-    "ChatMessage", "DyadSummary", "Dyads", "ItemRef", "Partner", "RelayPort", "WrongCode",
-    "reading_time_seconds", "relay_for", "sync_and_process", "utc_now", "word_count",
+    "AboutCheck", "ChatMessage", "DyadSummary", "Dyads", "ItemRef", "Partner", "RelayPort",
+    "WrongCode", "reading_time_seconds", "relay_for", "sync_and_process", "utc_now", "word_count",
 ]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRef:
-    """What a message is about ("about this goal")."""
-
-    module: str
-    item_id: int
-    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,9 +317,15 @@ class Dyads:
         """This vault's Ed25519 identity signature over ``message`` (base64)."""
         return self._identity().sign(message).to_base64()
 
+    def about_check(self, partner_id: int, about: ItemRef) -> AboutCheck:
+        """Whether a message about ``about`` would carry its title to this partner (only for
+        an item they can see already), and if not whether sharing it is possible."""
+        return about_refs.check(self.vault, self._record(partner_id), about)
+
     def send(self, partner_id: int, text: str, *, reply_to: str | None = None,
              about: ItemRef | None = None) -> ChatMessage:
-        """Encrypt and queue a message in the outbox now (the next sync delivers it)."""
+        """Encrypt and queue a message in the outbox now (the next sync delivers it). An
+        ``about`` item the partner cannot see goes without its title and id (``about.py``)."""
         record = self._record(partner_id)
         if not text.strip():
             raise ReconnectError(_("An empty message is not sent."))
@@ -336,6 +335,8 @@ class Dyads:
         fields: dict[str, object] = {"text": text}
         if reply_to is not None:
             fields["reply_to"] = reply_to
+        if about is not None:
+            about = about_refs.on_the_wire(self.vault, record, about)
         if about is not None:
             fields["about"] = {"module": about.module, "item_id": about.item_id,
                                "title": about.title}

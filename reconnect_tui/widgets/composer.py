@@ -45,9 +45,15 @@ def meta_text(text: str, receiver: str) -> str:
 
 
 def about_text(about: ItemRef) -> Text:
-    """The title line of a message about a toolbox item (the title is never markup)."""
+    """The title line of a message about a toolbox item (the title is never markup). An item
+    the partner cannot see travels without its title: then only its kind is named."""
     line = Text(_("About: "), style="bold")
-    line.append(about.title)
+    if about.title:
+        line.append(about.title)
+        return line
+    kinds = {"goals": _("a goal"), "life-domains": _("a life domain")}
+    line.append(_("{kind} (its title is not shared)").format(
+        kind=kinds.get(about.module, _("an item"))), style="italic")
     return line
 
 

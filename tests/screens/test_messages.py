@@ -19,6 +19,7 @@ from textual.widgets import Static, TextArea
 from reconnect_tui.model import Goal
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import (
+    AboutPrivacyScreen,
     ConversationScreen,
     ItemPickerScreen,
     MessageBubble,
@@ -29,6 +30,7 @@ from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import protocol
 from reconnect_tui.sync.dyads import Dyads, ItemRef, relay_for, sync_and_process
 from reconnect_tui.sync.service import resolve_relay_url
+from reconnect_tui.sync.sharing import Sharing
 from reconnect_tui.widgets.composer import Composer, meta_text, reading_time_text
 from tests.conftest import Template, copy_vault
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
@@ -203,7 +205,7 @@ async def test_provider_message_shows_unread_on_home_and_unverified_warning(
     paired: RelayProcess, provider: Person, user: Person
 ) -> None:
     url = paired.url
-    about = ItemRef("goals", 7, "Sleep before midnight")
+    about = ItemRef("goals", 7, "Sleep before midnight")  # not shared with the provider
     send(provider, "How did the evening routine go?", about=about)
     with provider.open() as vault:  # a copy of the envelope with one bit flipped
         state = SyncStateRepository(vault)
@@ -225,7 +227,7 @@ async def test_provider_message_shows_unread_on_home_and_unverified_warning(
         await wait_for(pilot, lambda: len(bubbles(app)) == 2)
         real_bubble, warning = sorted(bubbles(app), key=lambda b: "unverified" in b.classes)
         text = bubble_text(real_bubble)
-        assert "About: Sleep before midnight" in text
+        assert "About: a goal (its title is not shared)" in text
         assert "How did the evening routine go?" in text
         assert warning.has_class("unverified")
         assert "could not be verified and is not shown" in bubble_text(warning)
@@ -239,6 +241,8 @@ async def test_provider_message_shows_unread_on_home_and_unverified_warning(
 async def test_message_about_a_goal_and_read_receipts_toggle(
     paired: RelayProcess, provider: Person, user: Person
 ) -> None:
+    """The goal is not shared: sending asks first. Back keeps the draft; "send without the
+    title" names only its kind; "share it" shares the goal, and then the title goes along."""
     with user.open() as vault:
         Toolbox(vault).goals.add(Goal(title="Walk every morning"))
     app = make_app(user.path)
@@ -247,18 +251,44 @@ async def test_message_about_a_goal_and_read_receipts_toggle(
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
         screen = app.screen
-        await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: isinstance(app.screen, ItemPickerScreen))
-        await pilot.press("down", "enter")  # the first item after "Nothing in particular"
-        await wait_for(pilot, lambda: app.screen is screen)
+
+        async def tag_first_goal() -> None:
+            await pilot.press("ctrl+t")
+            await wait_for(pilot, lambda: isinstance(app.screen, ItemPickerScreen))
+            await pilot.press("down", "enter")  # the first item after "Nothing in particular"
+            await wait_for(pilot, lambda: app.screen is screen)
+
+        await tag_first_goal()
         composer = screen.query_one(Composer)
         assert composer.about is not None and composer.about.title == "Walk every morning"
         assert "About: Walk every morning" in str(screen.query_one("#composer-about").render())
         await write(pilot, "I walked three times this week.")
         await pilot.click("#composer-send")
+        await wait_for(pilot, lambda: isinstance(app.screen, AboutPrivacyScreen))
+        assert "Dr Lind cannot see it" in str(app.screen.query_one(".question").render())
+        await pilot.press("escape")  # back: nothing sent, the draft and the item stay
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert bubbles(app) == [] and composer.text == "I walked three times this week."
+        assert composer.about is not None
+
+        await pilot.click("#composer-send")
+        await wait_for(pilot, lambda: isinstance(app.screen, AboutPrivacyScreen))
+        await pilot.click("#without")
         await wait_for(pilot, lambda: len(bubbles(app)) == 1)
-        assert "About: Walk every morning" in bubble_text(bubbles(app)[0])
+        shown = bubble_text(bubbles(app)[0])
+        assert "About: a goal (its title is not shared)" in shown
+        assert "Walk every morning" not in shown
         assert composer.about is None
+
+        await tag_first_goal()
+        await write(pilot, "And this one is for you to see.")
+        await pilot.click("#composer-send")
+        await wait_for(pilot, lambda: isinstance(app.screen, AboutPrivacyScreen))
+        await pilot.click("#share")
+        await wait_for(pilot, lambda: len(bubbles(app)) == 2)
+        assert "About: Walk every morning" in bubble_text(bubbles(app)[1])
+        assert [(e.module, e.partner_name) for e in Sharing(app.toolbox.vault).entries()] == [
+            ("goals", "Dr Lind")]
 
         await pilot.press("ctrl+g")
         await pilot.pause()
@@ -270,6 +300,7 @@ async def test_message_about_a_goal_and_read_receipts_toggle(
     sync(provider, paired.url)
     with provider.open() as vault:
         dyads = Dyads(vault)
-        [message] = dyads.conversation(dyads.partners()[0].id)
-        assert message.about == ItemRef("goals", message.about.item_id, "Walk every morning")
-        assert message.sent_at <= datetime.now(UTC)
+        first, second = dyads.conversation(dyads.partners()[0].id)
+        assert first.about == ItemRef("goals", 0, "")
+        assert second.about == ItemRef("goals", second.about.item_id, "Walk every morning")
+        assert second.sent_at <= datetime.now(UTC)

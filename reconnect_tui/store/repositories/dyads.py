@@ -323,6 +323,14 @@ class DyadRepository(Repository):
                 " AND status = 'unread' RETURNING message_id", (partner_id,)).fetchall()
         return [r[0] for r in rows]
 
+    def was_named_by(self, partner_id: int, module: str, item_id: int, title: str) -> bool:
+        """Whether a message from this partner was about exactly this item and title."""
+        with self.vault.read() as conn:
+            return conn.execute(
+                "SELECT 1 FROM messages WHERE partner_id = ? AND outgoing = 0"
+                " AND about_module = ? AND about_item_id = ? AND about_title = ? LIMIT 1",
+                (partner_id, module, item_id, title)).fetchone() is not None
+
     def undelivered(self, mailbox_id: str) -> int:
         """Envelopes for ``mailbox_id`` the relay has not accepted yet."""
         with self.vault.read() as conn:
