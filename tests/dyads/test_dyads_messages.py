@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from reconnect_tui.store import Vault
+from reconnect_tui.model import Goal
+from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store import keys as vault_keys
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
@@ -17,6 +18,7 @@ from reconnect_tui.sync import olm, protocol
 from reconnect_tui.sync.client import RelayClient
 from reconnect_tui.sync.dyads import Dyads, ItemRef, reading_time_seconds, word_count
 from reconnect_tui.sync.service import connect
+from reconnect_tui.sync.sharing import Sharing
 from tests.dyads.dyad_helpers import pair
 
 
@@ -106,7 +108,9 @@ def test_offline_send_is_queued_then_delivered(provider, user, relay) -> None:
 
 def test_reply_and_about_travel_inside(provider, user) -> None:
     on_provider, on_user = pair(provider, user)
-    goal = ItemRef("goals", 7, "Gå tur hver dag")
+    added = Toolbox(user.vault).goals.add(Goal(title="Gå tur hver dag"))
+    Sharing(user.vault).share("goals", added.id, on_user.id)  # so its title may travel
+    goal = ItemRef("goals", added.id or 0, "Gå tur hver dag")
     first = user.dyads.send(on_user.id, "Om dette målet", about=goal)
     user.sync()
     provider.sync()
