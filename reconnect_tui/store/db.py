@@ -13,6 +13,11 @@ DatabaseError = dbapi2.DatabaseError
 IntegrityError = dbapi2.IntegrityError
 
 
+BUSY_TIMEOUT_MS = 60_000
+"""How long a write waits for another process holding the vault's write lock (a sync or a
+send in a second window) before it fails: long enough for any one transaction to finish."""
+
+
 class KeyRejected(Exception):
     """SQLCipher could not read the file with this key (wrong key, not a database, or damage)."""
 
@@ -36,4 +41,5 @@ def open_connection(path: Path, key: bytes) -> Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn

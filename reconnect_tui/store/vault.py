@@ -7,11 +7,13 @@ A ``Vault`` owns its single connection; every access goes through ``read()`` or
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from ..errors import (
     KeyHeaderInvalid,
@@ -34,8 +36,32 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def serialised(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Run a service method (of an object with a ``vault``) inside one write transaction.
+
+    For every load – encrypt/decrypt – commit of ratchet state (Olm sessions and accounts,
+    Megolm sessions, counters): the state is read after the vault's write lock is taken and
+    stored before it is released, so two processes on one vault never advance the same state
+    twice (both would send "message 5", and one of them would never decrypt)."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.vault.transaction():  # type: ignore[attr-defined]
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Vault:
     """An unlocked vault. Create with ``Vault.create`` or open with ``Vault.unlock``."""
+
+    _depth = 0
+    """How deep in :meth:`transaction` the thread holding the lock is (0: not in one)."""
 
     def __init__(self, path: Path, conn: Connection, key: bytes, header: keys.KeyHeader) -> None:
         self.path = path
@@ -159,16 +185,47 @@ class Vault:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A write transaction: all of it is committed, or none of it."""
+        """A write transaction: all of it is committed, or none of it.
+
+        ``BEGIN IMMEDIATE`` takes the database's write lock at once, so another process
+        writing the same vault waits (``db.BUSY_TIMEOUT_MS``) instead of working from a state
+        that is about to change. Nested calls are savepoints of the outer transaction: a
+        service holds one transaction across load – encrypt – commit of a ratchet state, and
+        the repository methods it calls inside join it (an inner failure undoes only its own
+        part; the outer commit is the only one).
+        """
         with self._lock:
             conn = self._connection()
+            if self._depth:
+                savepoint = f"nested_{self._depth}"
+                conn.execute(f"SAVEPOINT {savepoint}")
+                self._depth += 1
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
+                    raise
+                finally:
+                    self._depth -= 1
+                conn.execute(f"RELEASE {savepoint}")
+                return
             conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
             conn.execute("COMMIT")
+
+    @property
+    def in_transaction(self) -> bool:
+        """This thread's code is inside :meth:`transaction` (only meaningful under the lock)."""
+        return self._depth > 0
 
     def close(self) -> None:
         """Lock: close the connection and drop the key from this object."""

@@ -116,14 +116,24 @@ class Dyads:
     def _identity(self) -> vodozemac.Account:
         """This vault's Olm account (Ed25519 + Curve25519), made on first use."""
         if self._account is None:
-            pickled = self.repo.account_pickle()
-            if pickled is None:
-                account = olm.new_account()
-                self.repo.save_account(account.pickle(self._pickle_key))
-            else:
-                account = olm.load_account(pickled, self._pickle_key)
+            with self.vault.transaction():  # two processes never make two identities
+                pickled = self.repo.account_pickle()
+                if pickled is None:
+                    account = olm.new_account()
+                    self.repo.save_account(account.pickle(self._pickle_key))
+                else:
+                    account = olm.load_account(pickled, self._pickle_key)
             self._account = account
         return self._account
+
+    def _stored_account(self) -> vodozemac.Account:
+        """A fresh copy of the account as stored now, for a change (a one-time key made or
+        used) that is saved in the same transaction: the cached copy may predate another
+        process's change. Call inside ``vault.transaction()``."""
+        self._identity()
+        pickled = self.repo.account_pickle()
+        assert pickled is not None
+        return olm.load_account(pickled, self._pickle_key)
 
     @property
     def identity_key(self) -> str:
@@ -144,16 +154,16 @@ class Dyads:
                 " their provider gives them (reconnect pair join CODE)."))
         code = pairing.new_code()
         keys = pairing.code_keys(code)
-        account = olm.load_account(self._identity().pickle(self._pickle_key), self._pickle_key)
-        one_time_key = olm.fresh_one_time_key(account)
         mailbox_id = protocol.new_id(32)
+        now = self._now()
+        with self.vault.transaction():  # load – add a one-time key – store, never interleaved
+            account = self._stored_account()
+            one_time_key = olm.fresh_one_time_key(account)
+            self.repo.add_invitation(keys.lookup_id, mailbox_id, keys.pairing_key,
+                                     keys.envelope_key, keys.mac_key, now,
+                                     now + INVITATION_LIFETIME, account.pickle(self._pickle_key))
         bundle = pairing.Bundle(profile.name, profile.role.value, account.ed25519_key.to_base64(),
                                 account.curve25519_key.to_base64(), one_time_key, mailbox_id)
-        now = self._now()
-        self.repo.add_invitation(keys.lookup_id, mailbox_id, keys.pairing_key, keys.envelope_key,
-                                 keys.mac_key, now, now + INVITATION_LIFETIME,
-                                 account.pickle(self._pickle_key))
-        self._account = account
         relay.claim_mailbox(mailbox_id)  # before anyone can deposit into it
         SyncStateRepository(self.vault).mark_claimed(mailbox_id)
         relay.put_invitation(keys.lookup_id, pairing.seal_bundle(bundle, account,
@@ -215,7 +225,7 @@ class Dyads:
         pre_key = envelope.olm_message().to_pre_key()
         if pre_key is None or not envelope.sender_key:
             raise ProtocolError(_("A pairing answer was not a first message."))
-        account = olm.load_account(self._identity().pickle(self._pickle_key), self._pickle_key)
+        account = self._stored_account()  # inside _process_one's transaction
         me = account.ed25519_key.to_base64()
         try:
             session, plaintext = account.create_inbound_session(
@@ -244,7 +254,6 @@ class Dyads:
             now=self._now(), account_pickle=account.pickle(self._pickle_key),
             invitation_id=invitation.id, inbox_id=inbox_id, claimed=True,
             outgoing=Outgoing(protocol.new_id(), user["mailbox"], sealed, time.time()))
-        self._account = account
 
     # -- partners ----------------------------------------------------------------------------
 
@@ -303,14 +312,16 @@ class Dyads:
                      extra: Callable[[Connection], None] | None = None) -> messages.Inner:
         """Encrypt and queue a non-text message (agreement, "seen", check-in, feedback); what
         it records locally (``extra``) is written in the same transaction as the outbox entry."""
-        record = self._record(partner_id)
-        if record.status != "paired":
-            raise ReconnectError(_("Pairing with {name} is not complete yet: sync first.")
-                                 .format(name=record.name))
-        inner = messages.Inner(kind, protocol.new_id(), self.identity_key, record.ed25519,
-                               self._now(), record.sent_counter, fields)
-        pickle, outgoing = self._encrypt_to(record, inner)
-        self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing, extra)
+        with self.vault.transaction():  # load – encrypt – commit of the session, serialised
+            record = self._record(partner_id)
+            if record.status != "paired":
+                raise ReconnectError(_("Pairing with {name} is not complete yet: sync first.")
+                                     .format(name=record.name))
+            inner = messages.Inner(kind, protocol.new_id(), self.identity_key, record.ed25519,
+                                   self._now(), record.sent_counter, fields)
+            pickle, outgoing = self._encrypt_to(record, inner)
+            self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing,
+                                  extra)
         return inner
 
     def sign(self, message: bytes) -> str:
@@ -326,6 +337,11 @@ class Dyads:
              about: ItemRef | None = None) -> ChatMessage:
         """Encrypt and queue a message in the outbox now (the next sync delivers it). An
         ``about`` item the partner cannot see goes without its title and id (``about.py``)."""
+        with self.vault.transaction():  # load – encrypt – commit of the session, serialised
+            return self._send(partner_id, text, reply_to, about)
+
+    def _send(self, partner_id: int, text: str, reply_to: str | None,
+              about: ItemRef | None) -> ChatMessage:
         record = self._record(partner_id)
         if not text.strip():
             raise ReconnectError(_("An empty message is not sent."))
@@ -374,14 +390,16 @@ class Dyads:
 
     def mark_read(self, partner_id: int) -> None:
         """Mark the conversation read; queue a read receipt unless turned off for this dyad."""
-        record = self._record(partner_id)
-        read = self.repo.mark_read(partner_id)
-        if not read or not record.read_receipts or record.status != "paired":
-            return
-        inner = messages.Inner("receipt", protocol.new_id(), self.identity_key, record.ed25519,
-                               self._now(), record.sent_counter, {"ids": read})
-        pickle, outgoing = self._encrypt_to(record, inner)
-        self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing)
+        with self.vault.transaction():  # load – encrypt – commit of the session, serialised
+            record = self._record(partner_id)
+            read = self.repo.mark_read(partner_id)
+            if not read or not record.read_receipts or record.status != "paired":
+                return
+            inner = messages.Inner("receipt", protocol.new_id(), self.identity_key,
+                                   record.ed25519, self._now(), record.sent_counter,
+                                   {"ids": read})
+            pickle, outgoing = self._encrypt_to(record, inner)
+            self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing)
 
     def undelivered(self, partner_id: int) -> int:
         """Envelopes to this partner still in the outbox (the relay has not accepted them)."""
@@ -431,6 +449,15 @@ class Dyads:
 
     def _process_one(self, inbox_id: int, envelope_id: str, mailbox_id: str,
                      ciphertext: bytes) -> int:
+        """One envelope in one transaction, from reading the session to storing it again: a
+        second process syncing the same vault waits, then finds the envelope handled."""
+        with self.vault.transaction():
+            if not self.repo.still_unprocessed(inbox_id):
+                return 0
+            return self._process_locked(inbox_id, envelope_id, mailbox_id, ciphertext)
+
+    def _process_locked(self, inbox_id: int, envelope_id: str, mailbox_id: str,
+                        ciphertext: bytes) -> int:
         record = self.repo.partner_by_mailbox(mailbox_id)
         try:
             if record is None:

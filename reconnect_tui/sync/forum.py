@@ -29,7 +29,7 @@ from ..store.repositories.forum import (
     ReportRow,
 )
 from ..store.repositories.sync_state import SyncStateRepository
-from ..store.vault import Vault
+from ..store.vault import Vault, serialised
 from . import forum_crypto, olm, pairing, protocol
 from . import forum_wire as wire
 from .pairing import PairingRelay, WrongCode
@@ -273,18 +273,19 @@ class Forums:
 
     def invite(self, forum_id: str, relay: PairingRelay) -> str:
         """Moderator only: put a sealed invitation at the relay; returns the code to give."""
-        record = self._moderated(forum_id)
         code = pairing.new_code()
         keys = pairing.code_keys(code)
-        account = self.account(record)
-        one_time_key = olm.fresh_one_time_key(account)
         answer_mailbox = protocol.new_id(32)
-        me = next(m for m in self.repo.members(record.id) if m.ed25519 == self.my_keys(record)[0])
-        bundle = wire.Bundle(record.forum_key, record.name,
-                             self.my_card(record, moderator=True, joined_at=me.joined_at),
-                             one_time_key, answer_mailbox)
         now = self.now()
-        with self.repo.write() as write:
+        with self.repo.write() as write:  # load – add a one-time key – store, serialised
+            record = self._moderated(forum_id)
+            account = olm.load_account(record.account_pickle, self.pickle_key)  # as stored now
+            one_time_key = olm.fresh_one_time_key(account)
+            me = next(m for m in self.repo.members(record.id)
+                      if m.ed25519 == self.my_keys(record)[0])
+            bundle = wire.Bundle(record.forum_key, record.name,
+                                 self.my_card(record, moderator=True, joined_at=me.joined_at),
+                                 one_time_key, answer_mailbox)
             write.add_invitation(record.id, keys.lookup_id, answer_mailbox, keys.pairing_key,
                                  keys.mac_key, now, now + INVITATION_LIFETIME)
             write.update_forum(record.id, account_pickle=account.pickle(self.pickle_key))
@@ -439,6 +440,7 @@ class Forums:
 
     # -- writing -----------------------------------------------------------------------------
 
+    @serialised  # read – encrypt – commit of the sessions, never interleaved
     def post(self, forum_id: str, text: str, *, thread: str | None = None) -> ForumPost:
         """A new thread (``thread`` None) or a reply to the thread whose first post has id
         ``thread``; encrypted once and queued for every other member."""
@@ -470,6 +472,7 @@ class Forums:
             raise NotFound(_("No post with id {id} in this forum.").format(id=post_id))
         return row
 
+    @serialised  # read – encrypt – commit of the sessions, never interleaved
     def hide(self, forum_id: str, post_id: str, reason: str) -> None:
         """Moderator only: hide a post for everyone; its author sees the reason."""
         record = self._moderated(forum_id)
@@ -482,6 +485,7 @@ class Forums:
             self.broadcast(record, write, "hide", {"post": post_id, "reason": reason})
             write.hide_post(forum_id, post_id, reason, keep_text=True)
 
+    @serialised  # read – encrypt – commit of the sessions, never interleaved
     def pin(self, forum_id: str, post_id: str, kind: str) -> None:
         """Moderator only: ``kind`` "rules" (the welcome post), "cafe" (café dates) or ""
         to unpin."""
@@ -504,6 +508,7 @@ class Forums:
             self.broadcast(record, write, "pin", fields)
             write.pin_post(forum_id, post_id, kind)
 
+    @serialised  # read – encrypt – commit of the sessions, never interleaved
     def report(self, forum_id: str, post_id: str, reason: str) -> None:
         """Report a post to the moderator (privately, over the pairwise channel)."""
         record = self._active(forum_id)
@@ -538,6 +543,7 @@ class Forums:
                                       r.reported_at, post.text if post else ""))
         return result
 
+    @serialised  # read – encrypt – commit of the sessions, never interleaved
     def remove(self, forum_id: str, pseudonym: str) -> None:
         """Moderator only: remove a member; they cannot read anything posted after."""
         record = self._moderated(forum_id)

@@ -75,6 +75,14 @@ class Inbound:
                 return new
 
     def _one(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> int | None:
+        """One envelope in one transaction, from reading the sessions to storing them again:
+        a second process syncing the same vault waits, then finds the envelope handled."""
+        with self.forums.vault.transaction():
+            if not self.repo.still_unprocessed(inbox_id):
+                return 0
+            return self._one_locked(inbox_id, mailbox_id, ciphertext)
+
+    def _one_locked(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> int | None:
         record = self.repo.forum_by_mailbox(mailbox_id)
         try:
             if record is None:
@@ -169,7 +177,7 @@ class Inbound:
             return None  # a newcomer whose introduction has not arrived yet
         if member.removed_at is not None:
             raise ProtocolError(_("A forum message came from someone no longer a member."))
-        account = self.forums.account(record)
+        account = olm.load_account(record.account_pickle, self.key)  # as stored now
         account_changed = False
         if member.session_pickle is None:
             pre_key = outer.olm_message().to_pre_key()

@@ -22,7 +22,7 @@ from ..store import portable, share_snapshots
 from ..store.repositories.dyads import DyadRepository, PartnerRecord
 from ..store.repositories.sharing import ManifestSlot, ShareRow, SharingRepository
 from ..store.toolbox import Toolbox
-from ..store.vault import Vault
+from ..store.vault import Vault, serialised
 from . import protocol, share_crypto
 from .protocol import ErrorCode, ItemVersion
 
@@ -178,6 +178,7 @@ class Sharing:
         """(item id, title) of the items of ``module`` that can be shared one by one."""
         return share_snapshots.shareable_items(self.vault, module)
 
+    @serialised  # the manifest number and the share key: read, then written
     def share(self, module: str, item_id: int | None, partner_id: int) -> ShareEntry:
         """Share the module (``item_id`` None) or one item; published by the next sync."""
         self._require_user()
@@ -203,6 +204,7 @@ class Sharing:
                     if e.partner_id == partner_id and e.module == module
                     and e.item_id == item_id)
 
+    @serialised  # the manifest number and the share key: read, then written
     def revoke(self, module: str, item_id: int | None, partner_id: int) -> None:
         """Stop sharing: the relay copy is deleted and the share key rotated at the next sync.
         What the provider already saw cannot be taken back (the UI says so)."""

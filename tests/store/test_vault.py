@@ -19,6 +19,7 @@ from reconnect_tui.errors import (
 from reconnect_tui.model import DiaryEntry, Profile
 from reconnect_tui.store import Toolbox, Vault, restore
 from reconnect_tui.store import keys as vault_keys
+from reconnect_tui.store.db import IntegrityError
 from tests.conftest import PASSPHRASE, Template
 
 MARKER = "MARKER-7f3a-fjellvann-æøå"
@@ -184,3 +185,21 @@ def test_closed_vault_drops_key(vault: Vault) -> None:
         _ = vault.key
     with pytest.raises(VaultLocked):
         Toolbox(vault).what_matters.get()
+
+
+def test_a_nested_transaction_is_part_of_the_outer_one(vault: Vault) -> None:
+    """Services hold one transaction across load – encrypt – commit and call repositories
+    inside it: an inner failure undoes only its own part, the outer one commits everything."""
+    with vault.transaction() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('outer', '1')")
+        with pytest.raises(IntegrityError), vault.transaction() as inner:
+            inner.execute("INSERT INTO settings(key, value) VALUES ('inner', '1')")
+            inner.execute("INSERT INTO settings(key, value) VALUES ('outer', '2')")
+        with vault.transaction() as inner:
+            inner.execute("INSERT INTO settings(key, value) VALUES ('kept', '1')")
+    with pytest.raises(RuntimeError), vault.transaction() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('undone', '1')")
+        raise RuntimeError("the outer one fails")
+    with vault.read() as conn:
+        keys = {r[0] for r in conn.execute("SELECT key FROM settings")}
+    assert {"outer", "kept"} <= keys and not {"inner", "undone"} & keys

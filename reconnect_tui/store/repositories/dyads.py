@@ -366,6 +366,13 @@ class DyadRepository(Repository):
                 " ON m.mailbox_id = i.mailbox_id WHERE i.used_at IS NULL AND i.expires_at < ?",
                 (iso(expired_before),))]
 
+    def still_unprocessed(self, inbox_id: int) -> bool:
+        """Not handled yet (by this process or another one syncing the same vault)."""
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT processed FROM inbox WHERE id = ?",
+                               (inbox_id,)).fetchone()
+        return row is not None and not row[0]
+
     def unprocessed(self, limit: int = 500) -> list[tuple[int, str, str, bytes]]:
         """(inbox id, envelope id, mailbox id, ciphertext) of received envelopes in dyad
         mailboxes not handled yet, in the relay's order per mailbox."""

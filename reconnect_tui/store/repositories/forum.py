@@ -377,6 +377,13 @@ class ForumRepository(Repository):
 
     # -- inbox -------------------------------------------------------------------------------
 
+    def still_unprocessed(self, inbox_id: int) -> bool:
+        """Not handled yet (by this process or another one syncing the same vault)."""
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT processed FROM inbox WHERE id = ?",
+                               (inbox_id,)).fetchone()
+        return row is not None and not row[0]
+
     def unprocessed(self, limit: int = 500, after: int = 0
                     ) -> list[tuple[int, str, str, bytes]]:
         """(inbox id, envelope id, mailbox id, ciphertext) of envelopes in forum mailboxes not
