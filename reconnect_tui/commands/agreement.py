@@ -20,6 +20,7 @@ from .common import (
     PassphraseStdinOption,
     RelayOption,
     VaultOption,
+    echo,
     fail,
     handles_errors,
     print_json,
@@ -118,17 +119,17 @@ def show(
         return
     labels = {"none": _("No agreement yet"), "proposed": _("Proposed"),
               "accepted": _("Accepted")}
-    typer.echo(_("Agreement with {name}: {status}").format(name=partner.name,
+    echo(_("Agreement with {name}: {status}").format(name=partner.name,
                                                            status=labels[data["status"]]))
     if data["version"] is not None:
-        typer.echo(_("Version {n}, proposed by {who}").format(n=data["version"],
+        echo(_("Version {n}, proposed by {who}").format(n=data["version"],
                                                             who=data["proposed_by"]))
         for key, value in data["terms"].items():
-            typer.echo(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
+            echo(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
     if data["review_on"]:
-        typer.echo(_("Talk it over again on {day}").format(day=data["review_on"]))
+        echo(_("Talk it over again on {day}").format(day=data["review_on"]))
     if data["status"] == "none":
-        typer.echo(_("Start from the template: reconnect agreement show NAME --json"))
+        echo(_("Start from the template: reconnect agreement show NAME --json"))
 
 
 @app.command("propose")

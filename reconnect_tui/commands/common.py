@@ -4,6 +4,10 @@ Conventions (DESIGN.md section 8): ``--vault`` on every command, before or after
 arguments; ``--json`` prints pure JSON on stdout; exit 0 success, 1 a failure the message
 explains, 2 a usage error; never a traceback; nothing waits for input when stdin is not a
 terminal.
+
+Every line a command prints goes through :func:`echo` (or :func:`status`, :func:`fail`,
+:func:`print_json`), which passes it through ``text_safety``: what a partner wrote, or what
+an old vault holds, never reaches the terminal as escape sequences (docs/text-safety.md).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import typer
 from ..errors import ReconnectError
 from ..i18n import _
 from ..settings import resolve_vault_path
+from ..text_safety import clean_deep, clean_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,8 +68,14 @@ def vault_path(ctx: typer.Context, vault: Path | None) -> Path:
     return resolve_vault_path(vault or fallback)
 
 
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """The one place a command prints text: escape sequences, controls other than newline and
+    tab, and bidi overrides are taken out first."""
+    typer.echo(clean_text(message), err=err, nl=nl)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(_("Error: {message}").format(message=message), err=True)
+    echo(_("Error: {message}").format(message=message), err=True)
     return typer.Exit(code)
 
 
@@ -74,11 +85,13 @@ def usage_error(message: str) -> typer.BadParameter:
 
 def status(message: str) -> None:
     """Progress and status go to stderr, so stdout stays clean for --json and pipes."""
-    typer.echo(message, err=True)
+    echo(message, err=True)
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Pure JSON on stdout; every string in it cleaned like text (json.dumps would write C1
+    controls and bidi overrides raw, and keep ESC as data a later tool may print)."""
+    typer.echo(json.dumps(clean_deep(data), ensure_ascii=False, indent=2))
 
 
 def handles_errors(func: F) -> F:
@@ -91,7 +104,7 @@ def handles_errors(func: F) -> F:
         except ReconnectError as exc:
             raise fail(str(exc)) from None
         except KeyboardInterrupt:
-            typer.echo("", err=True)
+            echo("", err=True)
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from .common import (
     PassphraseStdinOption,
     RelayOption,
     VaultOption,
+    echo,
     handles_errors,
     local_time,
     print_json,
@@ -98,7 +99,7 @@ def create(
     if as_json:
         print_json(summary_json(summary))
         return
-    typer.echo(_("Created {name}; you are its moderator, as {pseudonym}.").format(
+    echo(_("Created {name}; you are its moderator, as {pseudonym}.").format(
         name=summary.name, pseudonym=summary.pseudonym))
     status(_("Invite members with: reconnect forum invite \"{name}\"").format(name=summary.name))
 
@@ -127,7 +128,7 @@ def invite(
     if as_json:
         print_json({"code": code})
         return
-    typer.echo(code)
+    echo(code)
     status(_(
         "Give this code to the person joining. They run: reconnect forum join {code} --as"
         " PSEUDONYM\nIt works once, within 24 hours; they are in after you have synced."
@@ -162,7 +163,7 @@ def join(
     if as_json:
         print_json(summary_json(summary))
     else:
-        typer.echo(_("Joining {name} as {pseudonym}.").format(
+        echo(_("Joining {name} as {pseudonym}.").format(
             name=summary.name, pseudonym=summary.pseudonym))
     status(_("You are in when the moderator has synced; then sync again (reconnect sync)."))
     if report.offline:
@@ -219,14 +220,14 @@ def list_posts(
         print_json([post_json(p) for p in posts])
         return
     if not posts:
-        typer.echo(_("No posts yet."))
+        echo(_("No posts yet."))
     for p in posts:
         indent = "" if p.id == p.thread else "    "
         marks = f" [{p.pinned}]" if p.pinned else ""
         text = p.text if not p.hidden or p.text else _("[hidden by the moderator]")
         if p.hidden and p.hidden_reason:
             marks += " " + _("[hidden: {reason}]").format(reason=p.hidden_reason)
-        typer.echo(f"{indent}{local_time(p.posted_at)} {p.author}{marks} ({p.id}): {text}")
+        echo(f"{indent}{local_time(p.posted_at)} {p.author}{marks} ({p.id}): {text}")
 
 
 @app.command("members")
@@ -249,7 +250,7 @@ def members(
                      "joined_at": m.joined_at.isoformat()} for m in found])
         return
     for m in found:
-        typer.echo(m.pseudonym + (" " + _("(moderator)") if m.moderator else ""))
+        echo(m.pseudonym + (" " + _("(moderator)") if m.moderator else ""))
 
 
 @app.command("remove")
@@ -358,9 +359,9 @@ def reports(
                      "post_text": r.post_text} for r in found])
         return
     if not found:
-        typer.echo(_("No reports."))
+        echo(_("No reports."))
     for r in found:
-        typer.echo(f"{local_time(r.reported_at)} {r.reporter} ({r.post_id}): {r.reason}")
+        echo(f"{local_time(r.reported_at)} {r.reporter} ({r.post_id}): {r.reason}")
 
 
 @app.command("forums")
@@ -380,9 +381,9 @@ def list_forums(
         print_json([summary_json(s) for s in found])
         return
     if not found:
-        typer.echo(_("You are in no forum yet."))
+        echo(_("You are in no forum yet."))
     for s in found:
         role = _("moderator") if s.moderator else _("member")
         removed = " " + _("(removed)") if s.removed else ""
-        typer.echo(f"{s.name} — {s.pseudonym} ({role}), {s.members} "
+        echo(f"{s.name} — {s.pseudonym} ({role}), {s.members} "
                    + _("members, {n} unread").format(n=s.unread) + removed)

@@ -12,6 +12,7 @@ from .common import (
     PassphraseStdinOption,
     RelayOption,
     VaultOption,
+    echo,
     handles_errors,
     local_time,
     print_json,
@@ -108,4 +109,4 @@ def list_messages(
         )
         about = (f" [{m.about.title or _('an item whose title is not shared')}]" if m.about
                  else "")
-        typer.echo(f"{local_time(m.sent_at)} {m.sender} ({m.status}){about}: {text}")
+        echo(f"{local_time(m.sent_at)} {m.sender} ({m.status}){about}: {text}")

@@ -12,6 +12,7 @@ from .common import (
     PassphraseStdinOption,
     RelayOption,
     VaultOption,
+    echo,
     handles_errors,
     print_json,
     status,
@@ -56,7 +57,7 @@ def invite(
     if as_json:
         print_json({"code": code})
         return
-    typer.echo(code)
+    echo(code)
     status(_(
         "Read this code out or show it in the consultation. The service user enters it in the"
         " app, or runs: reconnect pair join {code}\nIt works once, within 24 hours. Pairing"
@@ -88,7 +89,7 @@ def join(
     if as_json:
         print_json(partner_json(partner))
     else:
-        typer.echo(_("Joined {name}. Safety number: {number}").format(
+        echo(_("Joined {name}. Safety number: {number}").format(
             name=partner.name, number=partner.safety_number))
     if partner.status == "pending":
         status(_("Pairing completes when {name} has synced; then sync again.").format(
@@ -114,7 +115,7 @@ def list_partners(
         print_json([partner_json(p) for p in partners])
         return
     if not partners:
-        typer.echo(_("No partners yet."))
+        echo(_("No partners yet."))
         return
     for p in partners:
         marks = [_("verified") if p.verified else _("not verified")]
@@ -122,8 +123,8 @@ def list_partners(
             marks.append(_("pending"))
         if p.key_changed:
             marks.append(_("KEY CHANGED: compare the safety number again"))
-        typer.echo(f"{p.name} ({p.role.value}) — {', '.join(marks)}")
-        typer.echo(f"  {p.safety_number}")
+        echo(f"{p.name} ({p.role.value}) — {', '.join(marks)}")
+        echo(f"  {p.safety_number}")
 
 
 @app.command("verify")
@@ -144,5 +145,5 @@ def verify(
     if as_json:
         print_json(partner_json(partner))
     else:
-        typer.echo(_("{name} is verified ({number}).").format(
+        echo(_("{name} is verified ({number}).").format(
             name=partner.name, number=partner.safety_number))

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from reconnect_tui.commands.common import echo
 from reconnect_tui.errors import ReconnectError
 from reconnect_tui.i18n import _
 from reconnect_tui.relay.config import DAY, RelayConfig
@@ -83,7 +84,7 @@ def serve(
     try:
         run_relay(options)
     except ReconnectError as error:
-        typer.echo(_("Error: {message}").format(message=error), err=True)
+        echo(_("Error: {message}").format(message=error), err=True)
         raise typer.Exit(1) from None
 
 

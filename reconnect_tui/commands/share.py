@@ -12,6 +12,7 @@ from .common import (
     PassphraseStdinOption,
     RelayOption,
     VaultOption,
+    echo,
     handles_errors,
     local_time,
     print_json,
@@ -162,7 +163,7 @@ def list_shares(
                  else _("waiting for sync"))
         seen = (" · " + _("seen {when}").format(when=local_time(e.seen_at))
                 if e.seen_at else "")
-        typer.echo(f"{e.partner_name}: {e.title} ({what}) — {state}{seen}")
+        echo(f"{e.partner_name}: {e.title} ({what}) — {state}{seen}")
 
 
 @share_app.command("items")
@@ -186,7 +187,7 @@ def items(
         status(_("{module} has no items to share one by one (share it whole).").format(
             module=module))
     for item_id, title in found:
-        typer.echo(f"{item_id:>6}  {title}")
+        echo(f"{item_id:>6}  {title}")
 
 
 def person_json(person: Any) -> dict[str, object]:
@@ -219,10 +220,10 @@ def shared_list(
         status(_("Nothing is shared with you yet (run `reconnect sync` to fetch)."))
         return
     for person in people:
-        typer.echo(f"{person.name}")
+        echo(f"{person.name}")
         for i in person.items:
             what = i.module if i.item_id is None else f"{i.module} --item {i.item_id}"
-            typer.echo(f"  {i.title} ({what}) — {_('changed')} {local_time(i.changed_at)}")
+            echo(f"  {i.title} ({what}) — {_('changed')} {local_time(i.changed_at)}")
 
 
 @shared_app.command("show")
@@ -259,4 +260,4 @@ def shared_show(
                               if i["module"] == module],
                     "content": sections})
         return
-    typer.echo(render_shared(partner.name, module_title(module), sections, locale), nl=False)
+    echo(render_shared(partner.name, module_title(module), sections, locale), nl=False)

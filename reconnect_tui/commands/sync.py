@@ -10,6 +10,7 @@ from .common import (
     PassphraseStdinOption,
     RelayOption,
     VaultOption,
+    echo,
     handles_errors,
     print_json,
     status,
@@ -44,7 +45,7 @@ def sync(
             }
         )
     else:
-        (status if report.offline else typer.echo)(report.summary())
+        (status if report.offline else echo)(report.summary())
     if report.offline:
         if not as_json:
             status(_("Nothing was lost: what is waiting stays in your vault until the next sync."))

@@ -14,6 +14,7 @@ import typer
 from ..errors import ReconnectError
 from ..i18n import _
 from ..model import Profile, Role
+from ..text_safety import name_problem
 
 if TYPE_CHECKING:
     from ..store import Vault
@@ -23,6 +24,7 @@ from .common import (
     PassphraseSource,
     PassphraseStdinOption,
     VaultOption,
+    echo,
     handles_errors,
     print_json,
     status,
@@ -73,6 +75,9 @@ def init(
     name = name.strip()
     if not name:
         raise typer.BadParameter(_("The name cannot be empty."), param_hint="--name")
+    problem = name_problem(name)
+    if problem:
+        raise typer.BadParameter(problem, param_hint="--name")
     passphrase = PassphraseSource(passphrase_stdin).read_new(
         _("Choose a passphrase"), "RECONNECT_PASSPHRASE"
     )
@@ -82,13 +87,13 @@ def init(
     if as_json:
         print_json({"vault": str(path), "role": role.value, "name": name, "recovery_code": code})
         return
-    typer.echo(_("Vault created at {path}").format(path=path))
-    typer.echo("")
-    typer.echo(_("Your recovery code (shown only this once):"))
-    typer.echo("")
-    typer.echo(f"    {code}")
-    typer.echo("")
-    typer.echo(
+    echo(_("Vault created at {path}").format(path=path))
+    echo("")
+    echo(_("Your recovery code (shown only this once):"))
+    echo("")
+    echo(f"    {code}")
+    echo("")
+    echo(
         _(
             "Write it down and keep it somewhere safe, away from this computer. If you forget"
             " your passphrase, `reconnect recover` lets you set a new one with this code."
@@ -107,7 +112,7 @@ def change_passphrase(
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         new = source.read_new(_("New passphrase"), "RECONNECT_NEW_PASSPHRASE")
         opened.change_passphrase(new)
-    typer.echo(_("Passphrase changed."))
+    echo(_("Passphrase changed."))
 
 
 @handles_errors
@@ -130,7 +135,7 @@ def recover(
     with Vault.unlock_with_recovery_code(path, code) as opened:
         new = source.read_new(_("New passphrase"), "RECONNECT_NEW_PASSPHRASE")
         opened.change_passphrase(new)
-    typer.echo(_("A new passphrase is set. Your recovery code stays the same."))
+    echo(_("A new passphrase is set. Your recovery code stays the same."))
 
 
 @handles_errors
@@ -143,7 +148,7 @@ def backup(
     """Write an encrypted copy of the vault to FILE (it opens with today's passphrase)."""
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         opened.backup(file)
-    typer.echo(_("Backup written to {file}. It is encrypted like the vault.").format(file=file))
+    echo(_("Backup written to {file}. It is encrypted like the vault.").format(file=file))
 
 
 @handles_errors
@@ -162,9 +167,9 @@ def restore_command(
     path = vault_path(ctx, vault)
     passphrase = PassphraseSource(passphrase_stdin).read(_("Passphrase of the backup"))
     kept = restore(file, path, passphrase, replace=replace)
-    typer.echo(_("Restored {file} to {path}.").format(file=file, path=path))
+    echo(_("Restored {file} to {path}.").format(file=file, path=path))
     if kept is not None:
-        typer.echo(_("The vault that was there is kept at {kept}.").format(kept=kept))
+        echo(_("The vault that was there is kept at {kept}.").format(kept=kept))
 
 
 @handles_errors
@@ -184,7 +189,7 @@ def export_all(
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         text = portable.dumps(portable.export_all(opened))
     if output is None:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
         return
     write_export(text.encode("utf-8"), output)
     status(_("Exported to {file}.").format(file=output))
@@ -213,4 +218,4 @@ def import_command(
     data = portable.parse(text)
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         modules = portable.import_all(opened, data, replace=replace)
-    typer.echo(_("Imported: {modules}.").format(modules=", ".join(modules) or _("nothing")))
+    echo(_("Imported: {modules}.").format(modules=", ".join(modules) or _("nothing")))

@@ -24,6 +24,7 @@ from ..errors import ReconnectError
 from ..i18n import _
 from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH, strength_hint
+from ..text_safety import name_problem
 from ..widgets.notice import NotForEmergencies
 
 
@@ -93,6 +94,8 @@ class CreateVaultScreen(Screen):
         provider = self.query_one("#role-provider", RadioButton).value
         if not name:
             return self._error(_("Please write your name."), "#name")
+        if problem := name_problem(name):
+            return self._error(problem, "#name")
         if len(passphrase) < MIN_LENGTH:
             return self._error(
                 _("The passphrase needs at least {n} characters.").format(n=MIN_LENGTH),
