@@ -8,11 +8,11 @@ translated and whose user text is cleaned of control characters; renderers only 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from reconnect_tui import text_safety
 from reconnect_tui.i18n import _
 from reconnect_tui.model import (
     CRISIS_TEXT_SECTIONS,
@@ -100,14 +100,10 @@ class CrisisPlanDocument:
     """Template with ``{count}`` for contacts left out of the compact version."""
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_NEWLINES = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]")
-
-
 def clean_text(text: str) -> str:
-    """Normalise newlines and tabs and drop control characters and lone surrogates."""
-    text = _NEWLINES.sub("\n", text).replace("\t", "    ")
-    return _CONTROL.sub("", text)
+    """The user's text as ``text_safety.clean_text`` leaves it (no escape sequence, control
+    character, bidi override or lone surrogate reaches a PDF or a file), tabs as spaces."""
+    return text_safety.clean_text(text).replace("\t", "    ")
 
 
 def clean_line(text: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import ImportRefused
 from ..i18n import _
 from ..model import CRISIS_TEXT_SECTIONS, DEFAULT_LIFE_DOMAINS, RINGS, Sector
+from ..text_safety import clean_deep
 from .db import Connection
 from .repositories.profile import index_what_matters
 from .vault import Vault
@@ -45,7 +46,8 @@ def export_sections(vault: Vault, sections: Iterable[str]) -> dict[str, Any]:
     """Only the named sections (sharing publishes a few modules and need not read the rest)."""
     wanted = set(sections)  # once: a generator would be used up by the first module
     with vault.read() as conn:
-        return {name: _EXPORTERS[name](conn) for name in MODULES if name in wanted}
+        exported = {name: _EXPORTERS[name](conn) for name in MODULES if name in wanted}
+    return clean_deep(exported)  # text an older vault kept raw leaves cleaned (text_safety)
 
 
 def _export_medications(conn: Connection) -> list[dict[str, Any]]:
@@ -300,6 +302,7 @@ def import_all(vault: Vault, data: dict[str, Any], *, replace: bool = False) -> 
                 " file holds (other modules stay as they are)."
             )
         )
+    data = clean_deep(data)  # an import file or a partner's snapshot: no escape codes stored
     present = [m for m in MODULES if m in data]
     with vault.transaction() as conn:
         for module in present:

@@ -25,6 +25,7 @@ from ..errors import (
 )
 from ..i18n import _
 from ..model import DEFAULT_LIFE_DOMAINS, Profile, Role
+from ..text_safety import clean_label
 from . import keys
 from .db import Connection, DatabaseError, KeyRejected, open_connection
 from .schema import migrate
@@ -251,7 +252,8 @@ class Vault:
     def profile(self) -> Profile:
         with self.read() as conn:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        return Profile(name=meta["name"], role=Role(meta["role"]), locale=meta.get("locale", "NO"))
+        return Profile(name=clean_label(meta["name"]), role=Role(meta["role"]),
+                       locale=meta.get("locale", "NO"))
 
     # -- keys --------------------------------------------------------------------------------
 

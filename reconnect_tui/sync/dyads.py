@@ -31,6 +31,7 @@ from ..store.repositories.dyads import (
 )
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
+from ..text_safety import clean_text
 from . import about as about_refs
 from . import agreement_inbound, messages, olm, pairing, protocol, share_inbound
 from .about import AboutCheck, ItemRef
@@ -343,6 +344,7 @@ class Dyads:
     def _send(self, partner_id: int, text: str, reply_to: str | None,
               about: ItemRef | None) -> ChatMessage:
         record = self._record(partner_id)
+        text = clean_text(text)  # pasted escape codes never reach the partner (text_safety)
         if not text.strip():
             raise ReconnectError(_("An empty message is not sent."))
         if len(text) > messages.MAX_TEXT:

@@ -1,8 +1,13 @@
-"""The crisis plan: one plan per vault, its helpers and professionals in the order given."""
+"""The crisis plan: one plan per vault, its helpers and professionals in the order given.
+
+Text passes ``text_safety`` when saved and when read (an older vault may hold a contact name
+pasted with escape codes): the plan reaches the screen, the PDF and every export clean.
+"""
 
 from __future__ import annotations
 
 from ...model import CRISIS_TEXT_SECTIONS, CrisisPlan, Helper, ServiceContact
+from ...text_safety import clean_label, clean_text
 from ._base import Repository, now, to_datetime, to_text
 
 _TEXT_FIELDS = tuple(name for name, _title in CRISIS_TEXT_SECTIONS)
@@ -20,13 +25,17 @@ class CrisisPlanRepository(Repository):
             professionals = conn.execute(
                 "SELECT name, phone, role FROM crisis_professionals ORDER BY position"
             ).fetchall()
-        plan = CrisisPlan(**{name: row[name] for name in _TEXT_FIELDS})
+        plan = CrisisPlan(**{name: clean_text(row[name]) for name in _TEXT_FIELDS})
         plan.updated_at = to_datetime(row["updated_at"])
         plan.helpers = [
-            Helper(name=h["name"], phone=h["phone"], person_id=h["person_id"]) for h in helpers
+            Helper(name=clean_label(h["name"]), phone=clean_label(h["phone"]),
+                   person_id=h["person_id"])
+            for h in helpers
         ]
         plan.professionals = [
-            ServiceContact(name=p["name"], phone=p["phone"], role=p["role"]) for p in professionals
+            ServiceContact(name=clean_label(p["name"]), phone=clean_label(p["phone"]),
+                           role=clean_label(p["role"]))
+            for p in professionals
         ]
         return plan
 
@@ -37,17 +46,19 @@ class CrisisPlanRepository(Repository):
         with self.vault.transaction() as conn:
             conn.execute(
                 f"UPDATE crisis_plan SET {assignments}, updated_at = ? WHERE id = 1",
-                (*(getattr(plan, name) for name in _TEXT_FIELDS), to_text(stamp)),
+                (*(clean_text(getattr(plan, name)) for name in _TEXT_FIELDS), to_text(stamp)),
             )
             conn.execute("DELETE FROM crisis_helpers")
             conn.executemany(
                 "INSERT INTO crisis_helpers(name, phone, person_id, position) VALUES (?, ?, ?, ?)",
-                [(h.name, h.phone, h.person_id, i) for i, h in enumerate(plan.helpers)],
+                [(clean_label(h.name), clean_label(h.phone), h.person_id, i)
+                 for i, h in enumerate(plan.helpers)],
             )
             conn.execute("DELETE FROM crisis_professionals")
             conn.executemany(
                 "INSERT INTO crisis_professionals(name, phone, role, position) VALUES (?, ?, ?, ?)",
-                [(p.name, p.phone, p.role, i) for i, p in enumerate(plan.professionals)],
+                [(clean_label(p.name), clean_label(p.phone), clean_label(p.role), i)
+                 for i, p in enumerate(plan.professionals)],
             )
         plan.updated_at = stamp
         return plan

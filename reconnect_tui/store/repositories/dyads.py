@@ -3,14 +3,20 @@
 Each method is one transaction, so the Olm session pickle, the message row, the outbox entry
 and the inbox row's "processed" mark always change together or not at all (a session is never
 advanced without the message it decrypted being kept, and never on a failed decryption).
+
+Names and text pass ``text_safety`` on the way in and on the way out (an older vault may hold
+them raw): a partner's escape codes never reach a screen, and a name spoofed with invisible
+characters shows them (docs/text-safety.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...text_safety import clean_label, clean_text
 from ..db import Connection
 from ._base import Repository, to_datetime
 
@@ -111,16 +117,18 @@ _MESSAGE_SELECT = (
 
 
 def _partner(row) -> PartnerRecord:
-    return PartnerRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bytes(row[7]),
-                         row[8], row[9], bool(row[10]), bool(row[11]), bool(row[12]), row[13])
+    return PartnerRecord(row[0], clean_label(row[1]), row[2], row[3], row[4], row[5], row[6],
+                         bytes(row[7]), row[8], row[9], bool(row[10]), bool(row[11]),
+                         bool(row[12]), row[13])
 
 
 def _message(row) -> StoredMessage:
-    about = (row[8], row[9], row[10]) if row[8] is not None else None
+    title = row[10] if row[10] is None else clean_label(row[10])
+    about = (row[8], row[9], title) if row[8] is not None else None
     sent_at = to_datetime(row[4])
     assert sent_at is not None
-    return StoredMessage(row[0], MessageRow(row[1], bool(row[2]), row[3], sent_at, row[5],
-                                            row[6], row[7], about, row[11]))
+    return StoredMessage(row[0], MessageRow(row[1], bool(row[2]), clean_text(row[3]), sent_at,
+                                            row[5], row[6], row[7], about, row[11]))
 
 
 class DyadRepository(Repository):
@@ -191,6 +199,7 @@ class DyadRepository(Repository):
         changed" and unverified: it may be that person on a new device, or someone else with
         the same name, so the earlier conversation is never handed to it. Comparing safety
         numbers tells which."""
+        new = dataclasses.replace(new, name=clean_label(new.name))
         with self.vault.transaction() as conn:
             same_name = conn.execute(
                 "SELECT id, ed25519, verified, key_changed FROM partners"
@@ -397,6 +406,9 @@ def _enqueue(conn: Connection, outgoing: Outgoing) -> None:
 
 def _insert_message(conn: Connection, partner_id: int, row: MessageRow) -> None:
     about = row.about or (None, None, None)
+    if row.about and row.about[2] is not None:
+        about = (about[0], about[1], clean_label(about[2]))
+    row = dataclasses.replace(row, text=clean_text(row.text))
     conn.execute(
         "INSERT OR IGNORE INTO messages(partner_id, message_id, outgoing, text, sent_at, counter,"
         " status, reply_to, about_module, about_item_id, about_title, envelope_id)"
