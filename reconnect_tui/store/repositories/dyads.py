@@ -338,7 +338,7 @@ class DyadRepository(Repository):
             return conn.execute(
                 "SELECT 1 FROM messages WHERE partner_id = ? AND outgoing = 0"
                 " AND about_module = ? AND about_item_id = ? AND about_title = ? LIMIT 1",
-                (partner_id, module, item_id, title)).fetchone() is not None
+                (partner_id, module, item_id, clean_label(title))).fetchone() is not None
 
     def undelivered(self, mailbox_id: str) -> int:
         """Envelopes for ``mailbox_id`` the relay has not accepted yet."""
