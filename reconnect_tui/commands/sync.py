@@ -42,6 +42,7 @@ def sync(
                 "waiting": report.waiting,
                 "offline": report.offline,
                 "error": report.error,
+                "dropped": report.dropped,
             }
         )
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconnect_tui.sync.padding import BUCKETS
+from reconnect_tui.sync.protocol import MAX_ENVELOPE_BYTES
 
 DAY = 86400
 
@@ -17,7 +17,7 @@ class RelayConfig:
     invitation_ttl_seconds: int = DAY
     """An invitation not fetched within this time is deleted."""
 
-    max_envelope_bytes: int = BUCKETS[-1] + 1024
+    max_envelope_bytes: int = MAX_ENVELOPE_BYTES
     """Largest envelope or item ciphertext: the largest padding bucket plus 1 KiB of cipher
     overhead (the AEAD nonce and tag, Olm's header)."""
 

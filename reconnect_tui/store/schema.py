@@ -532,8 +532,28 @@ CREATE TABLE forum_seen (
 """
 
 
+V7_PRUNE_CIPHERTEXT = """
+-- Ciphertext is kept only while it is needed (issue 13: a vault kept every envelope it ever
+-- handled). An inbound envelope's bytes go in the transaction that stores what it carried (the
+-- row stays: its envelope id answers a repeated delivery); an outbound one's once the relay
+-- has accepted it (the row stays: it says "delivered").
+CREATE TRIGGER inbox_prune_processed AFTER UPDATE OF processed ON inbox
+WHEN NEW.processed = 1 AND length(NEW.ciphertext) > 0
+BEGIN
+    UPDATE inbox SET ciphertext = x'' WHERE id = NEW.id;
+END;
+CREATE TRIGGER outbox_prune_delivered AFTER UPDATE OF delivered_at ON outbox
+WHEN NEW.delivered_at IS NOT NULL AND length(NEW.ciphertext) > 0
+BEGIN
+    UPDATE outbox SET ciphertext = x'' WHERE id = NEW.id;
+END;
+UPDATE inbox SET ciphertext = x'' WHERE processed = 1;
+UPDATE outbox SET ciphertext = x'' WHERE delivered_at IS NOT NULL;
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
-                                 V4_AGREEMENTS, V5_SHARING, V6_FORUM)
+                                 V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

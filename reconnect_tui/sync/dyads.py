@@ -560,6 +560,7 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
             report.offline = second.offline
             report.error = second.error
             report.refused.extend(second.refused)
+            report.dropped += second.dropped
             dyads.process_inbox()
             forums.process_inbox()
         if not report.offline:

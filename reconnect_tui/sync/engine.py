@@ -46,6 +46,9 @@ class SyncReport:
     """Shared items were published, deleted or received (docs/sharing.md)."""
     problems: list[str] = field(default_factory=list)
     """Plain-language notes on shared items refused or not published."""
+    dropped: int = 0
+    """Envelopes larger than the protocol allows (``protocol.MAX_ENVELOPE_BYTES``): deleted at
+    the relay unread, never stored in the vault."""
 
     def summary(self) -> str:
         if self.offline:
@@ -56,6 +59,10 @@ class SyncReport:
         ]
         if self.waiting:
             parts.append(_("{n} still waiting").format(n=self.waiting))
+        if self.dropped:
+            parts.append(ngettext(
+                "{n} oversized envelope deleted unread",
+                "{n} oversized envelopes deleted unread", self.dropped).format(n=self.dropped))
         return _("Synced: {parts}.").format(parts=", ".join(parts))
 
 
@@ -139,12 +146,19 @@ class SyncEngine:
         for mailbox_id, _claimed, cursor in self.state.inbound_mailboxes():
             while True:
                 page = self.relay.fetch(mailbox_id, since=cursor, limit=FETCH_BATCH)
+                # Nothing larger than the protocol allows is stored (no sender makes one: the
+                # relay was bypassed or is hostile); it is acknowledged so the relay deletes it.
+                oversized = [e.id for e in page.envelopes
+                             if len(e.ciphertext) > protocol.MAX_ENVELOPE_BYTES]
                 report.received += self.state.store_received(
                     mailbox_id,
-                    [(e.id, e.seq, e.ciphertext) for e in page.envelopes],
+                    [(e.id, e.seq, e.ciphertext) for e in page.envelopes
+                     if len(e.ciphertext) <= protocol.MAX_ENVELOPE_BYTES],
                     page.cursor,
                     self.clock(),
+                    dropped=oversized,
                 )
+                report.dropped += len(oversized)
                 cursor = max(cursor, page.cursor)
                 if not page.more or not page.envelopes:
                     break

@@ -43,6 +43,10 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 
 NONCE_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,43}")
 MAX_FETCH_LIMIT = 500
+MAX_ENVELOPE_BYTES = 256 * 1024 + 1024
+"""The largest envelope or item ciphertext in protocol version 1 (257 KiB): the largest padding
+bucket (``sync/padding.py``) plus 1 KiB of cipher overhead. The relay refuses more by default,
+and a client drops anything larger that a relay hands it, unread and unstored."""
 MAX_ACK_IDS = 500
 
 MAX_ITEM_VERSION = 2**53 - 1

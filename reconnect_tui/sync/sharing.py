@@ -395,6 +395,10 @@ class Sharing:
         for row in self.repo.received(snapshots=False):
             owner = partners[row.partner_id].ed25519  # received rows go with their partner
             held = relay.get_item(row.slot_id)
+            if held is not None and len(held.ciphertext) > protocol.MAX_ENVELOPE_BYTES:
+                report.problems.append(_(
+                    "A shared item larger than the protocol allows was refused unread."))
+                continue
             if held is None or held.version <= row.version:
                 # Nothing new (or not published yet). An older version served again is a
                 # rollback: refused, the newer one kept. The same version again is not opened:

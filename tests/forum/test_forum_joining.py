@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from relay_tamper import live_envelopes
 
 from reconnect_tui.errors import ForumError, RelayError
 from reconnect_tui.sync import forum_crypto, forum_wire, olm, padding, protocol
@@ -111,14 +112,18 @@ def test_a_post_that_arrives_before_its_key_is_kept_and_read_later(people):
     assert forums(heron).post(forum_id(heron), "Hello all").author == "Heron"
 
 
-def test_a_forged_or_replayed_envelope_is_never_shown(people):
+def test_a_forged_or_replayed_envelope_is_never_shown(people, relay):
     mod, birch, fjord, _heron = people
     circle = build_circle(mod, [birch, fjord])
     forums(birch).post(forum_id(birch), "Genuine")
+    birch.sync()
+    mailbox = forums(fjord).record(forum_id(fjord)).mailbox_id
+    envelope_id, ciphertext = live_envelopes(relay, mailbox)[-1]  # the vault keeps no copy
     settle(circle.everyone)
     with fjord.vault.transaction() as conn:  # the relay delivers the same envelope again,
-        row = conn.execute("SELECT envelope_id, mailbox_id, seq, ciphertext FROM inbox"
-                           " ORDER BY id DESC LIMIT 1").fetchone()
+        row = conn.execute("SELECT envelope_id, mailbox_id, seq FROM inbox"
+                           " WHERE envelope_id = ?", (envelope_id,)).fetchone()
+        row = (*row, ciphertext)
         conn.execute("INSERT INTO inbox(envelope_id, mailbox_id, seq, ciphertext, received_at)"
                      " VALUES (?, ?, ?, ?, 0)", ("replayed" + row[0], row[1], row[2] + 1,
                                                  row[3]))

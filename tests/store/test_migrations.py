@@ -8,12 +8,15 @@ import pytest
 
 from reconnect_tui.errors import VaultError
 from reconnect_tui.store import keys as vault_keys
+from reconnect_tui.store import schema
 from reconnect_tui.store.db import open_connection
 from reconnect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 
 
 def _tables(conn) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    """Tables and triggers: each step adds at least one."""
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master"
+                                       " WHERE type IN ('table', 'trigger')")}
 
 
 @pytest.mark.parametrize("start", range(SCHEMA_VERSION))
@@ -56,3 +59,30 @@ def test_newer_schema_is_refused_with_a_message(tmp_path: Path) -> None:
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(VaultError, match="newer ReConnect"):
         migrate(conn)
+
+
+def test_handled_ciphertext_is_pruned_by_the_migration_and_after_it(tmp_path: Path) -> None:
+    """V7: a vault that kept every envelope loses the bytes of those handled or delivered; the
+    rows stay (a repeated delivery is still recognised, "delivered" is still shown)."""
+    conn = open_connection(tmp_path / "v.db", vault_keys.new_vault_key())
+    migrate(conn, target=MIGRATIONS.index(schema.V7_PRUNE_CIPHERTEXT))
+    blob = b"x" * 5000
+    conn.executemany("INSERT INTO inbox(envelope_id, mailbox_id, seq, ciphertext, received_at,"
+                     " processed) VALUES (?, 'm', ?, ?, 0, ?)",
+                     [("done-envelope-0000000000", 1, blob, 1),
+                      ("open-envelope-0000000000", 2, blob, 0)])
+    conn.executemany("INSERT INTO outbox(envelope_id, mailbox_id, ciphertext, created_at,"
+                     " next_attempt_at, delivered_at) VALUES (?, 'm', ?, 0, 0, ?)",
+                     [("sent-envelope-0000000000", blob, 1.0),
+                      ("wait-envelope-0000000000", blob, None)])
+    migrate(conn)
+
+    def sizes(table: str) -> list[int]:
+        return [r[0] for r in conn.execute(f"SELECT length(ciphertext) FROM {table} ORDER BY id")]
+
+    assert sizes("inbox") == [0, 5000] and sizes("outbox") == [0, 5000]
+    conn.execute("UPDATE inbox SET processed = 1")
+    conn.execute("UPDATE outbox SET delivered_at = 2.0")
+    assert sizes("inbox") == [0, 0] and sizes("outbox") == [0, 0]
+    assert conn.execute("SELECT count(*) FROM inbox").fetchone()[0] == 2
+    conn.close()

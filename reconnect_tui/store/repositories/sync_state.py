@@ -163,10 +163,12 @@ class SyncStateRepository(Repository):
     # -- inbox -------------------------------------------------------------------------------
 
     def store_received(
-        self, mailbox_id: str, envelopes: list[tuple[str, int, bytes]], cursor: int, now: float
+        self, mailbox_id: str, envelopes: list[tuple[str, int, bytes]], cursor: int, now: float,
+        *, dropped: list[str] | None = None,
     ) -> int:
         """Keep fetched envelopes and move the cursor, in one transaction. Returns how many
-        were new (an envelope seen before is ignored)."""
+        were new (an envelope seen before is ignored). ``dropped``: ids of envelopes refused
+        unread (too large), only to be acknowledged so the relay deletes them."""
         with self.vault.transaction() as conn:
             before = conn.total_changes
             conn.executemany(
@@ -177,7 +179,7 @@ class SyncStateRepository(Repository):
             new = conn.total_changes - before
             conn.executemany(
                 "INSERT OR IGNORE INTO inbox_unacked(envelope_id, mailbox_id) VALUES (?, ?)",
-                [(eid, mailbox_id) for eid, _seq, _ct in envelopes],
+                [(eid, mailbox_id) for eid in [*(e[0] for e in envelopes), *(dropped or [])]],
             )
             conn.execute(
                 "UPDATE mailboxes SET cursor = max(cursor, ?) WHERE mailbox_id = ?",
