@@ -46,6 +46,30 @@ def serve(
     purge_interval: Annotated[
         float, typer.Option(min=0.05, help=_("Seconds between deletions of expired data."))
     ] = 60.0,
+    item_expiry_days: Annotated[
+        float,
+        typer.Option(min=46, help=_("Days a shared item lives unless written again (clients "
+                                    "republish after 45 days).")),
+    ] = 90,
+    max_storage_mib: Annotated[
+        int, typer.Option(min=1, help=_("MiB the relay stores in all (507 when full)."))
+    ] = 8192,
+    address_limits: Annotated[
+        bool,
+        typer.Option(help=_("Budgets per client address; turn off when a proxy in front "
+                            "limits, or all clients share one address.")),
+    ] = True,
+    address_rate_limit: Annotated[
+        int, typer.Option(min=1, help=_("Requests per client address per minute."))
+    ] = 1200,
+    address_mib_per_hour: Annotated[
+        float, typer.Option(min=0.001, help=_("MiB one client address may store per hour."))
+    ] = 8.0,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(help=_("Address or network of a reverse proxy whose Forwarded or "
+                            "X-Forwarded-For header names the client (repeatable).")),
+    ] = None,
     log_level: Annotated[str, typer.Option(help=_("debug, info, warning or error."))] = "info",
     vault: Annotated[
         Path | None,
@@ -63,6 +87,15 @@ def serve(
         raise typer.BadParameter(
             _("choose debug, info, warning or error"), param_hint="--log-level"
         )
+    from reconnect_tui.relay.addresses import parse_networks
+
+    proxies = tuple(trusted_proxy or ())
+    try:
+        parse_networks(proxies)
+    except ValueError:
+        raise typer.BadParameter(
+            _("give an IP address or network such as 10.0.0.0/8"), param_hint="--trusted-proxy"
+        ) from None
     config = RelayConfig(
         retention_seconds=max(1, round(retention_days * DAY)),
         invitation_ttl_seconds=max(1, round(invitation_hours * 3600)),
@@ -71,6 +104,12 @@ def serve(
         mailbox_max_envelopes=mailbox_max_envelopes,
         mailbox_max_bytes=mailbox_max_mib * 1024 * 1024,
         purge_interval_seconds=purge_interval,
+        item_ttl_seconds=round(item_expiry_days * DAY),
+        max_total_bytes=max_storage_mib * 1024 * 1024,
+        address_limits=address_limits,
+        address_rate_per_minute=address_rate_limit,
+        address_bytes_per_hour=max(1, round(address_mib_per_hour * 1024 * 1024)),
+        trusted_proxies=proxies,
     )
     options = ServeOptions(
         host=host,

@@ -43,10 +43,13 @@ def sync(
                 "offline": report.offline,
                 "error": report.error,
                 "dropped": report.dropped,
+                "problems": list(dict.fromkeys(report.problems)),
             }
         )
     else:
         (status if report.offline else echo)(report.summary())
+        for problem in dict.fromkeys(report.problems):  # e.g. the relay is full
+            status(problem)
     if report.offline:
         if not as_json:
             status(_("Nothing was lost: what is waiting stays in your vault until the next sync."))

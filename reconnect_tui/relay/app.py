@@ -23,8 +23,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import RelayConfig
-from reconnect_tui.relay.storage import RelayStorage
+from reconnect_tui.relay.storage import Budget, RelayStorage
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.protocol import ErrorCode, WireError
 
@@ -49,6 +50,8 @@ class Signed:
     key: bytes
     body: bytes
     query: dict[str, str]
+    source: str | None
+    """The client address the per-address budgets count (None: they are off)."""
 
 
 def _require_json(content_type: str | None) -> None:
@@ -77,6 +80,24 @@ class RelayApp:
         self.storage = storage
         self.config = config
         self.clock = clock
+        self.trusted_proxies = parse_networks(config.trusted_proxies)
+
+    def source(self, request: Request) -> str | None:
+        """The client address this request counts against, or None with the budgets off."""
+        if not self.config.address_limits:
+            return None
+        peer = request.scope.get("client")
+        headers: dict[str, list[str]] = {}
+        if self.trusted_proxies:
+            for name in ("forwarded", "x-forwarded-for"):
+                values = request.headers.getlist(name)
+                if values:
+                    headers[name] = values
+        return client_address(peer[0] if peer else None, headers, self.trusted_proxies)
+
+    def budget(self, signed: Signed) -> Budget:
+        return Budget(total_bytes=self.config.max_total_bytes, source=signed.source,
+                      source_bytes_per_hour=self.config.address_bytes_per_hour)
 
     async def _run(self, func: Callable[..., object], *args: object) -> object:
         return await anyio.to_thread.run_sync(lambda: func(*args))
@@ -113,11 +134,13 @@ class RelayApp:
             raise WireError(ErrorCode.BAD_FIELD, "this request takes no body")
         now = self.clock()
         p.verify_request(auth, request.method, _target(request.scope), content, now)
+        source = self.source(request)
         await self._run(lambda: self.storage.admit(
             auth.key, auth.nonce, int(now),
             nonce_expires=auth.timestamp + p.MAX_CLOCK_SKEW + 1,
-            rate_limit=self.config.rate_limit_per_minute))
-        return Signed(key=auth.key, body=content, query=params)
+            rate_limit=self.config.rate_limit_per_minute,
+            source=source, source_rate_limit=self.config.address_rate_per_minute))
+        return Signed(key=auth.key, body=content, query=params, source=source)
 
     def _check_size(self, data: bytes, limit: int) -> None:
         if len(data) > limit:
@@ -146,7 +169,7 @@ class RelayApp:
             mailbox, envelope.id, envelope.ciphertext, now,
             expires=now + self.config.retention_seconds,
             max_count=self.config.mailbox_max_envelopes,
-            max_bytes=self.config.mailbox_max_bytes))
+            max_bytes=self.config.mailbox_max_bytes, budget=self.budget(signed)))
         return JSONResponse({"id": envelope.id, "stored": stored, "duplicate": not stored},
                             status_code=201 if stored else 200)
 
@@ -170,14 +193,17 @@ class RelayApp:
         signed = await self.authenticate(request, body=True)
         item = p.decode_item(signed.body)
         self._check_size(item.ciphertext, self.config.max_envelope_bytes)
-        created = await self._run(self.storage.put_item, item_id, signed.key, item)
+        now = int(self.clock())
+        created = await self._run(lambda: self.storage.put_item(
+            item_id, signed.key, item, now, expires=now + self.config.item_ttl_seconds,
+            budget=self.budget(signed)))
         return JSONResponse({"id": item_id, "version": item.version, "created": created},
                             status_code=201 if created else 200)
 
     async def get_item(self, request: Request) -> Response:
         item_id = p.require_id(request.path_params["item"], "item id")
         await self.authenticate(request)
-        item = await self._run(self.storage.get_item, item_id)
+        item = await self._run(self.storage.get_item, item_id, int(self.clock()))
         if item is None:
             raise WireError(ErrorCode.NOT_FOUND, "no such item")
         assert isinstance(item, p.ItemVersion)
@@ -187,7 +213,9 @@ class RelayApp:
     async def delete_item(self, request: Request) -> Response:
         item_id = p.require_id(request.path_params["item"], "item id")
         key = (await self.authenticate(request)).key
-        await self._run(self.storage.delete_item, item_id, key)
+        now = int(self.clock())
+        await self._run(lambda: self.storage.delete_item(
+            item_id, key, now, keep_until=now + self.config.item_ttl_seconds))
         return JSONResponse({"id": item_id, "deleted": True})
 
     async def put_invitation(self, request: Request) -> Response:
@@ -197,7 +225,8 @@ class RelayApp:
         self._check_size(bundle, self.config.max_invitation_bytes)
         now = int(self.clock())
         expires = now + self.config.invitation_ttl_seconds
-        await self._run(self.storage.put_invitation, lookup, bundle, expires, now)
+        await self._run(lambda: self.storage.put_invitation(
+            lookup, bundle, expires, now, budget=self.budget(signed)))
         return JSONResponse({"id": lookup, "expires": expires}, status_code=201)
 
     async def take_invitation(self, request: Request) -> Response:
@@ -309,9 +338,14 @@ async def _purge_forever(storage: RelayStorage, config: RelayConfig,
                          clock: Callable[[], float]) -> None:
     while True:
         try:
-            purged = await anyio.to_thread.run_sync(storage.purge_expired, int(clock()))
+            purged = await anyio.to_thread.run_sync(lambda: storage.purge_expired(
+                int(clock()), item_tombstone_seconds=config.item_ttl_seconds))
             if purged:
                 log.info("purged %d expired records", purged)
+            used = await anyio.to_thread.run_sync(storage.usage)
+            if used > 0.9 * config.max_total_bytes:
+                log.warning("storage %d%% full (%d of %d bytes)",
+                            100 * used // config.max_total_bytes, used, config.max_total_bytes)
         except Exception as error:  # a failed purge is retried next round, the relay serves on
             log.error("purge failed: %s", type(error).__name__)
         await anyio.sleep(config.purge_interval_seconds)

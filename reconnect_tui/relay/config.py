@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from reconnect_tui.sync.protocol import MAX_ENVELOPE_BYTES
 
 DAY = 86400
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,29 @@ class RelayConfig:
     mailbox_max_bytes: int = 256 * 1024 * 1024
 
     purge_interval_seconds: float = 60.0
-    """How often expired envelopes, invitations and nonces are deleted."""
+    """How often expired envelopes, items, invitations and nonces are deleted."""
+
+    item_ttl_seconds: int = 90 * DAY
+    """An item not written again within this time is deleted (clients republish what they
+    still share after 45 days, ``sync/sharing.py``); its version is remembered as long again,
+    so the slot cannot be rolled back or taken by another key meanwhile."""
+
+    max_total_bytes: int = 8 * 1024 * MIB
+    """All live envelopes, items and invitations together; beyond it writes get 507."""
+
+    address_limits: bool = True
+    """Budgets per client address (keys are free; addresses are not). Off when a proxy in front
+    does its own limiting, or when every client arrives through one address."""
+
+    address_rate_per_minute: int = 1200
+    """Signed requests per client address per minute (429 ``address_budget`` beyond)."""
+
+    address_bytes_per_hour: int = 8 * MIB
+    """Bytes of new envelopes, item growth and invitations per client address per hour."""
+
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks (``10.0.0.0/8``) of reverse proxies whose ``Forwarded`` or
+    ``X-Forwarded-For`` header names the client; from anyone else those headers are ignored."""
 
     @property
     def max_body_bytes(self) -> int:

@@ -9,12 +9,14 @@ loss (a replay then only meets idempotent writes). One lock serialises both.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
-from reconnect_tui.relay.storage import RelayStorageError
+from reconnect_tui.relay.storage import Budget, RelayStorageError
 from reconnect_tui.sync.protocol import (
     MAX_VERSION_STEP,
     ErrorCode,
@@ -24,9 +26,9 @@ from reconnect_tui.sync.protocol import (
     WireError,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+_SCHEMA_V1 = """
 CREATE TABLE mailboxes (
     id TEXT PRIMARY KEY,
     owner BLOB NOT NULL
@@ -67,6 +69,82 @@ CREATE TABLE rates (
     hits INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
+
+_V2 = """
+ALTER TABLE items ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN expires INTEGER NOT NULL DEFAULT 0;
+UPDATE items SET size = COALESCE(length(ciphertext), 0), expires = :expires;
+CREATE INDEX items_expiry ON items (expires);
+CREATE TABLE meta (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (name, value) VALUES ('address_salt', randomblob(16));
+CREATE TABLE usage (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    bytes INTEGER NOT NULL
+);
+INSERT INTO usage (id, bytes) VALUES (1,
+    (SELECT COALESCE(SUM(size), 0) FROM envelopes WHERE ciphertext IS NOT NULL)
+    + (SELECT COALESCE(SUM(size), 0) FROM items)
+    + (SELECT COALESCE(SUM(length(bundle)), 0) FROM invitations));
+CREATE TRIGGER envelopes_usage_insert AFTER INSERT ON envelopes BEGIN
+    UPDATE usage SET bytes = bytes + NEW.size;
+END;
+CREATE TRIGGER envelopes_usage_update AFTER UPDATE OF size ON envelopes BEGIN
+    UPDATE usage SET bytes = bytes - OLD.size + NEW.size;
+END;
+CREATE TRIGGER envelopes_usage_delete AFTER DELETE ON envelopes BEGIN
+    UPDATE usage SET bytes = bytes - OLD.size;
+END;
+CREATE TRIGGER items_usage_insert AFTER INSERT ON items BEGIN
+    UPDATE usage SET bytes = bytes + NEW.size;
+END;
+CREATE TRIGGER items_usage_update AFTER UPDATE OF size ON items BEGIN
+    UPDATE usage SET bytes = bytes - OLD.size + NEW.size;
+END;
+CREATE TRIGGER items_usage_delete AFTER DELETE ON items BEGIN
+    UPDATE usage SET bytes = bytes - OLD.size;
+END;
+CREATE TRIGGER invitations_usage_insert AFTER INSERT ON invitations BEGIN
+    UPDATE usage SET bytes = bytes + length(NEW.bundle);
+END;
+CREATE TRIGGER invitations_usage_delete AFTER DELETE ON invitations BEGIN
+    UPDATE usage SET bytes = bytes - length(OLD.bundle);
+END;
+CREATE TABLE source_rates (
+    source BLOB PRIMARY KEY,
+    win INTEGER NOT NULL,
+    hits INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE source_bytes (
+    source BLOB PRIMARY KEY,
+    win INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+"""Schema 2: item sizes and expiry (items existing then expire 90 days after the upgrade),
+the running total of stored bytes (kept by triggers, so no write sums the tables), and the
+per-address counters (keyed hashes of addresses, dropped when their minute or hour ends)."""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2)
+"""Schema n is reached by running ``MIGRATIONS[:n]`` in order."""
+
+UPGRADE_ITEM_TTL = 90 * 86400
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (a trigger's body holds semicolons of its own)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
 
 
 def _create_private(path: Path) -> None:
@@ -115,18 +193,51 @@ class SQLiteRelayStorage:
                 f"The relay database {self.path} was written by a newer relay "
                 f"(schema {version}); upgrade the relay."
             )
-        if version == 0:
-            # Created atomically: a crash leaves either no schema or all of it.
+        if version < SCHEMA_VERSION:
+            # Atomically: a crash leaves the old schema or the new one, nothing between.
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+                params = {"expires": int(time.time()) + UPGRADE_ITEM_TTL}
+                for script in MIGRATIONS[version:]:
+                    for statement in _statements(script):
+                        conn.execute(statement, params if ":expires" in statement else ())
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 conn.execute("COMMIT")
             except sqlite3.Error:
                 conn.execute("ROLLBACK")
                 raise
+        self._salt = bytes(conn.execute(
+            "SELECT value FROM meta WHERE name = 'address_salt'").fetchone()[0])
+
+    def _source(self, address: str) -> bytes:
+        """A keyed hash of a client address: counters never hold the address itself."""
+        return hashlib.blake2b(address.encode("utf-8"), key=self._salt, digest_size=16).digest()
+
+    def _charge(self, conn: sqlite3.Connection, growth: int, now: int, budget: Budget) -> None:
+        """Refuse a write of ``growth`` new bytes over the total or the address's hourly
+        budget, else count it against the address. Inside the write's transaction."""
+        if growth <= 0:
+            return
+        used = conn.execute("SELECT bytes FROM usage").fetchone()[0]
+        if used + growth > budget.total_bytes:
+            raise WireError(ErrorCode.RELAY_FULL, "the relay's storage is full")
+        if budget.source is None:
+            return
+        charged = conn.execute(
+            "INSERT INTO source_bytes (source, win, bytes) VALUES (?, ?, ?) "
+            "ON CONFLICT (source) DO UPDATE SET "
+            "bytes = CASE WHEN win = excluded.win THEN bytes + excluded.bytes "
+            "ELSE excluded.bytes END, win = excluded.win RETURNING bytes",
+            (self._source(budget.source), now // 3600, growth)).fetchone()[0]
+        if charged > budget.source_bytes_per_hour:
+            # Raised in the transaction: the charge is rolled back with the write.
+            raise WireError(ErrorCode.ADDRESS_BUDGET,
+                            f"this address stored more than {budget.source_bytes_per_hour}"
+                            " bytes this hour")
+
+    def usage(self) -> int:
+        with self._lock:
+            return int(self._durable.execute("SELECT bytes FROM usage").fetchone()[0])
 
     def _write(self, conn: sqlite3.Connection) -> _Transaction:
         return _Transaction(conn, self._lock)
@@ -134,7 +245,7 @@ class SQLiteRelayStorage:
     # --- admission ----------------------------------------------------------------------
 
     def admit(self, key: bytes, nonce: str, now: int, *, nonce_expires: int,
-              rate_limit: int) -> None:
+              rate_limit: int, source: str | None = None, source_rate_limit: int = 0) -> None:
         window = now // 60
         with self._write(self._ephemeral) as conn:
             try:
@@ -153,6 +264,19 @@ class SQLiteRelayStorage:
                 # The nonce stays recorded: a refused request cannot be replayed later either.
                 raise _Commit(WireError(ErrorCode.RATE_LIMITED,
                                         f"more than {rate_limit} requests in one minute"))
+            if source is None:
+                return
+            from_source = conn.execute(
+                "INSERT INTO source_rates (source, win, hits) VALUES (?, ?, 1) "
+                "ON CONFLICT (source) DO UPDATE SET "
+                "hits = CASE WHEN win = excluded.win THEN hits + 1 ELSE 1 END, "
+                "win = excluded.win RETURNING hits",
+                (self._source(source), window),
+            ).fetchone()[0]
+            if from_source > source_rate_limit:
+                raise _Commit(WireError(
+                    ErrorCode.ADDRESS_BUDGET,
+                    f"more than {source_rate_limit} requests from this address in one minute"))
 
     # --- mailboxes ----------------------------------------------------------------------
 
@@ -174,7 +298,7 @@ class SQLiteRelayStorage:
             raise WireError(ErrorCode.FORBIDDEN, "only the mailbox's owner may do this")
 
     def deposit(self, mailbox: str, envelope_id: str, ciphertext: bytes, now: int, *,
-                expires: int, max_count: int, max_bytes: int) -> bool:
+                expires: int, max_count: int, max_bytes: int, budget: Budget) -> bool:
         with self._write(self._durable) as conn:
             if conn.execute("SELECT 1 FROM mailboxes WHERE id = ?", (mailbox,)).fetchone() is None:
                 raise WireError(ErrorCode.NOT_FOUND, "no such mailbox")
@@ -187,6 +311,7 @@ class SQLiteRelayStorage:
                 "WHERE mailbox = ? AND ciphertext IS NOT NULL", (mailbox,)).fetchone()
             if count + 1 > max_count or total + len(ciphertext) > max_bytes:
                 raise WireError(ErrorCode.MAILBOX_FULL, "mailbox quota reached")
+            self._charge(conn, len(ciphertext), now, budget)
             conn.execute(
                 "INSERT INTO envelopes (mailbox, id, size, received, expires, ciphertext) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -219,15 +344,18 @@ class SQLiteRelayStorage:
 
     # --- items --------------------------------------------------------------------------
 
-    def put_item(self, item_id: str, owner: bytes, item: ItemVersion) -> bool:
+    def put_item(self, item_id: str, owner: bytes, item: ItemVersion, now: int, *,
+                 expires: int, budget: Budget) -> bool:
+        size = len(item.ciphertext)
         with self._write(self._durable) as conn:
-            row = conn.execute("SELECT owner, version FROM items WHERE id = ?",
+            row = conn.execute("SELECT owner, version, size FROM items WHERE id = ?",
                                (item_id,)).fetchone()
             if row is None:
                 _check_step(item.version, 0)
-                conn.execute("INSERT INTO items (id, owner, version, ciphertext) "
-                             "VALUES (?, ?, ?, ?)", (item_id, owner, item.version,
-                                                     item.ciphertext))
+                self._charge(conn, size, now, budget)
+                conn.execute("INSERT INTO items (id, owner, version, ciphertext, size, expires) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             (item_id, owner, item.version, item.ciphertext, size, expires))
                 return True
             if row[0] != owner:
                 raise WireError(ErrorCode.FORBIDDEN, "item belongs to another key")
@@ -235,33 +363,40 @@ class SQLiteRelayStorage:
                 raise WireError(ErrorCode.VERSION_CONFLICT,
                                 f"version must be above {row[1]}")
             _check_step(item.version, row[1])
-            conn.execute("UPDATE items SET version = ?, ciphertext = ? WHERE id = ?",
-                         (item.version, item.ciphertext, item_id))
+            self._charge(conn, size - row[2], now, budget)
+            conn.execute("UPDATE items SET version = ?, ciphertext = ?, size = ?, expires = ? "
+                         "WHERE id = ?", (item.version, item.ciphertext, size, expires, item_id))
             return False
 
-    def get_item(self, item_id: str) -> ItemVersion | None:
+    def get_item(self, item_id: str, now: int) -> ItemVersion | None:
         with self._lock:
             row = self._durable.execute(
-                "SELECT version, ciphertext FROM items WHERE id = ? AND ciphertext IS NOT NULL",
-                (item_id,)).fetchone()
+                "SELECT version, ciphertext FROM items WHERE id = ? AND ciphertext IS NOT NULL "
+                "AND expires > ?", (item_id, now)).fetchone()
         return None if row is None else ItemVersion(version=row[0], ciphertext=bytes(row[1]))
 
-    def delete_item(self, item_id: str, owner: bytes) -> None:
+    def delete_item(self, item_id: str, owner: bytes, now: int, *, keep_until: int) -> None:
         with self._write(self._durable) as conn:
-            row = conn.execute("SELECT owner FROM items WHERE id = ? AND ciphertext IS NOT NULL",
-                               (item_id,)).fetchone()
+            row = conn.execute("SELECT owner FROM items WHERE id = ? AND ciphertext IS NOT NULL "
+                               "AND expires > ?", (item_id, now)).fetchone()
             if row is None:
                 raise WireError(ErrorCode.NOT_FOUND, "no such item")
             if row[0] != owner:
                 raise WireError(ErrorCode.FORBIDDEN, "item belongs to another key")
-            conn.execute("UPDATE items SET ciphertext = NULL WHERE id = ?", (item_id,))
+            conn.execute("UPDATE items SET ciphertext = NULL, size = 0, expires = ? WHERE id = ?",
+                         (keep_until, item_id))
 
     # --- invitations --------------------------------------------------------------------
 
-    def put_invitation(self, lookup_id: str, bundle: bytes, expires: int, now: int) -> None:
+    def put_invitation(self, lookup_id: str, bundle: bytes, expires: int, now: int, *,
+                       budget: Budget) -> None:
         with self._write(self._durable) as conn:
             conn.execute("DELETE FROM invitations WHERE id = ? AND expires <= ?",
                          (lookup_id, now))
+            if conn.execute("SELECT 1 FROM invitations WHERE id = ?",
+                            (lookup_id,)).fetchone() is not None:
+                raise WireError(ErrorCode.EXISTS, "an invitation with this id exists")
+            self._charge(conn, len(bundle), now, budget)
             try:
                 conn.execute("INSERT INTO invitations (id, bundle, expires) VALUES (?, ?, ?)",
                              (lookup_id, bundle, expires))
@@ -278,12 +413,23 @@ class SQLiteRelayStorage:
 
     # --- housekeeping -------------------------------------------------------------------
 
-    def purge_expired(self, now: int) -> int:
+    def purge_expired(self, now: int, *, item_tombstone_seconds: int) -> int:
         with self._write(self._durable) as conn:
             purged = conn.execute("DELETE FROM envelopes WHERE expires <= ?", (now,)).rowcount
             purged += conn.execute("DELETE FROM invitations WHERE expires <= ?", (now,)).rowcount
+            # Tombstones past their time go; then expired content becomes a tombstone.
+            purged += conn.execute("DELETE FROM items WHERE ciphertext IS NULL AND expires <= ?",
+                                   (now,)).rowcount
+            purged += conn.execute(
+                "UPDATE items SET ciphertext = NULL, size = 0, expires = ? "
+                "WHERE ciphertext IS NOT NULL AND expires <= ?",
+                (now + item_tombstone_seconds, now)).rowcount
             purged += conn.execute("DELETE FROM nonces WHERE expires <= ?", (now,)).rowcount
             purged += conn.execute("DELETE FROM rates WHERE win < ?", (now // 60,)).rowcount
+            purged += conn.execute("DELETE FROM source_rates WHERE win < ?",
+                                   (now // 60,)).rowcount
+            purged += conn.execute("DELETE FROM source_bytes WHERE win < ?",
+                                   (now // 3600,)).rowcount
         with self._lock:
             # Push deleted pages out of the WAL into the main file, then truncate the WAL.
             self._durable.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -7,6 +7,7 @@ these methods, each atomic). Refusals are raised as :class:`WireError` with the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from reconnect_tui.errors import ReconnectError
@@ -17,11 +18,27 @@ class RelayStorageError(ReconnectError):
     """The relay's database cannot be opened or used (message names the file, not contents)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one write may add. Checked and charged in the write's own transaction."""
+
+    total_bytes: int
+    """All live envelopes, items and invitations together (``relay_full`` beyond)."""
+
+    source: str | None = None
+    """The client address (``relay/addresses.py``); None: no per-address budget."""
+
+    source_bytes_per_hour: int = 0
+    """Bytes one address may add per clock hour (``address_budget`` beyond)."""
+
+
 class RelayStorage(Protocol):
     def admit(self, key: bytes, nonce: str, now: int, *, nonce_expires: int,
-              rate_limit: int) -> None:
-        """Record a verified request: refuse a reused nonce (``replayed_nonce``) and more than
-        ``rate_limit`` requests by ``key`` in the current minute (``rate_limited``)."""
+              rate_limit: int, source: str | None = None, source_rate_limit: int = 0) -> None:
+        """Record a verified request: refuse a reused nonce (``replayed_nonce``), more than
+        ``rate_limit`` requests by ``key`` in the current minute (``rate_limited``) and, when
+        ``source`` is given, more than ``source_rate_limit`` from that address
+        (``address_budget``). Addresses are kept only as keyed hashes, for the minute."""
         ...
 
     def claim_mailbox(self, mailbox: str, owner: bytes, now: int) -> bool:
@@ -30,9 +47,10 @@ class RelayStorage(Protocol):
         ...
 
     def deposit(self, mailbox: str, envelope_id: str, ciphertext: bytes, now: int, *,
-                expires: int, max_count: int, max_bytes: int) -> bool:
+                expires: int, max_count: int, max_bytes: int, budget: Budget) -> bool:
         """Store an envelope; True if stored, False if this id was seen before (idempotent).
-        ``not_found`` for an unclaimed mailbox, ``mailbox_full`` over quota."""
+        ``not_found`` for an unclaimed mailbox, ``mailbox_full`` over quota, ``relay_full`` or
+        ``address_budget`` over ``budget``."""
         ...
 
     def fetch(self, mailbox: str, owner: bytes, since: int, limit: int, now: int) -> FetchPage:
@@ -44,19 +62,25 @@ class RelayStorage(Protocol):
         upload is still recognised); owner only. Returns how many were live."""
         ...
 
-    def put_item(self, item_id: str, owner: bytes, item: ItemVersion) -> bool:
-        """Write a shared-item slot; True if created. ``forbidden`` for another key,
+    def put_item(self, item_id: str, owner: bytes, item: ItemVersion, now: int, *,
+                 expires: int, budget: Budget) -> bool:
+        """Write a shared-item slot, live until ``expires`` (every write refreshes it); True if
+        created. Growth counts against ``budget``. ``forbidden`` for another key,
         ``version_conflict`` unless ``item.version`` is above every earlier one,
         ``version_too_high`` if it rises more than ``MAX_VERSION_STEP`` above it (or above 0)."""
         ...
 
-    def get_item(self, item_id: str) -> ItemVersion | None: ...
-
-    def delete_item(self, item_id: str, owner: bytes) -> None:
-        """Drop the content (the version stays, so it can never be rolled back)."""
+    def get_item(self, item_id: str, now: int) -> ItemVersion | None:
+        """The live content, or None (never written, deleted or expired)."""
         ...
 
-    def put_invitation(self, lookup_id: str, bundle: bytes, expires: int, now: int) -> None:
+    def delete_item(self, item_id: str, owner: bytes, now: int, *, keep_until: int) -> None:
+        """Drop the content; the owner and version stay until ``keep_until``, so the slot can
+        be neither rolled back nor taken by another key meanwhile."""
+        ...
+
+    def put_invitation(self, lookup_id: str, bundle: bytes, expires: int, now: int, *,
+                       budget: Budget) -> None:
         """``exists`` if a live invitation already has this lookup id."""
         ...
 
@@ -64,8 +88,15 @@ class RelayStorage(Protocol):
         """Return and delete the bundle in one step (it can be fetched once)."""
         ...
 
-    def purge_expired(self, now: int) -> int:
-        """Delete what has expired (envelopes, tombstones, invitations, nonces, counters)."""
+    def purge_expired(self, now: int, *, item_tombstone_seconds: int) -> int:
+        """Delete what has expired (envelopes, tombstones, invitations, nonces, counters).
+        An expired item's content goes; its owner and version stay as a tombstone for
+        ``item_tombstone_seconds`` more. Returns how many records went."""
+        ...
+
+    def usage(self) -> int:
+        """Bytes of live envelopes, items and invitations (what ``Budget.total_bytes``
+        bounds)."""
         ...
 
     def close(self) -> None: ...

@@ -123,7 +123,10 @@ class RelayClient:
             404: _("The relay at {url} has no such thing (it may have expired)."),
             409: _("The relay at {url} already has a newer or identical version."),
             413: _("This is too large for the relay at {url}."),
+            415: _("The relay at {url} did not accept how the request was sent ({reason})."),
             429: _("The relay at {url} asks us to slow down; try again in a minute."),
+            507: _("The relay at {url} is full; your message is kept and will be sent "
+                   "later."),
         }
         template = messages.get(response.status_code)
         if template is None:

@@ -132,6 +132,8 @@ class SyncEngine:
                         envelope.id, refusal.code, self.clock(), self.rng.random()
                     )
                     report.refused.append(envelope.envelope_id)
+                    if refusal.status == 507 and str(refusal) not in report.problems:
+                        report.problems.append(str(refusal))  # the relay is full: say so
                     continue
                 except RelayError as error:
                     self.state.mark_failed(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from ..errors import NotFound, ProtocolError, ReconnectError, RelayRefused
@@ -34,6 +34,12 @@ SHAREABLE_MODULES: tuple[str, ...] = (
 
 ITEM_MODULES: tuple[str, ...] = share_snapshots.ITEM_MODULES
 """Modules whose single items can be shared on their own (``--item ID``)."""
+
+
+ITEM_REFRESH_AFTER = timedelta(days=45)
+"""An unchanged share is published again this long after its last version: relays delete items
+not written for 90 days (``relay/config.py``, at least 46), so a vault that syncs at least every
+45 days keeps its shares alive."""
 
 
 def utc_now() -> datetime:
@@ -330,12 +336,19 @@ class Sharing:
                     continue
                 content = self._content(row, exported)
                 digest = share_crypto.content_hash(content, current[0])
-                if digest != row.content_hash:
+                if digest != row.content_hash or self._due_for_refresh(row):
                     todo.append((row, partner, current, content, digest))
         own_key = self.dyads.identity_key
         for row, partner, current, content, digest in todo:
-            self._publish_one(relay, row, partner, current, content, digest, own_key, report)
+            if not self._publish_one(relay, row, partner, current, content, digest, own_key,
+                                     report):
+                break  # the relay is full: the rest waits for the next sync too
         return report
+
+    def _due_for_refresh(self, row: ShareRow) -> bool:
+        """Published long enough ago that the relay would soon expire it unchanged."""
+        return (row.published_at is not None
+                and row.published_at <= self._now() - ITEM_REFRESH_AFTER)
 
     def _content(self, row: ShareRow, exported: dict[str, Any]) -> dict[str, Any]:
         """What the share holds now (without ``published_at``)."""
@@ -349,7 +362,8 @@ class Sharing:
 
     def _publish_one(self, relay: ItemRelay, row: ShareRow, partner: PartnerRecord,
                      current: tuple[int, bytes], content: dict[str, Any], digest: bytes,
-                     own_key: str, report: ShareSyncReport) -> None:
+                     own_key: str, report: ShareSyncReport) -> bool:
+        """Publish one share; False when the relay is full (nothing more is tried)."""
         title = content["title"]
         content = {**content, "published_at": self._now().isoformat()}
         dyad = share_crypto.dyad_id(own_key, partner.ed25519)
@@ -363,7 +377,7 @@ class Sharing:
                                               content=content, sign=self.dyads.sign)
             except ProtocolError:  # over the largest padding bucket, even compressed
                 report.problems.append(too_large)
-                return
+                return True
             try:
                 relay.put_item(row.slot_id, version, blob)
                 break
@@ -375,12 +389,17 @@ class Sharing:
                     continue
                 if refusal.status == 413:
                     report.problems.append(too_large)
-                    return
+                    return True
+                if refusal.code == ErrorCode.RELAY_FULL:
+                    report.problems.append(_("The relay is full: what you share is kept and"
+                                             " will be published by a later sync."))
+                    return False
                 raise
         else:
-            return
+            return True
         self.repo.mark_published(row.id, version, digest, self._now())
         report.published += 1
+        return True
 
     # -- the provider's side ----------------------------------------------------------------
 

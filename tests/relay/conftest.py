@@ -57,6 +57,11 @@ class Relay:
                                               nonce=nonce))
         return self.http.request(method, path, content=body, headers=all_headers)
 
+    def from_address(self, host: str) -> Relay:
+        """The same app and clock, reached from ``host`` (no second lifespan: not entered)."""
+        http = TestClient(self.http.app, base_url="http://127.0.0.1", client=(host, 40000))
+        return Relay(http=http, clock=self.clock, db=self.db)
+
     def claim(self, key: nacl.signing.SigningKey, mailbox: str) -> None:
         assert self.call(key, "PUT", f"/v1/mailboxes/{mailbox}").status_code == 201
 
@@ -68,14 +73,16 @@ class Relay:
 
 @pytest.fixture
 def make_relay(tmp_path: Path) -> Iterator[Callable[..., Relay]]:
-    """Build in-process relays with config overrides: ``make_relay(rate_limit_per_minute=3)``."""
+    """Build in-process relays with config overrides: ``make_relay(rate_limit_per_minute=3)``.
+    ``relay.from_address("10.0.0.7")``: the same relay as seen from another address."""
     opened: list[TestClient] = []
 
-    def build(**overrides: object) -> Relay:
+    def build(*, client: tuple[str, int] = ("127.0.0.1", 50000), **overrides: object) -> Relay:
+        """``client``: the TCP peer the app sees (the address the per-address budgets count)."""
         db = tmp_path / f"relay{len(opened)}.db"
         clock = Clock()
         app = create_app(SQLiteRelayStorage(db), RelayConfig(**overrides), clock=clock)
-        http = TestClient(app, base_url="http://127.0.0.1")
+        http = TestClient(app, base_url="http://127.0.0.1", client=client)
         http.__enter__()
         opened.append(http)
         return Relay(http=http, clock=clock, db=db)

@@ -139,7 +139,7 @@ def test_retention_expires_unacknowledged_envelopes(make_relay, key: Key) -> Non
     page = p.decode_fetch_page(relay.call(key, "GET", mailbox_path(mailbox, "/envelopes")
                                           ).content)
     assert [e.ciphertext for e in page.envelopes] == [b"new"]
-    relay.http.app.state.relay.storage.purge_expired(int(relay.clock()))
+    relay.http.app.state.relay.storage.purge_expired(int(relay.clock()), item_tombstone_seconds=1)
     with sqlite3.connect(relay.db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM envelopes").fetchone()[0] == 1
 
