@@ -214,7 +214,8 @@ def main() -> None:
         tmp = Path(folder)
         people = People(tmp)
         try:
-            with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000"]) as relay:
+            with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000",
+                                                         "--no-address-limits"]) as relay:
                 url = relay.url
                 start = time.perf_counter()
                 everyone = build_forum(people, url, args.members)

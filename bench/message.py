@@ -147,7 +147,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reconnect-bench-") as folder:
         tmp = Path(folder)
-        with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000"]) as relay:
+        with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000",
+                                                     "--no-address-limits"]) as relay:
             provider, user, partner_id = paired_vaults(tmp, relay.url)
             try:
                 ours, size = measure_ours(user, relay.url, partner_id, args.count)

@@ -180,6 +180,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         relay = start([sys.executable, "-m", "reconnect_tui.relay", "serve", "--port", str(port),
                        "--db", str(Path(tmp) / "relay.db"), "--rate-limit", "1000000000",
+                       "--no-address-limits",
                        "--log-level", "warning"], url)
         try:
             from reconnect_tui.sync.client import RelayClient

@@ -56,7 +56,8 @@ def main() -> None:
         key, header = build_ten_year_vault(tmp / "user.db")
         user = Vault.open_with_key(tmp / "user.db", key, header)
         provider, _ = Vault.create(tmp / "p.db", PASSPHRASE, Profile("Dr Bench", Role.PROVIDER))
-        with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000"]) as relay:
+        with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000",
+                                                     "--no-address-limits"]) as relay:
             url = relay.url
             with relay_for(provider, url) as port:
                 code = Dyads(provider).create_invitation(port)

@@ -50,7 +50,7 @@ from reconnect_tui.sync.padding import pad  # noqa: E402
 from reconnect_tui.sync.service import connect  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
-RELAY_ARGS = ["--rate-limit", "1000000"]
+RELAY_ARGS = ["--rate-limit", "1000000", "--no-address-limits"]
 GOAL_MS = 100.0
 GOAL_RATIO = 1.5
 MESSAGE_BYTES = 600  # padded to the 1 KiB bucket, as a few paragraphs would be

@@ -16,7 +16,8 @@ from tests.forum.forum_helpers import Circle, build_circle
 
 @pytest.fixture
 def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000"]).start()
+    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
+                                                           "--no-address-limits"]).start()
     yield process
     process.stop()
 

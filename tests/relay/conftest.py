@@ -110,5 +110,6 @@ def other_key() -> nacl.signing.SigningKey:
 @pytest.fixture
 def relay_process(tmp_path: Path) -> Iterator[RelayProcess]:
     """A real relay subprocess on 127.0.0.1 (generous rate limit for bulk tests)."""
-    with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000"]) as process:
+    with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000",
+                                                      "--no-address-limits"]) as process:
         yield process

@@ -84,7 +84,8 @@ def test_killed_relay_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
     mailbox = p.new_id()
     item = p.new_id()
     acknowledged: dict[str, bytes] = {}
-    with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000"]) as relay:
+    with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000",
+                                                      "--no-address-limits"]) as relay:
         with RelayClient(relay.url, recipient) as client:
             client.claim_mailbox(mailbox)
         for round_ in range(3):

@@ -128,7 +128,8 @@ def heather_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 
 @pytest.fixture
 def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000"]).start()
+    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
+                                                           "--no-address-limits"]).start()
     yield process
     process.stop()
 

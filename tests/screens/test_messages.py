@@ -75,7 +75,8 @@ def send(person: Person, text: str, at: datetime | None = None, about: ItemRef |
 
 @pytest.fixture
 def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000"]).start()
+    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
+                                                           "--no-address-limits"]).start()
     yield process
     process.stop()
 

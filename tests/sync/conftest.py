@@ -14,7 +14,7 @@ from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import protocol
 from tests.conftest import Template, copy_vault
 
-RELAY_ARGS = ["--rate-limit", "1000000"]
+RELAY_ARGS = ["--rate-limit", "1000000", "--no-address-limits"]
 
 
 @pytest.fixture

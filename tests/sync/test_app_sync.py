@@ -21,7 +21,8 @@ def status_text(app) -> str:
 async def test_home_shows_offline_then_synced(
     tmp_path: Path, vault_path: Path, user_template
 ) -> None:
-    relay = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000"]).start()
+    relay = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000",
+                                                         "--no-address-limits"]).start()
     with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
         resolve_relay_url(vault, relay.url)  # kept in the vault from now on
         SyncStateRepository(vault).enqueue("E" * 22, "M" * 22, b"ciphertext", 0.0)

@@ -41,7 +41,8 @@ def test_send_then_receive_once(relay: RelayProcess, sender, receiver, mailbox: 
 
 
 def test_relay_down_keeps_everything_waiting(tmp_path: Path, sender, receiver, mailbox) -> None:
-    relay = RelayProcess(tmp_path / "r", extra_args=["--rate-limit", "1000000"]).start()
+    relay = RelayProcess(tmp_path / "r", extra_args=["--rate-limit", "1000000",
+                                                     "--no-address-limits"]).start()
     sync(receiver, relay.url)
     url = relay.url
     relay.stop()
