@@ -104,8 +104,12 @@ def export_fhir(toolbox: Toolbox, modules: Iterable[str], *,
 
 
 def dumps(bundle: dict[str, Any]) -> bytes:
-    """The bundle as UTF-8 JSON, two-space indented, newline at the end."""
-    return (json.dumps(bundle, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The bundle as compact UTF-8 JSON with a newline at the end.
+
+    Compact on purpose: Python's JSON encoder is several times slower when indenting, and a
+    ten-year record is a 10 MB bundle (bench/fhir.py); ``python -m json.tool`` pretty-prints it.
+    """
+    return (json.dumps(bundle, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def build_bundle(source: FhirSource, *, now: datetime | None = None,
@@ -138,14 +142,29 @@ def line(value: str | None) -> str | None:
 
 
 def prune(value: Any) -> Any:
-    """Drop ``None``, empty strings, lists and objects, recursively (FHIR forbids empties)."""
-    if isinstance(value, dict):
-        pruned = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        items = [prune(v) for v in value]
-        return [v for v in items if v not in (None, "", [], {})]
+    """Drop ``None``, empty strings, lists and objects, recursively (FHIR forbids empties);
+    ``False`` and ``0`` stay."""
+    if type(value) is dict:
+        kept = {}
+        for key, item in value.items():
+            item = _pruned(item)
+            if item is not _EMPTY:
+                kept[key] = item
+        return kept
+    if type(value) is list:
+        return [item for item in map(_pruned, value) if item is not _EMPTY]
     return value
+
+
+_EMPTY = object()
+
+
+def _pruned(item: Any) -> Any:
+    kind = type(item)
+    if kind is dict or kind is list:
+        item = prune(item)
+        return item if item else _EMPTY
+    return _EMPTY if item is None or (kind is str and not item) else item
 
 
 def when(moment: datetime | date | None) -> str | None:
