@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from .. import text_safety
 from ..i18n import _, ngettext
 from ..store.share_snapshots import module_title
 from ..store.toolbox import Toolbox
@@ -127,8 +128,10 @@ def build_bundle(source: FhirSource, *, now: datetime | None = None,
 
 
 def text(value: str | None) -> str | None:
-    """The person's text, safe for a FHIR string: control characters dropped, newlines kept;
-    ``None`` when nothing is written (FHIR has no empty strings)."""
+    """The person's text, safe for a FHIR string and any screen that shows it
+    (``text_safety.clean_text``, as in every export: no escape sequence, control character or
+    bidi override; newlines kept); ``None`` when nothing is written (FHIR has no empty strings).
+    """
     if not value:
         return None
     cleaned = clean_text(value)
@@ -136,8 +139,15 @@ def text(value: str | None) -> str | None:
 
 
 def line(value: str | None) -> str | None:
-    """A name or phone number on one line (as printed), ``None`` when empty."""
+    """A label on one line (a unit, a life domain), as printed; ``None`` when empty."""
     cleaned = clean_line(value or "")
+    return cleaned or None
+
+
+def person_name(value: str | None) -> str | None:
+    """A person's name (the Patient, a partner): ``text_safety.clean_label``, so an invisible
+    character in it shows as ``<U+XXXX>`` instead of making it look like another name."""
+    cleaned = " ".join(text_safety.clean_label(value or "").split())
     return cleaned or None
 
 
@@ -207,7 +217,7 @@ class _Builder:
         self.new_id = new_id
         self.entries: list[dict[str, Any]] = []
         self.patient = self.add({"resourceType": "Patient",
-                                 "name": [{"text": line(source.name) or _("(no name)")}]})
+                                 "name": [{"text": person_name(source.name) or _("(no name)")}]})
 
     def add(self, resource: dict[str, Any]) -> dict[str, str]:
         """Put ``resource`` in the bundle with a new id; the reference to it."""
@@ -218,7 +228,7 @@ class _Builder:
     def bundle(self) -> dict[str, Any]:
         sections = [self.section(module) for module in self.source.modules]
         title = _("ReConnect: what {name} chose to share").format(
-            name=line(self.source.name) or _("(no name)"))
+            name=person_name(self.source.name) or _("(no name)"))
         composition_id = self.new_id()
         composition = prune({
             "resourceType": "Composition",
@@ -524,7 +534,7 @@ class _Builder:
             "author": self.patient,
             "source": self.patient,
             "item": [{"linkId": "with", "text": _("Working relationship with"),
-                      "answer": [{"valueString": line(entry.partner) or _("(no name)")}]},
+                      "answer": [{"valueString": person_name(entry.partner) or _("(no name)")}]},
                      *({"linkId": key, "text": _(label),
                         "answer": [{"valueInteger": entry.scores[key]}]}
                        for key, label in FEEDBACK_SCALES if key in entry.scores)],

@@ -8,13 +8,14 @@ import io
 import json
 import re
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from fhir_helpers import MARKERS, NEVER_EXPORTED, fill, text_of, unresolved, validate
 
-from reconnect_tui.export.fhir import FHIR_MODULES, dumps, export_fhir
+from reconnect_tui.export.fhir import FHIR_MODULES, build_bundle, dumps, export_fhir
 from reconnect_tui.export.fhir_read import read_bundle
-from reconnect_tui.export.fhir_source import UnknownModule, check_modules
+from reconnect_tui.export.fhir_source import UnknownModule, check_modules, gather
 from reconnect_tui.store import Toolbox
 from reconnect_tui.sync.agreements import Agreements
 from tests.dyads.dyad_helpers import pair
@@ -165,7 +166,7 @@ def test_control_characters_never_reach_the_bundle(toolbox: Toolbox) -> None:
     bundle = export_fhir(toolbox, ["medications"])
     validate(bundle)
     [statement] = resources(bundle, "MedicationStatement")
-    assert statement["medicationCodeableConcept"]["text"] == "Odd[31m name"
+    assert statement["medicationCodeableConcept"]["text"] == "Odd name"  # the whole sequence
     assert statement["dosage"][0]["text"] == " 5 mg\n twice"
 
 
@@ -175,3 +176,30 @@ def test_unknown_or_no_modules_are_refused_naming_the_choices() -> None:
     with pytest.raises(UnknownModule, match="Choose at least one"):
         check_modules([" "])
     assert check_modules(["medications", "goals"]) == ("goals", "medications")
+
+
+def test_hostile_text_is_made_safe_in_every_field(toolbox: Toolbox) -> None:
+    """Escape sequences, bidi overrides and control characters pasted into any module never
+    reach the bundle (text_safety, as in every export); names show invisible characters."""
+    from reconnect_tui import text_safety
+    from reconnect_tui.model import Goal, Helper, Medication, RegistrationParameter
+
+    hostile = "A\x1b]0;owned\x07B\x1b[31mC\u202eD\x9bE"
+    toolbox.goals.add(Goal(title=hostile, notes=hostile))
+    toolbox.medications.add(Medication(hostile, dose=hostile))
+    parameter = toolbox.registrations.add(RegistrationParameter(hostile, unit=hostile))
+    toolbox.registrations.record(parameter.id, date(2026, 11, 1), 3)
+    plan = toolbox.crisis_plan.get()
+    plan.warning_signs = hostile
+    plan.helpers = [Helper(hostile, "+47 1\x1b[2J23")]
+    toolbox.crisis_plan.save(plan)
+    source = gather(toolbox, ["goals", "crisis-plan", "medications", "registrations"])
+    source.name = "Kari\u202eNordmann"
+    bundle = build_bundle(source)
+    validate(bundle)
+    written = text_of(bundle)
+    assert text_safety.is_terminal_safe(written)
+    assert "owned" not in written and "[31m" not in written
+    assert "ABCD" in written  # \x9bE is a whole (8-bit) CSI sequence
+    [patient] = resources(bundle, "Patient")
+    assert patient["name"] == [{"text": "Kari<U+202E>Nordmann"}]
