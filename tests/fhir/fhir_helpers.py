@@ -103,7 +103,7 @@ def validate(bundle: dict[str, Any]) -> Any:
     from fhir.resources.R4B.bundle import Bundle
 
     parsed = Bundle.model_validate(bundle)
-    assert '""' not in json.dumps(bundle), "FHIR has no empty strings"
+    assert not empties(bundle), "FHIR has no empty strings, lists or objects"
     for entry in bundle["entry"]:
         resource = entry["resource"]
         for (kind, key), allowed in REQUIRED_CODES.items():
@@ -112,6 +112,17 @@ def validate(bundle: dict[str, Any]) -> Any:
         for activity in resource.get("activity", []):
             assert activity["detail"]["status"] in ACTIVITY_STATUS
     return parsed
+
+
+def empties(value: Any) -> list[Any]:
+    """Every empty string, list or object anywhere in ``value``."""
+    if value in ("", [], {}):
+        return [value]
+    if isinstance(value, dict):
+        return [e for item in value.values() for e in empties(item)]
+    if isinstance(value, list):
+        return [e for item in value for e in empties(item)]
+    return []
 
 
 def references(value: Any) -> list[str]:
