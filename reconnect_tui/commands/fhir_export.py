@@ -101,9 +101,8 @@ def shared_export(
     """Write what NAME shares with you as a FHIR document (their client may be told you read
     it, as with `shared show`)."""
     from ..errors import NotFound
-    from ..export.fhir import SHAREABLE_FHIR_MODULES, dumps
+    from ..export.fhir import SHAREABLE_FHIR_MODULES, dumps, module_label
     from ..export.fhir import export_fhir as build
-    from ..store.share_snapshots import module_title
     from ..sync.sharing import Sharing
 
     wanted = _modules(only, required=False)
@@ -115,8 +114,7 @@ def shared_export(
         for module in wanted or ():
             if module not in shared:
                 raise NotFound(_("{name} does not share {module} with you.").format(
-                    name=partner.name, module=module_title(module) if module != "feedback"
-                    else module))
+                    name=partner.name, module=module_label(module)))
         modules = wanted or tuple(m for m in SHAREABLE_FHIR_MODULES if m in shared)
         if not modules:
             raise NotFound(_("{name} shares nothing a FHIR document holds ({modules}).").format(
