@@ -258,3 +258,28 @@ async def test_fhir_export_offers_modules_unticked_and_writes_only_those(
     from fhir.resources.R4B.bundle import Bundle
 
     Bundle.model_validate(bundle)
+
+
+async def test_a_providers_read_only_plan_offers_no_fhir_export(
+    vault_path: Path, user_template, provider_template, tmp_path: Path
+) -> None:
+    """FHIR from the app is the person's own record; a provider uses `shared export`."""
+    from reconnect_tui.store.portable import export_sections
+    from reconnect_tui.store.received_view import read_only_toolbox
+    from tests.conftest import copy_vault
+
+    toolbox = open_toolbox(vault_path, user_template)
+    toolbox.crisis_plan.save(CrisisPlan(warning_signs="I stop answering the phone"))
+    view = read_only_toolbox("Kari Nordmann", export_sections(toolbox.vault, ["crisis_plan"]))
+    toolbox.vault.close()
+    app = make_app(copy_vault(provider_template, tmp_path / "provider"))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await app.push_screen(CrisisPlanScreen(toolbox=view, read_only=True,
+                                               owner="Kari Nordmann", partner_id=1))
+        await pilot.pause()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        assert app.screen.query("#format-pdf") and not app.screen.query("#format-fhir")
+        assert not app.screen.query("#fhir-modules")
+    view.vault.close()
