@@ -46,6 +46,7 @@ def post_json(post) -> dict[str, object]:
         "pinned": post.pinned,
         "own": post.own,
         "unread": post.unread,
+        "unverified": post.unverified,
     }
 
 
@@ -210,7 +211,8 @@ def list_posts(
     """FORUM's posts in thread order (pinned threads first, then the most recent activity).
 
     --json prints a list: each post with id, thread, author, text, time, hidden,
-    hidden_reason, pinned, own, unread. Run `reconnect sync` first for what is new."""
+    hidden_reason, pinned, own, unread, unverified (an envelope that failed verification:
+    no author, no text). Run `reconnect sync` first for what is new."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -222,6 +224,10 @@ def list_posts(
     if not posts:
         echo(_("No posts yet."))
     for p in posts:
+        if p.unverified:
+            echo(f"{local_time(p.posted_at)} "
+                 + _("[a post that could not be verified: not shown]"))
+            continue
         indent = "" if p.id == p.thread else "    "
         marks = f" [{p.pinned}]" if p.pinned else ""
         text = p.text if not p.hidden or p.text else _("[hidden by the moderator]")

@@ -24,6 +24,8 @@ PINNED_LABELS = {"rules": "Pinned: the forum's rules", "cafe": "Pinned: café da
 """English source texts of the pinned marks; show through ``_()``."""
 
 HIDDEN_FOR_OTHERS = "Hidden by the moderator."
+UNVERIFIED_POST = ("A post that could not be verified: it was changed on the way or not sent"
+                   " by a member. It is not shown.")
 
 
 class PeerSupportNotice(Static):
@@ -107,8 +109,18 @@ def hidden_text(post: ForumPost, moderator: bool) -> Text:
     return text
 
 
+def unverified_text(post: ForumPost, now: datetime) -> Text:
+    """An envelope that failed verification: a warning and when it arrived, nothing else."""
+    text = Text("⚠ " + _(UNVERIFIED_POST), style="italic")
+    text.append("\n" + _("arrived {when}").format(when=time_text(post.posted_at, now)),
+                style="dim")
+    return text
+
+
 def post_text(post: ForumPost, now: datetime, *, moderator: bool) -> Text:
     """A post as it appears in its thread."""
+    if post.unverified:
+        return unverified_text(post, now)
     text = post_heading(post, now)
     text.append("\n")
     if post.hidden:
@@ -121,6 +133,8 @@ def post_text(post: ForumPost, now: datetime, *, moderator: bool) -> Text:
 def thread_row(thread: ForumThread, now: datetime) -> Text:
     """A thread in a forum: pinned ones in full, others as their first line and the counts."""
     first = thread.first
+    if first.unverified:
+        return unverified_text(first, now)
     if first.pinned:
         row = Text()
         row.append(pinned_label(first.pinned), style="bold")

@@ -552,8 +552,21 @@ UPDATE outbox SET ciphertext = x'' WHERE delivered_at IS NOT NULL;
 """
 
 
+V8_FORUM_UNVERIFIED = """
+-- Forum envelopes that failed verification (altered, forged, from a removed member): shown in
+-- the forum as "a post that could not be verified", never their content (docs/forum.md).
+CREATE TABLE forum_unverified (
+    forum_id TEXT NOT NULL REFERENCES forums(id) ON DELETE CASCADE,
+    envelope_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (forum_id, envelope_id)
+) WITHOUT ROWID;
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
-                                 V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT)
+                                 V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
+                                 V8_FORUM_UNVERIFIED)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

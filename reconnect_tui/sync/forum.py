@@ -81,6 +81,9 @@ class ForumPost:
     """Shown to the author (and the moderator)."""
     pinned: str
     """"" | "rules" | "cafe"."""
+    unverified: bool = False
+    """An envelope that failed verification (altered, forged …): shown as "a post that could
+    not be verified", with no author and no text; ``posted_at`` is when it arrived."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +422,11 @@ class Forums:
             replies = [p for p in posts if p is not first]
             threads.append(ForumThread(first, replies, max(p.posted_at for p in posts),
                                        sum(p.unread for p in posts), thread_id in muted))
+        for envelope_id, arrived in self.repo.unverified(forum_id):
+            placeholder = ForumPost(f"unverified:{envelope_id}", record.id,
+                                    f"unverified:{envelope_id}", "", "", arrived, False, False,
+                                    False, "", "", unverified=True)
+            threads.append(ForumThread(placeholder, [], arrived, 0, False))
         threads.sort(key=lambda t: t.last_activity, reverse=True)
         threads.sort(key=lambda t: {"rules": 0, "cafe": 1}.get(t.first.pinned, 2))
         return threads

@@ -64,9 +64,9 @@ class Inbound:
             deferred, after = False, 0
             self.control_handled = False
             while batch := self.repo.unprocessed(after=after):
-                for inbox_id, _envelope_id, mailbox_id, ciphertext in batch:
+                for inbox_id, envelope_id, mailbox_id, ciphertext in batch:
                     after = inbox_id
-                    result = self._one(inbox_id, mailbox_id, ciphertext)
+                    result = self._one(inbox_id, envelope_id, mailbox_id, ciphertext)
                     if result is None:
                         deferred = True
                     else:
@@ -74,16 +74,19 @@ class Inbound:
             if not (deferred and self.control_handled):
                 return new
 
-    def _one(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> int | None:
+    def _one(self, inbox_id: int, envelope_id: str, mailbox_id: str, ciphertext: bytes
+             ) -> int | None:
         """One envelope in one transaction, from reading the sessions to storing them again:
         a second process syncing the same vault waits, then finds the envelope handled."""
         with self.forums.vault.transaction():
             if not self.repo.still_unprocessed(inbox_id):
                 return 0
-            return self._one_locked(inbox_id, mailbox_id, ciphertext)
+            return self._one_locked(inbox_id, envelope_id, mailbox_id, ciphertext)
 
-    def _one_locked(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> int | None:
+    def _one_locked(self, inbox_id: int, envelope_id: str, mailbox_id: str, ciphertext: bytes
+                    ) -> int | None:
         record = self.repo.forum_by_mailbox(mailbox_id)
+        kind: int | None = None  # what the outer layer said it is, once it opened
         try:
             if record is None:
                 invitation = self.repo.invitation(mailbox_id)
@@ -93,6 +96,7 @@ class Inbound:
                 self.control_handled = True
                 return 0
             outer = wire.open_sealed(record.mailbox_key, record.mailbox_id, ciphertext)
+            kind = outer.kind
             if outer.kind == wire.MEGOLM:
                 return self._megolm(record, inbox_id, outer)
             return self._olm(record, inbox_id, outer)
@@ -103,7 +107,12 @@ class Inbound:
             if record is not None:
                 self.forums._accounts.pop(record.id, None)
             with self.repo.write() as write:
-                write.processed(inbox_id)
+                write.processed(inbox_id)  # handled: never tried again
+                if record is not None and kind in (None, wire.MEGOLM):
+                    # Altered on the way, or a post that fails its checks: shown as "a post
+                    # that could not be verified" (as dyad messages are), never its content.
+                    # A pairwise control message that fails is not a post: not shown.
+                    write.unverified(record.id, envelope_id, self.forums.now())
             return 0
 
     # -- Megolm: posts, hides, pins ----------------------------------------------------------

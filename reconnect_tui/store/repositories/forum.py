@@ -242,6 +242,11 @@ class ForumWriter:
     def processed(self, inbox_id: int) -> None:
         self.conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
 
+    def unverified(self, forum_id: str, envelope_id: str, when: datetime) -> None:
+        """An envelope that failed verification: shown as such, never its content."""
+        self.conn.execute("INSERT OR IGNORE INTO forum_unverified(forum_id, envelope_id,"
+                          " received_at) VALUES (?, ?, ?)", (forum_id, envelope_id, iso(when)))
+
     def enqueue(self, outgoing: Outgoing) -> None:
         self.conn.execute(OUTBOX_INSERT, (outgoing.envelope_id, outgoing.mailbox_id,
                                           outgoing.ciphertext, outgoing.now, outgoing.now))
@@ -332,6 +337,14 @@ class ForumRepository(Repository):
             row = conn.execute(f"SELECT {_POST_COLUMNS} FROM forum_posts WHERE forum_id = ?"
                                " AND post_id = ?", (forum_id, post_id)).fetchone()
         return None if row is None else _post(row)
+
+    def unverified(self, forum_id: str) -> list[tuple[str, datetime]]:
+        """(envelope id, when it arrived) of the envelopes that failed verification."""
+        with self.vault.read() as conn:
+            rows = conn.execute("SELECT envelope_id, received_at FROM forum_unverified"
+                                " WHERE forum_id = ? ORDER BY received_at", (forum_id,)
+                                ).fetchall()
+        return [(r[0], _dt(r[1])) for r in rows]
 
     def unread_counts(self) -> dict[str, int]:
         """Unread posts per forum, muted threads not counted."""
