@@ -8,6 +8,7 @@ Storage calls run in worker threads so an fsync never stalls the event loop.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -151,6 +152,10 @@ class RelayApp:
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", "protocol": p.PROTOCOL_VERSION})
 
+    async def openapi(self, request: Request) -> Response:
+        """The API description (``relay/openapi.py``), unsigned like ``/health``."""
+        return Response(_openapi_json(), media_type=p.JSON_MEDIA_TYPE)
+
     async def claim_mailbox(self, request: Request) -> Response:
         mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
         key = (await self.authenticate(request)).key
@@ -239,6 +244,13 @@ class RelayApp:
         return Response(p.encode_invitation(bundle), media_type="application/json")
 
 
+@functools.cache
+def _openapi_json() -> bytes:
+    from reconnect_tui.relay.openapi import dumps
+
+    return dumps().encode("utf-8")
+
+
 def _guarded(handler: Handler) -> Handler:
     """Turn refusals into JSON errors; anything unexpected into a 503 logged by type only."""
 
@@ -263,8 +275,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return error_response(WireError(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed"))
     if exc.status_code == 404:
         return error_response(WireError(ErrorCode.NOT_FOUND, "no such route"))
-    return JSONResponse({"error": "bad_request", "reason": "request refused"},
-                        status_code=exc.status_code if 400 <= exc.status_code < 500 else 400)
+    return error_response(WireError(ErrorCode.BAD_FIELD, "request refused"))
 
 
 class AccessLog:
@@ -306,6 +317,7 @@ def create_app(storage: RelayStorage, config: RelayConfig | None = None, *,
     mailbox = "/v1/mailboxes/{mailbox}"
     routes = [
         Route("/health", _guarded(relay.health), methods=["GET"]),
+        Route("/openapi.json", _guarded(relay.openapi), methods=["GET"]),
         Route(mailbox, _guarded(relay.claim_mailbox), methods=["PUT"]),
         Route(mailbox + "/envelopes", _guarded(relay.deposit), methods=["POST"]),
         Route(mailbox + "/envelopes", _guarded(relay.fetch), methods=["GET"]),
