@@ -52,6 +52,15 @@ class VaultLocked(VaultError):
     pass
 
 
+class VaultNotWritable(VaultError):
+    """A folder or file ReConnect must write to refuses it (permission, a read-only disk); the
+    vault itself is intact."""
+
+
+class DiskFull(VaultError):
+    """The disk has no room for what ReConnect had to write; the vault itself is intact."""
+
+
 class ReadOnlyItem(ReconnectError):
     """A write to an item received from someone else (providers never edit)."""
 

@@ -64,6 +64,14 @@ def init(
     from ..store import Vault
 
     path = vault_path(ctx, vault)
+    if Vault.exists(path) and path.is_file() and path.stat().st_size == 0:
+        raise ReconnectError(
+            _(
+                "There is an empty file (0 bytes) at {path}, perhaps what is left of a vault."
+                " ReConnect does not overwrite it: restore a backup over it with"
+                " `reconnect restore BACKUP_FILE --replace`, or move it away first."
+            ).format(path=path)
+        )
     if Vault.exists(path):
         raise ReconnectError(_("A vault already exists at {path}.").format(path=path))
     if name is None:

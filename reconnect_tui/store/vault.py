@@ -26,8 +26,14 @@ from ..errors import (
 from ..i18n import _
 from ..model import DEFAULT_LIFE_DOMAINS, Profile, Role
 from ..text_safety import clean_label
-from . import keys
-from .db import Connection, DatabaseError, KeyRejected, open_connection
+from . import failures, keys
+from .db import (
+    Connection,
+    DatabaseError,
+    KeyRejected,
+    open_connection,
+    page_check_fails,
+)
 from .schema import migrate
 
 BACKUP_MAGIC = b"RECONNECT-BACKUP-1\n"
@@ -56,6 +62,38 @@ def serialised(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+PAGE_SIZE = 4096  # SQLCipher 4's default, which every vault uses
+
+
+def _refuse_cut_short(path: Path) -> None:
+    """An empty file, or one cut inside a page, is a damaged vault, never a new one: SQLite
+    would otherwise treat an empty file as a new database and the migrations would fill it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise VaultNotFound(
+            _("No vault at {path}. Create one with: reconnect init").format(path=path)
+        ) from None
+    except OSError as exc:
+        raise failures.from_os_error(exc, path) from None
+    if size == 0:
+        raise VaultDamaged(
+            _(
+                "The vault at {path} is empty (0 bytes): its content is lost. If you have a"
+                " backup, restore it with: reconnect restore BACKUP_FILE"
+            ).format(path=path)
+        )
+    if size % PAGE_SIZE:
+        raise VaultDamaged(keys.damaged_message(path))
+
+
+def _open_failure(exc: KeyRejected, path: Path, outcome: failures.Outcome) -> VaultError:
+    """Why SQLCipher could not open ``path``: the disk or folder if that is it, else damage."""
+    return failures.from_sqlite_error(exc, path, outcome) or VaultDamaged(
+        keys.damaged_message(path)
+    )
 
 
 class Vault:
@@ -87,22 +125,32 @@ class Vault:
             raise VaultExists(_("A vault already exists at {path}.").format(path=path))
         kdf = kdf or keys.KdfParams()
         kdf.check()
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         vault_key = keys.new_vault_key()
         code = keys.new_recovery_code()
         header = keys.new_header(vault_key, passphrase, code, kdf)
         old_umask = os.umask(0o077)
+        conn: Connection | None = None
         try:
-            conn = open_connection(path, vault_key)
-            migrate(conn)
-            vault = cls(path, conn, vault_key, header)
-            vault._seed(profile)
-            keys.write_header(path, header)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                with failures.translated(path, failures.Outcome.NOT_CREATED):
+                    conn = open_connection(path, vault_key)
+                    migrate(conn)
+                    vault = cls(path, conn, vault_key, header)
+                    vault._seed(profile)
+                keys.write_header(path, header)
+            except KeyRejected as exc:
+                raise _open_failure(exc, path, failures.Outcome.NOT_CREATED) from None
+            except OSError as exc:
+                place = Path(exc.filename) if exc.filename else path.parent
+                raise failures.from_os_error(exc, place, failures.Outcome.NOT_CREATED) from None
         except BaseException:
-            with contextlib.suppress(Exception):
-                conn.close()
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
             raise
         finally:
             os.umask(old_umask)
@@ -124,17 +172,30 @@ class Vault:
     def open_with_key(cls, path: Path, vault_key: bytes, header: keys.KeyHeader) -> Vault:
         """Open with an already unwrapped key (after Argon2id, or a key kept by a test)."""
         path = Path(path)
+        _refuse_cut_short(path)
         try:
             conn = open_connection(path, vault_key)
-            migrate(conn)
-        except (KeyRejected, DatabaseError):
+        except KeyRejected as exc:
+            raise _open_failure(exc, path, failures.Outcome.INTACT) from None
+        try:
+            with failures.translated(path):
+                if page_check_fails(conn, full=False):
+                    raise VaultDamaged(keys.damaged_message(path))
+                migrate(conn)
+        except DatabaseError:  # not damage, not the disk: a schema this code cannot read
+            conn.close()
             raise VaultDamaged(keys.damaged_message(path)) from None
+        except BaseException:
+            conn.close()
+            raise
         return cls(path, conn, vault_key, header)
 
     @staticmethod
     def _header_for(path: Path) -> keys.KeyHeader:
         path = Path(path)
         if not path.exists():
+            if keys.header_path(path).exists():  # the key header without its database
+                raise VaultDamaged(keys.damaged_message(path))
             raise VaultNotFound(
                 _("No vault at {path}. Create one with: reconnect init").format(path=path)
             )
@@ -181,7 +242,8 @@ class Vault:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with self._lock:
+        """Damage met while reading, or a disk error, is raised as our error naming the file."""
+        with self._lock, failures.translated(self.path):
             yield self._connection()
 
     @contextlib.contextmanager
@@ -194,8 +256,12 @@ class Vault:
         service holds one transaction across load – encrypt – commit of a ratchet state, and
         the repository methods it calls inside join it (an inner failure undoes only its own
         part; the outer commit is the only one).
+
+        A full disk or a file that cannot be written is raised as ``DiskFull`` /
+        ``VaultNotWritable`` after the rollback (SQLite may already have rolled back itself, so
+        an explicit ROLLBACK is sent only while a transaction is still open).
         """
-        with self._lock:
+        with self._lock, failures.translated(self.path):
             conn = self._connection()
             if self._depth:
                 savepoint = f"nested_{self._depth}"
@@ -204,8 +270,10 @@ class Vault:
                 try:
                     yield conn
                 except BaseException:
-                    conn.execute(f"ROLLBACK TO {savepoint}")
-                    conn.execute(f"RELEASE {savepoint}")
+                    if conn.in_transaction:  # SQLite may have rolled it all back (a full disk)
+                        with contextlib.suppress(DatabaseError):
+                            conn.execute(f"ROLLBACK TO {savepoint}")
+                            conn.execute(f"RELEASE {savepoint}")
                     raise
                 finally:
                     self._depth -= 1
@@ -215,13 +283,14 @@ class Vault:
             self._depth = 1
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    with contextlib.suppress(DatabaseError):
+                        conn.execute("ROLLBACK")
                 raise
             finally:
                 self._depth = 0
-            conn.execute("COMMIT")
 
     @property
     def in_transaction(self) -> bool:
@@ -260,45 +329,114 @@ class Vault:
     def change_passphrase(self, new_passphrase: str) -> None:
         """Re-wrap the vault key under a new passphrase; the database is not rewritten."""
         header = keys.rewrap_passphrase(self._header, self.key, new_passphrase)
-        keys.write_header(self.path, header)
+        try:
+            keys.write_header(self.path, header)
+        except OSError as exc:
+            raise failures.from_os_error(
+                exc, self.path.parent, failures.Outcome.NOT_CHANGED
+            ) from None
         self._header = header
 
     # -- backup and restore ------------------------------------------------------------------
 
+    def verify(self) -> None:
+        """Read every page back and check every b-tree; raise ``VaultDamaged`` if any fails."""
+        with self.read() as conn:
+            damaged = page_check_fails(conn, full=True)
+        if damaged:
+            raise VaultDamaged(
+                _(
+                    "The vault at {path} is damaged: parts of it no longer read back, so no backup"
+                    " was written (it would carry the damage). Your earlier backups are"
+                    " unchanged; restore the newest of them with: reconnect restore BACKUP_FILE"
+                ).format(path=self.path)
+            )
+
     def backup(self, target: Path) -> None:
-        """Write an encrypted copy (online backup API) and the key header into one file."""
+        """Write an encrypted copy (online backup API) and the key header into one file.
+
+        The vault is checked first, and the copy is opened again and checked before it takes
+        ``target``'s name, so "Backup written" always means a backup that restores. A backup
+        that fails halfway leaves nothing behind, and a file already at ``target`` untouched.
+        """
         target = Path(target)
         if not target.parent.is_dir():
             raise VaultError(_("The folder {folder} does not exist.").format(folder=target.parent))
-        partial = target.with_name(target.name + ".partial")
+        self.verify()
+        copy_path = target.with_name(target.name + ".partial")
+        combined = target.with_name(target.name + ".partial-file")
+        no_backup = failures.Outcome.NO_BACKUP
         try:
-            partial.unlink(missing_ok=True)
-            copy = open_connection(partial, self.key)
-            try:
-                with self.read() as conn:
-                    conn.backup(copy)
-                copy.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                copy.close()
+            for leftover in (copy_path, combined):
+                leftover.unlink(missing_ok=True)
+            self._copy_to(copy_path)
             header = self._header.to_json().encode("utf-8")
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(combined, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as out:
                 out.write(BACKUP_MAGIC)
                 out.write(f"{len(header)}\n".encode())
                 out.write(header)
-                out.write(partial.read_bytes())
+                out.write(copy_path.read_bytes())
                 out.flush()
                 os.fsync(out.fileno())
+            os.replace(combined, target)
         except OSError as exc:
-            raise VaultError(
-                _("Could not write the backup to {path}: {reason}").format(
-                    path=target, reason=exc.strerror or exc
+            place = Path(exc.filename).parent if exc.filename else target.parent
+            raise failures.from_os_error(exc, place, no_backup) from None
+        finally:
+            _remove([*_with_sidecars(copy_path), combined])
+
+    def _copy_to(self, copy_path: Path) -> None:
+        """Copy the vault into ``copy_path`` with the same key, then open it and check it."""
+        no_backup = failures.Outcome.NO_BACKUP
+        try:
+            copy = open_connection(copy_path, self.key)
+        except KeyRejected as exc:
+            raise _open_failure(exc, copy_path, no_backup) from None
+        try:
+            with self._lock:
+                conn = self._connection()
+                conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+        except DatabaseError as exc:
+            if failures.sqlite_code(exc) in failures.DAMAGE_CODES:  # the vault, read for the copy
+                raise VaultDamaged(keys.damaged_message(self.path)) from None
+            raise failures.from_sqlite_error(exc, copy_path, no_backup) or VaultError(
+                _("The backup could not be written ({reason}). {outcome}").format(
+                    reason=type(exc).__name__, outcome=no_backup.text()
                 )
             ) from None
         finally:
-            partial.unlink(missing_ok=True)
-            for suffix in ("-wal", "-shm", "-journal"):
-                Path(f"{partial}{suffix}").unlink(missing_ok=True)
+            copy.close()
+        try:
+            check = open_connection(copy_path, self.key, read_only=True)
+        except KeyRejected as exc:
+            cause = failures.from_sqlite_error(exc, copy_path, no_backup)
+            if cause is not None and not isinstance(cause, VaultDamaged):
+                raise cause from None
+            check = None
+        try:
+            copy_damaged = check is None or page_check_fails(check, full=True)
+        finally:
+            if check is not None:
+                check.close()
+        if copy_damaged:  # the vault read back whole a moment ago: the disk lost the copy
+            raise VaultError(
+                _(
+                    "The backup copy did not read back whole, so it was removed. {outcome} Check"
+                    " the disk that holds {folder}, or write the backup somewhere else."
+                ).format(outcome=no_backup.text(), folder=copy_path.parent)
+            )
+
+
+def _with_sidecars(path: Path) -> list[Path]:
+    return [path] + [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def read_backup(backup: Path) -> tuple[keys.KeyHeader, bytes]:
@@ -353,24 +491,44 @@ def restore(
                 " (the current vault is kept beside it)."
             ).format(path=vault_path)
         )
-    vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     incoming = vault_path.with_name(vault_path.name + ".restoring")
-    fd = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(db_bytes)
-        out.flush()
-        os.fsync(out.fileno())
+    not_restored = failures.Outcome.NOT_RESTORED
     try:
-        check = open_connection(incoming, vault_key)
-        try:
-            check.execute("PRAGMA quick_check").fetchone()
-        finally:
+        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(db_bytes)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            incoming.unlink(missing_ok=True)
+        raise failures.from_os_error(exc, vault_path.parent, not_restored) from None
+    try:
+        check = open_connection(incoming, vault_key, read_only=True)
+    except KeyRejected as exc:
+        check = None
+        environment = failures.from_sqlite_error(exc, incoming, not_restored)
+        if environment is not None and not isinstance(environment, VaultDamaged):
+            _remove(_with_sidecars(incoming))
+            raise environment from None
+    try:
+        damaged = check is None or page_check_fails(check, full=True)
+    except DatabaseError as exc:
+        _remove(_with_sidecars(incoming))
+        raise failures.from_sqlite_error(exc, incoming, not_restored) or VaultError(
+            _("{path} could not be checked. {outcome}").format(
+                path=backup, outcome=not_restored.text()
+            )
+        ) from None
+    finally:
+        if check is not None:
             check.close()
-    except (KeyRejected, DatabaseError):
-        incoming.unlink(missing_ok=True)
+    if damaged:
+        _remove(_with_sidecars(incoming))
         raise VaultDamaged(
             _("{path} is not a ReConnect backup, or it is damaged.").format(path=backup)
-        ) from None
+        )
     kept: Path | None = None
     if vault_path.exists():
         stamp = utcnow().strftime("%Y%m%dT%H%M%S")
