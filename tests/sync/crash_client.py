@@ -28,6 +28,7 @@ def main() -> None:
             if queued < int(total):
                 for n in range(queued, min(queued + 3, int(total))):
                     out.send(mailbox, f"msg-{n}".encode())
+            print("working", flush=True)  # the test kills only after it sees work going on
             report = out.sync(force=True)
             got = inbox.sync(force=True)
             if queued >= int(total) and report.waiting == 0 and got.received == 0:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import selectors
 import subprocess
 import sys
 import time
@@ -21,6 +22,23 @@ SCRIPT = Path(__file__).with_name("crash_client.py")
 def outbox(path: Path, template) -> list[bytes]:
     with Vault.open_with_key(path, template.key, template.header) as vault, vault.read() as conn:
         return [bytes(r[0]) for r in conn.execute("SELECT ciphertext FROM outbox ORDER BY id")]
+
+
+def wait_for_rounds(child: subprocess.Popen, rounds: int, patience: float = 120.0) -> bool:
+    """Read the child's "working" lines until ``rounds`` have been seen (False if it stopped
+    or said nothing for ``patience`` seconds, which only a broken client does)."""
+    assert child.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(child.stdout, selectors.EVENT_READ)
+        seen = 0
+        while seen < rounds:
+            if not selector.select(timeout=patience):
+                return False
+            line = child.stdout.readline()
+            if not line:
+                return False
+            seen += line.startswith(b"working")
+    return True
 
 
 def test_sigkill_at_random_points_loses_and_duplicates_nothing(
@@ -42,16 +60,21 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     finished_early = 0
     for _ in range(KILLS):
         child = subprocess.Popen(
-            [*command, str(ENDLESS)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*command, str(ENDLESS)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.25, 0.7))
+        # Kill at a random point of real work, however slow the machine: wait until the child
+        # has started 1-3 rounds of send + sync, then a random fraction of a round more.
+        assert wait_for_rounds(child, rng.randint(1, 3)), "the client never started working"
+        time.sleep(rng.uniform(0.0, 0.2))
         if child.poll() is None:
             child.kill()
         else:
             finished_early += 1
-        child.wait(10)
+        child.wait(60)
+        assert child.stdout is not None
+        child.stdout.close()
     total = len(outbox(sender.path, user_template))
-    assert total > 500  # plenty was queued and sent while being killed
+    assert total >= KILLS  # every run queued something before it was killed
     # Now let it finish: deliver and receive everything queued so far.
     final = subprocess.run([*command, str(total)], capture_output=True, text=True, timeout=120)
     assert final.returncode == 0, final.stderr
