@@ -564,9 +564,31 @@ CREATE TABLE forum_unverified (
 """
 
 
+V9_FORUM_RELAY_KEYS = """
+-- Each forum signs its relay requests with a key of its own (docs/forum.md), so the relay cannot
+-- link a member's forum traffic to their dyads. ``signer`` says which key a mailbox is read with
+-- and an outgoing envelope deposited with: '' the vault's own, else the forum's id. A forum from
+-- before gets its key at its next use; mailboxes it has not claimed yet, and envelopes to its
+-- members not delivered yet, move to that key now.
+CREATE TABLE forum_relay_keys (
+    forum_id TEXT PRIMARY KEY REFERENCES forums(id) ON DELETE CASCADE,
+    seed BLOB NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE mailboxes ADD COLUMN signer TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN signer TEXT NOT NULL DEFAULT '';
+UPDATE mailboxes SET signer = coalesce(
+    (SELECT id FROM forums WHERE forums.mailbox_id = mailboxes.mailbox_id),
+    (SELECT forum_id FROM forum_invitations i WHERE i.mailbox_id = mailboxes.mailbox_id), '')
+    WHERE claimed = 0;
+UPDATE outbox SET signer = coalesce(
+    (SELECT min(forum_id) FROM forum_members m WHERE m.mailbox_id = outbox.mailbox_id), '')
+    WHERE delivered_at IS NULL;
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
-                                 V8_FORUM_UNVERIFIED)
+                                 V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

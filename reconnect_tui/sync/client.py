@@ -68,6 +68,8 @@ class RelayClient:
         self.base_url = check_relay_url(base_url)
         self.signing_key = signing_key
         self.clock = clock
+        self._options: dict[str, Any] = {"timeout": timeout, "verify": verify, "clock": clock}
+        self._others: list[RelayClient] = []
         if isinstance(verify, str):  # a CA bundle or a pinned self-signed certificate
             verify = ssl.create_default_context(cafile=verify)
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, verify=verify,
@@ -81,7 +83,16 @@ class RelayClient:
         self.close()
 
     def close(self) -> None:
+        for other in self._others:
+            other.close()
         self._http.close()
+
+    def with_key(self, signing_key: nacl.signing.SigningKey) -> RelayClient:
+        """The same relay, signing with another key, on a connection of its own (requests under
+        two keys never share a connection the relay could link them by). Closed with this one."""
+        other = RelayClient(self.base_url, signing_key, **self._options)
+        self._others.append(other)
+        return other
 
     # --- plumbing -----------------------------------------------------------------------
 

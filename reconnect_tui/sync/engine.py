@@ -74,11 +74,24 @@ class SyncEngine:
         *,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        relay_as: Callable[[str], RelayPort] | None = None,
     ) -> None:
+        """``relay_as(signer)``: the same relay under another signing key, for the mailboxes
+        and envelopes marked with that signer (a forum's own key, docs/forum.md)."""
         self.state = state
         self.relay = relay
         self.clock = clock
         self.rng = rng or random.Random()
+        self.relay_as = relay_as
+        self._signers: dict[str, str] = {}
+
+    def _relay(self, signer: str) -> RelayPort:
+        if not signer or self.relay_as is None:
+            return self.relay
+        return self.relay_as(signer)
+
+    def _mailbox_relay(self, mailbox_id: str) -> RelayPort:
+        return self._relay(self._signers.get(mailbox_id, ""))
 
     def send(self, mailbox_id: str, ciphertext: bytes) -> str:
         """Queue an envelope in the vault (delivered by the next sync). Returns its id."""
@@ -93,6 +106,7 @@ class SyncEngine:
         envelopes that failed wait for their backoff.
         """
         report = SyncReport()
+        self._signers = self.state.mailbox_signers()
         try:
             self.relay.health()
             self._claim_mailboxes()
@@ -109,7 +123,7 @@ class SyncEngine:
     def _claim_mailboxes(self) -> None:
         for mailbox_id, claimed, _cursor in self.state.inbound_mailboxes():
             if not claimed:
-                self.relay.claim_mailbox(mailbox_id)
+                self._mailbox_relay(mailbox_id).claim_mailbox(mailbox_id)
                 self.state.mark_claimed(mailbox_id)
 
     def _deliver(self, report: SyncReport, force: bool) -> None:
@@ -122,7 +136,7 @@ class SyncEngine:
                 return
             for envelope in batch:
                 try:
-                    self.relay.deposit(
+                    self._relay(envelope.signer).deposit(
                         envelope.mailbox_id, envelope.envelope_id, envelope.ciphertext
                     )
                 except RelayRefused as refusal:
@@ -147,7 +161,8 @@ class SyncEngine:
     def _fetch(self, report: SyncReport) -> None:
         for mailbox_id, _claimed, cursor in self.state.inbound_mailboxes():
             while True:
-                page = self.relay.fetch(mailbox_id, since=cursor, limit=FETCH_BATCH)
+                page = self._mailbox_relay(mailbox_id).fetch(mailbox_id, since=cursor,
+                                                             limit=FETCH_BATCH)
                 # Nothing larger than the protocol allows is stored (no sender makes one: the
                 # relay was bypassed or is hostile); it is acknowledged so the relay deletes it.
                 oversized = [e.id for e in page.envelopes
@@ -169,5 +184,5 @@ class SyncEngine:
         for mailbox_id, envelope_ids in self.state.unacked().items():
             for start in range(0, len(envelope_ids), FETCH_BATCH):
                 chunk = envelope_ids[start : start + FETCH_BATCH]
-                self.relay.acknowledge(mailbox_id, chunk)
+                self._mailbox_relay(mailbox_id).acknowledge(mailbox_id, chunk)
                 self.state.mark_acked(chunk)

@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+import nacl.signing
 import vodozemac
 
 from ..errors import ForumError, NotFound
@@ -114,6 +115,13 @@ class ForumReport:
     post_text: str
 
 
+class ForumRelay(PairingRelay, Protocol):
+    """What ``invite`` and ``join`` need: the relay, and the same relay under the forum's own
+    signing key (``RelayClient.with_key``)."""
+
+    def with_key(self, signing_key: nacl.signing.SigningKey) -> PairingRelay: ...
+
+
 class Forums:
     """The forums of one unlocked vault.
 
@@ -194,12 +202,14 @@ class Forums:
         outer = forum_crypto.olm_outer(session, self.inner(record, kind, to.ed25519, fields),
                                        curve)
         mailbox = to.mailbox_id if isinstance(to, MemberRecord) else to.mailbox
-        return self.outgoing(mailbox, to.mailbox_key, outer)
+        return self.outgoing(record, mailbox, to.mailbox_key, outer)
 
     @staticmethod
-    def outgoing(mailbox_id: str, mailbox_key: bytes, outer: wire.Outer) -> Outgoing:
+    def outgoing(record: ForumRecord, mailbox_id: str, mailbox_key: bytes, outer: wire.Outer
+                 ) -> Outgoing:
+        """An envelope to one member's mailbox, deposited with this forum's relay key."""
         return Outgoing(protocol.new_id(), mailbox_id, wire.seal(mailbox_key, mailbox_id, outer),
-                        time.time())
+                        time.time(), record.id)
 
     def broadcast(self, record: ForumRecord, write: ForumWriter, kind: str,
                   fields: dict[str, Any], message_id: str | None = None) -> wire.Inner:
@@ -210,7 +220,7 @@ class Forums:
         outer = forum_crypto.megolm_outer(group, inner)
         write.update_forum(record.id, outbound_pickle=group.pickle(self.pickle_key))
         for member in self.others(record):
-            write.enqueue(self.outgoing(member.mailbox_id, member.mailbox_key, outer))
+            write.enqueue(self.outgoing(record, member.mailbox_id, member.mailbox_key, outer))
         write.seen(record.id, inner.id)
         return inner
 
@@ -270,11 +280,12 @@ class Forums:
         card = self.my_card(record, moderator=True, joined_at=now)
         with self.repo.write() as write:
             write.add_forum(record, claimed=False)
+            write.set_relay_seed(record.id, secrets.token_bytes(32))
             write.add_member(record.id, **card_values(card), session_pickle=None,
                              key_session="", key_index=0)
         return self.summary(record.id)
 
-    def invite(self, forum_id: str, relay: PairingRelay) -> str:
+    def invite(self, forum_id: str, relay: ForumRelay) -> str:
         """Moderator only: put a sealed invitation at the relay; returns the code to give."""
         code = pairing.new_code()
         keys = pairing.code_keys(code)
@@ -293,13 +304,21 @@ class Forums:
                                  keys.mac_key, now, now + INVITATION_LIFETIME)
             write.update_forum(record.id, account_pickle=account.pickle(self.pickle_key))
         state = SyncStateRepository(self.vault)
+        relay = relay.with_key(self.relay_key(record.id))  # not the vault's: docs/forum.md
         for mailbox_id in (answer_mailbox, record.mailbox_id):
-            relay.claim_mailbox(mailbox_id)  # before anyone can deposit into it
-            state.mark_claimed(mailbox_id)
+            if mailbox_id == answer_mailbox or not state.is_claimed(mailbox_id):
+                relay.claim_mailbox(mailbox_id)  # before anyone can deposit into it
+                state.mark_claimed(mailbox_id)
         relay.put_invitation(keys.lookup_id, wire.seal_bundle(bundle, account, keys.bundle_key))
         return code
 
-    def join(self, code: str, pseudonym: str, relay: PairingRelay) -> ForumSummary:
+    def relay_key(self, forum_id: str) -> nacl.signing.SigningKey:
+        """The key this forum's relay requests are signed with (its own; made at first use)."""
+        from .service import forum_relay_key
+
+        return forum_relay_key(self.vault, forum_id)
+
+    def join(self, code: str, pseudonym: str, relay: ForumRelay) -> ForumSummary:
         """Service-user vaults only: take the invitation and queue the answer to the moderator.
         The forum's members and posts arrive with the following syncs.
 
@@ -309,7 +328,9 @@ class Forums:
         self._require_user()
         pseudonym = self._check_pseudonym(pseudonym)
         keys = pairing.code_keys(code)
-        sealed = relay.take_invitation(keys.lookup_id)
+        relay_seed = secrets.token_bytes(32)  # this forum's relay key from the first request
+        sealed = relay.with_key(protocol.relay_signing_key(relay_seed)).take_invitation(
+            keys.lookup_id)
         if sealed is None:
             raise WrongCode(_(
                 "No forum invitation with this code. Check it for typing mistakes, or ask the"
@@ -340,9 +361,11 @@ class Forums:
                             **forum_crypto.share_fields(own)})
         outer = forum_crypto.olm_outer(session, inner, card.curve25519)
         answer = Outgoing(protocol.new_id(), bundle.answer_mailbox,
-                          wire.seal(keys.pairing_key, bundle.answer_mailbox, outer), time.time())
+                          wire.seal(keys.pairing_key, bundle.answer_mailbox, outer), time.time(),
+                          record.id)
         with self.repo.write() as write:
             write.add_forum(record, claimed=False)
+            write.set_relay_seed(record.id, relay_seed)
             write.add_member(record.id, **card_values(card), session_pickle=None,
                              key_session="", key_index=0)
             write.add_member(record.id, **card_values(moderator),

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from collections.abc import Iterator
+from typing import Any
+
+import nacl.signing
 
 from ..errors import RelayError
 from ..i18n import _
@@ -62,4 +66,29 @@ def connect(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterator[
     state = SyncStateRepository(vault)
     key = protocol.relay_signing_key(state.device_seed())
     with RelayClient(relay_url, key, timeout=timeout) as client:
-        yield SyncEngine(state, client)
+        yield SyncEngine(state, client, relay_as=_ForumKeys(vault, client))
+
+
+class _ForumKeys:
+    """The relay under each forum's own signing key (``docs/forum.md``), one client per forum,
+    made when first needed during this connection."""
+
+    def __init__(self, vault: Vault, client: Any) -> None:
+        self.vault = vault
+        self.client = client
+        self.clients: dict[str, Any] = {}
+
+    def __call__(self, forum_id: str) -> Any:
+        if forum_id not in self.clients:
+            self.clients[forum_id] = self.client.with_key(forum_relay_key(self.vault, forum_id))
+        return self.clients[forum_id]
+
+
+def forum_relay_key(vault: Vault, forum_id: str) -> nacl.signing.SigningKey:
+    """The key a forum's relay requests are signed with: from a secret of that forum's own, so
+    nothing links it to the vault's key or another forum's. A forum no longer here (its last
+    envelopes still queued) gets a throwaway key."""
+    from ..store.repositories.forum import ForumRepository
+
+    seed = ForumRepository(vault).relay_seed(forum_id)
+    return protocol.relay_signing_key(seed or secrets.token_bytes(32))

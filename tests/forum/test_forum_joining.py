@@ -57,7 +57,8 @@ def test_once_the_code_is_taken_joining_asks_nothing_more_of_the_relay(people):
     forums(mod).create("Tuesday circle", "Mod")
     code = invite(mod)
     with relay_for(birch.vault, birch.relay_url) as client:
-        take_only = SimpleNamespace(take_invitation=client.take_invitation)
+        take_only = SimpleNamespace(with_key=lambda key: SimpleNamespace(
+            take_invitation=client.with_key(key).take_invitation))  # under the forum's key
         summary = forums(birch).join(code, "Birch", take_only)  # type: ignore[arg-type]
     assert forums(birch).forums()[0].id == summary.id
     settle([birch, mod, birch], rounds=1)
@@ -185,7 +186,8 @@ def test_a_post_whose_time_leaves_the_calendar_is_rejected_not_a_broken_sync(peo
                              .to_bytes(), session_id=group.session_id)
     fjord_card = next(m for m in service.others(record) if m.pseudonym == "Fjord")
     with service.repo.write() as write:
-        write.enqueue(service.outgoing(fjord_card.mailbox_id, fjord_card.mailbox_key, outer))
+        write.enqueue(service.outgoing(record, fjord_card.mailbox_id, fjord_card.mailbox_key,
+                                       outer))
         write.update_forum(record.id, outbound_pickle=group.pickle(service.pickle_key))
     birch.sync()
     fjord.sync()  # asserts the sync went through

@@ -100,6 +100,8 @@ class Outgoing:
     mailbox_id: str
     ciphertext: bytes
     now: float
+    signer: str = ""
+    """Whose relay key deposits it: "" the vault's, else a forum's id (docs/forum.md)."""
 
 
 _PARTNER_COLUMNS = (

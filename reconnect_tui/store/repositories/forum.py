@@ -10,13 +10,14 @@ nothing and duplicates nothing.
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..db import Connection
 from ._base import Repository, to_datetime
-from .dyads import OUTBOX_INSERT, Outgoing, iso
+from .dyads import Outgoing, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +136,18 @@ class ForumWriter:
              forum.status, forum.account_pickle, forum.mailbox_id, forum.mailbox_key,
              forum.outbound_pickle, iso(forum.outbound_created_at), forum.own_group_pickle,
              iso(forum.created_at), None))
-        self.add_mailbox(forum.mailbox_id, claimed=claimed)
+        self.add_mailbox(forum.mailbox_id, claimed=claimed, signer=forum.id)
 
-    def add_mailbox(self, mailbox_id: str, *, claimed: bool) -> None:
+    def add_mailbox(self, mailbox_id: str, *, claimed: bool, signer: str) -> None:
+        """An inbound forum mailbox, read with the relay key of forum ``signer``."""
         self.conn.execute(
-            "INSERT INTO mailboxes(mailbox_id, direction, purpose, claimed) VALUES (?, 'in',"
-            " 'forum', ?) ON CONFLICT(mailbox_id) DO UPDATE SET claimed = max(claimed,"
-            " excluded.claimed)", (mailbox_id, int(claimed)))
+            "INSERT INTO mailboxes(mailbox_id, direction, purpose, claimed, signer) VALUES (?,"
+            " 'in', 'forum', ?, ?) ON CONFLICT(mailbox_id) DO UPDATE SET claimed = max(claimed,"
+            " excluded.claimed)", (mailbox_id, int(claimed), signer))
+
+    def set_relay_seed(self, forum_id: str, seed: bytes) -> None:
+        self.conn.execute("INSERT INTO forum_relay_keys(forum_id, seed) VALUES (?, ?)"
+                          " ON CONFLICT(forum_id) DO NOTHING", (forum_id, seed))
 
     def update_forum(self, forum_id: str, **values: object) -> None:
         """Set columns of the forum row (names from the schema, never from input)."""
@@ -199,7 +205,7 @@ class ForumWriter:
              iso(expires_at)))
         # Not claimed until the relay says so (``Forums.invite`` marks it then; else the next
         # sync claims it): a mailbox the relay never saw would make every fetch fail.
-        self.add_mailbox(mailbox_id, claimed=False)
+        self.add_mailbox(mailbox_id, claimed=False, signer=forum_id)
 
     def use_invitation(self, invitation_id: int, when: datetime) -> None:
         self.conn.execute("UPDATE forum_invitations SET used_at = ? WHERE id = ?",
@@ -248,8 +254,12 @@ class ForumWriter:
                           " received_at) VALUES (?, ?, ?)", (forum_id, envelope_id, iso(when)))
 
     def enqueue(self, outgoing: Outgoing) -> None:
-        self.conn.execute(OUTBOX_INSERT, (outgoing.envelope_id, outgoing.mailbox_id,
-                                          outgoing.ciphertext, outgoing.now, outgoing.now))
+        """Queue an envelope; it is deposited with the relay key ``outgoing.signer`` names."""
+        self.conn.execute(
+            "INSERT INTO outbox(envelope_id, mailbox_id, ciphertext, created_at,"
+            " next_attempt_at, signer) VALUES (?, ?, ?, ?, ?, ?)",
+            (outgoing.envelope_id, outgoing.mailbox_id, outgoing.ciphertext, outgoing.now,
+             outgoing.now, outgoing.signer))
 
 
 class ForumRepository(Repository):
@@ -270,6 +280,21 @@ class ForumRepository(Repository):
             row = conn.execute(f"SELECT {_FORUM_COLUMNS} FROM forums WHERE id = ?",
                                (forum_id,)).fetchone()
         return None if row is None else _forum(row)
+
+    def relay_seed(self, forum_id: str) -> bytes | None:
+        """The secret the forum's relay signing key comes from; made at first use (a forum
+        from before keys per forum gets its own now). None: no such forum."""
+        with self.vault.transaction() as conn:
+            row = conn.execute("SELECT seed FROM forum_relay_keys WHERE forum_id = ?",
+                               (forum_id,)).fetchone()
+            if row is not None:
+                return bytes(row[0])
+            if conn.execute("SELECT 1 FROM forums WHERE id = ?", (forum_id,)).fetchone() is None:
+                return None
+            seed = secrets.token_bytes(32)
+            conn.execute("INSERT INTO forum_relay_keys(forum_id, seed) VALUES (?, ?)",
+                         (forum_id, seed))
+            return seed
 
     def forum_by_mailbox(self, mailbox_id: str) -> ForumRecord | None:
         with self.vault.read() as conn:

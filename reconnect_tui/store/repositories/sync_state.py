@@ -25,6 +25,8 @@ class OutgoingEnvelope:
     mailbox_id: str
     ciphertext: bytes
     attempts: int
+    signer: str = ""
+    """Whose relay key deposits it: "" the vault's, else a forum's id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,20 @@ class SyncStateRepository(Repository):
             ).fetchall()
         return [(r[0], bool(r[1]), r[2]) for r in rows]
 
+    def mailbox_signers(self) -> dict[str, str]:
+        """Inbound mailboxes read with another relay key than the vault's: mailbox -> signer
+        (a forum's id; docs/forum.md)."""
+        with self.vault.read() as conn:
+            rows = conn.execute("SELECT mailbox_id, signer FROM mailboxes"
+                                " WHERE direction = 'in' AND signer != ''").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def is_claimed(self, mailbox_id: str) -> bool:
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT claimed FROM mailboxes WHERE mailbox_id = ?",
+                               (mailbox_id,)).fetchone()
+        return bool(row and row[0])
+
     def mark_claimed(self, mailbox_id: str) -> None:
         with self.vault.transaction() as conn:
             conn.execute("UPDATE mailboxes SET claimed = 1 WHERE mailbox_id = ?", (mailbox_id,))
@@ -117,7 +133,7 @@ class SyncStateRepository(Repository):
     def due(self, now: float | None, limit: int = 500) -> list[OutgoingEnvelope]:
         """Undelivered envelopes whose next attempt is due (all of them when ``now`` is None)."""
         sql = (
-            "SELECT id, envelope_id, mailbox_id, ciphertext, attempts FROM outbox"
+            "SELECT id, envelope_id, mailbox_id, ciphertext, attempts, signer FROM outbox"
             " WHERE delivered_at IS NULL"
         )
         params: tuple = ()
@@ -126,7 +142,7 @@ class SyncStateRepository(Repository):
             params = (now,)
         with self.vault.read() as conn:
             rows = conn.execute(sql + " ORDER BY id LIMIT ?", (*params, limit)).fetchall()
-        return [OutgoingEnvelope(r[0], r[1], r[2], bytes(r[3]), r[4]) for r in rows]
+        return [OutgoingEnvelope(r[0], r[1], r[2], bytes(r[3]), r[4], r[5]) for r in rows]
 
     def mark_delivered(self, outbox_id: int, now: float) -> None:
         with self.vault.transaction() as conn:
