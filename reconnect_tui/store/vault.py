@@ -530,16 +530,26 @@ def restore(
             _("{path} is not a ReConnect backup, or it is damaged.").format(path=backup)
         )
     kept: Path | None = None
-    if vault_path.exists():
-        stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-        kept = vault_path.with_name(f"{vault_path.name}.before-restore-{stamp}")
-        os.replace(vault_path, kept)
-        if keys.header_path(vault_path).exists():
-            os.replace(keys.header_path(vault_path), keys.header_path(kept))
-        for suffix in ("-wal", "-shm"):
-            side = Path(f"{vault_path}{suffix}")
-            if side.exists():
-                os.replace(side, Path(f"{kept}{suffix}"))
-    keys.write_header(vault_path, header)
-    os.replace(incoming, vault_path)
+    moved: list[tuple[Path, Path]] = []
+    header_written = False
+    try:
+        if vault_path.exists():
+            stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+            kept = vault_path.with_name(f"{vault_path.name}.before-restore-{stamp}")
+            for suffix in ("", ".keys", "-wal", "-shm"):
+                side = Path(f"{vault_path}{suffix}")
+                if side.exists():
+                    os.replace(side, Path(f"{kept}{suffix}"))
+                    moved.append((side, Path(f"{kept}{suffix}")))
+        keys.write_header(vault_path, header)
+        header_written = True
+        os.replace(incoming, vault_path)
+    except OSError as exc:  # put back what was there: the restore did not happen
+        _remove(_with_sidecars(incoming))
+        if header_written and not moved:
+            _remove([keys.header_path(vault_path)])
+        for original, aside in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.replace(aside, original)
+        raise failures.from_os_error(exc, vault_path.parent, not_restored) from None
     return kept

@@ -253,3 +253,19 @@ def test_immutable_vault_file_reads_and_refuses_writes(
         assert "Your vault is intact" in str(info.value)
         assert files_of(vault_path) == before
     shutil.rmtree(vault_path.parent)
+
+
+def test_restore_onto_a_full_disk_changes_nothing(
+    vault: Vault, user_template: Template, tmp_path: Path
+) -> None:
+    backup = tmp_path / "b.reconnect"
+    vault.backup(backup)
+    with tmpfs(tmp_path / "disk", size="1m") as disk:
+        path = copy_vault(user_template, disk)
+        before = files_of(path)
+        fill(disk)
+        with pytest.raises(DiskFull) as info:
+            restore(backup, path, PASSPHRASE, replace=True)
+        assert "Nothing was restored" in str(info.value)
+        assert files_of(path) == before
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "vault.db", "vault.db.keys"]
