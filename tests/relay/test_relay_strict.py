@@ -12,11 +12,15 @@ import nacl.signing
 import pytest
 from typer.testing import CliRunner
 
+from reconnect_tui.cli import app as cli_app
 from reconnect_tui.commands.relay import app as relay_cli
 from reconnect_tui.errors import RelayError
 from reconnect_tui.relay.sqlite_storage import SQLiteRelayStorage
+from reconnect_tui.store import Vault
+from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.client import check_relay_url
+from tests.conftest import PASSPHRASE
 
 Key = nacl.signing.SigningKey
 EID = "E" * 22
@@ -164,3 +168,15 @@ def test_serve_refuses_an_invalid_port(tmp_path: Path, port: str) -> None:
 def test_a_relay_address_with_an_invalid_port_is_refused(url: str) -> None:
     with pytest.raises(RelayError, match="no valid port"):
         check_relay_url(url)
+
+
+def test_sync_refuses_a_relay_port_out_of_range_and_keeps_nothing(vault_path: Path,
+                                                                  user_template) -> None:
+    result = CliRunner().invoke(
+        cli_app, ["sync", "--relay", "http://127.0.0.1:99999", "--vault", str(vault_path)],
+        env={"RECONNECT_PASSPHRASE": PASSPHRASE})
+    assert result.exit_code == 1
+    assert "has no valid port (1-65535)" in result.output
+    assert "Traceback" not in result.output
+    with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
+        assert SyncStateRepository(vault).setting("relay_url") in (None, "")
