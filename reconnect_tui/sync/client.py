@@ -214,7 +214,15 @@ class RelayClient:
 
     def put_invitation(self, lookup_id: str, bundle: bytes) -> None:
         p.require_id(lookup_id, "invitation id")
-        self.request("PUT", f"/v1/invitations/{lookup_id}", p.encode_invitation(bundle))
+        try:
+            self.request("PUT", f"/v1/invitations/{lookup_id}", p.encode_invitation(bundle))
+        except RelayRefused as error:
+            if error.code != ErrorCode.RELAY_FULL:
+                raise
+            # Nothing is queued for an invitation: "kept and sent later" would not be true.
+            raise RelayRefused(_("The relay at {url} is full and cannot take an invitation "
+                                 "now; try again later.").format(url=self.base_url),
+                               error.status, error.code) from error
 
     def take_invitation(self, lookup_id: str) -> bytes | None:
         """Fetch an invitation bundle; the relay deletes it. None if absent or taken."""

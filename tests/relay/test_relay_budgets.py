@@ -296,3 +296,21 @@ def test_serve_refuses_bad_budget_options(tmp_path: Path, args: list[str], optio
     assert option in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "r.db").exists()
+
+
+def test_client_says_the_relay_is_full(tmp_path: Path) -> None:
+    with RelayProcess(tmp_path / "relay", extra_args=["--max-storage-mib", "1"]) as relay, \
+            RelayClient(relay.url, keys(1)[0]) as client:
+        mailbox = p.new_id()
+        client.claim_mailbox(mailbox)
+        for size in (LARGEST, LARGEST, LARGEST, MIB - 3 * LARGEST - 5000):
+            client.put_item(p.new_id(), 1, b"\x03" * size)
+        with pytest.raises(RelayRefused) as caught:
+            client.deposit(mailbox, p.new_id(), b"\x04" * LARGEST)
+        assert (caught.value.status, caught.value.code) == (507, "relay_full")
+        assert str(caught.value) == (f"The relay at {relay.url} is full; your message is kept"
+                                     " and will be sent later.")
+        with pytest.raises(RelayRefused) as caught:
+            client.put_invitation(p.new_id(), b"\x05" * 10_000)
+        assert str(caught.value) == (f"The relay at {relay.url} is full and cannot take an "
+                                     "invitation now; try again later.")
