@@ -25,7 +25,9 @@ MODULES_HELP = ("what-matters, life-domains, goals, network, crisis-plan, medica
 
 share_app = typer.Typer(
     help=_("Choose what your providers see. Only what you share leaves your vault, encrypted"
-           " for that provider; revoking removes it from their view at their next sync."),
+           " for that provider. Revoking stops new versions at once; their app removes it from"
+           " their view when it receives the change, and `share revoked` says when their"
+           " vault confirmed that."),
     no_args_is_help=True,
 )
 shared_app = typer.Typer(
@@ -131,10 +133,13 @@ def revoke(
             names.append(partner.name)
         synced = _try_sync(opened, relay)
     for name in names:
-        status(_("No longer shared with {name}. It leaves their view at their next sync;"
-                 " what they already saw cannot be taken back.").format(name=name))
+        status(_("No longer shared with {name}: no new versions reach them. Their app removes"
+                 " it from their view when it receives this change, and their vault then"
+                 " confirms it (`reconnect share revoked`). What they already saw cannot be"
+                 " taken back.").format(name=name))
     if not synced:
-        status(_("The relay copy is deleted at your next sync."))
+        status(_("The change leaves with your next sync, which also asks the relay to delete"
+                 " its copy."))
 
 
 @share_app.command("list")
@@ -150,12 +155,12 @@ def list_shares(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         entries = Sharing(opened).entries()
+        revoked = Sharing(opened).revocations()
     if as_json:
         print_json([entry_json(e) for e in entries])
         return
     if not entries:
         status(_("Nothing is shared: only you can see your toolbox."))
-        return
     for e in entries:
         what = e.module if e.item_id is None else f"{e.module} --item {e.item_id}"
         state = (_("paused: key changed") if e.paused
@@ -164,6 +169,47 @@ def list_shares(
         seen = (" · " + _("seen {when}").format(when=local_time(e.seen_at))
                 if e.seen_at else "")
         echo(f"{e.partner_name}: {e.title} ({what}) — {state}{seen}")
+    _echo_revocations(revoked)
+
+
+def _echo_revocations(revoked: list[Any]) -> None:
+    from ..sync.sharing import revocation_status
+
+    for r in revoked:
+        what = r.module if r.item_id is None else f"{r.module} --item {r.item_id}"
+        echo(_("{name}: {title} ({what}) — stopped. {status}").format(
+            name=r.partner_name, title=r.title, what=what, status=revocation_status(r)))
+
+
+def revocation_json(r: Any) -> dict[str, object]:
+    from ..sync.sharing import revocation_status
+
+    return {"with": r.partner_name, "module": r.module, "item_id": r.item_id,
+            "title": r.title, "revoked_at": r.revoked_at.isoformat(),
+            "confirmed_at": r.confirmed_at.isoformat() if r.confirmed_at else None,
+            "state": r.state, "status": revocation_status(r)}
+
+
+@share_app.command("revoked")
+@handles_errors
+def revoked(
+    ctx: typer.Context,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """What you stopped sharing, and whether each provider's vault confirmed removing it
+    (waiting; after a day, not confirmed yet; confirmed: listed for a day more)."""
+    from ..sync.sharing import Sharing
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        found = Sharing(opened).revocations()
+    if as_json:
+        print_json([revocation_json(r) for r in found])
+        return
+    if not found:
+        status(_("Nothing stopped recently is waiting for a confirmation."))
+    _echo_revocations(found)
 
 
 @share_app.command("items")

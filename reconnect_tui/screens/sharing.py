@@ -4,8 +4,10 @@ Every shareable module, with the items that can be shared one by one indented un
 listed with a mark for the chosen provider; Space shares or stops sharing. Each row says
 whether the relay holds it yet ("waiting for sync" or the published version) and when the
 provider last opened it. Stopping asks first and says plainly that what the provider already
-saw cannot be taken back. A provider whose key changed is shown as paused until the safety
-number is verified again. All of it goes through ``sync.sharing.Sharing``.
+saw cannot be taken back; what was stopped stays listed under the list, "waiting for <provider>'s
+vault to confirm", until that vault acknowledges it (after a day without, it says so plainly).
+A provider whose key changed is shown as paused until the safety number is verified again.
+All of it goes through ``sync.sharing.Sharing``.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from ..store.share_snapshots import module_title
 from ..sync.sharing import (
     ITEM_MODULES,
     SHAREABLE_MODULES,
+    RevocationEntry,
     ShareablePartner,
     ShareEntry,
     Sharing,
+    revocation_status,
 )
 from .base import ModuleScreen
 
@@ -69,6 +73,19 @@ def status_text(entry: ShareEntry) -> str:
             )
         )
     return " · ".join(parts)
+
+
+def revoked_text(revoked: list[RevocationEntry]) -> Text:
+    """What was stopped for this provider, each with whether their vault confirmed it."""
+    text = Text()
+    for r in revoked:
+        if text:
+            text.append("\n")
+        mark = "⚠ " if r.state == "late" else ""
+        text.append(mark + _("Stopped: {title}.").format(title=r.title) + " ",
+                    style="bold" if r.state == "late" else "")
+        text.append(revocation_status(r), style="" if r.state == "late" else "italic")
+    return text
 
 
 def row_text(row: Row, entry: ShareEntry | None, whole: ShareEntry | None) -> Text:
@@ -113,6 +130,7 @@ class SharingScreen(ModuleScreen):
         self.partner_index = 0
         self.entries: dict[tuple[int, str, int | None], ShareEntry] = {}
         self.rows: list[Row] = []
+        self.revoked: list[RevocationEntry] = []
 
     @property
     def sharing(self) -> Sharing:
@@ -130,6 +148,7 @@ class SharingScreen(ModuleScreen):
             yield Static("", id="sharing-paused", classes="key-warning", markup=False)
             yield self.empty_state(id="sharing-empty")
             yield OptionList(id="share-list")
+            yield Static("", id="sharing-revoked", markup=False)
             yield Static(
                 _(
                     "Space shares or stops sharing. What you share goes to the provider,"
@@ -162,6 +181,7 @@ class SharingScreen(ModuleScreen):
         ids = [p.partner_id for p in self.partners]
         self.partner_index = ids.index(current) if current in ids else 0
         self.entries = {(e.partner_id, e.module, e.item_id): e for e in sharing.entries()}
+        self.revoked = sharing.revocations()
         rows: list[Row] = []
         for module in SHAREABLE_MODULES:
             rows.append(Row(module, None, module_title(module)))
@@ -188,6 +208,10 @@ class SharingScreen(ModuleScreen):
         paused.display = paired and not partner.can_share  # type: ignore[union-attr]
         provider = self.query_one("#sharing-provider", Static)
         provider.display = paired
+        revoked = self.query_one("#sharing-revoked", Static)
+        mine = [r for r in self.revoked if partner and r.partner_id == partner.partner_id]
+        revoked.display = bool(mine)
+        revoked.update(revoked_text(mine))
         self.refresh_bindings()
         if partner is None:
             return
@@ -286,9 +310,9 @@ class SharingScreen(ModuleScreen):
 
     def revoke_question(self, partner: ShareablePartner, row: Row) -> str:
         return _(
-            "Stop sharing “{title}” with {name}? It disappears from {name}'s view at their"
-            " next sync, and the relay deletes its copy. What {name} has already seen cannot"
-            " be taken back."
+            "Stop sharing “{title}” with {name}? No new versions reach {name}. Their app"
+            " removes it from their view when it receives this change; this screen shows when"
+            " {name}'s vault confirms that. What {name} has already seen cannot be taken back."
         ).format(title=row.title, name=partner.name)
 
     def _ask_to_stop(self, partner: ShareablePartner, row: Row) -> None:
@@ -300,8 +324,8 @@ class SharingScreen(ModuleScreen):
                 return
             self.notify(
                 _(
-                    "“{title}” is no longer shared with {name}. What they already saw cannot"
-                    " be taken back."
+                    "“{title}” is no longer shared with {name}. Waiting for {name}'s vault to"
+                    " confirm that it removed it. What they already saw cannot be taken back."
                 ).format(title=row.title, name=partner.name)
             )
             self.reload()

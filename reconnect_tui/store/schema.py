@@ -586,9 +586,29 @@ UPDATE outbox SET signer = coalesce(
 """
 
 
+V10_REVOCATION_ACKS = """
+-- The user's side of a revocation (docs/sharing.md): what was revoked from whom, the number of
+-- the manifest that revoked it, and when the provider's vault confirmed that it applied that
+-- manifest (a share-revoke-ack inside Olm). Until then the Sharing screen says it waits.
+CREATE TABLE share_revocations (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    slot_id TEXT NOT NULL,
+    module TEXT NOT NULL,
+    item_id INTEGER,
+    title TEXT NOT NULL DEFAULT '',
+    manifest_seq INTEGER NOT NULL,
+    revoked_at TEXT NOT NULL,
+    confirmed_at TEXT
+);
+CREATE INDEX share_revocations_waiting ON share_revocations(partner_id, manifest_seq)
+    WHERE confirmed_at IS NULL;
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
-                                 V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS)
+                                 V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

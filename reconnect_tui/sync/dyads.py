@@ -502,10 +502,14 @@ class Dyads:
         elif inner.type in share_inbound.SHARE_TYPES:
             from ..store.repositories.sharing import SharingRepository
 
-            write = share_inbound.inbound(SharingRepository(self.vault), record,
-                                          self.vault.profile().role, inner.type, inner.fields,
-                                          self._now())
+            shares = SharingRepository(self.vault)
+            write = share_inbound.inbound(shares, record, self.vault.profile().role,
+                                          inner.type, inner.fields, self._now())
+            ack = share_inbound.revocation_ack(shares, record, inner.type, inner.fields)
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id, extra=write)
+            if kept and ack is not None:  # in the same transaction (_process_one's)
+                self.send_control(record.id, "share-revoke-ack",
+                                  {**ack, "at": self._now().isoformat()})
         elif inner.type == "receipt":
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id,
                                              read_ids=list(inner.fields["ids"]))

@@ -21,7 +21,8 @@ from . import padding, protocol
 
 VERSION = 1
 TYPES = ("pairing", "confirm", "message", "receipt", "agreement-propose", "agreement-accept",
-         "seen", "checkin", "checkin-answer", "feedback", "share-manifest", "share-viewed")
+         "seen", "checkin", "checkin-answer", "feedback", "share-manifest", "share-viewed",
+         "share-revoke-ack")
 """The agreement, "seen", check-in and feedback types are checked and stored by
 ``agreement_inbound.py`` (docs/agreement.md); the sharing types by ``share_inbound.py``
 (docs/sharing.md)."""

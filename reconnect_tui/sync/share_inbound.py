@@ -1,7 +1,9 @@
 """Checking the sharing messages that arrive over the Olm channel (docs/sharing.md).
 
 ``share-manifest`` (user -> provider): the share key of the current epoch and the list of what
-is shared; ``share-viewed`` (provider -> user): the slots the provider opened, and when.
+is shared; ``share-viewed`` (provider -> user): the slots the provider opened, and when;
+``share-revoke-ack`` (provider -> user): the provider's vault applied the manifest numbered
+``seq``, which revoked something (a new key epoch), so what it revoked left the provider's view.
 Each returns the write to commit with the received message, or raises ProtocolError.
 """
 
@@ -18,7 +20,7 @@ from ..store.repositories.sharing import ManifestSlot, SharingRepository, Write
 from ..store.share_snapshots import SECTION
 from . import protocol, share_crypto
 
-SHARE_TYPES = ("share-manifest", "share-viewed")
+SHARE_TYPES = ("share-manifest", "share-viewed", "share-revoke-ack")
 MAX_SLOTS = 2000
 MAX_TITLE = 500
 
@@ -43,7 +45,30 @@ def inbound(repo: SharingRepository, record: PartnerRecord, own_role: Role,
         if record.id not in AgreementRepository(repo.vault).view_receipts_agreed():
             return _nothing  # not agreed on: not kept, so never shown later either
         return repo.mark_seen(record.id, slots, min(at, now))
+    if kind == "share-revoke-ack":
+        if own_role is not Role.USER or record.role != Role.PROVIDER.value:
+            raise bad
+        seq = fields.get("seq")
+        at = protocol.utc_time(fields.get("at"))
+        # Never above the last manifest sent: an acknowledgement of one not sent is forged.
+        if not _counter(seq) or at is None or seq > repo.manifest_seq(record.id):
+            raise bad
+        return repo.confirm_revocations(record.id, seq, min(at, now))
     raise bad
+
+
+def revocation_ack(repo: SharingRepository, record: PartnerRecord, kind: str,
+                   fields: dict[str, Any]) -> dict[str, Any] | None:
+    """The provider's side, for a manifest :func:`inbound` accepted: the fields of the
+    ``share-revoke-ack`` to send back, when the manifest revoked something (its key epoch is
+    above the one held, or above the first for a first manifest) and is newer than the last
+    applied (a late one changes nothing, so it confirms nothing). Call before its write."""
+    if kind != "share-manifest":
+        return None
+    epoch, seq = fields["epoch"], fields["seq"]
+    held = repo.received_manifest(record.id)
+    due = epoch > 1 if held is None else seq > held[1] and epoch > held[0]
+    return {"seq": seq} if due else None
 
 
 def _nothing(_conn: object) -> None:

@@ -67,6 +67,30 @@ class ShareEntry:
     """When the provider last opened it (their client's encrypted view receipt)."""
 
 
+CONFIRM_EXPECTED_WITHIN = timedelta(days=1)
+"""After this long without the provider's vault confirming a revocation, the Sharing screen
+says so plainly instead of "waiting"."""
+CONFIRMED_SHOWN_FOR = timedelta(days=1)
+"""How long a confirmed revocation stays listed (then the Sharing screen forgets it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RevocationEntry:
+    """Something the user stopped sharing, and whether the provider's vault confirmed that it
+    applied the change (a ``share-revoke-ack``). Until then the provider may still see it:
+    their app has not synced, or the relay holds the change back."""
+
+    partner_id: int
+    partner_name: str
+    module: str
+    item_id: int | None
+    title: str
+    revoked_at: datetime
+    confirmed_at: datetime | None
+    state: str
+    """"confirmed", "waiting" (less than a day), or "late" (a day or more, not confirmed)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ShareablePartner:
     partner_id: int
@@ -223,9 +247,34 @@ class Sharing:
         current = self.repo.current_key(partner_id)
         epoch = (current[0] if current else 0) + 1
         key = share_crypto.new_key()
-        write = self.repo.remove_share(row.id, partner_id, row.slot_id, self._now(), epoch, key)
+        now = self._now()
+        write = self.repo.remove_share(row.id, partner_id, row.slot_id, now, epoch, key)
+        waiting = self.repo.add_revocation(  # until the provider's vault acknowledges it
+            partner_id, row.slot_id, module, item_id,
+            self._title(row_module=module, item_id=item_id),
+            self.repo.manifest_seq(partner_id) + 1, now)  # the manifest _send_manifest sends
         slots = [s for s in self._manifest(partner_id) if s.slot_id != row.slot_id]
-        self._send_manifest(partner_id, (epoch, key), slots, [write])
+        self._send_manifest(partner_id, (epoch, key), slots, [write, waiting])
+
+    def revocations(self) -> list[RevocationEntry]:
+        """What was stopped: each not confirmed yet by the provider's vault, and each confirmed
+        within the last day (oldest first)."""
+        if self._role() is not Role.USER:
+            return []
+        now = self._now()
+        partners = self._partners()
+        result = []
+        for row in self.repo.revocations(now - CONFIRMED_SHOWN_FOR):
+            partner = partners.get(row.partner_id)
+            if partner is None:
+                continue
+            state = ("confirmed" if row.confirmed_at is not None
+                     else "late" if now - row.revoked_at >= CONFIRM_EXPECTED_WITHIN
+                     else "waiting")
+            result.append(RevocationEntry(row.partner_id, partner.name, row.module,
+                                          row.item_id, row.title, row.revoked_at,
+                                          row.confirmed_at, state))
+        return result
 
     def _manifest(self, partner_id: int) -> list[ManifestSlot]:
         return [ManifestSlot(r.slot_id, r.module, r.item_id,
@@ -545,3 +594,18 @@ def _parse_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed.astimezone(UTC) if parsed.tzinfo else None
+
+
+def revocation_status(entry: RevocationEntry) -> str:
+    """One plain sentence on where a revocation stands; it promises nothing the protocol does
+    not deliver (a relay can hold the change back, and an app that never syncs keeps it)."""
+    name = entry.partner_name
+    if entry.state == "confirmed":
+        assert entry.confirmed_at is not None
+        return _("{name}'s vault confirmed on {when} that it removed it.").format(
+            name=name, when=_short(entry.confirmed_at))
+    if entry.state == "waiting":
+        return _("Waiting for {name}'s vault to confirm that it removed it.").format(name=name)
+    return _("{name}'s vault has not confirmed yet (stopped on {when}). Until it does, {name}"
+             " may still see it: their app may not have synced, or the relay may be holding"
+             " the change back.").format(name=name, when=_short(entry.revoked_at))

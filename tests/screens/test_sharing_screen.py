@@ -115,8 +115,13 @@ async def test_share_a_module_and_an_item_then_stop(provider: Person, user: Pers
         question = app.screen.question
         assert "Stop sharing “Goals” with Dr Lind?" in question
         assert "What Dr Lind has already seen cannot be taken back." in question
+        assert "next sync" not in question  # it promises only what the protocol delivers
         await pilot.press("y")
         await wait_for(pilot, lambda: rows(screen)["goals:"].startswith("[ ] Goals"))
+        revoked = screen.query_one("#sharing-revoked", Static)
+        assert revoked.display
+        assert str(revoked.render()) == (
+            "Stopped: Goals. Waiting for Dr Lind's vault to confirm that it removed it.")
 
         await highlight(pilot, screen, f"goals:{goal.id}")
         await pilot.press("space")
@@ -339,3 +344,16 @@ async def test_the_providers_read_only_copy_is_closed_when_its_screen_goes(
         await pilot.pause()
         with pytest.raises(VaultLocked):
             view.goals.list()
+
+
+def test_a_revocation_not_confirmed_after_a_day_is_said_plainly() -> None:
+    from datetime import UTC, datetime
+
+    from reconnect_tui.screens.sharing import revoked_text
+    from reconnect_tui.sync.sharing import RevocationEntry
+
+    stopped = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    late = RevocationEntry(1, "Dr Lind", "diary", None, "Diary", stopped, None, "late")
+    shown = revoked_text([late]).plain
+    assert shown.startswith("⚠ Stopped: Diary. Dr Lind's vault has not confirmed yet")
+    assert "Dr Lind may still see it" in shown

@@ -34,6 +34,17 @@ class ShareRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RevocationRow:
+    partner_id: int
+    module: str
+    item_id: int | None
+    title: str
+    manifest_seq: int
+    revoked_at: datetime
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ManifestSlot:
     slot_id: str
     module: str
@@ -111,6 +122,46 @@ class SharingRepository:
             conn.execute("UPDATE shares SET content_hash = NULL WHERE partner_id = ?",
                          (partner_id,))
         return write
+
+    @staticmethod
+    def add_revocation(partner_id: int, slot_id: str, module: str, item_id: int | None,
+                       title: str, manifest_seq: int, now: datetime) -> Write:
+        """Remember a revocation until the provider's vault confirms it applied manifest
+        ``manifest_seq`` (or a later one)."""
+        def write(conn: Connection) -> None:
+            conn.execute(
+                "INSERT INTO share_revocations(partner_id, slot_id, module, item_id, title,"
+                " manifest_seq, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (partner_id, slot_id, module, item_id, title, manifest_seq, iso(now)))
+        return write
+
+    @staticmethod
+    def confirm_revocations(partner_id: int, manifest_seq: int, at: datetime) -> Write:
+        """The provider's vault applied manifest ``manifest_seq``: every revocation made by it
+        or an earlier one is confirmed (a manifest lists all that is shared now)."""
+        def write(conn: Connection) -> None:
+            conn.execute("UPDATE share_revocations SET confirmed_at = ? WHERE partner_id = ?"
+                         " AND manifest_seq <= ? AND confirmed_at IS NULL",
+                         (iso(at), partner_id, manifest_seq))
+        return write
+
+    def revocations(self, confirmed_since: datetime) -> list[RevocationRow]:
+        """Revocations not confirmed yet, and those confirmed since ``confirmed_since``."""
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                "SELECT partner_id, module, item_id, title, manifest_seq, revoked_at,"
+                " confirmed_at FROM share_revocations WHERE confirmed_at IS NULL"
+                " OR confirmed_at >= ? ORDER BY revoked_at, id", (iso(confirmed_since),)
+            ).fetchall()
+        return [RevocationRow(r[0], r[1], r[2], r[3], r[4], to_datetime(r[5]), _time(r[6]))
+                for r in rows]
+
+    def received_manifest(self, partner_id: int) -> tuple[int, int] | None:
+        """(epoch, seq) of the newest manifest applied from ``partner_id`` (provider side)."""
+        with self.vault.read() as conn:
+            row = conn.execute("SELECT epoch, seq FROM received_manifests WHERE partner_id = ?",
+                               (partner_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
 
     @staticmethod
     def add_key(partner_id: int, epoch: int, key: bytes, now: datetime) -> Write:
