@@ -199,6 +199,7 @@ class Vault:
             raise VaultNotFound(
                 _("No vault at {path}. Create one with: reconnect init").format(path=path)
             )
+        _refuse_cut_short(path)  # before the passphrase is asked for and Argon2id runs
         return keys.read_header(path)
 
     @staticmethod

@@ -93,6 +93,8 @@ def test_restore_refuses_a_backup_with_a_damaged_page(vault: Vault, tmp_path: Pa
 
 def test_zero_byte_vault_with_its_key_header_is_damaged_never_recreated(vault_path: Path) -> None:
     vault_path.write_bytes(b"")
+    with pytest.raises(VaultDamaged, match=r"empty \(0 bytes\)"):
+        Vault._header_for(vault_path)  # said before a passphrase is asked for
     with pytest.raises(VaultDamaged, match=r"empty \(0 bytes\)") as info:
         Vault.unlock(vault_path, PASSPHRASE)
     _damaged_message(info.value, vault_path)
