@@ -17,6 +17,13 @@ from ..widgets.notice import NotForEmergencies
 
 class UnlockScreen(Screen):
     AUTO_FOCUS = "#passphrase"
+    # A damaged vault, a read-only folder or a full disk takes more than one line to explain
+    # (the file, what to do): the message wraps instead of being cut at the screen's edge.
+    DEFAULT_CSS = """
+    UnlockScreen #error {
+        width: 100%;
+    }
+    """
 
     def __init__(self, vault_path: Path, locale: str, reason: str = "") -> None:
         super().__init__()

@@ -24,6 +24,8 @@ async def _unlock_says(path: Path, *expected: str) -> str:
         await wait_for(pilot, lambda: "Unlocking" not in shown() and shown() != "")
         assert isinstance(app.screen, UnlockScreen) and app.toolbox is None
         text = shown()
+        label = app.screen.query_one("#error", Label)
+        assert label.size.width <= SIZE[0] and label.size.height > 1  # wrapped, not cut off
     for part in expected:
         assert part in text, text
     return text
