@@ -606,9 +606,22 @@ CREATE INDEX share_revocations_waiting ON share_revocations(partner_id, manifest
 """
 
 
+V11_FORM_DRAFTS = """
+CREATE TABLE form_drafts (
+    form TEXT NOT NULL,
+    item TEXT NOT NULL DEFAULT '',
+    fields TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (form, item)
+) WITHOUT ROWID;
+"""
+"""What was typed into an open form or composer when the app locked (``repositories.drafts``)."""
+
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
-                                 V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS)
+                                 V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
+                                 V11_FORM_DRAFTS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

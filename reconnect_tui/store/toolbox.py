@@ -5,6 +5,7 @@ from __future__ import annotations
 from .repositories import (
     CrisisPlanRepository,
     DiaryRepository,
+    DraftRepository,
     ExerciseRepository,
     GoalRepository,
     LifeDomainRepository,
@@ -32,3 +33,4 @@ class Toolbox:
         self.diary = DiaryRepository(vault)
         self.registrations = RegistrationRepository(vault)
         self.search = SearchRepository(vault)
+        self.drafts = DraftRepository(vault)

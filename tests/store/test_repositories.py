@@ -114,6 +114,17 @@ def test_crisis_plan_save_and_reopen(toolbox: Toolbox, user_template) -> None:
     assert again.updated_at is not None
 
 
+@pytest.mark.parametrize("stamp", ["garbage", "2026-13-45T99:00", "", 12345])
+def test_crisis_plan_with_a_malformed_updated_at_still_opens(toolbox: Toolbox, stamp) -> None:
+    """An old import wrote ``updated_at: "garbage"``; the plan must still be readable."""
+    toolbox.crisis_plan.save(CrisisPlan(warning_signs="Sover dårlig"))
+    with toolbox.vault.transaction() as conn:
+        conn.execute("UPDATE crisis_plan SET updated_at = ? WHERE id = 1", (stamp,))
+    plan = toolbox.crisis_plan.get()
+    assert plan.warning_signs == "Sover dårlig"
+    assert plan.updated_at is None
+
+
 def test_exercises_builtin_own_and_log(toolbox: Toolbox) -> None:
     builtin = toolbox.exercises.register_builtin("box-breathing", "Box breathing", "breathing")
     own = toolbox.exercises.add(Exercise(title="Cold water on my face"))

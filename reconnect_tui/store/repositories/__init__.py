@@ -2,6 +2,7 @@
 
 from .crisis_plan import CrisisPlanRepository
 from .diary import DiaryRepository, RegistrationRepository
+from .drafts import DraftKey, DraftRepository, DraftSlot, FormDraft
 from .exercises import ExerciseRepository
 from .goals import GoalRepository
 from .life_domains import LifeDomainRepository
@@ -13,7 +14,11 @@ from .search import SearchRepository
 __all__ = [
     "CrisisPlanRepository",
     "DiaryRepository",
+    "DraftKey",
+    "DraftRepository",
+    "DraftSlot",
     "ExerciseRepository",
+    "FormDraft",
     "GoalRepository",
     "LifeDomainRepository",
     "MedicationRepository",

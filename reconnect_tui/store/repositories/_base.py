@@ -21,6 +21,17 @@ def to_datetime(text: str | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def to_datetime_or_none(text: object) -> datetime | None:
+    """Like ``to_datetime``, but a malformed stamp (an old import, an edited vault) reads as
+    None: a bad "last updated" must never keep a person from what it stamps."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return to_datetime(text)
+    except ValueError:
+        return None
+
+
 def to_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...model import CRISIS_TEXT_SECTIONS, CrisisPlan, Helper, ServiceContact
 from ...text_safety import clean_label, clean_text
-from ._base import Repository, now, to_datetime, to_text
+from ._base import Repository, now, to_datetime_or_none, to_text
 
 _TEXT_FIELDS = tuple(name for name, _title in CRISIS_TEXT_SECTIONS)
 
@@ -26,7 +26,7 @@ class CrisisPlanRepository(Repository):
                 "SELECT name, phone, role FROM crisis_professionals ORDER BY position"
             ).fetchall()
         plan = CrisisPlan(**{name: clean_text(row[name]) for name in _TEXT_FIELDS})
-        plan.updated_at = to_datetime(row["updated_at"])
+        plan.updated_at = to_datetime_or_none(row["updated_at"])  # shown, not trusted
         plan.helpers = [
             Helper(name=clean_label(h["name"]), phone=clean_label(h["phone"]),
                    person_id=h["person_id"])
