@@ -115,13 +115,17 @@ _ERRORS: dict[int, str] = {
     405: "Method not allowed (e.g. HEAD on a signed route)",
     409: "Item version not above the one held (`version_conflict`), or the invitation id is "
          "taken (`exists`)",
-    413: "Body or ciphertext over the relay's limit",
+    413: "Body or ciphertext over the relay's limit (by default 257 KiB of ciphertext, an "
+         "invitation bundle 16 KiB)",
     415: "A body without `Content-Type: application/json` (a `charset=utf-8` parameter is "
          "allowed)",
-    429: "Slow down: this key's or this client address's budget (`rate_limited`, "
-         "`address_budget`), or the mailbox is full (`mailbox_full`)",
+    429: "Slow down: this key's or this client address's budget (`rate_limited`: by default "
+         "600 requests a minute per key; `address_budget`: 1,200 a minute or 8 MiB of new data "
+         "an hour per address), or the mailbox is full (`mailbox_full`: 10,000 envelopes or "
+         "256 MiB)",
     503: "The relay's storage failed; retry later",
-    507: "The relay's total storage is used up (`relay_full`); keep the data and retry later",
+    507: "The relay's total storage is used up (`relay_full`; 8 GiB by default); keep the data "
+         "and retry later",
 }
 
 RESPONSES: dict[str, Schema] = {}
