@@ -31,6 +31,7 @@ from ..store.repositories.forum import (
 )
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault, serialised
+from ..text_safety import clean_text, label_problems
 from . import forum_crypto, olm, pairing, protocol
 from . import forum_wire as wire
 from .pairing import PairingRelay, WrongCode
@@ -378,6 +379,10 @@ class Forums:
         pseudonym = " ".join(pseudonym.split())
         if not pseudonym:
             raise ForumError(_("Choose a pseudonym for this forum (not your name)."))
+        if found := label_problems(pseudonym):
+            raise ForumError(_(
+                "The pseudonym holds control or invisible characters ({chars}). Type it again"
+                " without them.").format(chars=", ".join(found[:5])))
         if len(pseudonym) > wire.MAX_PSEUDONYM:
             raise ForumError(_("A pseudonym has at most {n} characters.").format(
                 n=wire.MAX_PSEUDONYM))
@@ -476,6 +481,7 @@ class Forums:
         """A new thread (``thread`` None) or a reply to the thread whose first post has id
         ``thread``; encrypted once and queued for every other member."""
         record = self._active(forum_id)
+        text = clean_text(text)  # pasted escape codes never reach the members (text_safety)
         if not text.strip():
             raise ForumError(_("An empty post is not sent."))
         if len(text) > wire.MAX_TEXT:
@@ -544,7 +550,7 @@ class Forums:
         """Report a post to the moderator (privately, over the pairwise channel)."""
         record = self._active(forum_id)
         self._existing_post(record, post_id)
-        reason = reason.strip()
+        reason = clean_text(reason).strip()
         if len(reason) > MAX_REASON:
             raise ForumError(_("A reason has at most {n} characters.").format(n=MAX_REASON))
         report = ReportRow(protocol.new_id(), post_id, record.pseudonym, reason, self.now())
@@ -619,6 +625,10 @@ def check_name(name: str) -> str:
         raise ForumError(_("Give the forum a name."))
     if len(name) > wire.MAX_NAME:
         raise ForumError(_("A forum name has at most {n} characters.").format(n=wire.MAX_NAME))
+    if found := label_problems(name):
+        raise ForumError(_(
+            "The name holds control or invisible characters ({chars}). Type it again without"
+            " them.").format(chars=", ".join(found[:5])))
     return name
 
 

@@ -1,4 +1,5 @@
-"""Conversions shared by the repositories: the vault stores times as ISO 8601 text."""
+"""Conversions shared by the repositories: the vault stores times as ISO 8601 text, and text
+passes ``text_safety`` on the way in and out (an older vault may hold pasted escape codes)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Generic, TypeVar
 
 from ...errors import NotFound
 from ...i18n import _
+from ...text_safety import clean_text
 from ..vault import Vault
 
 
@@ -71,7 +73,7 @@ class TableRepository(Repository, Generic[T]):
         return tuple(_store(getattr(item, c)) for c in self.columns)
 
     def from_row(self, row) -> T:
-        return self.item_type(id=row["id"], **{c: row[c] for c in self.columns})
+        return self.item_type(id=row["id"], **{c: _safe(row[c]) for c in self.columns})
 
     def list(self) -> list[T]:
         with self.vault.read() as conn:
@@ -119,7 +121,14 @@ class TableRepository(Repository, Generic[T]):
             return conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
 
 
+def _safe(value: object) -> object:
+    """Text read from the vault, cleaned (docs/text-safety.md); other values as they are."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def _store(value: object) -> object:
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime | date):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ...text_safety import clean_deep, clean_text
 from ..db import Connection
 from ._base import Repository, to_datetime
 from .dyads import iso
@@ -94,13 +95,17 @@ _CHECKIN_COLUMNS = ("partner_id, checkin_id, asked_by_me, question, domains, sen
 
 
 def _version(row) -> AgreementVersion:
-    return AgreementVersion(row[0], row[1], json.loads(row[2]), bool(row[3]), row[4], row[5],
-                            _dt(row[6]), to_datetime(row[7]))
+    """Terms are cleaned as they are read (text_safety), so both vaults sign and verify an
+    acceptance over the same cleaned terms."""
+    return AgreementVersion(row[0], row[1], clean_deep(json.loads(row[2])), bool(row[3]),
+                            row[4], row[5], _dt(row[6]), to_datetime(row[7]))
 
 
 def _checkin(row) -> CheckinRecord:
-    return CheckinRecord(row[0], row[1], bool(row[2]), row[3], json.loads(row[4]), _dt(row[5]),
-                         to_datetime(row[6]), row[7], json.loads(row[8]), row[9], bool(row[10]),
+    line = row[9] if row[9] is None else clean_text(row[9])
+    return CheckinRecord(row[0], row[1], bool(row[2]), clean_text(row[3]),
+                         clean_deep(json.loads(row[4])), _dt(row[5]), to_datetime(row[6]),
+                         row[7], clean_deep(json.loads(row[8])), line, bool(row[10]),
                          bool(row[11]))
 
 
@@ -236,7 +241,8 @@ class AgreementRepository(Repository):
             rows = conn.execute("SELECT id, partner_id, question, domains, every_days,"
                                 " next_due_at FROM checkin_schedules ORDER BY next_due_at, id"
                                 ).fetchall()
-        return [CheckinSchedule(r[0], r[1], r[2], json.loads(r[3]), r[4], _dt(r[5]))
+        return [CheckinSchedule(r[0], r[1], clean_text(r[2]), clean_deep(json.loads(r[3])), r[4],
+                                _dt(r[5]))
                 for r in rows]
 
     def delete_schedule(self, schedule_id: int) -> None:
@@ -263,7 +269,7 @@ class AgreementRepository(Repository):
             rows = conn.execute("SELECT partner_id, feedback_id, from_me, scores, given_at"
                                 " FROM feedback WHERE partner_id = ? ORDER BY given_at, id",
                                 (partner_id,)).fetchall()
-        return [FeedbackRecord(r[0], r[1], bool(r[2]), json.loads(r[3]), _dt(r[4]))
+        return [FeedbackRecord(r[0], r[1], bool(r[2]), clean_deep(json.loads(r[3])), _dt(r[4]))
                 for r in rows]
 
     # -- drafts ---------------------------------------------------------------------------------
@@ -278,7 +284,7 @@ class AgreementRepository(Repository):
         with self.vault.read() as conn:
             rows = conn.execute("SELECT id, partner_id, text, created_at FROM message_drafts"
                                 " WHERE partner_id = ? ORDER BY id", (partner_id,)).fetchall()
-        return [Draft(r[0], r[1], r[2], _dt(r[3])) for r in rows]
+        return [Draft(r[0], r[1], clean_text(r[2]), _dt(r[3])) for r in rows]
 
     def delete_draft(self, draft_id: int) -> None:
         with self.vault.transaction() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ...model import DiaryEntry, Registration, RegistrationParameter
+from ...text_safety import clean_text
 from ._base import TableRepository, to_date, to_datetime
 
 
@@ -16,7 +17,8 @@ class DiaryRepository(TableRepository[DiaryEntry]):
     what = "diary entry"
 
     def from_row(self, row) -> DiaryEntry:
-        return DiaryEntry(id=row["id"], written_at=to_datetime(row["written_at"]), text=row["text"])
+        return DiaryEntry(id=row["id"], written_at=to_datetime(row["written_at"]),
+                          text=clean_text(row["text"]))
 
     def newest(self, limit: int, offset: int = 0) -> list[DiaryEntry]:
         """One page of entries, newest first (a diary of years is read a page at a time)."""

@@ -5,6 +5,10 @@ transaction and hands out a :class:`ForumWriter`: the service puts every change 
 together — an advanced Olm or Megolm session, the post row, the outbox entries of the fan-out,
 the inbox row's "processed" mark — into that one transaction, so a crash at any instant loses
 nothing and duplicates nothing.
+
+Forum names, pseudonyms, posts and report reasons pass ``text_safety`` when written and when
+read (docs/text-safety.md): another member's escape codes never reach a screen, and a
+pseudonym made to look like another shows its invisible characters as ``<U+XXXX>``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...text_safety import clean_label, clean_text
 from ..db import Connection
 from ._base import Repository, to_datetime
 from .dyads import Outgoing, iso
@@ -108,18 +113,19 @@ def _dt(text: str) -> datetime:
 
 
 def _forum(r) -> ForumRecord:
-    return ForumRecord(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], bytes(r[8]), r[9],
-                       _dt(r[10]), r[11], _dt(r[12]), to_datetime(r[13]))
+    return ForumRecord(r[0], r[1], clean_label(r[2]), clean_label(r[3]), bool(r[4]), r[5], r[6],
+                       r[7], bytes(r[8]), r[9], _dt(r[10]), r[11], _dt(r[12]),
+                       to_datetime(r[13]))
 
 
 def _member(r) -> MemberRecord:
-    return MemberRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bytes(r[7]), bool(r[8]),
-                        _dt(r[9]), to_datetime(r[10]), r[11], r[12], r[13])
+    return MemberRecord(r[0], r[1], clean_label(r[2]), r[3], r[4], r[5], r[6], bytes(r[7]),
+                        bool(r[8]), _dt(r[9]), to_datetime(r[10]), r[11], r[12], r[13])
 
 
 def _post(r) -> PostRow:
-    return PostRow(r[0], r[1], r[2], r[3], r[4], _dt(r[5]), bool(r[6]), bool(r[7]), bool(r[8]),
-                   r[9], r[10])
+    return PostRow(r[0], r[1], clean_label(r[2]), r[3], clean_text(r[4]), _dt(r[5]), bool(r[6]),
+                   bool(r[7]), bool(r[8]), clean_text(r[9]), r[10])
 
 
 class ForumWriter:
@@ -132,7 +138,8 @@ class ForumWriter:
         self.conn.execute(
             f"INSERT INTO forums({_FORUM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?)",
-            (forum.id, forum.forum_key, forum.name, forum.pseudonym, int(forum.moderator),
+            (forum.id, forum.forum_key, clean_label(forum.name), clean_label(forum.pseudonym),
+             int(forum.moderator),
              forum.status, forum.account_pickle, forum.mailbox_id, forum.mailbox_key,
              forum.outbound_pickle, iso(forum.outbound_created_at), forum.own_group_pickle,
              iso(forum.created_at), None))
@@ -153,7 +160,9 @@ class ForumWriter:
         """Set columns of the forum row (names from the schema, never from input)."""
         if not values:
             return
-        converted = [iso(v) if isinstance(v, datetime) else v for v in values.values()]
+        converted = [iso(v) if isinstance(v, datetime)
+                     else clean_label(v) if name in ("name", "pseudonym") and isinstance(v, str)
+                     else v for name, v in values.items()]
         sets = ", ".join(f"{name} = ?" for name in values)
         self.conn.execute(f"UPDATE forums SET {sets} WHERE id = ?", (*converted, forum_id))
 
@@ -173,7 +182,8 @@ class ForumWriter:
             " ON CONFLICT(forum_id, curve25519) DO UPDATE SET pseudonym = excluded.pseudonym,"
             " session_pickle = coalesce(excluded.session_pickle, session_pickle)"
             " RETURNING id",
-            (forum_id, pseudonym, ed25519, curve25519, fallback_key, mailbox_id, mailbox_key,
+            (forum_id, clean_label(pseudonym), ed25519, curve25519, fallback_key, mailbox_id,
+             mailbox_key,
              int(moderator), iso(joined_at), session_pickle, key_session, key_index)).fetchone()
         return row[0]
 
@@ -221,9 +231,9 @@ class ForumWriter:
         added = self.conn.execute(
             f"INSERT OR IGNORE INTO forum_posts(forum_id, {_POST_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (forum_id, post.post_id, post.thread, post.author, post.author_key, post.text,
-             iso(post.posted_at), int(post.own), int(post.unread), int(post.hidden),
-             post.hidden_reason, post.pinned)).rowcount
+            (forum_id, post.post_id, post.thread, clean_label(post.author), post.author_key,
+             clean_text(post.text), iso(post.posted_at), int(post.own), int(post.unread),
+             int(post.hidden), clean_text(post.hidden_reason), post.pinned)).rowcount
         if added:
             self.touch(forum_id, post.posted_at)
         return bool(added)
@@ -232,7 +242,7 @@ class ForumWriter:
         self.conn.execute(
             "UPDATE forum_posts SET hidden = 1, hidden_reason = ?,"
             " text = CASE WHEN ? THEN text ELSE '' END WHERE forum_id = ? AND post_id = ?",
-            (reason, int(keep_text), forum_id, post_id))
+            (clean_text(reason), int(keep_text), forum_id, post_id))
 
     def pin_post(self, forum_id: str, post_id: str, kind: str) -> None:
         self.conn.execute("UPDATE forum_posts SET pinned = ? WHERE forum_id = ? AND post_id = ?",
@@ -242,8 +252,8 @@ class ForumWriter:
         self.conn.execute(
             "INSERT OR IGNORE INTO forum_reports(forum_id, report_id, post_id, reporter, reason,"
             " reported_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (forum_id, report.report_id, report.post_id, report.reporter, report.reason,
-             iso(report.reported_at)))
+            (forum_id, report.report_id, report.post_id, clean_label(report.reporter),
+             clean_text(report.reason), iso(report.reported_at)))
 
     def processed(self, inbox_id: int) -> None:
         self.conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
@@ -411,7 +421,8 @@ class ForumRepository(Repository):
             rows = conn.execute("SELECT report_id, post_id, reporter, reason, reported_at"
                                 " FROM forum_reports WHERE forum_id = ?"
                                 " ORDER BY reported_at DESC, id DESC", (forum_id,)).fetchall()
-        return [ReportRow(r[0], r[1], r[2], r[3], _dt(r[4])) for r in rows]
+        return [ReportRow(r[0], r[1], clean_label(r[2]), clean_text(r[3]), _dt(r[4]))
+                for r in rows]
 
     # -- inbox -------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ...model import Activity, Goal
+from ...text_safety import clean_text
 from ..db import Row
 from ._base import TableRepository, now, to_date, to_datetime
 
@@ -13,12 +14,12 @@ def _goal(row: Row) -> Goal:
     return Goal(
         id=row["id"],
         parent_id=row["parent_id"],
-        title=row["title"],
-        why=row["why"],
+        title=clean_text(row["title"]),
+        why=clean_text(row["why"]),
         domain_id=row["domain_id"],
         due=to_date(row["due"]),
         done=bool(row["done"]),
-        notes=row["notes"],
+        notes=clean_text(row["notes"]),
         position=row["position"],
     )
 
@@ -27,11 +28,11 @@ def _activity(row: Row) -> Activity:
     return Activity(
         id=row["id"],
         goal_id=row["goal_id"],
-        title=row["title"],
+        title=clean_text(row["title"]),
         scheduled_on=to_date(row["scheduled_on"]),
         done=bool(row["done"]),
         done_at=to_datetime(row["done_at"]),
-        notes=row["notes"],
+        notes=clean_text(row["notes"]),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import LifeDomain, StatusEntry
+from ...text_safety import clean_text
 from ..db import Row
 from ._base import Repository, now, to_datetime, to_text
 
@@ -12,11 +13,11 @@ _COLUMNS = "id, name, status, rating, helps, hinders, hidden, position, updated_
 def _domain(row: Row) -> LifeDomain:
     return LifeDomain(
         id=row["id"],
-        name=row["name"],
-        status=row["status"],
+        name=clean_text(row["name"]),
+        status=clean_text(row["status"]),
         rating=row["rating"],
-        helps=row["helps"],
-        hinders=row["hinders"],
+        helps=clean_text(row["helps"]),
+        hinders=clean_text(row["hinders"]),
         hidden=bool(row["hidden"]),
         position=row["position"],
         updated_at=to_datetime(row["updated_at"]),

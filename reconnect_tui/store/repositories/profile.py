@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import Profile
+from ...text_safety import clean_text
 from ..db import Connection
 from ._base import Repository
 
@@ -33,7 +34,7 @@ class WhatMattersRepository(Repository):
     def get(self) -> str:
         with self.vault.read() as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'what_matters'").fetchone()
-        return row[0] if row else ""
+        return clean_text(row[0]) if row else ""
 
     def set(self, text: str) -> None:
         with self.vault.transaction() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ...model import SearchHit
+from ...text_safety import clean_text
 from ._base import Repository
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -32,8 +33,9 @@ class SearchRepository(Repository):
                 (query, limit),
             ).fetchall()
         return [
-            SearchHit(
-                module=r["module"], item_id=int(r["item_id"]), title=r["title"], snippet=r["snip"]
+            SearchHit(  # the index may hold text an older version kept raw
+                module=r["module"], item_id=int(r["item_id"]), title=clean_text(r["title"]),
+                snippet=clean_text(r["snip"]),
             )
             for r in rows
         ]

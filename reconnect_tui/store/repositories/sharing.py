@@ -2,7 +2,7 @@
 
 Writes that go with an Olm message (a new manifest) are ``Connection`` callables handed to
 ``DyadRepository.record_sent``/``record_received``, so the state change and the message commit
-together or not at all.
+together or not at all. Titles a partner sends are kept and read through ``text_safety``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ...text_safety import clean_label
 from ..db import Connection
 from ..vault import Vault
 from ._base import to_datetime
@@ -233,7 +234,7 @@ class SharingRepository:
                     "INSERT INTO received_items(partner_id, slot_id, module, item_id, title)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT(partner_id, slot_id) DO UPDATE SET"
                     " title = excluded.title",
-                    (partner_id, s.slot_id, s.module, s.item_id, s.title))
+                    (partner_id, s.slot_id, s.module, s.item_id, clean_label(s.title)))
             conn.execute(
                 "INSERT INTO received_manifests(partner_id, epoch, seq, received_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT(partner_id) DO UPDATE SET"
@@ -269,7 +270,7 @@ class SharingRepository:
             args = (partner_id,)
         with self.vault.read() as conn:
             rows = conn.execute(query + " ORDER BY partner_id, module, item_id", args).fetchall()
-        return [ReceivedRow(r[0], r[1], r[2], r[3], r[4], r[5],
+        return [ReceivedRow(r[0], r[1], r[2], r[3], clean_label(r[4]), r[5],
                             bytes(r[6]) if r[6] is not None else None, r[7], _time(r[8]))
                 for r in rows]
 
@@ -282,5 +283,5 @@ class SharingRepository:
                 "UPDATE received_items SET version = ?, content_hash = ?, snapshot = ?,"
                 " title = ?, changed_at = ? WHERE partner_id = ? AND slot_id = ?"
                 " AND version < ?",
-                (version, content_hash, snapshot, title, iso(changed_at), partner_id, slot_id,
-                 version)).rowcount == 1
+                (version, content_hash, snapshot, clean_label(title), iso(changed_at),
+                 partner_id, slot_id, version)).rowcount == 1
