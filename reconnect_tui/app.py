@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from .i18n import _, set_language
 from .settings import Settings, load_settings
+from .text_safety import clean_text
 
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
     from .store import Toolbox, Vault
@@ -196,6 +197,8 @@ class ReconnectApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
             self._last_activity = time.monotonic()
+        if isinstance(event, events.Paste):  # pasted escape codes never reach a field
+            event.text = clean_text(event.text)
         await super().on_event(event)
 
     def today(self) -> date:

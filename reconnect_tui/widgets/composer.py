@@ -22,6 +22,7 @@ from textual.widgets import Button, Static, TextArea
 
 from ..i18n import _, ngettext
 from ..sync.dyads import ItemRef, reading_time_seconds, word_count
+from ..text_safety import clean_text
 
 
 def reading_time_text(seconds: int) -> str:
@@ -100,7 +101,7 @@ class Composer(Vertical):
 
     def submit(self) -> None:
         """Post ``Submitted`` if there is something to send; otherwise say what is missing."""
-        text = self.text.strip()
+        text = clean_text(self.text).strip()
         if not text:
             self.app.notify(_("Write something first."), severity="warning")
             return

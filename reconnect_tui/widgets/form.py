@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from ..i18n import _
+from ..text_safety import clean_text
 
 FieldKind = Literal["text", "multiline", "int", "float", "rating", "date", "bool", "choice"]
 
@@ -51,7 +52,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
                 raise FormError(spec.name, _("Please choose {label}.").format(label=spec.label))
             return None
         return raw
-    text = str(raw).strip() if spec.kind != "multiline" else str(raw).rstrip()
+    text = clean_text(str(raw))  # typed or pasted: no escape codes stored (text_safety)
+    text = text.strip() if spec.kind != "multiline" else text.rstrip()
     if not text:
         if spec.required:
             raise FormError(spec.name, _("{label} cannot be empty.").format(label=spec.label))

@@ -131,3 +131,27 @@ def test_cli_output_is_clean_whatever_the_vault_holds(provider, user, texts) -> 
         assert result.exit_code == 0, result.output
         for line in result.output.splitlines():
             assert is_terminal_safe(line) and "\x07" not in line, (args, line)
+
+
+async def test_osc_title_and_bell_never_reach_the_app_screen(provider, user) -> None:
+    """The same message through the real relay, shown by the service user's app: no ESC, BEL
+    or C1 in any line the app renders, and the words themselves are there."""
+    from reconnect_tui.screens.messages import ConversationScreen, MessageBubble
+    from tests.pilot import SIZE, make_app, unlock, wait_for
+    from tests.rendered import rendered_lines, unsafe_lines
+
+    on_provider, _on_user = pair(provider, user)
+    send_raw(provider, on_provider.id, HOSTILE)
+    provider.sync()
+    user.sync()
+    user.vault.close()
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")  # Messages; one provider: straight into the conversation
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen)
+                       and len(app.screen.query(MessageBubble)) == 1)
+        await pilot.pause()
+        lines = rendered_lines(app)
+        assert any("Hei Kari, ring meg i morgen" in line for line in lines)
+        assert unsafe_lines(lines) == []
