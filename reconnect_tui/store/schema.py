@@ -618,10 +618,71 @@ CREATE TABLE form_drafts (
 """What was typed into an open form or composer when the app locked (``repositories.drafts``)."""
 
 
+# The columns of each indexed table that its search row is made of (V12 re-indexes on these only).
+_INDEXED_COLUMNS: dict[str, str] = {
+    "life_domains": "name, status, helps, hinders",
+    "goals": "title, why, notes",
+    "activities": "title, notes",
+    "people": "name, relation, notes",
+    "medications": "name, dose, schedule, intended_effect, experiences, questions",
+    "diary": "text",
+    "exercise_log": "note",
+    "crisis_plan": "warning_signs, triggers, self_help, distractions, safe_surroundings,"
+    " how_to_meet_me, treatment_wishes, reasons_for_living",
+}
+SEARCH_ROWID_SLOTS = 16
+"""A search row's rowid is ``item id * 16 + its module's number`` (V12)."""
+WHAT_MATTERS_SEARCH_ROWID = len(_INDEXED) + 1
+"""The search row of "what is important in my life" (item 0 of its own module number)."""
+
+
+def _keyed_search() -> str:
+    """V12: every search row's rowid is worked out from its item, so keeping the index in step
+    with a deleted or changed row is one lookup by rowid. Before, each trigger deleted by
+    ``module``/``item_id`` (FTS5 columns without an index): a scan of the whole index per row,
+    which made deleting n goals (``import --replace``) cost n scans of n rows. Updates re-index
+    only when an indexed column changes, and the foreign keys that deletes follow get indexes.
+    """
+    statements = []
+    for table, _module, _title, _body in _INDEXED:
+        for suffix in ("ai", "ad", "au"):
+            statements.append(f"DROP TRIGGER {table}_{suffix};")
+    statements.append("DELETE FROM search_index;")
+    for number, (table, module, title, body) in enumerate(_INDEXED, start=1):
+        key = f"{{r}}.id * {SEARCH_ROWID_SLOTS} + {number}"
+        new = (f"INSERT INTO search_index(rowid, module, item_id, title, body) VALUES"
+               f" ({key.format(r='new')}, '{module}', new.id, {title.format(r='new')},"
+               f" {body.format(r='new')});")
+        delete = f"DELETE FROM search_index WHERE rowid = {key.format(r='old')};"
+        statements.append(
+            f"INSERT INTO search_index(rowid, module, item_id, title, body) SELECT"
+            f" {key.format(r=table)}, '{module}', {table}.id, {title.format(r=table)},"
+            f" {body.format(r=table)} FROM {table};"
+        )
+        statements.append(f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {new} END;")
+        statements.append(
+            f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END;")
+        statements.append(
+            f"CREATE TRIGGER {table}_au AFTER UPDATE OF {_INDEXED_COLUMNS[table]} ON {table}"
+            f" BEGIN {delete} {new} END;"
+        )
+    statements.append(
+        "INSERT INTO search_index(rowid, module, item_id, title, body)"
+        f" SELECT {WHAT_MATTERS_SEARCH_ROWID}, 'what-matters', 0, 'What is important in my life',"
+        " value FROM meta WHERE key = 'what_matters' AND value != '';"
+    )
+    statements.append("CREATE INDEX goals_domain ON goals(domain_id);")
+    statements.append("CREATE INDEX crisis_helpers_person ON crisis_helpers(person_id);")
+    statements.append("CREATE INDEX exercise_log_exercise ON exercise_log(exercise_id);")
+    return "\n".join(statements)
+
+
+V12_KEYED_SEARCH = _keyed_search()
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
-                                 V11_FORM_DRAFTS)
+                                 V11_FORM_DRAFTS, V12_KEYED_SEARCH)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -14,9 +14,14 @@ from reconnect_tui.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate, sche
 
 
 def _tables(conn) -> set[str]:
-    """Tables and triggers: each step adds at least one."""
-    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master"
-                                       " WHERE type IN ('table', 'trigger')")}
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _objects(conn) -> set[tuple[str, str]]:
+    """Tables, triggers and indexes: each step adds at least one (V7 only triggers, V12 only
+    indexes besides re-keying the search index)."""
+    return {(r[0], r[1]) for r in conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')")}
 
 
 @pytest.mark.parametrize("start", range(SCHEMA_VERSION))
@@ -25,12 +30,12 @@ def test_each_migration_from_the_schema_before_it(tmp_path: Path, start: int) ->
     conn = open_connection(tmp_path / "v.db", key)
     migrate(conn, target=start)
     assert schema_version(conn) == start
-    before = _tables(conn)
+    before = _objects(conn)
     if start >= 1:  # data written under the older schema survives the step
         conn.execute("INSERT INTO meta(key, value) VALUES ('what_matters', 'my garden')")
     migrate(conn, target=start + 1)
     assert schema_version(conn) == start + 1
-    assert _tables(conn) > before
+    assert _objects(conn) > before
     if start >= 1:
         row = conn.execute("SELECT value FROM meta WHERE key = 'what_matters'").fetchone()
         assert row[0] == "my garden"
@@ -85,4 +90,34 @@ def test_handled_ciphertext_is_pruned_by_the_migration_and_after_it(tmp_path: Pa
     conn.execute("UPDATE outbox SET delivered_at = 2.0")
     assert sizes("inbox") == [0, 0] and sizes("outbox") == [0, 0]
     assert conn.execute("SELECT count(*) FROM inbox").fetchone()[0] == 2
+    conn.close()
+
+
+def test_v12_keeps_what_was_indexed_and_keys_it_by_item(tmp_path: Path) -> None:
+    """Search rows written under V11 are found after V12, and a delete or an update now finds its
+    row by rowid (a change to an unindexed column leaves the row alone)."""
+    conn = open_connection(tmp_path / "v.db", vault_keys.new_vault_key())
+    before = MIGRATIONS.index(schema.V12_KEYED_SEARCH)
+    migrate(conn, target=before)
+    conn.execute("INSERT INTO meta(key, value) VALUES ('what_matters', 'my garden')")
+    conn.execute("INSERT INTO search_index(module, item_id, title, body)"
+                 " VALUES ('what-matters', 0, 'What is important in my life', 'my garden')")
+    conn.execute("INSERT INTO goals(id, title, notes) VALUES (3, 'Choir', 'sing tenor')")
+    conn.execute("INSERT INTO goals(id, title) VALUES (4, 'Walks')")
+    migrate(conn, target=before + 1)
+
+    def hits(word: str) -> list[tuple[str, int, int]]:
+        return [(r[0], r[1], r[2]) for r in conn.execute(
+            "SELECT module, item_id, rowid FROM search_index WHERE search_index MATCH ?"
+            " ORDER BY rowid", (word,))]
+
+    assert hits("garden") == [("what-matters", 0, schema.WHAT_MATTERS_SEARCH_ROWID)]
+    assert hits("tenor") == [("goals", 3, 3 * schema.SEARCH_ROWID_SLOTS + 2)]
+    conn.execute("UPDATE goals SET position = 5 WHERE id = 3")
+    conn.execute("UPDATE goals SET title = 'Walks in the woods' WHERE id = 4")
+    assert hits("tenor") == [("goals", 3, 3 * schema.SEARCH_ROWID_SLOTS + 2)]
+    assert [h[1] for h in hits("woods")] == [4]
+    conn.execute("DELETE FROM goals WHERE id = 3")
+    assert hits("tenor") == [] and hits("choir") == []
+    assert conn.execute("SELECT count(*) FROM search_index").fetchone()[0] == 2
     conn.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...model import Profile
 from ...text_safety import clean_text
 from ..db import Connection
+from ..schema import WHAT_MATTERS_SEARCH_ROWID
 from ._base import Repository
 
 
@@ -19,12 +20,13 @@ class ProfileRepository(Repository):
 
 def index_what_matters(conn: Connection, text: str) -> None:
     """Keep the search index in step with "what is important in my life" (one meta value)."""
-    conn.execute("DELETE FROM search_index WHERE module = 'what-matters'")
+    # Its own rowid (schema V12): an automatic one could be the rowid a later item's row needs.
+    conn.execute("DELETE FROM search_index WHERE rowid = ?", (WHAT_MATTERS_SEARCH_ROWID,))
     if text:
         conn.execute(
-            "INSERT INTO search_index(module, item_id, title, body)"
-            " VALUES ('what-matters', 0, 'What is important in my life', ?)",
-            (text,),
+            "INSERT INTO search_index(rowid, module, item_id, title, body)"
+            " VALUES (?, 'what-matters', 0, 'What is important in my life', ?)",
+            (WHAT_MATTERS_SEARCH_ROWID, text),
         )
 
 
