@@ -217,13 +217,7 @@ def import_command(
     """Read an export file into the vault."""
     from ..store import portable
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReconnectError(_("No file at {file}.").format(file=file)) from None
-    except (OSError, UnicodeDecodeError):
-        raise ReconnectError(_("Could not read {file}.").format(file=file)) from None
-    data = portable.parse(text)
+    data = portable.read(file)  # checked whole (size, JSON, schema) before the vault opens
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         modules = portable.import_all(opened, data, replace=replace)
     echo(_("Imported: {modules}.").format(modules=", ".join(modules) or _("nothing")))

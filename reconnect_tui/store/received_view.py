@@ -17,10 +17,10 @@ from typing import Any
 
 import sqlcipher3
 
-from ..errors import ReadOnlyItem
+from ..errors import ImportRefused, ReadOnlyItem
 from ..i18n import _
 from ..model import Profile, Role
-from . import portable
+from . import portable, portable_schema
 from .db import Connection, Row
 from .schema import migrate
 from .toolbox import Toolbox
@@ -66,10 +66,10 @@ class ReceivedVault(Vault):
             yield conn
 
     def load(self, sections: Mapping[str, Any]) -> None:
-        """Write the shared sections (portable format), then close the view for writing."""
-        data = {"format": portable.FORMAT, "version": portable.VERSION, **sections}
-        portable.parse(portable.dumps(data))  # the same checks as an import file
-        portable.import_all(self, data, replace=True)
+        """Write the shared sections (portable format), then close the view for writing.
+        Sections that break the format raise ImportRefused ("could not be opened")."""
+        checked = check_shared(self.owner, sections)
+        portable.import_all(self, checked, replace=True, partial=True)
         self._writable = False
 
     @property
@@ -79,6 +79,18 @@ class ReceivedVault(Vault):
     @property
     def vault_id(self) -> str:
         return "received:" + self.owner
+
+
+def check_shared(owner: str, sections: Mapping[str, Any]) -> portable.Checked:
+    """``sections`` a partner shares, checked as an import file is (references between
+    sections are not required: a goal may name a life domain that is not shared)."""
+    data = {"format": portable.FORMAT, "version": portable.VERSION, **sections}
+    try:
+        return portable.check(data, partial=True)
+    except ImportRefused as error:
+        heading = _("What {name} shared could not be opened: it does not follow the format."
+                    ).format(name=owner)
+        raise portable_schema.refused(error.problems, heading) from None  # type: ignore[attr-defined]
 
 
 def read_only_toolbox(owner: str, sections: Mapping[str, Any], locale: str = "NO") -> Toolbox:

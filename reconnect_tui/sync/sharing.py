@@ -499,8 +499,8 @@ class Sharing:
                 or set(sections) != {share_snapshots.SECTION[module]}):
             raise ProtocolError(_("A shared item did not hold what its owner listed."))
         try:
-            portable.parse(portable.dumps(
-                {"format": portable.FORMAT, "version": portable.VERSION, **sections}))
+            portable.check({"format": portable.FORMAT, "version": portable.VERSION,
+                            **sections}, partial=True)
         except ReconnectError:
             raise ProtocolError(_("A shared item was not well formed.")) from None
 
@@ -540,6 +540,12 @@ class Sharing:
                     merged[section] = merged[section] + content
                 else:
                     merged[section] = content
+        # Checked as an import file is: a snapshot stored by an older version that breaks the
+        # format is "could not be opened", never a crash in a screen or `share show`.
+        from ..store.received_view import check_shared
+
+        partner = self._partners().get(partner_id)
+        check_shared(partner.name if partner is not None else "", merged)
         return merged
 
     def view(self, partner_id: int) -> Toolbox:

@@ -146,10 +146,10 @@ def test_new_vault_has_no_user_data(toolbox: Toolbox) -> None:
         ('{"format": "reconnect-export", "version": 1, "goals": [{"title": 5}]}', "title"),
         (
             '{"format": "reconnect-export", "version": 1, "network": [{"name": "a", "ring": 7}]}',
-            "network.ring",
+            r"network\[0\]\.ring: out of range",
         ),
         ('{"format": "reconnect-export", "version": 1, "diary": [{"text": "a"}]}', "written_at"),
-        ('{"format": "reconnect-export", "version": 1, "extra": 1}', "Unknown sections"),
+        ('{"format": "reconnect-export", "version": 1, "extra": 1}', "extra: not a key"),
     ],
 )
 def test_bad_files_are_refused_with_a_reason(text: str, reason: str) -> None:
