@@ -155,3 +155,36 @@ async def test_osc_title_and_bell_never_reach_the_app_screen(provider, user) -> 
         lines = rendered_lines(app)
         assert any("Hei Kari, ring meg i morgen" in line for line in lines)
         assert unsafe_lines(lines) == []
+
+
+def test_a_shared_item_with_escape_codes_reaches_the_provider_clean(provider, user) -> None:
+    """A goal and a crisis plan an older vault kept raw, shared: the provider's vault, its
+    `shared list`/`shared show` and the read-only view hold no escape code."""
+    from reconnect_tui.store import Toolbox
+    from reconnect_tui.sync.sharing import Sharing
+
+    _on_provider, on_user = pair(provider, user)
+    with user.vault.transaction() as conn:
+        goal_id = conn.execute("INSERT INTO goals(title, why, notes, position) VALUES (?, ?, ?,"
+                               " 0)", ("Svømme\x1b]0;x\x07 på søndager", HOSTILE, "")).lastrowid
+        conn.execute("UPDATE crisis_plan SET warning_signs = ? WHERE id = 1", (HOSTILE,))
+    sharing = Sharing(user.vault)
+    sharing.share("goals", goal_id, on_user.id)
+    sharing.share("crisis-plan", None, on_user.id)
+    user.sync()
+    provider.sync()
+    with provider.vault.read() as conn:
+        held = " ".join(str(v) for row in conn.execute(
+            "SELECT title, snapshot FROM received_items") for v in row)
+    assert "Svømme på søndager" in held and "\\u001b" not in held and "\x1b" not in held
+    kari = provider.dyads.partners()[0].id
+    view = Sharing(provider.vault).view(kari)
+    assert isinstance(view, Toolbox)
+    assert view.crisis_plan.get().warning_signs == "Hei Kari, ring meg i morgen"
+    provider.vault.close()
+    for args in (["shared", "list"], ["shared", "show", "Kari Nordmann", "goals"],
+                 ["shared", "show", "Kari Nordmann", "crisis-plan", "--json"]):
+        result = run(*args, "--vault", str(provider.path))
+        assert result.exit_code == 0, result.output
+        assert is_terminal_safe(result.output) and "\x07" not in result.output, args
+        assert "\\u001b" not in result.output

@@ -92,3 +92,33 @@ def test_an_attack_pasted_into_a_form_is_saved_and_shown_clean(
     assert not any("[31m" in line or "52;c" in line for line in lines)
     with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
         assert [p.name for p in Toolbox(vault).network.list()] == ["REDNabo Bjørn"]
+
+
+async def test_create_vault_cleans_a_pasted_name_and_refuses_an_invisible_one(
+        tmp_path: Path) -> None:
+    """A pasted name loses its escape codes in the field; a name with an invisible character
+    (here a Hangul filler, which can be typed) is refused with the code point named."""
+    from textual.widgets import Label
+
+    from reconnect_tui.screens.create import CreateVaultScreen
+    from tests.conftest import PASSPHRASE
+
+    app = make_app(tmp_path / "vault.db")
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, CreateVaultScreen)
+        name = app.screen.query_one("#name", Input)
+        name.focus()
+        app.post_message(events.Paste("\x1b[31mKari\x1b]0;pwned\x07"))
+        await pilot.pause()
+        await pilot.pause()
+        assert name.value == "Kari"
+        assert unsafe_lines(rendered_lines(app)) == []
+        name.value = "Kari\u3164"
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        app.screen.query_one("#confirm", Input).value = PASSPHRASE
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(app.screen.query_one("#error", Label).render())
+        assert "control or invisible characters (U+3164)" in error
+        assert app.focused is name
+    assert not (tmp_path / "vault.db").exists()
