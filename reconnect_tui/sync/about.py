@@ -47,7 +47,9 @@ def check(vault: Vault, partner: PartnerRecord, about: ItemRef) -> AboutCheck:
 
 
 def on_the_wire(vault: Vault, partner: PartnerRecord, about: ItemRef) -> ItemRef:
-    return about if check(vault, partner, about).title_travels else withheld(about)
+    if about.title and check(vault, partner, about).title_travels:
+        return about
+    return withheld(about)
 
 
 def _known_to(vault: Vault, partner: PartnerRecord, about: ItemRef) -> bool:

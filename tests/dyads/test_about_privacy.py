@@ -116,3 +116,10 @@ def test_the_provider_names_only_what_was_shared_with_them(provider, user, relay
     assert own_title not in vault_text(user)
     # the user answers about what the provider named: it came from the user, so it travels
     assert user.dyads.about_check(on_user.id, received).title_travels
+
+
+def test_a_reference_without_a_title_sends_no_item_id_either(provider, user, relay) -> None:
+    on_provider, on_user = pair(provider, user)
+    goal = Toolbox(user.vault).goals.add(Goal(title="Private"))
+    sent = user.dyads.send(on_user.id, "Hei", about=ItemRef("goals", goal.id or 0, ""))
+    assert sent.about == ItemRef("goals", 0, "")
