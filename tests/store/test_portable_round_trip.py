@@ -162,3 +162,24 @@ def test_whatever_is_accepted_imports_without_another_error(
                 portable.parse(portable.dumps(portable.export_all(vault)))  # still valid
             finally:
                 vault.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+    | DAY | TIME | st.sampled_from(["my-a", "box-breathing", "Work", "family"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(_KEYS), children, max_size=4),
+    max_leaves=14))
+def test_whatever_a_partner_sends_opens_or_could_not_be_opened(value) -> None:
+    """The provider's view: shared sections either load or raise ImportRefused."""
+    from reconnect_tui.store.received_view import read_only_toolbox
+
+    sections = {k: v for k, v in value.items() if k in portable.MODULES} if isinstance(
+        value, dict) else {}
+    with contextlib.suppress(ImportRefused):
+        toolbox = read_only_toolbox("Kari", sections)
+        try:
+            portable.parse(portable.dumps(portable.export_all(toolbox.vault)))
+        finally:
+            toolbox.vault.close()
