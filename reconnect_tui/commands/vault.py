@@ -195,12 +195,16 @@ def export_all(
     from ..store import portable
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
-        text = portable.dumps(portable.export_all(opened))
+        data = portable.export_all(opened)
+    text = portable.dumps(data)
+    unreadable = portable.import_problems(data, len(text.encode("utf-8")))
     if output is None:
         echo(text, nl=False)
-        return
-    write_export(text.encode("utf-8"), output)
-    status(_("Exported to {file}.").format(file=output))
+    else:
+        write_export(text.encode("utf-8"), output)
+        status(_("Exported to {file}.").format(file=output))
+    if unreadable:  # written anyway: it is the person's data; they are told what import refuses
+        status(unreadable)
 
 
 @handles_errors

@@ -23,8 +23,8 @@ from .portable_schema import FORMAT, MODULES, VERSION, Checked
 from .repositories.profile import index_what_matters
 from .vault import Vault
 
-__all__ = ["FORMAT", "MODULES", "VERSION", "Checked", "check", "export_all", "import_all", "parse",
-           "read"]
+__all__ = ["FORMAT", "MODULES", "VERSION", "Checked", "check", "export_all", "import_all",
+           "import_problems", "parse", "read"]
 _CRISIS_TEXT = tuple(name for name, _title in CRISIS_TEXT_SECTIONS)
 
 
@@ -41,6 +41,22 @@ def export_sections(vault: Vault, sections: Iterable[str]) -> dict[str, Any]:
     with vault.read() as conn:
         exported = {name: _EXPORTERS[name](conn) for name in MODULES if name in wanted}
     return clean_deep(exported)  # text an older vault kept raw leaves cleaned (text_safety)
+
+
+def import_problems(data: dict[str, Any], size: int) -> str | None:
+    """What import would refuse in an export of this vault (a value an older version stored,
+    such as a crisis plan time that is not a time), as a warning; None when it reads back."""
+    try:
+        if size > portable_schema.MAX_FILE_BYTES:
+            raise portable_schema.refused([("", _("larger than {n} MiB, the most import reads")
+                                                .format(n=portable_schema.MAX_FILE_BYTES >> 20))])
+        check(data)
+    except ImportRefused as error:
+        problems = error.problems  # type: ignore[attr-defined]
+        return str(portable_schema.refused(problems, _(
+            "Warning: import will refuse this file until these values are corrected in the"
+            " app:")))
+    return None
 
 
 def _export_medications(conn: Connection) -> list[dict[str, Any]]:

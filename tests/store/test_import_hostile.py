@@ -256,3 +256,24 @@ def test_the_garbage_plan_no_longer_breaks_exports(
     refuse_through_cli(file, filled, user_template)
     result = run("export", "crisis-plan", "--format", "txt", "--vault", str(filled))
     assert result.exit_code == 0, result.output
+
+
+def test_export_all_warns_when_import_would_refuse_what_it_wrote(
+    filled: Path, user_template: Template, tmp_path: Path
+) -> None:
+    """A vault an older version let a bad value into still exports (it is the person's data),
+    and is told which values import will refuse."""
+    with Vault.open_with_key(filled, user_template.key, user_template.header) as vault, \
+            vault.transaction() as conn:
+        conn.execute("UPDATE crisis_plan SET updated_at = 'garbage' WHERE id = 1")
+    out = tmp_path / "all.json"
+    result = run("export", "all", "-o", str(out), "--vault", str(filled))
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["crisis_plan"]["updated_at"] == "garbage"
+    assert "Warning: import will refuse" in result.stderr
+    assert "crisis_plan.updated_at: not a date and time" in result.stderr
+    with Vault.open_with_key(filled, user_template.key, user_template.header) as vault, \
+            vault.transaction() as conn:
+        conn.execute("UPDATE crisis_plan SET updated_at = NULL WHERE id = 1")
+    clean = run("export", "all", "-o", str(out), "--vault", str(filled))
+    assert clean.exit_code == 0 and "Warning" not in clean.stderr
