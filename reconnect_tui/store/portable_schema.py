@@ -537,9 +537,10 @@ def validate(
     if data.get("format") != FORMAT:
         raise refused([("format", _('missing or not "{format}": not a ReConnect export')
                         .format(format=FORMAT))])
-    if data.get("version") not in VERSIONS or isinstance(data.get("version"), bool):
-        version = data.get("version")
-        shown = version if isinstance(version, int | str) else type(version).__name__
+    version = data.get("version")
+    if type(version) is not int or version not in VERSIONS:  # not True, not 1.0
+        shown = (json.dumps(version, ensure_ascii=False)
+                 if version is None or isinstance(version, int | float | str) else "?")
         raise refused([("version", _(
             "this export has version {v}; this ReConnect reads version {ours}").format(
                 v=str(shown)[:20], ours=", ".join(str(v) for v in VERSIONS)))])

@@ -108,6 +108,7 @@ HOSTILE: list[tuple[str, str | bytes, str]] = [
      "line 1, column 205: nested more than 204 levels"),
     ("version 2", '{"format": "reconnect-export", "version": 2}', "version: this export has"),
     ("version as text", '{"format": "reconnect-export", "version": "1"}', "version:"),
+    ("version 1.0", '{"format": "reconnect-export", "version": 1.0}', "version: this export has"),
     ("no format", '{"version": 1, "goals": []}', "format: missing"),
     ("array at the top", "[]", "(the whole file): not a ReConnect export"),
     ("empty file", "", "(the whole file): empty"),
