@@ -380,15 +380,14 @@ def _import_domains(conn: Connection, domains: list[dict[str, Any]]) -> None:
     old = conn.execute("SELECT id, name FROM life_domains").fetchall()
     base = max((row[0] for row in old), default=0)
     new_ids: dict[str, int] = {}
-    history_rows = []
+    domain_rows: list[tuple[Any, ...]] = []
+    history_rows: list[tuple[Any, ...]] = []
     for position, d in enumerate(domains):
+        domain_id = base + 1 + position
         history = d.get("history", [])
-        updated = history[-1]["recorded_at"] if history else None
-        cur = conn.execute(
-            "INSERT INTO life_domains(id, name, status, rating, helps, hinders, hidden, position,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        domain_rows.append(
             (
-                base + 1 + position,
+                domain_id,
                 d["name"],
                 d.get("status", ""),
                 d.get("rating"),
@@ -396,13 +395,20 @@ def _import_domains(conn: Connection, domains: list[dict[str, Any]]) -> None:
                 d.get("hinders", ""),
                 int(d.get("hidden", False)),
                 position,
-                updated,
-            ),
+                history[-1]["recorded_at"] if history else None,
+            )
         )
-        new_ids.setdefault(d["name"], cur.lastrowid)
+        new_ids.setdefault(d["name"], domain_id)
         history_rows += [
-            (cur.lastrowid, h["status"], h.get("rating"), h["recorded_at"]) for h in history
+            (domain_id, h["status"], h.get("rating"), h["recorded_at"]) for h in history
         ]
+    _insert_rows(
+        conn,
+        "life_domains",
+        ("id", "name", "status", "rating", "helps", "hinders", "hidden", "position",
+         "updated_at"),
+        domain_rows,
+    )
     conn.executemany(
         "INSERT INTO domain_status_history(domain_id, status, rating, recorded_at)"
         " VALUES (?, ?, ?, ?)",

@@ -195,3 +195,17 @@ def test_parse_never_crashes_on_arbitrary_json(value) -> None:
         document.update(value)
     with contextlib.suppress(ImportRefused):
         portable.parse(json.dumps(document))
+
+
+def test_replacing_life_domains_keeps_goals_on_their_domain_by_name(toolbox: Toolbox) -> None:
+    domains = {d.name: d.id for d in toolbox.domains.list()}
+    kept = toolbox.goals.add(Goal(title="Choir", domain_id=domains["Social life"]))
+    dropped = toolbox.goals.add(Goal(title="Rent", domain_id=domains["Housing"]))
+    file = {"format": "reconnect-export", "version": 1,
+            "life_domains": [{"name": "Work"}, {"name": "Social life", "rating": 4}]}
+    assert portable.import_all(toolbox.vault, file, replace=True) == ["life_domains"]
+    now = {d.name: d.id for d in toolbox.domains.list()}
+    assert list(now) == ["Work", "Social life"]
+    assert toolbox.goals.get(kept.id or 0).domain_id == now["Social life"]
+    assert toolbox.goals.get(dropped.id or 0).domain_id is None
+    assert [h.title for h in toolbox.search.search("social")] == ["Social life"]
