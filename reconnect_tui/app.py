@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from .i18n import _, set_language
+from .i18n import _, resolve_language, set_language
 from .settings import Settings, load_settings
 from .text_safety import clean_text
 
@@ -53,11 +54,13 @@ class ReconnectApp(App[None]):
         *,
         clock: Callable[[], datetime] = datetime.now,
         auto_lock_seconds: float | None = None,
+        language: str | None = None,
     ) -> None:
         super().__init__()
         self.vault_path = Path(vault_path)
-        self.settings = settings or load_settings()
-        set_language(self.settings.language)
+        settings = settings or load_settings()
+        chosen = resolve_language(language, settings.language)  # --lang, env, file, locale
+        self.settings = replace(settings, language=set_language(chosen))
         self.clock = clock
         self.toolbox: Toolbox | None = None
         minutes = self.settings.auto_lock_minutes
@@ -304,5 +307,5 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-def run_app(vault_path: Path) -> None:
-    ReconnectApp(vault_path).run()
+def run_app(vault_path: Path, language: str | None = None) -> None:
+    ReconnectApp(vault_path, language=language).run()

@@ -19,7 +19,7 @@ from .commands import sync as sync_commands
 from .commands import vault as vault_commands
 from .commands.common import State, VaultOption, handles_errors, vault_path
 from .hygiene import disable_core_dumps
-from .i18n import _
+from .i18n import SUPPORTED_LANGUAGES, _, resolve_language, set_language, supported_language
 
 app = typer.Typer(
     name="reconnect",
@@ -43,6 +43,22 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _check_language(value: str | None) -> str | None:
+    if value is not None and supported_language(value) is None:
+        raise typer.BadParameter(
+            _("'{value}' is not a language ReConnect has. Choose one of: {choices}.").format(
+                value=value, choices=", ".join(SUPPORTED_LANGUAGES)
+            )
+        )
+    return value
+
+
+def _settings_language() -> str:
+    from .settings import load_settings
+
+    return load_settings().language
+
+
 @app.callback()
 @handles_errors
 def root(
@@ -52,19 +68,32 @@ def root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            callback=_check_language,
+            help=_(
+                "Language: en or nb (Norwegian bokmål). Default: RECONNECT_LANGUAGE, then the"
+                " settings file, then the system locale, then English."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Open the app when no command is given."""
     state = State()
     state.vault = vault
     ctx.obj = state
+    language = set_language(resolve_language(lang, _settings_language()))
     if ctx.invoked_subcommand is None:
-        open_app(vault_path(ctx, None))
+        open_app(vault_path(ctx, None), language)
 
 
-def open_app(path: Path) -> None:
+def open_app(path: Path, language: str | None = None) -> None:
     from .app import run_app  # Textual is imported only when the app opens
 
-    run_app(path)
+    run_app(path, language)
 
 
 app.command("init")(vault_commands.init)

@@ -4,7 +4,8 @@ The Markdown lives in ``reconnect_tui/content/<language>/{info,exercises}/*.md``
 with ``importlib.resources``, so it works from a wheel or a zip. Each file starts with a small
 front-matter block of ``key: value`` lines between ``---`` lines (parsed here; no YAML).
 
-A translation may be partial: a page missing in ``nb`` is taken from ``en``. The local-links page
+A translation may be partial: a page missing in ``nb`` is taken from ``en``. Without a
+``language`` argument the active one is used (``i18n.current_language``). The local-links page
 can be replaced by a community's own file (``RECONNECT_LOCAL_LINKS=path``, or
 ``local-links.md`` in the user config dir); see ``content/README.md``.
 
@@ -23,7 +24,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from reconnect_tui.errors import NotFound, ReconnectError
-from reconnect_tui.i18n import _
+from reconnect_tui.i18n import _, current_language
 
 DEFAULT_LANGUAGE = "en"
 CATEGORIES = ("mindfulness", "breathing", "sleep", "coping", "strengths")
@@ -297,6 +298,10 @@ def _markdown_files(language: str, section: str) -> Iterator[tuple[str, str, str
             yield entry.name[: -len(".md")], entry.read_text(encoding="utf-8"), name
 
 
+def _language(language: str | None) -> str:
+    return current_language() if language is None else language
+
+
 @lru_cache(maxsize=8)
 def _builtin_pages(language: str) -> tuple[Page, ...]:
     by_slug: dict[str, Page] = {}
@@ -315,32 +320,32 @@ def _builtin_exercises(language: str) -> tuple[ExerciseText, ...]:
     return tuple(sorted(by_slug.values(), key=lambda ex: (CATEGORIES.index(ex.category), ex.title)))
 
 
-def info_pages(language: str = DEFAULT_LANGUAGE) -> list[Page]:
+def info_pages(language: str | None = None) -> list[Page]:
     """All information pages, sorted by ``order``; the local-links page honours its override."""
     return [
         local_links(language) if page.slug == LOCAL_LINKS_SLUG else page
-        for page in _builtin_pages(language)
+        for page in _builtin_pages(_language(language))
     ]
 
 
-def info_page(slug: str, language: str = DEFAULT_LANGUAGE) -> Page:
+def info_page(slug: str, language: str | None = None) -> Page:
     """One information page by slug. Raises NotFound."""
     if slug == LOCAL_LINKS_SLUG:
         return local_links(language)
-    for page in _builtin_pages(language):
+    for page in _builtin_pages(_language(language)):
         if page.slug == slug:
             return page
     raise NotFound(_("There is no information page called '{slug}'.").format(slug=slug))
 
 
-def exercises(language: str = DEFAULT_LANGUAGE) -> list[ExerciseText]:
+def exercises(language: str | None = None) -> list[ExerciseText]:
     """All built-in exercises, grouped by category (in CATEGORIES order), then by title."""
-    return list(_builtin_exercises(language))
+    return list(_builtin_exercises(_language(language)))
 
 
-def exercise(slug: str, language: str = DEFAULT_LANGUAGE) -> ExerciseText:
+def exercise(slug: str, language: str | None = None) -> ExerciseText:
     """One built-in exercise by slug. Raises NotFound."""
-    for item in _builtin_exercises(language):
+    for item in _builtin_exercises(_language(language)):
         if item.slug == slug:
             return item
     raise NotFound(_("There is no exercise called '{slug}'.").format(slug=slug))
@@ -391,7 +396,7 @@ def _override_page(path: Path, builtin: Page) -> Page:
 
 
 def local_links(
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
     *,
     environ: Mapping[str, str] | None = None,
     config_dir: Path | None = None,
@@ -402,7 +407,7 @@ def local_links(
     set but missing, unreadable or malformed never raises: the next candidate (finally the
     built-in page) is used, ``source`` says which file that was, and ``notice`` explains why.
     """
-    builtin = next(p for p in _builtin_pages(language) if p.slug == LOCAL_LINKS_SLUG)
+    builtin = next(p for p in _builtin_pages(_language(language)) if p.slug == LOCAL_LINKS_SLUG)
     env = os.environ if environ is None else environ
     problems: list[str] = []
     for path in local_links_override_paths(env, config_dir):

@@ -24,8 +24,9 @@ class Settings:
     theme: str = "textual-dark"
     """Textual theme name; "textual-light" reads well on light terminals."""
 
-    language: str = "en"
-    """Language of the interface (gettext catalogue name)."""
+    language: str = ""
+    """Language of the interface and content: "en" or "nb" ("no" and "nn" mean "nb"). Empty
+    (unset) lets the system locale decide; ``i18n.resolve_language`` makes the choice."""
 
     relay_url: str = ""
     """Relay address used when a vault has none yet (https, or http on loopback only)."""

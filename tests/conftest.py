@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from reconnect_tui.i18n import set_language
 from reconnect_tui.model import Profile, Role
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store import keys as vault_keys
@@ -92,3 +93,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("RECONNECT_CONFIG", str(tmp_path / "no-settings.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # The tester's own locale must not choose the language (i18n.resolve_language), and a test
+    # that switched it (``--lang nb``, an app with language nb) must not leave it switched.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language(None)
