@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import _, current_language
 
 SIGNING_CONTEXT = "reconnect/v1/dyad-agreement"
 DEFAULT_TIME_ZONE = "Europe/Oslo"
@@ -25,6 +25,22 @@ DEFAULT_EMERGENCY = (
     "ReConnect is never for emergencies. In a crisis, follow your crisis plan (F2) and call the"
     " emergency numbers there."
 )
+TEMPLATE_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "messages_for": "Practical questions, how the week went, preparing our next meeting.",
+        "messages_not_for": "Emergencies or anything that cannot wait a few working days.",
+        "emergency": DEFAULT_EMERGENCY,
+    },
+    "nb": {
+        "messages_for": "Praktiske spørsmål, hvordan uka har vært, forberedelser til neste time.",
+        "messages_not_for": "Akutte situasjoner, eller noe som ikke kan vente noen arbeidsdager.",
+        "emergency": "ReConnect er aldri for akutt hjelp. I en krise følger du kriseplanen din"
+        " (F2) og ringer nødnumrene som står der.",
+    },
+}
+"""The template's wording per language: data the two sides talk over and sign, so it is chosen
+when the template is made, not translated later (``validate``'s defaults stay English, so both
+sides always fill a missing key the same way)."""
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 TEXT_KEYS = ("notes", "messages_for", "messages_not_for", "emergency")
@@ -61,19 +77,21 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def template(today: date) -> dict[str, Any]:
-    """Terms to start a first agreement from (every key filled, to be talked over)."""
+def template(today: date, language: str | None = None) -> dict[str, Any]:
+    """Terms to start a first agreement from (every key filled, to be talked over), worded in
+    ``language`` (default: the active one; English when there is no wording for it)."""
+    texts = TEMPLATE_TEXTS.get(language or current_language(), TEMPLATE_TEXTS["en"])
     return {
         "answer_within_working_days": 2,
         "working_hours": "08:00-15:30",
         "time_zone": DEFAULT_TIME_ZONE,
         "review_on": add_months(today, REVIEW_AFTER_MONTHS).isoformat(),
-        "messages_for": "Practical questions, how the week went, preparing our next meeting.",
-        "messages_not_for": "Emergencies or anything that cannot wait a few working days.",
+        "messages_for": texts["messages_for"],
+        "messages_not_for": texts["messages_not_for"],
         "suggested_max_words": 150,
         "read_receipts": True,
         "view_receipts": False,
-        "emergency": DEFAULT_EMERGENCY,
+        "emergency": texts["emergency"],
         "notes": "",
     }
 
