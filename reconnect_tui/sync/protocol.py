@@ -165,7 +165,10 @@ def new_id(nbytes: int = 16) -> str:
     """A fresh random id (mailbox, envelope, item): base64url of ``nbytes`` random bytes."""
     if not 16 <= nbytes <= 48:
         raise ValueError("ids carry 16-48 random bytes")
-    return b64encode(secrets.token_bytes(nbytes))
+    while True:
+        value = b64encode(secrets.token_bytes(nbytes))
+        if not value.startswith("-"):  # people type post ids on command lines: never an option
+            return value
 
 
 def is_valid_id(value: object) -> bool:

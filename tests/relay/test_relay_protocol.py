@@ -90,6 +90,8 @@ def test_ids() -> None:
     assert p.is_valid_id(p.new_id())
     assert len(p.new_id(32)) == 43
     assert p.new_id() != p.new_id()
+    # ids are typed on command lines (forum post ids): none may read as an option
+    assert not any(p.new_id().startswith("-") for _ in range(5000))
     for bad in ["", "a" * 21, "a" * 65, "a" * 21 + "/", "a" * 21 + "=", 7, None]:
         assert not p.is_valid_id(bad)
 
