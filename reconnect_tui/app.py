@@ -297,6 +297,23 @@ class ReconnectApp(App[None]):
             self.toolbox.vault.close()
             self.toolbox = None
 
+    # -- a full disk, a folder that cannot be written ----------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self.vault_refused_write(error):
+            return
+        super()._handle_exception(error)
+
+    def vault_refused_write(self, error: BaseException) -> bool:
+        """A full disk or a folder ReConnect cannot write is not a crash: SQLite rolled the
+        change back and the vault is intact. Say what is wrong and carry on, unlocked."""
+        from .errors import DiskFull, VaultNotWritable
+
+        if not isinstance(error, DiskFull | VaultNotWritable):
+            return False
+        self.notify(str(error), title=_("Not saved"), severity="error", timeout=30)
+        return True
+
 
 def _settle_heap() -> None:
     """Move what start-up and unlocking allocated out of the garbage collector's way: a full
