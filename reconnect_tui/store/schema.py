@@ -703,6 +703,7 @@ def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
                 "This vault was written by a newer ReConnect (schema {v}). Please update ReConnect."
             ).format(v=version)
         )
+    pruned = False
     while version < target:
         step = MIGRATIONS[version]
         script = f"BEGIN IMMEDIATE;\n{step}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
@@ -712,5 +713,20 @@ def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        pruned = pruned or step is V7_PRUNE_CIPHERTEXT
         version += 1
+    if pruned:
+        _give_back_freed_space(conn)
     return version
+
+
+VACUUM_ABOVE_BYTES = 1024 * 1024
+
+
+def _give_back_freed_space(conn: Connection) -> None:
+    """Once, after V7 emptied the ciphertext a vault kept: shrink the file when that freed
+    more than a megabyte (SQLite reuses free pages but never returns them by itself)."""
+    free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    page = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    if free * page > VACUUM_ABOVE_BYTES:
+        conn.execute("VACUUM")

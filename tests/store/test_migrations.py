@@ -121,3 +121,20 @@ def test_v12_keeps_what_was_indexed_and_keys_it_by_item(tmp_path: Path) -> None:
     assert hits("tenor") == [] and hits("choir") == []
     assert conn.execute("SELECT count(*) FROM search_index").fetchone()[0] == 2
     conn.close()
+
+
+def test_a_vault_that_kept_every_envelope_shrinks_when_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "v.db"
+    key = vault_keys.new_vault_key()
+    conn = open_connection(path, key)
+    migrate(conn, target=MIGRATIONS.index(schema.V7_PRUNE_CIPHERTEXT))
+    conn.executemany("INSERT INTO inbox(envelope_id, mailbox_id, seq, ciphertext, received_at,"
+                     " processed) VALUES (?, 'm', ?, ?, 0, 1)",
+                     [(f"envelope-{n:016d}", n, bytes(256 * 1024)) for n in range(40)])
+    conn.close()
+    grown = path.stat().st_size
+    assert grown > 10 * 1024 * 1024
+    conn = open_connection(path, key)
+    migrate(conn)
+    conn.close()
+    assert path.stat().st_size < 1024 * 1024  # the 10 MB of handled envelopes are given back
