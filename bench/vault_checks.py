@@ -10,6 +10,7 @@ SQLCipher open, and the online-backup copy alone. Median of 7 (backups: 5).
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
@@ -26,6 +27,13 @@ from reconnect_tui.store.db import open_connection  # noqa: E402
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="reconnect-bench-checks-"))
+    try:
+        run(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # 45 MB, and copies of it
+
+
+def run(folder: Path) -> None:
     path = folder / "vault.db"
     start = time.perf_counter()
     key, header = build_ten_year_vault(path)
