@@ -559,3 +559,35 @@ async def test_moderator_removes_a_member_who_then_reads_only(
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
         await settle(pilot)
         assert not app.screen.query_one("#composer").display
+
+
+async def test_an_altered_post_shows_as_one_that_could_not_be_verified(
+    relay: RelayProcess, moderator: Person, fjord: Person
+) -> None:
+    from relay_tamper import alter_envelopes
+
+    url = relay.url
+    start_forum(moderator, url)
+    add_member(moderator, fjord, "Fjord", url)
+    post(moderator, "Secret words")
+    moderator.sync(url)
+    with fjord.open() as vault:
+        forums = Forums(vault)
+        mailbox = forums.record(forums.forum_named(FORUM).id).mailbox_id
+    assert alter_envelopes(relay, mailbox) == 1
+
+    app = make_app(fjord.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await open_forums(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ForumScreen))
+        await sync_in_app(pilot)
+        shown = " ".join(options(app, "#threads"))
+        assert "A post that could not be verified" in shown and "Secret" not in shown
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
+        await settle(pilot)
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        text += " ".join(options(app, "OptionList")) if app.screen.query(OptionList) else ""
+        assert "A post that could not be verified" in text and "Secret" not in text
