@@ -4,7 +4,7 @@ person chose, entered on one screen with a few keys, each with a 30-day trend.""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -19,8 +19,12 @@ from textual.widgets.option_list import Option
 
 from ..i18n import _
 from ..model import DiaryEntry, RegistrationParameter
+from ..widgets.drafts import DraftNotice, KeepsDraft
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
+
+if TYPE_CHECKING:
+    from ..store.repositories.drafts import DraftSlot, JsonValue
 
 TREND_DAYS = 30
 PAGE_SIZE = 50
@@ -45,36 +49,55 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-class EntryEditor(ModalScreen[str | None]):
-    """Write or change one diary entry: a roomy text area; Ctrl+S saves, Escape cancels."""
+class EntryEditor(KeepsDraft, ModalScreen[str | None]):
+    """Write or change one diary entry: a roomy text area; Ctrl+S saves, Escape cancels.
+    What is typed is kept as a draft when the app locks (``widgets/drafts.py``)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save")),
         Binding("escape", "cancel", _("Cancel")),
     ]
 
-    def __init__(self, title: str, text: str = "") -> None:
+    def __init__(self, title: str, text: str = "", draft: DraftSlot | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
+        self.draft = draft
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="entry-editor"):
             yield Label(self.title_text, classes="title")
+            yield DraftNotice()
             yield TextArea(self.text, id="entry-text", soft_wrap=True, show_line_numbers=False)
             yield Static(_("Ctrl+S saves · Escape cancels"), classes="help")
 
     def on_mount(self) -> None:
         self.query_one("#entry-text", TextArea).focus()
+        restored = self.offer_draft()
+        if restored is not None:
+            self.query_one(DraftNotice).show(restored)
+
+    def draft_fields(self) -> dict[str, JsonValue]:
+        return {"text": self.query_one("#entry-text", TextArea).text}
+
+    def show_draft_fields(self, fields: dict[str, JsonValue]) -> None:
+        if isinstance(fields.get("text"), str):
+            self.query_one("#entry-text", TextArea).load_text(fields["text"])
+
+    @on(DraftNotice.Discard)
+    def _discard_draft(self) -> None:
+        self.revert_draft()
 
     def action_save(self) -> None:
         text = self.query_one("#entry-text", TextArea).text.rstrip()
         if not text.strip():
             self.notify(_("The entry is empty; write something or press Escape."))
             return
+        self.drop_draft()
         self.dismiss(text)
 
     def action_cancel(self) -> None:
+        self.drop_draft()
         self.dismiss(None)
 
 
@@ -312,7 +335,8 @@ class DiaryScreen(ModuleScreen):
             self.load_entries(entry.id)
             self.notify(_("Entry saved."))
 
-        self.app.push_screen(EntryEditor(_("New diary entry")), saved)
+        draft = self.toolbox.drafts.slot("new-diary-entry")
+        self.app.push_screen(EntryEditor(_("New diary entry"), draft=draft), saved)
 
     def _edit_entry(self) -> None:
         entry = self.current_entry()
@@ -328,7 +352,8 @@ class DiaryScreen(ModuleScreen):
             self.notify(_("Entry saved."))
 
         title = _("Diary entry of {when}").format(when=entry.written_at.strftime("%Y-%m-%d"))
-        self.app.push_screen(EntryEditor(title, entry.text), saved)
+        draft = self.toolbox.drafts.slot("diary-entry", entry.id or 0)
+        self.app.push_screen(EntryEditor(title, entry.text, draft=draft), saved)
 
     def _delete_entry(self) -> None:
         entry = self.current_entry()

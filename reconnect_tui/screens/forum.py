@@ -380,7 +380,8 @@ class ThreadScreen(PostActions, ForumScreenBase):
         yield self.sync_line()
         yield OptionList(id="posts")
         yield Static("", id="thread-keys", classes="forum-keys")
-        yield Composer(_("the others"), id="composer")
+        draft = self.toolbox.drafts.slot("forum-reply", f"{self.forum_id}/{self.thread_id}")
+        yield Composer(_("the others"), draft=draft, id="composer")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -243,7 +243,10 @@ class GoalsScreen(ModuleScreen):
                 self.reload(item_key(goal))
 
         values = {"domain_id": self.domain_filter or NO_DOMAIN}
-        self.app.push_screen(FormScreen(_("New goal"), self._goal_fields(), values), saved)
+        draft = self.toolbox.drafts.slot("new-goal")
+        self.app.push_screen(
+            FormScreen(_("New goal"), self._goal_fields(), values, draft=draft), saved
+        )
 
     def action_add_subgoal(self) -> None:
         item = self._current()
@@ -259,7 +262,8 @@ class GoalsScreen(ModuleScreen):
         title = _("New sub-goal under “{goal}”").format(goal=parent.title)
         values = {"domain_id": parent.domain_id or NO_DOMAIN}
         fields = self._goal_fields(parent.domain_id)
-        self.app.push_screen(FormScreen(title, fields, values), saved)
+        draft = self.toolbox.drafts.slot("new-sub-goal", parent.id or 0)
+        self.app.push_screen(FormScreen(title, fields, values, draft=draft), saved)
 
     def action_add_activity(self) -> None:
         item = self._current()
@@ -273,7 +277,8 @@ class GoalsScreen(ModuleScreen):
                 self.reload(item_key(activity))
 
         title = _("New activity for “{goal}”").format(goal=goal.title)
-        self.app.push_screen(FormScreen(title, self._activity_fields()), saved)
+        draft = self.toolbox.drafts.slot("new-activity", goal.id or 0)
+        self.app.push_screen(FormScreen(title, self._activity_fields(), draft=draft), saved)
 
     @on(Tree.NodeSelected, "#goal-tree")
     def _selected(self) -> None:
@@ -312,7 +317,9 @@ class GoalsScreen(ModuleScreen):
                     self.toolbox.goals.set_activity_done(item.id or 0, result["done"])
             self.reload(item_key(item))
 
-        self.app.push_screen(FormScreen(title, fields, values), saved)
+        kind = "goal" if isinstance(item, Goal) else "activity"
+        draft = self.toolbox.drafts.slot(kind, item.id or 0)
+        self.app.push_screen(FormScreen(title, fields, values, draft=draft), saved)
 
     def action_toggle_done(self) -> None:
         item = self._current()

@@ -264,7 +264,8 @@ class ConversationScreen(ModuleScreen):
                 classes="empty",
             )
         yield NotForEmergencies(self.toolbox.profile.get().locale)
-        yield Composer(name, id="composer")
+        draft = self.toolbox.drafts.slot("message", self.partner_id)
+        yield Composer(name, draft=draft, id="composer")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

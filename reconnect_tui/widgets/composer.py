@@ -7,11 +7,16 @@ can be about a toolbox item; the composer then shows that item's title above the
 Enter inserts a newline; the screen sends with Ctrl+S (or the Send button), which calls
 ``submit``. The composer posts ``Composer.Submitted`` and leaves clearing to the screen, so a
 message that could not be queued is not lost.
+
+Given a draft slot (``toolbox.drafts.slot("message", partner_id)``), an unsent text is kept as
+a draft when the app locks and is back in the composer next time; ``clear`` (the message was
+queued) drops it. Only the text is kept, not what it was about.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,6 +28,10 @@ from textual.widgets import Button, Static, TextArea
 from ..i18n import _, ngettext
 from ..sync.dyads import ItemRef, reading_time_seconds, word_count
 from ..text_safety import clean_text
+from .drafts import KeepsDraft
+
+if TYPE_CHECKING:
+    from ..store.repositories.drafts import DraftSlot, JsonValue
 
 
 def reading_time_text(seconds: int) -> str:
@@ -58,7 +67,7 @@ def about_text(about: ItemRef) -> Text:
     return line
 
 
-class Composer(Vertical):
+class Composer(KeepsDraft, Vertical):
     """Write a message to ``receiver`` (their name is used in the reading-time line)."""
 
     @dataclass
@@ -67,10 +76,11 @@ class Composer(Vertical):
         text: str
         about: ItemRef | None
 
-    def __init__(self, receiver: str, **kwargs) -> None:
+    def __init__(self, receiver: str, draft: DraftSlot | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.receiver = receiver
         self.about: ItemRef | None = None
+        self.draft = draft
 
     def compose(self) -> ComposeResult:
         yield Static("", id="composer-about")
@@ -81,6 +91,15 @@ class Composer(Vertical):
 
     def on_mount(self) -> None:
         self._show_about()
+        if self.offer_draft() is not None:
+            self.app.notify(_("Your unsent message is back: send it, or clear it to discard it."))
+
+    def draft_fields(self) -> dict[str, JsonValue]:
+        return {"text": self.text}
+
+    def show_draft_fields(self, fields: dict[str, JsonValue]) -> None:
+        if isinstance(fields.get("text"), str):
+            self.query_one("#composer-text", TextArea).load_text(fields["text"])
 
     @property
     def text(self) -> str:
@@ -95,6 +114,7 @@ class Composer(Vertical):
         """Empty the text and forget the item (after the message was queued)."""
         self.query_one("#composer-text", TextArea).clear()
         self.set_about(None)
+        self.drop_draft()
 
     def focus_text(self) -> None:
         self.query_one("#composer-text", TextArea).focus()

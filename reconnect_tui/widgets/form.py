@@ -5,13 +5,17 @@
 
 ``_saved`` receives a dict of parsed values (str, int, float, bool, date or a choice's value),
 or None when the person cancelled.
+
+Given ``draft=toolbox.drafts.slot("new-goal")``, what is typed is kept as a draft when the app
+locks, offered back when the form opens again, and dropped on save or cancel
+(``widgets/drafts.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +26,10 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from ..i18n import _
 from ..text_safety import clean_text
+from .drafts import DraftNotice, KeepsDraft
+
+if TYPE_CHECKING:
+    from ..store.repositories.drafts import DraftSlot, JsonValue
 
 FieldKind = Literal["text", "multiline", "int", "float", "rating", "date", "bool", "choice"]
 
@@ -83,7 +91,7 @@ def parse_value(spec: Field, raw: Any) -> Any:
     return text
 
 
-class FormScreen(ModalScreen[dict[str, Any] | None]):
+class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
     """Edit a few fields; Ctrl+S saves, Escape cancels.
 
     ``save_label`` names the primary button for what it does ("Report", "Start" …); it
@@ -102,8 +110,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         intro: str = "",
         *,
         save_label: str = "",
+        draft: DraftSlot | None = None,
     ) -> None:
         super().__init__()
+        self.draft = draft
         self.save_label = save_label
         self.title_text = title
         self.fields = fields
@@ -113,6 +123,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form-dialog"):
             yield Label(self.title_text, classes="title")
+            yield DraftNotice()
             if self.intro:
                 yield Static(self.intro, classes="help")
             for spec in self.fields:
@@ -157,6 +168,39 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         first = self.query(".form-dialog Input, .form-dialog TextArea, .form-dialog Checkbox")
         if first:
             first.first().focus()
+        restored = self.offer_draft()
+        if restored is not None:
+            self.query_one(DraftNotice).show(restored)
+
+    def draft_fields(self) -> dict[str, JsonValue]:
+        fields: dict[str, JsonValue] = {}
+        for spec in self.fields:
+            raw = self._raw(spec)
+            if isinstance(raw, str | bool | int | float) and raw == raw:  # no NaN
+                fields[spec.name] = raw
+            else:  # a choice left empty (Select.NULL), or a value JSON cannot hold
+                fields[spec.name] = None
+        return fields
+
+    def show_draft_fields(self, fields: dict[str, JsonValue]) -> None:
+        for spec in self.fields:
+            if spec.name not in fields:
+                continue
+            value = fields[spec.name]
+            widget = self.query_one(f"#field-{spec.name}")
+            if isinstance(widget, TextArea) and isinstance(value, str):
+                widget.load_text(value)
+            elif isinstance(widget, Input | Checkbox) and isinstance(value, type(widget.value)):
+                widget.value = value
+            elif isinstance(widget, Select):
+                if any(choice == value for _label, choice in spec.choices):
+                    widget.value = value
+                elif value is None and not spec.required:
+                    widget.clear()
+
+    @on(DraftNotice.Discard)
+    def _discard_draft(self) -> None:
+        self.revert_draft()
 
     def _raw(self, spec: Field) -> Any:
         widget = self.query_one(f"#field-{spec.name}")
@@ -174,9 +218,11 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.query_one("#form-error", Static).update(str(error))
             self.query_one(f"#field-{error.field_name}").focus()
             return
+        self.drop_draft()
         self.dismiss(result)
 
     def action_cancel(self) -> None:
+        self.drop_draft()
         self.dismiss(None)
 
     @on(Button.Pressed, "#save")

@@ -4,12 +4,13 @@ When the app locks (Ctrl+L, after idle minutes, on a crash or a closed terminal)
 form keeps what it holds here, and offers it back when it is opened again. A draft lives in the
 vault, so it is encrypted like everything else; it never goes to a temporary file.
 
-A draft is found by its form's identity, ``DraftKey(form, item)``: the kind of form ("goal",
-"diary-entry", "message" …) and what it belongs to (the item edited, the partner written to, or
-"" for a new item). Its fields are the form's raw values as JSON (text as typed, not parsed),
-so a form can always show them again even when they would not pass its checks.
+A draft is found by its form's identity, ``DraftKey(form, item)``: the kind of form
+("new-goal", "goal", "new-sub-goal", "diary-entry", "message" …) and what it belongs to (the
+item edited, the goal a new sub-goal goes under, the partner written to; "" when nothing). Its
+fields are the form's raw values as JSON (text as typed, not parsed), so a form can always show
+them again even when they would not pass its checks.
 
-    slot = toolbox.drafts.slot("goal")          # one form's place for a draft
+    slot = toolbox.drafts.slot("new-goal")      # one form's place for a draft
     slot.keep({"title": "Walk to the lake"})    # on lock
     slot.load()                                 # when the form opens again: a FormDraft or None
     slot.discard()                              # on save, or when the person discards it
