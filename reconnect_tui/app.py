@@ -1,7 +1,16 @@
-"""The Textual app: screens, global keys, command palette, auto-lock. Wiring only."""
+"""The Textual app: screens, global keys, command palette, auto-lock. Wiring only.
+
+Locking (Ctrl+L from any screen or dialog, idle minutes, a crash, a lost terminal) goes through
+``_secure``: every open form keeps what it holds as a draft (``widgets/drafts.py``), then the
+vault closes and its keys are dropped. An unexpected exception takes the crash path
+(``crash.py``) instead of Textual's traceback with local variables; a hang-up takes
+``hangup.py``'s.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -17,11 +26,16 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from . import crash
+from .hangup import EXIT_CODE as HANGUP_EXIT_CODE
+from .hangup import HangupWatch, terminal_fds
 from .i18n import _, resolve_language, set_language
 from .settings import Settings, load_settings
 from .text_safety import clean_text
 
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
+    from rich.console import RenderableType
+
     from .store import Toolbox, Vault
     from .sync.dyads import Dyads
 
@@ -38,7 +52,8 @@ class ReconnectApp(App[None]):
     BINDINGS = [
         Binding("f2", "crisis", _("Crisis plan"), priority=True, id="crisis"),
         Binding("f1", "help", _("Help"), id="help"),
-        Binding("ctrl+l", "lock", _("Lock"), id="lock"),
+        # priority: a dialog (a ModalScreen) or a focused text field never swallows it
+        Binding("ctrl+l", "lock", _("Lock"), id="lock", priority=True),
         Binding("escape", "back", _("Back"), show=False),
         Binding("ctrl+r", "sync", _("Sync now"), id="sync"),
         Binding("ctrl+q", "quit", _("Quit"), id="quit", show=False),
@@ -69,6 +84,13 @@ class ReconnectApp(App[None]):
         )
         self._last_activity = time.monotonic()
         self.theme = self.settings.theme
+        self.crash: crash.Failure | None = None
+        """What went wrong, once the app took the crash path."""
+        self.crash_report: Path | None = None
+        self.crash_kept = True
+        """False when a form could not be kept as a draft while crashing."""
+        self.hung_up = False
+        self._hangup_watch: HangupWatch | None = None
 
     # -- start, create, unlock, lock ---------------------------------------------------------
 
@@ -77,6 +99,7 @@ class ReconnectApp(App[None]):
             interval = min(AUTO_LOCK_CHECK_SECONDS, self.auto_lock_seconds / 2)
             self.set_interval(interval, self._check_idle)
         self.set_interval(SYNC_EVERY_SECONDS, self._timed_sync)
+        self._watch_for_hangup()
         self._show_lock_screen()
 
     def _show_lock_screen(self, reason: str = "") -> None:
@@ -180,16 +203,54 @@ class ReconnectApp(App[None]):
             )
 
     def action_lock(self, reason: str = "") -> None:
-        """Drop the keys and go back to the unlock screen."""
+        """Keep open forms as drafts, drop the keys, close every screen and dialog, and show
+        the unlock screen."""
         if self.toolbox is None:
             return
-        self.workers.cancel_group(self, "sync")
-        self.toolbox.vault.close()
-        self.toolbox = None
-        self.sync_status = ""
+        if not self._secure():
+            self.notify(_("Something you had typed could not be kept as a draft."),
+                        severity="warning")
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._show_lock_screen(reason)
+
+    def keep_drafts(self) -> bool:
+        """Every open form and composer keeps what it holds as a draft. False when one could
+        not (the others are kept all the same)."""
+        from .widgets.drafts import KeepsDraft
+
+        kept = True
+        for screen in list(self.screen_stack):
+            for node in list(screen.walk_children(with_self=True)):
+                if isinstance(node, KeepsDraft):
+                    try:
+                        node.keep_draft()
+                    except Exception:
+                        kept = False
+        return kept
+
+    def _secure(self) -> bool:
+        """Keep drafts, then close the vault and drop its keys. True when nothing typed was
+        lost. Never raises: this is also the crash and hang-up path."""
+        toolbox = self.toolbox
+        if toolbox is None:
+            return True
+        try:
+            kept = self.keep_drafts()
+        except Exception:
+            kept = False
+        self.toolbox = None
+        with contextlib.suppress(Exception):
+            self.workers.cancel_group(self, "sync")
+        toolbox.vault.close()
+        with contextlib.suppress(Exception):
+            self.sync_status = ""
+        return kept
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: what is typed in an open form is kept as a draft, as when locking."""
+        self._secure()
+        await super().action_quit()
 
     def _check_idle(self) -> None:
         if self.toolbox is None or self.auto_lock_seconds <= 0:
@@ -281,6 +342,8 @@ class ReconnectApp(App[None]):
                 binding.tooltip or _("Key: {key}").format(key=key),
                 partial(self.run_action, binding.action, active.node),
             )
+        if self.toolbox is not None and "lock" not in seen:  # over a dialog: its keys only
+            yield SystemCommand(_("Lock"), _("Key: {key}").format(key="ctrl+l"), self.action_lock)
         if self.toolbox is not None:
             from .screens.registry import available_modules, translated_title
 
@@ -293,16 +356,76 @@ class ReconnectApp(App[None]):
             yield SystemCommand(_("Home"), _("Back to the first screen"), self.show_home)
 
     def on_unmount(self) -> None:
+        if self._hangup_watch is not None:
+            self._hangup_watch.stop()
         if self.toolbox is not None:
             self.toolbox.vault.close()
             self.toolbox = None
 
-    # -- a full disk, a folder that cannot be written ----------------------------------------
+    # -- a crash, a hang-up ------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        if self.vault_refused_write(error):
+        """Every unexpected exception ends here (Textual calls this from handlers, workers and
+        timers). Textual's own version prints the traceback with local variables; this one
+        locks, keeps drafts, writes a report without locals or messages and exits with
+        ``crash.EXIT_CODE``. ``run_app`` prints the one line once the terminal is back."""
+        if self.vault_refused_write(crash.unwrap(error)):  # a full disk is not a crash
             return
-        super()._handle_exception(error)
+        self._return_code = crash.EXIT_CODE
+        if self._exception is None:  # Pilot re-raises it in tests: the cause, not the wrapper
+            cause = crash.unwrap(error)
+            self._exception = cause if isinstance(cause, Exception) else error
+            self._exception_event.set()
+        self._crashed(lambda: crash.describe(error))
+
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's other way out (its input thread failing): the same crash path; what it
+        would have printed is read for type names and frames only."""
+        self._return_code = crash.EXIT_CODE
+        traces = [r.trace for r in renderables if hasattr(r, "trace")]
+        self._crashed(lambda: crash.describe_trace(traces[0]) if traces
+                      else crash.Failure("Panic"))
+
+    def _fatal_error(self) -> None:
+        """Never Textual's traceback with locals, whatever calls this."""
+        import sys
+
+        error = sys.exc_info()[1]
+        self._handle_exception(error if isinstance(error, Exception) else RuntimeError())
+
+    def _crashed(self, describe: Callable[[], crash.Failure]) -> None:
+        if self.crash is None:
+            try:
+                failure = describe()
+            except Exception:
+                failure = crash.Failure("Exception")
+            self.crash = failure
+            try:
+                self.crash_kept = self._secure()
+            except Exception:
+                self.crash_kept = False
+            self.crash_report = crash.write_report(failure)
+        self._exit_renderables.clear()
+        self._close_messages_no_wait()
+
+    def _watch_for_hangup(self) -> None:
+        """A closed terminal (SIGHUP, or the terminal gone) locks the app and ends it."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        watch = HangupWatch(lambda: loop.call_soon_threadsafe(self._hung_up), terminal_fds())
+        try:
+            watch.start(loop)
+        except (RuntimeError, ValueError, NotImplementedError):  # not the main thread
+            return
+        self._hangup_watch = watch
+
+    def _hung_up(self) -> None:
+        self.hung_up = True
+        self._secure()
+        self.exit(return_code=HANGUP_EXIT_CODE)
+
+    # -- a full disk, a folder that cannot be written ----------------------------------------
 
     def vault_refused_write(self, error: BaseException) -> bool:
         """A full disk or a folder ReConnect cannot write is not a crash: SQLite rolled the
@@ -324,5 +447,23 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-def run_app(vault_path: Path, language: str | None = None) -> None:
-    ReconnectApp(vault_path, language=language).run()
+def run_app(vault_path: Path, language: str | None = None) -> int:
+    """Run the app on ``vault_path``; the exit code (after a crash, its one line printed)."""
+    app = ReconnectApp(vault_path, language=language)
+    try:
+        app.run()
+    finally:
+        if app.toolbox is not None:  # however it ended, the keys go
+            app.toolbox.vault.close()
+            app.toolbox = None
+    return finish(app)
+
+
+def finish(app: ReconnectApp) -> int:
+    """The exit code of an app that ran, after saying what happened if it did not end well."""
+    if app.crash is not None:
+        crash.say(crash.message(app.crash, app.crash_report, kept=app.crash_kept))
+        return crash.EXIT_CODE
+    if app.hung_up:
+        return HANGUP_EXIT_CODE
+    return app.return_code or 0

@@ -93,7 +93,9 @@ def root(
 def open_app(path: Path, language: str | None = None) -> None:
     from .app import run_app  # Textual is imported only when the app opens
 
-    run_app(path, language)
+    code = run_app(path, language)
+    if code:
+        raise typer.Exit(code)
 
 
 app.command("init")(vault_commands.init)
@@ -130,19 +132,16 @@ app.add_typer(share.shared_app, name="shared")
 
 def main() -> None:
     """Console entry point: no traceback ever reaches the person at the keyboard."""
+    from . import crash
+
     disable_core_dumps()
+    crash.install_quiet_hooks()
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # the last line of defence; details stay out of the terminal
-        typer.echo(
-            _("Error: something unexpected went wrong ({kind}). Nothing more was changed.").format(
-                kind=type(exc).__name__
-            ),
-            err=True,
-        )
-        sys.exit(1)
+    except Exception as exc:  # the last line of defence: a report, one line, no traceback
+        sys.exit(crash.handle(exc))
 
 
 if __name__ == "__main__":

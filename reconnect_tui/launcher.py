@@ -4,6 +4,9 @@ Opening the app is by far the most common use, and a person waits for its first 
 that path skips the command-line library (Typer and Click: about 30 ms of imports) when the
 arguments can only mean "open the app": none, or just ``--vault PATH``. Everything else goes
 to the full command line in ``cli.py``.
+
+Whatever goes wrong outside the app itself takes the same crash path as inside it
+(``crash.py``): a report without user text, one line, a non-zero exit code.
 """
 
 from __future__ import annotations
@@ -24,20 +27,24 @@ def _app_only_vault(args: list[str]) -> tuple[bool, str | None]:
 
 
 def main() -> None:
+    from . import crash
     from .hygiene import disable_core_dumps
 
     disable_core_dumps()
+    crash.install_quiet_hooks()
     app_only, vault = _app_only_vault(sys.argv[1:])
     if not app_only:
         from .cli import main as cli_main
 
         cli_main()
         return
-    from .settings import resolve_vault_path
-
     try:
         from .app import run_app
+        from .settings import resolve_vault_path
 
-        run_app(resolve_vault_path(Path(vault) if vault else None))
+        code = run_app(resolve_vault_path(Path(vault) if vault else None))
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:  # not the app's own (it has its path): start-up, settings …
+        sys.exit(crash.handle(error))
+    sys.exit(code)

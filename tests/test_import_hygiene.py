@@ -15,6 +15,8 @@ HEADLESS_MODULES = [
     "reconnect_tui.export",
     "reconnect_tui.relay",
     "reconnect_tui.library",
+    "reconnect_tui.crash",
+    "reconnect_tui.hangup",
 ]
 
 
