@@ -91,6 +91,7 @@ class ReconnectApp(App[None]):
         """False when a form could not be kept as a draft while crashing."""
         self.hung_up = False
         self._hangup_watch: HangupWatch | None = None
+        self._previous_loop_handler: Callable | None = None
 
     # -- start, create, unlock, lock ---------------------------------------------------------
 
@@ -100,6 +101,9 @@ class ReconnectApp(App[None]):
             self.set_interval(interval, self._check_idle)
         self.set_interval(SYNC_EVERY_SECONDS, self._timed_sync)
         self._watch_for_hangup()
+        loop = asyncio.get_running_loop()
+        self._previous_loop_handler = loop.get_exception_handler()
+        loop.set_exception_handler(self._loop_exception)
         self._show_lock_screen()
 
     def _show_lock_screen(self, reason: str = "") -> None:
@@ -358,6 +362,8 @@ class ReconnectApp(App[None]):
     def on_unmount(self) -> None:
         if self._hangup_watch is not None:
             self._hangup_watch.stop()
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().set_exception_handler(self._previous_loop_handler)
         if self.toolbox is not None:
             self.toolbox.vault.close()
             self.toolbox = None
@@ -407,6 +413,14 @@ class ReconnectApp(App[None]):
             self.crash_report = crash.write_report(failure)
         self._exit_renderables.clear()
         self._close_messages_no_wait()
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        """An exception in a callback or a task nobody awaited: asyncio would log it, message
+        and all, onto the terminal. It takes the crash path instead; asyncio's other notes
+        (no exception in them) are dropped."""
+        error = context.get("exception")
+        if isinstance(error, Exception):
+            self._handle_exception(error)
 
     def _watch_for_hangup(self) -> None:
         """A closed terminal (SIGHUP, or the terminal gone) locks the app and ends it."""

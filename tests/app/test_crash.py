@@ -175,6 +175,29 @@ async def test_in_the_app_a_worker_failure_is_unwrapped_and_the_vault_closed(
     assert app.crash_report is not None and MARKER not in app.crash_report.read_text()
 
 
+async def test_an_exception_in_a_bare_asyncio_callback_takes_the_crash_path(
+    vault_path: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """asyncio would log it with its message onto the terminal; it is a crash like any other."""
+    import asyncio
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    def boom() -> None:
+        passphrase = PASSPHRASE  # noqa: F841
+        raise ArithmeticError(MARKER)
+
+    app = make_app(vault_path)
+    with pytest.raises(ArithmeticError):
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock(pilot)
+            asyncio.get_running_loop().call_soon(boom)
+            await wait_for(pilot, lambda: app.crash is not None)
+    assert app.crash.kind == "ArithmeticError" and app.toolbox is None
+    captured = capsys.readouterr()
+    assert MARKER not in captured.out + captured.err
+
+
 def _raise_with_locals() -> None:
     passphrase = PASSPHRASE  # noqa: F841
     try:
