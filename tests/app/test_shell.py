@@ -83,12 +83,16 @@ async def test_home_shows_goals_and_what_matters(vault_path: Path, user_template
 
 
 async def test_auto_lock_drops_keys(vault_path: Path) -> None:
-    app = make_app(vault_path, auto_lock_seconds=0.4)
+    app = make_app(vault_path, auto_lock_seconds=600)
     async with app.run_test(size=SIZE) as pilot:
         await submit_passphrase(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         vault = app.toolbox.vault
-        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), timeout=5)
+        app._check_idle()  # not idle long enough yet
+        assert app.toolbox is not None
+        app._last_activity -= 601  # ten idle minutes, without waiting for them (a 0.4 s
+        app._check_idle()  # timeout raced the test's own polling on a loaded machine)
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
         assert app.toolbox is None and not vault.is_open
         await wait_for(
             pilot,
