@@ -213,7 +213,7 @@ def test_describe_keeps_types_and_frames_only() -> None:
         failure = crash.describe(error)
     assert failure.kind == "RuntimeError" and failure.cause.kind == "KeyError"
     assert failure.frames[-1].function == "_raise_with_locals"
-    assert failure.frames[-1].file == "tests/app/test_crash.py"
+    assert failure.frames[-1].file == "tests/app/test_crash_path.py"
     text = crash.report_text(failure)
     assert MARKER not in text and PASSPHRASE not in text
     assert "RuntimeError" in text and "KeyError" in text and "textual" in text
