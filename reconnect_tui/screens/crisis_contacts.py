@@ -145,7 +145,8 @@ class CrisisContactsScreen(ModuleScreen):
             self.notify(_("Added to your crisis plan."))
 
         title = _("Add to “{title}”").format(title=_(self.spec.title))
-        self.app.push_screen(FormScreen(title, self._fields()), saved)
+        draft = self.toolbox.drafts.slot("new-crisis-contact", self.spec.kind)
+        self.app.push_screen(FormScreen(title, self._fields(), draft=draft), saved)
 
     def action_edit(self) -> None:
         index = self.selected_index()
@@ -161,7 +162,8 @@ class CrisisContactsScreen(ModuleScreen):
                 self.notify(_("Saved."))
 
         values = {f.name: getattr(contact, f.name) for f in self._fields()}
-        self.app.push_screen(FormScreen(_("Edit"), self._fields(), values), saved)
+        draft = self.toolbox.drafts.slot("edit-crisis-contact", f"{self.spec.kind}/{index}")
+        self.app.push_screen(FormScreen(_("Edit"), self._fields(), values, draft=draft), saved)
 
     def action_delete(self) -> None:
         index = self.selected_index()

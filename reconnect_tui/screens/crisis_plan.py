@@ -149,6 +149,7 @@ class CrisisPlanScreen(ModuleScreen):
             [field],
             {spec.key: getattr(self.plan, spec.key)},
             intro=_("Ctrl+S saves, Escape cancels."),
+            draft=self.toolbox.drafts.slot("crisis-plan-section", spec.key),
         )
         self.app.push_screen(form, saved)
 

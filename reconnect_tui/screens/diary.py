@@ -468,7 +468,9 @@ class DiaryScreen(ModuleScreen):
                 return
             on_saved(result)
 
-        self.app.push_screen(FormScreen(title, fields, values), saved)
+        name = (values or {}).get("name") or ""
+        draft = self.toolbox.drafts.slot("registration", name)
+        self.app.push_screen(FormScreen(title, fields, values, draft=draft), saved)
 
     def _add_parameter(self) -> None:
         def save(result: dict[str, Any]) -> None:

@@ -308,7 +308,10 @@ class ExercisesScreen(ModuleScreen):
             self.load(select_id=added.id)
             self.notify(_("Exercise added."))
 
-        self.app.push_screen(FormScreen(_("Your own exercise"), self._form_fields()), saved)
+        draft = self.toolbox.drafts.slot("new-exercise")
+        self.app.push_screen(
+            FormScreen(_("Your own exercise"), self._form_fields(), draft=draft), saved
+        )
 
     def action_edit(self) -> None:
         entry = self.current()
@@ -328,7 +331,10 @@ class ExercisesScreen(ModuleScreen):
             self.notify(_("Exercise saved."))
 
         values = {"title": row.title, "body": row.body}
-        self.app.push_screen(FormScreen(_("Edit exercise"), self._form_fields(), values), saved)
+        draft = self.toolbox.drafts.slot("edit-exercise", row.id or 0)
+        self.app.push_screen(
+            FormScreen(_("Edit exercise"), self._form_fields(), values, draft=draft), saved
+        )
 
     def action_delete(self) -> None:
         if self._on_history_tab():
@@ -385,7 +391,8 @@ class ExercisesScreen(ModuleScreen):
 
         fields = [Field("note", _("Note (optional): how did it go?"), "multiline")]
         title = _("Done: {title}").format(title=entry.row.title)
-        self.app.push_screen(FormScreen(title, fields, {"note": note}), saved)
+        draft = self.toolbox.drafts.slot("exercise-log", exercise_id)
+        self.app.push_screen(FormScreen(title, fields, {"note": note}, draft=draft), saved)
 
     def action_timer(self) -> None:
         entry = self.current()

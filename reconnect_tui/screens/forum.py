@@ -329,7 +329,9 @@ class ForumScreen(PostActions, ForumScreenBase):
             self.app.push_screen(ThreadScreen(self.forum_id, post.thread))
 
         self.app.push_screen(
-            FormScreen(_("New thread"), fields, intro=intro, save_label=_("Post")), written)
+            FormScreen(_("New thread"), fields, intro=intro, save_label=_("Post"),
+                       draft=self.toolbox.drafts.slot("forum-new-thread", self.forum_id)),
+            written)
 
     def action_mute(self) -> None:
         thread = self.current_thread

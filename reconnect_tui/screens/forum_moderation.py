@@ -106,7 +106,8 @@ class PostActions:
             screen.deliver()
 
         screen.app.push_screen(
-            FormScreen(_("Report a post"), fields, intro=intro, save_label=_("Report")), given)
+            FormScreen(_("Report a post"), fields, intro=intro, save_label=_("Report"),
+                       draft=screen.toolbox.drafts.slot("forum-report", post.id)), given)
 
     def action_hide(self) -> None:
         post = self._post_or_warn()
@@ -132,7 +133,8 @@ class PostActions:
             screen.confirm(question, lambda: self._hide(post, reason), yes=_("Hide it"))
 
         screen.app.push_screen(
-            FormScreen(_("Hide a post"), fields, intro=intro, save_label=_("Hide…")), given)
+            FormScreen(_("Hide a post"), fields, intro=intro, save_label=_("Hide…"),
+                       draft=screen.toolbox.drafts.slot("forum-hide", post.id)), given)
 
     def _hide(self, post: ForumPost, reason: str) -> None:
         screen: ForumScreenBase = self  # type: ignore[assignment]

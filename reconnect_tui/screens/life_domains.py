@@ -153,7 +153,10 @@ class LifeDomainsScreen(ModuleScreen):
         fields = [Field("text", _("What is important in my life"), "multiline")]
         intro = _("People, places, values, hopes: whatever matters most to you. Ctrl+S saves.")
         values = {"text": self.toolbox.what_matters.get()}
-        self.app.push_screen(FormScreen(_("What matters"), fields, values, intro), saved)
+        draft = self.toolbox.drafts.slot("what-matters")
+        self.app.push_screen(
+            FormScreen(_("What matters"), fields, values, intro, draft=draft), saved
+        )
 
     def _status_fields(self) -> list[Field]:
         return [
@@ -170,7 +173,8 @@ class LifeDomainsScreen(ModuleScreen):
                 self.reload(domain.id)
 
         fields = [Field("name", _("Name"), required=True), *self._status_fields()]
-        self.app.push_screen(FormScreen(_("New life domain"), fields), saved)
+        draft = self.toolbox.drafts.slot("new-life-domain")
+        self.app.push_screen(FormScreen(_("New life domain"), fields, draft=draft), saved)
 
     @on(OptionList.OptionSelected, "#domain-list")
     def _selected(self) -> None:
@@ -192,7 +196,8 @@ class LifeDomainsScreen(ModuleScreen):
         values = {f.name: getattr(domain, f.name) for f in fields}
         intro = _("A changed status or rating is kept in this domain's history.")
         title = _("How is “{name}” going?").format(name=domain.name)
-        self.app.push_screen(FormScreen(title, fields, values, intro), saved)
+        draft = self.toolbox.drafts.slot("life-domain-status", domain.id or 0)
+        self.app.push_screen(FormScreen(title, fields, values, intro, draft=draft), saved)
 
     def action_rename(self) -> None:
         domain = self._current()
@@ -207,7 +212,9 @@ class LifeDomainsScreen(ModuleScreen):
 
         fields = [Field("name", _("Name"), required=True)]
         self.app.push_screen(
-            FormScreen(_("Rename life domain"), fields, {"name": domain.name}), saved
+            FormScreen(_("Rename life domain"), fields, {"name": domain.name},
+                       draft=self.toolbox.drafts.slot("rename-life-domain", domain.id or 0)),
+            saved
         )
 
     def action_toggle_hidden(self) -> None:

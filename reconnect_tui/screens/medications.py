@@ -150,7 +150,8 @@ class MedicationsScreen(ModuleScreen):
                 self.notify(_("Medicine added."))
 
         self.app.push_screen(
-            FormScreen(_("Add a medicine"), medication_fields(), {"prescribed": True}), saved
+            FormScreen(_("Add a medicine"), medication_fields(), {"prescribed": True},
+                       draft=self.toolbox.drafts.slot("new-medicine")), saved
         )
 
     def action_edit(self) -> None:
@@ -165,7 +166,10 @@ class MedicationsScreen(ModuleScreen):
                 self.notify(_("Saved."))
 
         values = {f.name: getattr(medication, f.name) for f in medication_fields()}
-        self.app.push_screen(FormScreen(_("Edit medicine"), medication_fields(), values), saved)
+        draft = self.toolbox.drafts.slot("edit-medicine", medication.id or 0)
+        self.app.push_screen(
+            FormScreen(_("Edit medicine"), medication_fields(), values, draft=draft), saved
+        )
 
     def action_delete(self) -> None:
         medication = self.selected()

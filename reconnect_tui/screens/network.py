@@ -180,7 +180,10 @@ class NetworkScreen(ModuleScreen):
                 self.notify(_("Added to your network map."))
 
         defaults = {"sector": Sector.FRIENDS, "ring": 2}
-        self.app.push_screen(FormScreen(_("Add a person"), person_fields(), defaults), saved)
+        draft = self.toolbox.drafts.slot("new-person")
+        self.app.push_screen(
+            FormScreen(_("Add a person"), person_fields(), defaults, draft=draft), saved
+        )
 
     def action_edit(self) -> None:
         person = self.selected()
@@ -194,7 +197,8 @@ class NetworkScreen(ModuleScreen):
                 self.notify(_("Saved."))
 
         self.app.push_screen(
-            FormScreen(_("Edit person"), person_fields(), person_values(person)), saved
+            FormScreen(_("Edit person"), person_fields(), person_values(person),
+                       draft=self.toolbox.drafts.slot("edit-person", person.id or 0)), saved
         )
 
     def action_delete(self) -> None:

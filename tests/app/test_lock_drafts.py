@@ -213,3 +213,32 @@ async def test_an_unsent_message_comes_back_after_locking(
             await wait_for(pilot, lambda: len(app.dyads.conversation(lind.id)) == 1)
             await pilot.pause()
             assert app.toolbox.drafts.list() == []
+
+
+@pytest.mark.parametrize(
+    ("module", "form", "field"),
+    [
+        ("medications", "new-medicine", "name"),
+        ("network", "new-person", "name"),
+        ("life-domains", "new-life-domain", "name"),
+    ],
+)
+async def test_every_add_form_keeps_its_draft_over_a_lock(vault_path, module, form, field):
+    """Not only the diary and goals: each module's add form keeps what was typed."""
+    typed = "Lithium 300"
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await open_module(pilot, module)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.press(*keys(typed))
+        await type_passphrase_as_if_locked(pilot)
+        draft = app.toolbox.drafts.get(DraftKey(form))
+        assert draft is not None and draft.fields[field] == typed
+
+        await open_module(pilot, module)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.pause()
+        assert app.screen.query_one(f"#field-{field}", Input).value == typed
