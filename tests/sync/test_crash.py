@@ -1,4 +1,4 @@
-"""A client killed with SIGKILL at random points of send and sync, 100 times:
+"""A client killed with SIGKILL at random points of send and sync, 50 times:
 0 lost, 0 duplicated."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from tests.sync.test_engine import sync
 
-KILLS = 100
+KILLS = 50
 ENDLESS = 10**9  # during the kills the client never runs out of work
 SCRIPT = Path(__file__).with_name("crash_client.py")
 
