@@ -8,8 +8,9 @@ file with any problem); the importers below then rely on its shapes.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -307,13 +308,29 @@ def import_all(
             )
         )
     present = [m for m in MODULES if m in data]
-    with vault.transaction() as conn:
+    with vault.transaction() as conn, _large_page_cache(conn):
         problems = [] if partial else _vault_reference_problems(conn, data)
         if problems:
             raise portable_schema.refused(problems)
         for module in present:
             _IMPORTERS[module](conn, data[module])
     return present
+
+
+@contextlib.contextmanager
+def _large_page_cache(conn: Connection) -> Iterator[None]:
+    """A page cache large enough that one big import does not spill pages mid-transaction (each
+    spill re-encrypts and rewrites pages under SQLCipher's memory security), put back after."""
+    (previous,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+IMPORT_CACHE_KIB = -262_144
+"""256 MiB (negative: KiB), the same order as Argon2id's memory at unlock."""
 
 
 def _vault_reference_problems(conn: Connection, data: dict[str, Any]) -> list[tuple[str, str]]:
