@@ -4,17 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-run: pyproject.toml setup.py $(wildcard reconnect_tui/locale/*/LC_MESSAGES/*.po) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml setup.py $(wildcard reconnect_tui/locale/*/LC_MESSAGES/*.po) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
@@ -33,3 +33,15 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+
+# Extract every _() / ngettext() / N_() string into the template, merge it into each language's
+# catalogue (new messages empty, changed ones fuzzy), and compile the .mo files the app reads
+# (docs/translating.md). The .mo files are build products, never committed.
+translations: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'babel>=2.14'
+	$(BIN)/pybabel extract -F babel.cfg --sort-by-file --no-wrap --add-location=file -c "Translators:" \
+		--project=ReConnect --copyright-holder="ReConnect contributors" \
+		-o reconnect_tui/locale/reconnect.pot reconnect_tui
+	$(BIN)/pybabel update -D reconnect -d reconnect_tui/locale --no-wrap --ignore-obsolete --ignore-pot-creation-date \
+		-i reconnect_tui/locale/reconnect.pot
+	$(BIN)/pybabel compile -D reconnect -d reconnect_tui/locale --statistics

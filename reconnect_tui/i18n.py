@@ -1,8 +1,10 @@
 """Translation hook and the choice of language.
 
-Every user-facing string goes through ``_()``. English is the source language; a Norwegian
-catalogue can be dropped into ``reconnect_tui/locale/nb/LC_MESSAGES/reconnect.mo`` without
-touching any screen (it is not there yet: see ``docs/translating.md``).
+Every user-facing string goes through ``_()`` (``ngettext()`` when it shows a count). English is
+the source language; the Norwegian catalogue is ``locale/nb/LC_MESSAGES/reconnect.po``, compiled
+to ``reconnect.mo`` when the package is built or installed (``setup.py``; ``docs/translating.md``).
+A string defined before a language can be chosen (a module constant, a help text) is marked with
+``N_()`` so that Babel extracts it, and translated with ``_()`` where it is shown.
 
 The language comes from, in order: ``--lang`` / ``RECONNECT_LANGUAGE``, the settings file's
 ``language``, the system locale (``LANGUAGE``, then the first set of ``LC_ALL``,
@@ -101,4 +103,12 @@ def _(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` in the active language (Norwegian has two forms
+    as English does; other languages have more, which the catalogue's Plural-Forms decides)."""
     return _translations.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now: the caller translates it
+    with ``_()`` when it is shown, in the language active then."""
+    return message
