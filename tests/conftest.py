@@ -25,6 +25,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 PASSPHRASE = "correct horse battery staple"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the message catalogues from the .po in the tree (tests/catalogues.py)."""
+    from catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @dataclass(frozen=True)
 class Template:
     path: Path
