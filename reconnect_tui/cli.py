@@ -18,12 +18,14 @@ from .commands import relay as relay_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
 from .commands.common import State, VaultOption, handles_errors, vault_path
+from .commands.localized import LocalizedGroup
 from .hygiene import disable_core_dumps
-from .i18n import SUPPORTED_LANGUAGES, _, resolve_language, set_language, supported_language
+from .i18n import N_, SUPPORTED_LANGUAGES, _, resolve_language, set_language, supported_language
 
 app = typer.Typer(
     name="reconnect",
-    help=_(
+    cls=LocalizedGroup,  # help texts and Typer's own words in the person's language
+    help=N_(
         "ReConnect: your recovery toolbox in an encrypted vault on this machine, and a safe"
         " line to your provider. Run without a command to open the app.\n\n"
         "ReConnect is not for emergencies. In an emergency call 113 (Norway) or 112."
@@ -66,14 +68,14 @@ def root(
     vault: VaultOption = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version.")),
     ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
             callback=_check_language,
-            help=_(
+            help=N_(
                 "Language: en or nb (Norwegian bokmål). Default: RECONNECT_LANGUAGE, then the"
                 " settings file, then the system locale, then English."
             ),
@@ -98,29 +100,78 @@ def open_app(path: Path, language: str | None = None) -> None:
         raise typer.Exit(code)
 
 
-app.command("init")(vault_commands.init)
-app.command("recover")(vault_commands.recover)
-app.command("backup")(vault_commands.backup)
-app.command("restore")(vault_commands.restore_command)
-app.command("import")(vault_commands.import_command)
+app.command(
+    "init",
+    help=N_("Create a new encrypted vault and print its recovery code (once)."),
+)(vault_commands.init)
+app.command(
+    "recover",
+    help=N_(
+        "Set a new passphrase with the recovery code you were given at `init`.\n\nScripts "
+        "give the code in RECONNECT_RECOVERY_CODE (or as the first line of standard "
+        "input with --passphrase-stdin, the new passphrase on the second)."
+    ),
+)(vault_commands.recover)
+app.command(
+    "backup",
+    help=N_(
+        "Write an encrypted copy of the vault to FILE (it opens with today's "
+        "passphrase)."
+    ),
+)(vault_commands.backup)
+app.command(
+    "restore",
+    help=N_(
+        "Restore a backup (asks for the passphrase the vault had when the backup was "
+        "made)."
+    ),
+)(vault_commands.restore_command)
+app.command("import", help=N_("Read an export file into the vault."))(vault_commands.import_command)
 
-passphrase_app = typer.Typer(help=_("Change the vault's passphrase."), no_args_is_help=True)
-passphrase_app.command("change")(vault_commands.change_passphrase)
+passphrase_app = typer.Typer(help=N_("Change the vault's passphrase."), no_args_is_help=True)
+passphrase_app.command(
+    "change",
+    help=N_("Change the passphrase (the old one first). The database is not rewritten."),
+)(vault_commands.change_passphrase)
 app.add_typer(passphrase_app, name="passphrase")
 
 export_app = typer.Typer(
-    help=_("Write your data out: the crisis plan (PDF, Markdown, text), everything (JSON), or"
+    help=N_("Write your data out: the crisis plan (PDF, Markdown, text), everything (JSON), or"
            " chosen parts for a health record (FHIR)."),
     no_args_is_help=True,
 )
-export_app.command("all")(vault_commands.export_all)
+export_app.command(
+    "all",
+    help=N_(
+        "Write the vault's whole content as JSON (your data, to take along or to seed a "
+        "vault)."
+    ),
+)(vault_commands.export_all)
 app.add_typer(export_app, name="export")
 
 
-export_app.command("crisis-plan")(crisis_export.crisis_plan)
-export_app.command("fhir")(fhir_export.export_fhir)
-share.shared_app.command("export")(fhir_export.shared_export)
-app.command("sync")(sync_commands.sync)
+export_app.command(
+    "crisis-plan",
+    help=N_("Write your crisis plan as PDF, Markdown or plain text."),
+)(crisis_export.crisis_plan)
+export_app.command(
+    "fhir",
+    help=N_("Write the modules you choose as a FHIR R4 document for a health record."),
+)(fhir_export.export_fhir)
+share.shared_app.command(
+    "export",
+    help=N_(
+        "Write what NAME shares with you as a FHIR document (their client may be told "
+        "you read it, as with `shared show`)."
+    ),
+)(fhir_export.shared_export)
+app.command(
+    "sync",
+    help=N_(
+        "Send what is waiting and receive what is new. Exit 1 when the relay cannot be "
+        "reached."
+    ),
+)(sync_commands.sync)
 app.add_typer(relay_commands.app, name="relay")
 app.add_typer(pair.app, name="pair")
 app.add_typer(message.app, name="message")

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -28,10 +28,10 @@ from .common import (
 )
 from .vault import open_vault
 
-app = typer.Typer(help=_("The agreement of a dyad: how you use ReConnect together."),
+app = typer.Typer(help=N_("The agreement of a dyad: how you use ReConnect together."),
                   no_args_is_help=True)
 
-NameArgument = Annotated[str, typer.Argument(help="The partner's name.")]
+NameArgument = Annotated[str, typer.Argument(help=N_("The partner's name."))]
 def version_json(version, own: str, partner: str) -> dict[str, Any]:
     return {
         "version": version.version,
@@ -95,7 +95,13 @@ def _read_terms(file: Path) -> object:
     return data["terms"]
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=N_(
+        "Show the agreement with a partner: what holds, what is proposed, and its "
+        "history."
+    ),
+)
 @handles_errors
 def show(
     ctx: typer.Context,
@@ -104,7 +110,6 @@ def show(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the agreement with a partner: what holds, what is proposed, and its history."""
     from ..sync.agreements import Agreements
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -132,18 +137,20 @@ def show(
         echo(_("Start from the template: reconnect agreement show NAME --json"))
 
 
-@app.command("propose")
+@app.command(
+    "propose",
+    help=N_("Propose a new version of the agreement; it holds once the partner accepts it."),
+)
 @handles_errors
 def propose(
     ctx: typer.Context,
     name: NameArgument,
-    file: Annotated[Path, typer.Option("--file", help='JSON file: {"terms": {...}}.')],
+    file: Annotated[Path, typer.Option("--file", help=N_('JSON file: {"terms": {...}}.'))],
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Propose a new version of the agreement; it holds once the partner accepts it."""
     from ..sync.agreements import Agreements
 
     terms = _read_terms(file)
@@ -159,7 +166,10 @@ def propose(
         status(_("Proposed version {n} to {name}.").format(n=version.version, name=partner.name))
 
 
-@app.command("accept")
+@app.command(
+    "accept",
+    help=N_("Accept the partner's proposed agreement (signed with your identity key)."),
+)
 @handles_errors
 def accept(
     ctx: typer.Context,
@@ -169,7 +179,6 @@ def accept(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Accept the partner's proposed agreement (signed with your identity key)."""
     from ..sync.agreements import Agreements
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:

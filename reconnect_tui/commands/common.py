@@ -24,7 +24,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..settings import resolve_vault_path
 from ..text_safety import clean_deep, clean_text
 
@@ -36,7 +36,7 @@ VaultOption = Annotated[
     Path | None,
     typer.Option(
         "--vault",
-        help="The vault file (default: RECONNECT_VAULT, or vault.db in your user data folder).",
+        help=N_("The vault file (default: RECONNECT_VAULT, or vault.db in your user data folder)."),
         show_default=False,
     ),
 ]
@@ -44,14 +44,18 @@ PassphraseStdinOption = Annotated[
     bool,
     typer.Option(
         "--passphrase-stdin",
-        help="Read the passphrase from the first line of standard input "
-        "(or set RECONNECT_PASSPHRASE).",
+        help=N_(
+            "Read the passphrase from the first line of standard input "
+            "(or set RECONNECT_PASSPHRASE)."
+        ),
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help=N_("Print JSON on stdout and nothing else."))
+]
 RelayOption = Annotated[
     str | None,
-    typer.Option("--relay", help="Relay address (https, or http on this computer); kept."),
+    typer.Option("--relay", help=N_("Relay address (https, or http on this computer); kept.")),
 ]
 
 

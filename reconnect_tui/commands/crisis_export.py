@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import PassphraseStdinOption, VaultOption, handles_errors, status
 from .vault import open_vault
 
@@ -24,24 +24,24 @@ class ExportFormat(enum.StrEnum):
 def crisis_plan(
     ctx: typer.Context,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="pdf, md (Markdown) or txt.")
+        ExportFormat, typer.Option("--format", "-f", help=N_("pdf, md (Markdown) or txt."))
     ] = ExportFormat.PDF,
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="Write to FILE (md and txt: standard output if left out)."
+            "-o", "--output", help=N_("Write to FILE (md and txt: standard output if left out).")
         ),
     ] = None,
     compact: Annotated[
         bool,
         typer.Option(
-            "--compact", help="One page to fold and carry: warning signs, what I do, who I call."
+            "--compact",
+            help=N_("One page to fold and carry: warning signs, what I do, who I call."),
         ),
     ] = False,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Write your crisis plan as PDF, Markdown or plain text."""
     from ..export import export_crisis_plan, write_export  # fpdf2 loads only when exporting
     from ..store import Toolbox
 

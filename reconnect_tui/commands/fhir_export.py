@@ -14,21 +14,23 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import PassphraseStdinOption, VaultOption, handles_errors, status
+from .localized import help_value
 from .vault import open_vault
 
 MODULES_TEXT = "goals, crisis-plan, medications, registrations, life-domains, feedback"
+help_value("fhir_modules", MODULES_TEXT)
 
 OnlyOption = Annotated[
     str | None,
-    typer.Option("--only", help=f"Comma-separated modules to put in: {MODULES_TEXT}.",
+    typer.Option("--only", help=N_("Comma-separated modules to put in: {fhir_modules}."),
                  show_default=False),
 ]
 OutputOption = Annotated[
     str | None,
-    typer.Option("-o", "--output", help="Write to FILE, or - for standard output"
-                 " (default: reconnect-fhir.json here).", show_default=False),
+    typer.Option("-o", "--output", help=N_("Write to FILE, or - for standard output"
+                 " (default: reconnect-fhir.json here)."), show_default=False),
 ]
 
 
@@ -77,7 +79,6 @@ def export_fhir(
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Write the modules you choose as a FHIR R4 document for a health record."""
     from ..export.fhir import dumps
     from ..export.fhir import export_fhir as build
     from ..store import Toolbox
@@ -91,15 +92,13 @@ def export_fhir(
 @handles_errors
 def shared_export(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The service user's name.")],
-    fmt: Annotated[SharedFormat, typer.Option("--format", help="fhir (a FHIR R4 document).")],
+    name: Annotated[str, typer.Argument(help=N_("The service user's name."))],
+    fmt: Annotated[SharedFormat, typer.Option("--format", help=N_("fhir (a FHIR R4 document)."))],
     only: OnlyOption = None,
     output: OutputOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Write what NAME shares with you as a FHIR document (their client may be told you read
-    it, as with `shared show`)."""
     from ..errors import NotFound
     from ..export.fhir import SHAREABLE_FHIR_MODULES, dumps, module_label
     from ..export.fhir import export_fhir as build

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -27,11 +27,11 @@ from .common import (
 from .vault import open_vault
 
 app = typer.Typer(
-    help=_("Peer-support forums among service users, under a pseudonym."),
+    help=N_("Peer-support forums among service users, under a pseudonym."),
     no_args_is_help=True,
 )
 
-ForumArgument = Annotated[str, typer.Argument(help="The forum's name (or id).")]
+ForumArgument = Annotated[str, typer.Argument(help=N_("The forum's name (or id)."))]
 
 
 def post_json(post) -> dict[str, object]:
@@ -80,19 +80,18 @@ def _sync_after(opened, relay: str | None) -> bool:
     return not report.offline
 
 
-@app.command("create")
+@app.command("create", help=N_("Start a forum that you moderate (service-user vaults only)."))
 @handles_errors
 def create(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The forum's name (members see it).")],
+    name: Annotated[str, typer.Argument(help=N_("The forum's name (members see it)."))],
     as_: Annotated[
-        str, typer.Option("--as", help="Your pseudonym in this forum (never your name).")
+        str, typer.Option("--as", help=N_("Your pseudonym in this forum (never your name)."))
     ] = "Moderator",
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Start a forum that you moderate (service-user vaults only)."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -105,7 +104,13 @@ def create(
     status(_("Invite members with: reconnect forum invite \"{name}\"").format(name=summary.name))
 
 
-@app.command("invite")
+@app.command(
+    "invite",
+    help=N_(
+        "Make a one-time code for someone to join FORUM (moderator only). --json: "
+        "{\"code\": …}."
+    ),
+)
 @handles_errors
 def invite(
     ctx: typer.Context,
@@ -115,7 +120,6 @@ def invite(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a one-time code for someone to join FORUM (moderator only). --json: {"code": …}."""
     from ..sync.dyads import relay_for
     from ..sync.forum import Forums
     from ..sync.service import resolve_relay_url
@@ -136,20 +140,22 @@ def invite(
     ).format(code=code))
 
 
-@app.command("join")
+@app.command(
+    "join",
+    help=N_("Join a forum with CODE under a pseudonym (service-user vaults only)."),
+)
 @handles_errors
 def join(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The code the moderator gave you.")],
+    code: Annotated[str, typer.Argument(help=N_("The code the moderator gave you."))],
     as_: Annotated[
-        str, typer.Option("--as", help="Your pseudonym in this forum (never your name).")
+        str, typer.Option("--as", help=N_("Your pseudonym in this forum (never your name)."))
     ],
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Join a forum with CODE under a pseudonym (service-user vaults only)."""
     from ..sync.dyads import relay_for, sync_and_process
     from ..sync.forum import Forums
     from ..sync.service import resolve_relay_url
@@ -171,21 +177,23 @@ def join(
         status(_("Your answer is waiting in your vault and is sent at the next sync."))
 
 
-@app.command("post")
+@app.command(
+    "post",
+    help=N_("Post TEXT in FORUM (a new thread, or a reply with --thread ID), then sync once."),
+)
 @handles_errors
 def post(
     ctx: typer.Context,
     forum: ForumArgument,
-    text: Annotated[str, typer.Argument(help="The post.")],
+    text: Annotated[str, typer.Argument(help=N_("The post."))],
     thread: Annotated[
-        str | None, typer.Option("--thread", help="Reply in the thread of this post id.")
+        str | None, typer.Option("--thread", help=N_("Reply in the thread of this post id."))
     ] = None,
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Post TEXT in FORUM (a new thread, or a reply with --thread ID), then sync once."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -199,7 +207,15 @@ def post(
         status(_("Posted."))
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=N_(
+        "FORUM's posts in thread order (pinned threads first, then the most recent "
+        "activity).\n\n--json prints a list: each post with id, thread, author, text, time,"
+        " hidden, hidden_reason, pinned, own, unread, unverified (an envelope that failed"
+        " verification: no author, no text). Run `reconnect sync` first for what is new."
+    ),
+)
 @handles_errors
 def list_posts(
     ctx: typer.Context,
@@ -208,11 +224,6 @@ def list_posts(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """FORUM's posts in thread order (pinned threads first, then the most recent activity).
-
-    --json prints a list: each post with id, thread, author, text, time, hidden,
-    hidden_reason, pinned, own, unread, unverified (an envelope that failed verification:
-    no author, no text). Run `reconnect sync` first for what is new."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -236,7 +247,7 @@ def list_posts(
         echo(f"{indent}{local_time(p.posted_at)} {p.author}{marks} ({p.id}): {text}")
 
 
-@app.command("members")
+@app.command("members", help=N_("FORUM's members, by pseudonym."))
 @handles_errors
 def members(
     ctx: typer.Context,
@@ -245,7 +256,6 @@ def members(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """FORUM's members, by pseudonym."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -259,17 +269,22 @@ def members(
         echo(m.pseudonym + (" " + _("(moderator)") if m.moderator else ""))
 
 
-@app.command("remove")
+@app.command(
+    "remove",
+    help=N_(
+        "Remove a member from FORUM (moderator only): they cannot read what is posted "
+        "after."
+    ),
+)
 @handles_errors
 def remove(
     ctx: typer.Context,
     forum: ForumArgument,
-    pseudonym: Annotated[str, typer.Argument(help="The member's pseudonym.")],
+    pseudonym: Annotated[str, typer.Argument(help=N_("The member's pseudonym."))],
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Remove a member from FORUM (moderator only): they cannot read what is posted after."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -279,18 +294,20 @@ def remove(
     status(_("Removed {pseudonym}.").format(pseudonym=pseudonym))
 
 
-@app.command("hide")
+@app.command(
+    "hide",
+    help=N_("Hide a post for everyone (moderator only); its author sees the reason."),
+)
 @handles_errors
 def hide(
     ctx: typer.Context,
     forum: ForumArgument,
-    post_id: Annotated[str, typer.Argument(help="The post's id (forum list shows it).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (the author sees it).")],
+    post_id: Annotated[str, typer.Argument(help=N_("The post's id (forum list shows it)."))],
+    reason: Annotated[str, typer.Option("--reason", help=N_("Why (the author sees it)."))],
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Hide a post for everyone (moderator only); its author sees the reason."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -300,20 +317,19 @@ def hide(
     status(_("Hidden."))
 
 
-@app.command("pin")
+@app.command("pin", help=N_("Pin a post as the forum's rules or as café dates (moderator only)."))
 @handles_errors
 def pin(
     ctx: typer.Context,
     forum: ForumArgument,
-    post_id: Annotated[str, typer.Argument(help="The post's id (forum list shows it).")],
+    post_id: Annotated[str, typer.Argument(help=N_("The post's id (forum list shows it)."))],
     kind: Annotated[
-        str, typer.Option("--as", help='"rules" (the welcome post), "cafe", or "" to unpin.')
+        str, typer.Option("--as", help=N_('"rules" (the welcome post), "cafe", or "" to unpin.'))
     ] = "rules",
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Pin a post as the forum's rules or as café dates (moderator only)."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -323,18 +339,17 @@ def pin(
     status(_("Pinned.") if kind else _("Unpinned."))
 
 
-@app.command("report")
+@app.command("report", help=N_("Report a post to the moderator, privately."))
 @handles_errors
 def report(
     ctx: typer.Context,
     forum: ForumArgument,
-    post_id: Annotated[str, typer.Argument(help="The post's id (forum list shows it).")],
-    reason: Annotated[str, typer.Option("--reason", help="What is wrong with it.")] = "",
+    post_id: Annotated[str, typer.Argument(help=N_("The post's id (forum list shows it)."))],
+    reason: Annotated[str, typer.Option("--reason", help=N_("What is wrong with it."))] = "",
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Report a post to the moderator, privately."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -344,7 +359,10 @@ def report(
     status(_("Reported to the moderator."))
 
 
-@app.command("reports")
+@app.command(
+    "reports",
+    help=N_("The reports members sent about posts in FORUM (moderator only), newest first."),
+)
 @handles_errors
 def reports(
     ctx: typer.Context,
@@ -353,7 +371,6 @@ def reports(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """The reports members sent about posts in FORUM (moderator only), newest first."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -370,7 +387,7 @@ def reports(
         echo(f"{local_time(r.reported_at)} {r.reporter} ({r.post_id}): {r.reason}")
 
 
-@app.command("forums")
+@app.command("forums", help=N_("The forums you are in, most recent activity first."))
 @handles_errors
 def list_forums(
     ctx: typer.Context,
@@ -378,7 +395,6 @@ def list_forums(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """The forums you are in, most recent activity first."""
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -20,7 +20,7 @@ from .common import (
 )
 from .vault import open_vault
 
-app = typer.Typer(help=_("Send and read messages in your dyads."), no_args_is_help=True)
+app = typer.Typer(help=N_("Send and read messages in your dyads."), no_args_is_help=True)
 
 
 def message_json(message) -> dict[str, object]:
@@ -43,18 +43,23 @@ def message_json(message) -> dict[str, object]:
     }
 
 
-@app.command("send")
+@app.command(
+    "send",
+    help=N_(
+        "Send TEXT to a partner: kept in your vault first, then delivered (or at the next"
+        " sync)."
+    ),
+)
 @handles_errors
 def send(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="The message.")],
-    to: Annotated[str, typer.Option("--to", help="The partner's name.")],
+    text: Annotated[str, typer.Argument(help=N_("The message."))],
+    to: Annotated[str, typer.Option("--to", help=N_("The partner's name."))],
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Send TEXT to a partner: kept in your vault first, then delivered (or at the next sync)."""
     from ..errors import RelayError
     from ..sync.dyads import Dyads, sync_and_process
     from ..sync.service import resolve_relay_url
@@ -78,18 +83,23 @@ def send(
         status(_("Sent to {name}.").format(name=to))
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=N_(
+        "List messages, oldest first (what the last sync brought; run `reconnect sync` "
+        "first)."
+    ),
+)
 @handles_errors
 def list_messages(
     ctx: typer.Context,
     with_: Annotated[
-        str | None, typer.Option("--with", help="Only the conversation with this partner.")
+        str | None, typer.Option("--with", help=N_("Only the conversation with this partner."))
     ] = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List messages, oldest first (what the last sync brought; run `reconnect sync` first)."""
     from ..sync.dyads import Dyads
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:

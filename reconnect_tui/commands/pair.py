@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -20,7 +20,7 @@ from .common import (
 from .vault import open_vault
 
 app = typer.Typer(
-    help=_("Pair with a provider or a service user, and check safety numbers."),
+    help=N_("Pair with a provider or a service user, and check safety numbers."),
     no_args_is_help=True,
 )
 
@@ -37,7 +37,10 @@ def partner_json(partner) -> dict[str, object]:
     }
 
 
-@app.command("invite")
+@app.command(
+    "invite",
+    help=N_("Make a one-time invitation code for a service user (provider vaults only)."),
+)
 @handles_errors
 def invite(
     ctx: typer.Context,
@@ -46,7 +49,6 @@ def invite(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a one-time invitation code for a service user (provider vaults only)."""
     from ..sync.dyads import Dyads, relay_for
     from ..sync.service import resolve_relay_url
 
@@ -66,17 +68,19 @@ def invite(
     ).format(code=code))
 
 
-@app.command("join")
+@app.command(
+    "join",
+    help=N_("Pair with the provider who gave you CODE (service-user vaults only)."),
+)
 @handles_errors
 def join(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="The code your provider gave you.")],
+    code: Annotated[str, typer.Argument(help=N_("The code your provider gave you."))],
     relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Pair with the provider who gave you CODE (service-user vaults only)."""
     from ..sync.dyads import Dyads, relay_for, sync_and_process
     from ..sync.service import resolve_relay_url
 
@@ -98,7 +102,7 @@ def join(
         status(_("Your answer is waiting in your vault and is sent at the next sync."))
 
 
-@app.command("list")
+@app.command("list", help=N_("Show each partner, their safety number and whether you verified it."))
 @handles_errors
 def list_partners(
     ctx: typer.Context,
@@ -106,7 +110,6 @@ def list_partners(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show each partner, their safety number and whether you verified it."""
     from ..sync.dyads import Dyads
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -127,16 +130,15 @@ def list_partners(
         echo(f"  {p.safety_number}")
 
 
-@app.command("verify")
+@app.command("verify", help=N_("Mark NAME's safety number as compared face to face."))
 @handles_errors
 def verify(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The partner's name, as they named themselves.")],
+    name: Annotated[str, typer.Argument(help=N_("The partner's name, as they named themselves."))],
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Mark NAME's safety number as compared face to face."""
     from ..sync.dyads import Dyads
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:

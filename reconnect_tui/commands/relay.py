@@ -9,76 +9,77 @@ import typer
 
 from reconnect_tui.commands.common import echo
 from reconnect_tui.errors import ReconnectError
-from reconnect_tui.i18n import _
+from reconnect_tui.i18n import N_, _
 from reconnect_tui.relay.config import DAY, RelayConfig
 
 app = typer.Typer(
-    help=_("Run the relay that carries end-to-end encrypted envelopes between vaults."),
+    help=N_("Run the relay that carries end-to-end encrypted envelopes between vaults."),
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,
 )
 
 
-@app.command()
+@app.command(help=N_("Serve the relay until interrupted."))
 def serve(
-    host: Annotated[str, typer.Option(help=_("Address to listen on."))] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help=_("TCP port."))] = 8765,
+    host: Annotated[str, typer.Option(help=N_("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help=N_("TCP port."))] = 8765,
     db: Annotated[
         Path | None,
-        typer.Option(help=_("Relay database file (default: in the user data directory).")),
+        typer.Option(help=N_("Relay database file (default: in the user data directory).")),
     ] = None,
-    certfile: Annotated[Path | None, typer.Option(help=_("TLS certificate (PEM)."))] = None,
-    keyfile: Annotated[Path | None, typer.Option(help=_("TLS private key (PEM)."))] = None,
+    certfile: Annotated[Path | None, typer.Option(help=N_("TLS certificate (PEM)."))] = None,
+    keyfile: Annotated[Path | None, typer.Option(help=N_("TLS private key (PEM)."))] = None,
     retention_days: Annotated[
-        float, typer.Option(min=0.0001, help=_("Days an unacknowledged envelope is kept."))
+        float, typer.Option(min=0.0001, help=N_("Days an unacknowledged envelope is kept."))
     ] = 30,
     invitation_hours: Annotated[
-        float, typer.Option(min=0.001, help=_("Hours an invitation waits to be fetched."))
+        float, typer.Option(min=0.001, help=N_("Hours an invitation waits to be fetched."))
     ] = 24,
     max_envelope_kib: Annotated[
-        int, typer.Option(min=1, help=_("Largest envelope or item, in KiB of ciphertext."))
+        int, typer.Option(min=1, help=N_("Largest envelope or item, in KiB of ciphertext."))
     ] = 257,
-    rate_limit: Annotated[int, typer.Option(min=1, help=_("Requests per key per minute."))] = 600,
+    rate_limit: Annotated[int, typer.Option(min=1, help=N_("Requests per key per minute."))] = 600,
     mailbox_max_envelopes: Annotated[
-        int, typer.Option(min=1, help=_("Envelopes one mailbox may hold."))
+        int, typer.Option(min=1, help=N_("Envelopes one mailbox may hold."))
     ] = 10_000,
-    mailbox_max_mib: Annotated[int, typer.Option(min=1, help=_("MiB one mailbox may hold."))] = 256,
+    mailbox_max_mib: Annotated[
+        int, typer.Option(min=1, help=N_("MiB one mailbox may hold."))
+    ] = 256,
     purge_interval: Annotated[
-        float, typer.Option(min=0.05, help=_("Seconds between deletions of expired data."))
+        float, typer.Option(min=0.05, help=N_("Seconds between deletions of expired data."))
     ] = 60.0,
     item_expiry_days: Annotated[
         float,
-        typer.Option(min=46, help=_("Days a shared item lives unless written again (clients "
+        typer.Option(min=46, help=N_("Days a shared item lives unless written again (clients "
                                     "republish after 45 days).")),
     ] = 90,
     max_storage_mib: Annotated[
-        int, typer.Option(min=1, help=_("MiB the relay stores in all (507 when full)."))
+        int, typer.Option(min=1, help=N_("MiB the relay stores in all (507 when full)."))
     ] = 8192,
     address_limits: Annotated[
         bool,
-        typer.Option(help=_("Budgets per client address; turn off when a proxy in front "
+        typer.Option(help=N_("Budgets per client address; turn off when a proxy in front "
                             "limits, or all clients share one address.")),
     ] = True,
     address_rate_limit: Annotated[
-        int, typer.Option(min=1, help=_("Requests per client address per minute."))
+        int, typer.Option(min=1, help=N_("Requests per client address per minute."))
     ] = 1200,
     address_mib_per_hour: Annotated[
-        float, typer.Option(min=0.001, help=_("MiB one client address may store per hour."))
+        float, typer.Option(min=0.001, help=N_("MiB one client address may store per hour."))
     ] = 8.0,
     trusted_proxy: Annotated[
         list[str] | None,
-        typer.Option(help=_("Address or network of a reverse proxy whose Forwarded or "
+        typer.Option(help=N_("Address or network of a reverse proxy whose Forwarded or "
                             "X-Forwarded-For header names the client (repeatable).")),
     ] = None,
-    log_level: Annotated[str, typer.Option(help=_("debug, info, warning or error."))] = "info",
+    log_level: Annotated[str, typer.Option(help=N_("debug, info, warning or error."))] = "info",
     vault: Annotated[
         Path | None,
         typer.Option(
-            "--vault", hidden=True, help=_("Accepted like on every command; the relay has none.")
+            "--vault", hidden=True, help=N_("Accepted like on every command; the relay has none.")
         ),
     ] = None,
 ) -> None:
-    """Serve the relay until interrupted."""
     del vault  # the relay keeps no vault; the option exists for the CLI-wide convention
     from reconnect_tui.relay.serve import ServeOptions, default_db_path
     from reconnect_tui.relay.serve import serve as run_relay

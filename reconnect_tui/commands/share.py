@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -18,32 +18,34 @@ from .common import (
     print_json,
     status,
 )
+from .localized import help_value
 from .vault import open_vault
 
 MODULES_HELP = ("what-matters, life-domains, goals, network, crisis-plan, medications, exercises,"
                 " diary, registrations")
+help_value("share_modules", MODULES_HELP)
 
 share_app = typer.Typer(
-    help=_("Choose what your providers see. Only what you share leaves your vault, encrypted"
+    help=N_("Choose what your providers see. Only what you share leaves your vault, encrypted"
            " for that provider. Revoking stops new versions at once; their app removes it from"
            " their view when it receives the change, and `share revoked` says when their"
            " vault confirmed that."),
     no_args_is_help=True,
 )
 shared_app = typer.Typer(
-    help=_("Providers: read what service users share with you (read only)."),
+    help=N_("Providers: read what service users share with you (read only)."),
     no_args_is_help=True,
 )
 
-ModuleArgument = Annotated[str, typer.Argument(help=f"One of: {MODULES_HELP}.")]
+ModuleArgument = Annotated[str, typer.Argument(help=N_("One of: {share_modules}."))]
 ItemOption = Annotated[
     int | None,
-    typer.Option("--item", help="Only this item (a goal, life domain, person, medicine or"
-                 " registration; `reconnect share items MODULE` lists their ids)."),
+    typer.Option("--item", help=N_("Only this item (a goal, life domain, person, medicine or"
+                 " registration; `reconnect share items MODULE` lists their ids).")),
 ]
 WithOption = Annotated[
     list[str],
-    typer.Option("--with", help="The provider's name (repeat for several providers)."),
+    typer.Option("--with", help=N_("The provider's name (repeat for several providers).")),
 ]
 
 
@@ -77,7 +79,7 @@ def entry_json(entry: Any) -> dict[str, object]:
     }
 
 
-@share_app.command("add")
+@share_app.command("add", help=N_("Share MODULE (or one --item of it) with one or more providers."))
 @handles_errors
 def add(
     ctx: typer.Context,
@@ -89,7 +91,6 @@ def add(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Share MODULE (or one --item of it) with one or more providers."""
     from ..sync.sharing import Sharing
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -110,7 +111,7 @@ def add(
         status(_("It is published at the next sync."))
 
 
-@share_app.command("revoke")
+@share_app.command("revoke", help=N_("Stop sharing MODULE (or one --item) with a provider."))
 @handles_errors
 def revoke(
     ctx: typer.Context,
@@ -121,7 +122,6 @@ def revoke(
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Stop sharing MODULE (or one --item) with a provider."""
     from ..sync.sharing import Sharing
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -142,7 +142,7 @@ def revoke(
                  " its copy."))
 
 
-@share_app.command("list")
+@share_app.command("list", help=N_("What you share, with whom, and when they last opened it."))
 @handles_errors
 def list_shares(
     ctx: typer.Context,
@@ -150,7 +150,6 @@ def list_shares(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """What you share, with whom, and when they last opened it."""
     from ..sync.sharing import Sharing
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -190,7 +189,13 @@ def revocation_json(r: Any) -> dict[str, object]:
             "state": r.state, "status": revocation_status(r)}
 
 
-@share_app.command("revoked")
+@share_app.command(
+    "revoked",
+    help=N_(
+        "What you stopped sharing, and whether each provider's vault confirmed removing "
+        "it (waiting; after a day, not confirmed yet; confirmed: listed for a day more)."
+    ),
+)
 @handles_errors
 def revoked(
     ctx: typer.Context,
@@ -198,8 +203,6 @@ def revoked(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """What you stopped sharing, and whether each provider's vault confirmed removing it
-    (waiting; after a day, not confirmed yet; confirmed: listed for a day more)."""
     from ..sync.sharing import Sharing
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -212,7 +215,10 @@ def revoked(
     _echo_revocations(found)
 
 
-@share_app.command("items")
+@share_app.command(
+    "items",
+    help=N_("The items of MODULE that can be shared one by one, with their ids (for --item)."),
+)
 @handles_errors
 def items(
     ctx: typer.Context,
@@ -221,7 +227,6 @@ def items(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """The items of MODULE that can be shared one by one, with their ids (for --item)."""
     from ..sync.sharing import Sharing
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -246,7 +251,10 @@ def person_json(person: Any) -> dict[str, object]:
     }
 
 
-@shared_app.command("list")
+@shared_app.command(
+    "list",
+    help=N_("Each service user with what they share with you (what the last sync brought)."),
+)
 @handles_errors
 def shared_list(
     ctx: typer.Context,
@@ -254,7 +262,6 @@ def shared_list(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Each service user with what they share with you (what the last sync brought)."""
     from ..sync.sharing import Sharing
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
@@ -272,17 +279,22 @@ def shared_list(
             echo(f"  {i.title} ({what}) — {_('changed')} {local_time(i.changed_at)}")
 
 
-@shared_app.command("show")
+@shared_app.command(
+    "show",
+    help=N_(
+        "Show what NAME shares of MODULE, read only (their client may be told you opened "
+        "it)."
+    ),
+)
 @handles_errors
 def shared_show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The service user's name.")],
+    name: Annotated[str, typer.Argument(help=N_("The service user's name."))],
     module: ModuleArgument,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show what NAME shares of MODULE, read only (their client may be told you opened it)."""
     from ..errors import NotFound
     from ..export.shared_text import render_shared
     from ..store.share_snapshots import check_module, module_title

@@ -26,7 +26,6 @@ def sync(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Send what is waiting and receive what is new. Exit 1 when the relay cannot be reached."""
     from ..sync.dyads import sync_and_process
     from ..sync.service import resolve_relay_url
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Profile, Role
 from ..text_safety import name_problem
 
@@ -48,19 +48,18 @@ def open_vault(ctx: typer.Context, vault: Path | None, passphrase_stdin: bool) -
 @handles_errors
 def init(
     ctx: typer.Context,
-    role: Annotated[Role, typer.Option(help="Who this vault belongs to.")] = Role.USER,
+    role: Annotated[Role, typer.Option(help=N_("Who this vault belongs to."))] = Role.USER,
     name: Annotated[
         str | None,
-        typer.Option(help="Your name, as partners will see it (asked when not given)."),
+        typer.Option(help=N_("Your name, as partners will see it (asked when not given).")),
     ] = None,
     locale: Annotated[
-        str, typer.Option(help="Country for emergency numbers: NO, GB or EU.")
+        str, typer.Option(help=N_("Country for emergency numbers: NO, GB or EU."))
     ] = "NO",
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a new encrypted vault and print its recovery code (once)."""
     from ..store import Vault
 
     path = vault_path(ctx, vault)
@@ -115,7 +114,6 @@ def change_passphrase(
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Change the passphrase (the old one first). The database is not rewritten."""
     source = PassphraseSource(passphrase_stdin)
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         new = source.read_new(_("New passphrase"), "RECONNECT_NEW_PASSPHRASE")
@@ -129,11 +127,6 @@ def recover(
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Set a new passphrase with the recovery code you were given at `init`.
-
-    Scripts give the code in RECONNECT_RECOVERY_CODE (or as the first line of standard input
-    with --passphrase-stdin, the new passphrase on the second).
-    """
     from ..store import Vault
 
     path = vault_path(ctx, vault)
@@ -149,11 +142,10 @@ def recover(
 @handles_errors
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Where to write the backup.")],
+    file: Annotated[Path, typer.Argument(help=N_("Where to write the backup."))],
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Write an encrypted copy of the vault to FILE (it opens with today's passphrase)."""
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         opened.backup(file)
     echo(_("Backup written to {file}. It is encrypted like the vault.").format(file=file))
@@ -162,14 +154,13 @@ def backup(
 @handles_errors
 def restore_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A backup made with `reconnect backup`.")],
+    file: Annotated[Path, typer.Argument(help=N_("A backup made with `reconnect backup`."))],
     replace: Annotated[
-        bool, typer.Option("--replace", help="Restore over an existing vault (kept beside it).")
+        bool, typer.Option("--replace", help=N_("Restore over an existing vault (kept beside it)."))
     ] = False,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Restore a backup (asks for the passphrase the vault had when the backup was made)."""
     from ..store import restore
 
     path = vault_path(ctx, vault)
@@ -185,12 +176,11 @@ def export_all(
     ctx: typer.Context,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write to FILE (default: standard output)."),
+        typer.Option("-o", "--output", help=N_("Write to FILE (default: standard output).")),
     ] = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Write the vault's whole content as JSON (your data, to take along or to seed a vault)."""
     from ..export import write_export  # the same atomic writer as every export
     from ..store import portable
 
@@ -210,15 +200,14 @@ def export_all(
 @handles_errors
 def import_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A file written by `reconnect export all`.")],
+    file: Annotated[Path, typer.Argument(help=N_("A file written by `reconnect export all`."))],
     replace: Annotated[
         bool,
-        typer.Option("--replace", help="Replace each module the file holds (others stay)."),
+        typer.Option("--replace", help=N_("Replace each module the file holds (others stay).")),
     ] = False,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
 ) -> None:
-    """Read an export file into the vault."""
     from ..store import portable
 
     data = portable.read(file)  # checked whole (size, JSON, schema) before the vault opens
