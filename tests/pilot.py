@@ -61,7 +61,8 @@ async def open_module(pilot, module_id: str):
     module = next(m for m in MODULES if m.id == module_id)
     screen_class = module.target.partition(":")[2]
     pilot.app.action_open_module(module_id)
-    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == screen_class)
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == screen_class
+                   and getattr(pilot.app.screen, "loaded", True))  # its data read and shown
     await pilot.pause()
     return pilot.app.screen
 

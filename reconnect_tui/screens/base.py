@@ -6,6 +6,14 @@ its ``BINDINGS`` (which appear in the footer and, through the app, in the comman
 ``EDIT_ACTIONS`` (the actions that change the store), and composes its body in
 ``compose_body``. It reaches data only through ``self.toolbox``.
 
+Loading: a screen that shows data from the vault reads it in ``load_data`` (run in a thread
+worker, never on the UI thread; it only reads: nothing is written or sent while loading) and
+shows it in ``show_data`` (on the UI thread). Between the two travels one typed message,
+``ScreenLoaded``, carrying a ``ScreenData`` with the screen's own payload (a dataclass of the
+screen's choosing) and what every module screen shows: the vault's country for the emergency
+line and the shares behind the "who can see this" lines. ``request_load`` starts it again (after
+a change); an older read that arrives after a newer one was asked for is dropped.
+
 Read-only mode is the provider's view of what a service user shared: the screen is given a
 toolbox over the received copy (``Sharing.view``), ``check_action`` refuses every edit action
 (so those keys do nothing and vanish from the footer and the palette), edit actions called
@@ -17,13 +25,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from ..errors import VaultLocked
 from ..i18n import _
 from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
@@ -31,6 +43,9 @@ from ..widgets.notice import NotForEmergencies
 
 if TYPE_CHECKING:
     from ..sync.dyads import ItemRef
+    from ..sync.sharing import ShareEntry
+
+DataT = TypeVar("DataT")
 
 WHO_CAN_SEE = "Only you can see this (nothing is shared)."
 """English source text of the line a module shows when nothing of it is shared (via ``_()``)."""
@@ -76,6 +91,33 @@ class WhoCanSee(Static):
         self.item_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ScreenData(Generic[DataT]):
+    """What a module screen's loading thread read, handed to the UI thread."""
+
+    data: DataT | None
+    """The screen's own payload (``load_data``); None when only the shared part was read
+    again (``with_data`` False: back from a dialog, after a sync)."""
+    with_data: bool
+    locale: str
+    """The vault's country: which emergency numbers the notice names."""
+    shares: tuple[ShareEntry, ...]
+    """Everything the person shares (``Sharing.entries``): the "who can see this" lines."""
+    still_shared: bool
+    """A provider's read-only view: False once the owner stopped sharing what it shows."""
+
+
+class ScreenLoaded(Message, Generic[DataT]):
+    """A screen's loading thread finished reading; posted to that screen only."""
+
+    bubble = False
+
+    def __init__(self, loaded: ScreenData[DataT], generation: int) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.generation = generation
+
+
 SCREEN_MODULES: dict[str, tuple[str, ...]] = {
     "life-domains": ("what-matters", "life-domains"),
     "diary": ("diary", "registrations"),
@@ -83,7 +125,7 @@ SCREEN_MODULES: dict[str, tuple[str, ...]] = {
 """Sharing modules a screen shows, where it shows more than its own ``MODULE``."""
 
 
-class ModuleScreen(Screen):
+class ModuleScreen(Screen[Any], Generic[DataT]):
     TITLE_TEXT = ""
     """Shown as the screen's sub-title in the header (already translated by the subclass)."""
     EMPTY_TEXT = ""
@@ -130,6 +172,11 @@ class ModuleScreen(Screen):
         self.owner = owner
         self.partner_id = partner_id
         self.about = about
+        self.loaded = False
+        """True once ``show_data`` has shown the first read (tests wait for it)."""
+        self.share_entries: tuple[ShareEntry, ...] = ()
+        """What the person shares, as of the last read: the "who can see this" lines."""
+        self._generation = 0
         if read_only:
             self.EMPTY_TEXT = _("Nothing here is shared with you.")
             if partner_id is not None:  # only this screen gets the key, not its whole class
@@ -155,25 +202,78 @@ class ModuleScreen(Screen):
         return self.app.toolbox  # type: ignore[attr-defined]
 
     def refresh_after_sync(self) -> None:
-        """A provider's read-only view: when the owner stopped sharing anything this screen
-        shows (a whole module or one item of it), the sync that learned it closes the screen
-        (the copy it shows must leave the provider's view then)."""
-        self._leave_if_revoked()
+        """A sync may have changed what is shared (and, in a provider's read-only view, the
+        owner may have stopped sharing what this screen shows: then the screen closes, as the
+        copy it shows must leave the provider's view). Read that again, off the UI thread."""
+        self.request_load(with_data=False)
 
-    def _leave_if_revoked(self) -> None:
+    # -- loading -----------------------------------------------------------------------------
+
+    def load_data(self, toolbox: Toolbox) -> DataT | None:
+        """Read what the screen shows. Runs in a thread worker: read only, never write or
+        send, never touch widgets. The default: nothing of its own to read."""
+        return None
+
+    def show_data(self, data: DataT) -> None:
+        """Show what ``load_data`` read (on the UI thread)."""
+
+    def request_load(self, *, with_data: bool = True) -> None:
+        """Read again in a thread worker; ``with_data`` False reads only the shared part
+        (who can see what, whether a provider's view is still shared)."""
+        if with_data:  # a read of the shared part alone never drops a data read under way
+            self._generation += 1
+        generation = self._generation
+        self.run_worker(
+            functools.partial(self._read, generation, with_data),
+            thread=True,
+            group="screen-load",
+            name=f"{type(self).__name__} load",
+        )
+
+    def _read(self, generation: int, with_data: bool) -> None:
+        """The worker: read, then post what was read to this screen."""
+        toolbox = self.current_toolbox()
         own = self.app.toolbox  # type: ignore[attr-defined]
-        if not self.read_only or self.partner_id is None or own is None:
+        if toolbox is None or own is None:
             return
+        try:
+            data = self.load_data(toolbox) if with_data else None
+            locale = own.profile.get().locale
+            shares = () if self.read_only else _read_shares(toolbox)
+            still_shared = self._still_shared(own)
+        except VaultLocked:
+            return  # locked while reading: the screen is about to close
+        loaded = ScreenData(data, with_data, locale, shares, still_shared)
+        self.post_message(ScreenLoaded(loaded, generation))
+
+    def _still_shared(self, own: Toolbox) -> bool:
+        if not self.read_only or self.partner_id is None:
+            return True
         from ..sync.sharing import Sharing
 
         shown = SCREEN_MODULES.get(self.MODULE, (self.MODULE,))
         opened = getattr(self.toolbox.vault, "slots", {})
         still = Sharing(own.vault).received_slots(self.partner_id)
-        if all(slot in still for slot, module in opened.items() if module in shown):
+        return all(slot in still for slot, module in opened.items() if module in shown)
+
+    @on(ScreenLoaded)
+    def _loaded(self, message: ScreenLoaded[DataT]) -> None:
+        message.stop()
+        if message.generation != self._generation or not self.is_attached:
+            return  # a newer data read was asked for, or the screen closed meanwhile
+        loaded = message.loaded
+        if not loaded.still_shared:
+            self.app.notify(_("{name} stopped sharing this; it is no longer in your view.")
+                            .format(name=self.owner), severity="information")
+            self.dismiss()
             return
-        self.app.notify(_("{name} stopped sharing this; it is no longer in your view.").format(
-            name=self.owner), severity="information")
-        self.dismiss()
+        self.share_entries = loaded.shares
+        for notice in self.query(NotForEmergencies).results(NotForEmergencies):
+            notice.show_locale(loaded.locale)
+        if loaded.with_data:
+            self.show_data(loaded.data)  # type: ignore[arg-type]  # DataT, read with data
+            self.loaded = True
+        self.refresh_who_can_see()
 
     _bindings_pending = False
 
@@ -192,9 +292,7 @@ class ModuleScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        own = self.app.toolbox  # type: ignore[attr-defined]
-        locale = (own if own is not None and self.read_only else self.toolbox).profile.get().locale
-        yield NotForEmergencies(locale)
+        yield NotForEmergencies(None)  # the vault's country arrives with the first read
         if self.read_only:
             yield Static(self.read_only_text(), classes="read-only-banner", markup=False)
         yield from self.compose_body()
@@ -205,6 +303,7 @@ class ModuleScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.TITLE_TEXT
+        self.request_load()
 
     def on_unmount(self) -> None:
         release_closed_widget_styles()
@@ -212,8 +311,8 @@ class ModuleScreen(Screen):
     def on_screen_resume(self) -> None:
         """Back from another screen (the Sharing screen, a dialog): sharing may have changed,
         or a sync there (which refreshes only the top screen) learned of a revocation."""
-        self.refresh_who_can_see()
-        self._leave_if_revoked()
+        if self.loaded:
+            self.request_load(with_data=False)
 
     def empty_state(self, text: str | None = None, **kwargs) -> Static:
         return Static(text or self.EMPTY_TEXT, classes="empty-state", **kwargs)
@@ -255,18 +354,16 @@ class ModuleScreen(Screen):
     # -- who can see this --------------------------------------------------------------------
 
     def who_can_see_text(self, module: str | None = None, item_id: int | None = None) -> str:
-        """One line: "Only you can see this …" or with whom it is shared (and when seen)."""
+        """One line: "Only you can see this …" or with whom it is shared (and when seen),
+        from the shares read with the screen's data (no vault read here)."""
         if self.read_only:
             return ""
         module = module or self.MODULE
-        from ..store.repositories.sharing import SharingRepository
+        if not module or not self.share_entries:
+            return _(WHO_CAN_SEE)
+        from ..sync.sharing import who_can_see_line
 
-        vault = self.toolbox.vault
-        if not module or not SharingRepository(vault).shares():
-            return _(WHO_CAN_SEE)  # nothing shared: no need to load the sharing service
-        from ..sync.sharing import Sharing
-
-        return Sharing(vault).who_can_see_line(module, item_id)
+        return who_can_see_line(list(self.share_entries), module, item_id)
 
     def who_can_see(self, module: str | None = None, **kwargs: Any) -> WhoCanSee:
         """The line for ``module`` (default: the screen's); hidden in read-only mode."""
@@ -294,8 +391,8 @@ class ModuleScreen(Screen):
         line.display = bool(text)
 
     def refresh_who_can_see(self) -> None:
-        """Read every line of the screen again."""
-        if self.read_only or self.current_toolbox() is None:
+        """Show every line of the screen from the shares last read."""
+        if self.read_only:
             return
         for line in self.query(WhoCanSee).results(WhoCanSee):
             if not line.module:
@@ -304,3 +401,15 @@ class ModuleScreen(Screen):
                 self.show_who_can_see(line, line.item_id)
             else:
                 line.update(self.who_can_see_text(line.module))
+
+
+def _read_shares(toolbox: Toolbox) -> tuple[ShareEntry, ...]:
+    """Everything shared (in the loading thread); the sharing service is imported only when
+    something is."""
+    from ..store.repositories.sharing import SharingRepository
+
+    if not SharingRepository(toolbox.vault).shares():
+        return ()
+    from ..sync.sharing import Sharing
+
+    return tuple(Sharing(toolbox.vault).entries())

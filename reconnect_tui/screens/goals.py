@@ -1,7 +1,7 @@
 """Goals: a tree of goals, sub-goals and the activities towards them.
 
 Activities scheduled for today or this week also show on Home. The tree is read from the vault
-in a thread worker (it can grow long) and built on the event loop.
+in the screen's loading thread (``ModuleScreen.load_data``) and built on the event loop.
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, Tree
 
-from ..errors import VaultLocked
 from ..i18n import _
 from ..model import Activity, Goal
+from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
 from ..widgets.goal_tree import (
     GoalData,
@@ -47,7 +47,7 @@ class DomainFilter(Static):
         self.screen.action_next_domain()  # type: ignore[attr-defined]
 
 
-class GoalsScreen(ModuleScreen):
+class GoalsScreen(ModuleScreen[GoalData]):
     AUTO_FOCUS = "#goal-tree"
     MODULE = "goals"
     EDIT_ACTIONS = frozenset(
@@ -88,9 +88,8 @@ class GoalsScreen(ModuleScreen):
                 yield self.item_who_can_see(id="goal-who-can-see")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        super().on_mount()  # starts the first read
         self.query_one("#goals-empty").display = False
-        self.reload()
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -99,26 +98,16 @@ class GoalsScreen(ModuleScreen):
         tree = self.query_one(GoalTree)
         current = tree.current
         self._wanted = select or (item_key(current) if current is not None else self._wanted)
-        self._load()
+        self.request_load()
 
-    @work(thread=True, exclusive=True, group="goals-load")
-    def _load(self) -> None:
-        toolbox = self.current_toolbox()
-        if toolbox is None:
-            return
-        try:
-            data = GoalData(
-                goals=toolbox.goals.list(),
-                activities=toolbox.goals.activities(),
-                domains=toolbox.domains.list(include_hidden=True),
-            )
-        except VaultLocked:
-            return
-        self.app.call_from_thread(self._show, data)
+    def load_data(self, toolbox: Toolbox) -> GoalData:
+        return GoalData(
+            goals=toolbox.goals.list(),
+            activities=toolbox.goals.activities(),
+            domains=toolbox.domains.list(include_hidden=True),
+        )
 
-    def _show(self, data: GoalData) -> None:
-        if self not in self.app.screen_stack:
-            return
+    def show_data(self, data: GoalData) -> None:
         self.data = data
         known = {d.id for d in data.domains}
         if self.domain_filter not in known:
@@ -163,9 +152,7 @@ class GoalsScreen(ModuleScreen):
         the nearest of itself and its parents shared on its own, else itself."""
         if self.read_only:
             return goal_id
-        from ..sync.sharing import Sharing
-
-        shared = {e.item_id for e in Sharing(self.toolbox.vault).who_can_see("goals")}
+        shared = {e.item_id for e in self.share_entries if e.module == "goals"}
         parents = {g.id: g.parent_id for g in self.data.goals}
         current: int | None = goal_id
         while current is not None:

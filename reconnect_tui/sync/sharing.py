@@ -333,25 +333,7 @@ class Sharing:
 
     def who_can_see_line(self, module: str, item_id: int | None = None) -> str:
         """One line for a screen: "Only you can see this." or "Shared with … (seen …)"."""
-        entries = self.who_can_see(module, item_id)
-        if not entries:
-            return _("Only you can see this (nothing is shared).")
-        people: dict[str, list[ShareEntry]] = {}
-        for entry in entries:
-            people.setdefault(entry.partner_name, []).append(entry)
-        parts = []
-        for name, shared in people.items():
-            notes = []
-            if item_id is None and all(e.item_id is not None for e in shared):
-                notes.append(ngettext("{n} item", "{n} items", len(shared)).format(
-                    n=len(shared)))
-            if any(e.paused for e in shared):
-                notes.append(_("paused: key changed"))
-            seen = max((e.seen_at for e in shared if e.seen_at), default=None)
-            if seen is not None:
-                notes.append(_("seen {when}").format(when=_short(seen)))
-            parts.append(f"{name} ({', '.join(notes)})" if notes else name)
-        return _("Shared with {people}.").format(people="; ".join(parts))
+        return who_can_see_line(self.entries(), module, item_id)
 
     # -- publishing (the user's side of a sync) ----------------------------------------------
 
@@ -615,3 +597,29 @@ def revocation_status(entry: RevocationEntry) -> str:
     return _("{name}'s vault has not confirmed yet (stopped on {when}). Until it does, {name}"
              " may still see it: their app may not have synced, or the relay may be holding"
              " the change back.").format(name=name, when=_short(entry.revoked_at))
+
+
+def who_can_see_line(everything: list[ShareEntry], module: str, item_id: int | None = None
+                     ) -> str:
+    """The line of ``Sharing.who_can_see_line`` from entries read before (``Sharing.entries``):
+    screens read the entries in their loading thread and build lines on the UI thread."""
+    entries = [e for e in everything if e.module == module
+               and (item_id is None or e.item_id is None or e.item_id == item_id)]
+    if not entries:
+        return _("Only you can see this (nothing is shared).")
+    people: dict[str, list[ShareEntry]] = {}
+    for entry in entries:
+        people.setdefault(entry.partner_name, []).append(entry)
+    parts = []
+    for name, shared in people.items():
+        notes = []
+        if item_id is None and all(e.item_id is not None for e in shared):
+            notes.append(ngettext("{n} item", "{n} items", len(shared)).format(
+                n=len(shared)))
+        if any(e.paused for e in shared):
+            notes.append(_("paused: key changed"))
+        seen = max((e.seen_at for e in shared if e.seen_at), default=None)
+        if seen is not None:
+            notes.append(_("seen {when}").format(when=_short(seen)))
+        parts.append(f"{name} ({', '.join(notes)})" if notes else name)
+    return _("Shared with {people}.").format(people="; ".join(parts))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.widgets import Static
 
 from ..i18n import _
@@ -18,8 +20,21 @@ class NotForEmergencies(Static):
 
     DEFAULT_CLASSES = "notice"
 
-    def __init__(self, locale: str, **kwargs) -> None:
-        text = _("Not for emergencies: call {numbers} · F2 crisis plan").format(
-            numbers=emergency_line(locale)
-        )
-        super().__init__(text, **kwargs)
+    def __init__(self, locale: str | None, **kwargs: Any) -> None:
+        """``locale`` None: not known yet (a screen reads it with its data, off the UI
+        thread); the line names the crisis key until ``show_locale`` names the numbers."""
+        super().__init__(_notice_text(locale), **kwargs)
+        self.locale = locale
+
+    def show_locale(self, locale: str) -> None:
+        if locale != self.locale:
+            self.locale = locale
+            self.update(_notice_text(locale))
+
+
+def _notice_text(locale: str | None) -> str:
+    if locale is None:
+        return _("Not for emergencies · F2 crisis plan")
+    return _("Not for emergencies: call {numbers} · F2 crisis plan").format(
+        numbers=emergency_line(locale)
+    )
