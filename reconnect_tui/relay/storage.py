@@ -32,6 +32,20 @@ class Budget:
     """Bytes one address may add per clock hour (``address_budget`` beyond)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A verified request still to be admitted (:meth:`RelayStorage.admit`'s arguments), so a
+    write can admit it in its own transaction: one commit per deposit."""
+
+    key: bytes
+    nonce: str
+    now: int
+    nonce_expires: int
+    rate_limit: int
+    source: str | None = None
+    source_rate_limit: int = 0
+
+
 class RelayStorage(Protocol):
     def admit(self, key: bytes, nonce: str, now: int, *, nonce_expires: int,
               rate_limit: int, source: str | None = None, source_rate_limit: int = 0) -> None:
@@ -47,10 +61,12 @@ class RelayStorage(Protocol):
         ...
 
     def deposit(self, mailbox: str, envelope_id: str, ciphertext: bytes, now: int, *,
-                expires: int, max_count: int, max_bytes: int, budget: Budget) -> bool:
+                expires: int, max_count: int, max_bytes: int, budget: Budget,
+                admission: Admission | None = None) -> bool:
         """Store an envelope; True if stored, False if this id was seen before (idempotent).
         ``not_found`` for an unclaimed mailbox, ``mailbox_full`` over quota, ``relay_full`` or
-        ``address_budget`` over ``budget``."""
+        ``address_budget`` over ``budget``. With ``admission``, the request is admitted first
+        in the same transaction (a refused admission stores nothing, as :meth:`admit`)."""
         ...
 
     def fetch(self, mailbox: str, owner: bytes, since: int, limit: int, now: int) -> FetchPage:
