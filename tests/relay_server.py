@@ -32,7 +32,8 @@ class RelayProcess:
     """One relay subprocess; ``extra_args`` go to ``serve`` (e.g. ``["--rate-limit", "5"]``)."""
 
     def __init__(self, workdir: Path, *, extra_args: list[str] | tuple[str, ...] = (),
-                 port: int | None = None, db: Path | None = None) -> None:
+                 port: int | None = None, db: Path | str | None = None) -> None:
+        """``db``: what ``--db`` takes, a file (default ``workdir/relay.db``) or an address."""
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()

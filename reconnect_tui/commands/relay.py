@@ -24,8 +24,9 @@ def serve(
     host: Annotated[str, typer.Option(help=N_("Address to listen on."))] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help=N_("TCP port."))] = 8765,
     db: Annotated[
-        Path | None,
-        typer.Option(help=N_("Relay database file (default: in the user data directory).")),
+        str | None,
+        typer.Option(help=N_("Relay database: a file (SQLite; default: in the user data "
+                             "directory) or postgresql://USER@HOST:PORT/DATABASE.")),
     ] = None,
     certfile: Annotated[Path | None, typer.Option(help=N_("TLS certificate (PEM)."))] = None,
     keyfile: Annotated[Path | None, typer.Option(help=N_("TLS private key (PEM)."))] = None,
@@ -89,6 +90,14 @@ def serve(
             _("choose debug, info, warning or error"), param_hint="--log-level"
         )
     from reconnect_tui.relay.addresses import parse_networks
+    from reconnect_tui.relay.backends import UnknownDatabase, parse_db
+
+    try:
+        database = parse_db(db) if db is not None else default_db_path()
+    except UnknownDatabase:
+        raise typer.BadParameter(
+            _("give a file path, or an address postgresql://USER@HOST:PORT/DATABASE"),
+            param_hint="--db") from None
 
     proxies = tuple(trusted_proxy or ())
     try:
@@ -115,7 +124,7 @@ def serve(
     options = ServeOptions(
         host=host,
         port=port,
-        db=db or default_db_path(),
+        db=database,
         certfile=certfile,
         keyfile=keyfile,
         config=config,

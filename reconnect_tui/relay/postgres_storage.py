@@ -41,9 +41,6 @@ from reconnect_tui.sync.protocol import (
     WireError,
 )
 
-SCHEMES = ("postgresql", "postgres")
-"""Address schemes (``postgresql://USER@HOST:PORT/DB``) that select this storage."""
-
 USAGE_SHARDS = 16
 
 _SCHEMA_V1 = f"""
@@ -149,11 +146,6 @@ _RETRIES = 5
 T = TypeVar("T")
 
 
-def is_address(db: str) -> bool:
-    """True for ``scheme://…``: such a value names a server, never a file."""
-    return "://" in db
-
-
 def redacted(dsn: str) -> str:
     """``postgresql://HOST:PORT/DB`` without user, password or query, for logs and errors."""
     try:
@@ -186,6 +178,9 @@ class PostgresRelayStorage:
         self.dsn = dsn
         self.name = redacted(dsn)
         try:
+            # One plain connection first: an unreachable server fails at once, not after
+            # the pool's retries.
+            psycopg.connect(dsn, connect_timeout=10).close()
             self._pool = ConnectionPool(
                 dsn, min_size=min_connections, max_size=max_connections,
                 kwargs={"autocommit": True}, open=False, name="reconnect-relay")

@@ -13,8 +13,8 @@ from pathlib import Path
 import platformdirs
 
 from reconnect_tui.errors import ReconnectError
+from reconnect_tui.relay.backends import describe, open_storage
 from reconnect_tui.relay.config import RelayConfig
-from reconnect_tui.relay.sqlite_storage import SQLiteRelayStorage
 
 
 class RelayStartError(ReconnectError):
@@ -29,7 +29,8 @@ def default_db_path() -> Path:
 class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8765
-    db: Path = field(default_factory=default_db_path)
+    db: Path | str = field(default_factory=default_db_path)
+    """An SQLite file, or a PostgreSQL address (``relay/backends.py``)."""
     certfile: Path | None = None
     keyfile: Path | None = None
     config: RelayConfig = field(default_factory=RelayConfig)
@@ -41,7 +42,7 @@ def check_tls(certfile: Path, keyfile: Path) -> None:
     try:
         context.load_cert_chain(certfile, keyfile)
     except (OSError, ssl.SSLError) as error:
-        reason = error.strerror or error.reason or type(error).__name__
+        reason = error.strerror or getattr(error, "reason", None) or type(error).__name__
         raise RelayStartError(
             f"Cannot read the TLS certificate {certfile} or key {keyfile}: {reason}."
         ) from error
@@ -83,7 +84,7 @@ def serve(options: ServeOptions) -> None:
         raise RelayStartError("Give both --certfile and --keyfile, or neither.")
     if options.certfile is not None and options.keyfile is not None:
         check_tls(options.certfile, options.keyfile)
-    storage = SQLiteRelayStorage(options.db)
+    storage = open_storage(options.db)
     try:
         sock = bind_socket(options.host, options.port)
     except RelayStartError:
@@ -104,5 +105,5 @@ def serve(options: ServeOptions) -> None:
     scheme = "https" if options.certfile else "http"
     logging.getLogger("reconnect.relay").info(
         "relay listening on %s://%s:%d (database %s)", scheme, options.host, options.port,
-        options.db)
+        describe(options.db))
     uvicorn.Server(config).run(sockets=[sock])

@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from reconnect_tui.relay.storage import Budget, RelayStorageError
+from reconnect_tui.relay.storage import Admission, Budget, RelayStorageError
 from reconnect_tui.sync.protocol import (
     MAX_VERSION_STEP,
     ErrorCode,
@@ -244,39 +244,47 @@ class SQLiteRelayStorage:
 
     # --- admission ----------------------------------------------------------------------
 
+    def _admit(self, conn: sqlite3.Connection, admission: Admission) -> None:
+        """Inside a transaction: refuse a replayed nonce (nothing is kept), or count the
+        request and refuse it over a rate limit (the nonce and count are kept: ``_Commit``)."""
+        window = admission.now // 60
+        try:
+            conn.execute("INSERT INTO nonces (key, nonce, expires) VALUES (?, ?, ?)",
+                         (admission.key, admission.nonce, admission.nonce_expires))
+        except sqlite3.IntegrityError as error:
+            raise WireError(ErrorCode.REPLAYED_NONCE, "nonce was already used") from error
+        count = conn.execute(
+            "INSERT INTO rates (key, win, hits) VALUES (?, ?, 1) "
+            "ON CONFLICT (key) DO UPDATE SET "
+            "hits = CASE WHEN win = excluded.win THEN hits + 1 ELSE 1 END, "
+            "win = excluded.win RETURNING hits",
+            (admission.key, window),
+        ).fetchone()[0]
+        if count > admission.rate_limit:
+            # The nonce stays recorded: a refused request cannot be replayed later either.
+            raise _Commit(WireError(ErrorCode.RATE_LIMITED,
+                                    f"more than {admission.rate_limit} requests in one minute"))
+        if admission.source is None:
+            return
+        from_source = conn.execute(
+            "INSERT INTO source_rates (source, win, hits) VALUES (?, ?, 1) "
+            "ON CONFLICT (source) DO UPDATE SET "
+            "hits = CASE WHEN win = excluded.win THEN hits + 1 ELSE 1 END, "
+            "win = excluded.win RETURNING hits",
+            (self._source(admission.source), window),
+        ).fetchone()[0]
+        if from_source > admission.source_rate_limit:
+            raise _Commit(WireError(
+                ErrorCode.ADDRESS_BUDGET,
+                f"more than {admission.source_rate_limit} requests from this address in one "
+                "minute"))
+
     def admit(self, key: bytes, nonce: str, now: int, *, nonce_expires: int,
               rate_limit: int, source: str | None = None, source_rate_limit: int = 0) -> None:
-        window = now // 60
         with self._write(self._ephemeral) as conn:
-            try:
-                conn.execute("INSERT INTO nonces (key, nonce, expires) VALUES (?, ?, ?)",
-                             (key, nonce, nonce_expires))
-            except sqlite3.IntegrityError as error:
-                raise WireError(ErrorCode.REPLAYED_NONCE, "nonce was already used") from error
-            count = conn.execute(
-                "INSERT INTO rates (key, win, hits) VALUES (?, ?, 1) "
-                "ON CONFLICT (key) DO UPDATE SET "
-                "hits = CASE WHEN win = excluded.win THEN hits + 1 ELSE 1 END, "
-                "win = excluded.win RETURNING hits",
-                (key, window),
-            ).fetchone()[0]
-            if count > rate_limit:
-                # The nonce stays recorded: a refused request cannot be replayed later either.
-                raise _Commit(WireError(ErrorCode.RATE_LIMITED,
-                                        f"more than {rate_limit} requests in one minute"))
-            if source is None:
-                return
-            from_source = conn.execute(
-                "INSERT INTO source_rates (source, win, hits) VALUES (?, ?, 1) "
-                "ON CONFLICT (source) DO UPDATE SET "
-                "hits = CASE WHEN win = excluded.win THEN hits + 1 ELSE 1 END, "
-                "win = excluded.win RETURNING hits",
-                (self._source(source), window),
-            ).fetchone()[0]
-            if from_source > source_rate_limit:
-                raise _Commit(WireError(
-                    ErrorCode.ADDRESS_BUDGET,
-                    f"more than {source_rate_limit} requests from this address in one minute"))
+            self._admit(conn, Admission(key=key, nonce=nonce, now=now,
+                                        nonce_expires=nonce_expires, rate_limit=rate_limit,
+                                        source=source, source_rate_limit=source_rate_limit))
 
     # --- mailboxes ----------------------------------------------------------------------
 
@@ -298,8 +306,11 @@ class SQLiteRelayStorage:
             raise WireError(ErrorCode.FORBIDDEN, "only the mailbox's owner may do this")
 
     def deposit(self, mailbox: str, envelope_id: str, ciphertext: bytes, now: int, *,
-                expires: int, max_count: int, max_bytes: int, budget: Budget) -> bool:
+                expires: int, max_count: int, max_bytes: int, budget: Budget,
+                admission: Admission | None = None) -> bool:
         with self._write(self._durable) as conn:
+            if admission is not None:
+                self._admit(conn, admission)  # one commit for the nonce and the envelope
             if conn.execute("SELECT 1 FROM mailboxes WHERE id = ?", (mailbox,)).fetchone() is None:
                 raise WireError(ErrorCode.NOT_FOUND, "no such mailbox")
             seen = conn.execute("SELECT 1 FROM envelopes WHERE mailbox = ? AND id = ?",
@@ -472,7 +483,7 @@ class _Transaction:
         return self.conn
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: object) -> bool:
+                 tb: object) -> None:
         try:
             if exc_type is None or isinstance(exc, _Commit):
                 try:
@@ -482,8 +493,8 @@ class _Transaction:
                     raise
                 if isinstance(exc, _Commit):
                     raise exc.error from None
-                return False
+                return None
             self.conn.execute("ROLLBACK")
-            return False
+            return None
         finally:
             self.lock.release()

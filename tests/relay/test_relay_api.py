@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import nacl.signing
 import pytest
 
@@ -140,8 +138,7 @@ def test_retention_expires_unacknowledged_envelopes(make_relay, key: Key) -> Non
                                           ).content)
     assert [e.ciphertext for e in page.envelopes] == [b"new"]
     relay.http.app.state.relay.storage.purge_expired(int(relay.clock()), item_tombstone_seconds=1)
-    with sqlite3.connect(relay.db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM envelopes").fetchone()[0] == 1
+    assert relay.rows("SELECT COUNT(*) FROM envelopes") == [(1,)]
 
 
 def test_invitation_is_fetched_once_and_expires(make_relay, key: Key, other_key: Key) -> None:
@@ -270,7 +267,6 @@ def test_envelopes_table_holds_no_sender_key(relay, key: Key, other_key: Key) ->
     relay.claim(key, mailbox)
     relay.deposit(other_key, mailbox, p.new_id(), b"sealed")
     sender = bytes(other_key.verify_key)
-    with sqlite3.connect(relay.db) as conn:
-        for table in ("envelopes", "mailboxes", "items", "invitations"):
-            for row in conn.execute(f"SELECT * FROM {table}"):
-                assert all(sender not in bytes(v) for v in row if isinstance(v, bytes))
+    for table in ("envelopes", "mailboxes", "items", "invitations"):
+        for row in relay.rows(f"SELECT * FROM {table}"):
+            assert all(sender not in v for v in row if isinstance(v, bytes))

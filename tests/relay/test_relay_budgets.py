@@ -30,11 +30,13 @@ def error_of(response) -> tuple[int, str]:  # noqa: ANN001 - httpx.Response
     return response.status_code, response.json()["error"]
 
 
-def test_sixty_throwaway_keys_from_one_address_hit_its_budget(tmp_path: Path) -> None:
+def test_sixty_throwaway_keys_from_one_address_hit_its_budget(tmp_path: Path,
+                                                              relay_database) -> None:
     """The reported attack, against a real relay with its default limits: 60 fresh keys, one
     largest item each. One address stores at most 8 MiB an hour, whatever the keys."""
     stored, refused = 0, []
-    with RelayProcess(tmp_path / "relay") as relay:
+    database = relay_database()
+    with RelayProcess(tmp_path / "relay", db=database.target) as relay:
         for key in keys(60):
             with RelayClient(relay.url, key) as client:
                 try:
@@ -55,8 +57,7 @@ def test_sixty_throwaway_keys_from_one_address_hit_its_budget(tmp_path: Path) ->
         with httpx.Client(transport=other, base_url=relay.url) as http:
             assert http.put(f"/v1/items/{item}", content=body, headers=headers
                             ).status_code == 201
-    with sqlite3.connect(relay.db) as conn:
-        total = conn.execute("SELECT SUM(size) FROM items").fetchone()[0]
+    [(total,)] = database.rows("SELECT SUM(size) FROM items")
     assert total == 32 * LARGEST < 8.2 * MIB
 
 
@@ -202,8 +203,7 @@ def test_items_expire_unless_written_again(make_relay) -> None:
     storage = relay.http.app.state.relay.storage
     assert storage.purge_expired(int(relay.clock()), item_tombstone_seconds=10 * DAY) >= 1
     assert storage.usage() == 2
-    with sqlite3.connect(relay.db) as conn:
-        rows = dict(conn.execute("SELECT id, ciphertext FROM items").fetchall())
+    rows = dict(relay.rows("SELECT id, ciphertext FROM items"))
     assert rows[dropped.rsplit("/", 1)[1]] is None  # content gone; owner and version kept
     # The tombstone: no rollback, no taking over the slot.
     assert error_of(relay.call(owner, "PUT", dropped, p.encode_item(1, b"old"))
@@ -212,14 +212,12 @@ def test_items_expire_unless_written_again(make_relay) -> None:
                     ) == (403, "forbidden")
     relay.clock.now += 10 * DAY
     storage.purge_expired(int(relay.clock()), item_tombstone_seconds=10 * DAY)
-    with sqlite3.connect(relay.db) as conn:
-        rows = dict(conn.execute("SELECT id, ciphertext FROM items").fetchall())
+    rows = dict(relay.rows("SELECT id, ciphertext FROM items"))
     assert rows == {kept.rsplit("/", 1)[1]: None}  # dropped is gone; kept expired in turn
     assert storage.usage() == 0
     relay.clock.now += 10 * DAY
     storage.purge_expired(int(relay.clock()), item_tombstone_seconds=10 * DAY)
-    with sqlite3.connect(relay.db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0
+    assert relay.rows("SELECT COUNT(*) FROM items") == [(0,)]
 
 
 def test_the_purge_loop_expires_items(make_relay) -> None:
@@ -229,9 +227,8 @@ def test_the_purge_loop_expires_items(make_relay) -> None:
     assert relay.call(owner, "PUT", path, p.encode_item(1, b"x")).status_code == 201
     relay.clock.now += 100
     for _ in range(100):
-        with sqlite3.connect(relay.db) as conn:
-            if conn.execute("SELECT ciphertext FROM items").fetchone()[0] is None:
-                break
+        if relay.rows("SELECT ciphertext FROM items") == [(None,)]:
+            break
         time.sleep(0.05)
     else:
         pytest.fail("the relay's periodic purge did not expire the item")
@@ -268,14 +265,16 @@ def _signed_get(url: str, headers: dict[str, str]) -> int:
     return httpx.get(url + path, headers={**headers, **signed}).status_code
 
 
-def test_serve_options_reach_the_relay(tmp_path: Path) -> None:
+def test_serve_options_reach_the_relay(tmp_path: Path, relay_database) -> None:
     proxied = ["--trusted-proxy", "127.0.0.1", "--address-rate-limit", "2"]
-    with RelayProcess(tmp_path / "proxied", extra_args=proxied) as relay:
+    with RelayProcess(tmp_path / "proxied", db=relay_database().target,
+                      extra_args=proxied) as relay:
         alice, bob = {"X-Forwarded-For": "198.51.100.1"}, {"X-Forwarded-For": "198.51.100.2"}
         assert [_signed_get(relay.url, alice) for _ in range(3)] == [404, 404, 429]
         assert _signed_get(relay.url, bob) == 404
     unlimited = ["--no-address-limits", "--address-rate-limit", "1"]
-    with RelayProcess(tmp_path / "unlimited", extra_args=unlimited) as relay:
+    with RelayProcess(tmp_path / "unlimited", db=relay_database().target,
+                      extra_args=unlimited) as relay:
         assert [_signed_get(relay.url, {}) for _ in range(3)] == [404] * 3
 
 
@@ -298,8 +297,9 @@ def test_serve_refuses_bad_budget_options(tmp_path: Path, args: list[str], optio
     assert not (tmp_path / "r.db").exists()
 
 
-def test_client_says_the_relay_is_full(tmp_path: Path) -> None:
-    with RelayProcess(tmp_path / "relay", extra_args=["--max-storage-mib", "1"]) as relay, \
+def test_client_says_the_relay_is_full(tmp_path: Path, relay_database) -> None:
+    with RelayProcess(tmp_path / "relay", db=relay_database().target,
+                      extra_args=["--max-storage-mib", "1"]) as relay, \
             RelayClient(relay.url, keys(1)[0]) as client:
         mailbox = p.new_id()
         client.claim_mailbox(mailbox)

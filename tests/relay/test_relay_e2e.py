@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 import shutil
 import socket
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import nacl.bindings
 import nacl.signing
 import pytest
+from relay_backends import RelayDatabase
 from relay_server import RelayProcess, free_port
 from typer.testing import CliRunner
 
@@ -49,11 +49,18 @@ def test_thousand_sealed_envelopes_leave_no_plaintext_at_the_relay(
             sealed = seal(share_key, f"{marker} {filler}".encode(), mailbox.encode())
             assert outbox.deposit(mailbox, p.new_id(), sealed) is True
 
-        with sqlite3.connect(relay_process.db) as conn:
-            sizes = {row[0] for row in conn.execute("SELECT DISTINCT size FROM envelopes")}
+        database = RelayDatabase.of(relay_process.db)
+        sizes = {row[0] for row in database.rows("SELECT DISTINCT size FROM envelopes")}
         assert sizes <= {bucket + AEAD_OVERHEAD for bucket in BUCKETS}
-        stored = b"".join(path.read_bytes() for path in relay_process.db.parent.iterdir()
-                          if path.name.startswith("relay.db"))
+        if database.schema is None:  # SQLite: every byte of its files
+            db = Path(database.target)
+            stored = b"".join(path.read_bytes() for path in db.parent.iterdir()
+                              if path.name.startswith(db.name))
+        else:  # PostgreSQL: every stored value
+            stored = b"".join(
+                value for table in ("envelopes", "mailboxes", "items", "invitations")
+                for row in database.rows(f"SELECT * FROM {table}") for value in row
+                if isinstance(value, bytes))
         logs = relay_process.logs()
         assert len(stored) > 1000 * 256
         for marker in markers:
@@ -79,13 +86,13 @@ def test_thousand_sealed_envelopes_leave_no_plaintext_at_the_relay(
         assert inbox.fetch(mailbox).envelopes == []
 
 
-def test_killed_relay_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
+def test_killed_relay_loses_nothing_it_acknowledged(tmp_path: Path, relay_database) -> None:
     recipient, sender = nacl.signing.SigningKey.generate(), nacl.signing.SigningKey.generate()
     mailbox = p.new_id()
     item = p.new_id()
     acknowledged: dict[str, bytes] = {}
-    with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000",
-                                                      "--no-address-limits"]) as relay:
+    with RelayProcess(tmp_path / "relay", db=relay_database().target,
+                      extra_args=["--rate-limit", "100000", "--no-address-limits"]) as relay:
         with RelayClient(relay.url, recipient) as client:
             client.claim_mailbox(mailbox)
         for round_ in range(3):
@@ -106,9 +113,10 @@ def test_killed_relay_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
     assert len(acknowledged) == 120
 
 
-def test_client_maps_refusals_and_limits(tmp_path: Path) -> None:
+def test_client_maps_refusals_and_limits(tmp_path: Path, relay_database) -> None:
     owner, stranger = nacl.signing.SigningKey.generate(), nacl.signing.SigningKey.generate()
-    with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "6"]) as relay:
+    with RelayProcess(tmp_path / "relay", db=relay_database().target,
+                      extra_args=["--rate-limit", "6"]) as relay:
         mailbox = p.new_id()
         with RelayClient(relay.url, owner) as client:
             assert client.health() == {"status": "ok", "protocol": 1}

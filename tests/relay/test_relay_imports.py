@@ -22,8 +22,9 @@ def test_sync_protocol_does_not_load_httpx() -> None:
 
 def test_relay_imports_nothing_from_store_screens_or_textual() -> None:
     loaded = loaded_after("import reconnect_tui.relay.app, reconnect_tui.relay.serve, "
-                          "reconnect_tui.relay.sqlite_storage, reconnect_tui.commands.relay")
+                          "reconnect_tui.relay.sqlite_storage, reconnect_tui.relay.backends, "
+                          "reconnect_tui.commands.relay")
     assert "reconnect_tui.relay.app" in loaded
     forbidden = ("reconnect_tui.store", "reconnect_tui.screens", "reconnect_tui.widgets",
-                 "textual", "httpx")
+                 "textual", "httpx", "psycopg")  # PostgreSQL's driver only when --db asks
     assert not [m for m in loaded if m.startswith(forbidden)]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nacl.signing
 import pytest
+from relay_server import RelayProcess
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app as cli_app
@@ -127,7 +128,7 @@ def test_an_item_version_must_leave_room_above_it(relay, key: Key) -> None:
     assert p.decode_item(relay.call(key, "GET", path).content).version == 2 * p.MAX_VERSION_STEP
 
 
-def test_relay_database_is_private(tmp_path: Path, relay_process) -> None:  # noqa: ANN001
+def test_relay_database_is_private(tmp_path: Path) -> None:
     folder = tmp_path / "new" / "relay"
     storage = SQLiteRelayStorage(folder / "relay.db")
     try:
@@ -140,8 +141,9 @@ def test_relay_database_is_private(tmp_path: Path, relay_process) -> None:  # no
     finally:
         storage.close()
     # The real server, through the CLI: its files too.
-    for path in relay_process.db.parent.glob("relay.db*"):
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    with RelayProcess(tmp_path / "served") as relay_process:
+        for path in Path(relay_process.db).parent.glob("relay.db*"):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
 def test_an_existing_world_readable_database_is_narrowed(tmp_path: Path) -> None:
