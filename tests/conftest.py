@@ -1,12 +1,22 @@
-"""Shared fixtures: real SQLCipher vaults in temp dirs.
+"""Shared fixtures: real SQLCipher vaults in temp dirs, with a fast KDF profile.
 
-Argon2id runs at the product's own minimum (it is never lowered for tests). To stay fast, one
-vault per role is created per session and copied for each test; tests that need the key open
-the copy with the key unwrapped once, and tests of the passphrase path unlock it for real.
+KDF profiles (``tests/support/kdf.py``). Every test runs with the *fast* profile unless it is
+marked ``@pytest.mark.real_kdf``: ReConnect's Argon2id floor (``MIN_OPSLIMIT``/``MIN_MEMLIMIT``
+in ``reconnect_tui/store/keys.py``) is lowered to libsodium's minimum in the test process, and in
+every Python child a test starts (``tests/support/fast_kdf_site/sitecustomize.py``, put on the
+child's ``PYTHONPATH`` by ``support.kdf.pythonpath()``; ``os.environ`` carries it for children
+that inherit it). Vaults made under it open in milliseconds. The product itself has no knob for
+this. Tests about the KDF, the key header and the passphrase path are marked ``real_kdf``: they run
+with the product's own floor, in-process and in their children, and ``vault_path``/``vault`` give
+them a copy of a vault made with it (``real_user_template``).
+
+To stay fast, one vault per role is created per session and copied for each test; tests that need
+the key open the copy with the key unwrapped once, and tests of the passphrase path unlock it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -18,6 +28,7 @@ from reconnect_tui.i18n import set_language
 from reconnect_tui.model import Profile, Role
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store import keys as vault_keys
+from tests.support import kdf as kdf_profile
 
 # tests/ on the path, so test folders can share helpers such as relay_server.RelayProcess.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -26,10 +37,28 @@ PASSPHRASE = "correct horse battery staple"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Compile the message catalogues from the .po in the tree (tests/catalogues.py)."""
+    """Compile the message catalogues from the .po in the tree (tests/catalogues.py), and set
+    the fast KDF profile, here and (through ``PYTHONPATH``) in every child process."""
     from catalogues import compile_catalogues
 
     compile_catalogues()
+    kdf_profile.use_fast()
+    os.environ["PYTHONPATH"] = kdf_profile.pythonpath()
+
+
+@pytest.fixture(autouse=True)
+def _kdf_profile(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The real floor for tests marked ``real_kdf`` (and their children); the fast one otherwise."""
+    if request.node.get_closest_marker("real_kdf") is None:
+        yield
+        return
+    with kdf_profile.real():
+        monkeypatch.setenv("PYTHONPATH", kdf_profile.pythonpath())
+        yield
+
+
+def is_real_kdf(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("real_kdf") is not None
 
 
 @dataclass(frozen=True)
@@ -54,6 +83,15 @@ def user_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 
 
 @pytest.fixture(scope="session")
+def real_user_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """A service user's vault made with the product's real KDF floor (for ``real_kdf`` tests)."""
+    with kdf_profile.real():
+        return _make_template(
+            tmp_path_factory.mktemp("real-user-template"), "Kari Nordmann", Role.USER
+        )
+
+
+@pytest.fixture(scope="session")
 def provider_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     return _make_template(tmp_path_factory.mktemp("provider-template"), "Dr Lind", Role.PROVIDER)
 
@@ -66,15 +104,22 @@ def copy_vault(template: Template, target_dir: Path, name: str = "vault.db") -> 
     return target
 
 
-@pytest.fixture
-def vault_path(user_template: Template, tmp_path: Path) -> Path:
-    """A fresh copy of a new service user's vault (passphrase: PASSPHRASE)."""
-    return copy_vault(user_template, tmp_path / "user")
+def _user_template(request: pytest.FixtureRequest) -> Template:
+    name = "real_user_template" if is_real_kdf(request) else "user_template"
+    return request.getfixturevalue(name)
 
 
 @pytest.fixture
-def vault(vault_path: Path, user_template: Template):
-    opened = Vault.open_with_key(vault_path, user_template.key, user_template.header)
+def vault_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A fresh copy of a new service user's vault (passphrase: PASSPHRASE), made with the test's
+    KDF profile (``real_user_template`` under ``real_kdf``, else ``user_template``)."""
+    return copy_vault(_user_template(request), tmp_path / "user")
+
+
+@pytest.fixture
+def vault(vault_path: Path, request: pytest.FixtureRequest):
+    template = _user_template(request)
+    opened = Vault.open_with_key(vault_path, template.key, template.header)
     yield opened
     opened.close()
 

@@ -11,8 +11,7 @@ import pytest
 from reconnect_tui import i18n, library
 from reconnect_tui.i18n import locale_language, resolve_language, supported_language
 from reconnect_tui.settings import load_settings
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import kdf as kdf_profile
 
 
 @pytest.mark.parametrize(
@@ -111,8 +110,8 @@ def test_a_fresh_process_takes_the_language_from_its_environment(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     code = "from reconnect_tui import library; print(library.info_pages()[0].source)"
-    environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8",
-                   "RECONNECT_CONFIG": str(tmp_path / "none.toml"), **env}
+    environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": kdf_profile.pythonpath(),
+                   "LANG": "C.UTF-8", "RECONNECT_CONFIG": str(tmp_path / "none.toml"), **env}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=environment, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -73,9 +73,14 @@ RECOVERY_GROUP_LEN = 5
 
 @dataclass(frozen=True, slots=True)
 class KdfParams:
-    opslimit: int = MIN_OPSLIMIT
-    memlimit: int = MIN_MEMLIMIT
+    opslimit: int
+    memlimit: int
     alg: str = "argon2id13"
+
+    @classmethod
+    def default(cls) -> KdfParams:
+        """What ReConnect writes into a new vault: the minimum it accepts (read at call time)."""
+        return cls(opslimit=MIN_OPSLIMIT, memlimit=MIN_MEMLIMIT)
 
     def check(self) -> None:
         if self.alg != "argon2id13":

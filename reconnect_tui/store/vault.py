@@ -123,7 +123,7 @@ class Vault:
         path = Path(path)
         if path.exists() or keys.header_path(path).exists():
             raise VaultExists(_("A vault already exists at {path}.").format(path=path))
-        kdf = kdf or keys.KdfParams()
+        kdf = kdf or keys.KdfParams.default()
         kdf.check()
         vault_key = keys.new_vault_key()
         code = keys.new_recovery_code()

@@ -24,8 +24,8 @@ from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories.drafts import DraftKey
 from tests.conftest import PASSPHRASE
 from tests.pilot import SIZE, make_app, unlock, wait_for
+from tests.support import kdf as kdf_profile
 
-ROOT = Path(__file__).resolve().parents[2]
 MARKER = "MARKER-7f3a my crisis plan: call Nina"
 
 APP_SCRIPT = textwrap.dedent(
@@ -92,7 +92,7 @@ APP_SCRIPT = textwrap.dedent(
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECONNECT_")}
     env.update(
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=kdf_profile.pythonpath(),
         XDG_STATE_HOME=str(tmp_path / "state"),
         XDG_DATA_HOME=str(tmp_path / "data"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),

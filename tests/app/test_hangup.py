@@ -30,8 +30,8 @@ from reconnect_tui.hangup import EXIT_CODE
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories.drafts import DraftKey
 from tests.conftest import PASSPHRASE
+from tests.support import kdf as kdf_profile
 
-ROOT = Path(__file__).resolve().parents[2]
 LAUNCH = "from reconnect_tui.launcher import main; main()"
 DIARY_TEXT = "a note the hang-up must not lose"
 WAIT = 60.0  # generous: the machine is shared; only the outcome is asserted
@@ -40,7 +40,7 @@ WAIT = 60.0  # generous: the machine is shared; only the outcome is asserted
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RECONNECT_", "TEXTUAL"))}
     env.update(
-        PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="100", LINES="30",
+        PYTHONPATH=kdf_profile.pythonpath(), TERM="xterm-256color", COLUMNS="100", LINES="30",
         XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"),
         XDG_CONFIG_HOME=str(tmp_path / "config"), RECONNECT_CONFIG=str(tmp_path / "none.toml"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Label
 
 from reconnect_tui.model import Goal
@@ -18,6 +19,7 @@ from tests.conftest import PASSPHRASE
 from tests.pilot import SIZE, make_app, submit_passphrase, wait_for
 
 
+@pytest.mark.real_kdf
 async def test_create_then_lock_then_unlock(tmp_path: Path) -> None:
     path = tmp_path / "new" / "vault.db"
     app = make_app(path)
@@ -56,6 +58,7 @@ async def test_create_refuses_mismatched_passphrases(tmp_path: Path) -> None:
         assert not (tmp_path / "vault.db").exists()
 
 
+@pytest.mark.real_kdf
 async def test_wrong_passphrase_shows_the_error_and_keeps_the_file(vault_path: Path) -> None:
     before = vault_path.read_bytes()
     app = make_app(vault_path)

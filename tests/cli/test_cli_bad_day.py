@@ -24,9 +24,9 @@ from tests.bad_disk import (
     without_permission_override,
 )
 from tests.conftest import PASSPHRASE, Template, copy_vault
+from tests.support import kdf as kdf_profile
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, **env: str):
@@ -147,7 +147,7 @@ def test_read_only_folder_says_permission_denied_and_vault_intact(
             stdin=subprocess.DEVNULL,
             env={
                 **os.environ,
-                "PYTHONPATH": str(ROOT),
+                "PYTHONPATH": kdf_profile.pythonpath(),
                 "RECONNECT_PASSPHRASE": PASSPHRASE,
                 "PYTHONDONTWRITEBYTECODE": "1",
             },
@@ -172,7 +172,11 @@ def test_sqlcipher_prints_nothing_of_its_own_on_a_damaged_vault(vault_path: Path
         text=True,
         timeout=120,
         stdin=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "RECONNECT_PASSPHRASE": PASSPHRASE},
+        env={
+            **os.environ,
+            "PYTHONPATH": kdf_profile.pythonpath(),
+            "RECONNECT_PASSPHRASE": PASSPHRASE,
+        },
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "reconnect restore" in result.stderr

@@ -47,6 +47,7 @@ def test_init_prints_recovery_code_once_and_json(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "already exists" in again.stderr
 
 
+@pytest.mark.real_kdf
 def test_init_as_provider_with_vault_before_subcommand(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     result = run("--vault", str(path), "init", "--role", "provider", "--name", "Dr Lind")
@@ -83,6 +84,7 @@ def test_passphrase_stdin(tmp_path: Path) -> None:
         pass
 
 
+@pytest.mark.real_kdf
 def test_wrong_passphrase_exit_1_and_clear_message(vault_path: Path) -> None:
     result = run("export", "all", "--vault", str(vault_path), passphrase="nope nope nope")
     assert result.exit_code == 1

@@ -46,6 +46,7 @@ def test_vault_file_is_not_sqlite_and_holds_no_plaintext(vault_path: Path, user_
         sqlite3.connect(vault_path).execute("SELECT * FROM sqlite_master").fetchall()
 
 
+@pytest.mark.real_kdf
 def test_unlock_with_passphrase_and_wrong_passphrase_changes_nothing(vault_path: Path) -> None:
     before = vault_path.read_bytes(), vault_keys.header_path(vault_path).read_bytes()
     with pytest.raises(WrongPassphrase, match="Wrong passphrase"):
@@ -56,11 +57,12 @@ def test_unlock_with_passphrase_and_wrong_passphrase_changes_nothing(vault_path:
         assert vault.profile().name == "Kari Nordmann"
 
 
+@pytest.mark.real_kdf
 def test_recovery_code_sets_new_passphrase_without_rewriting_db(
-    vault_path: Path, user_template: Template
+    vault_path: Path, real_user_template: Template
 ) -> None:
     db_before = vault_path.read_bytes()
-    messy = user_template.recovery_code.lower().replace("-", " ")
+    messy = real_user_template.recovery_code.lower().replace("-", " ")
     with Vault.unlock_with_recovery_code(vault_path, messy) as vault:
         vault.change_passphrase("a brand new passphrase")
     assert vault_path.read_bytes() == db_before
@@ -77,6 +79,7 @@ def test_recovery_code_alphabet_avoids_lookalikes() -> None:
         assert len(code.replace("-", "")) == 25
 
 
+@pytest.mark.real_kdf
 def test_weakened_kdf_parameters_are_refused(vault_path: Path) -> None:
     header_file = vault_keys.header_path(vault_path)
     data = json.loads(header_file.read_text())
@@ -87,6 +90,7 @@ def test_weakened_kdf_parameters_are_refused(vault_path: Path) -> None:
         Vault.unlock(vault_path, PASSPHRASE)
 
 
+@pytest.mark.real_kdf
 def test_kdf_parameters_are_bound_to_the_wrapped_key(vault_path: Path) -> None:
     """Raising the parameters (still above the minimum) must not unwrap either: they are bound."""
     header_file = vault_keys.header_path(vault_path)
