@@ -32,7 +32,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..errors import VaultLocked
@@ -40,6 +39,7 @@ from ..i18n import _
 from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.notice import NotForEmergencies
+from .localized import LocalizedScreen
 
 if TYPE_CHECKING:
     from ..sync.dyads import ItemRef
@@ -125,7 +125,7 @@ SCREEN_MODULES: dict[str, tuple[str, ...]] = {
 """Sharing modules a screen shows, where it shows more than its own ``MODULE``."""
 
 
-class ModuleScreen(Screen[Any], Generic[DataT]):
+class ModuleScreen(LocalizedScreen[Any], Generic[DataT]):
     TITLE_TEXT = ""
     """Shown as the screen's sub-title in the header (already translated by the subclass)."""
     EMPTY_TEXT = ""

@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Footer,
@@ -26,9 +25,10 @@ from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH, strength_hint
 from ..text_safety import name_problem
 from ..widgets.notice import NotForEmergencies
+from .localized import LocalizedScreen
 
 
-class CreateVaultScreen(Screen):
+class CreateVaultScreen(LocalizedScreen):
     """Make a new encrypted vault on this machine."""
 
     BINDINGS = [Binding("ctrl+s", "create", _("Create vault"))]

@@ -9,15 +9,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from ..export.document import build_document, contact_text
 from ..i18n import _
 from ..model import CrisisPlan, emergency_numbers
+from .localized import LocalizedModalScreen
 
 
-class CrisisScreen(ModalScreen[None]):
+class CrisisScreen(LocalizedModalScreen[None]):
     BINDINGS = [
         Binding("escape,f2", "dismiss", _("Close")),
         Binding("e", "edit", _("Edit the plan")),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from ..i18n import _
+from .localized import LocalizedModalScreen
 
 HELP = """\
 # Keys
@@ -35,7 +35,7 @@ In an emergency call 113 (Norway) or 112, or follow your crisis plan (F2).
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LocalizedModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", _("Close"))]
 
     def compose(self) -> ComposeResult:

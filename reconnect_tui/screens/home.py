@@ -8,7 +8,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,6 +15,7 @@ from ..i18n import _, ngettext
 from ..model import Role
 from ..store import Toolbox
 from ..widgets.notice import NotForEmergencies
+from .localized import LocalizedScreen
 from .registry import Module, available_modules, translated_title
 
 
@@ -23,7 +23,7 @@ def _key_label(key: str) -> str:
     return "/" if key == "slash" else key
 
 
-class HomeScreen(Screen):
+class HomeScreen(LocalizedScreen):
     """The first screen after unlocking."""
 
     BINDINGS = [

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Label, Static
 
 from ..i18n import _
+from .localized import LocalizedScreen
 
 
-class RecoveryCodeScreen(Screen[None]):
+class RecoveryCodeScreen(LocalizedScreen[None]):
     """Show the code and go on only when the person says they have stored it."""
 
     AUTO_FOCUS = "#stored"

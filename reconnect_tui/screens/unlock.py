@@ -7,15 +7,15 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 
 from ..errors import ReconnectError
 from ..i18n import _
 from ..widgets.notice import NotForEmergencies
+from .localized import LocalizedScreen
 
 
-class UnlockScreen(Screen):
+class UnlockScreen(LocalizedScreen):
     AUTO_FOCUS = "#passphrase"
     # A damaged vault, a read-only folder or a full disk takes more than one line to explain
     # (the file, what to do): the message wraps instead of being cut at the screen's edge.
