@@ -29,7 +29,8 @@ from textual.worker import Worker, WorkerState
 from . import crash
 from .hangup import EXIT_CODE as HANGUP_EXIT_CODE
 from .hangup import HangupWatch, terminal_fds
-from .i18n import _, resolve_language, set_language
+from .i18n import N_, _, resolve_language, set_language
+from .screens.localized import translate_bindings
 from .settings import Settings, load_settings
 from .text_safety import clean_text
 
@@ -50,13 +51,13 @@ class ReconnectApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f2", "crisis", _("Crisis plan"), priority=True, id="crisis"),
-        Binding("f1", "help", _("Help"), id="help"),
+        Binding("f2", "crisis", N_("Crisis plan"), priority=True, id="crisis"),
+        Binding("f1", "help", N_("Help"), id="help"),
         # priority: a dialog (a ModalScreen) or a focused text field never swallows it
-        Binding("ctrl+l", "lock", _("Lock"), id="lock", priority=True),
-        Binding("escape", "back", _("Back"), show=False),
-        Binding("ctrl+r", "sync", _("Sync now"), id="sync"),
-        Binding("ctrl+q", "quit", _("Quit"), id="quit", show=False),
+        Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
+        Binding("escape", "back", N_("Back"), show=False),
+        Binding("ctrl+r", "sync", N_("Sync now"), id="sync"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", show=False),
     ]
 
     sync_status: reactive[str] = reactive("")
@@ -336,7 +337,7 @@ class ReconnectApp(App[None]):
         """Every action is in the palette: the app's, the current screen's, every module."""
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for key, active in translate_bindings(screen.active_bindings).items():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
                 continue

@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
+def N_(message: str) -> str:
+    """Mark English source text for Babel's extraction (as ``i18n.N_``, which this module does
+    not import); it is translated with ``_()`` where it is shown."""
+    return message
+
+
 class Role(enum.StrEnum):
     USER = "user"
     PROVIDER = "provider"
@@ -67,12 +73,12 @@ class LifeDomain:
 
 
 DEFAULT_LIFE_DOMAINS = (
-    "School / occupation",
-    "Social life",
-    "Mental health",
-    "Physical health",
-    "Housing",
-    "Finances",
+    N_("School / occupation"),
+    N_("Social life"),
+    N_("Mental health"),
+    N_("Physical health"),
+    N_("Housing"),
+    N_("Finances"),
 )
 
 
@@ -171,14 +177,14 @@ class CrisisPlan:
 
 
 CRISIS_TEXT_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("warning_signs", "My warning signs"),
-    ("triggers", "What can trigger a crisis"),
-    ("self_help", "What I can do myself"),
-    ("distractions", "People and places that take my mind off things"),
-    ("safe_surroundings", "Making my surroundings safe"),
-    ("how_to_meet_me", "How I want to be met: what helps and what does not"),
-    ("treatment_wishes", "Treatment and medication wishes in a crisis"),
-    ("reasons_for_living", "My reasons for living"),
+    ("warning_signs", N_("My warning signs")),
+    ("triggers", N_("What can trigger a crisis")),
+    ("self_help", N_("What I can do myself")),
+    ("distractions", N_("People and places that take my mind off things")),
+    ("safe_surroundings", N_("Making my surroundings safe")),
+    ("how_to_meet_me", N_("How I want to be met: what helps and what does not")),
+    ("treatment_wishes", N_("Treatment and medication wishes in a crisis")),
+    ("reasons_for_living", N_("My reasons for living")),
 )
 """The free-text sections in the order they are shown (helpers and professionals come after
 ``distractions``). Titles are English source text; wrap them in ``_()`` where shown."""
@@ -192,17 +198,17 @@ class EmergencyNumber:
 
 EMERGENCY_NUMBERS: dict[str, tuple[EmergencyNumber, ...]] = {
     "NO": (
-        EmergencyNumber("Medical emergency", "113"),
-        EmergencyNumber("Out-of-hours doctor (legevakt)", "116 117"),
-        EmergencyNumber("Police", "112"),
-        EmergencyNumber("Mental Health helpline (Mental Helse)", "116 123"),
+        EmergencyNumber(N_("Medical emergency"), "113"),
+        EmergencyNumber(N_("Out-of-hours doctor (legevakt)"), "116 117"),
+        EmergencyNumber(N_("Police"), "112"),
+        EmergencyNumber(N_("Mental Health helpline (Mental Helse)"), "116 123"),
     ),
     "GB": (
-        EmergencyNumber("Emergency services", "999"),
-        EmergencyNumber("NHS urgent advice", "111"),
-        EmergencyNumber("Samaritans", "116 123"),
+        EmergencyNumber(N_("Emergency services"), "999"),
+        EmergencyNumber(N_("NHS urgent advice"), "111"),
+        EmergencyNumber(N_("Samaritans"), "116 123"),
     ),
-    "EU": (EmergencyNumber("European emergency number", "112"),),
+    "EU": (EmergencyNumber(N_("European emergency number"), "112"),),
 }
 
 

@@ -17,23 +17,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..sync.agreements import Agreements, AgreementState
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
 
 TERM_LABELS = {
-    "answer_within_working_days": "Answers usually within (working days)",
-    "working_hours": "Working hours",
-    "time_zone": "Time zone",
-    "messages_for": "Messages are for",
-    "messages_not_for": "Messages are not for",
-    "suggested_max_words": "Suggested length (words)",
-    "read_receipts": "Read receipts",
-    "view_receipts": "View receipts",
-    "emergency": "In an emergency",
-    "review_on": "Talk it over again on",
-    "notes": "Notes",
+    "answer_within_working_days": N_("Answers usually within (working days)"),
+    "working_hours": N_("Working hours"),
+    "time_zone": N_("Time zone"),
+    "messages_for": N_("Messages are for"),
+    "messages_not_for": N_("Messages are not for"),
+    "suggested_max_words": N_("Suggested length (words)"),
+    "read_receipts": N_("Read receipts"),
+    "view_receipts": N_("View receipts"),
+    "emergency": N_("In an emergency"),
+    "review_on": N_("Talk it over again on"),
+    "notes": N_("Notes"),
 }
 
 
@@ -84,8 +84,8 @@ def state_text(state: AgreementState, partner: str) -> Text:
 class ProposeScreen(ModalScreen[dict | None]):
     """Edit the terms as JSON; returns them (not yet validated) or None."""
 
-    BINDINGS = [Binding("ctrl+s", "propose", _("Propose")), Binding("escape", "cancel",
-                                                                    _("Cancel"))]
+    BINDINGS = [Binding("ctrl+s", "propose", N_("Propose")), Binding("escape", "cancel",
+                                                                    N_("Cancel"))]
 
     def __init__(self, terms: dict[str, object]) -> None:
         super().__init__()
@@ -117,8 +117,8 @@ class AgreementScreen(ModuleScreen):
     """The agreement with one partner."""
 
     BINDINGS = [
-        Binding("a", "accept", _("Accept"), tooltip=_("Accept the proposed agreement")),
-        Binding("e", "propose", _("Propose a change"), tooltip=_("Edit the terms and propose")),
+        Binding("a", "accept", N_("Accept"), tooltip=N_("Accept the proposed agreement")),
+        Binding("e", "propose", N_("Propose a change"), tooltip=N_("Edit the terms and propose")),
     ]
 
     def __init__(self, partner_id: int) -> None:
@@ -185,7 +185,7 @@ class AgreementScreen(ModuleScreen):
 class CheckinAnswerScreen(ModalScreen[tuple[int, str, bool] | None]):
     """Answer a check-in in a few keys: a number 0–10, Enter; optionally a line first."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, question: str) -> None:
         super().__init__()

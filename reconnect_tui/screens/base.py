@@ -127,9 +127,10 @@ SCREEN_MODULES: dict[str, tuple[str, ...]] = {
 
 class ModuleScreen(LocalizedScreen[Any], Generic[DataT]):
     TITLE_TEXT = ""
-    """Shown as the screen's sub-title in the header (already translated by the subclass)."""
+    """Shown as the screen's sub-title in the header. English source text (``N_``) at class
+    level; translated in ``__init__``, so an instance may also set it already translated."""
     EMPTY_TEXT = ""
-    """One or two sentences: what the module is for and how it can help."""
+    """One or two sentences: what the module is for and how it can help (as ``TITLE_TEXT``)."""
     MODULE = ""
     """The sharing module this screen shows (``sync.sharing.SHAREABLE_MODULES``), or ""."""
     EDIT_ACTIONS: frozenset[str] = frozenset()
@@ -167,6 +168,9 @@ class ModuleScreen(LocalizedScreen[Any], Generic[DataT]):
         """``toolbox``: show this one instead of the app's (the provider's received view);
         ``owner``: whose it is; ``partner_id`` and ``about``: what "m" writes a message about."""
         super().__init__(name=name, id=id, classes=classes)
+        # Class attributes are made at import, perhaps in another language: translate now.
+        self.TITLE_TEXT = _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
+        self.EMPTY_TEXT = _(self.EMPTY_TEXT) if self.EMPTY_TEXT else ""
         self._toolbox = toolbox
         self.read_only = read_only
         self.owner = owner

@@ -20,7 +20,7 @@ from textual.widgets import (
 )
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH, strength_hint
 from ..text_safety import name_problem
@@ -31,7 +31,7 @@ from .localized import LocalizedScreen
 class CreateVaultScreen(LocalizedScreen):
     """Make a new encrypted vault on this machine."""
 
-    BINDINGS = [Binding("ctrl+s", "create", _("Create vault"))]
+    BINDINGS = [Binding("ctrl+s", "create", N_("Create vault"))]
     AUTO_FOCUS = "#name"
 
     def __init__(self, vault_path: Path, locale: str) -> None:

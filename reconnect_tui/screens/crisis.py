@@ -12,15 +12,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Label, Static
 
 from ..export.document import build_document, contact_text
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import CrisisPlan, emergency_numbers
 from .localized import LocalizedModalScreen
 
 
 class CrisisScreen(LocalizedModalScreen[None]):
     BINDINGS = [
-        Binding("escape,f2", "dismiss", _("Close")),
-        Binding("e", "edit", _("Edit the plan")),
+        Binding("escape,f2", "dismiss", N_("Close")),
+        Binding("e", "edit", N_("Edit the plan")),
     ]
 
     def __init__(self, plan: CrisisPlan | None, name: str, locale: str) -> None:

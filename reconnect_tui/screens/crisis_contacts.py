@@ -24,7 +24,7 @@ from ..export.document import (
     clean_line,
     contact_text,
 )
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import CrisisPlan, Helper, Person, ServiceContact
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
@@ -40,11 +40,11 @@ class CrisisContactsScreen(ModuleScreen):
     EDIT_ACTIONS = frozenset({"add", "edit", "delete", "move"})
 
     BINDINGS = [
-        Binding("a", "add", _("Add")),
-        Binding("e", "edit", _("Edit")),
-        Binding("x,delete", "delete", _("Remove")),
-        Binding("shift+up,minus", "move(-1)", _("Move up")),
-        Binding("shift+down,plus", "move(1)", _("Move down")),
+        Binding("a", "add", N_("Add")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("x,delete", "delete", N_("Remove")),
+        Binding("shift+up,minus", "move(-1)", N_("Move up")),
+        Binding("shift+down,plus", "move(1)", N_("Move down")),
     ]
 
     def __init__(self, spec: SectionSpec, start_adding: bool = False, **kwargs: Any) -> None:
@@ -205,7 +205,7 @@ class HelperPicker(ModalScreen[Person | bool | None]):
     """Choose a helper: people who can help in a crisis first, then everyone else, then a
     free entry. Returns the person, ``True`` for "someone else", or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, people: list[Person]) -> None:
         super().__init__()

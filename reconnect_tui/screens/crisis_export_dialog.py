@@ -25,7 +25,7 @@ from textual.widgets import (
     Static,
 )
 
-from ..i18n import _
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     pass
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
     ("pdf", "PDF"),
     ("md", "Markdown"),
-    ("txt", "Plain text"),
+    ("txt", N_("Plain text")),
 )
 """(format, English label) in the order the export dialog offers them."""
 
@@ -61,8 +61,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "export", _("Export")),
-        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "export", N_("Export")),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, folder: Path | None = None,

@@ -30,7 +30,7 @@ from ..export.document import (
     section_content,
 )
 from ..export.fhir import FHIR_MODULES, FhirSource, gather, module_label
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import CrisisPlan, emergency_numbers
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
@@ -79,16 +79,16 @@ class CrisisPlanScreen(ModuleScreen):
     AUTO_FOCUS = "#sections"
     MODULE = "crisis-plan"
     EDIT_ACTIONS = frozenset({"edit", "add", "clear"})
-    TITLE_TEXT = _("Crisis plan")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Crisis plan")
+    EMPTY_TEXT = N_(
         "A crisis plan says what you notice when things get hard, what helps, and whom to call. "
         "Writing it on a good day makes it easier to use on a bad one; press e to start."
     )
     BINDINGS = [
-        Binding("e", "edit", _("Edit section")),
-        Binding("a", "add", _("Add to section")),
-        Binding("x,delete", "clear", _("Clear section")),
-        Binding("p", "export", _("Export…")),
+        Binding("e", "edit", N_("Edit section")),
+        Binding("a", "add", N_("Add to section")),
+        Binding("x,delete", "clear", N_("Clear section")),
+        Binding("p", "export", N_("Export…")),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Label, OptionList, Sparkline, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import DiaryEntry, RegistrationParameter
 from ..widgets.drafts import DraftNotice, KeepsDraft
 from ..widgets.form import Field, FormScreen
@@ -54,8 +54,8 @@ class EntryEditor(KeepsDraft, ModalScreen[str | None]):
     What is typed is kept as a draft when the app locks (``widgets/drafts.py``)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", _("Save")),
-        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, title: str, text: str = "", draft: DraftSlot | None = None) -> None:
@@ -179,19 +179,19 @@ class DiaryScreen(ModuleScreen):
     MODULE = "diary"
     EDIT_ACTIONS = frozenset({"add", "edit", "delete", "save_values"})
 
-    TITLE_TEXT = _("Diary and registrations")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Diary and registrations")
+    EMPTY_TEXT = N_(
         "The diary is a private place to write about your days, and registrations let you "
         "track what you choose, like sleep or mood. Press a to write your first entry."
     )
     BINDINGS = [
-        Binding("a", "add", _("Add")),
-        Binding("e", "edit", _("Edit")),
-        Binding("x", "delete", _("Delete")),
-        Binding("delete", "delete", _("Delete"), show=False),
-        Binding("r", "switch", _("Diary / registrations")),
-        Binding("ctrl+s", "save_values", _("Save today's values")),
-        Binding("o", "older", _("Older entries"), show=False),
+        Binding("a", "add", N_("Add")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("x", "delete", N_("Delete")),
+        Binding("delete", "delete", N_("Delete"), show=False),
+        Binding("r", "switch", N_("Diary / registrations")),
+        Binding("ctrl+s", "save_values", N_("Save today's values")),
+        Binding("o", "older", N_("Older entries"), show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

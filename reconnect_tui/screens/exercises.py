@@ -24,7 +24,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from .. import library
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Exercise, ExerciseLog
 from ..widgets.breathing import BreathingTimer
 from ..widgets.form import Field, FormScreen
@@ -77,20 +77,20 @@ class ExercisesScreen(ModuleScreen):
     MODULE = "exercises"
     EDIT_ACTIONS = frozenset({"add", "edit", "delete", "log_done"})
 
-    TITLE_TEXT = _("Exercises")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Exercises")
+    EMPTY_TEXT = N_(
         "Exercises are short guided practices for breathing, sleep, mindfulness and coping. "
         "Press a to write down an exercise of your own that helps you."
     )
     BINDINGS = [
-        Binding("a", "add", _("Add own")),
-        Binding("e", "edit", _("Edit")),
-        Binding("x", "delete", _("Delete")),
-        Binding("delete", "delete", _("Delete"), show=False),
-        Binding("d", "log_done", _("Log as done")),
-        Binding("t", "timer", _("Start timer")),
-        Binding("h", "history", _("History")),
-        Binding("o", "older", _("Older entries"), show=False),
+        Binding("a", "add", N_("Add own")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("x", "delete", N_("Delete")),
+        Binding("delete", "delete", N_("Delete"), show=False),
+        Binding("d", "log_done", N_("Log as done")),
+        Binding("t", "timer", N_("Start timer")),
+        Binding("h", "history", N_("History")),
+        Binding("o", "older", N_("Older entries"), show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..sync.forum import ForumPost, ForumSummary, ForumThread
 from ..widgets.composer import Composer
@@ -43,21 +43,21 @@ class ForumsScreen(ForumScreenBase):
     """The Forum module: the forums I am in, most recent activity first."""
 
     AUTO_FOCUS = "#forum-list"
-    TITLE_TEXT = _("Peer forum")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Peer forum")
+    EMPTY_TEXT = N_(
         "A forum is a place where service users support each other: threads and replies,"
         " under a pseudonym you choose, never your name. It is started and moderated by a"
         " service user with lived experience, who gives out invitation codes (for example at"
         " a ReConnect café). Press j to join with a code, or n to start a forum yourself."
     )
     BINDINGS = [
-        Binding("o", "open", _("Open"), show=False,
-                tooltip=_("Open the forum (Enter works too)")),
-        Binding("j", "join", _("Join"),
-                tooltip=_("Join a forum: enter an invitation code and choose a pseudonym")),
-        Binding("n", "create", _("New forum"), tooltip=_("Start a forum and moderate it")),
-        Binding("i", "invite", _("Invite"), show=False,
-                tooltip=_("Moderator: a code for someone to join this forum")),
+        Binding("o", "open", N_("Open"), show=False,
+                tooltip=N_("Open the forum (Enter works too)")),
+        Binding("j", "join", N_("Join"),
+                tooltip=N_("Join a forum: enter an invitation code and choose a pseudonym")),
+        Binding("n", "create", N_("New forum"), tooltip=N_("Start a forum and moderate it")),
+        Binding("i", "invite", N_("Invite"), show=False,
+                tooltip=N_("Moderator: a code for someone to join this forum")),
     ]
 
     def __init__(self) -> None:
@@ -183,12 +183,12 @@ class ForumScreen(PostActions, ForumScreenBase):
 
     AUTO_FOCUS = "#threads"
     BINDINGS = [
-        Binding("o", "open", _("Open"), show=False,
-                tooltip=_("Open the thread (Enter works too)")),
-        Binding("n", "new_thread", _("New thread"), tooltip=_("Start a new thread")),
-        Binding("m", "mute", _("Mute"), tooltip=_("Mute or unmute the thread")),
-        Binding("r", "report", _("Report"), show=False,
-                tooltip=_("Tell the moderator about this thread's first post")),
+        Binding("o", "open", N_("Open"), show=False,
+                tooltip=N_("Open the thread (Enter works too)")),
+        Binding("n", "new_thread", N_("New thread"), tooltip=N_("Start a new thread")),
+        Binding("m", "mute", N_("Mute"), tooltip=N_("Mute or unmute the thread")),
+        Binding("r", "report", N_("Report"), show=False,
+                tooltip=N_("Tell the moderator about this thread's first post")),
         *PostActions.POST_BINDINGS,
         *PostActions.FORUM_BINDINGS,
     ]
@@ -357,11 +357,11 @@ class ThreadScreen(PostActions, ForumScreenBase):
 
     AUTO_FOCUS = "#posts"
     BINDINGS = [
-        Binding("ctrl+s", "send", _("Post reply"), tooltip=_("Post what you wrote below")),
-        Binding("escape", "leave", _("Back"), show=False,
-                tooltip=_("From the reply box to the posts; from the posts, back")),
-        Binding("w", "write", _("Reply"), tooltip=_("Write a reply in the box below")),
-        Binding("m", "mute", _("Mute"), tooltip=_("Mute or unmute this thread")),
+        Binding("ctrl+s", "send", N_("Post reply"), tooltip=N_("Post what you wrote below")),
+        Binding("escape", "leave", N_("Back"), show=False,
+                tooltip=N_("From the reply box to the posts; from the posts, back")),
+        Binding("w", "write", N_("Reply"), tooltip=N_("Write a reply in the box below")),
+        Binding("m", "mute", N_("Mute"), tooltip=N_("Mute or unmute this thread")),
         PostActions.REPORT_BINDING,
         *PostActions.POST_BINDINGS,
     ]

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..sync.dyads import RelayPort
 from ..sync.forum import INVITATION_LIFETIME, ForumSummary
 from ..widgets.form import Field, FormScreen
@@ -46,12 +46,12 @@ def create_form() -> FormScreen:
 class ForumJoinScreen(RelayScreen):
     """Enter the code from the moderator and choose a pseudonym for this forum."""
 
-    TITLE_TEXT = _("Join a forum")
+    TITLE_TEXT = N_("Join a forum")
     DEFAULT_CSS = """
     ForumJoinScreen .form, ForumJoinScreen #relay-fields { height: auto; }
     ForumJoinScreen #pseudonym-note { margin: 0 0 1 0; }
     """
-    BINDINGS = [Binding("ctrl+s", "join", _("Join"), tooltip=_("Join with this code"))]
+    BINDINGS = [Binding("ctrl+s", "join", N_("Join"), tooltip=N_("Join with this code"))]
 
     def compose_body(self) -> ComposeResult:
         yield PeerSupportNotice()
@@ -132,11 +132,11 @@ class ForumInviteScreen(InvitationScreen):
     """Moderator: a code for one person to join, shown big, with how to give it (the dyad
     invitation screen with the forum's heading, code and help)."""
 
-    TITLE_TEXT = _("Invite to the forum")
+    TITLE_TEXT = N_("Invite to the forum")
     DEFAULT_CSS = """
     ForumInviteScreen #relay-fields { height: auto; }
     """
-    BINDINGS = [Binding("n", "create", _("New code"), tooltip=_("Create another code"))]
+    BINDINGS = [Binding("n", "create", N_("New code"), tooltip=N_("Create another code"))]
     TITLE_ID = "forum-invite-title"
 
     def __init__(self, forum_id: str) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..sync.forum import ForumMember, ForumPost, ForumReport, ForumSummary
 from ..widgets.form import Field, FormScreen
 from ..widgets.notice import emergency_line
@@ -188,12 +188,12 @@ class ReportsScreen(ForumScreenBase):
     """Moderator: what members reported, newest first; Enter opens the post in its thread."""
 
     AUTO_FOCUS = "#reports"
-    TITLE_TEXT = _("Reports")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Reports")
+    EMPTY_TEXT = N_(
         "No reports. Members can report a post with r; the report comes to you here,"
         " privately, with their reason."
     )
-    BINDINGS = [Binding("o", "open", _("Open the post"), tooltip=_("Enter works too"))]
+    BINDINGS = [Binding("o", "open", N_("Open the post"), tooltip=N_("Enter works too"))]
 
     def __init__(self, forum_id: str) -> None:
         super().__init__()
@@ -271,11 +271,11 @@ class MembersScreen(ForumScreenBase):
     """Moderator: the forum's members; x removes one (asks first, saying what it means)."""
 
     AUTO_FOCUS = "#members"
-    TITLE_TEXT = _("Members")
+    TITLE_TEXT = N_("Members")
     BINDINGS = [
-        Binding("x,delete", "remove", _("Remove"),
-                tooltip=_("Remove the member from the forum (asks first)")),
-        Binding("i", "invite", _("Invite"), tooltip=_("A code for someone to join")),
+        Binding("x,delete", "remove", N_("Remove"),
+                tooltip=N_("Remove the member from the forum (asks first)")),
+        Binding("i", "invite", N_("Invite"), tooltip=N_("A code for someone to join")),
     ]
 
     def __init__(self, forum_id: str) -> None:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, Tree
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Activity, Goal
 from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
@@ -29,6 +29,7 @@ from ..widgets.goal_tree import (
     when_text,
 )
 from .base import ModuleScreen, WhoCanSee
+from .localized import domain_label
 
 NO_DOMAIN = 0
 """The form's value for "no life domain" (vault ids start at 1)."""
@@ -53,22 +54,22 @@ class GoalsScreen(ModuleScreen[GoalData]):
     EDIT_ACTIONS = frozenset(
         {"add_goal", "add_subgoal", "add_activity", "toggle_done", "edit", "delete"}
     )
-    TITLE_TEXT = _("Goals")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Goals")
+    EMPTY_TEXT = N_(
         "Goals are what you want to work towards, big or small. Split a goal into sub-goals and"
         " small activities; activities you schedule this week show up on Home. Press a to add"
         " your first goal."
     )
     BINDINGS = [
-        Binding("a", "add_goal", _("New goal"), tooltip=_("Add a goal")),
-        Binding("s", "add_subgoal", _("Sub-goal"), tooltip=_("Add a sub-goal to the goal")),
-        Binding("t", "add_activity", _("Activity"), tooltip=_("Add an activity to the goal")),
+        Binding("a", "add_goal", N_("New goal"), tooltip=N_("Add a goal")),
+        Binding("s", "add_subgoal", N_("Sub-goal"), tooltip=N_("Add a sub-goal to the goal")),
+        Binding("t", "add_activity", N_("Activity"), tooltip=N_("Add an activity to the goal")),
         Binding(
-            "space", "toggle_done", _("Done"), tooltip=_("Tick off, or open again"), priority=True
+            "space", "toggle_done", N_("Done"), tooltip=N_("Tick off, or open again"), priority=True
         ),
-        Binding("e", "edit", _("Edit"), tooltip=_("Edit the goal or activity")),
-        Binding("x,delete", "delete", _("Delete"), tooltip=_("Delete (asks first)")),
-        Binding("f", "next_domain", _("Filter"), tooltip=_("Show one life domain at a time")),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the goal or activity")),
+        Binding("x,delete", "delete", N_("Delete"), tooltip=N_("Delete (asks first)")),
+        Binding("f", "next_domain", N_("Filter"), tooltip=N_("Show one life domain at a time")),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -201,7 +202,9 @@ class GoalsScreen(ModuleScreen[GoalData]):
         # An explicit "none" choice (0) rather than a blank Select: the form's blank handling
         # predates Textual 8's Select.NULL.
         choices = ((_("No life domain"), NO_DOMAIN),) + tuple(
-            (d.name, d.id) for d in self.data.domains if not d.hidden or d.id == current
+            (domain_label(d.name), d.id)
+            for d in self.data.domains
+            if not d.hidden or d.id == current
         )
         return [
             Field("title", _("Goal"), required=True),

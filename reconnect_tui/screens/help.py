@@ -7,10 +7,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
-from ..i18n import _
+from ..i18n import N_, _
 from .localized import LocalizedModalScreen
 
-HELP = """\
+HELP = N_("""\
 # Keys
 
 | Key | What it does |
@@ -32,11 +32,11 @@ In lists: **a** add, **Enter** or **e** edit, **Delete** or **x** delete (asks f
 
 ReConnect is **not for emergencies**: messages may not be read for days.
 In an emergency call 113 (Norway) or 112, or follow your crisis plan (F2).
-"""
+""")
 
 
 class HelpScreen(LocalizedModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss", _("Close"))]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", N_("Close"))]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):

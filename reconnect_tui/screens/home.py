@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store import Toolbox
 from ..widgets.notice import NotForEmergencies
@@ -28,7 +28,7 @@ class HomeScreen(LocalizedScreen):
 
     BINDINGS = [
         Binding(
-            "p", "pair", _("Pair"), tooltip=_("Create an invitation code, or enter one you got")
+            "p", "pair", N_("Pair"), tooltip=N_("Create an invitation code, or enter one you got")
         ),
     ]
 

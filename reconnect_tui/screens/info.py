@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from .. import library
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from .base import ModuleScreen
 
 MARKDOWN_THEME = Theme(
@@ -98,16 +98,16 @@ class InfoScreen(ModuleScreen):
 
     AUTO_FOCUS = "#info-pages"
 
-    TITLE_TEXT = _("Information and local links")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Information and local links")
+    EMPTY_TEXT = N_(
         "Information pages explain recovery, taking part in your care and how to use "
         "ReConnect, with links to local activities. No pages could be found in this installation."
     )
     BINDINGS = [
-        Binding("enter", "read", _("Read page"), show=False),
-        Binding("r", "read", _("Read page")),
-        Binding("p", "pages", _("Page list")),
-        Binding("l", "local_links", _("Local links")),
+        Binding("enter", "read", N_("Read page"), show=False),
+        Binding("r", "read", N_("Read page")),
+        Binding("p", "pages", N_("Page list")),
+        Binding("l", "local_links", N_("Local links")),
     ]
 
     def __init__(self) -> None:

@@ -17,16 +17,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import LifeDomain
 from ..widgets.form import Field, FormScreen
 from ..widgets.sparkline_history import DomainHistory
 from .base import ModuleScreen, WhoCanSee
+from .localized import domain_label
 
 
 def domain_prompt(domain: LifeDomain) -> Text:
     """One line of the list: the name, the rating, and a mark when hidden."""
-    text = Text(domain.name, style="dim" if domain.hidden else "")
+    text = Text(domain_label(domain.name), style="dim" if domain.hidden else "")
     if domain.rating is not None:
         text.append(f"  {domain.rating}/10", style="bold")
     if domain.hidden:
@@ -40,19 +41,21 @@ class LifeDomainsScreen(ModuleScreen):
     EDIT_ACTIONS = frozenset(
         {"edit_what_matters", "add", "edit", "rename", "toggle_hidden", "delete"}
     )
-    TITLE_TEXT = _("What matters and life domains")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("What matters and life domains")
+    EMPTY_TEXT = N_(
         "Life domains are the parts of your life, such as work, friends or health. Give each a"
         " status and a rating from time to time to see how it changes. Press a to add one."
     )
     BINDINGS = [
-        Binding("w", "edit_what_matters", _("What matters"), tooltip=_("Write what is important")),
-        Binding("a", "add", _("New"), tooltip=_("Add a life domain")),
-        Binding("e", "edit", _("Edit"), tooltip=_("Status, rating, what helps and hinders")),
-        Binding("r", "rename", _("Rename"), tooltip=_("Rename the life domain")),
-        Binding("h", "toggle_hidden", _("Hide"), tooltip=_("Hide or unhide the life domain")),
-        Binding("v", "show_hidden", _("Hidden"), tooltip=_("Show or leave out hidden ones")),
-        Binding("x,delete", "delete", _("Delete"), tooltip=_("Delete (asks first)")),
+        Binding(
+            "w", "edit_what_matters", N_("What matters"), tooltip=N_("Write what is important")
+        ),
+        Binding("a", "add", N_("New"), tooltip=N_("Add a life domain")),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Status, rating, what helps and hinders")),
+        Binding("r", "rename", N_("Rename"), tooltip=N_("Rename the life domain")),
+        Binding("h", "toggle_hidden", N_("Hide"), tooltip=N_("Hide or unhide the life domain")),
+        Binding("v", "show_hidden", N_("Hidden"), tooltip=N_("Show or leave out hidden ones")),
+        Binding("x,delete", "delete", N_("Delete"), tooltip=N_("Delete (asks first)")),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -126,7 +129,7 @@ class LifeDomainsScreen(ModuleScreen):
         domain = self._current(quiet=True)
         if domain is None:
             return
-        text = Text(domain.name, style="bold")
+        text = Text(domain_label(domain.name), style="bold")
         if domain.hidden:
             text.append("  " + _("(hidden)"), style="dim italic")
         rows = [
@@ -195,7 +198,7 @@ class LifeDomainsScreen(ModuleScreen):
         fields = self._status_fields()
         values = {f.name: getattr(domain, f.name) for f in fields}
         intro = _("A changed status or rating is kept in this domain's history.")
-        title = _("How is “{name}” going?").format(name=domain.name)
+        title = _("How is “{name}” going?").format(name=domain_label(domain.name))
         draft = self.toolbox.drafts.slot("life-domain-status", domain.id or 0)
         self.app.push_screen(FormScreen(title, fields, values, intro, draft=draft), saved)
 
@@ -225,7 +228,9 @@ class LifeDomainsScreen(ModuleScreen):
         self.toolbox.domains.update(domain)
         if domain.hidden and not self.show_hidden:
             self.notify(
-                _("“{name}” is hidden. Press v to show hidden domains.").format(name=domain.name)
+                _("“{name}” is hidden. Press v to show hidden domains.").format(
+                    name=domain_label(domain.name)
+                )
             )
         self.reload(domain.id)
 
@@ -250,5 +255,5 @@ class LifeDomainsScreen(ModuleScreen):
         question = _(
             "Delete the life domain “{name}” with its history? Goals in it stay, without a"
             " life domain. To keep it but not see it, hide it (h) instead."
-        ).format(name=domain.name)
+        ).format(name=domain_label(domain.name))
         self.confirm(question, delete)

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Medication
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen, WhoCanSee
@@ -34,9 +34,9 @@ def medication_fields() -> list[Field]:
 
 
 DETAIL_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("intended_effect", "What it is meant to do"),
-    ("experiences", "My experiences with it"),
-    ("questions", "Questions for my doctor"),
+    ("intended_effect", N_("What it is meant to do")),
+    ("experiences", N_("My experiences with it")),
+    ("questions", N_("Questions for my doctor")),
 )
 """The free-text parts of the detail view (English source text, shown through ``_()``)."""
 
@@ -48,15 +48,15 @@ def prescribed_text(medication: Medication) -> str:
 class MedicationsScreen(ModuleScreen):
     MODULE = "medications"
     EDIT_ACTIONS = frozenset({"add", "edit", "delete"})
-    TITLE_TEXT = _("Medication")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Medication")
+    EMPTY_TEXT = N_(
         "Keep track of your medicines: what each is for, how it works for you, and what you "
         "want to ask your doctor. Press a to add one."
     )
     BINDINGS = [
-        Binding("a", "add", _("Add medicine")),
-        Binding("e", "edit", _("Edit")),
-        Binding("x,delete", "delete", _("Delete")),
+        Binding("a", "add", N_("Add medicine")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("x,delete", "delete", N_("Delete")),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store.repositories.agreements import CheckinRecord
 from ..sync.agreements import Agreements, AnswerTime
@@ -150,7 +150,7 @@ class MessageBubble(Static):
 class ItemPickerScreen(ModalScreen[ItemRef | None]):
     """Choose the toolbox item a message is about (or nothing in particular)."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, items: list[ItemRef]) -> None:
         super().__init__()
@@ -179,7 +179,7 @@ class AboutPrivacyScreen(ModalScreen[str | None]):
     the item's title, or go back to the draft."""
 
     SHARE, WITHOUT = "share", "without"
-    BINDINGS = [Binding("escape", "back", _("Back"))]
+    BINDINGS = [Binding("escape", "back", N_("Back"))]
 
     def __init__(self, about: ItemRef, partner: str, *, can_share: bool) -> None:
         super().__init__()
@@ -214,26 +214,26 @@ class ConversationScreen(ModuleScreen):
     """The conversation with one partner, newest at the bottom, and the composer."""
 
     BINDINGS = [
-        Binding("ctrl+s", "send", _("Send"), tooltip=_("Send the message (Enter: new line)")),
-        Binding("ctrl+t", "about", _("About an item"), tooltip=_("Say which goal it is about")),
-        Binding("ctrl+n", "safety_number", _("Safety number"), tooltip=_("Compare and verify")),
+        Binding("ctrl+s", "send", N_("Send"), tooltip=N_("Send the message (Enter: new line)")),
+        Binding("ctrl+t", "about", N_("About an item"), tooltip=N_("Say which goal it is about")),
+        Binding("ctrl+n", "safety_number", N_("Safety number"), tooltip=N_("Compare and verify")),
         Binding(
             "ctrl+g",
             "toggle_receipts",
-            _("Read receipts"),
-            tooltip=_("Turn read receipts on or off for this conversation"),
+            N_("Read receipts"),
+            tooltip=N_("Turn read receipts on or off for this conversation"),
         ),
-        Binding("ctrl+o", "agreement", _("Agreement"), tooltip=_("How you use ReConnect")),
-        Binding("ctrl+b", "seen", _("Seen — will answer by"),
-                tooltip=_("Tell them you have seen it and when you will answer")),
-        Binding("ctrl+f", "answer_checkin", _("Answer check-in")),
+        Binding("ctrl+o", "agreement", N_("Agreement"), tooltip=N_("How you use ReConnect")),
+        Binding("ctrl+b", "seen", N_("Seen — will answer by"),
+                tooltip=N_("Tell them you have seen it and when you will answer")),
+        Binding("ctrl+f", "answer_checkin", N_("Answer check-in")),
         # F keys: every free Ctrl letter is an editing key of the composer (TextArea).
-        Binding("f3", "schedule_checkin", _("Schedule a check-in"),
-                tooltip=_("Ask a question every few days, such as \"How are you doing?\"")),
-        Binding("f4", "feedback", _("Feedback on how we work"),
-                tooltip=_("Four numbers from 0 to 10 about working together")),
-        Binding("f5", "trends", _("Trends"),
-                tooltip=_("Check-ins and feedback over time; drafts for our next meeting")),
+        Binding("f3", "schedule_checkin", N_("Schedule a check-in"),
+                tooltip=N_("Ask a question every few days, such as \"How are you doing?\"")),
+        Binding("f4", "feedback", N_("Feedback on how we work"),
+                tooltip=N_("Four numbers from 0 to 10 about working together")),
+        Binding("f5", "trends", N_("Trends"),
+                tooltip=N_("Check-ins and feedback over time; drafts for our next meeting")),
     ]
 
     def __init__(self, partner_id: int) -> None:
@@ -662,12 +662,12 @@ class ConversationScreen(ModuleScreen):
 class MessagesScreen(ModuleScreen):
     """The Messages module: the list of conversations; with one partner, that conversation."""
 
-    TITLE_TEXT = _("Messages")
+    TITLE_TEXT = N_("Messages")
     BINDINGS = [
-        Binding("o", "open", _("Open conversation"), tooltip=_("Enter works too")),
-        Binding("v", "safety_number", _("Safety number"), tooltip=_("Compare and verify")),
-        Binding("j", "join", _("Enter invitation code"), tooltip=_("Pair with a provider")),
-        Binding("p", "invite", _("New invitation"), tooltip=_("Invite a service user")),
+        Binding("o", "open", N_("Open conversation"), tooltip=N_("Enter works too")),
+        Binding("v", "safety_number", N_("Safety number"), tooltip=N_("Compare and verify")),
+        Binding("j", "join", N_("Enter invitation code"), tooltip=N_("Pair with a provider")),
+        Binding("p", "invite", N_("New invitation"), tooltip=N_("Invite a service user")),
     ]
 
     @property

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static, Tab, Tabs
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import RINGS, Person, Sector
 from ..widgets.form import Field, FormScreen
 from ..widgets.network_rings import (
@@ -63,16 +63,16 @@ def person_values(person: Person) -> dict[str, Any]:
 class NetworkScreen(ModuleScreen):
     MODULE = "network"
     EDIT_ACTIONS = frozenset({"add", "edit", "delete"})
-    TITLE_TEXT = _("Network map")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Network map")
+    EMPTY_TEXT = N_(
         "The network map shows the people around you, from the closest ring to those further "
         "away. Seeing who is there can help you ask for support; press a to add someone."
     )
     BINDINGS = [
-        Binding("a", "add", _("Add person")),
-        Binding("e", "edit", _("Edit")),
-        Binding("x,delete", "delete", _("Delete")),
-        Binding("v", "switch_view", _("Map/table")),
+        Binding("a", "add", N_("Add person")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("x,delete", "delete", N_("Delete")),
+        Binding("v", "switch_view", N_("Map/table")),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Role
 from ..sync.dyads import INVITATION_LIFETIME, Partner, RelayPort
 from .base import ModuleScreen
@@ -82,9 +82,9 @@ class InvitationScreen(RelayScreen):
     The forum's invitation (``forum_dialogs.ForumInviteScreen``) is the same screen with its own
     heading, code and help: a subclass overrides ``heading``, ``make_code`` and ``help_text``."""
 
-    TITLE_TEXT = _("Invite a service user")
+    TITLE_TEXT = N_("Invite a service user")
     BINDINGS = [
-        Binding("n", "create", _("New code"), tooltip=_("Create another invitation code")),
+        Binding("n", "create", N_("New code"), tooltip=N_("Create another invitation code")),
     ]
     TITLE_ID = "invitation-title"
 
@@ -176,8 +176,8 @@ class InvitationScreen(RelayScreen):
 class JoinScreen(RelayScreen):
     """Service user: enter the code the provider gave, then compare the safety number."""
 
-    TITLE_TEXT = _("Pair with a provider")
-    BINDINGS = [Binding("ctrl+s", "join", _("Join"), tooltip=_("Pair with this code"))]
+    TITLE_TEXT = N_("Pair with a provider")
+    BINDINGS = [Binding("ctrl+s", "join", N_("Join"), tooltip=N_("Pair with this code"))]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="join-body"):
@@ -246,9 +246,9 @@ class JoinScreen(RelayScreen):
 class SafetyNumberScreen(ModuleScreen):
     """Both sides see the same number: compare it face to face and mark it verified."""
 
-    TITLE_TEXT = _("Safety number")
+    TITLE_TEXT = N_("Safety number")
     BINDINGS = [
-        Binding("v", "verify", _("Mark verified"), tooltip=_("The numbers match")),
+        Binding("v", "verify", N_("Mark verified"), tooltip=N_("The numbers match")),
     ]
 
     def __init__(self, partner_id: int) -> None:

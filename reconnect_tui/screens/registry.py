@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Role
 
 
@@ -37,97 +37,97 @@ class Module:
 MODULES: tuple[Module, ...] = (
     Module(
         "life-domains",
-        "What matters and life domains",
+        N_("What matters and life domains"),
         "l",
         "reconnect_tui.screens.life_domains:LifeDomainsScreen",
-        "What is important in my life, and how each part of life is going",
+        N_("What is important in my life, and how each part of life is going"),
     ),
     Module(
         "goals",
-        "Goals",
+        N_("Goals"),
         "g",
         "reconnect_tui.screens.goals:GoalsScreen",
-        "Goals, sub-goals and the small steps towards them",
+        N_("Goals, sub-goals and the small steps towards them"),
     ),
     Module(
         "network",
-        "Network map",
+        N_("Network map"),
         "n",
         "reconnect_tui.screens.network:NetworkScreen",
-        "The people around me, from close to further away",
+        N_("The people around me, from close to further away"),
     ),
     Module(
         "crisis-plan",
-        "Crisis plan",
+        N_("Crisis plan"),
         "c",
         "reconnect_tui.screens.crisis_plan:CrisisPlanScreen",
-        "What I and others can do when things get hard",
+        N_("What I and others can do when things get hard"),
     ),
     Module(
         "exercises",
-        "Exercises",
+        N_("Exercises"),
         "e",
         "reconnect_tui.screens.exercises:ExercisesScreen",
-        "Guided breathing, mindfulness, sleep and coping exercises",
+        N_("Guided breathing, mindfulness, sleep and coping exercises"),
     ),
     Module(
         "medications",
-        "Medication",
+        N_("Medication"),
         "m",
         "reconnect_tui.screens.medications:MedicationsScreen",
-        "My medicines, how they work for me, questions for my doctor",
+        N_("My medicines, how they work for me, questions for my doctor"),
     ),
     Module(
         "diary",
-        "Diary and registrations",
+        N_("Diary and registrations"),
         "d",
         "reconnect_tui.screens.diary:DiaryScreen",
-        "Write entries and track what I choose, day by day",
+        N_("Write entries and track what I choose, day by day"),
     ),
     Module(
         "info",
-        "Information and local links",
+        N_("Information and local links"),
         "i",
         "reconnect_tui.screens.info:InfoScreen",
-        "Recovery, user involvement, how to use ReConnect, local activities",
+        N_("Recovery, user involvement, how to use ReConnect, local activities"),
         (Role.USER, Role.PROVIDER),
     ),
     Module(
         "search",
-        "Search",
+        N_("Search"),
         "slash",
         "reconnect_tui.screens.search:SearchScreen",
-        "Find anything I wrote",
+        N_("Find anything I wrote"),
     ),
     Module(
         "messages",
-        "Messages",
+        N_("Messages"),
         "s",
         "reconnect_tui.screens.messages:MessagesScreen",
-        "Write with the people you are paired with, end-to-end encrypted",
+        N_("Write with the people you are paired with, end-to-end encrypted"),
         (Role.USER, Role.PROVIDER),
     ),
     Module(
         "sharing",
-        "Sharing: who sees what",
+        N_("Sharing: who sees what"),
         "w",
         "reconnect_tui.screens.sharing:SharingScreen",
-        "Choose what each of your providers may see, and see what they saw",
+        N_("Choose what each of your providers may see, and see what they saw"),
     ),
     Module(
         "shared",
-        "Shared with me",
+        N_("Shared with me"),
         "w",
         "reconnect_tui.screens.shared:SharedWithMeScreen",
-        "What your service users share with you, read only",
+        N_("What your service users share with you, read only"),
         (Role.PROVIDER,),
     ),
     Module(
         "forum",
-        "Peer forum",
+        N_("Peer forum"),
         "f",
         "reconnect_tui.screens.forum:ForumsScreen",
-        "Peer support among service users, under a pseudonym",
+        N_("Peer support among service users, under a pseudonym"),
     ),
 )
 

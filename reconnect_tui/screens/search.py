@@ -10,7 +10,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import SearchHit
 from .base import ModuleScreen
 from .registry import available_modules
@@ -31,15 +31,15 @@ SCREEN_FOR = {
 """Search-index module name → the module screen that shows the item."""
 
 MODULE_LABELS = {
-    "life-domains": "Life domains",
-    "what-matters": "What matters",
-    "goals": "Goal",
-    "activities": "Activity",
-    "network": "Network",
-    "medications": "Medication",
-    "diary": "Diary",
-    "exercise-log": "Exercise log",
-    "crisis-plan": "Crisis plan",
+    "life-domains": N_("Life domains"),
+    "what-matters": N_("What matters"),
+    "goals": N_("Goal"),
+    "activities": N_("Activity"),
+    "network": N_("Network"),
+    "medications": N_("Medication"),
+    "diary": N_("Diary"),
+    "exercise-log": N_("Exercise log"),
+    "crisis-plan": N_("Crisis plan"),
 }
 
 
@@ -59,15 +59,15 @@ def snippet_text(snippet: str) -> Text:
 class SearchScreen(ModuleScreen):
     """Type to search; results update as you type; Enter opens the highlighted one."""
 
-    TITLE_TEXT = _("Search")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Search")
+    EMPTY_TEXT = N_(
         "Search finds anything you wrote: diary entries, goals, people, medicines, your crisis "
         "plan. Type a word or the start of one."
     )
     BINDINGS = [
-        Binding("ctrl+f", "focus_query", _("Search field")),
-        Binding("down", "results", _("Go to results"), show=False),
-        Binding("ctrl+o", "open", _("Open result")),
+        Binding("ctrl+f", "focus_query", N_("Search field")),
+        Binding("down", "results", N_("Go to results"), show=False),
+        Binding("ctrl+o", "open", N_("Open result")),
     ]
 
     def __init__(self) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..store import Toolbox
 from ..store.share_snapshots import received_title
 from ..sync.sharing import ReceivedItem, SharedPerson, Sharing
@@ -73,16 +73,16 @@ class SharedWithMeScreen(ModuleScreen):
     """What each service user shares with this provider; opening it shows it read-only."""
 
     AUTO_FOCUS = "#shared-people"
-    TITLE_TEXT = _("Shared with me")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Shared with me")
+    EMPTY_TEXT = N_(
         "Nothing is shared with you yet. A service user chooses what you may see (their"
         " Sharing screen); it arrives here, end-to-end encrypted, at your next sync (Ctrl+R)."
         " You can read it, never change it."
     )
     BINDINGS = [
-        Binding("enter", "open", _("Open"), tooltip=_("Read it, in the layout they see")),
-        Binding("m", "message_item", _("Message about this"),
-                tooltip=_("Write to the service user about this item")),
+        Binding("enter", "open", N_("Open"), tooltip=N_("Read it, in the layout they see")),
+        Binding("m", "message_item", N_("Message about this"),
+                tooltip=N_("Write to the service user about this item")),
     ]
 
     def __init__(self, **kwargs) -> None:

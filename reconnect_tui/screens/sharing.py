@@ -23,7 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.share_snapshots import module_title
 from ..sync.sharing import (
     ITEM_MODULES,
@@ -35,6 +35,7 @@ from ..sync.sharing import (
     revocation_status,
 )
 from .base import ModuleScreen
+from .localized import domain_label
 
 
 def when_text(moment: datetime) -> str:
@@ -109,18 +110,20 @@ class SharingScreen(ModuleScreen):
     """Choose what each provider may see; see what is published and what they saw."""
 
     AUTO_FOCUS = "#share-list"
-    TITLE_TEXT = _("Sharing: who sees what")
-    EMPTY_TEXT = _(
+    TITLE_TEXT = N_("Sharing: who sees what")
+    EMPTY_TEXT = N_(
         "You are not paired with a provider yet, so nothing can be shared. On Home, press p"
         " and enter the invitation code your provider gives you in a consultation; after a"
         " sync, come back here to choose what they may see. Until then, only you can see"
         " your toolbox."
     )
     BINDINGS = [
-        Binding("space", "toggle", _("Share / stop"), tooltip=_("Share this, or stop sharing it")),
-        Binding("p", "next_provider", _("Next provider"), tooltip=_("Show another provider")),
         Binding(
-            "v", "safety_number", _("Safety number"), tooltip=_("Compare it with this provider")
+            "space", "toggle", N_("Share / stop"), tooltip=N_("Share this, or stop sharing it")
+        ),
+        Binding("p", "next_provider", N_("Next provider"), tooltip=N_("Show another provider")),
+        Binding(
+            "v", "safety_number", N_("Safety number"), tooltip=N_("Compare it with this provider")
         ),
     ]
 
@@ -187,7 +190,8 @@ class SharingScreen(ModuleScreen):
             rows.append(Row(module, None, module_title(module)))
             if module in ITEM_MODULES:
                 items = sharing.shareable_items(module)
-                rows += [Row(module, i, title) for i, title in items]
+                rows += [Row(module, i, domain_label(title) if module == "life-domains" else title)
+                         for i, title in items]
                 # A shared item deleted since stays listed, so it can still be stopped.
                 present = {i for i, _title in items}
                 gone = {(e.item_id, e.title) for e in self.entries.values()

@@ -21,7 +21,7 @@ from textual.widgets import Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store.repositories.agreements import Draft, FeedbackRecord
 from ..sync.agreements import Agreements
@@ -83,9 +83,9 @@ class TrendsScreen(ModalScreen[None]):
     """Check-in answers and feedback over time, and the drafts for the next meeting."""
 
     BINDINGS = [
-        Binding("escape", "close", _("Close")),
-        Binding("d", "delete_draft", _("Delete draft"),
-                tooltip=_("Delete the highlighted draft for your next meeting")),
+        Binding("escape", "close", N_("Close")),
+        Binding("d", "delete_draft", N_("Delete draft"),
+                tooltip=N_("Delete the highlighted draft for your next meeting")),
     ]
 
     def __init__(self, partner_id: int) -> None:

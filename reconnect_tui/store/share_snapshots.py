@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import NotFound
-from ..i18n import _
+from ..i18n import N_, _
 from . import portable
 from .db import Connection
 from .vault import Vault
@@ -31,15 +31,15 @@ SECTION: dict[str, str] = {
 """CLI module name -> portable section."""
 
 TITLES: dict[str, str] = {
-    "what-matters": "What matters to me",
-    "life-domains": "Life domains",
-    "goals": "Goals",
-    "network": "Network map",
-    "crisis-plan": "Crisis plan",
-    "medications": "Medication",
-    "exercises": "Exercises",
-    "diary": "Diary",
-    "registrations": "Registrations",
+    "what-matters": N_("What matters to me"),
+    "life-domains": N_("Life domains"),
+    "goals": N_("Goals"),
+    "network": N_("Network map"),
+    "crisis-plan": N_("Crisis plan"),
+    "medications": N_("Medication"),
+    "exercises": N_("Exercises"),
+    "diary": N_("Diary"),
+    "registrations": N_("Registrations"),
 }
 """English source titles; show through ``_()``."""
 

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 
-from ..i18n import _
+from ..i18n import N_, _
 
 TICK_SECONDS = 0.1
 BAR_WIDTH = 40
@@ -113,7 +113,7 @@ class BreathingTimer(Widget, can_focus=True):
     }
     """
 
-    BINDINGS = [Binding("space", "toggle_pause", _("Pause / resume"))]
+    BINDINGS = [Binding("space", "toggle_pause", N_("Pause / resume"))]
 
     class Finished(Message):
         """All rounds are done."""

@@ -8,16 +8,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..i18n import _
+from ..i18n import N_, _
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before something that cannot be undone, such as deleting an item."""
 
     BINDINGS = [
-        Binding("escape", "answer(False)", _("Cancel")),
-        Binding("y", "answer(True)", _("Yes"), show=False),
-        Binding("n", "answer(False)", _("No"), show=False),
+        Binding("escape", "answer(False)", N_("Cancel")),
+        Binding("y", "answer(True)", N_("Yes"), show=False),
+        Binding("n", "answer(False)", N_("No"), show=False),
     ]
 
     def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:

@@ -24,7 +24,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..text_safety import clean_text
 from .drafts import DraftNotice, KeepsDraft
 
@@ -98,8 +98,8 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
     defaults to "Save"."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", _("Save")),
-        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(

@@ -17,8 +17,9 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Activity, Goal, LifeDomain
+from ..screens.localized import domain_label
 
 Item = Goal | Activity
 ItemKey = tuple[str, int]
@@ -54,7 +55,7 @@ class GoalData:
     def domain_name(self, domain_id: int | None) -> str:
         for domain in self.domains:
             if domain.id == domain_id:
-                return domain.name
+                return domain_label(domain.name)
         return ""
 
     def descendants(self, goal_id: int) -> tuple[int, int]:
@@ -125,8 +126,8 @@ class GoalTree(Tree[Item]):
     """
 
     BINDINGS = [
-        Binding("right", "open_node", _("Open"), show=False),
-        Binding("left", "close_node", _("Close"), show=False),
+        Binding("right", "open_node", N_("Open"), show=False),
+        Binding("left", "close_node", N_("Close"), show=False),
     ]
 
     def __init__(self, **kwargs) -> None:
