@@ -5,9 +5,12 @@ process is the load: a fixed number of envelope uploads (signed, 1 KiB padded bu
 bounded thread pool, with a time bound. The baseline stores bodies in a dict and checks nothing;
 the relay verifies Ed25519, records the nonce and rate counter, and commits each envelope to
 SQLite (WAL, synchronous=FULL) before answering; a third run adds the per-address budgets
-(counters only: set so high they never refuse). Prints the figures and ratios (goal >= 0.5).
+(counters only: set so high they never refuse). With a PostgreSQL server answering at
+``--postgres`` (default ``RECONNECT_TEST_POSTGRES`` or ``postgresql://postgres@127.0.0.1:5432/test``)
+a fourth run serves the same load from PostgreSQL (a fresh schema, dropped afterwards). Prints the
+figures and ratios (goal >= 0.5).
 
-    python bench/relay.py [--requests 3000] [--threads 8] [--time-bound 60]
+    python bench/relay.py [--requests 3000] [--threads 8] [--time-bound 60] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -155,6 +158,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--time-bound", type=float, default=60.0)
+    parser.add_argument("--postgres", default=os.environ.get(
+        "RECONNECT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
+        help="PostgreSQL server for the fourth run ('' to skip it)")
     parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
@@ -180,13 +186,18 @@ def main() -> None:
     # is measured is their bookkeeping (two more counters in the request's transactions).
     budgets = ["--address-rate-limit", "1000000000", "--address-mib-per-hour", "1000000"]
     rates = []
-    for name, extra in [("relay (SQLite, sync=FULL)", ["--no-address-limits"]),
-                        ("relay + address budgets", budgets)]:
+    runs = [("relay (SQLite, sync=FULL)", ["--no-address-limits"], None),
+            ("relay + address budgets", budgets, None)]
+    schema = postgres_schema(args.postgres) if args.postgres else None
+    if schema is not None:
+        runs.append(("relay (PostgreSQL)", ["--no-address-limits"], schema))
+    for name, extra, database in runs:
         with tempfile.TemporaryDirectory() as tmp:
             port = free_port()
             url = f"http://127.0.0.1:{port}"
+            db = database or str(Path(tmp) / "relay.db")
             relay = start([sys.executable, "-m", "reconnect_tui.relay", "serve", "--port",
-                           str(port), "--db", str(Path(tmp) / "relay.db"), "--rate-limit",
+                           str(port), "--db", db, "--rate-limit",
                            "1000000000", *extra, "--log-level", "warning"], url)
             try:
                 from reconnect_tui.sync.client import RelayClient
@@ -197,10 +208,37 @@ def main() -> None:
                                                              mailbox), args.time_bound)))
             finally:
                 stop(relay)
-    ours, budgeted = rates
+    if schema is not None:
+        drop_schema(args.postgres, schema)
+    ours, budgeted = rates[:2]
     print(f"ratio relay / bare: {ours / base:.2f}x (goal >= 0.5x)")
     print(f"ratio relay with address budgets / bare: {budgeted / base:.2f}x; "
           f"/ relay without: {budgeted / ours:.2f}x")
+    if len(rates) > 2:
+        print(f"ratio relay on PostgreSQL / bare: {rates[2] / base:.2f}x; "
+              f"/ relay on SQLite: {rates[2] / ours:.2f}x")
+
+
+def postgres_schema(url: str) -> str | None:
+    """A fresh schema's ``--db`` address, or None (said why) when no server answers."""
+    try:
+        import psycopg
+
+        name = f"relay_bench_{secrets.token_hex(6)}"
+        with psycopg.connect(url, connect_timeout=3, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {name}")
+    except Exception as error:  # noqa: BLE001 - the bench goes on without it
+        print(f"  (no PostgreSQL run: {type(error).__name__} at {url})")
+        return None
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
+
+
+def drop_schema(url: str, address: str) -> None:
+    import psycopg
+
+    name = address.rsplit("%3D", 1)[1]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {name} CASCADE")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import RelayConfig
-from reconnect_tui.relay.storage import Budget, RelayStorage
+from reconnect_tui.relay.storage import Admission, Budget, RelayStorage
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.protocol import ErrorCode, WireError
 
@@ -53,6 +53,8 @@ class Signed:
     query: dict[str, str]
     source: str | None
     """The client address the per-address budgets count (None: they are off)."""
+    admission: Admission
+    """What :meth:`RelayStorage.admit` records for it (done, unless deferred to a write)."""
 
 
 def _require_json(content_type: str | None) -> None:
@@ -117,12 +119,13 @@ class RelayApp:
         return b"".join(chunks)
 
     async def authenticate(self, request: Request, *, body: bool = False,
-                           query: frozenset[str] = frozenset()) -> Signed:
+                           query: frozenset[str] = frozenset(), admit: bool = True) -> Signed:
         """Check the request's shape, verify its signature and admit it.
 
         ``body``: the route takes a JSON body (``Content-Type: application/json`` required,
         415 otherwise); other routes refuse a body. ``query``: the query parameters the route
-        takes, each at most once."""
+        takes, each at most once. ``admit=False``: the caller admits ``Signed.admission``
+        itself, in its write's transaction (``deposit``) or with :meth:`admit`."""
         if request.method == "HEAD":
             # Starlette adds HEAD to GET routes; a HEAD must not take an invitation.
             raise WireError(ErrorCode.METHOD_NOT_ALLOWED, "HEAD is not signed-for here")
@@ -136,12 +139,21 @@ class RelayApp:
         now = self.clock()
         p.verify_request(auth, request.method, _target(request.scope), content, now)
         source = self.source(request)
+        signed = Signed(key=auth.key, body=content, query=params, source=source,
+                        admission=Admission(
+                            key=auth.key, nonce=auth.nonce, now=int(now),
+                            nonce_expires=auth.timestamp + p.MAX_CLOCK_SKEW + 1,
+                            rate_limit=self.config.rate_limit_per_minute, source=source,
+                            source_rate_limit=self.config.address_rate_per_minute))
+        if admit:
+            await self.admit(signed)
+        return signed
+
+    async def admit(self, signed: Signed) -> None:
+        a = signed.admission
         await self._run(lambda: self.storage.admit(
-            auth.key, auth.nonce, int(now),
-            nonce_expires=auth.timestamp + p.MAX_CLOCK_SKEW + 1,
-            rate_limit=self.config.rate_limit_per_minute,
-            source=source, source_rate_limit=self.config.address_rate_per_minute))
-        return Signed(key=auth.key, body=content, query=params, source=source)
+            a.key, a.nonce, a.now, nonce_expires=a.nonce_expires, rate_limit=a.rate_limit,
+            source=a.source, source_rate_limit=a.source_rate_limit))
 
     def _check_size(self, data: bytes, limit: int) -> None:
         if len(data) > limit:
@@ -166,15 +178,22 @@ class RelayApp:
 
     async def deposit(self, request: Request) -> Response:
         mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
-        signed = await self.authenticate(request, body=True)
-        envelope = p.decode_deposit(signed.body)
-        self._check_size(envelope.ciphertext, self.config.max_envelope_bytes)
+        # One commit: the request is admitted in the deposit's own transaction. A body that is
+        # refused is admitted first, so answers are exactly as if admission came first.
+        signed = await self.authenticate(request, body=True, admit=False)
+        try:
+            envelope = p.decode_deposit(signed.body)
+            self._check_size(envelope.ciphertext, self.config.max_envelope_bytes)
+        except WireError:
+            await self.admit(signed)
+            raise
         now = int(self.clock())
         stored = await self._run(lambda: self.storage.deposit(
             mailbox, envelope.id, envelope.ciphertext, now,
             expires=now + self.config.retention_seconds,
             max_count=self.config.mailbox_max_envelopes,
-            max_bytes=self.config.mailbox_max_bytes, budget=self.budget(signed)))
+            max_bytes=self.config.mailbox_max_bytes, budget=self.budget(signed),
+            admission=signed.admission))
         return JSONResponse({"id": envelope.id, "stored": stored, "duplicate": not stored},
                             status_code=201 if stored else 200)
 

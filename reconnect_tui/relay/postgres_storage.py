@@ -360,9 +360,16 @@ class PostgresRelayStorage:
     def deposit(self, mailbox: str, envelope_id: str, ciphertext: bytes, now: int, *,
                 expires: int, max_count: int, max_bytes: int, budget: Budget,
                 admission: Admission | None = None) -> bool:
+        def admitted(conn: psycopg.Connection[Any]) -> bool:
+            assert admission is not None
+            self._admit(conn, admission)  # one commit for the nonce and the envelope
+            try:
+                with conn.transaction():  # a savepoint
+                    return work(conn)
+            except WireError as error:
+                raise _After(error) from None  # nothing stored; the nonce and count stay
+
         def work(conn: psycopg.Connection[Any]) -> bool:
-            if admission is not None:
-                self._admit(conn, admission)
             # The mailbox's row lock orders its deposits: seq follows commit order.
             if conn.execute("SELECT 1 FROM mailboxes WHERE id = %s FOR UPDATE",
                             (mailbox,)).fetchone() is None:
@@ -383,7 +390,7 @@ class PostgresRelayStorage:
                 (mailbox, envelope_id, len(ciphertext), now, expires, ciphertext))
             return True
 
-        return self._transact(work)
+        return self._transact(work if admission is None else admitted)
 
     def fetch(self, mailbox: str, owner: bytes, since: int, limit: int, now: int) -> FetchPage:
         def work(conn: psycopg.Connection[Any]) -> list[Any]:

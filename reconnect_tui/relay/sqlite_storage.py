@@ -309,25 +309,41 @@ class SQLiteRelayStorage:
                 expires: int, max_count: int, max_bytes: int, budget: Budget,
                 admission: Admission | None = None) -> bool:
         with self._write(self._durable) as conn:
-            if admission is not None:
-                self._admit(conn, admission)  # one commit for the nonce and the envelope
-            if conn.execute("SELECT 1 FROM mailboxes WHERE id = ?", (mailbox,)).fetchone() is None:
-                raise WireError(ErrorCode.NOT_FOUND, "no such mailbox")
-            seen = conn.execute("SELECT 1 FROM envelopes WHERE mailbox = ? AND id = ?",
-                                (mailbox, envelope_id)).fetchone()
-            if seen is not None:
-                return False
-            count, total = conn.execute(
-                "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM envelopes "
-                "WHERE mailbox = ? AND ciphertext IS NOT NULL", (mailbox,)).fetchone()
-            if count + 1 > max_count or total + len(ciphertext) > max_bytes:
-                raise WireError(ErrorCode.MAILBOX_FULL, "mailbox quota reached")
-            self._charge(conn, len(ciphertext), now, budget)
-            conn.execute(
-                "INSERT INTO envelopes (mailbox, id, size, received, expires, ciphertext) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (mailbox, envelope_id, len(ciphertext), now, expires, ciphertext))
-            return True
+            if admission is None:
+                return self._deposit(conn, mailbox, envelope_id, ciphertext, now,
+                                     expires=expires, max_count=max_count,
+                                     max_bytes=max_bytes, budget=budget)
+            self._admit(conn, admission)  # one commit for the nonce and the envelope
+            conn.execute("SAVEPOINT deposit")
+            try:
+                return self._deposit(conn, mailbox, envelope_id, ciphertext, now,
+                                     expires=expires, max_count=max_count,
+                                     max_bytes=max_bytes, budget=budget)
+            except WireError as error:
+                # A refused deposit stores nothing, but its nonce and count stay.
+                conn.execute("ROLLBACK TO deposit")
+                raise _Commit(error) from None
+
+    def _deposit(self, conn: sqlite3.Connection, mailbox: str, envelope_id: str,
+                 ciphertext: bytes, now: int, *, expires: int, max_count: int, max_bytes: int,
+                 budget: Budget) -> bool:
+        if conn.execute("SELECT 1 FROM mailboxes WHERE id = ?", (mailbox,)).fetchone() is None:
+            raise WireError(ErrorCode.NOT_FOUND, "no such mailbox")
+        seen = conn.execute("SELECT 1 FROM envelopes WHERE mailbox = ? AND id = ?",
+                            (mailbox, envelope_id)).fetchone()
+        if seen is not None:
+            return False
+        count, total = conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM envelopes "
+            "WHERE mailbox = ? AND ciphertext IS NOT NULL", (mailbox,)).fetchone()
+        if count + 1 > max_count or total + len(ciphertext) > max_bytes:
+            raise WireError(ErrorCode.MAILBOX_FULL, "mailbox quota reached")
+        self._charge(conn, len(ciphertext), now, budget)
+        conn.execute(
+            "INSERT INTO envelopes (mailbox, id, size, received, expires, ciphertext) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (mailbox, envelope_id, len(ciphertext), now, expires, ciphertext))
+        return True
 
     def fetch(self, mailbox: str, owner: bytes, since: int, limit: int, now: int) -> FetchPage:
         with self._lock:

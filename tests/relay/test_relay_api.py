@@ -270,3 +270,21 @@ def test_envelopes_table_holds_no_sender_key(relay, key: Key, other_key: Key) ->
     for table in ("envelopes", "mailboxes", "items", "invitations"):
         for row in relay.rows(f"SELECT * FROM {table}"):
             assert all(sender not in v for v in row if isinstance(v, bytes))
+
+
+def test_a_refused_deposit_still_spends_its_nonce_and_counts(make_relay, key: Key) -> None:
+    """Deposits are admitted in their own transaction; a refusal must not undo the admission."""
+    relay = make_relay(rate_limit_per_minute=3)
+    path = mailbox_path(p.new_id(), "/envelopes")  # never claimed: 404
+    body = p.encode_deposit(p.new_id(), b"sealed")
+    headers = p.sign_request(key, "POST", path, body, timestamp=int(relay.clock()))
+    headers["Content-Type"] = "application/json"
+    first = relay.http.post(path, content=body, headers=headers)
+    assert (first.status_code, first.json()["error"]) == (404, "not_found")
+    again = relay.http.post(path, content=body, headers=headers)
+    assert (again.status_code, again.json()["error"]) == (401, "replayed_nonce")
+    bad_body = relay.call(key, "POST", path, b'{"v": 1}')
+    assert bad_body.status_code == 400
+    assert relay.deposit(key, p.new_id(), p.new_id(), b"x").status_code == 404
+    limited = relay.deposit(key, p.new_id(), p.new_id(), b"x")
+    assert (limited.status_code, limited.json()["error"]) == (429, "rate_limited")
