@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .i18n import _
+from .i18n import _, ngettext
 
 MIN_LENGTH = 8
 
@@ -27,7 +27,11 @@ def estimated_bits(passphrase: str) -> float:
 def strength_hint(passphrase: str) -> tuple[int, str]:
     """Score 0-4 and a short hint for the create screen."""
     if len(passphrase) < MIN_LENGTH:
-        return 0, _("Too short: use at least {n} characters.").format(n=MIN_LENGTH)
+        return 0, ngettext(
+            "Too short: use at least {n} character.",
+            "Too short: use at least {n} characters.",
+            MIN_LENGTH,
+        ).format(n=MIN_LENGTH)
     bits = estimated_bits(passphrase)
     if bits < 40:
         return 1, _("Weak: add a few more words.")

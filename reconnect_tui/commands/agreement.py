@@ -9,12 +9,13 @@ error (exit 2), terms that do not validate exit 1 with a message naming the key.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import N_, _, format_day
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -132,7 +133,8 @@ def show(
         for key, value in data["terms"].items():
             echo(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
     if data["review_on"]:
-        echo(_("Talk it over again on {day}").format(day=data["review_on"]))
+        echo(_("Talk it over again on {day}").format(
+            day=format_day(date.fromisoformat(data["review_on"]))))
     if data["status"] == "none":
         echo(_("Start from the template: reconnect agreement show NAME --json"))
 

@@ -24,7 +24,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ..errors import ReconnectError
-from ..i18n import N_, _
+from ..i18n import N_, _, format_moment, ngettext
 from ..settings import resolve_vault_path
 from ..text_safety import clean_deep, clean_text
 
@@ -154,12 +154,15 @@ class PassphraseSource:
 def check_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise ReconnectError(
-            _(
-                "A passphrase needs at least {n} characters; a few words are easiest to remember."
+            ngettext(
+                "A passphrase needs at least {n} character; a few words are easiest to remember.",
+                "A passphrase needs at least {n} characters; a few words are easiest to remember.",
+                MIN_PASSPHRASE_LENGTH,
             ).format(n=MIN_PASSPHRASE_LENGTH)
         )
 
 
 def local_time(when: datetime) -> str:
-    """A time for people to read: this computer's time zone (JSON output keeps UTC ISO 8601)."""
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    """A time for people to read: this computer's time zone, in the person's language
+    (``i18n.format_moment``); JSON output keeps UTC ISO 8601."""
+    return format_moment(when)

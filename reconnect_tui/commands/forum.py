@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -406,6 +406,8 @@ def list_forums(
         echo(_("You are in no forum yet."))
     for s in found:
         role = _("moderator") if s.moderator else _("member")
-        removed = " " + _("(removed)") if s.removed else ""
-        echo(f"{s.name} — {s.pseudonym} ({role}), {s.members} "
-                   + _("members, {n} unread").format(n=s.unread) + removed)
+        members = ngettext("{n} member", "{n} members", s.members).format(n=s.members)
+        unread = ngettext("{n} unread", "{n} unread", s.unread).format(n=s.unread)
+        line = _("{forum} — {pseudonym} ({role}), {members}, {unread}").format(
+            forum=s.name, pseudonym=s.pseudonym, role=role, members=members, unread=unread)
+        echo(line + (" " + _("(removed)") if s.removed else ""))

@@ -8,12 +8,13 @@ translated and whose user text is cleaned of control characters; renderers only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
 from reconnect_tui import text_safety
-from reconnect_tui.i18n import _
+from reconnect_tui.i18n import N_, _, format_day, ngettext
 from reconnect_tui.model import (
     CRISIS_TEXT_SECTIONS,
     CrisisPlan,
@@ -45,10 +46,13 @@ def _section_specs() -> tuple[SectionSpec, ...]:
     for key, title in CRISIS_TEXT_SECTIONS:
         specs.append(SectionSpec(key, title, "text", key in _COMPACT_KEYS))
         if key == "distractions":
-            specs.append(SectionSpec("helpers", "People I can ask for help", "helpers", True))
+            specs.append(SectionSpec("helpers", N_("People I can ask for help"), "helpers", True))
             specs.append(
                 SectionSpec(
-                    "professionals", "Professionals and services to contact", "professionals", True
+                    "professionals",
+                    N_("Professionals and services to contact"),
+                    "professionals",
+                    True,
                 )
             )
     return tuple(specs)
@@ -96,8 +100,8 @@ class CrisisPlanDocument:
     compact: bool
     not_filled: str
     shortened: str
-    more_contacts: str
-    """Template with ``{count}`` for contacts left out of the compact version."""
+    more_contacts: Callable[[int], str]
+    """The line for ``count`` contacts left out of the compact version."""
 
 
 def clean_text(text: str) -> str:
@@ -142,8 +146,9 @@ def section_content(plan: CrisisPlan, spec: SectionSpec) -> SectionContent:
 
 
 def format_date(day: date) -> str:
-    """Dates are printed as ISO 8601 (2024-05-03): unambiguous in every language."""
-    return day.isoformat()
+    """A date as the reader's language writes it (``i18n.format_day``): 2024-05-03 in English,
+    03.05.2024 in Norwegian."""
+    return format_day(day)
 
 
 def _date_line(updated_at: datetime | None, today: date | None) -> str:
@@ -151,6 +156,10 @@ def _date_line(updated_at: datetime | None, today: date | None) -> str:
         # Stored in UTC; the person reads the date of their own clock.
         return _("Last updated {date}").format(date=format_date(updated_at.astimezone().date()))
     return _("Printed {date}").format(date=format_date(today or date.today()))
+
+
+def _more_contacts(count: int) -> str:
+    return ngettext("… and {count} more", "… and {count} more", count).format(count=count)
 
 
 def build_document(
@@ -180,7 +189,7 @@ def build_document(
         compact=compact,
         not_filled=_("(not filled in)"),
         shortened=_("(shortened — see full plan)"),
-        more_contacts=_("… and {count} more"),
+        more_contacts=_more_contacts,
     )
 
 

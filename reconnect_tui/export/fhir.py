@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .. import text_safety
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..store.share_snapshots import module_title
 from ..store.toolbox import Toolbox
 from .document import SectionContent, build_document, clean_line, clean_text, contact_text
@@ -70,17 +70,17 @@ CRISIS_ACTIVITY_SECTIONS = frozenset(
 """Crisis plan sections that are things to do (CarePlan.activity); the others are notes."""
 
 FEEDBACK_SCALES: tuple[tuple[str, str], ...] = (
-    ("heard", "I felt heard"),
-    ("matters", "We worked on what matters to me"),
-    ("way", "The way we worked suited me"),
-    ("overall", "Overall"),
+    ("heard", N_("I felt heard")),
+    ("matters", N_("We worked on what matters to me")),
+    ("way", N_("The way we worked suited me")),
+    ("overall", N_("Overall")),
 )
 """The four 0-10 scales of docs/agreement.md, English source text."""
 
 DOMAIN_PARTS: tuple[tuple[str, str], ...] = (
-    ("status", "Status"),
-    ("helps", "What helps"),
-    ("hinders", "What hinders"),
+    ("status", N_("Status")),
+    ("helps", N_("What helps")),
+    ("hinders", N_("What hinders")),
 )
 
 JSON_MEDIA_TYPE = "application/fhir+json"

@@ -61,7 +61,7 @@ def _section_body(section: SectionContent, doc: CrisisPlanDocument) -> list[str]
             contacts = contacts[: COMPACT_MAX_CONTACTS - 1]
         out = [f"- {_contact(c)}" for c in contacts]
         if hidden:
-            out += [f"- {escape(doc.more_contacts.format(count=hidden))}"]
+            out += [f"- {escape(doc.more_contacts(hidden))}"]
             out += ["", f"*{escape(doc.shortened)}*"]
         return out
     if not doc.compact:

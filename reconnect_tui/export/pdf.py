@@ -309,7 +309,7 @@ class _Page:
             if cut:
                 if section.contacts:
                     self.font(BODY_PT)
-                    more = self.doc.more_contacts.format(count=len(lines) - len(shown))
+                    more = self.doc.more_contacts(len(lines) - len(shown))
                     pdf.cell(0, LINE, self.fit(more, pdf.epw), new_x="LMARGIN", new_y="NEXT")
                 self.font(9.5, color=MUTED)
                 pdf.cell(0, LINE, self.doc.shortened, new_x="LMARGIN", new_y="NEXT")

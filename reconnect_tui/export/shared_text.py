@@ -7,9 +7,10 @@ plan export's own text layout, so it reads the same as the user's printed plan.
 from __future__ import annotations
 
 import textwrap
+from datetime import date, datetime
 from typing import Any
 
-from ..i18n import _
+from ..i18n import _, format_day, format_moment, format_number, ngettext
 
 WIDTH = 80
 SHOWN_VALUES = 14
@@ -23,16 +24,37 @@ def _para(label: str, text: str | None, indent: str = "  ") -> list[str]:
     return [f"{indent}{label}: {wrapped[0]}", *(f"{indent}  {line}" for line in wrapped[1:])]
 
 
+def _day(value: object) -> str:
+    """An ISO date of the portable format as the reader's language writes it."""
+    try:
+        return format_day(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _moment(value: object) -> str:
+    """An ISO time of the portable format, to the minute, as the reader's language writes it
+    (the clock time as stored, as before)."""
+    try:
+        return format_moment(datetime.fromisoformat(str(value)[:16]))
+    except ValueError:
+        return str(value)[:16].replace("T", " ")
+
+
+def _value(value: object) -> str:
+    return format_number(value, 2) if isinstance(value, float) else str(value)
+
+
 def _goal(goal: dict[str, Any], depth: int) -> list[str]:
     indent = "  " * depth
     mark = "[x]" if goal.get("done") else "[ ]"
-    due = f" ({_('due')} {goal['due']})" if goal.get("due") else ""
+    due = " " + _("(due {date})").format(date=_day(goal["due"])) if goal.get("due") else ""
     lines = [f"{indent}{mark} {goal['title']}{due}"]
     lines += _para(_("Why"), goal.get("why"), indent + "    ")
     lines += _para(_("Notes"), goal.get("notes"), indent + "    ")
     for activity in goal.get("activities", []):
         tick = "x" if activity.get("done") else " "
-        when = f" {activity['scheduled_on']}" if activity.get("scheduled_on") else ""
+        when = f" {_day(activity['scheduled_on'])}" if activity.get("scheduled_on") else ""
         lines.append(f"{indent}    - [{tick}] {activity['title']}{when}")
     for child in goal.get("sub_goals", []):
         lines += _goal(child, depth + 1)
@@ -48,7 +70,9 @@ def _domains(domains: list[dict[str, Any]]) -> list[str]:
         lines += _para(_("Helps"), d.get("helps"))
         lines += _para(_("Hinders"), d.get("hinders"))
         if d.get("history"):
-            lines.append("  " + _("{n} earlier statuses").format(n=len(d["history"])))
+            n = len(d["history"])
+            earlier = ngettext("{n} earlier status", "{n} earlier statuses", n)
+            lines.append("  " + earlier.format(n=n))
     return lines
 
 
@@ -57,7 +81,8 @@ def _network(people: list[dict[str, Any]]) -> list[str]:
     for p in people:
         crisis = " · " + _("can help in a crisis") if p.get("can_help_in_crisis") else ""
         relation = f" ({p['relation']})" if p.get("relation") else ""
-        lines.append(f"* {p['name']}{relation}, {_('ring')} {p.get('ring', '')}{crisis}")
+        ring = _("ring {ring}").format(ring=p.get("ring", ""))
+        lines.append(f"* {p['name']}{relation}, {ring}{crisis}")
         lines += _para(_("Phone"), p.get("phone"))
         lines += _para(_("Notes"), p.get("notes"))
     return lines
@@ -78,14 +103,14 @@ def _exercises(exercises: dict[str, Any]) -> list[str]:
     lines = [f"* {e['title']}" for e in exercises.get("own", [])]
     for entry in exercises.get("log", []):
         note = f": {entry['note']}" if entry.get("note") else ""
-        lines.append(f"  {entry['done_at'][:16].replace('T', ' ')} {entry['title']}{note}")
+        lines.append(f"  {_moment(entry['done_at'])} {entry['title']}{note}")
     return lines
 
 
 def _diary(entries: list[dict[str, Any]]) -> list[str]:
     lines = []
     for entry in entries:
-        lines.append(f"* {entry['written_at'][:16].replace('T', ' ')}")
+        lines.append(f"* {_moment(entry['written_at'])}")
         lines += ["  " + line for line in textwrap.wrap(entry["text"], WIDTH - 2)]
     return lines
 
@@ -97,10 +122,13 @@ def _registrations(parameters: list[dict[str, Any]]) -> list[str]:
         lines.append(f"* {p['name']}{unit}")
         values = p.get("values", [])
         if len(values) > SHOWN_VALUES:
-            lines.append("  " + _("the last {shown} of {n} values (--json has them all)").format(
-                shown=SHOWN_VALUES, n=len(values)))
+            lines.append("  " + ngettext(
+                "the last {shown} of {n} value (--json has them all)",
+                "the last {shown} of {n} values (--json has them all)",
+                len(values),
+            ).format(shown=SHOWN_VALUES, n=len(values)))
         for value in values[-SHOWN_VALUES:]:
-            lines.append(f"  {value['day']}  {value['value']}")
+            lines.append(f"  {_day(value['day'])}  {_value(value['value'])}")
     return lines
 
 

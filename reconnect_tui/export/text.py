@@ -64,7 +64,7 @@ def _section_body(section: SectionContent, doc: CrisisPlanDocument) -> list[str]
             contacts = contacts[: COMPACT_MAX_CONTACTS - 1]
         out = [line for c in contacts for line in wrap("- " + contact_text(c))]
         if hidden:
-            out += wrap(doc.more_contacts.format(count=hidden)) + [INDENT + doc.shortened]
+            out += wrap(doc.more_contacts(hidden)) + [INDENT + doc.shortened]
         return out
     out = []
     for line in section.lines:

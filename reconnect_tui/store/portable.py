@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ImportRefused
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import CRISIS_TEXT_SECTIONS, DEFAULT_LIFE_DOMAINS, Sector
 from ..text_safety import clean_deep
 from . import portable_schema
@@ -49,8 +49,11 @@ def import_problems(data: dict[str, Any], size: int) -> str | None:
     such as a crisis plan time that is not a time), as a warning; None when it reads back."""
     try:
         if size > portable_schema.MAX_FILE_BYTES:
-            raise portable_schema.refused([("", _("larger than {n} MiB, the most import reads")
-                                                .format(n=portable_schema.MAX_FILE_BYTES >> 20))])
+            mib = portable_schema.MAX_FILE_BYTES >> 20
+            raise portable_schema.refused([("", ngettext(
+                "larger than {n} MiB, the most import reads",
+                "larger than {n} MiB, the most import reads",
+                mib).format(n=mib))])
         check(data)
     except ImportRefused as error:
         problems = error.problems  # type: ignore[attr-defined]

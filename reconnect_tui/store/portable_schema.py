@@ -300,7 +300,8 @@ def refused(problems: list[tuple[str, str]], heading: str | None = None) -> Impo
     lines += [f"  {path or _('(the whole file)')}: {message}"
               for path, message in problems[:MAX_LISTED]]
     if len(problems) > MAX_LISTED:
-        lines.append("  " + _("… and {n} more.").format(n=len(problems) - MAX_LISTED))
+        more = len(problems) - MAX_LISTED
+        lines.append("  " + ngettext("… and {n} more.", "… and {n} more.", more).format(n=more))
     error = ImportRefused("\n".join(lines))
     error.problems = problems  # type: ignore[attr-defined]
     return error
@@ -323,8 +324,10 @@ def read_file(path: Path) -> bytes:
         if stat.S_ISDIR(os.fstat(fd).st_mode):
             raise ImportRefused(_("{file} is a folder, not a file.").format(file=path))
         if stat.S_ISFIFO(os.fstat(fd).st_mode) and not _fifo_ready(fd):
-            raise refused([("", _("nothing arrived through this pipe within {n} seconds")
-                                .format(n=int(FIFO_WAIT)))])
+            raise refused([("", ngettext(
+                "nothing arrived through this pipe within {n} second",
+                "nothing arrived through this pipe within {n} seconds",
+                int(FIFO_WAIT)).format(n=int(FIFO_WAIT)))])
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)  # a writer that is still writing is waited for
         chunks, size = [], 0
@@ -351,9 +354,18 @@ def _fifo_ready(fd: int) -> bool:
     return bool(poller.poll(int(FIFO_WAIT * 1000)))
 
 
+def _nested_text() -> str:
+    return ngettext(
+        "nested more than {n} level deep", "nested more than {n} levels deep", MAX_DEPTH
+    ).format(n=MAX_DEPTH)
+
+
 def _too_large() -> ImportRefused:
-    return refused([("", _("larger than {n} MiB, the most import reads").format(
-        n=MAX_FILE_BYTES // (1024 * 1024)))])
+    return refused([("", ngettext(
+        "larger than {n} MiB, the most import reads",
+        "larger than {n} MiB, the most import reads",
+        MAX_FILE_BYTES // (1024 * 1024),
+    ).format(n=MAX_FILE_BYTES // (1024 * 1024)))])
 
 
 def decode(raw: bytes) -> str:
@@ -402,7 +414,7 @@ def loads(text: str) -> Any:
     except RecursionError:
         line, col = _too_deep_at(text)
         raise refused([(_("line {line}, column {col}").format(line=line, col=col),
-                        _("nested more than {n} levels deep").format(n=MAX_DEPTH))]) from None
+                        _nested_text())]) from None
 
 
 def _json_reason(error: json.JSONDecodeError) -> str:
@@ -458,8 +470,7 @@ def _shape_problems(data: Any) -> list[tuple[str, str]]:
         elif isinstance(value, dict | list):
             if len(loc) >= MAX_DEPTH:
                 shown = path_text(loc[:6]) + "…"
-                problems.append((shown, _("nested more than {n} levels deep").format(
-                    n=MAX_DEPTH)))
+                problems.append((shown, _nested_text()))
                 continue
             items = value.items() if isinstance(value, dict) else enumerate(value)
             stack.extend((child, (*loc, key)) for key, child in items)
@@ -488,9 +499,12 @@ def _message(error: dict[str, Any]) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return _("not an object")
     if kind == "string_too_long":
-        return _("longer than {n} characters").format(n=ctx.get("max_length"))
+        limit = int(ctx.get("max_length", 0))
+        return ngettext(
+            "longer than {n} character", "longer than {n} characters", limit).format(n=limit)
     if kind == "too_long":
-        return _("more than {n} entries").format(n=ctx.get("max_length"))
+        limit = int(ctx.get("max_length", 0))
+        return ngettext("more than {n} entry", "more than {n} entries", limit).format(n=limit)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         low, high = _RANGES.get(error["loc"][-1], (ctx.get("ge"), ctx.get("le")))
         return _("out of range ({low} to {high})").format(low=low, high=high)
@@ -619,8 +633,10 @@ def _walk_goals(goals: list[Goal]):
 def _goal_depth_problems(doc: Document) -> list[tuple[str, str]]:
     for loc, _goal in _walk_goals(doc.goals):
         if len(loc) // 2 > MAX_GOAL_DEPTH:
-            return [(path_text(loc[:6]) + "…", _("sub-goals nested more than {n} deep").format(
-                n=MAX_GOAL_DEPTH))]
+            return [(path_text(loc[:6]) + "…", ngettext(
+                "sub-goals nested more than {n} level deep",
+                "sub-goals nested more than {n} levels deep",
+                MAX_GOAL_DEPTH).format(n=MAX_GOAL_DEPTH))]
     return []
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ReconnectError
-from ..i18n import _, current_language
+from ..i18n import _, current_language, ngettext
 
 SIGNING_CONTEXT = "reconnect/v1/dyad-agreement"
 DEFAULT_TIME_ZONE = "Europe/Oslo"
@@ -140,7 +140,9 @@ def validate(raw: object) -> dict[str, Any]:
         raise _fail("suggested_max_words", _("a whole number from 10 to 5000, or null"))
     for key in TEXT_KEYS:
         if not isinstance(terms[key], str) or len(terms[key]) > MAX_TEXT:
-            raise _fail(key, _("text of at most {n} characters").format(n=MAX_TEXT))
+            raise _fail(key, ngettext(
+                "text of at most {n} character", "text of at most {n} characters", MAX_TEXT
+            ).format(n=MAX_TEXT))
     for key in BOOL_KEYS:
         if not isinstance(terms[key], bool):
             raise _fail(key, _("true or false"))

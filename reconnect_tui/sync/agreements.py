@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Role
 from ..store.repositories import agreements as store
 from ..store.repositories.agreements import (
@@ -235,8 +235,11 @@ class Agreements:
             raise ReconnectError(_("Check-ins are scheduled by the provider of a dyad."))
         question = question.strip()
         if not question or len(question) > agreement_inbound.MAX_QUESTION:
-            raise ReconnectError(_("A check-in question needs 1 to {n} characters.").format(
-                n=agreement_inbound.MAX_QUESTION))
+            raise ReconnectError(ngettext(
+                "A check-in question needs 1 to {n} character.",
+                "A check-in question needs 1 to {n} characters.",
+                agreement_inbound.MAX_QUESTION,
+            ).format(n=agreement_inbound.MAX_QUESTION))
         if not 1 <= every_days <= 365:
             raise ReconnectError(_("A check-in repeats every 1 to 365 days."))
         return self.repo.add_schedule(partner_id, question, list(domains or []), every_days,

@@ -18,7 +18,7 @@ from typing import Any
 import vodozemac
 
 from ..errors import NotFound, ProtocolError, ReconnectError
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Role
 from ..store.db import Connection
 from ..store.repositories.dyads import (
@@ -348,8 +348,11 @@ class Dyads:
         if not text.strip():
             raise ReconnectError(_("An empty message is not sent."))
         if len(text) > messages.MAX_TEXT:
-            raise ReconnectError(_("This message is too long: at most {n} characters.").format(
-                n=messages.MAX_TEXT))
+            raise ReconnectError(ngettext(
+                "This message is too long: at most {n} character.",
+                "This message is too long: at most {n} characters.",
+                messages.MAX_TEXT,
+            ).format(n=messages.MAX_TEXT))
         fields: dict[str, object] = {"text": text}
         if reply_to is not None:
             fields["reply_to"] = reply_to

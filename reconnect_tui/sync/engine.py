@@ -52,13 +52,16 @@ class SyncReport:
 
     def summary(self) -> str:
         if self.offline:
-            return _("Offline — {n} waiting. {reason}").format(n=self.waiting, reason=self.error)
+            return ngettext(
+                "Offline — {n} waiting. {reason}", "Offline — {n} waiting. {reason}", self.waiting
+            ).format(n=self.waiting, reason=self.error)
         parts = [
             ngettext("sent {n} message", "sent {n} messages", self.sent).format(n=self.sent),
             ngettext("received {n}", "received {n}", self.received).format(n=self.received),
         ]
         if self.waiting:
-            parts.append(_("{n} still waiting").format(n=self.waiting))
+            parts.append(ngettext(
+                "{n} still waiting", "{n} still waiting", self.waiting).format(n=self.waiting))
         if self.dropped:
             parts.append(ngettext(
                 "{n} oversized envelope deleted unread",

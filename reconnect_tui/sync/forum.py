@@ -18,7 +18,7 @@ import nacl.signing
 import vodozemac
 
 from ..errors import ForumError, NotFound
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import Role
 from ..store.repositories.dyads import Outgoing
 from ..store.repositories.forum import (
@@ -384,8 +384,11 @@ class Forums:
                 "The pseudonym holds control or invisible characters ({chars}). Type it again"
                 " without them.").format(chars=", ".join(found[:5])))
         if len(pseudonym) > wire.MAX_PSEUDONYM:
-            raise ForumError(_("A pseudonym has at most {n} characters.").format(
-                n=wire.MAX_PSEUDONYM))
+            raise ForumError(ngettext(
+                "A pseudonym has at most {n} character.",
+                "A pseudonym has at most {n} characters.",
+                wire.MAX_PSEUDONYM,
+            ).format(n=wire.MAX_PSEUDONYM))
         own_name = self.vault.profile().name
         if own_name and pseudonym.casefold() in {own_name.casefold(),
                                                  *own_name.casefold().split()}:
@@ -485,8 +488,11 @@ class Forums:
         if not text.strip():
             raise ForumError(_("An empty post is not sent."))
         if len(text) > wire.MAX_TEXT:
-            raise ForumError(_("This post is too long: at most {n} characters.").format(
-                n=wire.MAX_TEXT))
+            raise ForumError(ngettext(
+                "This post is too long: at most {n} character.",
+                "This post is too long: at most {n} characters.",
+                wire.MAX_TEXT,
+            ).format(n=wire.MAX_TEXT))
         if thread is not None:
             first = self.repo.post(forum_id, thread)
             if first is None:
@@ -516,8 +522,11 @@ class Forums:
         self._existing_post(record, post_id)
         reason = reason.strip()
         if not reason or len(reason) > MAX_REASON:
-            raise ForumError(_("Give a reason (at most {n} characters): the author sees it.")
-                             .format(n=MAX_REASON))
+            raise ForumError(ngettext(
+                "Give a reason (at most {n} character): the author sees it.",
+                "Give a reason (at most {n} characters): the author sees it.",
+                MAX_REASON,
+            ).format(n=MAX_REASON))
         with self.repo.write() as write:
             self.broadcast(record, write, "hide", {"post": post_id, "reason": reason})
             write.hide_post(forum_id, post_id, reason, keep_text=True)
@@ -552,7 +561,11 @@ class Forums:
         self._existing_post(record, post_id)
         reason = clean_text(reason).strip()
         if len(reason) > MAX_REASON:
-            raise ForumError(_("A reason has at most {n} characters.").format(n=MAX_REASON))
+            raise ForumError(ngettext(
+                "A reason has at most {n} character.",
+                "A reason has at most {n} characters.",
+                MAX_REASON,
+            ).format(n=MAX_REASON))
         report = ReportRow(protocol.new_id(), post_id, record.pseudonym, reason, self.now())
         if record.moderator:
             with self.repo.write() as write:
@@ -624,7 +637,11 @@ def check_name(name: str) -> str:
     if not name:
         raise ForumError(_("Give the forum a name."))
     if len(name) > wire.MAX_NAME:
-        raise ForumError(_("A forum name has at most {n} characters.").format(n=wire.MAX_NAME))
+        raise ForumError(ngettext(
+            "A forum name has at most {n} character.",
+            "A forum name has at most {n} characters.",
+            wire.MAX_NAME,
+        ).format(n=wire.MAX_NAME))
     if found := label_problems(name):
         raise ForumError(_(
             "The name holds control or invisible characters ({chars}). Type it again without"

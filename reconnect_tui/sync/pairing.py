@@ -27,7 +27,7 @@ import nacl.exceptions
 import vodozemac
 
 from ..errors import ProtocolError, ReconnectError
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..store.keys import RECOVERY_ALPHABET
 from . import protocol
 
@@ -63,9 +63,12 @@ def normalize_code(code: str) -> str:
     cleaned = "".join(code.replace("-", " ").split()).upper()
     if len(cleaned) != CODE_LENGTH or any(ch not in RECOVERY_ALPHABET for ch in cleaned):
         raise WrongCode(
-            _(
+            ngettext(
+                "That is not an invitation code: a code is {n} letter or digit, like"
+                " ABCD-EFGH-JKMN.",
                 "That is not an invitation code: a code is {n} letters and digits, like"
-                " ABCD-EFGH-JKMN."
+                " ABCD-EFGH-JKMN.",
+                CODE_LENGTH,
             ).format(n=CODE_LENGTH)
         )
     return "-".join(

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from ..errors import NotFound, ProtocolError, ReconnectError, RelayRefused
-from ..i18n import _, ngettext
+from ..i18n import _, format_moment, ngettext
 from ..model import Role
 from ..store import portable, share_snapshots
 from ..store.repositories.dyads import DyadRepository, PartnerRecord
@@ -571,7 +571,7 @@ def receipts_agreed(vault: Vault) -> set[int]:
 
 
 def _short(when: datetime) -> str:
-    return when.astimezone().strftime("%d %b %Y %H:%M")
+    return format_moment(when)
 
 
 def _parse_time(value: object) -> datetime | None:
