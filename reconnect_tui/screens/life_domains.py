@@ -2,11 +2,14 @@
 
 Each domain has a status, a rating (0-10), what helps and what hinders; every change of status
 or rating is kept, so the screen can show a domain's history as a sparkline and a dated list.
-The lists are short (a handful of domains), so they load directly.
+The domains, what matters and the highlighted domain's history are read in the screen's
+loading thread (``ModuleScreen.load_data``); another domain's history is read when it is
+highlighted.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
@@ -18,7 +21,8 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..i18n import N_, _
-from ..model import LifeDomain
+from ..model import LifeDomain, StatusEntry
+from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
 from ..widgets.sparkline_history import DomainHistory
 from .base import ModuleScreen, WhoCanSee
@@ -35,7 +39,17 @@ def domain_prompt(domain: LifeDomain) -> Text:
     return text
 
 
-class LifeDomainsScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class DomainsData:
+    """What the screen shows, read in its loading thread."""
+
+    what_matters: str
+    domains: list[LifeDomain]
+    histories: dict[int, list[StatusEntry]] = field(default_factory=dict)
+    """Status histories read (the domain to highlight), by domain id."""
+
+
+class LifeDomainsScreen(ModuleScreen[DomainsData]):
     AUTO_FOCUS = "#domain-list"
     MODULE = "life-domains"
     EDIT_ACTIONS = frozenset(
@@ -62,6 +76,9 @@ class LifeDomainsScreen(ModuleScreen):
         super().__init__(**kwargs)
         self.show_hidden = False
         self.domains: list[LifeDomain] = []
+        self.histories: dict[int, list[StatusEntry]] = {}
+        self._wanted: int | None = None
+        self.what_matters = ""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="domains-body"):
@@ -77,15 +94,34 @@ class LifeDomainsScreen(ModuleScreen):
                     yield self.item_who_can_see(id="domain-who-can-see")
                     yield DomainHistory(id="domain-history")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._show_what_matters()
-        self.reload()
-
     # -- loading and showing -------------------------------------------------------------------
 
-    def _show_what_matters(self) -> None:
-        text = self.toolbox.what_matters.get()
+    def load_data(self, toolbox: Toolbox) -> DomainsData:
+        domains = toolbox.domains.list(include_hidden=self.show_hidden)
+        wanted = next((d for d in domains if d.id == self._wanted), domains[0] if domains else None)
+        histories = {}
+        if wanted is not None and wanted.id is not None:
+            histories[wanted.id] = toolbox.domains.history(wanted.id)
+        return DomainsData(toolbox.what_matters.get(), domains, histories)
+
+    def show_data(self, data: DomainsData) -> None:
+        self._show_what_matters(data.what_matters)
+        self.histories = data.histories
+        self.domains = data.domains
+        options = self.query_one("#domain-list", OptionList)
+        options.clear_options()
+        options.add_options(Option(domain_prompt(d), id=str(d.id)) for d in self.domains)
+        empty = not self.domains
+        self.query_one("#domains-empty").display = empty
+        self.query_one("#domains-panes").display = not empty
+        if empty:
+            return
+        index = next((i for i, d in enumerate(self.domains) if d.id == self._wanted), 0)
+        options.highlighted = index
+        self._show_detail()
+
+    def _show_what_matters(self, text: str) -> None:
+        self.what_matters = text
         widget = self.query_one("#what-matters", Static)
         if self.read_only:
             missing = _("Not shared with you.")
@@ -96,21 +132,11 @@ class LifeDomainsScreen(ModuleScreen):
         widget.set_class(bool(text), "item")
 
     def reload(self, select: int | None = None) -> None:
-        """Read the domains again and keep the cursor on ``select`` (or where it was)."""
+        """Read the domains again (in the loading thread) and keep the cursor on ``select``
+        (or where it was)."""
         current = self._current(quiet=True)
-        wanted = select if select is not None else (current.id if current else None)
-        self.domains = self.toolbox.domains.list(include_hidden=self.show_hidden)
-        options = self.query_one("#domain-list", OptionList)
-        options.clear_options()
-        options.add_options(Option(domain_prompt(d), id=str(d.id)) for d in self.domains)
-        empty = not self.domains
-        self.query_one("#domains-empty").display = empty
-        self.query_one("#domains-panes").display = not empty
-        if empty:
-            return
-        index = next((i for i, d in enumerate(self.domains) if d.id == wanted), 0)
-        options.highlighted = index
-        self._show_detail()
+        self._wanted = select if select is not None else (current.id if current else None)
+        self.request_load()
 
     def _current(self, quiet: bool = False) -> LifeDomain | None:
         options = self.query_one("#domain-list", OptionList)
@@ -143,7 +169,12 @@ class LifeDomainsScreen(ModuleScreen):
             text.append(value or "–", style="" if value else "dim")
         self.query_one("#domain-text", Static).update(text)
         self.show_who_can_see(self.query_one("#domain-who-can-see", WhoCanSee), domain.id)
-        self.query_one(DomainHistory).show(self.toolbox.domains.history(domain.id or 0))
+        history = self.histories.get(domain.id or 0)
+        if history is None:  # not read yet: read it (with the list) in the loading thread
+            self._wanted = domain.id
+            self.request_load()
+            return
+        self.query_one(DomainHistory).show(history)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -151,11 +182,11 @@ class LifeDomainsScreen(ModuleScreen):
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
                 self.toolbox.what_matters.set(values["text"])
-                self._show_what_matters()
+                self.reload()
 
         fields = [Field("text", _("What is important in my life"), "multiline")]
         intro = _("People, places, values, hopes: whatever matters most to you. Ctrl+S saves.")
-        values = {"text": self.toolbox.what_matters.get()}
+        values = {"text": self.what_matters}
         draft = self.toolbox.drafts.slot("what-matters")
         self.app.push_screen(
             FormScreen(_("What matters"), fields, values, intro, draft=draft), saved
