@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 
 from ..i18n import N_, _
 from ..model import RINGS, Person, Sector
+from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
 from ..widgets.network_rings import (
     CRISIS_MARK,
@@ -60,7 +61,7 @@ def person_values(person: Person) -> dict[str, Any]:
     return {name: getattr(person, name) for name in (f.name for f in person_fields())}
 
 
-class NetworkScreen(ModuleScreen):
+class NetworkScreen(ModuleScreen[list[Person]]):
     MODULE = "network"
     EDIT_ACTIONS = frozenset({"add", "edit", "delete"})
     TITLE_TEXT = N_("Network map")
@@ -78,14 +79,14 @@ class NetworkScreen(ModuleScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.people: list[Person] = []
+        self._select_id: int | None = None
 
     def compose_body(self) -> ComposeResult:
-        # Read the people and set the screen's classes before it mounts: each class change
-        # after mounting restyles every widget on the screen (measured 8 ms each).
-        self.people = self.toolbox.network.list()
+        # Set the screen's classes before it mounts: each class change after mounting
+        # restyles every widget on the screen (measured 8 ms each). "empty" waits for the
+        # people, read in the loading thread.
         self._layout(self.app.size.width)
         self.add_class("show-map")
-        self.set_class(not self.people, "empty")
         with Vertical(classes="module-body", id="network-body"):
             yield self.who_can_see()
             yield self.empty_state(id="network-empty")
@@ -111,9 +112,6 @@ class NetworkScreen(ModuleScreen):
         table.add_column(_("Ring"), key="ring")
         table.add_column(_("Phone"), key="phone")
         table.add_column(_("Crisis"), key="crisis")
-        self._fill_table(None)
-        self.query_one("#rings", NetworkRings).select(self.selected_id())
-        self.refresh_bindings()
 
     def on_resize(self) -> None:
         self._layout(self.size.width)
@@ -125,11 +123,17 @@ class NetworkScreen(ModuleScreen):
     # -- data --------------------------------------------------------------------------------
 
     def reload(self, select_id: int | None = None) -> None:
-        """Read the people again and redraw; keep (or move) the cursor on ``select_id``."""
-        if select_id is None:
-            select_id = self.selected_id()
-        self.people = self.toolbox.network.list()
-        self._fill_table(select_id)
+        """Read the people again (in the loading thread) and redraw; keep (or move) the
+        cursor on ``select_id``."""
+        self._select_id = select_id if select_id is not None else self.selected_id()
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> list[Person]:
+        return toolbox.network.list()
+
+    def show_data(self, data: list[Person]) -> None:
+        self.people = data
+        self._fill_table(self._select_id)
         self.query_one("#rings", NetworkRings).show(self.people, self.selected_id())
         self.set_class(not self.people, "empty")
         self.refresh_bindings()
