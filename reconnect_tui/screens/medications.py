@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from ..i18n import N_, _
 from ..model import Medication
+from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen, WhoCanSee
 
@@ -45,7 +46,7 @@ def prescribed_text(medication: Medication) -> str:
     return _("Prescribed") if medication.prescribed else _("Not prescribed")
 
 
-class MedicationsScreen(ModuleScreen):
+class MedicationsScreen(ModuleScreen[list[Medication]]):
     MODULE = "medications"
     EDIT_ACTIONS = frozenset({"add", "edit", "delete"})
     TITLE_TEXT = N_("Medication")
@@ -62,6 +63,7 @@ class MedicationsScreen(ModuleScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.medications: list[Medication] = []
+        self._select_id: int | None = None
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="medications-body"):
@@ -79,15 +81,21 @@ class MedicationsScreen(ModuleScreen):
                         yield Label(_(title), classes="section-title")
                         yield Static("", id=f"medication-{name}", markup=False)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reload()
-
     def reload(self, select_id: int | None = None) -> None:
+        """Read the medicines again (in the loading thread); the cursor on ``select_id`` (or
+        where it was)."""
         if select_id is None:
             current = self.selected()
             select_id = current.id if current else None
-        self.medications = self.toolbox.medications.list()
+        self._select_id = select_id
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> list[Medication]:
+        return toolbox.medications.list()
+
+    def show_data(self, data: list[Medication]) -> None:
+        select_id = self._select_id
+        self.medications = data
         options = self.query_one("#medications", OptionList)
         options.clear_options()
         options.add_options(
