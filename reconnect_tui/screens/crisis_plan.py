@@ -8,6 +8,7 @@ who can help in a crisis are offered first. Every change is saved to the vault a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
@@ -32,6 +33,7 @@ from ..export.document import (
 from ..export.fhir import FHIR_MODULES, FhirSource, gather, module_label
 from ..i18n import N_, _
 from ..model import CrisisPlan, emergency_numbers
+from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
 from .crisis_contacts import CrisisContactsScreen
@@ -75,7 +77,16 @@ class SectionItem(ListItem):
             yield Static("\n".join(content.lines), classes="item", markup=False)
 
 
-class CrisisPlanScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class PlanData:
+    """What the screen shows, read in its loading thread."""
+
+    plan: CrisisPlan
+    locale: str
+    """The vault's country: which emergency numbers head the plan."""
+
+
+class CrisisPlanScreen(ModuleScreen[PlanData]):
     AUTO_FOCUS = "#sections"
     MODULE = "crisis-plan"
     EDIT_ACTIONS = frozenset({"edit", "add", "clear"})
@@ -96,27 +107,30 @@ class CrisisPlanScreen(ModuleScreen):
         self.plan = CrisisPlan()
 
     def compose_body(self) -> ComposeResult:
-        locale = self.toolbox.profile.get().locale
         with Vertical(classes="module-body", id="crisis-plan-body"):
-            yield Static(emergency_text(locale), id="emergency-numbers", markup=False)
+            yield Static("", id="emergency-numbers", markup=False)
             yield self.who_can_see()
             yield self.empty_state(id="crisis-plan-empty")
-            self.plan = self.toolbox.crisis_plan.get()
             yield ListView(
                 *(SectionItem(spec, self.plan) for spec in CRISIS_PLAN_SECTIONS), id="sections"
             )
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.set_class(self.plan.is_empty(), "empty")
-
     def on_screen_resume(self) -> None:
         """Back from the contacts screen or a dialog: show what is saved now."""
-        if self.app.toolbox is not None:  # type: ignore[attr-defined]
+        if self.loaded:
             self.reload()
 
     def reload(self) -> None:
-        self.plan = self.toolbox.crisis_plan.get()
+        """Read the plan again, in the loading thread."""
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> PlanData:
+        own = self.app.toolbox or toolbox  # type: ignore[attr-defined]
+        return PlanData(toolbox.crisis_plan.get(), own.profile.get().locale)
+
+    def show_data(self, data: PlanData) -> None:
+        self.plan = data.plan
+        self.query_one("#emergency-numbers", Static).update(emergency_text(data.locale))
         for item in self.query(SectionItem):
             item.show(self.plan)
         self.set_class(self.plan.is_empty(), "empty")
