@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from .. import library
 from ..i18n import N_, _
 from ..model import Exercise, ExerciseLog
+from ..store import Toolbox
 from ..widgets.breathing import BreathingTimer
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
@@ -70,7 +71,16 @@ def _without_checklist(body: str) -> str:
     return "\n".join(line for line in body.splitlines() if not _CHECKLIST_LINE.match(line))
 
 
-class ExercisesScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class ExercisesData:
+    """What the screen shows, read in its loading thread."""
+
+    entries: list[Entry]
+    history: list[ExerciseLog] | None
+    """Every log entry, newest first; None until the history tab was opened."""
+
+
+class ExercisesScreen(ModuleScreen[ExercisesData]):
     """Browse exercises, do one (timer, checklist), log it as done, keep your own."""
 
     AUTO_FOCUS = "#exercise-list"
@@ -101,18 +111,17 @@ class ExercisesScreen(ModuleScreen):
         self.history_ids: list[int] = []
         self.history_shown = 0
         self._history_loaded = False
+        self._history_wanted = False
+        """The history is read (with the exercises) once its tab was opened."""
+        self._select_id: int | None = None
+        self._history_select: int | None = None
         self._detail_entry: Entry | None = None
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="exercise-tabs", classes="module-body"):
             with TabPane(_("Exercises"), id="tab-exercises"), Horizontal():
-                # The first exercise is composed with the screen, not mounted after it: one
-                # layout fewer before the first paint.
-                self.entries = self._read_entries()
-                yield OptionList(*self._options(), id="exercise-list")
-                first = self.entries[0] if self.entries else None
-                self._detail_entry = first
-                yield VerticalScroll(*self._detail_widgets(first), id="exercise-detail")
+                yield OptionList(id="exercise-list")
+                yield VerticalScroll(id="exercise-detail")
             with TabPane(_("History"), id="tab-history"):
                 yield OptionList(id="history-list")
                 yield self.empty_state(
@@ -124,18 +133,17 @@ class ExercisesScreen(ModuleScreen):
                 )
         yield self.who_can_see()
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.entries:
-            self.query_one("#exercise-list", OptionList).highlighted = 0
-
     # -- loading -----------------------------------------------------------------------------
 
-    def _read_entries(self) -> list[Entry]:
+    def load_data(self, toolbox: Toolbox) -> ExercisesData:
+        history = toolbox.exercises.history() if self._history_wanted else None
+        return ExercisesData(self._read_entries(toolbox), history)
+
+    def _read_entries(self, toolbox: Toolbox) -> list[Entry]:
         """The built-in exercises in the order of content/, then the person's own."""
         language = self.app.settings.language  # type: ignore[attr-defined]
         texts = {text.slug: text for text in library.exercises(language)}
-        rows = self.toolbox.exercises.list()
+        rows = toolbox.exercises.list()
         builtins = [Entry(r, texts.get(r.slug)) for r in rows if r.builtin]
         order = list(texts)
         builtins.sort(key=lambda e: order.index(e.row.slug) if e.row.slug in texts else len(order))
@@ -148,8 +156,21 @@ class ExercisesScreen(ModuleScreen):
         ]
 
     def load(self, select_id: int | None = None) -> None:
-        """Read the exercises again and show ``select_id`` (or the first)."""
-        self.entries = self._read_entries()
+        """Read the exercises again (in the loading thread) and show ``select_id`` (or the
+        first)."""
+        self._select_id = select_id
+        self.request_load()
+
+    def load_history(self, select_id: int | None = None) -> None:
+        """Read the log again (with the exercises) and list its newest page (more pages if
+        ``select_id`` is older)."""
+        self._history_wanted = True
+        self._history_select = select_id
+        self.request_load()
+
+    def show_data(self, data: ExercisesData) -> None:
+        select_id, self._select_id = self._select_id, None
+        self.entries = data.entries
         listing = self.query_one("#exercise-list", OptionList)
         listing.set_options(self._options())
         if not self.entries:
@@ -160,12 +181,12 @@ class ExercisesScreen(ModuleScreen):
                 index = next((i for i, e in enumerate(self.entries) if e.row.id == select_id), 0)
             listing.highlighted = index
             self._show_detail(self.entries[index])
-        if self._history_loaded:
-            self.load_history()
+        if data.history is not None:
+            self._show_history(data.history)
 
-    def load_history(self, select_id: int | None = None) -> None:
-        """Read the log again and list its newest page (more pages if ``select_id`` is older)."""
-        self.history = self.toolbox.exercises.history()
+    def _show_history(self, history: list[ExerciseLog]) -> None:
+        select_id, self._history_select = self._history_select, None
+        self.history = history
         self.history_ids = [log.id or 0 for log in self.history]
         self._history_loaded = True
         wanted = self.history_ids.index(select_id) if select_id in self.history_ids else 0
@@ -208,7 +229,7 @@ class ExercisesScreen(ModuleScreen):
     @on(TabbedContent.TabActivated, "#exercise-tabs")
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """The history is read when its tab is first opened, not with the screen."""
-        if event.pane.id == "tab-history" and not self._history_loaded:
+        if event.pane.id == "tab-history" and not self._history_wanted:
             self.load_history()
 
     @on(OptionList.OptionSelected, "#history-list")
