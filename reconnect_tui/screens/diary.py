@@ -3,11 +3,12 @@ person chose, entered on one screen with a few keys, each with a 30-day trend.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from ..i18n import N_, _
 from ..model import DiaryEntry, RegistrationParameter
+from ..store import Toolbox
 from ..widgets.drafts import DraftNotice, KeepsDraft
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
@@ -31,6 +33,8 @@ PAGE_SIZE = 50
 """Diary entries listed at first (newest); each "show older" adds as many again. Each entry
 is two lines, so 50 fill several screens and keep the list quick to build."""
 OLDER_ID = "show-older"
+FIRST_VALUE = -1
+"""``load_registrations(FIRST_VALUE)``: focus the first parameter's field once shown."""
 
 
 def _page_end(index: int) -> int:
@@ -81,8 +85,9 @@ class EntryEditor(KeepsDraft, ModalScreen[str | None]):
         return {"text": self.query_one("#entry-text", TextArea).text}
 
     def show_draft_fields(self, fields: dict[str, JsonValue]) -> None:
-        if isinstance(fields.get("text"), str):
-            self.query_one("#entry-text", TextArea).load_text(fields["text"])
+        text = fields.get("text")
+        if isinstance(text, str):
+            self.query_one("#entry-text", TextArea).load_text(text)
 
     @on(DraftNotice.Discard)
     def _discard_draft(self) -> None:
@@ -172,7 +177,27 @@ class ValueField(Widget, can_focus=True):
         self.refresh()
 
 
-class DiaryScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class Registrations:
+    """The registrations tab: the parameters, today's values and each one's recent trend."""
+
+    parameters: list[RegistrationParameter]
+    today: dict[int, float]
+    trends: dict[int, list[float]]
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryData:
+    """What the screen shows, read in its loading thread."""
+
+    entries: list[DiaryEntry]
+    """The newest entries, whole pages of them."""
+    total: int
+    registrations: Registrations | None
+    """None until the registrations tab was opened."""
+
+
+class DiaryScreen(ModuleScreen[DiaryData]):
     """Diary entries by date, and daily registrations with trends."""
 
     AUTO_FOCUS = "#entries"
@@ -204,6 +229,8 @@ class DiaryScreen(ModuleScreen):
         self._select_after_load: int | None = None
         self._registrations_loaded = False
         """Registrations are read when their tab is first shown, not with the screen."""
+        self._select_id: int | None = None
+        self._focus_id: int | None = None
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="diary-tabs", classes="module-body"):
@@ -230,10 +257,6 @@ class DiaryScreen(ModuleScreen):
                 )
         yield self.who_can_see()
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.load_entries()
-
     @property
     def today(self) -> date:
         return self.app.today()  # type: ignore[attr-defined]
@@ -243,18 +266,40 @@ class DiaryScreen(ModuleScreen):
 
     # -- diary entries -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="diary-load")
-    def load_entries(self, select_id: int | None = None) -> None:
-        """Diaries grow for years: read only the pages shown, off the event loop."""
-        diary = self.toolbox.diary
+    def load_data(self, toolbox: Toolbox) -> DiaryData:
+        """Diaries grow for years: read only the pages shown."""
+        diary = toolbox.diary
         wanted = max(self.shown, PAGE_SIZE)
-        target = select_id if select_id is not None else self._select_after_load
+        target = self._select_id if self._select_id is not None else self._select_after_load
         if target is not None:
             index = diary.index_of(target)
             if index is not None:
                 wanted = max(wanted, _page_end(index))
-        entries, total = diary.newest(wanted), diary.count()
-        self.app.call_from_thread(self._show_entries, entries, total, select_id)
+        registrations = None
+        if self._registrations_loaded:
+            today = self.today
+            since = today - timedelta(days=TREND_DAYS - 1)
+            parameters = toolbox.registrations.list()
+            registrations = Registrations(
+                parameters,
+                toolbox.registrations.values_on(today),
+                {
+                    p.id or 0: [r.value for r in toolbox.registrations.values(p.id or 0, since)]
+                    for p in parameters
+                },
+            )
+        return DiaryData(diary.newest(wanted), diary.count(), registrations)
+
+    def show_data(self, data: DiaryData) -> None:
+        select_id, self._select_id = self._select_id, None
+        self._show_entries(data.entries, data.total, select_id)
+        if data.registrations is not None:
+            self._show_registrations(data.registrations)
+
+    def load_entries(self, select_id: int | None = None) -> None:
+        """Read the entries again (in the loading thread); the cursor on ``select_id``."""
+        self._select_id = select_id
+        self.request_load()
 
     def _show_entries(self, entries: list[DiaryEntry], total: int, select_id: int | None) -> None:
         self.entries = entries
@@ -377,17 +422,21 @@ class DiaryScreen(ModuleScreen):
             self.load_registrations()
 
     def load_registrations(self, focus_id: int | None = None) -> None:
+        """Read the registrations again (with the entries, in the loading thread)."""
         self._registrations_loaded = True
-        parameters = self.toolbox.registrations.list()
-        today_values = self.toolbox.registrations.values_on(self.today)
-        since = self.today - timedelta(days=TREND_DAYS - 1)
+        self._focus_id = focus_id
+        self.request_load()
+
+    def _show_registrations(self, data: Registrations) -> None:
+        focus_id, self._focus_id = self._focus_id, None
+        parameters = data.parameters
         rows = self.query_one("#registration-rows", VerticalScroll)
         rows.remove_children()
         for parameter in parameters:
-            trend = [r.value for r in self.toolbox.registrations.values(parameter.id or 0, since)]
+            trend = data.trends.get(parameter.id or 0, [])
             label = parameter.name + (f" ({parameter.unit})" if parameter.unit else "")
             span = f"{_number(parameter.minimum)}–{_number(parameter.maximum)}"
-            field = ValueField(parameter, today_values.get(parameter.id or 0))
+            field = ValueField(parameter, data.today.get(parameter.id or 0))
             field.id = f"value-{parameter.id}"
             field.disabled = self.read_only  # a provider reads the values, never types them
             row = Horizontal(
@@ -401,6 +450,8 @@ class DiaryScreen(ModuleScreen):
         self.query_one("#registrations-empty").display = not parameters
         self.query_one("#registration-help").display = bool(parameters)
         rows.display = bool(parameters)
+        if focus_id == FIRST_VALUE and parameters:
+            focus_id = parameters[0].id
         if focus_id is not None:
             self.call_after_refresh(self._focus_value, focus_id)
 
@@ -540,7 +591,8 @@ class DiaryScreen(ModuleScreen):
         if tabs.active == "tab-diary":
             tabs.active = "tab-registrations"
             if not self._registrations_loaded:
-                self.load_registrations()
+                self.load_registrations(FIRST_VALUE)  # focused once they are shown
+                return
             fields = self.query(ValueField)
             if fields:
                 fields.first().focus()
