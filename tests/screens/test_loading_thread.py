@@ -14,7 +14,10 @@ import pytest
 from reconnect_tui.screens.registry import MODULES
 from tests.pilot import make_app, open_module, unlock, wait_for
 
-LOADING_IN_THREAD = ("life-domains", "goals", "network", "crisis-plan", "exercises", "medications", "diary", "info", "search")
+LOADING_IN_THREAD = (
+    "life-domains", "goals", "network", "crisis-plan", "exercises", "medications", "diary",
+    "info", "search",
+)
 """The module screens that read through ``ModuleScreen.load_data`` so far."""
 USER_MODULES = [m.id for m in MODULES if m.id in LOADING_IN_THREAD]
 
