@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean translations
+.PHONY: run demo test lint bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ $(VENV)/.installed-test: pyproject.toml setup.py $(wildcard reconnect_tui/locale
 
 run: $(VENV)/.installed-run
 	$(BIN)/reconnect
+
+# Both sides of ReConnect with invented data: `make demo`, or `make demo AS=provider`.
+AS ?= user
+demo: $(VENV)/.installed-run
+	$(BIN)/reconnect demo --as $(AS)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -71,8 +71,12 @@ class ReconnectApp(App[None]):
         clock: Callable[[], datetime] = datetime.now,
         auto_lock_seconds: float | None = None,
         language: str | None = None,
+        unlock_hint: str = "",
     ) -> None:
+        """``unlock_hint``: a line the unlock screen shows instead of its usual help (the demo
+        shows its passphrase there)."""
         super().__init__()
+        self.unlock_hint = unlock_hint
         self.vault_path = Path(vault_path)
         settings = settings or load_settings()
         chosen = resolve_language(language, settings.language)  # --lang, env, file, locale
@@ -105,7 +109,7 @@ class ReconnectApp(App[None]):
         loop = asyncio.get_running_loop()
         self._previous_loop_handler = loop.get_exception_handler()
         loop.set_exception_handler(self._loop_exception)
-        self._show_lock_screen()
+        self._show_lock_screen(self.unlock_hint)
 
     def _show_lock_screen(self, reason: str = "") -> None:
         if self.vault_path.exists():
@@ -462,9 +466,9 @@ def _settle_heap() -> None:
     gc.freeze()
 
 
-def run_app(vault_path: Path, language: str | None = None) -> int:
+def run_app(vault_path: Path, language: str | None = None, *, unlock_hint: str = "") -> int:
     """Run the app on ``vault_path``; the exit code (after a crash, its one line printed)."""
-    app = ReconnectApp(vault_path, language=language)
+    app = ReconnectApp(vault_path, language=language, unlock_hint=unlock_hint)
     try:
         app.run()
     finally:

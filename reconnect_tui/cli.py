@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import agreement, crisis_export, fhir_export, forum, message, pair, share
+from .commands import agreement, crisis_export, demo, fhir_export, forum, message, pair, share
 from .commands import relay as relay_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
@@ -172,6 +172,14 @@ app.command(
         "reached."
     ),
 )(sync_commands.sync)
+app.command(
+    "demo",
+    help=N_(
+        "See both sides of ReConnect: two demo vaults (a service user with a few months of "
+        "content, and her provider), paired through a relay on this computer, then the app "
+        "as the service user (--as provider for the other side)."
+    ),
+)(demo.demo)
 app.add_typer(relay_commands.app, name="relay")
 app.add_typer(pair.app, name="pair")
 app.add_typer(message.app, name="message")
