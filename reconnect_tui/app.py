@@ -37,6 +37,7 @@ from .text_safety import clean_text
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
     from rich.console import RenderableType
 
+    from .session import Session
     from .store import Toolbox, Vault
     from .sync.dyads import Dyads
 
@@ -82,7 +83,8 @@ class ReconnectApp(App[None]):
         chosen = resolve_language(language, settings.language)  # --lang, env, file, locale
         self.settings = replace(settings, language=set_language(chosen))
         self.clock = clock
-        self.toolbox: Toolbox | None = None
+        self.session: Session | None = None
+        """The unlocked vault and its services (``session.py``); None while locked."""
         minutes = self.settings.auto_lock_minutes
         self.auto_lock_seconds = (
             auto_lock_seconds if auto_lock_seconds is not None else minutes * 60
@@ -121,11 +123,21 @@ class ReconnectApp(App[None]):
 
             self.push_screen(CreateVaultScreen(self.vault_path, self.settings.locale))
 
+    def _open_session(self, vault: Vault) -> None:
+        from .session import Session
+
+        self.session = Session(vault, settings=self.settings, clock=self.clock)
+
+    @property
+    def toolbox(self) -> Toolbox | None:
+        """The unlocked vault's repositories, or None while locked."""
+        session = self.session
+        return session.toolbox if session is not None and session.is_open else None
+
     def vault_created(self, vault: Vault, recovery_code: str) -> None:
         from .screens.recovery_code import RecoveryCodeScreen
-        from .store import Toolbox
 
-        self.toolbox = Toolbox(vault)
+        self._open_session(vault)
         self._register_builtin_exercises()
         self.switch_screen(RecoveryCodeScreen(recovery_code))
 
@@ -134,9 +146,7 @@ class ReconnectApp(App[None]):
         self.switch_screen(self._home())
 
     def unlocked(self, vault: Vault) -> None:
-        from .store import Toolbox
-
-        self.toolbox = Toolbox(vault)
+        self._open_session(vault)
         self._register_builtin_exercises()
         self._last_activity = time.monotonic()
         self.switch_screen(self._home())
@@ -241,17 +251,17 @@ class ReconnectApp(App[None]):
     def _secure(self) -> bool:
         """Keep drafts, then close the vault and drop its keys. True when nothing typed was
         lost. Never raises: this is also the crash and hang-up path."""
-        toolbox = self.toolbox
-        if toolbox is None:
+        session = self.session
+        if session is None:
             return True
         try:
             kept = self.keep_drafts()
         except Exception:
             kept = False
-        self.toolbox = None
+        self.session = None
         with contextlib.suppress(Exception):
             self.workers.cancel_group(self, "sync")
-        toolbox.vault.close()
+        session.close()
         with contextlib.suppress(Exception):
             self.sync_status = ""
         return kept
@@ -279,13 +289,12 @@ class ReconnectApp(App[None]):
 
     @property
     def dyads(self) -> Dyads:
-        """The dyads service over the unlocked vault (screens reach messages only through it)."""
+        """The session's dyads service (``VaultLocked`` while locked)."""
         from .errors import VaultLocked
-        from .sync.dyads import Dyads
 
-        if self.toolbox is None:
+        if self.session is None:
             raise VaultLocked(_("The vault is locked."))
-        return Dyads(self.toolbox.vault)
+        return self.session.dyads
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """After a sync, the screen shown may have new messages or statuses to show."""
@@ -369,9 +378,9 @@ class ReconnectApp(App[None]):
             self._hangup_watch.stop()
         with contextlib.suppress(RuntimeError):
             asyncio.get_running_loop().set_exception_handler(self._previous_loop_handler)
-        if self.toolbox is not None:
-            self.toolbox.vault.close()
-            self.toolbox = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
 
     # -- a crash, a hang-up ------------------------------------------------------------------
 
@@ -472,9 +481,9 @@ def run_app(vault_path: Path, language: str | None = None, *, unlock_hint: str =
     try:
         app.run()
     finally:
-        if app.toolbox is not None:  # however it ended, the keys go
-            app.toolbox.vault.close()
-            app.toolbox = None
+        if app.session is not None:  # however it ended, the keys go
+            app.session.close()
+            app.session = None
     return finish(app)
 
 

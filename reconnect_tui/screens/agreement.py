@@ -127,7 +127,7 @@ class AgreementScreen(ModuleScreen):
 
     @property
     def agreements(self) -> Agreements:
-        return Agreements(self.toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
+        return self.session.agreements
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="module-body", id="agreement-body"):

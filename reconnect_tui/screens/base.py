@@ -39,9 +39,11 @@ from ..i18n import _
 from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.notice import NotForEmergencies
+from .access import SessionAccess
 from .localized import LocalizedScreen
 
 if TYPE_CHECKING:
+    from ..session import Session
     from ..sync.dyads import ItemRef
     from ..sync.sharing import ShareEntry
 
@@ -125,7 +127,7 @@ SCREEN_MODULES: dict[str, tuple[str, ...]] = {
 """Sharing modules a screen shows, where it shows more than its own ``MODULE``."""
 
 
-class ModuleScreen(LocalizedScreen[Any], Generic[DataT]):
+class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
     TITLE_TEXT = ""
     """Shown as the screen's sub-title in the header. English source text (``N_``) at class
     level; translated in ``__init__``, so an instance may also set it already translated."""
@@ -201,9 +203,10 @@ class ModuleScreen(LocalizedScreen[Any], Generic[DataT]):
 
     def current_toolbox(self) -> Toolbox | None:
         """The toolbox shown, or None once the app locked (for thread workers)."""
-        if self._toolbox is not None:
-            return self._toolbox if self.app.toolbox is not None else None  # type: ignore[attr-defined]
-        return self.app.toolbox  # type: ignore[attr-defined]
+        session = self.current_session()
+        if session is None:
+            return None
+        return self._toolbox if self._toolbox is not None else session.toolbox
 
     def refresh_after_sync(self) -> None:
         """A sync may have changed what is shared (and, in a provider's read-only view, the
@@ -237,27 +240,25 @@ class ModuleScreen(LocalizedScreen[Any], Generic[DataT]):
     def _read(self, generation: int, with_data: bool) -> None:
         """The worker: read, then post what was read to this screen."""
         toolbox = self.current_toolbox()
-        own = self.app.toolbox  # type: ignore[attr-defined]
-        if toolbox is None or own is None:
+        session = self.current_session()
+        if toolbox is None or session is None:
             return
         try:
             data = self.load_data(toolbox) if with_data else None
-            locale = own.profile.get().locale
-            shares = () if self.read_only else _read_shares(toolbox)
-            still_shared = self._still_shared(own)
+            locale = session.toolbox.profile.get().locale
+            shares = () if self.read_only else _read_shares(session)
+            still_shared = self._still_shared(session)
         except VaultLocked:
             return  # locked while reading: the screen is about to close
         loaded = ScreenData(data, with_data, locale, shares, still_shared)
         self.post_message(ScreenLoaded(loaded, generation))
 
-    def _still_shared(self, own: Toolbox) -> bool:
+    def _still_shared(self, session: Session) -> bool:
         if not self.read_only or self.partner_id is None:
             return True
-        from ..sync.sharing import Sharing
-
         shown = SCREEN_MODULES.get(self.MODULE, (self.MODULE,))
         opened = getattr(self.toolbox.vault, "slots", {})
-        still = Sharing(own.vault).received_slots(self.partner_id)
+        still = session.sharing.received_slots(self.partner_id)
         return all(slot in still for slot, module in opened.items() if module in shown)
 
     @on(ScreenLoaded)
@@ -407,13 +408,11 @@ class ModuleScreen(LocalizedScreen[Any], Generic[DataT]):
                 line.update(self.who_can_see_text(line.module))
 
 
-def _read_shares(toolbox: Toolbox) -> tuple[ShareEntry, ...]:
-    """Everything shared (in the loading thread); the sharing service is imported only when
+def _read_shares(session: Session) -> tuple[ShareEntry, ...]:
+    """Everything shared (in the loading thread); the sharing service is built only when
     something is."""
     from ..store.repositories.sharing import SharingRepository
 
-    if not SharingRepository(toolbox.vault).shares():
+    if not SharingRepository(session.vault).shares():
         return ()
-    from ..sync.sharing import Sharing
-
-    return tuple(Sharing(toolbox.vault).entries())
+    return tuple(session.sharing.entries())

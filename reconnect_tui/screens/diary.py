@@ -259,7 +259,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
 
     @property
     def today(self) -> date:
-        return self.app.today()  # type: ignore[attr-defined]
+        return self.session.today()
 
     def _tab(self) -> str:
         return self.query_one("#diary-tabs", TabbedContent).active
@@ -376,7 +376,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
         def saved(text: str | None) -> None:
             if text is None:
                 return
-            entry = self.toolbox.diary.add(DiaryEntry(text=text, written_at=self.app.clock()))  # type: ignore[attr-defined]
+            entry = self.toolbox.diary.add(DiaryEntry(text=text, written_at=self.session.now()))
             self.load_entries(entry.id)
             self.notify(_("Entry saved."))
 

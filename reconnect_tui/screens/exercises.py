@@ -141,7 +141,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
 
     def _read_entries(self, toolbox: Toolbox) -> list[Entry]:
         """The built-in exercises in the order of content/, then the person's own."""
-        language = self.app.settings.language  # type: ignore[attr-defined]
+        language = self.session.settings.language
         texts = {text.slug: text for text in library.exercises(language)}
         rows = toolbox.exercises.list()
         builtins = [Entry(r, texts.get(r.slug)) for r in rows if r.builtin]
@@ -406,7 +406,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         def saved(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
-            log = self.toolbox.exercises.log(exercise_id, values["note"], when=self.app.clock())  # type: ignore[attr-defined]
+            log = self.toolbox.exercises.log(exercise_id, values["note"], when=self.session.now())
             self.load_history(select_id=log.id)
             self.notify(_("Logged as done. Well done."))
 

@@ -216,7 +216,7 @@ class ForumScreenBase(ModuleScreen):
 
     @property
     def forums(self) -> Forums:
-        return Forums(self.toolbox.vault)
+        return self.session.forums
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -225,7 +225,7 @@ class ForumScreenBase(ModuleScreen):
         yield Footer(compact=True)
 
     def now(self) -> datetime:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.session.now()
 
     def failed(self, error: ReconnectError, title: str = "") -> None:
         self.notify(str(error), severity="error", title=title or _("Not done"))
@@ -235,7 +235,7 @@ class ForumScreenBase(ModuleScreen):
         out; when the relay is down the sync line says what is waiting."""
         from ..sync.service import known_relay_url
 
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.session.settings
         if not known_relay_url(self.toolbox.vault, settings.relay_url):
             return
         if not any(w.group == "sync" and w.is_running for w in self.app.workers):

@@ -104,13 +104,12 @@ class ForumJoinScreen(RelayScreen):
 
     @work(thread=True, exclusive=True, group="forum-join")
     def _join(self, code: str, pseudonym: str, given: str) -> None:
-        from ..sync.forum import Forums
         from ..sync.service import connect
 
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                summary = Forums(self.toolbox.vault).join(code, pseudonym, engine.relay)
+                summary = self.session.forums.join(code, pseudonym, engine.relay)
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return
@@ -147,18 +146,14 @@ class ForumInviteScreen(InvitationScreen):
         yield PeerSupportNotice()
 
     def heading(self) -> str:
-        from ..sync.forum import Forums
-
         try:
-            name = Forums(self.toolbox.vault).forum_named(self.forum_id).name
+            name = self.session.forums.forum_named(self.forum_id).name
         except ReconnectError:
             name = ""
         return _("Invite someone to {forum}").format(forum=name)
 
     def make_code(self, relay: RelayPort) -> str:
-        from ..sync.forum import Forums
-
-        return Forums(self.toolbox.vault).invite(self.forum_id, relay)
+        return self.session.forums.invite(self.forum_id, relay)
 
     def help_text(self) -> str:
         return _(

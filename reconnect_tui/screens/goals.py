@@ -115,7 +115,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
             self.domain_filter = None
         roots = visible_roots(data, self.domain_filter)
         tree = self.query_one(GoalTree)
-        tree.fill(data, roots, self.app.today())  # type: ignore[attr-defined]
+        tree.fill(data, roots, self.session.today())
         empty = self.query_one("#goals-empty", Static)
         if not data.goals:
             empty.update(self.EMPTY_TEXT)
@@ -166,7 +166,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
         if item is None:
             return Text("")
         text = Text(item.title, style="bold")
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.session.today()
         lines: list[tuple[str, str]] = []
         if isinstance(item, Goal):
             lines.append((_("Why"), item.why))

@@ -15,6 +15,7 @@ from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store import Toolbox
 from ..widgets.notice import NotForEmergencies
+from .access import SessionAccess
 from .localized import LocalizedScreen
 from .registry import Module, available_modules, translated_title
 
@@ -23,7 +24,7 @@ def _key_label(key: str) -> str:
     return "/" if key == "slash" else key
 
 
-class HomeScreen(LocalizedScreen):
+class HomeScreen(SessionAccess, LocalizedScreen):
     """The first screen after unlocking."""
 
     BINDINGS = [
@@ -113,7 +114,7 @@ class HomeScreen(LocalizedScreen):
 
     def refresh_after_sync(self) -> None:
         """Called by the app when a sync finished (and on resume, unless it is locking)."""
-        if self.app.toolbox is None:  # type: ignore[attr-defined]
+        if self.current_session() is None:
             return
         if self.profile.role is Role.PROVIDER:
             from .provider_home import ProviderDyads
@@ -126,7 +127,7 @@ class HomeScreen(LocalizedScreen):
         """The service user's "N unread messages" line (hidden until they have paired)."""
         if self.profile.role is Role.PROVIDER:
             return
-        dyads = self.app.dyads  # type: ignore[attr-defined]
+        dyads = self.session.dyads
         line = self.query_one("#unread", Static)
         line.display = bool(dyads.partners())
         unread = dyads.unread_total()
@@ -142,7 +143,7 @@ class HomeScreen(LocalizedScreen):
         from .provider_home import agreement_notes
 
         notes = self.query_one("#agreement-notes", Static)
-        text = agreement_notes(self.app, provider=False)
+        text = agreement_notes(self.session, provider=False)
         notes.update(text)
         notes.display = bool(text)
 

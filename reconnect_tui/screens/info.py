@@ -118,7 +118,7 @@ class InfoScreen(ModuleScreen):
         """The index of the page on show."""
 
     def compose_body(self) -> ComposeResult:
-        language = self.app.settings.language  # type: ignore[attr-defined]
+        language = self.session.settings.language
         try:
             self.pages = library.info_pages(language)
         except ReconnectError as error:

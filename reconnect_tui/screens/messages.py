@@ -1,6 +1,6 @@
 """Messages: one conversation per dyad, and a list of dyads for more than one partner.
 
-Everything goes through ``app.dyads`` (``sync.dyads.Dyads``). Sending only queues the message in
+Everything goes through ``self.session.dyads`` (``sync.dyads.Dyads``). Sending only queues the message in
 the vault, so it works offline; a sync delivers it and the status moves from queued to delivered
 to read. Opening a conversation marks it read. A message that failed verification is shown as a
 warning, never with its text.
@@ -244,7 +244,7 @@ class ConversationScreen(ModuleScreen):
 
     @property
     def dyads(self):
-        return self.app.dyads  # type: ignore[attr-defined]
+        return self.session.dyads
 
     def compose(self) -> ComposeResult:
         self.partner = self._find_partner()
@@ -317,7 +317,7 @@ class ConversationScreen(ModuleScreen):
 
     @property
     def agreements(self) -> Agreements:
-        return Agreements(self.toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
+        return self.session.agreements
 
     def _show(self, messages: list[ChatMessage], state=None, waits=None, checkins=(),
               drafts: int = 0) -> None:
@@ -435,10 +435,8 @@ class ConversationScreen(ModuleScreen):
 
     def _share_about(self, about: ItemRef) -> bool:
         """Share the item the message is about with this partner (the title then travels)."""
-        from ..sync.sharing import Sharing
-
         try:
-            Sharing(self.toolbox.vault).share(about.module, about.item_id, self.partner_id)
+            self.session.sharing.share(about.module, about.item_id, self.partner_id)
         except ReconnectError as error:
             self.notify(str(error), severity="error", title=_("Not shared"))
             return False
@@ -698,7 +696,7 @@ class MessagesScreen(ModuleScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        summaries = self.app.dyads.summaries()  # type: ignore[attr-defined]
+        summaries = self.session.dyads.summaries()
         if len(summaries) == 1 and self.role is Role.USER:
             # One provider: no list to choose from, straight into the conversation.
             self.app.switch_screen(ConversationScreen(summaries[0].partner.id))
@@ -706,10 +704,10 @@ class MessagesScreen(ModuleScreen):
         self._fill(summaries)
 
     def on_screen_resume(self) -> None:
-        self._fill(self.app.dyads.summaries())  # type: ignore[attr-defined]
+        self._fill(self.session.dyads.summaries())
 
     def refresh_after_sync(self) -> None:
-        self._fill(self.app.dyads.summaries())  # type: ignore[attr-defined]
+        self._fill(self.session.dyads.summaries())
 
     def _fill(self, summaries) -> None:
         dyads = self.query_one(DyadList)

@@ -40,7 +40,7 @@ class RelayScreen(ModuleScreen):
         """The relay kept in the vault, or the settings' default ("" if none)."""
         from ..sync.service import known_relay_url
 
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.session.settings
         return known_relay_url(self.toolbox.vault, settings.relay_url)
 
     def relay_fields(self) -> ComposeResult:
@@ -72,7 +72,7 @@ class RelayScreen(ModuleScreen):
         """Check (and keep in the vault) the relay address; raises RelayError with a reason."""
         from ..sync.service import resolve_relay_url
 
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.session.settings
         return resolve_relay_url(self.toolbox.vault, given or None, settings.relay_url)
 
 
@@ -97,7 +97,7 @@ class InvitationScreen(RelayScreen):
 
     def make_code(self, relay: RelayPort) -> str:
         """Put the invitation at the relay; runs in a thread worker."""
-        return self.app.dyads.create_invitation(relay)  # type: ignore[attr-defined]
+        return self.session.dyads.create_invitation(relay)
 
     def help_text(self) -> str:
         return _(
@@ -227,7 +227,7 @@ class JoinScreen(RelayScreen):
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                partner = self.app.dyads.join(code, engine.relay)  # type: ignore[attr-defined]
+                partner = self.session.dyads.join(code, engine.relay)
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return
@@ -256,7 +256,7 @@ class SafetyNumberScreen(ModuleScreen):
         self.partner_id = partner_id
 
     def _partner(self) -> Partner | None:
-        partners = self.app.dyads.partners()  # type: ignore[attr-defined]
+        partners = self.session.dyads.partners()
         return next((p for p in partners if p.id == self.partner_id), None)
 
     def compose_body(self) -> ComposeResult:
@@ -308,6 +308,6 @@ class SafetyNumberScreen(ModuleScreen):
         partner = self._partner()
         if partner is None:
             return
-        self.app.dyads.verify(partner.id)  # type: ignore[attr-defined]
+        self.session.dyads.verify(partner.id)
         self.notify(_("Marked as verified."))
         self._show()

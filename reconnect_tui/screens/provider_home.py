@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -21,6 +22,10 @@ from textual.widgets.option_list import Option
 
 from ..i18n import _, ngettext
 from ..sync.dyads import DyadSummary
+from .access import SessionAccess
+
+if TYPE_CHECKING:
+    from ..session import Session
 
 
 def duration_text(span: timedelta) -> str:
@@ -65,20 +70,15 @@ def summary_row(summary: DyadSummary, now: datetime, *, show_waiting: bool) -> T
     return row
 
 
-def agreement_notes(app, *, provider: bool) -> str:
+def agreement_notes(session: Session, *, provider: bool) -> str:
     """Home's lines about agreements and check-ins: reviews due; for service users open
     check-ins; for providers check-ins to send and answers received."""
-    from ..sync.agreements import Agreements
-
-    toolbox = app.toolbox
-    if toolbox is None:
-        return ""
-    agreements = Agreements(toolbox.vault, clock=app.clock)
+    agreements = session.agreements
     lines = [
         _("Time to talk your agreement with {name} over again (since {day}).").format(
             name=partner.name, day=day.isoformat()
         )
-        for partner, day in agreements.reviews_due(app.clock().date())
+        for partner, day in agreements.reviews_due(session.today())
     ]
     names = {p.id: p.name for p in agreements.dyads.partners()}
     if provider:
@@ -104,14 +104,9 @@ def agreement_notes(app, *, provider: bool) -> str:
     return "\n".join("• " + line for line in lines)
 
 
-def shared_with_you_line(app) -> str:
+def shared_with_you_line(session: Session) -> str:
     """ "Shared with you: Kari (3), Ola (1) · w to read" or "" when nothing is shared."""
-    from ..sync.sharing import Sharing
-
-    toolbox = app.toolbox
-    if toolbox is None:
-        return ""
-    people = Sharing(toolbox.vault).shared_with_me()
+    people = session.sharing.shared_with_me()
     if not people:
         return ""
     names = ", ".join(f"{p.name} ({len(p.items)})" for p in people)
@@ -150,7 +145,7 @@ class DyadList(OptionList):
         return self.summaries[index]
 
 
-class ProviderDyads(Vertical):
+class ProviderDyads(SessionAccess, Vertical):
     """Home's left panel for providers: their service users, longest waiting first."""
 
     def compose(self) -> ComposeResult:
@@ -181,7 +176,7 @@ class ProviderDyads(Vertical):
 
     def reload(self) -> None:
         """Read the dyads again (a short list: one row per paired service user)."""
-        summaries = self.app.dyads.summaries()  # type: ignore[attr-defined]
+        summaries = self.session.dyads.summaries()
         dyads = self.query_one(DyadList)
         dyads.fill(summaries)
         dyads.display = bool(summaries)
@@ -189,20 +184,18 @@ class ProviderDyads(Vertical):
         self.query_one("#provider-empty").display = not summaries
         self._send_due_checkins()
         notes = self.query_one("#agreement-notes", Static)
-        text = agreement_notes(self.app, provider=True)  # type: ignore[arg-type]
+        text = agreement_notes(self.session, provider=True)
         notes.update(text)
         notes.display = bool(text)
         shared = self.query_one("#shared-with-you", Static)
-        line = shared_with_you_line(self.app)
+        line = shared_with_you_line(self.session)
         shared.update(line)
         shared.display = bool(line)
 
     def _send_due_checkins(self) -> None:
         """Scheduled check-ins go out when they are due: on Home and after every sync."""
-        from ..sync.agreements import Agreements
-
-        toolbox = self.app.toolbox  # type: ignore[attr-defined]
-        if toolbox is None or not Agreements(toolbox.vault).send_due_checkins():
+        session = self.current_session()
+        if session is None or not session.agreements.send_due_checkins():
             return
         if not any(w.group == "sync" and w.is_running for w in self.app.workers):
             self.app.action_sync()  # type: ignore[attr-defined]

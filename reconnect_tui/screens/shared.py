@@ -93,7 +93,7 @@ class SharedWithMeScreen(ModuleScreen):
 
     @property
     def sharing(self) -> Sharing:
-        return Sharing(self.toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
+        return self.session.sharing
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="shared-body"):

@@ -137,7 +137,7 @@ class SharingScreen(ModuleScreen):
 
     @property
     def sharing(self) -> Sharing:
-        return Sharing(self.toolbox.vault)
+        return self.session.sharing
 
     @property
     def partner(self) -> ShareablePartner | None:

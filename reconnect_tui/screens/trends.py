@@ -25,6 +25,7 @@ from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store.repositories.agreements import Draft, FeedbackRecord
 from ..sync.agreements import Agreements
+from .access import SessionAccess
 
 SHOWN_POINTS = 52
 """The newest values drawn in a sparkline (a year of weekly check-ins)."""
@@ -79,7 +80,7 @@ class TrendRow(Horizontal):
         yield Static(values_text(self.values), classes="trend-words")
 
 
-class TrendsScreen(ModalScreen[None]):
+class TrendsScreen(SessionAccess, ModalScreen[None]):
     """Check-in answers and feedback over time, and the drafts for the next meeting."""
 
     BINDINGS = [
@@ -95,7 +96,7 @@ class TrendsScreen(ModalScreen[None]):
 
     @property
     def agreements(self) -> Agreements:
-        return Agreements(self.app.toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
+        return self.session.agreements
 
     def compose(self) -> ComposeResult:
         agreements = self.agreements

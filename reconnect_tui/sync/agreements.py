@@ -62,10 +62,12 @@ class AnswerTime:
 class Agreements:
     """Agreement, waiting, check-ins and feedback for the dyads of one unlocked vault."""
 
-    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now,
+                 dyads: Dyads | None = None) -> None:
+        """``dyads``: the session's ``Dyads`` (its identity already loaded), else made here."""
         self.vault = vault
         self.clock = clock
-        self.dyads = Dyads(vault, clock=clock)
+        self.dyads = dyads if dyads is not None else Dyads(vault, clock=clock)
         self.repo = AgreementRepository(vault)
 
     def _now(self) -> datetime:

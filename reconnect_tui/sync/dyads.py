@@ -111,6 +111,8 @@ class Dyads:
         self.repo = DyadRepository(vault)
         self._pickle_key = olm.pickle_key(vault.key)
         self._account: vodozemac.Account | None = None
+        self.identity_loads = 0
+        """How often the identity was read from the vault (once per ``Dyads``)."""
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -125,6 +127,7 @@ class Dyads:
                 else:
                     account = olm.load_account(pickled, self._pickle_key)
             self._account = account
+            self.identity_loads += 1
         return self._account
 
     def _stored_account(self) -> vodozemac.Account:

@@ -143,11 +143,13 @@ class ItemRelay(Protocol):
 class Sharing:
     """Sharing for one unlocked vault: the user's choices and the provider's received view."""
 
-    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now,
+                 dyads: Any = None) -> None:
+        """``dyads``: the session's ``Dyads`` (its identity already loaded), else made here."""
         self.vault = vault
         self.clock = clock
         self.repo = SharingRepository(vault)
-        self._dyads: Any = None
+        self._dyads: Any = dyads
 
     @property
     def dyads(self) -> Any:
