@@ -1,8 +1,8 @@
 """Messages: one conversation per dyad, and a list of dyads for more than one partner.
 
-Everything goes through ``self.session.dyads`` (``sync.dyads.Dyads``). Sending only queues the message in
-the vault, so it works offline; a sync delivers it and the status moves from queued to delivered
-to read. Opening a conversation marks it read. A message that failed verification is shown as a
+Everything goes through ``self.session.dyads`` (``sync.dyads.Dyads``). Sending only queues
+the message in the vault, so it works offline; a sync delivers it and the status moves from
+queued to delivered to read. Opening a conversation marks it read. A message that failed verification is shown as a
 warning, never with its text.
 """
 
