@@ -2,8 +2,8 @@
 
 Everything goes through ``self.session.dyads`` (``sync.dyads.Dyads``). Sending only queues
 the message in the vault, so it works offline; a sync delivers it and the status moves from
-queued to delivered to read. Opening a conversation marks it read. A message that failed verification is shown as a
-warning, never with its text.
+queued to delivered to read. Opening a conversation marks it read. A message that failed
+verification is shown as a warning, never with its text.
 """
 
 from __future__ import annotations
