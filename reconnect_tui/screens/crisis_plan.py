@@ -125,7 +125,8 @@ class CrisisPlanScreen(ModuleScreen[PlanData]):
         self.request_load()
 
     def load_data(self, toolbox: Toolbox) -> PlanData:
-        own = self.app.toolbox or toolbox  # type: ignore[attr-defined]
+        session = self.current_session()
+        own = session.toolbox if session is not None else toolbox
         return PlanData(toolbox.crisis_plan.get(), own.profile.get().locale)
 
     def show_data(self, data: PlanData) -> None:
