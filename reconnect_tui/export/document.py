@@ -38,7 +38,14 @@ class SectionSpec:
     """Whether the one-page (fold-and-carry) version includes it."""
 
 
-_COMPACT_KEYS = frozenset({"warning_signs", "self_help", "helpers", "professionals"})
+_COMPACT_KEYS = frozenset({
+    "warning_signs", "self_help", "distractions", "helpers", "professionals",
+    "safe_surroundings", "reasons_for_living",
+})
+"""The one-page version keeps every step of the Stanley–Brown safety plan (warning signs, what I
+can do myself, people and places that distract, people to ask, professionals and emergency
+numbers, making my surroundings safe) and the reasons for living: it shortens lines, and never
+drops a step, least of all means safety. Left out: triggers, how to meet me, treatment wishes."""
 
 
 def _section_specs() -> tuple[SectionSpec, ...]:
@@ -179,7 +186,8 @@ def build_document(
     specs = [s for s in CRISIS_PLAN_SECTIONS if s.in_compact or not compact]
     return CrisisPlanDocument(
         title=_("Crisis plan for {name}").format(name=person) if person else _("Crisis plan"),
-        date_line=_date_line(plan.updated_at, today),
+        date_line=_date_line(plan.updated_at, today)
+        + (" · " + _("Short version: the full plan has more") if compact else ""),
         emergency_title=_("In an emergency, call"),
         emergency=numbers,
         notice=_(
@@ -201,3 +209,27 @@ def contact_text(contact: Contact) -> str:
     if contact.phone:
         return f"{who}: {contact.phone}" if who else contact.phone
     return who
+
+
+def share_lines(needs: list[int], budget: int) -> list[int]:
+    """Split ``budget`` lines between sections wanting ``needs`` lines, fairly (water filling).
+
+    A section that is cut gets at least 2 lines: one of text and the "(shortened …)" note (for
+    contacts: one contact and "… and N more").
+    """
+    shares = [0] * len(needs)
+    open_ = list(range(len(needs)))
+    left = budget
+    while open_:
+        even = max(2, left // len(open_))
+        satisfied = [i for i in open_ if needs[i] <= even]
+        if not satisfied:  # every section left wants more: split what is left, to the line
+            even, extra = divmod(left, len(open_))
+            for k, i in enumerate(open_):
+                shares[i] = max(2, even + (1 if k < extra else 0))
+            break
+        for i in satisfied:
+            shares[i] = needs[i]
+            left -= needs[i]
+            open_.remove(i)
+    return shares

@@ -19,6 +19,7 @@ from reconnect_tui.export.document import (
     CrisisPlanDocument,
     SectionContent,
     build_document,
+    share_lines,
 )
 from reconnect_tui.i18n import _
 from reconnect_tui.model import CrisisPlan
@@ -40,6 +41,7 @@ LINE = 5.6
 PHONE_W = 48.0
 BULLET_W = 5.0
 HEADING_H = 4 + 7 + 3  # gap above, title line, rule and gap below
+HEADING_H_COMPACT = 2 + 6 + 2  # the same, tighter: the one page holds seven sections
 FIT_SLACK = 0.01  # mm kept free on the compact page so rounding cannot trip fpdf2's page break
 
 INK = (34, 34, 34)
@@ -209,18 +211,20 @@ class _Page:
         there the title is also held to one line, which is the ``HEADING_H`` the budget assumes.
         """
         pdf = self.pdf
-        pdf.ln(4)
-        self.room(HEADING_H - 4 + body_lines * LINE)
-        self.font(13, bold=True, color=ACCENT)
-        if self.doc.compact:
-            pdf.cell(0, 7, self.fit(title, pdf.epw), new_x="LMARGIN", new_y="NEXT")
+        compact = self.doc.compact
+        gap = 2 if compact else 4
+        pdf.ln(gap)
+        self.room((HEADING_H_COMPACT if compact else HEADING_H) - gap + body_lines * LINE)
+        self.font(12 if compact else 13, bold=True, color=ACCENT)
+        if compact:
+            pdf.cell(0, 6, self.fit(title, pdf.epw), new_x="LMARGIN", new_y="NEXT")
         else:
             self.para(title, 7)
         y = pdf.get_y() + 0.8
         pdf.set_draw_color(*ACCENT_RULE)
         pdf.set_line_width(0.3)
         pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.epw, y)
-        pdf.set_y(y + 2.2)
+        pdf.set_y(y + (1.2 if compact else 2.2))
 
     def section(self, section: SectionContent) -> None:
         self.heading(section.title)
@@ -282,7 +286,8 @@ class _Page:
         """Share what is left of the page between the sections; cut what does not fit."""
         pdf = self.pdf
         sections = self.doc.sections
-        free = pdf.page_break_trigger - pdf.get_y() - HEADING_H * len(sections) - FIT_SLACK
+        free = (pdf.page_break_trigger - pdf.get_y() - HEADING_H_COMPACT * len(sections)
+                - FIT_SLACK)
         budget = max(len(sections) * 2, int(free // LINE))
         self.font(BODY_PT)
         wrapped = [self._compact_lines(s) for s in sections]
@@ -296,7 +301,7 @@ class _Page:
                 )
                 continue
             cut = len(lines) > share
-            keep = share - (2 if section.contacts else 1)
+            keep = share - 1  # the last line says what was left out
             shown = lines[: max(0, keep)] if cut else lines
             for i, item in enumerate(shown):
                 last_cut = cut and i == len(shown) - 1
@@ -306,11 +311,11 @@ class _Page:
                     self.font(BODY_PT)
                     text = self.fit(item, pdf.epw, ellipsis=last_cut) if last_cut else item
                     pdf.cell(0, LINE, text, new_x="LMARGIN", new_y="NEXT")
-            if cut:
-                if section.contacts:
-                    self.font(BODY_PT)
-                    more = self.doc.more_contacts(len(lines) - len(shown))
-                    pdf.cell(0, LINE, self.fit(more, pdf.epw), new_x="LMARGIN", new_y="NEXT")
+            if cut and section.contacts:  # "… and 3 more" says it was shortened
+                self.font(BODY_PT)
+                more = self.doc.more_contacts(len(lines) - len(shown))
+                pdf.cell(0, LINE, self.fit(more, pdf.epw), new_x="LMARGIN", new_y="NEXT")
+            elif cut:
                 self.font(9.5, color=MUTED)
                 pdf.cell(0, LINE, self.doc.shortened, new_x="LMARGIN", new_y="NEXT")
 
@@ -354,25 +359,3 @@ class _Page:
 def _marker(marker: str) -> str:
     """Dashes and stars print as a bullet; numbers ("1.", "2)") as written."""
     return "•" if marker in "-*•‣◦–" else marker
-
-
-def share_lines(needs: list[int], budget: int) -> list[int]:
-    """Split ``budget`` lines between sections wanting ``needs`` lines, fairly (water filling).
-
-    A section that is cut gets at least 2 lines: one of text and the "(shortened …)" note.
-    """
-    shares = [0] * len(needs)
-    open_ = list(range(len(needs)))
-    left = budget
-    while open_:
-        even = max(2, left // len(open_))
-        satisfied = [i for i in open_ if needs[i] <= even]
-        if not satisfied:
-            for i in open_:
-                shares[i] = even
-            break
-        for i in satisfied:
-            shares[i] = needs[i]
-            left -= needs[i]
-            open_.remove(i)
-    return shares

@@ -11,14 +11,19 @@ from reconnect_tui.export.document import (
     SectionContent,
     build_document,
     contact_text,
+    share_lines,
 )
 from reconnect_tui.model import CrisisPlan
 
 WIDTH = 80
 INDENT = "  "
 COMPACT_MAX_LINES = 8
-"""Wrapped lines of one section kept in the compact version (a page holds about 60)."""
+"""Lines of one section kept in the compact Markdown (which has no page to fill)."""
 COMPACT_MAX_CONTACTS = 6
+PAGE_LINES = 66
+"""Lines on one printed page of plain text: the compact version shares them between its
+sections (``share_lines``), so every section keeps at least a line and the note that it was
+shortened."""
 
 _BULLET = re.compile(r"^\s*(?:[-*•‣◦–]|\d{1,3}[.)])\s+")
 
@@ -53,27 +58,35 @@ def _heading(title: str) -> list[str]:
     return [*lines, "-" * max(len(line) for line in lines)]
 
 
-def _section_body(section: SectionContent, doc: CrisisPlanDocument) -> list[str]:
+def _full_body(section: SectionContent, doc: CrisisPlanDocument) -> list[str]:
     if not section.filled:
         return [INDENT + doc.not_filled]
     if section.contacts:
-        contacts = list(section.contacts)
-        hidden = 0
-        if doc.compact and len(contacts) > COMPACT_MAX_CONTACTS:
-            hidden = len(contacts) - (COMPACT_MAX_CONTACTS - 1)
-            contacts = contacts[: COMPACT_MAX_CONTACTS - 1]
-        out = [line for c in contacts for line in wrap("- " + contact_text(c))]
-        if hidden:
-            out += wrap(doc.more_contacts(hidden)) + [INDENT + doc.shortened]
-        return out
-    out = []
+        return [line for c in section.contacts for line in wrap("- " + contact_text(c))]
+    out: list[str] = []
     for line in section.lines:
         out.extend(wrap(line) if line else [""])
-    if doc.compact:
-        out, cut = shorten(out, COMPACT_MAX_LINES)
-        if cut:
-            out.append(INDENT + doc.shortened)
     return out
+
+
+def _cut_body(section: SectionContent, doc: CrisisPlanDocument, share: int) -> list[str]:
+    """At most ``share`` lines of the section, the last saying it was shortened."""
+    full = _full_body(section, doc)
+    if len(full) <= share:
+        return full
+    if section.contacts:
+        kept: list[str] = []
+        shown = 0
+        for contact in section.contacts:
+            lines = wrap("- " + contact_text(contact))
+            if len(kept) + len(lines) > share - 1:
+                break
+            kept += lines
+            shown += 1
+        # "… and 3 more" says it was shortened (one line: its text is short)
+        return [*kept, *wrap(doc.more_contacts(len(section.contacts) - shown))[:1]]
+    kept, _cut = shorten(full, max(1, share - 1))
+    return [*kept, INDENT + doc.shortened]
 
 
 def layout_text(doc: CrisisPlanDocument) -> str:
@@ -86,8 +99,16 @@ def layout_text(doc: CrisisPlanDocument) -> str:
     for number in doc.emergency:
         out += wrap(f"{number.number:<{column}}{number.label}", INDENT)
     out += ["", *textwrap.wrap(doc.notice, WIDTH, break_long_words=True), rule]
-    for section in doc.sections:
-        out += ["", *_heading(section.title), *_section_body(section, doc)]
+    headings = [["", *_heading(section.title)] for section in doc.sections]
+    if doc.compact:
+        budget = PAGE_LINES - len(out) - sum(len(h) for h in headings)
+        needs = [len(_full_body(section, doc)) for section in doc.sections]
+        shares = share_lines(needs, budget)
+        bodies = [_cut_body(s, doc, share) for s, share in zip(doc.sections, shares, strict=True)]
+    else:
+        bodies = [_full_body(section, doc) for section in doc.sections]
+    for heading, body in zip(headings, bodies, strict=True):
+        out += [*heading, *body]
     return "\n".join(out) + "\n"
 
 

@@ -20,11 +20,14 @@ def test_sections_follow_the_model_with_contacts_after_distractions() -> None:
     assert all(hasattr(CrisisPlan(), key) for key in keys)
 
 
-def test_compact_holds_warning_signs_self_help_and_who_to_call() -> None:
+def test_compact_keeps_every_safety_plan_step_and_the_reasons_for_living() -> None:
     compact = [s.key for s in CRISIS_PLAN_SECTIONS if s.in_compact]
-    assert compact == ["warning_signs", "self_help", "helpers", "professionals"]
+    assert compact == ["warning_signs", "self_help", "distractions", "helpers", "professionals",
+                       "safe_surroundings", "reasons_for_living"]
     doc = build_document(CrisisPlan(), NAME, "NO", compact=True, today=FIXED_TODAY)
     assert [s.spec.key for s in doc.sections] == compact
+    assert "Short version" in doc.date_line
+    assert "Short version" not in build_document(CrisisPlan(), NAME, "NO").date_line
 
 
 def test_date_line_uses_updated_at_or_today() -> None:

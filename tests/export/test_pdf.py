@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconnect_tui.export import CRISIS_PLAN_SECTIONS, export_crisis_plan, render_pdf
-from reconnect_tui.export.pdf import share_lines
+from reconnect_tui.export.document import share_lines
 from reconnect_tui.model import CrisisPlan, Helper, ServiceContact
 
 
@@ -64,10 +64,26 @@ def test_compact_is_one_page_and_says_it_was_shortened() -> None:
     pages = pdf_pages(render_pdf(long_plan(), NAME, "NO", compact=True, today=FIXED_TODAY))
     assert len(pages) == 1
     text = squash(pages[0])
-    assert text.count("(shortened — see full plan)") == 4
-    assert "…" in text
+    assert text.count("(shortened — see full plan)") == 2  # warning signs, what I can do myself
+    assert "… and 1" in text  # helpers and professionals: "… and N more" says they were cut
     assert "113" in text and "Page 1 of 1" in text
     assert "What can trigger a crisis" not in text
+
+
+def test_compact_never_drops_means_safety_however_long_the_plan() -> None:
+    plan = long_plan()
+    for key in ("distractions", "safe_surroundings", "reasons_for_living", "triggers"):
+        setattr(plan, key, plan.warning_signs)
+    plan.safe_surroundings = "Per keeps my pills. " + plan.safe_surroundings
+    plan.reasons_for_living = "Emma and the sea. " + plan.reasons_for_living
+    pages = pdf_pages(render_pdf(plan, NAME, "NO", compact=True, today=FIXED_TODAY))
+    assert len(pages) == 1
+    text = squash(pages[0])
+    for title in ("Making my surroundings safe", "My reasons for living",
+                  "People and places that take my mind off things"):
+        assert title in text
+    assert "Per keeps my pills" in text and "Emma and the sea" in text
+    assert "Short version" in text
 
 
 def test_compact_of_a_short_plan_keeps_everything() -> None:
@@ -112,9 +128,9 @@ def test_importing_the_export_package_does_not_import_fpdf() -> None:
 
 
 def test_share_lines_is_fair_and_within_budget() -> None:
-    assert share_lines([3, 40, 2, 40], 30) == [3, 12, 2, 12]
+    assert share_lines([3, 40, 2, 40], 30) == [3, 13, 2, 12]  # every line of the budget used
     assert share_lines([1, 1], 10) == [1, 1]
-    assert sum(share_lines([50, 50, 50, 50], 21)) <= 21
+    assert sum(share_lines([50, 50, 50, 50], 21)) == 21
 
 
 # Hypothesis: any Unicode at all, never an encoding error, never more than a page when compact.

@@ -46,7 +46,8 @@ def test_half_filled_plan_marks_empty_sections(render) -> None:
 
 def test_compact_text_is_shortened_and_says_so() -> None:
     out = render_text(long_plan(), NAME, "NO", compact=True, today=FIXED_TODAY)
-    assert out.count("(shortened — see full plan)") == 4
+    assert out.count("(shortened — see full plan)") == 2
+    assert out.count(" more\n") == 3  # the date line, helpers and professionals end "… and N more"
     assert "What can trigger a crisis" not in out
     assert len(out.splitlines()) <= 66
 
