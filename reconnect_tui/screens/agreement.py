@@ -26,6 +26,7 @@ TERM_LABELS = {
     "answer_within_working_days": N_("Answers usually within (working days)"),
     "working_hours": N_("Working hours"),
     "time_zone": N_("Time zone"),
+    "country": N_("Public holidays also of"),
     "messages_for": N_("Messages are for"),
     "messages_not_for": N_("Messages are not for"),
     "suggested_max_words": N_("Suggested length (words)"),

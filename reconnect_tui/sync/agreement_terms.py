@@ -19,6 +19,8 @@ from ..i18n import _, current_language, ngettext
 
 SIGNING_CONTEXT = "reconnect/v1/dyad-agreement"
 DEFAULT_TIME_ZONE = "Europe/Oslo"
+HOME_COUNTRY = "NO"
+"""Whose public holidays always count as non-working days (``sync/waiting.py``)."""
 REVIEW_AFTER_MONTHS = 3
 MAX_TEXT = 2000
 DEFAULT_EMERGENCY = (
@@ -46,7 +48,8 @@ _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 TEXT_KEYS = ("notes", "messages_for", "messages_not_for", "emergency")
 BOOL_KEYS = ("read_receipts", "view_receipts")
 KNOWN_KEYS = ("answer_within_working_days", "working_hours", "review_on", "time_zone",
-              "suggested_max_words", *TEXT_KEYS, *BOOL_KEYS)
+              "country", "suggested_max_words", *TEXT_KEYS, *BOOL_KEYS)
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 class TermsError(ReconnectError):
@@ -63,6 +66,8 @@ class Terms:
     time_zone: ZoneInfo
     review_on: date | None
     suggested_max_words: int | None
+    country: str | None = None
+    """ISO 3166 code whose public holidays count too (besides Norway's), or None."""
 
 
 def add_months(day: date, months: int) -> date:
@@ -134,6 +139,10 @@ def validate(raw: object) -> dict[str, Any]:
             date.fromisoformat(terms["review_on"])
         except (TypeError, ValueError):
             raise _fail("review_on", _('a date such as "2026-03-01"')) from None
+    country = terms.get("country")
+    if country is not None and not (isinstance(country, str) and _COUNTRY.match(country)
+                                    and _has_holidays(country)):
+        raise _fail("country", _('a country code such as "NO" or "SE", or null'))
     words = terms["suggested_max_words"]
     if words is not None and (not isinstance(words, int) or isinstance(words, bool)
                               or not 10 <= words <= 5000):
@@ -149,6 +158,12 @@ def validate(raw: object) -> dict[str, Any]:
     return terms
 
 
+def _has_holidays(country: str) -> bool:
+    import holidays  # only when an agreement names a country
+
+    return country in holidays.list_supported_countries()
+
+
 def parse(terms: dict[str, Any]) -> Terms:
     """Typed view of validated terms."""
     start, _sep, end = terms["working_hours"].partition("-")
@@ -156,7 +171,7 @@ def parse(terms: dict[str, Any]) -> Terms:
     return Terms(terms["answer_within_working_days"], time.fromisoformat(start),
                  time.fromisoformat(end), ZoneInfo(terms.get("time_zone") or DEFAULT_TIME_ZONE),
                  date.fromisoformat(review) if review else None,
-                 terms.get("suggested_max_words"))
+                 terms.get("suggested_max_words"), terms.get("country"))
 
 
 def review_date(terms: dict[str, Any], accepted_on: date) -> date:

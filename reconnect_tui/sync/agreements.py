@@ -7,7 +7,7 @@ Olm session (``Dyads.send_control``); what arrives is checked in ``agreement_inb
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -191,8 +191,7 @@ class Agreements:
             due = waiting.expected_answer_by(conversation[ids[0]].sent_at, terms)
             if due > now:
                 return due
-        same_day = Terms(0, terms.working_start, terms.working_end, terms.time_zone,
-                         terms.review_on, terms.suggested_max_words)
+        same_day = replace(terms, answer_within_working_days=0)
         return waiting.expected_answer_by(now, same_day)
 
     def mark_seen(self, partner_id: int, answer_by: datetime | None = None) -> datetime:

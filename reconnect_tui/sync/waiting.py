@@ -1,20 +1,41 @@
 """When an answer can be expected under a dyad agreement. Pure functions of time and terms.
 
 A message is read from the start of working hours: at once when it is sent inside them, else
-from the next working-hours start (Monday to Friday, in the agreement's time zone). The answer is
-expected by the end of working hours on the Nth working day after the day reading starts (N =
-``answer_within_working_days``; 0 means the same day). Public holidays are not known here.
+from the next working-hours start (in the agreement's time zone). The answer is expected by the
+end of working hours on the Nth working day after the day reading starts (N =
+``answer_within_working_days``; 0 means the same day). A working day is Monday to Friday and not
+a public holiday in Norway (where ReConnect's services are), nor in the agreement's ``country``
+when it names another one; the holidays come from the ``holidays`` package.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
-from .agreement_terms import Terms
+from .agreement_terms import HOME_COUNTRY, Terms
 
 
-def _is_working_day(day: date) -> bool:
-    return day.weekday() < 5
+@lru_cache(maxsize=64)
+def public_holidays(country: str, year: int) -> frozenset[date]:
+    """The public holidays of ``country`` (ISO 3166 code) in ``year``."""
+    import holidays  # 30 ms to import: only when a date is first computed
+
+    return frozenset(holidays.country_holidays(country, years=year))
+
+
+def holiday_countries(terms: Terms) -> tuple[str, ...]:
+    """Norway, and the agreement's country when it names another."""
+    if terms.country and terms.country != HOME_COUNTRY:
+        return (HOME_COUNTRY, terms.country)
+    return (HOME_COUNTRY,)
+
+
+def is_working_day(day: date, terms: Terms) -> bool:
+    """Monday to Friday, and a public holiday in none of ``holiday_countries``."""
+    if day.weekday() >= 5:
+        return False
+    return not any(day in public_holidays(c, day.year) for c in holiday_countries(terms))
 
 
 def _at(day: date, terms: Terms, end: bool) -> datetime:
@@ -28,13 +49,13 @@ def read_from(sent_at: datetime, terms: Terms) -> datetime:
     """When the provider's working hours next include this message (``sent_at`` if now)."""
     local = sent_at.astimezone(terms.time_zone)
     day = local.date()
-    if _is_working_day(day):
+    if is_working_day(day, terms):
         if local.time() < terms.working_start:
             return _at(day, terms, end=False)
         if local.time() < terms.working_end:
             return sent_at.astimezone(UTC)
     day += timedelta(days=1)
-    while not _is_working_day(day):
+    while not is_working_day(day, terms):
         day += timedelta(days=1)
     return _at(day, terms, end=False)
 
@@ -50,6 +71,6 @@ def expected_answer_by(sent_at: datetime, terms: Terms) -> datetime:
     left = terms.answer_within_working_days
     while left > 0:
         day += timedelta(days=1)
-        if _is_working_day(day):
+        if is_working_day(day, terms):
             left -= 1
     return _at(day, terms, end=True)
