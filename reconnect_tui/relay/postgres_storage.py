@@ -370,27 +370,57 @@ class PostgresRelayStorage:
                 raise _After(error) from None  # nothing stored; the nonce and count stay
 
         def work(conn: psycopg.Connection[Any]) -> bool:
-            # The mailbox's row lock orders its deposits: seq follows commit order.
-            if conn.execute("SELECT 1 FROM mailboxes WHERE id = %s FOR UPDATE",
-                            (mailbox,)).fetchone() is None:
-                raise WireError(ErrorCode.NOT_FOUND, "no such mailbox")
-            if conn.execute("SELECT 1 FROM envelopes WHERE mailbox = %s AND id = %s",
-                            (mailbox, envelope_id)).fetchone() is not None:
-                return False
-            row = conn.execute(
-                "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM envelopes "
-                "WHERE mailbox = %s AND ciphertext IS NOT NULL", (mailbox,)).fetchone()
-            assert row is not None
-            if row[0] + 1 > max_count or row[1] + len(ciphertext) > max_bytes:
-                raise WireError(ErrorCode.MAILBOX_FULL, "mailbox quota reached")
-            self._charge(conn, len(ciphertext), now, budget)
-            conn.execute(
-                "INSERT INTO envelopes (mailbox, id, size, received, expires, ciphertext) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                (mailbox, envelope_id, len(ciphertext), now, expires, ciphertext))
-            return True
+            return self._deposit(conn, mailbox, envelope_id, ciphertext, now, expires=expires,
+                                 max_count=max_count, max_bytes=max_bytes, budget=budget)
 
         return self._transact(work if admission is None else admitted)
+
+    def _deposit(self, conn: psycopg.Connection[Any], mailbox: str, envelope_id: str,
+                 ciphertext: bytes, now: int, *, expires: int, max_count: int, max_bytes: int,
+                 budget: Budget) -> bool:
+        # The mailbox's row lock orders its deposits: seq follows commit order.
+        if conn.execute("SELECT 1 FROM mailboxes WHERE id = %s FOR UPDATE",
+                        (mailbox,)).fetchone() is None:
+            raise WireError(ErrorCode.NOT_FOUND, "no such mailbox")
+        if conn.execute("SELECT 1 FROM envelopes WHERE mailbox = %s AND id = %s",
+                        (mailbox, envelope_id)).fetchone() is not None:
+            return False
+        row = conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM envelopes "
+            "WHERE mailbox = %s AND ciphertext IS NOT NULL", (mailbox,)).fetchone()
+        assert row is not None
+        if row[0] + 1 > max_count or row[1] + len(ciphertext) > max_bytes:
+            raise WireError(ErrorCode.MAILBOX_FULL, "mailbox quota reached")
+        self._charge(conn, len(ciphertext), now, budget)
+        conn.execute(
+            "INSERT INTO envelopes (mailbox, id, size, received, expires, ciphertext) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            (mailbox, envelope_id, len(ciphertext), now, expires, ciphertext))
+        return True
+
+    def deposit_many(self, envelopes: list[tuple[str, str, bytes]], now: int, *, expires: int,
+                     max_count: int, max_bytes: int, budget: Budget,
+                     admission: Admission | None = None) -> list[bool | WireError]:
+        # Mailboxes are locked in sorted order (two batches never wait on each other in a
+        # circle); envelopes of one mailbox keep their order, so their seq follows the request.
+        order = sorted(range(len(envelopes)), key=lambda i: envelopes[i][0])
+
+        def work(conn: psycopg.Connection[Any]) -> list[bool | WireError]:
+            if admission is not None:
+                self._admit(conn, admission)
+            answers: dict[int, bool | WireError] = {}
+            for index in order:
+                mailbox, envelope_id, ciphertext = envelopes[index]
+                try:
+                    with conn.transaction():  # a savepoint: a refusal undoes only its own
+                        answers[index] = self._deposit(
+                            conn, mailbox, envelope_id, ciphertext, now, expires=expires,
+                            max_count=max_count, max_bytes=max_bytes, budget=budget)
+                except WireError as error:
+                    answers[index] = error
+            return [answers[index] for index in range(len(envelopes))]
+
+        return self._transact(work)
 
     def fetch(self, mailbox: str, owner: bytes, since: int, limit: int, now: int) -> FetchPage:
         def work(conn: psycopg.Connection[Any]) -> list[Any]:

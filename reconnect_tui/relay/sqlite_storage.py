@@ -5,6 +5,11 @@ Two connections to one file: ``_durable`` (synchronous=FULL) for envelopes, item
 invitations, whose 2xx answers promise durability; ``_ephemeral`` (synchronous=NORMAL) for
 nonces and rate counters, which survive a process crash but may lose the last moments on power
 loss (a replay then only meets idempotent writes). One lock serialises both.
+
+Deposits are group-committed: a thread that finds deposits queued behind the lock runs all of
+them in one transaction, each in a savepoint of its own (a refused one is rolled back alone), and
+commits once; every caller gets its answer only after that commit. Concurrent deposits so share
+one fsync, and a lone deposit still commits at once (no waiting for company).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorageError
 from reconnect_tui.sync.protocol import (
@@ -171,8 +178,12 @@ def _connect(path: Path, synchronous: str) -> sqlite3.Connection:
 class SQLiteRelayStorage:
     """Relay state in one SQLite file."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, group_commit: bool = True) -> None:
+        """``group_commit=False``: each deposit commits alone (``bench/relay_commit.py``)."""
         self.path = Path(path)
+        self.group_commit = group_commit
+        self._queue: list[_Job[bool]] = []
+        self._queue_lock = threading.Lock()
         try:
             _create_private(self.path)
             self._durable = _connect(self.path, "FULL")
@@ -308,7 +319,7 @@ class SQLiteRelayStorage:
     def deposit(self, mailbox: str, envelope_id: str, ciphertext: bytes, now: int, *,
                 expires: int, max_count: int, max_bytes: int, budget: Budget,
                 admission: Admission | None = None) -> bool:
-        with self._write(self._durable) as conn:
+        def work(conn: sqlite3.Connection) -> bool:
             if admission is None:
                 return self._deposit(conn, mailbox, envelope_id, ciphertext, now,
                                      expires=expires, max_count=max_count,
@@ -323,6 +334,63 @@ class SQLiteRelayStorage:
                 # A refused deposit stores nothing, but its nonce and count stay.
                 conn.execute("ROLLBACK TO deposit")
                 raise _Commit(error) from None
+
+        if not self.group_commit:
+            with self._write(self._durable) as conn:
+                return work(conn)
+        job = _Job(work)
+        with self._queue_lock:
+            self._queue.append(job)
+        with self._lock:
+            if not job.done:  # no one took it along: lead everything queued so far
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit_group(batch)
+        return job.outcome()
+
+    def deposit_many(self, envelopes: list[tuple[str, str, bytes]], now: int, *, expires: int,
+                     max_count: int, max_bytes: int, budget: Budget,
+                     admission: Admission | None = None) -> list[bool | WireError]:
+        answers: list[bool | WireError] = []
+        with self._write(self._durable) as conn:
+            if admission is not None:
+                self._admit(conn, admission)
+            for mailbox, envelope_id, ciphertext in envelopes:
+                conn.execute("SAVEPOINT deposit")
+                try:
+                    answers.append(self._deposit(
+                        conn, mailbox, envelope_id, ciphertext, now, expires=expires,
+                        max_count=max_count, max_bytes=max_bytes, budget=budget))
+                except WireError as error:
+                    conn.execute("ROLLBACK TO deposit")
+                    answers.append(error)
+                conn.execute("RELEASE deposit")
+        return answers
+
+    def _commit_group(self, batch: list[_Job[bool]]) -> None:
+        """Run ``batch`` in one transaction, each job in a savepoint; commit once."""
+        conn = self._durable
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for job in batch:
+                conn.execute("SAVEPOINT job")
+                try:
+                    job.value = job.work(conn)
+                except _Commit as kept:  # its writes stay, its answer is a refusal
+                    job.error = kept.error
+                except Exception as error:
+                    conn.execute("ROLLBACK TO job")
+                    job.error = error
+                conn.execute("RELEASE job")
+            conn.execute("COMMIT")
+        except Exception as error:  # nothing was committed: every job fails alike
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            for job in batch:
+                job.value, job.error = None, error
+        finally:
+            for job in batch:
+                job.done = True
 
     def _deposit(self, conn: sqlite3.Connection, mailbox: str, envelope_id: str,
                  ciphertext: bytes, now: int, *, expires: int, max_count: int, max_bytes: int,
@@ -480,6 +548,25 @@ class _Commit(Exception):
     def __init__(self, error: WireError) -> None:
         super().__init__(error.reason)
         self.error = error
+
+
+T = TypeVar("T")
+
+
+class _Job(Generic[T]):
+    """One deposit waiting for a group commit; its answer is read only after the commit."""
+
+    def __init__(self, work: Callable[[sqlite3.Connection], T]) -> None:
+        self.work = work
+        self.done = False
+        self.value: T | None = None
+        self.error: BaseException | None = None
+
+    def outcome(self) -> T:
+        if self.error is not None:
+            raise self.error
+        assert self.value is not None
+        return self.value
 
 
 class _Transaction:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reconnect_tui.errors import ReconnectError
-from reconnect_tui.sync.protocol import FetchPage, ItemVersion
+from reconnect_tui.sync.protocol import FetchPage, ItemVersion, WireError
 
 
 class RelayStorageError(ReconnectError):
@@ -67,6 +67,14 @@ class RelayStorage(Protocol):
         ``not_found`` for an unclaimed mailbox, ``mailbox_full`` over quota, ``relay_full`` or
         ``address_budget`` over ``budget``. With ``admission``, the request is admitted first
         in the same transaction (a refused admission stores nothing, as :meth:`admit`)."""
+        ...
+
+    def deposit_many(self, envelopes: list[tuple[str, str, bytes]], now: int, *, expires: int,
+                     max_count: int, max_bytes: int, budget: Budget,
+                     admission: Admission | None = None) -> list[bool | WireError]:
+        """Store ``(mailbox, envelope id, ciphertext)`` triples in one transaction, after
+        admitting the request (its refusal raises, and nothing is stored). Each answer, in
+        order, is what :meth:`deposit` would return or raise for that envelope alone."""
         ...
 
     def fetch(self, mailbox: str, owner: bytes, since: int, limit: int, now: int) -> FetchPage:

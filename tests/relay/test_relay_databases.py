@@ -89,3 +89,60 @@ def test_a_newer_schema_is_refused(database: RelayDatabase) -> None:
         conn.execute("UPDATE relay_schema SET version = version + 1")
     with pytest.raises(RelayStorageError, match="newer relay"):
         PostgresRelayStorage(database.target)
+
+
+def test_concurrent_deposits_each_get_their_own_answer(relay_database) -> None:  # noqa: ANN001
+    """Many threads at once (SQLite commits them in groups, PostgreSQL in parallel): every
+    stored envelope is fetched once, in seq order, and every refusal reaches its own caller."""
+    import concurrent.futures
+    import secrets
+
+    from reconnect_tui.relay.backends import open_storage
+    from reconnect_tui.relay.storage import Admission, Budget
+    from reconnect_tui.sync import protocol as p
+    from reconnect_tui.sync.protocol import WireError
+
+    storage = open_storage(relay_database().target)
+    owner, mailbox, now = secrets.token_bytes(32), p.new_id(), 1_800_000_000
+    budget = Budget(total_bytes=1 << 30)
+    storage.claim_mailbox(mailbox, owner, now)
+
+    def admission(key: bytes, nonce: str) -> Admission:
+        return Admission(key=key, nonce=nonce, now=now, nonce_expires=now + 301,
+                         rate_limit=1000)
+
+    def deposit(target: str, envelope_id: str, key: bytes, nonce: str) -> object:
+        try:
+            return storage.deposit(target, envelope_id, envelope_id.encode(), now,
+                                   expires=now + 3600, max_count=10_000, max_bytes=1 << 30,
+                                   budget=budget, admission=admission(key, nonce))
+        except WireError as error:
+            return error.code
+
+    def worker(number: int) -> list[object]:
+        key = secrets.token_bytes(32)
+        answers = []
+        for n in range(20):
+            envelope_id = f"{number:02d}-{n:02d}-{p.new_id()}"
+            answers.append(deposit(mailbox, envelope_id, key, p.new_id()))
+            answers.append(deposit(mailbox, envelope_id, key, p.new_id()))  # a retry
+        nonce = p.new_id()
+        answers.append(deposit(p.new_id(), p.new_id(), key, nonce))  # unclaimed
+        answers.append(deposit(mailbox, p.new_id(), key, nonce))  # its nonce again
+        return answers
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(worker, range(8)))
+        for answers in results:
+            assert answers == [True, False] * 20 + ["not_found", "replayed_nonce"]
+        page = storage.fetch(mailbox, owner, 0, 500, now)
+        assert len(page.envelopes) == 160 and not page.more
+        assert len({e.id for e in page.envelopes}) == 160
+        assert all(e.ciphertext == e.id.encode() for e in page.envelopes)
+        by_thread: dict[str, list[str]] = {}
+        for envelope in page.envelopes:  # in seq order: each thread's own order is kept
+            by_thread.setdefault(envelope.id[:2], []).append(envelope.id[3:5])
+        assert all(ids == sorted(ids) for ids in by_thread.values())
+    finally:
+        storage.close()
