@@ -5,7 +5,7 @@
 Everything is real: vaults (copies of one new vault, opened with its key, so Argon2id runs
 once), the relay in its own process on loopback, vodozemac Olm and Megolm.
 
-(a) Time to post. Ours: ``Forums.post`` (one Megolm encryption, one sealed copy per other
+(a) Time to post. Ours: ``Posting.post`` (one Megolm encryption, one sealed copy per other
 member, one vault commit) and then the delivery of the 49 copies by ``engine.sync()``.
 Baseline, in the same run: ``Dyads.send`` of the same text and its one delivery.
 
@@ -84,30 +84,30 @@ def build_forum(people: People, url: str, size: int) -> list[Vault]:
     """A moderator and ``size - 1`` members who joined by code, settled: every member has a
     session with every other and every key."""
     moderator = people.new("moderator")
-    forum_id = Forums(moderator).create(FORUM, "Mod").id
+    forum_id = Forums(moderator).membership.create(FORUM, "Mod").id
     members = [people.new(f"member{i}") for i in range(1, size)]
     for i, member in enumerate(members, start=1):
         with relay_for(moderator, url) as port:
-            code = Forums(moderator).invite(forum_id, port)
+            code = Forums(moderator).membership.invite(forum_id, port)
         with relay_for(member, url) as port:
-            Forums(member).join(code, f"Member {i}", port)
+            Forums(member).membership.join(code, f"Member {i}", port)
     everyone = [moderator, *members]
     sync_all(members, url, 1)
     sync_all(everyone, url, 3)
     for vault in everyone:
-        summary = Forums(vault).forum_named(FORUM)
+        summary = Forums(vault).views.forum_named(FORUM)
         assert summary.members == size and not summary.removed, summary
     return everyone
 
 
 def measure_posts(poster: Vault, url: str, count: int) -> dict[str, list[float]]:
     forums = Forums(poster)
-    forum_id = forums.forum_named(FORUM).id
+    forum_id = forums.views.forum_named(FORUM).id
     samples: dict[str, list[float]] = {"post": [], "deliver": [], "e2e": []}
     with connect(poster, url) as engine:
         for i in range(count + 5):
             start = time.perf_counter()
-            forums.post(forum_id, TEXT)
+            forums.posting.post(forum_id, TEXT)
             posted = time.perf_counter()
             report = engine.sync(force=True)
             delivered = time.perf_counter()
@@ -171,20 +171,20 @@ def deliver_only_to(vault: Vault, url: str, mailbox_id: str) -> int:
 def measure_forum_sync(everyone: list[Vault], url: str, posts: int) -> float:
     reader = everyone[-1]
     forums = Forums(reader)
-    mailbox = forums.record(forums.forum_named(FORUM).id).mailbox_id
+    mailbox = forums.context.record(forums.views.forum_named(FORUM).id).mailbox_id
     sync_and_process(reader, url)  # what part (a) posted is not counted here
-    before = len(forums.posts(forums.forum_named(FORUM).id))
+    before = len(forums.views.posts(forums.views.forum_named(FORUM).id))
     posters = [v for v in everyone[1:12] if v is not reader][:10]
     for i in range(posts):
         poster = posters[i % len(posters)]
-        Forums(poster).post(Forums(poster).forum_named(FORUM).id, TEXT)
+        Forums(poster).posting.post(Forums(poster).views.forum_named(FORUM).id, TEXT)
     # At least one envelope per post; more when a poster's session rotated (its new key).
     deposited = sum(deliver_only_to(poster, url, mailbox) for poster in posters)
     assert deposited >= posts, deposited
     start = time.perf_counter()
     report = sync_and_process(reader, url)
     elapsed = (time.perf_counter() - start) * 1000
-    after = len(forums.posts(forums.forum_named(FORUM).id))
+    after = len(forums.views.posts(forums.views.forum_named(FORUM).id))
     assert not report.offline and after - before == posts, (after, before)
     return elapsed
 

@@ -95,7 +95,7 @@ def create(
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
-        summary = Forums(opened).create(name, as_)
+        summary = Forums(opened).membership.create(name, as_)
     if as_json:
         print_json(summary_json(summary))
         return
@@ -126,10 +126,10 @@ def invite(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        forum_id = forums.forum_named(forum).id
+        forum_id = forums.views.forum_named(forum).id
         url = resolve_relay_url(opened, relay)
         with relay_for(opened, url) as port:
-            code = forums.invite(forum_id, port)
+            code = forums.membership.invite(forum_id, port)
     if as_json:
         print_json({"code": code})
         return
@@ -164,9 +164,9 @@ def join(
         forums = Forums(opened)
         url = resolve_relay_url(opened, relay)
         with relay_for(opened, url) as port:
-            summary = forums.join(code, as_, port)
+            summary = forums.membership.join(code, as_, port)
         report = sync_and_process(opened, url)
-        summary = forums.summary(summary.id)
+        summary = forums.views.summary(summary.id)
     if as_json:
         print_json(summary_json(summary))
     else:
@@ -198,8 +198,8 @@ def post(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        forum_id = forums.forum_named(forum).id
-        made = forums.post(forum_id, text, thread=thread)
+        forum_id = forums.views.forum_named(forum).id
+        made = forums.posting.post(forum_id, text, thread=thread)
         sent = _sync_after(opened, relay)
     if as_json:
         print_json(post_json(made))
@@ -228,7 +228,7 @@ def list_posts(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        posts = forums.posts(forums.forum_named(forum).id)
+        posts = forums.views.posts(forums.views.forum_named(forum).id)
     if as_json:
         print_json([post_json(p) for p in posts])
         return
@@ -260,7 +260,7 @@ def members(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        found = forums.members(forums.forum_named(forum).id)
+        found = forums.views.members(forums.views.forum_named(forum).id)
     if as_json:
         print_json([{"pseudonym": m.pseudonym, "moderator": m.moderator,
                      "joined_at": m.joined_at.isoformat()} for m in found])
@@ -289,7 +289,7 @@ def remove(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        forums.remove(forums.forum_named(forum).id, pseudonym)
+        forums.membership.remove(forums.views.forum_named(forum).id, pseudonym)
         _sync_after(opened, relay)
     status(_("Removed {pseudonym}.").format(pseudonym=pseudonym))
 
@@ -312,7 +312,7 @@ def hide(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        forums.hide(forums.forum_named(forum).id, post_id, reason)
+        forums.posting.hide(forums.views.forum_named(forum).id, post_id, reason)
         _sync_after(opened, relay)
     status(_("Hidden."))
 
@@ -334,7 +334,7 @@ def pin(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        forums.pin(forums.forum_named(forum).id, post_id, kind)
+        forums.posting.pin(forums.views.forum_named(forum).id, post_id, kind)
         _sync_after(opened, relay)
     status(_("Pinned.") if kind else _("Unpinned."))
 
@@ -354,7 +354,7 @@ def report(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        forums.report(forums.forum_named(forum).id, post_id, reason)
+        forums.posting.report(forums.views.forum_named(forum).id, post_id, reason)
         _sync_after(opened, relay)
     status(_("Reported to the moderator."))
 
@@ -375,7 +375,7 @@ def reports(
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)
-        found = forums.reports(forums.forum_named(forum).id)
+        found = forums.views.reports(forums.views.forum_named(forum).id)
     if as_json:
         print_json([{"id": r.id, "post_id": r.post_id, "reporter": r.reporter,
                      "reason": r.reason, "time": r.reported_at.isoformat(),
@@ -398,7 +398,7 @@ def list_forums(
     from ..sync.forum import Forums
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
-        found = Forums(opened).forums()
+        found = Forums(opened).views.forums()
     if as_json:
         print_json([summary_json(s) for s in found])
         return

@@ -561,7 +561,7 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
         from .forum import Forums
 
         forums = Forums(vault)
-        forums.process_inbox()
+        forums.inbound.process()
         if not report.offline and engine.state.waiting_count():
             second = engine.sync(force=True)
             report.sent += second.sent
@@ -572,7 +572,7 @@ def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
             report.refused.extend(second.refused)
             report.dropped += second.dropped
             dyads.process_inbox()
-            forums.process_inbox()
+            forums.inbound.process()
         if not report.offline:
             shared = _share_step(problems, sharing.fetch, engine.relay) or shared
         report.shared = shared

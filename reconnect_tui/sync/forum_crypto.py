@@ -8,7 +8,7 @@ read (``export_at``), never from earlier. Keys travel only inside pairwise Olm m
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import vodozemac
 
@@ -18,6 +18,30 @@ from .forum_wire import MEGOLM, OLM, Inner, Outer
 
 ROTATE_AFTER_MESSAGES = 100
 ROTATE_AFTER = timedelta(days=7)
+
+
+class _FallbackKeys(Protocol):
+    """The part of ``vodozemac.Account`` its stub file leaves out (the binding has it)."""
+
+    def generate_fallback_key(self) -> object: ...
+
+    @property
+    def fallback_key(self) -> dict[str, vodozemac.Curve25519PublicKey]: ...
+
+
+def _with_fallback(account: vodozemac.Account) -> _FallbackKeys:
+    return account  # type: ignore[return-value]  # vodozemac's .pyi omits the fallback key
+
+
+def add_fallback_key(account: vodozemac.Account) -> None:
+    """A fallback key on a new forum account: a member who arrives later opens a session to
+    this one with it (``docs/forum.md``, "Hello")."""
+    _with_fallback(account).generate_fallback_key()
+
+
+def fallback_key(account: vodozemac.Account) -> str:
+    """The account's current fallback key, as members' cards carry it."""
+    return next(iter(_with_fallback(account).fallback_key.values())).to_base64()
 
 
 def new_group() -> tuple[vodozemac.GroupSession, vodozemac.InboundGroupSession]:
@@ -44,7 +68,10 @@ def share_fields(own: vodozemac.InboundGroupSession, *, from_index: int | None =
     what our inbound copy knows, which is index 0 of the session)."""
     index = own.first_known_index if from_index is None else max(from_index,
                                                                   own.first_known_index)
-    return {"session_key": own.export_at(index).to_base64()}
+    exported = own.export_at(index)
+    if exported is None:  # not reachable: ``index`` is never below ``first_known_index``
+        raise ProtocolError(_("A forum key could not be read."))
+    return {"session_key": exported.to_base64()}
 
 
 def import_share(fields: dict[str, Any]) -> vodozemac.InboundGroupSession:

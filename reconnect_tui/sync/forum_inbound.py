@@ -1,4 +1,4 @@
-"""Receiving in the forum: what ``Forums.process_inbox`` does with each fetched envelope.
+"""Receiving in the forum: what :meth:`Inbound.process` does with each fetched envelope.
 
 Each envelope is handled in one transaction (session pickles, what it carried, replies queued,
 the inbox row's "processed" mark), or not at all. Three outcomes:
@@ -10,13 +10,17 @@ the inbox row's "processed" mark), or not at all. Three outcomes:
   inbox and is tried again in this run after a control message was handled, and at every
   later run;
 - a join answer at an invitation mailbox (moderator only).
+
+Each attempt is a step of ``forum_states.ENVELOPE_TRANSITIONS`` (handled and rejected are
+final), and the welcome and "removed" are steps of ``FORUM_TRANSITIONS``: a step the table
+does not hold rejects the envelope.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import vodozemac
 
@@ -33,9 +37,17 @@ from ..store.repositories.forum import (
 )
 from . import forum_crypto, olm, pairing, protocol
 from . import forum_wire as wire
-
-if TYPE_CHECKING:
-    from .forum import Forums
+from .forum_context import ForumContext
+from .forum_outbound import MAX_REASON, Outbound, card_values, member_card, pinned_json
+from .forum_states import (
+    ENVELOPE_TRANSITIONS,
+    FORUM_TRANSITIONS,
+    EnvelopeEvent,
+    EnvelopeState,
+    ForumEvent,
+    advance,
+    forum_state,
+)
 
 Handler = Callable[[ForumRecord, MemberRecord, vodozemac.Session, wire.Inner, ForumWriter],
                    None]
@@ -46,19 +58,30 @@ def _rejected() -> ProtocolError:
 
 
 class Inbound:
-    def __init__(self, forums: Forums) -> None:
-        self.forums = forums
-        self.repo = forums.repo
-        self.key = forums.pickle_key
+    """Handles what sync fetched into the forum mailboxes of one vault."""
+
+    def __init__(self, context: ForumContext, outbound: Outbound) -> None:
+        self.context = context
+        self.outbound = outbound
+        self.repo = context.repo
+        self.key = context.pickle_key
         self.groups: dict[tuple[str, str], vodozemac.InboundGroupSession] = {}
         self.control_handled = False
+        self.states: dict[int, EnvelopeState] = {}
+        """Inbox id → where each envelope tried in the current run stands."""
         self.handlers: dict[str, Handler] = {
             "welcome": self._welcome, "member-added": self._member_added,
             "hello": self._hello, "key": self._key, "remove": self._remove,
             "removed": self._removed, "report": self._report,
         }
 
-    def run(self) -> int:
+    def process(self) -> int:
+        """Decrypt what sync fetched into forum mailboxes; returns the number of new posts.
+
+        An envelope that cannot be read *yet* (its Megolm key or its sender's introduction has
+        not arrived) stays in the inbox and is tried again when something new arrived."""
+        self.groups.clear()
+        self.states.clear()
         new = 0
         while True:
             deferred, after = False, 0
@@ -78,13 +101,21 @@ class Inbound:
              ) -> int | None:
         """One envelope in one transaction, from reading the sessions to storing them again:
         a second process syncing the same vault waits, then finds the envelope handled."""
-        with self.forums.vault.transaction():
+        with self.context.vault.transaction():
             if not self.repo.still_unprocessed(inbox_id):
                 return 0
-            return self._one_locked(inbox_id, envelope_id, mailbox_id, ciphertext)
+            result = self._one_locked(inbox_id, envelope_id, mailbox_id, ciphertext)
+            before = self.states.get(inbox_id, EnvelopeState.FETCHED)
+            # A final state here would mean an envelope handled twice: refused, and the
+            # transaction that would have done it rolls back.
+            self.states[inbox_id] = advance(
+                ENVELOPE_TRANSITIONS, before,
+                EnvelopeEvent.WAIT if result is None else result[1])
+            return None if result is None else result[0]
 
     def _one_locked(self, inbox_id: int, envelope_id: str, mailbox_id: str, ciphertext: bytes
-                    ) -> int | None:
+                    ) -> tuple[int, EnvelopeEvent] | None:
+        """(new posts, READ or REJECT), or None: it cannot be read yet (WAIT)."""
         record = self.repo.forum_by_mailbox(mailbox_id)
         kind: int | None = None  # what the outer layer said it is, once it opened
         try:
@@ -94,26 +125,28 @@ class Inbound:
                     raise ProtocolError(_("An answer arrived for a forum invitation already used."))
                 self._accept_join(inbox_id, invitation, ciphertext)
                 self.control_handled = True
-                return 0
+                return 0, EnvelopeEvent.READ
             outer = wire.open_sealed(record.mailbox_key, record.mailbox_id, ciphertext)
             kind = outer.kind
             if outer.kind == wire.MEGOLM:
-                return self._megolm(record, inbox_id, outer)
-            return self._olm(record, inbox_id, outer)
+                new = self._megolm(record, inbox_id, outer)
+            else:
+                new = self._olm(record, inbox_id, outer)
+            return None if new is None else (new, EnvelopeEvent.READ)
         except (*protocol.PEER_INPUT_ERRORS, IntegrityError):
             # Our own fixed text only; the envelope's content never reaches a log or message.
             # IntegrityError: what it carried breaks a rule of the tables (a card reusing a
             # member's key …); its transaction is rolled back and it is rejected like the rest.
             if record is not None:
-                self.forums._accounts.pop(record.id, None)
+                self.context.forget_account(record.id)
             with self.repo.write() as write:
-                write.processed(inbox_id)  # handled: never tried again
+                write.processed(inbox_id)  # rejected: never tried again
                 if record is not None and kind in (None, wire.MEGOLM):
                     # Altered on the way, or a post that fails its checks: shown as "a post
                     # that could not be verified" (as dyad messages are), never its content.
                     # A pairwise control message that fails is not a post: not shown.
-                    write.unverified(record.id, envelope_id, self.forums.now())
-            return 0
+                    write.unverified(record.id, envelope_id, self.context.now())
+            return 0, EnvelopeEvent.REJECT
 
     # -- Megolm: posts, hides, pins ----------------------------------------------------------
 
@@ -158,8 +191,7 @@ class Inbound:
             if not write.seen(record.id, inner.id):
                 return 0
             if inner.type == "hide":
-                from .forum import MAX_REASON
-
+                assert post is not None  # a hide of a post not here yet waited above
                 reason = wire.text_field(fields, "reason", MAX_REASON)
                 write.hide_post(record.id, post.post_id, reason if post.own else "",
                                 keep_text=post.own)
@@ -168,7 +200,7 @@ class Inbound:
                 if kind not in wire.PIN_KINDS:
                     raise _rejected()
                 if post is not None:
-                    write.pin_post(record.id, post.post_id, kind)  # type: ignore[arg-type]
+                    write.pin_post(record.id, post.post_id, str(kind))
                 elif kind and "content" in fields:
                     # Posted before I arrived: the pin carries the post (as the welcome does).
                     shared = _pinned_post(fields["content"])
@@ -198,7 +230,7 @@ class Inbound:
         else:
             session = olm.load_session(member.session_pickle, self.key)
             plaintext = session.decrypt(outer.olm_message())
-        me, _curve = self.forums.my_keys(record)
+        me, _curve = self.context.my_keys(record)
         inner = wire.decode(plaintext, forum=record.forum_key, sender=member.ed25519,
                             recipient=me, types=tuple(self.handlers))
         with self.repo.write() as write:
@@ -222,8 +254,7 @@ class Inbound:
         """The moderator let me in: the roster, their key, the pinned posts. I open a session
         to every other member with their fallback key and hand them my key ("hello")."""
         self._from_moderator(member)
-        if record.status != "joining":
-            raise _rejected()
+        status = advance(FORUM_TRANSITIONS, forum_state(record.status), ForumEvent.WELCOMED)
         fields = inner.fields
         you = wire.text_field(fields, "you", wire.MAX_PSEUDONYM, empty=False)
         cards = fields.get("members")
@@ -231,14 +262,15 @@ class Inbound:
         if not isinstance(cards, list) or not isinstance(pinned, list):
             raise _rejected()
         self._add_group(record, member, fields, write)
-        _me, curve = self.forums.my_keys(record)
-        write.update_forum(record.id, pseudonym=you, status="active")
-        record = dataclasses.replace(record, pseudonym=you, status="active")
+        _me, curve = self.context.my_keys(record)
+        write.update_forum(record.id, pseudonym=you, status=status.value)
+        record = dataclasses.replace(record, pseudonym=you, status=status.value)
         own = forum_crypto.load_inbound(record.own_group_pickle, self.key)
-        account = self.forums.account(record)
+        account = self.context.account(record)
         for card in map(wire.card, cards):
             if card.curve25519 == curve:
-                write.add_member(record.id, **_values(dataclasses.replace(card, moderator=False)),
+                write.add_member(record.id,
+                                 **card_values(dataclasses.replace(card, moderator=False)),
                                  session_pickle=None, key_session="", key_index=0)
                 continue
             if card.curve25519 == member.curve25519 or card.moderator or not card.fallback_key:
@@ -246,9 +278,9 @@ class Inbound:
             outbound = account.create_outbound_session(
                 vodozemac.Curve25519PublicKey.from_base64(card.curve25519),
                 vodozemac.Curve25519PublicKey.from_base64(card.fallback_key))
-            hello = self.forums.olm_to(record, card, outbound, "hello",
+            hello = self.outbound.olm_to(record, card, outbound, "hello",
                                        forum_crypto.share_fields(own))
-            write.add_member(record.id, **_values(card),
+            write.add_member(record.id, **card_values(card),
                              session_pickle=outbound.pickle(self.key),
                              key_session=own.session_id, key_index=0)
             write.enqueue(hello)
@@ -262,10 +294,10 @@ class Inbound:
         posts from my current index on."""
         self._from_moderator(member)
         card = wire.card(inner.fields.get("member"))
-        if card.curve25519 == self.forums.my_keys(record)[1] or card.moderator:
+        if card.curve25519 == self.context.my_keys(record)[1] or card.moderator:
             return
         group = forum_crypto.load_group(record.outbound_pickle, self.key)
-        write.add_member(record.id, **_values(card), session_pickle=None,
+        write.add_member(record.id, **card_values(card), session_pickle=None,
                          key_session=group.session_id, key_index=group.message_index)
 
     def _hello(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
@@ -275,7 +307,7 @@ class Inbound:
         self._add_group(record, member, inner.fields, write)
         own = forum_crypto.load_inbound(record.own_group_pickle, self.key)
         start = member.key_index if member.key_session == own.session_id else None
-        write.enqueue(self.forums.olm_to(record, member, session, "key",
+        write.enqueue(self.outbound.olm_to(record, member, session, "key",
                                          forum_crypto.share_fields(own, from_index=start)))
         write.set_session(member.id, session.pickle(self.key))
 
@@ -299,19 +331,18 @@ class Inbound:
         removed = next((m for m in self.repo.members(record.id) if m.ed25519 == target), None)
         if removed is None or removed.moderator:
             return
-        write.set_removed(removed.id, self.forums.now())
+        write.set_removed(removed.id, self.context.now())
         if record.status == "active":
-            self.forums.rotate(record, write)
+            self.outbound.rotate(record, write)
 
     def _removed(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
                  inner: wire.Inner, write: ForumWriter) -> None:
         self._from_moderator(member)
-        write.update_forum(record.id, status="removed")
+        status = advance(FORUM_TRANSITIONS, forum_state(record.status), ForumEvent.REMOVED)
+        write.update_forum(record.id, status=status.value)
 
     def _report(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
                 inner: wire.Inner, write: ForumWriter) -> None:
-        from .forum import MAX_REASON
-
         if not record.moderator:
             raise _rejected()
         fields = inner.fields
@@ -325,8 +356,7 @@ class Inbound:
                      ) -> None:
         """A newcomer's answer to an open invitation: verified end to end (the code's MAC over
         both sides' keys) before anything is stored."""
-        forums = self.forums
-        record = forums.record(invitation.forum_id)
+        record = self.context.record(invitation.forum_id)
         if record.status != "active" or not record.moderator:
             raise _rejected()
         outer = wire.open_sealed(invitation.pairing_key, invitation.mailbox_id, ciphertext)
@@ -352,25 +382,25 @@ class Inbound:
         everyone = self.repo.members(record.id, removed=True)
         if any(m.curve25519 == card.curve25519 or m.ed25519 == card.ed25519 for m in everyone):
             raise _rejected()
-        now = forums.now()
+        now = self.context.now()
         card = dataclasses.replace(card, pseudonym=_unique(card.pseudonym, everyone),
                                    moderator=False, joined_at=now)
         group = forum_crypto.load_group(record.outbound_pickle, self.key)
         own = forum_crypto.load_inbound(record.own_group_pickle, self.key)
         current = self.repo.members(record.id)
-        roster = [_card(m) for m in current] + [card]
+        roster = [member_card(m) for m in current] + [card]
         pinned = [pinned_json(p, p.pinned) for p in self.repo.posts(record.id)
                   if p.pinned and not p.hidden]
         with self.repo.write() as write:
             write.processed(inbox_id)
             write.use_invitation(invitation.id, now)
             write.update_forum(record.id, account_pickle=account.pickle(self.key))
-            member_id = write.add_member(record.id, **_values(card), session_pickle=None,
+            member_id = write.add_member(record.id, **card_values(card), session_pickle=None,
                                          key_session=group.session_id,
                                          key_index=group.message_index)
             write.add_group_session(record.id, their_group.session_id, member_id,
                                     their_group.pickle(self.key))
-            write.enqueue(forums.olm_to(
+            write.enqueue(self.outbound.olm_to(
                 record, card, session, "welcome",
                 {"you": card.pseudonym, "members": [c.fields() for c in roster],
                  "pinned": pinned,
@@ -379,11 +409,9 @@ class Inbound:
             for other in current:
                 if other.ed25519 == me or other.session_pickle is None:
                     continue
-                other_session = olm.load_session(other.session_pickle, self.key)
-                write.enqueue(forums.olm_to(record, other, other_session, "member-added",
-                                            {"member": card.fields()}))
-                write.set_session(other.id, other_session.pickle(self.key))
-        forums._accounts[record.id] = account
+                self.outbound.olm_to_member(record, other, "member-added",
+                                            {"member": card.fields()}, write)
+        self.context.remember_account(record.id, account)
 
 
 def _unique(pseudonym: str, members: list[MemberRecord]) -> str:
@@ -394,24 +422,6 @@ def _unique(pseudonym: str, members: list[MemberRecord]) -> str:
         n += 1
         candidate = f"{pseudonym[: wire.MAX_PSEUDONYM - 4]} {n}"
     return candidate
-
-
-def _card(member: MemberRecord) -> wire.MemberCard:
-    from .forum import member_card
-
-    return member_card(member)
-
-
-def _values(card: wire.MemberCard) -> dict[str, Any]:
-    from .forum import card_values
-
-    return card_values(card)
-
-
-def pinned_json(post: PostRow, kind: str) -> dict[str, Any]:
-    """A pinned post as the welcome and a pin carry it to a member who has no copy."""
-    return {"id": post.post_id, "thread": post.thread, "author": post.author,
-            "text": post.text, "time": post.posted_at.isoformat(), "kind": kind}
 
 
 def _pinned_post(obj: object) -> PostRow:

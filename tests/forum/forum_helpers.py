@@ -17,17 +17,17 @@ def forums(person: Person) -> Forums:
 
 
 def forum_id(person: Person, name: str = FORUM_NAME) -> str:
-    return forums(person).forum_named(name).id
+    return forums(person).views.forum_named(name).id
 
 
 def invite(moderator: Person, name: str = FORUM_NAME) -> str:
     with relay_for(moderator.vault, moderator.relay_url) as port:
-        return forums(moderator).invite(forum_id(moderator, name), port)
+        return forums(moderator).membership.invite(forum_id(moderator, name), port)
 
 
 def join(person: Person, code: str, pseudonym: str):
     with relay_for(person.vault, person.relay_url) as port:
-        return forums(person).join(code, pseudonym, port)
+        return forums(person).membership.join(code, pseudonym, port)
 
 
 def settle(people: list[Person], rounds: int = 2) -> None:
@@ -55,7 +55,7 @@ class Circle:
 def build_circle(moderator: Person, members: list[Person], *, name: str = FORUM_NAME,
                  moderator_pseudonym: str = "Mod",
                  pseudonyms: tuple[str, ...] = PSEUDONYMS) -> Circle:
-    summary = forums(moderator).create(name, moderator_pseudonym)
+    summary = forums(moderator).membership.create(name, moderator_pseudonym)
     joined: list[Person] = []
     for person, pseudonym in zip(members, pseudonyms, strict=False):
         join(person, invite(moderator, name), pseudonym)

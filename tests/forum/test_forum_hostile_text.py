@@ -20,10 +20,10 @@ HOSTILE = "Hei alle\x1b]0;hacked\x07\x1b]52;c;ZXZpbA==\x07\x1b[2K\x9b1A sammen"
 def post_raw(person: Person, text: str) -> None:
     """What a modified client can do: a post whose text never passed the sanitiser."""
     service = forums(person)
-    record = service._active(forum_id(person))
+    record = service.context.active(forum_id(person))
     post_id = protocol.new_id()
-    with service.repo.write() as write:
-        service.broadcast(record, write, "post", {"thread": post_id, "text": text,
+    with service.context.repo.write() as write:
+        service.outbound.broadcast(record, write, "post", {"thread": post_id, "text": text,
                                                   "author": record.pseudonym},
                           message_id=post_id)
 
@@ -33,7 +33,7 @@ def test_a_hostile_post_reaches_the_other_member_clean(people: list[Person]) -> 
     build_circle(moderator, [member])
     post_raw(member, HOSTILE)
     settle([member, moderator])
-    [post] = forums(moderator).posts(forum_id(moderator))
+    [post] = forums(moderator).views.posts(forum_id(moderator))
     assert post.text == "Hei alle sammen"
     with moderator.vault.read() as conn:
         assert conn.execute("SELECT text FROM forum_posts").fetchone()[0] == "Hei alle sammen"
@@ -57,6 +57,6 @@ def test_a_hostile_post_reaches_the_other_member_clean(people: list[Person]) -> 
 def test_names_and_pseudonyms_with_control_characters_are_refused(
         people: list[Person], bad: str) -> None:
     with pytest.raises(ForumError, match="control or invisible characters"):
-        forums(people[0]).create(FORUM_NAME, bad)
+        forums(people[0]).membership.create(FORUM_NAME, bad)
     with pytest.raises(ForumError, match="control or invisible characters"):
-        forums(people[0]).create(bad, "Mod")
+        forums(people[0]).membership.create(bad, "Mod")

@@ -23,9 +23,9 @@ def test_a_used_forum_invitation_stops_being_fetched(circle: Circle) -> None:
     assert not answers & inbound(moderator)
     # The forum goes on working without them.
     first = circle.members[0]
-    forums(first).post(forum_id(first), "Still reading along")
+    forums(first).posting.post(forum_id(first), "Still reading along")
     settle(circle.everyone)
-    assert [p.text for p in forums(moderator).posts(circle.forum)] == ["Still reading along"]
+    assert [p.text for p in forums(moderator).views.posts(circle.forum)] == ["Still reading along"]
 
 
 def test_unanswered_invitations_are_fetched_for_a_month_past_expiry(circle: Circle) -> None:

@@ -48,30 +48,30 @@ def _every_key_held(person: Person) -> tuple[list[tuple[str, bytes]], list[str],
 def test_a_removed_member_holding_every_old_key_cannot_read_what_is_posted_after(
         circle: Circle):
     mod, birch, fjord, heron = circle.everyone
-    before = forums(birch).post(forum_id(birch), "Before Heron leaves")
+    before = forums(birch).posting.post(forum_id(birch), "Before Heron leaves")
     settle(circle.everyone, rounds=2)
-    assert "Before Heron leaves" in [p.text for p in forums(heron).posts(forum_id(heron))]
+    assert "Before Heron leaves" in [p.text for p in forums(heron).views.posts(forum_id(heron))]
 
-    forums(mod).remove(circle.forum, "Heron")
+    forums(mod).membership.remove(circle.forum, "Heron")
     settle(circle.everyone, rounds=2)
-    assert forums(heron).forum_named("Tuesday circle").removed
-    assert [m.pseudonym for m in forums(fjord).members(forum_id(fjord))] == [
+    assert forums(heron).views.forum_named("Tuesday circle").removed
+    assert [m.pseudonym for m in forums(fjord).views.members(forum_id(fjord))] == [
         "Mod", "Birch", "Fjord"]
     with pytest.raises(ForumError, match="removed"):
-        forums(heron).post(forum_id(heron), "still here?")
+        forums(heron).posting.post(forum_id(heron), "still here?")
 
     mark = _last_outbox_id(birch)
-    after = forums(birch).post(forum_id(birch), "After Heron left", thread=before.id)
+    after = forums(birch).posting.post(forum_id(birch), "After Heron left", thread=before.id)
     sealed = _outbox_after(birch, mark)
     mod_mark = _last_outbox_id(mod)
-    forums(mod).post(circle.forum, "Moderator after removal")
+    forums(mod).posting.post(circle.forum, "Moderator after removal")
     sealed += _outbox_after(mod, mod_mark)
     assert len(sealed) == 4  # to the two remaining others each, not to Heron
     settle(circle.everyone, rounds=2)
 
     # The others read it; Heron never received it, and cannot read it with anything it holds.
-    assert "After Heron left" in [p.text for p in forums(fjord).posts(forum_id(fjord))]
-    heron_texts = [p.text for p in forums(heron).posts(forum_id(heron))]
+    assert "After Heron left" in [p.text for p in forums(fjord).views.posts(forum_id(fjord))]
+    heron_texts = [p.text for p in forums(heron).views.posts(forum_id(heron))]
     assert "After Heron left" not in heron_texts and "Before Heron leaves" in heron_texts
     boxes, inbound, outbound = _every_key_held(heron)
     key = olm.pickle_key(heron.vault.key)
@@ -98,57 +98,59 @@ def test_a_removed_member_holding_every_old_key_cannot_read_what_is_posted_after
 
 def test_a_hidden_post_disappears_for_everyone_and_its_author_sees_why(circle: Circle):
     mod, birch, fjord, heron = circle.everyone
-    post = forums(birch).post(forum_id(birch), "Something that breaks the rules")
+    post = forums(birch).posting.post(forum_id(birch), "Something that breaks the rules")
     settle(circle.everyone, rounds=2)
-    forums(mod).hide(circle.forum, post.id, "Names a person outside the forum")
+    forums(mod).posting.hide(circle.forum, post.id, "Names a person outside the forum")
     settle(circle.everyone, rounds=2)
     for person in (fjord, heron):
-        [seen] = forums(person).posts(forum_id(person))
+        [seen] = forums(person).views.posts(forum_id(person))
         assert seen.hidden and seen.text == "" and seen.hidden_reason == ""
         with person.vault.read() as conn:  # gone from their vault, not just from the view
             assert conn.execute("SELECT text FROM forum_posts").fetchone()[0] == ""
-    [own] = forums(birch).posts(forum_id(birch))
+    [own] = forums(birch).views.posts(forum_id(birch))
     assert own.hidden and own.hidden_reason == "Names a person outside the forum"
     assert own.text == "Something that breaks the rules"
-    [moderated] = forums(mod).posts(circle.forum)
+    [moderated] = forums(mod).views.posts(circle.forum)
     assert moderated.hidden and moderated.hidden_reason
 
 
 def test_a_report_reaches_the_moderator_only(circle: Circle):
     mod, birch, fjord, heron = circle.everyone
-    post = forums(birch).post(forum_id(birch), "A post Fjord worries about")
+    post = forums(birch).posting.post(forum_id(birch), "A post Fjord worries about")
     settle(circle.everyone, rounds=2)
-    forums(fjord).report(forum_id(fjord), post.id, "This sounds like a crisis")
+    forums(fjord).posting.report(forum_id(fjord), post.id, "This sounds like a crisis")
     settle(circle.everyone, rounds=2)
-    [report] = forums(mod).reports(circle.forum)
+    [report] = forums(mod).views.reports(circle.forum)
     assert (report.reporter, report.reason, report.post_id, report.post_text) == (
         "Fjord", "This sounds like a crisis", post.id, "A post Fjord worries about")
     for person in (birch, heron):
         with person.vault.read() as conn:
             assert conn.execute("SELECT count(*) FROM forum_reports").fetchone()[0] == 0
         with pytest.raises(ForumError, match="moderator"):
-            forums(person).reports(forum_id(person))
+            forums(person).views.reports(forum_id(person))
 
 
 def test_pinned_rules_come_first_and_reach_someone_who_joins_later(people):
     mod, birch, fjord, heron = people
     circle = build_circle(mod, [birch, fjord])
-    forums(birch).post(forum_id(birch), "An ordinary thread")
-    rules = forums(mod).post(circle.forum, "Welcome! Be kind; no names; not for emergencies.")
-    forums(mod).pin(circle.forum, rules.id, "rules")
+    forums(birch).posting.post(forum_id(birch), "An ordinary thread")
+    rules = forums(mod).posting.post(circle.forum,
+                                     "Welcome! Be kind; no names; not for emergencies.")
+    forums(mod).posting.pin(circle.forum, rules.id, "rules")
     settle(circle.everyone, rounds=2)
     with pytest.raises(ForumError, match="moderator"):
-        forums(birch).pin(forum_id(birch), rules.id, "cafe")
-    reply = forums(mod).post(circle.forum, "Welcome, all", thread=rules.id)
+        forums(birch).posting.pin(forum_id(birch), rules.id, "cafe")
+    reply = forums(mod).posting.post(circle.forum, "Welcome, all", thread=rules.id)
     with pytest.raises(ForumError, match="Only a thread's first post is pinned"):
-        forums(mod).pin(circle.forum, reply.id, "cafe")  # the service says so, not only keys
+        # the service says so, not only the screen's keys
+        forums(mod).posting.pin(circle.forum, reply.id, "cafe")
     join(heron, invite(mod), "Heron")
     settle([heron, mod, heron, birch, fjord, heron])
     for person in people:
-        [first, *rest] = forums(person).threads(forum_id(person))
+        [first, *rest] = forums(person).views.threads(forum_id(person))
         assert first.first.id == rules.id and first.first.pinned == "rules"
         assert first.first.text.startswith("Welcome!")
-    assert [t.first.text for t in forums(heron).threads(forum_id(heron))] == [
+    assert [t.first.text for t in forums(heron).views.threads(forum_id(heron))] == [
         "Welcome! Be kind; no names; not for emergencies."]  # nothing from before, but the rules
 
 
@@ -162,19 +164,19 @@ def test_a_post_pinned_after_someone_joined_reaches_them_and_an_unpin_follows(pe
     welcome carries the pinned posts), and no pin or unpin waits in their inbox for ever."""
     mod, birch, fjord, _heron = people
     circle = build_circle(mod, [birch])
-    cafe = forums(birch).post(forum_id(birch), "Café dates: Thursdays at 18:00, Strand")
+    cafe = forums(birch).posting.post(forum_id(birch), "Café dates: Thursdays at 18:00, Strand")
     settle(circle.everyone)
     join(fjord, invite(mod), "Fjord")
     settle([fjord, mod, fjord, birch, fjord])
-    assert forums(fjord).posts(forum_id(fjord)) == []  # from before Fjord was let in
+    assert forums(fjord).views.posts(forum_id(fjord)) == []  # from before Fjord was let in
 
-    forums(mod).pin(circle.forum, cafe.id, "cafe")
+    forums(mod).posting.pin(circle.forum, cafe.id, "cafe")
     settle([mod, birch, fjord])
-    [seen] = forums(fjord).posts(forum_id(fjord))
+    [seen] = forums(fjord).views.posts(forum_id(fjord))
     assert (seen.id, seen.author, seen.text, seen.pinned) == (
         cafe.id, "Birch", "Café dates: Thursdays at 18:00, Strand", "cafe")
-    assert forums(birch).posts(forum_id(birch))[0].pinned == "cafe"
-    forums(mod).pin(circle.forum, cafe.id, "")
+    assert forums(birch).views.posts(forum_id(birch))[0].pinned == "cafe"
+    forums(mod).posting.pin(circle.forum, cafe.id, "")
     settle([mod, birch, fjord])
-    assert [p.pinned for p in forums(fjord).posts(forum_id(fjord))] == [""]
+    assert [p.pinned for p in forums(fjord).views.posts(forum_id(fjord))] == [""]
     assert _unprocessed(fjord) == 0 and _unprocessed(birch) == 0

@@ -7,23 +7,23 @@ from tests.forum.forum_helpers import Circle, forum_id, forums, settle
 
 def test_everyone_is_in_with_every_member(circle: Circle):
     for person in circle.everyone:
-        summary = forums(person).forum_named("Tuesday circle")
+        summary = forums(person).views.forum_named("Tuesday circle")
         assert summary.members == 4 and not summary.removed
-        names = [m.pseudonym for m in forums(person).members(summary.id)]
+        names = [m.pseudonym for m in forums(person).views.members(summary.id)]
         assert names == ["Mod", "Birch", "Fjord", "Heron"]
 
 
 def test_posts_and_replies_reach_everyone_in_thread_order(circle: Circle):
     mod, birch, fjord, heron = circle.everyone
-    first = forums(birch).post(forum_id(birch), "Anyone else finding mornings hard?")
+    first = forums(birch).posting.post(forum_id(birch), "Anyone else finding mornings hard?")
     settle(circle.everyone, rounds=1)
-    forums(fjord).post(forum_id(fjord), "Yes, a walk helps me.", thread=first.id)
-    second = forums(mod).post(forum_id(mod), "Café on Thursday at 18:00.")
+    forums(fjord).posting.post(forum_id(fjord), "Yes, a walk helps me.", thread=first.id)
+    second = forums(mod).posting.post(forum_id(mod), "Café on Thursday at 18:00.")
     settle(circle.everyone, rounds=1)
-    forums(heron).post(forum_id(heron), "Same here.", thread=first.id)
+    forums(heron).posting.post(forum_id(heron), "Same here.", thread=first.id)
     settle(circle.everyone, rounds=2)
     for person in circle.everyone:
-        posts = forums(person).posts(forum_id(person))
+        posts = forums(person).views.posts(forum_id(person))
         assert [(p.author, p.text, p.thread) for p in posts] == [
             ("Birch", "Anyone else finding mornings hard?", first.id),
             ("Fjord", "Yes, a walk helps me.", first.id),

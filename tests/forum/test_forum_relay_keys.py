@@ -37,7 +37,7 @@ def vault_key(person: Person) -> bytes:
 
 
 def forum_key(person: Person, forum_id: str) -> bytes:
-    return bytes(Forums(person.vault).relay_key(forum_id).verify_key)
+    return bytes(Forums(person.vault).context.relay_key(forum_id).verify_key)
 
 
 def forum_mailboxes(person: Person, forum_id: str) -> set[str]:
@@ -58,9 +58,9 @@ def test_forum_traffic_shares_no_key_with_dyad_traffic(
     kari.sync()
     provider.sync()
     circle = build_circle(kari, [birch])
-    forums(kari).post(circle.forum, "Hello, circle")
+    forums(kari).posting.post(circle.forum, "Hello, circle")
     settle([kari, birch])
-    second = forums(kari).create("Thursday walk", "Walker")
+    second = forums(kari).membership.create("Thursday walk", "Walker")
     invite(kari, "Thursday walk")
     kari.sync()
     provider.vault.close()
@@ -75,26 +75,26 @@ def test_forum_traffic_shares_no_key_with_dyad_traffic(
         mailboxes = forum_mailboxes(kari, forum_id)
         assert mailboxes and {owners[m] for m in mailboxes} == {key}
     assert {dyad_key, first_key, second_key} <= signers
-    assert Forums(kari.vault).relay_key(circle.forum).verify_key == \
-        Forums(kari.vault).relay_key(circle.forum).verify_key  # kept, not made anew
+    assert Forums(kari.vault).context.relay_key(circle.forum).verify_key == \
+        Forums(kari.vault).context.relay_key(circle.forum).verify_key  # kept, not made anew
 
     # Birch has no dyad: joining, claiming, posting, fetching — none of it used the vault key.
-    birch_forum = forums(birch).forums()[0].id
+    birch_forum = forums(birch).views.forums()[0].id
     assert vault_key(birch) not in signers
     assert forum_key(birch, birch_forum) in signers
     assert {owners[m] for m in forum_mailboxes(birch, birch_forum)} == {
         forum_key(birch, birch_forum)}
-    assert [p.text for p in forums(birch).posts(birch_forum)] == ["Hello, circle"]
+    assert [p.text for p in forums(birch).views.posts(birch_forum)] == ["Hello, circle"]
 
 
 def test_a_forum_from_before_gets_its_own_key_at_its_next_use(people: list[Person], relay) -> None:
     kari, birch = people[0], people[1]
-    summary = forums(kari).create("Tuesday circle", "Mod")
+    summary = forums(kari).membership.create("Tuesday circle", "Mod")
     with kari.vault.transaction() as conn:  # as a vault from before: no key of the forum's own,
         conn.execute("DELETE FROM forum_relay_keys")  # its mailbox read with the vault's key
         conn.execute("UPDATE mailboxes SET signer = ''")
     kari.sync()
-    own_mailbox = forums(kari).record(summary.id).mailbox_id
+    own_mailbox = forums(kari).context.record(summary.id).mailbox_id
     assert relay_owners(relay)[own_mailbox] == vault_key(kari)  # claimed as before
 
     join(birch, invite(kari), "Birch")  # the next use: the forum gets its own key
@@ -105,10 +105,10 @@ def test_a_forum_from_before_gets_its_own_key_at_its_next_use(people: list[Perso
     answer_mailboxes = forum_mailboxes(kari, summary.id) - {own_mailbox}
     assert answer_mailboxes and {owners[m] for m in answer_mailboxes} == {key}
     # the mailbox it had keeps working (the relay lets only the key that claimed it read it)
-    birch_forum = forums(birch).forums()[0].id
-    forums(birch).post(birch_forum, "Hello from Birch")
+    birch_forum = forums(birch).views.forums()[0].id
+    forums(birch).posting.post(birch_forum, "Hello from Birch")
     settle([birch, kari])
-    assert [p.text for p in forums(kari).posts(summary.id)] == ["Hello from Birch"]
+    assert [p.text for p in forums(kari).views.posts(summary.id)] == ["Hello from Birch"]
 
 
 def test_the_migration_moves_what_a_forum_has_not_used_yet_to_its_key(tmp_path: Path) -> None:

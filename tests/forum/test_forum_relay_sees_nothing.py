@@ -20,14 +20,14 @@ def test_relay_db_wal_and_logs_hold_no_post_text_forum_name_or_pseudonym(people,
     for i, marker in enumerate(markers):
         person = circle.everyone[i % 4]
         fid = forum_id(person, name)
-        made = forums(person).post(fid, marker, thread=first if i % 3 else None)
+        made = forums(person).posting.post(fid, marker, thread=first if i % 3 else None)
         if first is None:
             first = made.id
             settle(circle.everyone, rounds=1)  # everyone has the thread to reply in
     settle(circle.everyone[:2], rounds=1)  # some fetched, some still waiting at the relay
-    forums(people[0]).remove(circle.forum, pseudonyms[2])
+    forums(people[0]).membership.remove(circle.forum, pseudonyms[2])
     people[0].sync()
-    assert markers[0] in [p.text for p in forums(people[1]).posts(forum_id(people[1], name))]
+    assert markers[0] in [p.text for p in forums(people[1]).views.posts(forum_id(people[1], name))]
     stored = relay_bytes(relay)
     assert len(stored) > 10_000
     for secret in [*markers, name, moderator, *pseudonyms]:

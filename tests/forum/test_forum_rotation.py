@@ -11,7 +11,7 @@ from tests.forum.forum_helpers import build_circle, forum_id, forums, settle
 
 
 def _session_id(person: Person) -> str:
-    record = forums(person).record(forum_id(person))
+    record = forums(person).context.record(forum_id(person))
     return forum_crypto.load_group(record.outbound_pickle,
                                    olm.pickle_key(person.vault.key)).session_id
 
@@ -20,19 +20,19 @@ def test_a_session_older_than_seven_days_or_100_messages_is_replaced(people):
     mod, birch, fjord, _heron = people
     circle = build_circle(mod, [birch, fjord])
     first = _session_id(birch)
-    forums(birch).post(forum_id(birch), "Today")
+    forums(birch).posting.post(forum_id(birch), "Today")
     assert _session_id(birch) == first
     later = Forums(birch.vault, clock=lambda: utc_now() + timedelta(days=8))
-    later.post(forum_id(birch), "Eight days later")
+    later.posting.post(forum_id(birch), "Eight days later")
     second = _session_id(birch)
     assert second != first
     for i in range(forum_crypto.ROTATE_AFTER_MESSAGES - 1):  # 100 in all in this session
-        forums(birch).post(forum_id(birch), f"Message {i}")
+        forums(birch).posting.post(forum_id(birch), f"Message {i}")
     assert _session_id(birch) == second
-    forums(birch).post(forum_id(birch), "The 101st")
+    forums(birch).posting.post(forum_id(birch), "The 101st")
     assert _session_id(birch) not in (first, second)
     settle(circle.everyone)
     for person in (mod, fjord):
-        texts = [p.text for p in forums(person).posts(forum_id(person))]
+        texts = [p.text for p in forums(person).views.posts(forum_id(person))]
         assert {"Today", "Eight days later", "Message 98", "The 101st"} <= set(texts)
         assert len(texts) == 102

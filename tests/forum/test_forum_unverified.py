@@ -18,26 +18,26 @@ from tests.forum.forum_helpers import build_circle, forum_id, forums
 def test_an_altered_post_shows_as_one_that_could_not_be_verified(people, relay) -> None:
     mod, birch, fjord, _heron = people
     build_circle(mod, [birch, fjord])
-    forums(birch).post(forum_id(birch), "Genuine")
+    forums(birch).posting.post(forum_id(birch), "Genuine")
     birch.sync()
     fjord.sync()
-    forums(birch).post(forum_id(birch), "Secret words")
+    forums(birch).posting.post(forum_id(birch), "Secret words")
     birch.sync()
-    mailbox = forums(fjord).record(forum_id(fjord)).mailbox_id
+    mailbox = forums(fjord).context.record(forum_id(fjord)).mailbox_id
     assert alter_envelopes(relay, mailbox) == 1
 
     fjord.sync()
     fjord.sync()  # tried once, not at every sync
-    posts = forums(fjord).posts(forum_id(fjord))
+    posts = forums(fjord).views.posts(forum_id(fjord))
     assert [(p.text, p.unverified) for p in posts if not p.unverified] == [("Genuine", False)]
     [bad] = [p for p in posts if p.unverified]
     assert (bad.text, bad.author, bad.unread) == ("", "", False)
     with fjord.vault.read() as conn:
         assert conn.execute("SELECT count(*) FROM inbox WHERE processed = 0").fetchone()[0] == 0
-    assert "Secret words" in [p.text for p in forums(birch).posts(forum_id(birch))]
+    assert "Secret words" in [p.text for p in forums(birch).views.posts(forum_id(birch))]
 
     now = datetime.now(UTC)
-    [thread] = [t for t in forums(fjord).threads(forum_id(fjord)) if t.first.unverified]
+    [thread] = [t for t in forums(fjord).views.threads(forum_id(fjord)) if t.first.unverified]
     for shown in (thread_row(thread, now).plain, post_text(bad, now, moderator=False).plain):
         assert "A post that could not be verified" in shown and "Secret" not in shown
 

@@ -53,7 +53,7 @@ def start_forum(moderator: Person, url: str, name: str = FORUM) -> str:
     """The moderator starts a forum (pseudonym "Mod"); returns its id in their vault."""
     with moderator.open() as vault:
         resolve_relay_url(vault, url)
-        return Forums(vault).create(name, "Mod").id
+        return Forums(vault).membership.create(name, "Mod").id
 
 
 def add_member(moderator: Person, member: Person, pseudonym: str, url: str,
@@ -62,11 +62,11 @@ def add_member(moderator: Person, member: Person, pseudonym: str, url: str,
     with moderator.open() as vault:
         forums = Forums(vault)
         with relay_for(vault, url) as relay:
-            code = forums.invite(forums.forum_named(name).id, relay)
+            code = forums.membership.invite(forums.views.forum_named(name).id, relay)
     with member.open() as vault:
         resolve_relay_url(vault, url)
         with relay_for(vault, url) as relay:
-            Forums(vault).join(code, pseudonym, relay)
+            Forums(vault).membership.join(code, pseudonym, relay)
     member.sync(url)
     moderator.sync(url)
     member.sync(url)
@@ -76,11 +76,11 @@ def post(person: Person, text: str, *, reply_to: str | None = None, name: str = 
     """Post through the core API; returns the thread id (the first post's id)."""
     with person.open() as vault:
         forums = Forums(vault)
-        forum = forums.forum_named(name)
+        forum = forums.views.forum_named(name)
         thread = None
         if reply_to is not None:
-            thread = next(p.thread for p in forums.posts(forum.id) if p.text == reply_to)
-        return forums.post(forum.id, text, thread=thread).thread
+            thread = next(p.thread for p in forums.views.posts(forum.id) if p.text == reply_to)
+        return forums.posting.post(forum.id, text, thread=thread).thread
 
 
 def options(app, selector: str) -> list[str]:
@@ -310,7 +310,7 @@ async def test_start_a_forum_post_reply_and_pin_rules_and_cafe(moderator: Person
 
     with moderator.open() as vault:
         forums = Forums(vault)
-        posts = forums.posts(forums.forum_named(FORUM).id)
+        posts = forums.views.posts(forums.views.forum_named(FORUM).id)
         welcome = next(p for p in posts if p.text.startswith("Welcome"))
         replies = [p.text for p in posts if p.thread == welcome.id and p.id != welcome.id]
         assert replies == ["Glad this exists", "See you at the café"]
@@ -392,13 +392,13 @@ async def test_member_joins_in_the_app_sees_the_post_replies_and_mutes(
     moderator.sync(url)
     with moderator.open() as vault:
         forums = Forums(vault)
-        forum_id = forums.forum_named(FORUM).id
-        reply = [p for p in forums.posts(forum_id) if p.author == "Fjord"]
+        forum_id = forums.views.forum_named(FORUM).id
+        reply = [p for p in forums.views.posts(forum_id) if p.author == "Fjord"]
         assert [p.text for p in reply] == ["A good week, thanks"]
-        assert [m.pseudonym for m in forums.members(forum_id)] == ["Mod", "Fjord"]
+        assert [m.pseudonym for m in forums.views.members(forum_id)] == ["Mod", "Fjord"]
     with fjord.open() as vault:
         forums = Forums(vault)
-        assert forums.threads(forums.forum_named(FORUM).id)[0].muted
+        assert forums.views.threads(forums.views.forum_named(FORUM).id)[0].muted
 
 
 async def test_join_with_the_relay_down_says_so_and_keeps_what_was_typed(fjord: Person) -> None:
@@ -573,7 +573,7 @@ async def test_an_altered_post_shows_as_one_that_could_not_be_verified(
     moderator.sync(url)
     with fjord.open() as vault:
         forums = Forums(vault)
-        mailbox = forums.record(forums.forum_named(FORUM).id).mailbox_id
+        mailbox = forums.context.record(forums.views.forum_named(FORUM).id).mailbox_id
     assert alter_envelopes(relay, mailbox) == 1
 
     app = make_app(fjord.path)

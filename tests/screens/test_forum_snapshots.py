@@ -34,17 +34,18 @@ def seed(vault_path: Path, user_template) -> None:
 
     with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
         forums = Forums(vault, clock=clock)
-        forum = forums.create("Strand peers", "Mod").id
-        rules = forums.post(forum, "Welcome to Strand peers!\nBe kind. Share what helped you;"
-                            " no advice on doses.")
-        cafe = forums.post(forum, "Café dates: 3 December and 7 January, 18:00 at the library")
-        walk = forums.post(forum, "Anyone up for a walk on Sunday morning? It helps with the"
-                           " weekend.")
-        forums.post(forum, "Count me in, the harbour path?", thread=walk.id)
-        sleep = forums.post(forum, "Tips for sleeping when the evening thoughts get loud?")
-        forums.pin(forum, rules.id, "rules")
-        forums.pin(forum, cafe.id, "cafe")
-        forums.set_muted(forum, sleep.id, True)
+        forum = forums.membership.create("Strand peers", "Mod").id
+        posting = forums.posting
+        rules = posting.post(forum, "Welcome to Strand peers!\nBe kind. Share what helped you;"
+                             " no advice on doses.")
+        cafe = posting.post(forum, "Café dates: 3 December and 7 January, 18:00 at the library")
+        walk = posting.post(forum, "Anyone up for a walk on Sunday morning? It helps with the"
+                            " weekend.")
+        posting.post(forum, "Count me in, the harbour path?", thread=walk.id)
+        sleep = posting.post(forum, "Tips for sleeping when the evening thoughts get loud?")
+        posting.pin(forum, rules.id, "rules")
+        posting.pin(forum, cafe.id, "cafe")
+        forums.views.set_muted(forum, sleep.id, True)
 
 
 async def _open_forum(pilot) -> None:

@@ -213,7 +213,7 @@ class ForumWriter:
             " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (forum_id, lookup_id, mailbox_id, pairing_key, mac_key, iso(created_at),
              iso(expires_at)))
-        # Not claimed until the relay says so (``Forums.invite`` marks it then; else the next
+        # Not claimed until the relay says so (``Membership.invite`` marks it then; else the next
         # sync claims it): a mailbox the relay never saw would make every fetch fail.
         self.add_mailbox(mailbox_id, claimed=False, signer=forum_id)
 
