@@ -5,7 +5,8 @@ experience; others join with an invitation code under a pseudonym chosen for tha
 Provider vaults do not join (the module is not offered to them). Everything goes through
 ``sync.forum.Forums``: posting only queues encrypted envelopes, so it works offline and a sync
 (Ctrl+R, or the one started after posting) delivers them; after every sync the open screen
-reads again. Moderation keys are in ``forum_moderation.py``; dialogs in ``forum_dialogs.py``.
+reads again. Moderation keys are in ``forum_moderation.py`` (``PostScreen``, the base of the
+forum and thread screens); dialogs in ``forum_dialogs.py``. Neither imports this module.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from .forum_common import (
     post_text,
     thread_row,
 )
-from .forum_moderation import PostActions
+from .forum_dialogs import ForumInviteScreen, ForumJoinScreen, create_form
+from .forum_moderation import PostScreen
 
 PROVIDER_TEXT = (
     "Peer forums are for service users; provider vaults do not join them. Service users you"
@@ -96,7 +98,7 @@ class ForumsScreen(ForumScreenBase):
             self.query_one("#forums-empty", Static).update(_(PROVIDER_TEXT))
         else:
             try:
-                self.summaries = self.forums.forums()
+                self.summaries = self.forums.views.forums()
             except ReconnectError as error:
                 self.failed(error)
                 return
@@ -148,13 +150,11 @@ class ForumsScreen(ForumScreenBase):
             self.app.push_screen(ForumScreen(self.current.id))
 
     def action_create(self) -> None:
-        from .forum_dialogs import create_form
-
-        def created(values: dict | None) -> None:
+        def created(values: dict[str, str] | None) -> None:
             if values is None:
                 return
             try:
-                summary = self.forums.create(values["name"], values["pseudonym"])
+                summary = self.forums.membership.create(values["name"], values["pseudonym"])
             except ReconnectError as error:
                 self.failed(error, _("Not started"))
                 return
@@ -167,18 +167,18 @@ class ForumsScreen(ForumScreenBase):
         self.app.push_screen(create_form(), created)
 
     def action_join(self) -> None:
-        from .forum_dialogs import ForumJoinScreen
+        def joined(summary: ForumSummary | None) -> None:
+            if summary is not None:
+                self.app.push_screen(ForumScreen(summary.id))
 
-        self.app.push_screen(ForumJoinScreen())
+        self.app.push_screen(ForumJoinScreen(), joined)
 
     def action_invite(self) -> None:
-        from .forum_dialogs import ForumInviteScreen
-
         if self.current is not None:
             self.app.push_screen(ForumInviteScreen(self.current.id))
 
 
-class ForumScreen(PostActions, ForumScreenBase):
+class ForumScreen(PostScreen):
     """One forum: pinned rules and café dates at the top, then threads by latest activity."""
 
     AUTO_FOCUS = "#threads"
@@ -189,14 +189,12 @@ class ForumScreen(PostActions, ForumScreenBase):
         Binding("m", "mute", N_("Mute"), tooltip=N_("Mute or unmute the thread")),
         Binding("r", "report", N_("Report"), show=False,
                 tooltip=N_("Tell the moderator about this thread's first post")),
-        *PostActions.POST_BINDINGS,
-        *PostActions.FORUM_BINDINGS,
+        *PostScreen.POST_BINDINGS,
+        *PostScreen.FORUM_BINDINGS,
     ]
 
     def __init__(self, forum_id: str) -> None:
-        super().__init__()
-        self.forum_id = forum_id
-        self.summary: ForumSummary | None = None
+        super().__init__(forum_id)
         self.threads: list[ForumThread] = []
 
     def compose_body(self) -> ComposeResult:
@@ -220,8 +218,8 @@ class ForumScreen(PostActions, ForumScreenBase):
     def reload(self) -> None:
         try:
             forums = self.forums
-            self.summary = forums.forum_named(self.forum_id)
-            self.threads = forums.threads(self.forum_id)
+            self.summary = forums.views.forum_named(self.forum_id)
+            self.threads = forums.views.threads(self.forum_id)
         except ReconnectError as error:
             self.failed(error)
             return
@@ -288,6 +286,9 @@ class ForumScreen(PostActions, ForumScreenBase):
         thread = self.current_thread
         return thread.first if thread is not None else None
 
+    def open_post(self, post: ForumPost) -> None:
+        self.app.push_screen(ThreadScreen(self.forum_id, post.thread, select=post.id))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open", "mute") and self.current_thread is None:
             return False
@@ -316,11 +317,11 @@ class ForumScreen(PostActions, ForumScreenBase):
             " thread's title in the list. Ctrl+S posts."
         )
 
-        def written(values: dict | None) -> None:
+        def written(values: dict[str, str] | None) -> None:
             if values is None:
                 return
             try:
-                post = self.forums.post(self.forum_id, values["text"])
+                post = self.forums.posting.post(self.forum_id, values["text"])
             except ReconnectError as error:
                 self.failed(error, _("Not posted"))
                 return
@@ -338,7 +339,7 @@ class ForumScreen(PostActions, ForumScreenBase):
         if thread is None:
             return
         try:
-            self.forums.set_muted(self.forum_id, thread.first.id, not thread.muted)
+            self.forums.views.set_muted(self.forum_id, thread.first.id, not thread.muted)
         except ReconnectError as error:
             self.failed(error)
             return
@@ -349,7 +350,7 @@ class ForumScreen(PostActions, ForumScreenBase):
         self.reload()
 
 
-class ThreadScreen(PostActions, ForumScreenBase):
+class ThreadScreen(PostScreen):
     """A thread: its first post, the replies oldest first, and the composer for a reply.
 
     With the posts focused, letters act on the highlighted post; in the composer they type
@@ -362,16 +363,14 @@ class ThreadScreen(PostActions, ForumScreenBase):
                 tooltip=N_("From the reply box to the posts; from the posts, back")),
         Binding("w", "write", N_("Reply"), tooltip=N_("Write a reply in the box below")),
         Binding("m", "mute", N_("Mute"), tooltip=N_("Mute or unmute this thread")),
-        PostActions.REPORT_BINDING,
-        *PostActions.POST_BINDINGS,
+        PostScreen.REPORT_BINDING,
+        *PostScreen.POST_BINDINGS,
     ]
 
     def __init__(self, forum_id: str, thread_id: str, *, select: str | None = None) -> None:
-        super().__init__()
-        self.forum_id = forum_id
+        super().__init__(forum_id)
         self.thread_id = thread_id
         self.select = select
-        self.summary: ForumSummary | None = None
         self.thread: ForumThread | None = None
         self.posts: list[ForumPost] = []
 
@@ -400,9 +399,9 @@ class ThreadScreen(PostActions, ForumScreenBase):
         try:
             forums = self.forums
             if mark_read:
-                forums.mark_read(self.forum_id, self.thread_id)
-            self.summary = forums.forum_named(self.forum_id)
-            threads = forums.threads(self.forum_id)
+                forums.views.mark_read(self.forum_id, self.thread_id)
+            self.summary = forums.views.forum_named(self.forum_id)
+            threads = forums.views.threads(self.forum_id)
         except ReconnectError as error:
             self.failed(error)
             return
@@ -461,6 +460,9 @@ class ThreadScreen(PostActions, ForumScreenBase):
         option_id = posts.get_option_at_index(index).id
         return next((p for p in self.posts if p.id == option_id), None)
 
+    def open_post(self, post: ForumPost) -> None:
+        self.app.push_screen(ThreadScreen(self.forum_id, post.thread, select=post.id))
+
     @property
     def writing(self) -> bool:
         """The reply box (its text or its Send button) has the focus."""
@@ -470,7 +472,7 @@ class ThreadScreen(PostActions, ForumScreenBase):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send":
             return self.writing
-        if self.writing and action in ("write", "mute", *PostActions.ACTIONS):
+        if self.writing and action in ("write", "mute", *PostScreen.ACTIONS):
             return False  # letters type into the reply while it has the focus
         if action == "write":
             return self.query_one(Composer).display
@@ -492,12 +494,12 @@ class ThreadScreen(PostActions, ForumScreenBase):
         if self.query_one(Composer).display:
             self.query_one(Composer).focus_text()
 
-    def action_leave(self) -> None:
+    async def action_leave(self) -> None:
         """Escape in the reply box keeps the draft and goes back to the posts."""
         if self.writing:
             self.query_one("#posts", OptionList).focus()
         else:
-            self.app.action_back()  # type: ignore[attr-defined]
+            await self.app.run_action("back")
 
     def action_send(self) -> None:
         self.query_one(Composer).submit()
@@ -506,7 +508,7 @@ class ThreadScreen(PostActions, ForumScreenBase):
     def _submitted(self, event: Composer.Submitted) -> None:
         event.stop()
         try:
-            post = self.forums.post(self.forum_id, event.text, thread=self.thread_id)
+            post = self.forums.posting.post(self.forum_id, event.text, thread=self.thread_id)
         except ReconnectError as error:
             self.failed(error, _("Not posted"))
             return
@@ -518,7 +520,7 @@ class ThreadScreen(PostActions, ForumScreenBase):
         if self.thread is None:
             return
         try:
-            self.forums.set_muted(self.forum_id, self.thread_id, not self.thread.muted)
+            self.forums.views.set_muted(self.forum_id, self.thread_id, not self.thread.muted)
         except ReconnectError as error:
             self.failed(error)
             return

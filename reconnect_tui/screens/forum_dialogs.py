@@ -3,6 +3,9 @@
 Joining and inviting talk to the relay, so they run in thread workers and show what went wrong
 in the screen (the code and pseudonym stay typed). The pseudonym is what the others see; the
 screens say so, and that it should not be the person's name.
+
+Nothing here imports the other forum screens: the join screen ends with the forum joined as its
+result, and the screen that pushed it opens the forum (``forum.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from ..errors import ReconnectError
 from ..i18n import N_, _
 from ..sync.dyads import RelayPort
 from ..sync.forum import INVITATION_LIFETIME, ForumSummary
+from ..sync.forum_membership import forum_relay
 from ..widgets.form import Field, FormScreen
 from .forum_common import PeerSupportNotice
 from .pairing import InvitationScreen, RelayScreen
@@ -44,7 +48,8 @@ def create_form() -> FormScreen:
 
 
 class ForumJoinScreen(RelayScreen):
-    """Enter the code from the moderator and choose a pseudonym for this forum."""
+    """Enter the code from the moderator and choose a pseudonym for this forum; dismissed with
+    the forum's summary once the answer to the moderator is queued."""
 
     TITLE_TEXT = N_("Join a forum")
     DEFAULT_CSS = """
@@ -109,21 +114,20 @@ class ForumJoinScreen(RelayScreen):
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                summary = self.session.forums.join(code, pseudonym, engine.relay)
+                summary = self.session.forums.membership.join(
+                    code, pseudonym, forum_relay(engine.relay))
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return
         self.app.call_from_thread(self._joined, summary)
 
     def _joined(self, summary: ForumSummary) -> None:
-        from .forum import ForumScreen
-
         self.notify(
             _("You asked to join {forum} as {name}. The posts arrive once the moderator has"
               " synced; sync again later (Ctrl+R).").format(forum=summary.name,
                                                             name=summary.pseudonym)
         )
-        self.app.switch_screen(ForumScreen(summary.id))
+        self.dismiss(summary)
         self.app.action_sync()  # type: ignore[attr-defined]
 
 
@@ -147,13 +151,13 @@ class ForumInviteScreen(InvitationScreen):
 
     def heading(self) -> str:
         try:
-            name = self.session.forums.forum_named(self.forum_id).name
+            name = self.session.forums.views.forum_named(self.forum_id).name
         except ReconnectError:
             name = ""
         return _("Invite someone to {forum}").format(forum=name)
 
     def make_code(self, relay: RelayPort) -> str:
-        return self.session.forums.invite(self.forum_id, relay)
+        return self.session.forums.membership.invite(self.forum_id, forum_relay(relay))
 
     def help_text(self) -> str:
         return _(

@@ -1,11 +1,15 @@
 """Acting on a post (report; the moderator's hide and pin), the reports and the members.
 
-``PostActions`` is mixed into the forum and thread screens: they say which post is meant
-(``current_post``) and the keys do the rest. Hiding asks for a reason, which the post's author
-sees, then asks to confirm; removing a member says plainly what removal means.
+``PostScreen`` is the typed base of the forum and thread screens (``forum.py``): they say which
+post is meant (``current_post``) and how a post is opened (``open_post``), and the keys do the
+rest. Hiding asks for a reason, which the post's author sees, then asks to confirm; removing a
+member says plainly what removal means. Imports go one way: ``forum`` → ``forum_moderation`` →
+``forum_dialogs`` → ``forum_common``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,41 +24,52 @@ from ..sync.forum import ForumMember, ForumPost, ForumReport, ForumSummary
 from ..widgets.form import Field, FormScreen
 from ..widgets.notice import emergency_line
 from .forum_common import ForumScreenBase, member_row, report_row
+from .forum_dialogs import ForumInviteScreen
+
+PostOpener = Callable[[ForumPost], None]
+"""Shows a post in its thread (the thread screen lives in ``forum.py``, which imports this)."""
 
 
-class PostActions:
-    """Keys on the highlighted post. The host screen provides ``forum_id``, ``summary``,
-    ``current_post()``, ``reload()`` and the ``ForumScreenBase`` helpers."""
+class PostScreen(ForumScreenBase):
+    """A forum screen whose keys act on the highlighted post. Subclasses set ``forum_id`` and
+    ``summary`` and say which post is meant, how a post is opened and how to read again."""
 
     POST_BINDINGS = [
-        Binding("h", "hide", _("Hide"), show=False,
-                tooltip=_("Moderator: hide this post from everyone, with a reason")),
-        Binding("p", "pin('rules')", _("Pin as rules"), show=False,
-                tooltip=_("Moderator: pin this post as the forum's rules (welcome post)")),
-        Binding("c", "pin('cafe')", _("Pin café dates"), show=False,
-                tooltip=_("Moderator: pin this post as the dates of the ReConnect cafés")),
-        Binding("u", "pin('')", _("Unpin"), show=False, tooltip=_("Moderator: unpin this post")),
+        Binding("h", "hide", N_("Hide"), show=False,
+                tooltip=N_("Moderator: hide this post from everyone, with a reason")),
+        Binding("p", "pin('rules')", N_("Pin as rules"), show=False,
+                tooltip=N_("Moderator: pin this post as the forum's rules (welcome post)")),
+        Binding("c", "pin('cafe')", N_("Pin café dates"), show=False,
+                tooltip=N_("Moderator: pin this post as the dates of the ReConnect cafés")),
+        Binding("u", "pin('')", N_("Unpin"), show=False, tooltip=N_("Moderator: unpin this post")),
     ]
     FORUM_BINDINGS = [
-        Binding("a", "reports", _("Reports"), show=False,
-                tooltip=_("Moderator: posts members reported to you")),
-        Binding("w", "members", _("Members"), show=False,
-                tooltip=_("Moderator: who is in the forum; remove a member")),
-        Binding("i", "invite", _("Invite"), show=False,
-                tooltip=_("Moderator: a code for someone to join this forum")),
+        Binding("a", "reports", N_("Reports"), show=False,
+                tooltip=N_("Moderator: posts members reported to you")),
+        Binding("w", "members", N_("Members"), show=False,
+                tooltip=N_("Moderator: who is in the forum; remove a member")),
+        Binding("i", "invite", N_("Invite"), show=False,
+                tooltip=N_("Moderator: a code for someone to join this forum")),
     ]
-    REPORT_BINDING = Binding("r", "report", _("Report"),
-                             tooltip=_("Tell the moderator about this post"))
+    REPORT_BINDING = Binding("r", "report", N_("Report"),
+                             tooltip=N_("Tell the moderator about this post"))
     ACTIONS = ("report", "hide", "pin", "reports", "members", "invite")
     MODERATOR_ACTIONS = ("hide", "pin", "reports", "members", "invite")
 
-    forum_id: str
-    summary: ForumSummary | None
+    def __init__(self, forum_id: str) -> None:
+        super().__init__()
+        self.forum_id = forum_id
+        self.summary: ForumSummary | None = None
 
     def current_post(self) -> ForumPost | None:
-        """The post the keys act on; each screen using these actions says which (none here:
-        the post keys then stay off)."""
+        """The post the keys act on (none: the post keys stay off)."""
         return None
+
+    def open_post(self, post: ForumPost) -> None:
+        """Show ``post`` in its thread (from the reports)."""
+
+    def reload(self) -> None:
+        """Read the forum again and show it."""
 
     def check_post_action(self, action: str, parameters: tuple[object, ...] = ()) -> bool | None:
         """Members report others' posts; the moderator hides, and pins a thread's first post
@@ -79,50 +94,48 @@ class PostActions:
     def _post_or_warn(self) -> ForumPost | None:
         post = self.current_post()
         if post is None:
-            self.notify(_("Choose a post first."), severity="warning")  # type: ignore[attr-defined]
+            self.notify(_("Choose a post first."), severity="warning")
         return post
 
     def action_report(self) -> None:
         post = self._post_or_warn()
         if post is None:
             return
-        screen: ForumScreenBase = self  # type: ignore[assignment]
-        locale = screen.toolbox.profile.get().locale
+        locale = self.toolbox.profile.get().locale
         intro = _(
             "Only the moderator sees your report, under your pseudonym; {author} is not told."
             " If someone may be in danger, do not wait for the moderator: call {numbers}."
         ).format(author=post.author, numbers=emergency_line(locale))
         fields = [Field("reason", _("What is wrong with this post?"), required=True)]
 
-        def given(values: dict | None) -> None:
+        def given(values: dict[str, str] | None) -> None:
             if values is None:
                 return
             try:
-                screen.forums.report(self.forum_id, post.id, values["reason"])
+                self.forums.posting.report(self.forum_id, post.id, values["reason"])
             except ReconnectError as error:
-                screen.failed(error, _("Not reported"))
+                self.failed(error, _("Not reported"))
                 return
-            screen.notify(_("Reported. The moderator gets it with the next sync."))
-            screen.deliver()
+            self.notify(_("Reported. The moderator gets it with the next sync."))
+            self.deliver()
 
-        screen.app.push_screen(
+        self.app.push_screen(
             FormScreen(_("Report a post"), fields, intro=intro, save_label=_("Report"),
-                       draft=screen.toolbox.drafts.slot("forum-report", post.id)), given)
+                       draft=self.toolbox.drafts.slot("forum-report", post.id)), given)
 
     def action_hide(self) -> None:
         post = self._post_or_warn()
         if post is None:
             return
-        screen: ForumScreenBase = self  # type: ignore[assignment]
         if post.hidden:
-            screen.notify(_("This post is already hidden."), severity="warning")
+            self.notify(_("This post is already hidden."), severity="warning")
             return
         fields = [Field("reason", _("Why is it hidden?"), required=True,
                         help=_("Write it kindly: the author reads it."))]
         intro = _("The post is hidden for everyone; {author} sees that you hid it and why.").format(
             author=post.author)
 
-        def given(values: dict | None) -> None:
+        def given(values: dict[str, str] | None) -> None:
             if values is None:
                 return
             reason = values["reason"]
@@ -130,58 +143,51 @@ class PostActions:
                 "Hide this post by {author} from everyone in the forum? They will see it was"
                 " hidden, with your reason: \u201c{reason}\u201d"
             ).format(author=post.author, reason=reason)
-            screen.confirm(question, lambda: self._hide(post, reason), yes=_("Hide it"))
+            self.confirm(question, lambda: self._hide(post, reason), yes=_("Hide it"))
 
-        screen.app.push_screen(
+        self.app.push_screen(
             FormScreen(_("Hide a post"), fields, intro=intro, save_label=_("Hide…"),
-                       draft=screen.toolbox.drafts.slot("forum-hide", post.id)), given)
+                       draft=self.toolbox.drafts.slot("forum-hide", post.id)), given)
 
     def _hide(self, post: ForumPost, reason: str) -> None:
-        screen: ForumScreenBase = self  # type: ignore[assignment]
         try:
-            screen.forums.hide(self.forum_id, post.id, reason)
+            self.forums.posting.hide(self.forum_id, post.id, reason)
         except ReconnectError as error:
-            screen.failed(error, _("Not hidden"))
+            self.failed(error, _("Not hidden"))
             return
-        screen.notify(_("Hidden. Members see it with their next sync."))
-        self.reload()  # type: ignore[attr-defined]
-        screen.deliver()
+        self.notify(_("Hidden. Members see it with their next sync."))
+        self.reload()
+        self.deliver()
 
     def action_pin(self, kind: str) -> None:
         post = self._post_or_warn()
         if post is None:
             return
-        screen: ForumScreenBase = self  # type: ignore[assignment]
         if not kind and not post.pinned:
-            screen.notify(_("This post is not pinned."), severity="warning")
+            self.notify(_("This post is not pinned."), severity="warning")
             return
         try:
-            screen.forums.pin(self.forum_id, post.id, kind)
+            self.forums.posting.pin(self.forum_id, post.id, kind)
         except ReconnectError as error:
-            screen.failed(error, _("Not pinned"))
+            self.failed(error, _("Not pinned"))
             return
         texts = {
             "rules": _("Pinned at the top as the forum's rules."),
             "cafe": _("Pinned at the top as the café dates."),
             "": _("Unpinned."),
         }
-        screen.notify(texts.get(kind, ""))
-        self.reload()  # type: ignore[attr-defined]
-        screen.deliver()
+        self.notify(texts.get(kind, ""))
+        self.reload()
+        self.deliver()
 
     def action_reports(self) -> None:
-        screen: ForumScreenBase = self  # type: ignore[assignment]
-        screen.app.push_screen(ReportsScreen(self.forum_id))
+        self.app.push_screen(ReportsScreen(self.forum_id, self.open_post))
 
     def action_members(self) -> None:
-        screen: ForumScreenBase = self  # type: ignore[assignment]
-        screen.app.push_screen(MembersScreen(self.forum_id))
+        self.app.push_screen(MembersScreen(self.forum_id))
 
     def action_invite(self) -> None:
-        from .forum_dialogs import ForumInviteScreen
-
-        screen: ForumScreenBase = self  # type: ignore[assignment]
-        screen.app.push_screen(ForumInviteScreen(self.forum_id))
+        self.app.push_screen(ForumInviteScreen(self.forum_id))
 
 
 class ReportsScreen(ForumScreenBase):
@@ -195,9 +201,10 @@ class ReportsScreen(ForumScreenBase):
     )
     BINDINGS = [Binding("o", "open", N_("Open the post"), tooltip=N_("Enter works too"))]
 
-    def __init__(self, forum_id: str) -> None:
+    def __init__(self, forum_id: str, open_post: PostOpener) -> None:
         super().__init__()
         self.forum_id = forum_id
+        self.open_post = open_post
         self.reports: list[ForumReport] = []
 
     def compose_body(self) -> ComposeResult:
@@ -219,9 +226,9 @@ class ReportsScreen(ForumScreenBase):
     def reload(self) -> None:
         try:
             forums = self.forums
-            name = forums.forum_named(self.forum_id).name
-            self.reports = forums.reports(self.forum_id)
-            hidden = {p.id for p in forums.posts(self.forum_id) if p.hidden}
+            name = forums.views.forum_named(self.forum_id).name
+            self.reports = forums.views.reports(self.forum_id)
+            hidden = {p.id for p in forums.views.posts(self.forum_id) if p.hidden}
         except ReconnectError as error:
             self.failed(error)
             return
@@ -248,14 +255,12 @@ class ReportsScreen(ForumScreenBase):
         self.action_open()
 
     def action_open(self) -> None:
-        from .forum import ThreadScreen
-
         index = self.query_one("#reports", OptionList).highlighted
         if index is None or not 0 <= index < len(self.reports):
             return
         report = self.reports[index]
         try:
-            posts = self.forums.posts(self.forum_id)
+            posts = self.forums.views.posts(self.forum_id)
         except ReconnectError as error:
             self.failed(error)
             return
@@ -264,7 +269,7 @@ class ReportsScreen(ForumScreenBase):
             self.notify(_("That post is not here (yet): sync, then try again."),
                         severity="warning")
             return
-        self.app.push_screen(ThreadScreen(self.forum_id, post.thread, select=post.id))
+        self.open_post(post)
 
 
 class MembersScreen(ForumScreenBase):
@@ -305,8 +310,8 @@ class MembersScreen(ForumScreenBase):
     def reload(self) -> None:
         try:
             forums = self.forums
-            self.forum_name = forums.forum_named(self.forum_id).name
-            self.members = forums.members(self.forum_id)
+            self.forum_name = forums.views.forum_named(self.forum_id).name
+            self.members = forums.views.members(self.forum_id)
         except ReconnectError as error:
             self.failed(error)
             return
@@ -354,7 +359,7 @@ class MembersScreen(ForumScreenBase):
 
     def _remove(self, member: ForumMember) -> None:
         try:
-            self.forums.remove(self.forum_id, member.pseudonym)
+            self.forums.membership.remove(self.forum_id, member.pseudonym)
         except ReconnectError as error:
             self.failed(error, _("Not removed"))
             return
@@ -364,7 +369,5 @@ class MembersScreen(ForumScreenBase):
         self.deliver()
 
     def action_invite(self) -> None:
-        from .forum_dialogs import ForumInviteScreen
-
         self.app.push_screen(ForumInviteScreen(self.forum_id))
 
