@@ -89,9 +89,6 @@ class ForumsScreen(ForumScreenBase):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def refresh_after_sync(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         if self.provider:
             self.summaries = []
@@ -210,9 +207,6 @@ class ForumScreen(PostScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
-
-    def refresh_after_sync(self) -> None:
         self.reload()
 
     def reload(self) -> None:
@@ -393,7 +387,8 @@ class ThreadScreen(PostScreen):
         self.reload(mark_read=True)
 
     def refresh_after_sync(self) -> None:
-        self.reload(mark_read=True)
+        if self.is_mounted:  # else on_mount reads (see ForumScreenBase)
+            self.reload(mark_read=True)
 
     def reload(self, *, mark_read: bool = False, select: str | None = None) -> None:
         try:

@@ -227,6 +227,15 @@ class ForumScreenBase(ModuleScreen):
     def now(self) -> datetime:
         return self.session.now()
 
+    def reload(self) -> None:
+        """Read the forum again and show it."""
+
+    def refresh_after_sync(self) -> None:
+        """Show what the sync brought. A sync can end while this screen is still being built
+        (pushed, not composed yet): then there is nothing to fill, and on_mount reads."""
+        if self.is_mounted:
+            self.reload()
+
     def failed(self, error: ReconnectError, title: str = "") -> None:
         self.notify(str(error), severity="error", title=title or _("Not done"))
 

@@ -68,9 +68,6 @@ class PostScreen(ForumScreenBase):
     def open_post(self, post: ForumPost) -> None:
         """Show ``post`` in its thread (from the reports)."""
 
-    def reload(self) -> None:
-        """Read the forum again and show it."""
-
     def check_post_action(self, action: str, parameters: tuple[object, ...] = ()) -> bool | None:
         """Members report others' posts; the moderator hides, and pins a thread's first post
         (a reply is never pinned: pinned posts head the forum)."""
@@ -220,9 +217,6 @@ class ReportsScreen(ForumScreenBase):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def refresh_after_sync(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         try:
             forums = self.forums
@@ -302,9 +296,6 @@ class MembersScreen(ForumScreenBase):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
-
-    def refresh_after_sync(self) -> None:
         self.reload()
 
     def reload(self) -> None:
