@@ -91,7 +91,9 @@ def layout_pdf(doc: CrisisPlanDocument) -> bytes:
 
 
 def _glyph_filter(pdf: FPDF) -> Callable[[str], str]:
-    """Map characters the font cannot draw to U+FFFD (or drop invisible ones).
+    """Write characters the font cannot draw (emoji, scripts DejaVu lacks) as their Unicode
+    name in brackets, "[slightly smiling face]", so the reader learns what was meant instead of
+    seeing a box or a "?"; drop invisible ones.
 
     fpdf2 would otherwise log the missing characters: that would put the user's text in logs.
     """
@@ -107,7 +109,8 @@ def _glyph_filter(pdf: FPDF) -> Callable[[str], str]:
             elif unicodedata.category(char) in ("Mn", "Me", "Cf", "Zl", "Zp"):
                 cache[char] = ""
             else:
-                cache[char] = "\ufffd"
+                name = unicodedata.name(char, "").lower()
+                cache[char] = f"[{name}]" if name else f"[U+{code:04X}]"
         return cache[char]
 
     def safe(text: str) -> str:
@@ -277,7 +280,7 @@ class _Page:
         if phone:
             self.font(12, bold=True)
             pdf.set_xy(pdf.l_margin + left_w, top)
-            pdf.cell(PHONE_W, LINE, phone, align="R")
+            pdf.cell(PHONE_W, LINE, phone, align="R", link=tel_link(contact.phone))
         pdf.set_xy(pdf.l_margin, top + height + (0 if one_line else 1.2))
 
     # -- the one-page version ------------------------------------------------------------------
@@ -354,6 +357,15 @@ class _Page:
             pdf.cell(pdf.epw - label_w, 4.5, self.fit(self.doc.notice, pdf.epw - label_w - 2))
             label = _("Page {page} of {total}").format(page=number, total=total)
             pdf.cell(label_w, 4.5, label, align="R")
+
+
+def tel_link(phone: str) -> str:
+    """A ``tel:`` address for a phone number as written ("+47 912 34 567" → "tel:+4791234567"),
+    so a phone or a PDF reader can call it with one tap; "" when it holds no digits."""
+    digits = "".join(c for c in phone if c.isascii() and c.isdigit())
+    if not digits:
+        return ""
+    return "tel:" + ("+" if phone.lstrip().startswith("+") else "") + digits
 
 
 def _marker(marker: str) -> str:

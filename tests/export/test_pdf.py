@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from reconnect_tui.export import CRISIS_PLAN_SECTIONS, export_crisis_plan, render_pdf
 from reconnect_tui.export.document import share_lines
+from reconnect_tui.export.pdf import tel_link
 from reconnect_tui.model import CrisisPlan, Helper, ServiceContact
 
 
@@ -101,6 +103,19 @@ def test_user_text_that_looks_like_a_page_alias_prints_as_written() -> None:
     assert "{nb} and {page}" in text
 
 
+def test_phone_numbers_are_tel_links() -> None:
+    from pypdf import PdfReader
+
+    data = render_pdf(full_plan(), NAME, "NO", today=FIXED_TODAY)
+    links = {
+        annotation.get_object()["/A"]["/URI"]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for annotation in page.get("/Annots", [])
+    }
+    assert {"tel:+4791234567", "tel:93456789", "tel:22113344"} <= links
+    assert tel_link("no number") == ""
+
+
 def test_characters_the_font_lacks_are_replaced_without_logging_them(caplog) -> None:
     caplog.set_level(logging.DEBUG)
     plan = CrisisPlan(warning_signs="secret\ue000\U000e0041word ぁ")
@@ -151,6 +166,21 @@ def test_any_text_renders(text: str, name: str, compact: bool) -> None:
     assert pages
     if compact:
         assert len(pages) == 1
+
+
+def test_characters_the_font_lacks_are_named_never_a_box_or_question_mark() -> None:
+    plan = CrisisPlan(
+        reasons_for_living="Emma 🙂 and the sea 🌊",
+        helpers=[Helper("Mormor 👵", "900 00 000")],
+        warning_signs="Jeg sier 中 når jeg er sliten",
+    )
+    for compact in (False, True):
+        text = squash(" ".join(pdf_pages(
+            render_pdf(plan, NAME, "NO", compact=compact, today=FIXED_TODAY))))
+        assert "[slightly smiling face]" in text and "[water wave]" in text
+        assert "Mormor [older woman]" in text
+        assert "[cjk unified ideograph-4e2d]" in text
+        assert "\ufffd" not in text and "?" not in text
 
 
 # Regression: hypothesis found a plan whose compact PDF ran onto a second page. The line budget
