@@ -121,6 +121,13 @@ def stdin_is_terminal() -> bool:
         return False
 
 
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class PassphraseSource:
     """Where passphrases come from: RECONNECT_PASSPHRASE, stdin lines, or a hidden prompt."""
 

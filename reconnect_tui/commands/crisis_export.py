@@ -10,7 +10,13 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_, _
-from .common import PassphraseStdinOption, VaultOption, handles_errors, status
+from .common import (
+    PassphraseStdinOption,
+    VaultOption,
+    handles_errors,
+    status,
+    stdout_is_terminal,
+)
 from .vault import open_vault
 
 
@@ -29,7 +35,9 @@ def crisis_plan(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help=N_("Write to FILE (md and txt: standard output if left out).")
+            "-o",
+            "--output",
+            help=N_("Write to FILE, or - for standard output (md and txt: also if left out)."),
         ),
     ] = None,
     compact: Annotated[
@@ -45,13 +53,18 @@ def crisis_plan(
     from ..export import export_crisis_plan, write_export  # fpdf2 loads only when exporting
     from ..store import Toolbox
 
+    to_stdout = output is None or str(output) == "-"
     if fmt is ExportFormat.PDF and output is None:
-        raise typer.BadParameter(_("A PDF needs a file: add -o FILE."), param_hint="-o")
+        raise typer.BadParameter(_("A PDF needs a file: add -o FILE (or -o - to pipe it)."),
+                                 param_hint="-o")
+    if fmt is ExportFormat.PDF and to_stdout and stdout_is_terminal():
+        raise typer.BadParameter(_("A PDF is not for the terminal: give -o FILE, or send -o - to"
+                                   " a pipe or a file."), param_hint="-o")
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         plan = Toolbox(opened).crisis_plan.get()
         profile = opened.profile()
     data = export_crisis_plan(plan, profile.name, profile.locale, fmt.value, compact=compact)
-    if output is None:
+    if to_stdout or output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return

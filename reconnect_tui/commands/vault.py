@@ -176,7 +176,8 @@ def export_all(
     ctx: typer.Context,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help=N_("Write to FILE (default: standard output).")),
+        typer.Option("-o", "--output",
+                     help=N_("Write to FILE, or - for standard output (the default).")),
     ] = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
@@ -188,11 +189,13 @@ def export_all(
         data = portable.export_all(opened)
     text = portable.dumps(data)
     unreadable = portable.import_problems(data, len(text.encode("utf-8")))
-    if output is None:
+    if output is None or str(output) == "-":
         echo(text, nl=False)
+        status(_("The export went to standard output. It is not encrypted."))
     else:
         write_export(text.encode("utf-8"), output)
-        status(_("Exported to {file}.").format(file=output))
+        status(_("Exported to {file}. It is not encrypted: keep it as carefully as a printed"
+                 " diary, and delete it when you no longer need it.").format(file=output))
     if unreadable:  # written anyway: it is the person's data; they are told what import refuses
         status(unreadable)
 

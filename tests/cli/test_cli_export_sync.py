@@ -102,3 +102,30 @@ def test_sync_reports_and_exits_1_when_relay_is_down(
     assert "1 waiting" in down.stderr and "could not be reached" in down.stderr
     down_json = run("sync", "--vault", str(vault_path), "--json")
     assert down_json.exit_code == 1 and json.loads(down_json.stdout)["waiting"] == 1
+
+
+def test_dash_means_standard_output_for_every_export(
+    vault_path: Path, user_template, tmp_path: Path, monkeypatch
+) -> None:
+    seed_plan(vault_path, user_template)
+    monkeypatch.chdir(tmp_path)
+    pdf = run("export", "crisis-plan", "-o", "-", "--vault", str(vault_path))
+    assert pdf.exit_code == 0, pdf.output
+    assert pdf.stdout_bytes.startswith(b"%PDF-")
+    for fmt in ("md", "txt"):
+        result = run("export", "crisis-plan", "-f", fmt, "-o", "-", "--vault", str(vault_path))
+        assert result.exit_code == 0 and "Jeg sover dårlig" in result.stdout
+    everything = run("export", "all", "-o", "-", "--vault", str(vault_path))
+    assert everything.exit_code == 0
+    assert json.loads(everything.stdout)["format"] == "reconnect-export"
+    assert "not encrypted" in everything.stderr
+    assert not (tmp_path / "-").exists()  # once, `-o -` wrote a file named "-"
+
+
+def test_export_all_to_a_file_says_where_and_that_it_is_not_encrypted(
+    vault_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "all.json"
+    result = run("export", "all", "-o", str(target), "--vault", str(vault_path))
+    assert result.exit_code == 0
+    assert str(target) in result.stderr and "not encrypted" in result.stderr
