@@ -58,11 +58,13 @@ async def open_module(pilot, module_id: str):
     """Open a toolbox module from Home and return its screen once mounted."""
     from reconnect_tui.screens.registry import MODULES
 
-    module = next(m for m in MODULES if m.id == module_id)
-    screen_class = module.target.partition(":")[2]
+    assert any(m.id == module_id for m in MODULES)
+    home = pilot.app.screen
     pilot.app.action_open_module(module_id)
-    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == screen_class
-                   and getattr(pilot.app.screen, "loaded", True))  # its data read and shown
+    # Its data read and shown (a screen may hand over to another: Messages with one partner
+    # opens that conversation).
+    await wait_for(pilot, lambda: pilot.app.screen is not home
+                   and getattr(pilot.app.screen, "loaded", True))
     await pilot.pause()
     return pilot.app.screen
 

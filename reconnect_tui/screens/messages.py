@@ -8,7 +8,9 @@ verification is shown as a warning, never with its text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -22,9 +24,10 @@ from textual.widgets.option_list import Option
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
+from ..store import Toolbox
 from ..store.repositories.agreements import CheckinRecord
-from ..sync.agreements import Agreements, AnswerTime
-from ..sync.dyads import ChatMessage, ItemRef, Partner
+from ..sync.agreements import Agreements, AgreementState, AnswerTime
+from ..sync.dyads import ChatMessage, Dyads, DyadSummary, ItemRef, Partner
 from ..widgets.composer import Composer, about_text
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
@@ -210,7 +213,21 @@ class AboutPrivacyScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConversationScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class ConversationData:
+    """What the conversation shows, read in the screen's loading thread."""
+
+    messages: list[ChatMessage]
+    state: AgreementState
+    waits: dict[str, AnswerTime]
+    """When an answer is due, by message id (shown to the service user)."""
+    checkins: list[CheckinRecord]
+    drafts: int
+    """How many drafts for the next meeting are kept."""
+    role: Role
+
+
+class ConversationScreen(ModuleScreen[ConversationData]):
     """The conversation with one partner, newest at the bottom, and the composer."""
 
     BINDINGS = [
@@ -241,6 +258,7 @@ class ConversationScreen(ModuleScreen):
         self.partner_id = partner_id
         self.partner: Partner | None = None
         self.messages: list[ChatMessage] = []
+        self.role: Role | None = None
 
     @property
     def dyads(self):
@@ -292,28 +310,39 @@ class ConversationScreen(ModuleScreen):
         return next((p for p in self.dyads.partners() if p.id == self.partner_id), None)
 
     def reload(self, *, mark_read: bool = False) -> None:
-        self._load(mark_read)
+        """Read the conversation again; ``mark_read``: first mark what arrived as read (the
+        person is looking at it), in its own thread worker, then read."""
+        if mark_read:
+            self._mark_read()
+        else:
+            self.request_load()
 
-    @work(thread=True, exclusive=True, group="conversation-load")
-    def _load(self, mark_read: bool) -> None:
+    @work(thread=True, exclusive=True, group="conversation-read")
+    def _mark_read(self) -> None:
         try:
-            dyads = self.dyads
-            if mark_read:
-                dyads.mark_read(self.partner_id)
-            messages = dyads.conversation(self.partner_id)
-            agreements = self.agreements
-            state = agreements.state(self.partner_id)
-            waits = {w.message_id: w for w in agreements.answer_times(self.partner_id)}
-            sent = agreements.send_due_checkins(self.partner_id)  # provider: due ones go out
-            checkins = agreements.checkins(self.partner_id)
-            drafts = len(agreements.drafts(self.partner_id))
-            if mark_read:
-                agreements.mark_answers_seen(self.partner_id)
+            self.dyads.mark_read(self.partner_id)
+            self.agreements.mark_answers_seen(self.partner_id)
         except ReconnectError:  # locked meanwhile
             return
-        self.app.call_from_thread(self._show, messages, state, waits, checkins, drafts)
-        if sent:
-            self.app.call_from_thread(self._deliver)
+        self.app.call_from_thread(self.request_load)
+
+    def load_data(self, toolbox: Toolbox) -> ConversationData:
+        """Only reads: check-ins that are due go out with the next sync
+        (``sync.dyads.sync_and_process``), never because a screen was opened."""
+        agreements = Agreements(toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
+        partner_id = self.partner_id or 0
+        return ConversationData(
+            messages=self.dyads.conversation(partner_id),
+            state=agreements.state(partner_id),
+            waits={w.message_id: w for w in agreements.answer_times(partner_id)},
+            checkins=agreements.checkins(partner_id),
+            drafts=len(agreements.drafts(partner_id)),
+            role=toolbox.profile.get().role,
+        )
+
+    def show_data(self, data: ConversationData) -> None:
+        self.role = data.role
+        self._show(data.messages, data.state, data.waits, data.checkins, data.drafts)
 
     @property
     def agreements(self) -> Agreements:
@@ -321,8 +350,6 @@ class ConversationScreen(ModuleScreen):
 
     def _show(self, messages: list[ChatMessage], state=None, waits=None, checkins=(),
               drafts: int = 0) -> None:
-        if self not in self.app.screen_stack:
-            return
         self.messages = messages
         self.draft_count = drafts
         self.checkins = list(checkins)
@@ -330,7 +357,7 @@ class ConversationScreen(ModuleScreen):
         scroll.remove_children(".message")
         name = self.partner.name if self.partner else ""
         now = datetime.now(UTC)
-        shown_waits = waits if self.toolbox.profile.get().role is Role.USER else {}
+        shown_waits = waits if self.role is Role.USER else {}
         items: list[tuple[datetime, Static]] = [
             (m.sent_at, MessageBubble(m, name, now, (shown_waits or {}).get(m.id)))
             for m in messages]
@@ -657,7 +684,15 @@ class ConversationScreen(ModuleScreen):
         self._show_partner()
 
 
-class MessagesScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class MessagesData:
+    """What the list of conversations shows, read in the screen's loading thread."""
+
+    role: Role
+    summaries: list[DyadSummary]
+
+
+class MessagesScreen(ModuleScreen[MessagesData]):
     """The Messages module: the list of conversations; with one partner, that conversation."""
 
     TITLE_TEXT = N_("Messages")
@@ -668,9 +703,10 @@ class MessagesScreen(ModuleScreen):
         Binding("p", "invite", N_("New invitation"), tooltip=N_("Invite a service user")),
     ]
 
-    @property
-    def role(self) -> Role:
-        return self.toolbox.profile.get().role
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.role: Role | None = None
+        """The vault owner's role, once read."""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="messages-body"):
@@ -678,8 +714,8 @@ class MessagesScreen(ModuleScreen):
                 _("Only you and the person you write to can read these messages."),
                 classes="who-can-see",
             )
-            yield self.empty_state(self._empty_text(), id="messages-empty")
-            yield DyadList(show_waiting=self.role is Role.PROVIDER, id="dyad-list")
+            yield self.empty_state("", id="messages-empty")
+            yield DyadList(show_waiting=False, id="dyad-list")
 
     def _empty_text(self) -> str:
         if self.role is Role.PROVIDER:
@@ -696,20 +732,33 @@ class MessagesScreen(ModuleScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        summaries = self.session.dyads.summaries()
-        if len(summaries) == 1 and self.role is Role.USER:
+        self.query_one("#messages-empty").display = False
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.request_load()
+
+    def refresh_after_sync(self) -> None:
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> MessagesData:
+        return MessagesData(toolbox.profile.get().role, Dyads(toolbox.vault).summaries())
+
+    def show_data(self, data: MessagesData) -> None:
+        first = self.role is None
+        self.role = data.role
+        summaries = data.summaries
+        if first and len(summaries) == 1 and self.role is Role.USER:
             # One provider: no list to choose from, straight into the conversation.
             self.app.switch_screen(ConversationScreen(summaries[0].partner.id))
             return
+        self.query_one("#messages-empty", Static).update(self._empty_text())
+        self.query_one(DyadList).show_waiting = self.role is Role.PROVIDER
         self._fill(summaries)
+        if first:
+            self.refresh_bindings()
 
-    def on_screen_resume(self) -> None:
-        self._fill(self.session.dyads.summaries())
-
-    def refresh_after_sync(self) -> None:
-        self._fill(self.session.dyads.summaries())
-
-    def _fill(self, summaries) -> None:
+    def _fill(self, summaries: list[DyadSummary]) -> None:
         dyads = self.query_one(DyadList)
         dyads.fill(summaries)
         dyads.display = bool(summaries)

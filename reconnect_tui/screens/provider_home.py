@@ -182,7 +182,6 @@ class ProviderDyads(SessionAccess, Vertical):
         dyads.display = bool(summaries)
         self.query_one("#provider-dyads-help").display = bool(summaries)
         self.query_one("#provider-empty").display = not summaries
-        self._send_due_checkins()
         notes = self.query_one("#agreement-notes", Static)
         text = agreement_notes(self.session, provider=True)
         notes.update(text)
@@ -191,14 +190,6 @@ class ProviderDyads(SessionAccess, Vertical):
         line = shared_with_you_line(self.session)
         shared.update(line)
         shared.display = bool(line)
-
-    def _send_due_checkins(self) -> None:
-        """Scheduled check-ins go out when they are due: on Home and after every sync."""
-        session = self.current_session()
-        if session is None or not session.agreements.send_due_checkins():
-            return
-        if not any(w.group == "sync" and w.is_running for w in self.app.workers):
-            self.app.action_sync()  # type: ignore[attr-defined]
 
     @on(OptionList.OptionSelected, "#provider-dyads-list")
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -542,12 +542,16 @@ def relay_for(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterato
 
 def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
                      timeout: float = 10.0) -> SyncReport:
-    """Sync, decrypt what arrived, then deliver the receipts and confirmations that queued.
+    """Send a provider's check-ins that are due, sync, decrypt what arrived, then deliver
+    the receipts and confirmations that queued.
 
-    Used by ``reconnect sync`` and the app's sync worker.
+    Used by ``reconnect sync`` and the app's sync worker. Due check-ins go out here, not when
+    a screen loads: loading only reads.
     """
+    from .agreements import Agreements
     from .service import connect
 
+    Agreements(vault).send_due_checkins()  # a service user has none to send
     with connect(vault, relay_url, timeout=timeout) as engine:
         from .sharing import Sharing
 

@@ -1,4 +1,5 @@
-"""No module screen reads the vault on the UI thread while it opens.
+"""No module screen reads the vault on the UI thread while it opens, and opening one only
+reads (nothing written, nothing sent).
 
 SQLCipher calls a connection's trace callback in the thread that runs each statement, so the
 test records which thread ran what while every screen opens (an observation of the real
@@ -16,7 +17,7 @@ from tests.pilot import make_app, open_module, unlock, wait_for
 
 LOADING_IN_THREAD = (
     "life-domains", "goals", "network", "crisis-plan", "exercises", "medications", "diary",
-    "info", "search",
+    "info", "search", "messages",
 )
 """The module screens that read through ``ModuleScreen.load_data`` so far."""
 USER_MODULES = [m.id for m in MODULES if m.id in LOADING_IN_THREAD]
@@ -43,3 +44,6 @@ async def test_screen_reads_off_the_ui_thread(vault_path, module_id):
         on_ui = [sql for thread, sql in statements if thread == ui_thread]
         assert on_ui == [], f"{module_id} read the vault on the UI thread: {on_ui[:3]}"
         assert any(thread != ui_thread for thread, _sql in statements)
+        changes = [sql for _thread, sql in statements
+                   if not sql.lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))]
+        assert changes == [], f"opening {module_id} changed the vault: {changes[:3]}"
