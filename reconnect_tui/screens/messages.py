@@ -27,7 +27,7 @@ from ..model import Role
 from ..store import Toolbox
 from ..store.repositories.agreements import CheckinRecord
 from ..sync.agreements import Agreements, AgreementState, AnswerTime
-from ..sync.dyads import ChatMessage, Dyads, DyadSummary, ItemRef, Partner
+from ..sync.dyads import ChatMessage, DyadSummary, ItemRef, Partner
 from ..widgets.composer import Composer, about_text
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
@@ -329,7 +329,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
     def load_data(self, toolbox: Toolbox) -> ConversationData:
         """Only reads: check-ins that are due go out with the next sync
         (``sync.dyads.sync_and_process``), never because a screen was opened."""
-        agreements = Agreements(toolbox.vault, clock=self.app.clock)  # type: ignore[attr-defined]
+        agreements = self.agreements
         partner_id = self.partner_id or 0
         return ConversationData(
             messages=self.dyads.conversation(partner_id),
@@ -742,7 +742,7 @@ class MessagesScreen(ModuleScreen[MessagesData]):
         self.request_load()
 
     def load_data(self, toolbox: Toolbox) -> MessagesData:
-        return MessagesData(toolbox.profile.get().role, Dyads(toolbox.vault).summaries())
+        return MessagesData(toolbox.profile.get().role, self.session.dyads.summaries())
 
     def show_data(self, data: MessagesData) -> None:
         first = self.role is None
