@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
+from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _
 from ..sync.agreements import Agreements, AgreementState
@@ -71,14 +72,15 @@ def state_text(state: AgreementState, partner: str) -> Text:
                     style="bold")
         if state.review_on:
             text.append("  · " + _("talk it over again on {day}").format(
-                day=state.review_on.isoformat()))
+                day=formats.day(state.review_on)))
         text.append("\n")
         text.append_text(terms_text(state.current.terms))
     if len(state.history) > 1:
         text.append(_("History") + "\n", style="bold")
         for version in state.history:
             mark = _("accepted") if version.accepted else _("proposed")
-            text.append(f"  v{version.version} · {version.proposed_at:%Y-%m-%d} · {mark}\n")
+            proposed = formats.day(version.proposed_at.astimezone())
+            text.append(f"  v{version.version} · {proposed} · {mark}\n")
     return text
 
 

@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Label, OptionList, Sparkline, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
+from .. import formats
 from ..i18n import N_, _
 from ..model import DiaryEntry, RegistrationParameter
 from ..store import Toolbox
@@ -44,13 +45,13 @@ def _page_end(index: int) -> int:
 
 def _entry_option(entry: DiaryEntry) -> Option:
     first = entry.text.strip().splitlines()[0] if entry.text.strip() else ""
-    line = Text(entry.written_at.strftime("%Y-%m-%d %H:%M"), style="bold")
+    line = Text(formats.day_and_time(entry.written_at), style="bold")
     line.append("\n" + first[:60])
     return Option(line, id=str(entry.id))
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return formats.number(value)
 
 
 class EntryEditor(KeepsDraft, ModalScreen[str | None]):
@@ -396,7 +397,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             self.load_entries(entry.id)
             self.notify(_("Entry saved."))
 
-        title = _("Diary entry of {when}").format(when=entry.written_at.strftime("%Y-%m-%d"))
+        title = _("Diary entry of {when}").format(when=formats.day(entry.written_at))
         draft = self.toolbox.drafts.slot("diary-entry", entry.id or 0)
         self.app.push_screen(EntryEditor(title, entry.text, draft=draft), saved)
 
@@ -411,7 +412,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             self.load_entries()
             self.notify(_("Entry deleted."))
 
-        when = entry.written_at.strftime("%Y-%m-%d %H:%M")
+        when = formats.day_and_time(entry.written_at)
         self.confirm(_("Delete the diary entry of {when}?").format(when=when), delete)
 
     # -- registrations -----------------------------------------------------------------------

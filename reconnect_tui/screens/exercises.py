@@ -23,7 +23,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from .. import library
+from .. import formats, library
 from ..i18n import N_, _
 from ..model import Exercise, ExerciseLog
 from ..store import Toolbox
@@ -202,7 +202,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         titles = {e.row.id: e.row.title for e in self.entries}
         options: list[Option] = []
         for log in self.history[: self.history_shown]:
-            when = log.done_at.strftime("%Y-%m-%d %H:%M")
+            when = formats.day_and_time(log.done_at)
             line = Text(f"{when}  ")
             line.append(titles.get(log.exercise_id, _("(removed exercise)")), style="bold")
             if log.note:

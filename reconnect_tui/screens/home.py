@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import formats
 from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store import Toolbox
@@ -99,10 +100,10 @@ class HomeScreen(SessionAccess, LocalizedScreen):
         if day is None:
             return ""
         if day < self.today:
-            return _("overdue since {day}").format(day=day.isoformat())
+            return _("overdue since {day}").format(day=formats.day(day))
         if day == self.today:
             return _("today")
-        return _(day.strftime("%A"))
+        return formats.weekday(day)
 
     def on_mount(self) -> None:
         self.watch(self.app, "sync_status", self._show_sync_status)

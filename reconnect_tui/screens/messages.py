@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
@@ -51,16 +52,15 @@ def time_text(moment: datetime, now: datetime) -> str:
     """Local clock time, with the day when it is not today."""
     local, today = moment.astimezone(), now.astimezone()
     if local.date() == today.date():
-        return local.strftime("%H:%M")
+        return formats.clock(local)
     if local.year == today.year:
-        return local.strftime("%d %b %H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+        return formats.day_month_and_time(local)
+    return formats.day_and_time(local)
 
 
 def day_time_text(moment: datetime) -> str:
     """"Thursday 15:30" in local time (the weekday is translated)."""
-    local = moment.astimezone()
-    return f"{_(local.strftime('%A'))} {local:%H:%M}"
+    return formats.weekday_and_time(moment.astimezone())
 
 
 def wait_text(wait: AnswerTime) -> str:

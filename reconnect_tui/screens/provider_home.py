@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import formats
 from ..i18n import _, ngettext
 from ..sync.dyads import DyadSummary
 from .access import SessionAccess
@@ -76,7 +77,7 @@ def agreement_notes(session: Session, *, provider: bool) -> str:
     agreements = session.agreements
     lines = [
         _("Time to talk your agreement with {name} over again (since {day}).").format(
-            name=partner.name, day=day.isoformat()
+            name=partner.name, day=formats.day(day)
         )
         for partner, day in agreements.reviews_due(session.today())
     ]

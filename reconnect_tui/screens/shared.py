@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..store import Toolbox
@@ -42,7 +43,7 @@ SCREEN_OF: dict[str, str] = {
 
 
 def when_text(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return formats.day_and_time(moment.astimezone())
 
 
 def item_title(item: ReceivedItem) -> str:

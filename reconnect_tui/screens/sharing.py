@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _
 from ..store.share_snapshots import module_title
@@ -40,7 +41,7 @@ from .localized import domain_label
 
 def when_text(moment: datetime) -> str:
     """A moment in local time, to the minute."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return formats.day_and_time(moment.astimezone())
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
+from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
@@ -42,7 +43,7 @@ def feedback_labels() -> dict[str, str]:
 
 
 def day_text(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d %b %Y")
+    return formats.long_day(moment.astimezone())
 
 
 def values_text(values: Sequence[int]) -> str:

@@ -24,6 +24,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from .. import formats
 from ..errors import ReconnectError
 from ..i18n import _
 
@@ -90,7 +91,7 @@ def draft_text(draft: FormDraft) -> str:
     if draft.saved_at is not None:
         local = draft.saved_at.astimezone()
         same_day = local.date() == datetime.now().astimezone().date()
-        when = local.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+        when = formats.clock(local) if same_day else formats.day_and_time(local)
     if when:
         return _("Restored what you typed before ReConnect locked ({when}).").format(when=when)
     return _("Restored what you typed before ReConnect locked.")

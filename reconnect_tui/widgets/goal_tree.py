@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from .. import formats
 from ..i18n import N_, _
 from ..model import Activity, Goal, LifeDomain
 from ..screens.localized import domain_label
@@ -92,8 +93,8 @@ def when_text(day: date | None, today: date) -> str:
     if day == today:
         return _("today")
     if day < today:
-        return _("overdue since {day}").format(day=day.isoformat())
-    return day.isoformat()
+        return _("overdue since {day}").format(day=formats.day(day))
+    return formats.day(day)
 
 
 def goal_label(goal: Goal, data: GoalData, today: date) -> Text:

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
+from .. import formats
 from ..i18n import _
 from ..model import StatusEntry
 
@@ -20,7 +21,7 @@ SPARKLINE_RATINGS = 60
 
 
 def local_day(moment: datetime) -> str:
-    return moment.astimezone().date().isoformat()
+    return formats.day(moment.astimezone().date())
 
 
 def ratings(entries: Sequence[StatusEntry]) -> list[float]:
