@@ -11,6 +11,8 @@ forum and thread screens); dialogs in ``forum_dialogs.py``. Neither imports this
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +23,7 @@ from textual.widgets.option_list import Option
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
+from ..store import Toolbox
 from ..sync.forum import ForumPost, ForumSummary, ForumThread
 from ..widgets.composer import Composer
 from ..widgets.form import Field, FormScreen
@@ -41,7 +44,21 @@ PROVIDER_TEXT = (
 )
 
 
-class ForumsScreen(ForumScreenBase):
+@dataclass(frozen=True, slots=True)
+class ForumsShown:
+    provider: bool
+    summaries: list[ForumSummary]
+
+
+@dataclass(frozen=True, slots=True)
+class ForumShown:
+    """A forum screen's or a thread screen's read: the forum and its threads."""
+
+    summary: ForumSummary
+    threads: list[ForumThread]
+
+
+class ForumsScreen(ForumScreenBase[ForumsShown]):
     """The Forum module: the forums I am in, most recent activity first."""
 
     AUTO_FOCUS = "#forum-list"
@@ -65,10 +82,9 @@ class ForumsScreen(ForumScreenBase):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list[ForumSummary] = []
-
-    @property
-    def provider(self) -> bool:
-        return self.toolbox.profile.get().role is Role.PROVIDER
+        self.provider: bool | None = None
+        """A provider's vault (no forums for it); None until the first read."""
+        self._select: str | None = None
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="forums-body"):
@@ -82,35 +98,34 @@ class ForumsScreen(ForumScreenBase):
             yield Static(_("Enter opens a forum · i invites someone to a forum you moderate"),
                          id="forums-keys", classes="forum-keys")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reload()
-
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        if self.provider:
-            self.summaries = []
-            self.query_one("#forums-empty", Static).update(_(PROVIDER_TEXT))
-        else:
-            try:
-                self.summaries = self.forums.views.forums()
-            except ReconnectError as error:
-                self.failed(error)
-                return
-        forums = self.query_one("#forum-list", OptionList)
+    def read(self, toolbox: Toolbox) -> ForumsShown:
+        if toolbox.profile.get().role is Role.PROVIDER:
+            return ForumsShown(True, [])
+        return ForumsShown(False, self.forums.views.forums())
+
+    def show(self, shown: ForumsShown) -> None:
         current = self.current
+        wanted = self._select or (current.id if current is not None else None)
+        self._select = None
+        self.provider = shown.provider
+        self.summaries = shown.summaries
+        if shown.provider:
+            self.query_one("#forums-empty", Static).update(_(PROVIDER_TEXT))
+        forums = self.query_one("#forum-list", OptionList)
         forums.clear_options()
         forums.add_options(
             Option(forum_row(summary, self.now()), id=summary.id) for summary in self.summaries
         )
         ids = [s.id for s in self.summaries]
-        if current is not None and current.id in ids:
-            forums.highlighted = ids.index(current.id)
+        if wanted in ids:
+            forums.highlighted = ids.index(wanted)
         elif ids:
             forums.highlighted = 0
         forums.display = bool(ids)
+        self.focus_if_none(forums)
         self.query_one("#forums-empty").display = not ids
         self.query_one("#forums-keys").display = any(
             s.moderator and not s.removed for s in self.summaries)
@@ -125,7 +140,7 @@ class ForumsScreen(ForumScreenBase):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("join", "create"):
-            return not self.provider
+            return self.provider is False
         if action == "open":
             return bool(self.summaries)
         if action == "invite":
@@ -156,10 +171,8 @@ class ForumsScreen(ForumScreenBase):
                 self.failed(error, _("Not started"))
                 return
             self.notify(_("Forum started. Press i on it to invite the first members."))
+            self._select = summary.id
             self.reload()
-            ids = [s.id for s in self.summaries]
-            if summary.id in ids:
-                self.query_one("#forum-list", OptionList).highlighted = ids.index(summary.id)
 
         self.app.push_screen(create_form(), created)
 
@@ -175,7 +188,7 @@ class ForumsScreen(ForumScreenBase):
             self.app.push_screen(ForumInviteScreen(self.current.id))
 
 
-class ForumScreen(PostScreen):
+class ForumScreen(PostScreen[ForumShown]):
     """One forum: pinned rules and café dates at the top, then threads by latest activity."""
 
     AUTO_FOCUS = "#threads"
@@ -202,26 +215,20 @@ class ForumScreen(PostScreen):
             yield OptionList(id="threads")
             yield Static("", id="forum-keys", classes="forum-keys")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reload()
-
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        try:
-            forums = self.forums
-            self.summary = forums.views.forum_named(self.forum_id)
-            self.threads = forums.views.threads(self.forum_id)
-        except ReconnectError as error:
-            self.failed(error)
-            return
-        summary = self.summary
+    def read(self, toolbox: Toolbox) -> ForumShown:
+        views = self.forums.views
+        return ForumShown(views.forum_named(self.forum_id), views.threads(self.forum_id))
+
+    def show(self, shown: ForumShown) -> None:
+        self.summary = summary = shown.summary
+        current = self.current_thread
+        self.threads = shown.threads
         self.sub_title = summary.name
         self.query_one("#forum-line", Static).update(self._forum_line(summary))
         threads = self.query_one("#threads", OptionList)
-        current = self.current_thread
         threads.clear_options()
         now = self.now()
         items: list[Option | None] = []
@@ -237,6 +244,7 @@ class ForumScreen(PostScreen):
         elif ids:
             threads.highlighted = 0
         threads.display = bool(ids)
+        self.focus_if_none(threads)
         empty = self.query_one("#threads-empty", Static)
         empty.display = not ids
         empty.update(self._empty_text(summary))
@@ -344,7 +352,7 @@ class ForumScreen(PostScreen):
         self.reload()
 
 
-class ThreadScreen(PostScreen):
+class ThreadScreen(PostScreen[ForumShown]):
     """A thread: its first post, the replies oldest first, and the composer for a reply.
 
     With the posts focused, letters act on the highlighted post; in the composer they type
@@ -370,7 +378,7 @@ class ThreadScreen(PostScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield from forum_notices(self.toolbox.profile.get().locale)
+        yield from forum_notices()
         yield Static("", id="thread-line")
         yield self.sync_line()
         yield OptionList(id="posts")
@@ -391,17 +399,24 @@ class ThreadScreen(PostScreen):
             self.reload(mark_read=True)
 
     def reload(self, *, mark_read: bool = False, select: str | None = None) -> None:
-        try:
-            forums = self.forums
-            if mark_read:
-                forums.views.mark_read(self.forum_id, self.thread_id)
-            self.summary = forums.views.forum_named(self.forum_id)
-            threads = forums.views.threads(self.forum_id)
-        except ReconnectError as error:
-            self.failed(error)
-            return
-        self.thread = next((t for t in threads if t.first.id == self.thread_id), None)
-        summary = self.summary
+        """Read again (in the loading thread); ``mark_read`` first marks the thread read (a
+        write, so here and not in the read), ``select`` highlights that post."""
+        if mark_read:
+            try:
+                self.forums.views.mark_read(self.forum_id, self.thread_id)
+            except ReconnectError as error:
+                self.failed(error)
+                return
+        self.select = select or self.select
+        self.request_load()
+
+    def read(self, toolbox: Toolbox) -> ForumShown:
+        views = self.forums.views
+        return ForumShown(views.forum_named(self.forum_id), views.threads(self.forum_id))
+
+    def show(self, shown: ForumShown) -> None:
+        self.summary = summary = shown.summary
+        self.thread = next((t for t in shown.threads if t.first.id == self.thread_id), None)
         self.sub_title = summary.name
         line = self.query_one("#thread-line", Static)
         composer = self.query_one(Composer)
@@ -413,7 +428,7 @@ class ThreadScreen(PostScreen):
             line.update(self._thread_line(self.thread, summary))
         posts = self.query_one("#posts", OptionList)
         current = self.current_post()
-        wanted = select or self.select or (current.id if current else None)
+        wanted = self.select or (current.id if current else None)
         self.select = None
         posts.clear_options()
         now = self.now()

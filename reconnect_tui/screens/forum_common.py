@@ -8,17 +8,23 @@ wrote, so they are always shown as ``rich.text.Text`` (never read as markup).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from ..errors import ReconnectError
 from ..i18n import _, ngettext
+from ..store import Toolbox
 from ..sync.forum import ForumMember, ForumPost, ForumReport, Forums, ForumSummary, ForumThread
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
 from .messages import time_text
+
+Shown = TypeVar("Shown")
+"""What a forum screen reads and shows."""
 
 PINNED_LABELS = {"rules": "Pinned: the forum's rules", "cafe": "Pinned: café dates"}
 """English source texts of the pinned marks; show through ``_()``."""
@@ -40,9 +46,10 @@ class PeerSupportNotice(Static):
         )
 
 
-def forum_notices(locale: str) -> ComposeResult:
-    """The emergency line and the peer-support line, on every forum screen."""
-    yield NotForEmergencies(locale)
+def forum_notices() -> ComposeResult:
+    """The emergency line and the peer-support line, on every forum screen (the vault's
+    country, for the emergency numbers, arrives with the screen's first read)."""
+    yield NotForEmergencies(None)
     yield PeerSupportNotice()
 
 
@@ -191,11 +198,13 @@ def report_row(report: ForumReport, now: datetime, *, hidden: bool = False) -> T
     return row
 
 
-class ForumScreenBase(ModuleScreen):
+class ForumScreenBase(ModuleScreen[Shown | ReconnectError], Generic[Shown]):
     """A forum screen: the header, both notices, the body, the footer keys.
 
     Reads and writes go through :class:`Forums` (``sync/forum.py``); a failure becomes a
-    notification with the service's plain-language message.
+    notification with the service's plain-language message. Reading follows the screens' one
+    loading pattern (``screens/base.py``): ``read`` runs in the loading thread, ``show`` on the
+    UI thread with what it read; ``reload`` asks for both again.
     """
 
     DEFAULT_CSS = """
@@ -220,15 +229,41 @@ class ForumScreenBase(ModuleScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield from forum_notices(self.toolbox.profile.get().locale)
+        yield from forum_notices()
         yield from self.compose_body()
         yield Footer(compact=True)
 
     def now(self) -> datetime:
         return self.session.now()
 
+    def read(self, toolbox: Toolbox) -> Shown:
+        """What the screen shows, read in the loading thread (read only)."""
+        raise NotImplementedError
+
+    def show(self, shown: Shown) -> None:
+        """Show what ``read`` read (UI thread)."""
+
+    def load_data(self, toolbox: Toolbox) -> Shown | ReconnectError:
+        try:
+            return self.read(toolbox)
+        except ReconnectError as error:  # shown as a notification, on the UI thread
+            return error
+
+    def show_data(self, data: Shown | ReconnectError) -> None:
+        if isinstance(data, ReconnectError):
+            self.failed(data)
+        else:
+            self.show(data)
+
     def reload(self) -> None:
-        """Read the forum again and show it."""
+        """Read the forum again (in the loading thread) and show it."""
+        self.request_load()
+
+    def focus_if_none(self, widget: Widget) -> None:
+        """The screen's list, once it has rows, gets the focus if nothing has it: a list that
+        was hidden while empty could not take it when the screen opened (``AUTO_FOCUS``)."""
+        if self.focused is None and widget.display:
+            widget.focus()
 
     def refresh_after_sync(self) -> None:
         """Show what the sync brought. A sync can end while this screen is still being built

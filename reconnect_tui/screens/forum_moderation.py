@@ -10,6 +10,7 @@ member says plainly what removal means. Imports go one way: ``forum`` → ``foru
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,17 +21,18 @@ from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
 from ..i18n import N_, _
+from ..store import Toolbox
 from ..sync.forum import ForumMember, ForumPost, ForumReport, ForumSummary
 from ..widgets.form import Field, FormScreen
 from ..widgets.notice import emergency_line
-from .forum_common import ForumScreenBase, member_row, report_row
+from .forum_common import ForumScreenBase, Shown, member_row, report_row
 from .forum_dialogs import ForumInviteScreen
 
 PostOpener = Callable[[ForumPost], None]
 """Shows a post in its thread (the thread screen lives in ``forum.py``, which imports this)."""
 
 
-class PostScreen(ForumScreenBase):
+class PostScreen(ForumScreenBase[Shown]):
     """A forum screen whose keys act on the highlighted post. Subclasses set ``forum_id`` and
     ``summary`` and say which post is meant, how a post is opened and how to read again."""
 
@@ -187,7 +189,21 @@ class PostScreen(ForumScreenBase):
         self.app.push_screen(ForumInviteScreen(self.forum_id))
 
 
-class ReportsScreen(ForumScreenBase):
+@dataclass(frozen=True, slots=True)
+class ReportsShown:
+    forum_name: str
+    reports: list[ForumReport]
+    hidden: set[str]
+    """Ids of the posts hidden now."""
+
+
+@dataclass(frozen=True, slots=True)
+class MembersShown:
+    forum_name: str
+    members: list[ForumMember]
+
+
+class ReportsScreen(ForumScreenBase[ReportsShown]):
     """Moderator: what members reported, newest first; Enter opens the post in its thread."""
 
     AUTO_FOCUS = "#reports"
@@ -210,22 +226,17 @@ class ReportsScreen(ForumScreenBase):
             yield self.empty_state(id="reports-empty")
             yield OptionList(id="reports")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reload()
-
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        try:
-            forums = self.forums
-            name = forums.views.forum_named(self.forum_id).name
-            self.reports = forums.views.reports(self.forum_id)
-            hidden = {p.id for p in forums.views.posts(self.forum_id) if p.hidden}
-        except ReconnectError as error:
-            self.failed(error)
-            return
+    def read(self, toolbox: Toolbox) -> ReportsShown:
+        views = self.forums.views
+        return ReportsShown(views.forum_named(self.forum_id).name, views.reports(self.forum_id),
+                            {p.id for p in views.posts(self.forum_id) if p.hidden})
+
+    def show(self, shown: ReportsShown) -> None:
+        name, hidden = shown.forum_name, shown.hidden
+        self.reports = shown.reports
         self.query_one("#reports-title", Static).update(
             _("Reports in {forum}").format(forum=name))
         reports = self.query_one("#reports", OptionList)
@@ -236,6 +247,7 @@ class ReportsScreen(ForumScreenBase):
         if self.reports:
             reports.highlighted = 0
         reports.display = bool(self.reports)
+        self.focus_if_none(reports)
         self.query_one("#reports-empty").display = not self.reports
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -266,7 +278,7 @@ class ReportsScreen(ForumScreenBase):
         self.open_post(post)
 
 
-class MembersScreen(ForumScreenBase):
+class MembersScreen(ForumScreenBase[MembersShown]):
     """Moderator: the forum's members; x removes one (asks first, saying what it means)."""
 
     AUTO_FOCUS = "#members"
@@ -291,25 +303,20 @@ class MembersScreen(ForumScreenBase):
             yield self.sync_line()
             yield OptionList(id="members")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reload()
-
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
-        try:
-            forums = self.forums
-            self.forum_name = forums.views.forum_named(self.forum_id).name
-            self.members = forums.views.members(self.forum_id)
-        except ReconnectError as error:
-            self.failed(error)
-            return
+    def read(self, toolbox: Toolbox) -> MembersShown:
+        views = self.forums.views
+        return MembersShown(views.forum_named(self.forum_id).name, views.members(self.forum_id))
+
+    def show(self, shown: MembersShown) -> None:
+        current = self.current
+        self.forum_name = shown.forum_name
+        self.members = shown.members
         self.query_one("#members-title", Static).update(
             _("Members of {forum}").format(forum=self.forum_name))
         members = self.query_one("#members", OptionList)
-        current = self.current
         members.clear_options()
         now = self.now()
         members.add_options(Option(member_row(m, now), id=m.pseudonym) for m in self.members)

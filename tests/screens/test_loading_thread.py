@@ -17,7 +17,7 @@ from tests.pilot import make_app, open_module, unlock, wait_for
 
 LOADING_IN_THREAD = (
     "life-domains", "goals", "network", "crisis-plan", "exercises", "medications", "diary",
-    "info", "search", "messages",
+    "info", "search", "messages", "forum",
 )
 """The module screens that read through ``ModuleScreen.load_data`` so far."""
 USER_MODULES = [m.id for m in MODULES if m.id in LOADING_IN_THREAD]
