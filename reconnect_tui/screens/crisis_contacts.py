@@ -111,7 +111,7 @@ class CrisisContactsScreen(ModuleScreen):
         fields = [Field("name", _("Name"), required=True)]
         if self.spec.kind == "professionals":
             fields.append(Field("role", _("Role or service"), placeholder=_("e.g. GP, nurse")))
-        fields.append(Field("phone", _("Phone")))
+        fields.append(Field("phone", _("Phone"), "phone"))
         return fields
 
     def action_add(self) -> None:

@@ -50,7 +50,7 @@ def person_fields() -> list[Field]:
             required=True,
             choices=tuple((ring_title(r), r) for r in RINGS),
         ),
-        Field("phone", _("Phone")),
+        Field("phone", _("Phone"), "phone"),
         Field("contact_frequency", _("How often we are in touch")),
         Field("can_help_in_crisis", _("Can help me in a crisis"), "bool"),
         Field("notes", _("Notes"), "multiline"),

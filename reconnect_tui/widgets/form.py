@@ -24,14 +24,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from ..i18n import N_, _
+from .. import parsing
+from ..i18n import N_, _, format_day
 from ..text_safety import clean_text
 from .drafts import DraftNotice, KeepsDraft
 
 if TYPE_CHECKING:
     from ..store.repositories.drafts import DraftSlot, JsonValue
 
-FieldKind = Literal["text", "multiline", "int", "float", "rating", "date", "bool", "choice"]
+FieldKind = Literal[
+    "text", "multiline", "int", "float", "rating", "date", "phone", "bool", "choice"
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Field:
     choices: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
     """(label, value) pairs for ``choice`` fields."""
     help: str = ""
+    region: str = "NO"
+    """For ``phone`` fields: the country whose numbers need no +code (the vault's country)."""
 
 
 class FormError(ValueError):
@@ -65,25 +70,29 @@ def parse_value(spec: Field, raw: Any) -> Any:
     if not text:
         if spec.required:
             raise FormError(spec.name, _("{label} cannot be empty.").format(label=spec.label))
-        return "" if spec.kind in ("text", "multiline") else None
+        return "" if spec.kind in ("text", "multiline", "phone") else None
     try:
         if spec.kind == "int":
             return int(text)
         if spec.kind == "float":
-            return float(text.replace(",", "."))
+            return parsing.parse_number(text)
         if spec.kind == "rating":
             value = int(text)
             if not 0 <= value <= 10:
                 raise ValueError
             return value
         if spec.kind == "date":
-            return date.fromisoformat(text)
+            return parsing.parse_day(text, date.today())
+        if spec.kind == "phone":
+            return parsing.parse_phone(text, spec.region)
+    except parsing.ParseError as error:  # says what is expected, in the person's language
+        raise FormError(
+            spec.name, _("{label}: {problem}").format(label=spec.label, problem=error)
+        ) from None
     except ValueError:
         hints = {
             "int": _("a whole number"),
-            "float": _("a number"),
             "rating": _("a whole number from 0 to 10"),
-            "date": _("a date like 2026-12-24"),
         }
         raise FormError(
             spec.name, _("{label} must be {hint}.").format(label=spec.label, hint=hints[spec.kind])
@@ -155,11 +164,11 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
             text = (
                 ""
                 if value is None
-                else (value.isoformat() if isinstance(value, date) else str(value))
+                else (format_day(value) if isinstance(value, date) else str(value))
             )
-            placeholder = spec.placeholder or {"date": "YYYY-MM-DD", "rating": "0–10"}.get(
-                spec.kind, ""
-            )
+            placeholder = spec.placeholder or {
+                "date": parsing.example_day(date.today()), "rating": "0–10"
+            }.get(spec.kind, "")
             yield Input(text, id=widget_id, placeholder=placeholder)
         if spec.help:
             yield Static(spec.help, classes="help")

@@ -164,3 +164,29 @@ def test_drawing_falls_back_to_a_list_when_narrow_and_cuts_long_names() -> None:
     boxed = plain(ring_lines(people, 34)).splitlines()
     assert all(len(line) == 34 for line in boxed)
     assert any("…" in line for line in boxed)
+
+
+async def test_a_phone_that_is_not_a_phone_keeps_the_form_open(
+    vault_path: Path, user_template
+) -> None:
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NetworkScreen))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        await pilot.press(*"Mor")
+        form.query_one("#field-sector", Select).value = Sector.FAMILY
+        form.query_one("#field-ring", Select).value = 1
+        form.query_one("#field-phone", Input).value = "abc-not-a-phone"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # refused, nothing typed is lost
+        assert form.query_one("#field-phone", Input).value == "abc-not-a-phone"
+        form.query_one("#field-phone", Input).value = "+47 912 34 567"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, NetworkScreen))
+    (person,) = read_people(vault_path, user_template)
+    assert person.phone == "91 23 45 67"
