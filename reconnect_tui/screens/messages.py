@@ -9,7 +9,7 @@ verification is shown as a warning, never with its text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -356,7 +356,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         scroll = self.query_one("#conversation", VerticalScroll)
         scroll.remove_children(".message")
         name = self.partner.name if self.partner else ""
-        now = datetime.now(UTC)
+        now = self.session.now()  # the app's clock, as the waiting times use
         shown_waits = waits if self.role is Role.USER else {}
         items: list[tuple[datetime, Static]] = [
             (m.sent_at, MessageBubble(m, name, now, (shown_waits or {}).get(m.id)))
