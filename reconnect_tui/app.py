@@ -37,6 +37,7 @@ from .text_safety import clean_text
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
     from rich.console import RenderableType
 
+    from .screens import events
     from .session import Session
     from .store import Toolbox, Vault
     from .sync.dyads import Dyads
@@ -84,6 +85,10 @@ class ReconnectApp(App[None]):
         self.settings = replace(settings, language=set_language(chosen))
         self.clock = clock
         self.session: Session | None = None
+        self.syncs_started = 0
+        """How many syncs this app started (one at a time; see ``request_sync``)."""
+        self._sync_again: bool | None = None
+        """A sync asked for while one ran: run one more after it (forced if True)."""
         """The unlocked vault and its services (``session.py``); None while locked."""
         minutes = self.settings.auto_lock_minutes
         self.auto_lock_seconds = (
@@ -145,6 +150,34 @@ class ReconnectApp(App[None]):
         self._last_activity = time.monotonic()
         self.switch_screen(self._home())
 
+    # the screens' typed messages (screens/events.py)
+
+    def on_vault_created(self, message: events.VaultCreated) -> None:
+        self.vault_created(message.vault, message.recovery_code)
+
+    def on_vault_unlocked(self, message: events.VaultUnlocked) -> None:
+        self.unlocked(message.vault)
+
+    def on_recovery_code_stored(self, message: events.RecoveryCodeStored) -> None:
+        self.recovery_code_stored()
+
+    def on_lock_requested(self, message: events.LockRequested) -> None:
+        self.action_lock(message.reason)
+
+    def on_sync_requested(self, message: events.SyncRequested) -> None:
+        self.request_sync(force=message.force, quiet=message.quiet)
+
+    def on_back_requested(self, message: events.BackRequested) -> None:
+        self.action_back()
+
+    def on_open_module(self, message: events.OpenModule) -> None:
+        self.action_open_module(message.module_id)
+        if message.item_id is None:
+            return
+        select = getattr(self.screen, "select_item", None)
+        if callable(select):
+            self.screen.call_after_refresh(select, message.item_id)
+
     def unlocked(self, vault: Vault) -> None:
         self._open_session(vault)
         self._register_builtin_exercises()
@@ -161,24 +194,39 @@ class ReconnectApp(App[None]):
         return known_relay_url(self.toolbox.vault, self.settings.relay_url) if self.toolbox else ""
 
     def _timed_sync(self) -> None:
-        if self.toolbox is not None and self._relay_url():
-            self.run_sync(force=False)
+        if not self.sync_running():  # the one running covers this minute
+            self.request_sync(force=False, quiet=True)
 
     def action_sync(self) -> None:
         """Sync now (Ctrl+R), retrying whatever is waiting."""
+        self.request_sync(force=True, quiet=False)
+
+    def sync_running(self) -> bool:
+        return any(w.group == "sync" and not w.is_finished for w in self.workers)
+
+    def request_sync(self, *, force: bool, quiet: bool) -> None:
+        """The one place a sync starts. Never two at once: asked for while one runs, one more
+        runs after it (what was queued since may have missed the one running), however often
+        it was asked for. ``quiet``: say nothing when there is no relay yet."""
         if self.toolbox is None:
             return
         if not self._relay_url():
-            self.notify(
-                _(
-                    "No relay yet: pairing with a provider sets one up (or run `reconnect sync`"
-                    " --relay URL)."
-                ),
-                title=_("Sync"),
-            )
+            if not quiet:
+                self.notify(
+                    _(
+                        "No relay yet: pairing with a provider sets one up (or run `reconnect sync`"
+                        " --relay URL)."
+                    ),
+                    title=_("Sync"),
+                )
             return
-        self.sync_status = _("Syncing…")
-        self.run_sync(force=True)
+        if self.sync_running():
+            self._sync_again = bool(self._sync_again) or force
+            return
+        if force:
+            self.sync_status = _("Syncing…")
+        self.syncs_started += 1
+        self.run_sync(force=force)
 
     @work(thread=True, exclusive=True, group="sync")
     def run_sync(self, force: bool) -> None:
@@ -259,6 +307,7 @@ class ReconnectApp(App[None]):
         except Exception:
             kept = False
         self.session = None
+        self._sync_again = None
         with contextlib.suppress(Exception):
             self.workers.cancel_group(self, "sync")
         session.close()
@@ -297,11 +346,17 @@ class ReconnectApp(App[None]):
         return self.session.dyads
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """After a sync, the screen shown may have new messages or statuses to show."""
-        if event.worker.group == "sync" and event.state is WorkerState.SUCCESS:
+        """After a sync, the screen shown may have new messages or statuses to show; a sync
+        asked for meanwhile runs now."""
+        if event.worker.group != "sync" or not event.worker.is_finished:
+            return
+        if event.state is WorkerState.SUCCESS:
             refresh = getattr(self.screen, "refresh_after_sync", None)
             if callable(refresh) and self.toolbox is not None:
                 refresh()
+        again, self._sync_again = self._sync_again, None
+        if again is not None and self.toolbox is not None:
+            self.request_sync(force=again, quiet=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lock and sync are offered only while unlocked."""

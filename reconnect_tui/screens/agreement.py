@@ -22,6 +22,7 @@ from ..i18n import N_, _
 from ..sync.agreements import Agreements, AgreementState
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen
+from .events import SyncRequested
 
 TERM_LABELS = {
     "answer_within_working_days": N_("Answers usually within (working days)"),
@@ -181,8 +182,7 @@ class AgreementScreen(ModuleScreen):
         self.app.push_screen(ProposeScreen(start), proposed)
 
     def _deliver(self) -> None:
-        if not any(w.group == "sync" and w.is_running for w in self.app.workers):
-            self.app.action_sync()  # type: ignore[attr-defined]
+        self.app.post_message(SyncRequested())
 
 
 class CheckinAnswerScreen(ModalScreen[tuple[int, str, bool] | None]):

@@ -25,6 +25,7 @@ from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH, strength_hint
 from ..text_safety import name_problem
 from ..widgets.notice import NotForEmergencies
+from .events import VaultCreated
 from .localized import LocalizedScreen
 
 
@@ -117,7 +118,7 @@ class CreateVaultScreen(LocalizedScreen):
         except ReconnectError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self.app.vault_created, vault, code)
+        self.app.post_message(VaultCreated(vault, code))
 
     def _failed(self, message: str) -> None:
         self._busy(False)

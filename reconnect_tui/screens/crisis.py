@@ -14,6 +14,7 @@ from textual.widgets import Footer, Label, Static
 from ..export.document import build_document, contact_text
 from ..i18n import N_, _
 from ..model import CrisisPlan, emergency_numbers
+from .events import OpenModule
 from .localized import LocalizedModalScreen
 
 
@@ -65,4 +66,4 @@ class CrisisScreen(LocalizedModalScreen[None]):
         if self.plan is None:
             return
         self.dismiss(None)
-        self.app.action_open_module("crisis-plan")
+        self.app.post_message(OpenModule("crisis-plan"))

@@ -21,6 +21,7 @@ from ..store import Toolbox
 from ..sync.forum import ForumMember, ForumPost, ForumReport, Forums, ForumSummary, ForumThread
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
+from .events import SyncRequested
 from .messages import time_text
 
 Shown = TypeVar("Shown")
@@ -275,15 +276,9 @@ class ForumScreenBase(ModuleScreen[Shown | ReconnectError], Generic[Shown]):
         self.notify(str(error), severity="error", title=title or _("Not done"))
 
     def deliver(self) -> None:
-        """Start a sync now (if a relay is known and none is running) so what was queued goes
-        out; when the relay is down the sync line says what is waiting."""
-        from ..sync.service import known_relay_url
-
-        settings = self.session.settings
-        if not known_relay_url(self.toolbox.vault, settings.relay_url):
-            return
-        if not any(w.group == "sync" and w.is_running for w in self.app.workers):
-            self.app.action_sync()  # type: ignore[attr-defined]
+        """Sync now (or right after the one running), if a relay is known, so what was queued
+        goes out; when the relay is down the sync line says what is waiting."""
+        self.app.post_message(SyncRequested(quiet=True))
 
     def sync_line(self) -> Static:
         """The app's sync status ("Offline — N waiting" …), kept current."""

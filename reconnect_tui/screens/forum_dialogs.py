@@ -22,6 +22,7 @@ from ..sync.dyads import RelayPort
 from ..sync.forum import INVITATION_LIFETIME, ForumSummary
 from ..sync.forum_membership import forum_relay
 from ..widgets.form import Field, FormScreen
+from .events import SyncRequested
 from .forum_common import PeerSupportNotice
 from .pairing import InvitationScreen, RelayScreen
 
@@ -128,7 +129,7 @@ class ForumJoinScreen(RelayScreen):
                                                             name=summary.pseudonym)
         )
         self.dismiss(summary)
-        self.app.action_sync()  # type: ignore[attr-defined]
+        self.app.post_message(SyncRequested())
 
 
 class ForumInviteScreen(InvitationScreen):

@@ -17,6 +17,7 @@ from ..model import Role
 from ..store import Toolbox
 from ..widgets.notice import NotForEmergencies
 from .access import SessionAccess
+from .events import OpenModule
 from .localized import LocalizedScreen
 from .registry import Module, available_modules, translated_title
 
@@ -165,9 +166,9 @@ class HomeScreen(SessionAccess, LocalizedScreen):
         for module in self.modules:
             if event.key == module.key:
                 event.stop()
-                self.app.action_open_module(module.id)
+                self.app.post_message(OpenModule(module.id))
                 return
 
     @on(OptionList.OptionSelected, "#modules")
     def open_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.action_open_module(event.option.id or "")
+        self.app.post_message(OpenModule(event.option.id or ""))

@@ -32,6 +32,7 @@ from ..sync.dyads import ChatMessage, DyadSummary, ItemRef, Partner
 from ..widgets.composer import Composer, about_text
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
+from .events import SyncRequested
 from .provider_home import DyadList
 
 NO_ITEM = ItemRef(module="", item_id=0, title="")
@@ -516,10 +517,8 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         return None
 
     def _deliver(self) -> None:
-        """Start a sync now (unless one is running) so the message goes out without waiting."""
-        running = any(w.group == "sync" and w.is_running for w in self.app.workers)
-        if not running:
-            self.app.action_sync()  # type: ignore[attr-defined]
+        """Sync now (or right after the one running) so the message goes out without waiting."""
+        self.app.post_message(SyncRequested())
 
     def action_about(self) -> None:
         def chosen(item: ItemRef | None) -> None:

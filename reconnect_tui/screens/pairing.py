@@ -20,6 +20,7 @@ from ..i18n import N_, _
 from ..model import Role
 from ..sync.dyads import INVITATION_LIFETIME, Partner, RelayPort
 from .base import ModuleScreen
+from .events import SyncRequested
 
 
 def spaced_code(code: str) -> str:
@@ -240,7 +241,7 @@ class JoinScreen(RelayScreen):
             )
         )
         self.app.switch_screen(SafetyNumberScreen(partner.id))
-        self.app.action_sync()  # type: ignore[attr-defined]
+        self.app.post_message(SyncRequested())
 
 
 class SafetyNumberScreen(ModuleScreen):

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Label, Static
 
 from ..i18n import _
+from .events import RecoveryCodeStored
 from .localized import LocalizedScreen
 
 
@@ -50,4 +51,4 @@ class RecoveryCodeScreen(LocalizedScreen[None]):
     @on(Button.Pressed, "#continue")
     def go_on(self) -> None:
         self.code = ""
-        self.app.recovery_code_stored()
+        self.app.post_message(RecoveryCodeStored())

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from ..i18n import N_, _
 from ..model import SearchHit
 from .base import ModuleScreen
+from .events import OpenModule
 from .registry import available_modules
 
 DEBOUNCE_SECONDS = 0.25
@@ -161,8 +162,4 @@ class SearchScreen(ModuleScreen):
         if module_id not in available:
             self.notify(_("That part of the toolbox is not available yet."))
             return
-        self.app.action_open_module(module_id)  # type: ignore[attr-defined]
-        screen = self.app.screen_stack[-1]
-        select = getattr(screen, "select_item", None)
-        if callable(select):
-            screen.call_after_refresh(select, hit.item_id)
+        self.app.post_message(OpenModule(module_id, hit.item_id))

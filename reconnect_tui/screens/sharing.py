@@ -36,6 +36,7 @@ from ..sync.sharing import (
     revocation_status,
 )
 from .base import ModuleScreen
+from .events import SyncRequested
 from .localized import domain_label
 
 
@@ -339,6 +340,6 @@ class SharingScreen(ModuleScreen):
         self.confirm(self.revoke_question(partner, row), stop, _("Stop sharing"))
 
     def _sync_soon(self) -> None:
-        """Start a sync now (unless one runs) so the change does not wait for the timer."""
-        if not any(w.group == "sync" and w.is_running for w in self.app.workers):
-            self.app.action_sync()  # type: ignore[attr-defined]
+        """Sync now (or right after the one running) so the change does not wait for the
+        timer."""
+        self.app.post_message(SyncRequested())

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 from ..errors import ReconnectError
 from ..i18n import _
 from ..widgets.notice import NotForEmergencies
+from .events import VaultUnlocked
 from .localized import LocalizedScreen
 
 
@@ -64,7 +65,7 @@ class UnlockScreen(LocalizedScreen):
         except ReconnectError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self.app.unlocked, vault)
+        self.app.post_message(VaultUnlocked(vault))
 
     def _failed(self, message: str) -> None:
         self.query_one("#busy").display = False

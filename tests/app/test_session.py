@@ -60,3 +60,44 @@ async def test_one_session_per_unlock_and_identity_loaded_once(
         assert again.dyads is not first_dyads  # nothing of the locked session is reused
         assert again.dyads.identity_key == identity
         assert again.identity_loads == 1
+
+
+async def test_sync_requests_while_one_runs_make_exactly_one_more(
+    user_template: Template, tmp_path: Path
+) -> None:
+    """Screens ask for a sync with ``SyncRequested``; while one runs, however many ask, exactly
+    one more sync starts, after it (never two at once)."""
+    import threading
+
+    from relay_server import free_port
+
+    from reconnect_tui.screens.events import SyncRequested
+    from reconnect_tui.store.repositories.sync_state import SyncStateRepository
+    from reconnect_tui.sync.service import RELAY_SETTING
+
+    path = copy_vault(user_template, tmp_path / "user")
+    with Vault.open_with_key(path, user_template.key, user_template.header) as vault:
+        # a relay address nobody listens on: each sync ends quickly, offline
+        SyncStateRepository(vault).set_setting(RELAY_SETTING, f"http://127.0.0.1:{free_port()}")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: not app.sync_running())
+        started = app.syncs_started  # the sync that unlocking starts, if it has
+
+        # a sync under way: the sync group is busy until the test lets it finish
+        gate = threading.Event()
+        app.run_worker(gate.wait, thread=True, group="sync", name="a sync under way")
+        for _ in range(3):
+            app.post_message(SyncRequested())
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.syncs_started == started  # none started beside the one running
+
+        gate.set()
+        await wait_for(pilot, lambda: not app.sync_running() and app.syncs_started > started)
+        assert app.syncs_started == started + 1
+        assert "Offline" in app.sync_status or "offline" in app.sync_status.lower()
+
+        app.post_message(SyncRequested())  # nothing running: it starts at once
+        await wait_for(pilot, lambda: app.syncs_started == started + 2)
