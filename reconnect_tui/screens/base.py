@@ -161,14 +161,15 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         toolbox: Toolbox | None = None,
         read_only: bool = False,
         owner: str = "",
-        partner_id: int | None = None,
+        shared_by: int | None = None,
         about: ItemRef | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         """``toolbox``: show this one instead of the app's (the provider's received view);
-        ``owner``: whose it is; ``partner_id`` and ``about``: what "m" writes a message about."""
+        ``owner``: whose it is; ``shared_by``: the partner (dyad) whose shared copy a read-only
+        view shows, to whom "m" writes, ``about`` being what it writes about."""
         super().__init__(name=name, id=id, classes=classes)
         # Class attributes are made at import, perhaps in another language: translate now.
         self.TITLE_TEXT = _(self.TITLE_TEXT) if self.TITLE_TEXT else ""
@@ -176,7 +177,8 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         self._toolbox = toolbox
         self.read_only = read_only
         self.owner = owner
-        self.partner_id = partner_id
+        self.shared_by = shared_by
+        """The partner who shared what this read-only view shows (None: one's own)."""
         self.about = about
         self.loaded = False
         """True once ``show_data`` has shown the first read (tests wait for it)."""
@@ -185,7 +187,7 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         self._generation = 0
         if read_only:
             self.EMPTY_TEXT = _("Nothing here is shared with you.")
-            if partner_id is not None:  # only this screen gets the key, not its whole class
+            if shared_by is not None:  # only this screen gets the key, not its whole class
                 self._bindings.key_to_bindings.setdefault("m", []).append(
                     Binding(
                         "m",
@@ -254,11 +256,11 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         self.post_message(ScreenLoaded(loaded, generation))
 
     def _still_shared(self, session: Session) -> bool:
-        if not self.read_only or self.partner_id is None:
+        if not self.read_only or self.shared_by is None:
             return True
         shown = SCREEN_MODULES.get(self.MODULE, (self.MODULE,))
         opened = getattr(self.toolbox.vault, "slots", {})
-        still = session.sharing.received_slots(self.partner_id)
+        still = session.sharing.received_slots(self.shared_by)
         return all(slot in still for slot, module in opened.items() if module in shown)
 
     @on(ScreenLoaded)
@@ -341,17 +343,17 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         if action in self.EDIT_ACTIONS:
             return not self.read_only
         if action == "message_about":
-            return self.read_only and self.partner_id is not None
+            return self.read_only and self.shared_by is not None
         return True
 
     async def action_message_about(self) -> None:
         """Open the conversation with the person who shared this, about what was opened."""
-        if not self.read_only or self.partner_id is None:
+        if not self.read_only or self.shared_by is None:
             return
         from ..widgets.composer import Composer
         from .messages import ConversationScreen
 
-        conversation = ConversationScreen(self.partner_id)
+        conversation = ConversationScreen(self.shared_by)
         await self.app.push_screen(conversation)
         if self.about is not None:
             conversation.query_one(Composer).set_about(self.about)

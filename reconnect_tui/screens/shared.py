@@ -239,7 +239,7 @@ class SharedWithMeScreen(ModuleScreen):
         self._view = view
         about = ItemRef(item.module, item.item_id or 0, item_title(item))
         screen = target.screen(
-            toolbox=view, read_only=True, owner=person.name, partner_id=person.partner_id,
+            toolbox=view, read_only=True, owner=person.name, shared_by=person.partner_id,
             about=about,
         )
         await self.app.push_screen(screen)

@@ -277,7 +277,7 @@ async def test_a_providers_read_only_plan_offers_no_fhir_export(
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         await app.push_screen(CrisisPlanScreen(toolbox=view, read_only=True,
-                                               owner="Kari Nordmann", partner_id=1))
+                                               owner="Kari Nordmann", shared_by=1))
         await pilot.pause()
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))

@@ -150,7 +150,7 @@ async def test_each_module_screen_is_read_only_over_the_shared_view(
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         own_profile = app.toolbox.profile.get()
-        kwargs = {"toolbox": view, "read_only": True, "owner": OWNER, "partner_id": 1}
+        kwargs = {"toolbox": view, "read_only": True, "owner": OWNER, "shared_by": 1}
         for screen_class, shown in screens:
             screen = await open_read_only(pilot, screen_class(**kwargs))
             try:
@@ -174,7 +174,7 @@ async def test_registrations_show_and_cannot_be_typed_into(
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         screen = await open_read_only(
-            pilot, DiaryScreen(toolbox=view, read_only=True, owner=OWNER, partner_id=1)
+            pilot, DiaryScreen(toolbox=view, read_only=True, owner=OWNER, shared_by=1)
         )
         await pilot.press("r")  # to the registrations tab: viewing is not editing
         await pilot.pause()
