@@ -37,7 +37,7 @@ from .text_safety import clean_text
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
     from rich.console import RenderableType
 
-    from .screens import events
+    from .screens import events as screen_events
     from .session import Session
     from .store import Toolbox, Vault
     from .sync.dyads import Dyads
@@ -152,25 +152,25 @@ class ReconnectApp(App[None]):
 
     # the screens' typed messages (screens/events.py)
 
-    def on_vault_created(self, message: events.VaultCreated) -> None:
+    def on_vault_created(self, message: screen_events.VaultCreated) -> None:
         self.vault_created(message.vault, message.recovery_code)
 
-    def on_vault_unlocked(self, message: events.VaultUnlocked) -> None:
+    def on_vault_unlocked(self, message: screen_events.VaultUnlocked) -> None:
         self.unlocked(message.vault)
 
-    def on_recovery_code_stored(self, message: events.RecoveryCodeStored) -> None:
+    def on_recovery_code_stored(self, message: screen_events.RecoveryCodeStored) -> None:
         self.recovery_code_stored()
 
-    def on_lock_requested(self, message: events.LockRequested) -> None:
+    def on_lock_requested(self, message: screen_events.LockRequested) -> None:
         self.action_lock(message.reason)
 
-    def on_sync_requested(self, message: events.SyncRequested) -> None:
+    def on_sync_requested(self, message: screen_events.SyncRequested) -> None:
         self.request_sync(force=message.force, quiet=message.quiet)
 
-    def on_back_requested(self, message: events.BackRequested) -> None:
-        self.action_back()
+    async def on_back_requested(self, message: screen_events.BackRequested) -> None:
+        await self.action_back()
 
-    def on_open_module(self, message: events.OpenModule) -> None:
+    def on_open_module(self, message: screen_events.OpenModule) -> None:
         self.action_open_module(message.module_id)
         if message.item_id is None:
             return
@@ -384,10 +384,10 @@ class ReconnectApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Escape: close the top screen, but never the lock screen or Home."""
         if len(self.screen_stack) > 2:
-            self.pop_screen()
+            await self.pop_screen()
 
     def action_open_module(self, module_id: str) -> None:
         from .screens.registry import MODULES
@@ -496,7 +496,10 @@ class ReconnectApp(App[None]):
         if self.is_headless:
             return
         loop = asyncio.get_running_loop()
-        watch = HangupWatch(lambda: loop.call_soon_threadsafe(self._hung_up), terminal_fds())
+        def hung_up() -> None:  # from the watch's thread
+            loop.call_soon_threadsafe(self._hung_up)
+
+        watch = HangupWatch(hung_up, terminal_fds())
         try:
             watch.start(loop)
         except (RuntimeError, ValueError, NotImplementedError):  # not the main thread

@@ -45,11 +45,11 @@ class CrisisScreen(LocalizedModalScreen[None]):
             if self.plan is None:
                 yield Static(_("Unlock ReConnect to see your crisis plan."), classes="empty")
             else:
-                yield from self._plan()
+                yield from self._plan(self.plan)
         yield Footer()
 
-    def _plan(self) -> ComposeResult:
-        document = build_document(self.plan, self.name_, self.locale)
+    def _plan(self, plan: CrisisPlan) -> ComposeResult:
+        document = build_document(plan, self.name_, self.locale)
         yield Label(document.title, classes="title")
         yield Static(document.date_line, classes="help")
         for section in document.sections:

@@ -184,7 +184,7 @@ class CrisisContactsScreen(ModuleScreen):
         if index is None:
             return
         target = index + step
-        contacts = self.contacts
+        contacts: list[Any] = self.contacts  # helpers or services: a swap keeps the kind
         if not 0 <= target < len(contacts):
             return
         contacts[index], contacts[target] = contacts[target], contacts[index]

@@ -79,7 +79,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return self.folder / fhir_filename()
         from ..export import default_filename
 
-        return self.folder / default_filename(fmt, compact=compact)  # type: ignore[arg-type]
+        return self.folder / default_filename(fmt, compact=compact)  # type: ignore[arg-type]  # a radio id: an ExportFormat
 
     def formats(self) -> tuple[tuple[str, str], ...]:
         extra = ((FHIR, "FHIR, for a health record"),) if self.fhir_modules else ()

@@ -10,6 +10,8 @@ result, and the screen that pushed it opens the forum (``forum.py``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,13 +20,15 @@ from textual.widgets import Button, Input, Label, Static
 
 from ..errors import ReconnectError
 from ..i18n import N_, _
-from ..sync.dyads import RelayPort
 from ..sync.forum import INVITATION_LIFETIME, ForumSummary
 from ..sync.forum_membership import forum_relay
 from ..widgets.form import Field, FormScreen
 from .events import SyncRequested
 from .forum_common import PeerSupportNotice
 from .pairing import InvitationScreen, RelayScreen
+
+if TYPE_CHECKING:
+    from ..sync.client import RelayClient
 
 PSEUDONYM_NOTE = (
     "Your pseudonym is what the others in this forum see — never your name. Choose one that"
@@ -157,7 +161,7 @@ class ForumInviteScreen(InvitationScreen):
             name = ""
         return _("Invite someone to {forum}").format(forum=name)
 
-    def make_code(self, relay: RelayPort) -> str:
+    def make_code(self, relay: RelayClient) -> str:
         return self.session.forums.membership.invite(self.forum_id, forum_relay(relay))
 
     def help_text(self) -> str:

@@ -45,7 +45,9 @@ class DomainFilter(Static):
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.screen.action_next_domain()  # type: ignore[attr-defined]
+        screen = self.screen
+        if isinstance(screen, GoalsScreen):
+            screen.action_next_domain()
 
 
 class GoalsScreen(ModuleScreen[GoalData]):
@@ -263,6 +265,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
 
         def saved(values: dict[str, Any] | None) -> None:
             if values:
+                assert goal.id is not None  # read from the vault: it has one
                 activity = self.toolbox.goals.add_activity(Activity(goal_id=goal.id, **values))
                 self.reload(item_key(activity))
 
@@ -352,7 +355,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
 
     def action_next_domain(self) -> None:
         """Cycle: all life domains, then each visible domain in turn."""
-        order: list[int | None] = [None] + [d.id for d in self.data.domains if not d.hidden]
+        order: list[int | None] = [None, *(d.id for d in self.data.domains if not d.hidden)]
         position = order.index(self.domain_filter) if self.domain_filter in order else 0
         self.domain_filter = order[(position + 1) % len(order)]
         self.reload()

@@ -231,6 +231,9 @@ class ConversationData:
 class ConversationScreen(ModuleScreen[ConversationData]):
     """The conversation with one partner, newest at the bottom, and the composer."""
 
+    _seen_pending: str | None = None
+    """When "Seen — I will answer by …" said the answer comes, until it was delivered."""
+
     BINDINGS = [
         Binding("ctrl+s", "send", N_("Send"), tooltip=N_("Send the message (Enter: new line)")),
         Binding("ctrl+t", "about", N_("About an item"), tooltip=N_("Say which goal it is about")),

@@ -8,6 +8,8 @@ or shown on screen, never by e-mail or text message.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,9 +20,12 @@ from textual.widgets import Button, Input, Label, Static
 from ..errors import ReconnectError
 from ..i18n import N_, _
 from ..model import Role
-from ..sync.dyads import INVITATION_LIFETIME, Partner, RelayPort
+from ..sync.dyads import INVITATION_LIFETIME, Partner
 from .base import ModuleScreen
 from .events import SyncRequested
+
+if TYPE_CHECKING:
+    from ..sync.client import RelayClient
 
 
 def spaced_code(code: str) -> str:
@@ -96,7 +101,7 @@ class InvitationScreen(RelayScreen):
     def heading(self) -> str:
         return _("Invite a service user")
 
-    def make_code(self, relay: RelayPort) -> str:
+    def make_code(self, relay: RelayClient) -> str:
         """Put the invitation at the relay; runs in a thread worker."""
         return self.session.dyads.create_invitation(relay)
 
@@ -154,7 +159,7 @@ class InvitationScreen(RelayScreen):
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                code = self.make_code(engine.relay)  # type: ignore[arg-type]
+                code = self.make_code(cast("RelayClient", engine.relay))
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return
@@ -228,7 +233,7 @@ class JoinScreen(RelayScreen):
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                partner = self.session.dyads.join(code, engine.relay)
+                partner = self.session.dyads.join(code, cast("RelayClient", engine.relay))
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return

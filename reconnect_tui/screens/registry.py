@@ -5,7 +5,7 @@ Screens are imported only when opened, so start-up loads only what the first scr
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from dataclasses import dataclass
 from typing import Any
 

@@ -243,8 +243,9 @@ class SharedWithMeScreen(ModuleScreen):
             about=about,
         )
         await self.app.push_screen(screen)
-        if item.module == "registrations":
-            screen.action_switch()  # type: ignore[attr-defined]
+        switch = getattr(screen, "action_switch", None)  # the diary: to its registrations tab
+        if item.module == "registrations" and callable(switch):
+            switch()
 
     async def action_message_item(self) -> None:
         """Write to the service user about the highlighted item (the message names it)."""

@@ -121,7 +121,8 @@ class SharingScreen(ModuleScreen):
     )
     BINDINGS = [
         Binding(
-            "space", "toggle", N_("Share / stop"), tooltip=N_("Share this, or stop sharing it")
+            "space", "share_or_stop", N_("Share / stop"),
+            tooltip=N_("Share this, or stop sharing it"),
         ),
         Binding("p", "next_provider", N_("Next provider"), tooltip=N_("Show another provider")),
         Binding(
@@ -211,7 +212,7 @@ class SharingScreen(ModuleScreen):
         listing.display = paired
         self.query_one("#sharing-help").display = paired
         paused = self.query_one("#sharing-paused", Static)
-        paused.display = paired and not partner.can_share  # type: ignore[union-attr]
+        paused.display = partner is not None and not partner.can_share
         provider = self.query_one("#sharing-provider", Static)
         provider.display = paired
         revoked = self.query_one("#sharing-revoked", Static)
@@ -265,7 +266,7 @@ class SharingScreen(ModuleScreen):
     # -- actions -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle", "safety_number"):
+        if action in ("share_or_stop", "safety_number"):
             return bool(self.partners)
         if action == "next_provider":
             return len(self.partners) > 1
@@ -282,7 +283,7 @@ class SharingScreen(ModuleScreen):
         if self.partner is not None:
             self.app.push_screen(SafetyNumberScreen(self.partner.partner_id))
 
-    def action_toggle(self) -> None:
+    def action_share_or_stop(self) -> None:
         partner, row = self.partner, self.current_row()
         if partner is None or row is None:
             return

@@ -98,8 +98,9 @@ class Composer(KeepsDraft, Vertical):
         return {"text": self.text}
 
     def show_draft_fields(self, fields: dict[str, JsonValue]) -> None:
-        if isinstance(fields.get("text"), str):
-            self.query_one("#composer-text", TextArea).load_text(fields["text"])
+        text = fields.get("text")
+        if isinstance(text, str):
+            self.query_one("#composer-text", TextArea).load_text(text)
 
     @property
     def text(self) -> str:

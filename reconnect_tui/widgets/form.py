@@ -215,7 +215,8 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         widget = self.query_one(f"#field-{spec.name}")
         if isinstance(widget, TextArea):
             return widget.text
-        return widget.value  # type: ignore[attr-defined]
+        assert isinstance(widget, Input | Checkbox | Select), widget  # what ``_field`` makes
+        return widget.value
 
     def collect(self) -> dict[str, Any]:
         return {spec.name: parse_value(spec, self._raw(spec)) for spec in self.fields}

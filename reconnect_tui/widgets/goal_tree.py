@@ -251,7 +251,7 @@ class GoalTree(Tree[Item]):
         node = self.cursor_node
         return None if node is None else node.data
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         """Runs before Tree's own handler, which opens the line; stop it on a first click."""
         meta = event.style.meta
         line = meta.get("line")

@@ -73,7 +73,7 @@ async def test_empty_state_says_how_to_pair(vault_path: Path) -> None:
         assert empty.display and "press p" in str(empty.render())
         assert not screen.query_one("#share-list").display
         active = {b.binding.action for b in screen.active_bindings.values()}
-        assert not active & {"toggle", "next_provider", "safety_number"}
+        assert not active & {"share_or_stop", "next_provider", "safety_number"}
 
 
 async def test_share_a_module_and_an_item_then_stop(provider: Person, user: Person) -> None:

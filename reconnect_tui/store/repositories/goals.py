@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, timedelta
 
 from ...model import Activity, Goal
@@ -81,7 +82,7 @@ class GoalRepository(TableRepository[Goal]):
 
     # -- activities --------------------------------------------------------------------------
 
-    def activities(self, goal_id: int | None = None) -> list[Activity]:
+    def activities(self, goal_id: int | None = None) -> builtins.list[Activity]:
         if goal_id is None:
             return self._activities.list()
         with self.vault.read() as conn:
@@ -110,7 +111,8 @@ class GoalRepository(TableRepository[Goal]):
         activity.done_at = now() if done else None
         return self.update_activity(activity)
 
-    def due_between(self, first: date, last: date, include_done: bool = False) -> list[Activity]:
+    def due_between(self, first: date, last: date, include_done: bool = False
+                    ) -> builtins.list[Activity]:  # ``list`` is a method here
         """Activities scheduled from ``first`` to ``last`` (inclusive), earliest first."""
         done = "" if include_done else " AND done = 0"
         with self.vault.read() as conn:
@@ -121,7 +123,7 @@ class GoalRepository(TableRepository[Goal]):
             ).fetchall()
         return [_activity(r) for r in rows]
 
-    def due_this_week(self, today: date) -> list[Activity]:
+    def due_this_week(self, today: date) -> builtins.list[Activity]:
         """Open activities from today to the end of this week (Sunday), and overdue ones."""
         end = today + timedelta(days=6 - today.weekday())
         with self.vault.read() as conn:
