@@ -15,10 +15,10 @@ into our catalogue.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import click
 from typer.core import TyperGroup
 
 from ..i18n import N_, _, ngettext, resolve_language, set_language, supported_language
@@ -138,31 +138,120 @@ def choose_language(args: Sequence[str]) -> str:
     return set_language(resolve_language(flag, _settings_language()))
 
 
-def localize_framework() -> None:
-    """Make Click's and Typer's own words come from our catalogue in the active language."""
-    import click.core
-    import click.decorators
-    import click.exceptions
-    import click.formatting
-    import click.parser
-    import click.termui
-    import click.types
-    import typer.core
+VENDORED_TEXTS = (
+    # Typer 0.29 and later carry their own copy of Click (typer/_click), which writes these in
+    # English without gettext: they are matched in the finished message and translated
+    # (:func:`translate_framework_message`). A placeholder matches any text, so the first
+    # match wins: messages that begin with a placeholder come last.
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("Value error, {message}"),
+    N_("Missing parameter: {param_name}"),
+    N_("No such option: {name}"),
+    N_("Got unexpected extra argument(s) ({args})"),
+    N_("Missing argument {param_hint}."),
+    N_("Missing option {param_hint}."),
+    N_("Missing parameter {param_hint}."),
+    N_("File {path} does not exist."),
+    N_("Directory {path} does not exist."),
+    N_("Path {path} does not exist."),
+    N_("File {path} is a directory."),
+    N_("Path {path} is a directory."),
+    N_("Directory {path} is a file."),
+    N_("{message}. Did you mean {suggestions}?"),
+    N_("{value} is not one of {choices}."),
+)
+_PLACEHOLDER = re.compile(r"\{(\w+)(?:![rsa])?\}")
 
-    for module in (
-        click.core, click.decorators, click.exceptions, click.formatting, click.parser,
-        click.termui, click.types, typer.core,
-    ):
-        if hasattr(module, "_"):
-            module._ = _  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+def _pattern(msgid: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(msgid)  # text, name, text, name, …, text
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(regex, re.DOTALL)
+
+
+_PATTERNS = tuple((msgid, _pattern(msgid)) for msgid in VENDORED_TEXTS)
+
+
+def translate_framework_message(message: str) -> str:
+    """``message``, an English message the framework composed, in the active language when it is
+    one of :data:`VENDORED_TEXTS` (an inner ``{message}`` is translated the same way)."""
+    for msgid, pattern in _PATTERNS:
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if "message" in values:
+            values["message"] = translate_framework_message(values["message"])
+        return _(msgid).format(**values)
+    return message
+
+
+_GETTEXT_MODULES = (
+    "click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
+    "click.termui", "click.types", "typer.core", "typer._click.core", "typer._click.parser",
+)
+"""Modules whose messages go through the standard library's gettext, as ``_``/``ngettext``."""
+
+
+def localize_framework() -> None:
+    """Make Click's and Typer's own words come from our catalogue in the active language.
+
+    Their ``_``/``ngettext`` become ours; Typer's rich help and error printers are wrapped once,
+    so that the help option's text and the messages Typer's own Click copy writes in English
+    are translated when shown."""
+    import importlib
+
+    modules = []
+    for name in _GETTEXT_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError:  # Typer 0.29+ brings its own Click copy; older ones use Click
+            continue
+    for module in modules:
+        for name, ours in (("_", _), ("ngettext", ngettext)):
+            if hasattr(module, name):
+                setattr(module, name, ours)
     try:
         from typer import rich_utils
     except ImportError:  # Typer without rich: plain Click help, translated above
         return
     for name, english in _RICH_CONSTANTS.items():
         setattr(rich_utils, name, _(english))
+    if not getattr(rich_utils, "_reconnect_localized", False):
+        _wrap_rich_printers(rich_utils)
+
+
+def _wrap_rich_printers(rich_utils: Any) -> None:
+    format_help, format_error = rich_utils.rich_format_help, rich_utils.rich_format_error
+
+    def rich_format_help(*, obj: Any, ctx: Any, **kwargs: Any) -> None:
+        for param in obj.get_params(ctx):  # with the help option, made when first asked for
+            _localize_param(param)
+        return format_help(obj=obj, ctx=ctx, **kwargs)
+
+    def rich_format_error(self: Any) -> None:
+        english = self.format_message
+        self.format_message = lambda: translate_framework_message(english())
+        return format_error(self)
+
+    rich_utils.rich_format_help = rich_format_help
+    rich_utils.rich_format_error = rich_format_error
+    rich_utils._reconnect_localized = True
+    try:  # Typer's own Click copy writes "Usage: " without gettext
+        from typer._click.formatting import HelpFormatter
+    except ImportError:
+        return
+    write_usage = HelpFormatter.write_usage
+
+    def localized_write_usage(
+        self: Any, prog: str, args: str = "", prefix: str | None = None
+    ) -> None:
+        write_usage(self, prog, args, f"{_('Usage:')} " if prefix is None else prefix)
+
+    HelpFormatter.write_usage = localized_write_usage  # type: ignore[method-assign]
 
 
 def _translate(text: str | None) -> str | None:
@@ -174,14 +263,15 @@ def _translate(text: str | None) -> str | None:
     return translated
 
 
-def _walk(command: click.Command) -> Iterator[click.Command]:
+def _walk(command: Any) -> Iterator[Any]:
+    """``command`` and every command below it (Typer's groups are Click groups or, from Typer
+    0.29, groups of its own Click copy: both keep their subcommands in ``commands``)."""
     yield command
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            yield from _walk(sub)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        yield from _walk(sub)
 
 
-def localize_help(root: click.Command) -> None:
+def localize_help(root: Any) -> None:
     """Translate every command's and parameter's help below ``root`` into the active language,
     from the English each had when first seen (so the language can change between runs)."""
     for command in _walk(root):
@@ -190,10 +280,14 @@ def localize_help(root: click.Command) -> None:
         )
         command.help, command.short_help, command.epilog = (_translate(t) for t in english)
         for param in command.params:
-            if not hasattr(param, "help"):
-                continue
-            original = param.__dict__.setdefault("_reconnect_english", param.help)
-            param.help = _translate(original)  # type: ignore[attr-defined]
+            _localize_param(param)
+
+
+def _localize_param(param: Any) -> None:
+    if not hasattr(param, "help"):
+        return
+    original = param.__dict__.setdefault("_reconnect_english", param.help)
+    param.help = _translate(original)
 
 
 class LocalizedGroup(TyperGroup):
