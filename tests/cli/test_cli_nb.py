@@ -31,6 +31,7 @@ ENGLISH_WORDS = frozenset({
 
 _NOT_PROSE = re.compile(
     r"`[^`]*`"  # commands quoted in help texts
+    r"|--as \w+|\b(?:user|provider)(?= \()"  # values an option takes (demo --as)
     r"|--?[\w-]+"  # options
     r"|<[^>]*>"  # Typer's type markers (<bool>, <path>)
     r"|\[(?:OPTIONS|ARGS)\]\.*"
