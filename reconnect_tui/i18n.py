@@ -116,35 +116,29 @@ def N_(message: str) -> str:
 
 
 # -- dates and numbers for people to read ----------------------------------------------------
-# English keeps ISO 8601 dates and 24-hour times (2027-03-31 14:05): no English reader misreads
-# them, while Babel's "en" would write the American 3/31/27. Every other language takes its own
-# forms from Babel's CLDR data (nb: 31.03.2027, 6,5). Stored data and JSON stay ISO whatever the
-# language. Babel is imported only when a date or number is first shown.
+# ``formats.py`` is the one place dates and numbers are formatted (Babel for Norwegian; English
+# keeps ISO dates and 24-hour times). These two names are kept for the export, CLI and form
+# code that uses them. Stored data and JSON stay ISO whatever the language.
 
 
 def format_day(day: date) -> str:
     """A date in the active language: ``31.03.2027`` (nb), ``2027-03-31`` (en)."""
-    if _language == DEFAULT_LANGUAGE:
-        return day.isoformat()
-    from babel.dates import format_date
+    from .formats import day as formatted_day
 
-    return format_date(day, "short", locale=_language)
+    return formatted_day(day)
 
 
 def format_moment(when: datetime) -> str:
     """A date and time on this computer's clock: ``31.03.2027 14:05`` (nb),
     ``2027-03-31 14:05`` (en). A naive ``when`` is taken as local time."""
-    local = when.astimezone() if when.tzinfo is not None else when
-    if _language == DEFAULT_LANGUAGE:
-        return local.strftime("%Y-%m-%d %H:%M")
-    from babel.dates import format_time
+    from .formats import day_and_time
 
-    return f"{format_day(local.date())} {format_time(local.time(), 'short', locale=_language)}"
+    return day_and_time(when.astimezone() if when.tzinfo is not None else when)
 
 
 def format_number(value: float, decimals: int = 1) -> str:
-    """A number in the active language, at most ``decimals`` decimals: ``6,5`` (nb), ``6.5``
-    (en); no grouping, as in a form field."""
+    """A number as a form field shows it, at most ``decimals`` decimals and no grouping: ``6,5``
+    (nb), ``6.5`` (en). (``formats.number`` is for display, with grouping.)"""
     if _language == DEFAULT_LANGUAGE:
         return f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
     from babel.numbers import format_decimal
