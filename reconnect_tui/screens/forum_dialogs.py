@@ -30,7 +30,7 @@ from .pairing import InvitationScreen, RelayScreen
 if TYPE_CHECKING:
     from ..sync.client import RelayClient
 
-PSEUDONYM_NOTE = (
+PSEUDONYM_NOTE = N_(
     "Your pseudonym is what the others in this forum see — never your name. Choose one that"
     " does not give away who you are."
 )

@@ -33,6 +33,7 @@ from ..widgets.composer import Composer, about_text
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
 from .events import SyncRequested
+from .localized import domain_label
 from .provider_home import DyadList
 
 NO_ITEM = ItemRef(module="", item_id=0, title="")
@@ -134,7 +135,7 @@ def item_label(item: ItemRef) -> Text:
     """An item in the picker: its kind, then its title (never read as markup)."""
     kinds = {"goals": _("Goal"), "life-domains": _("Life domain"), "crisis-plan": _("Crisis plan")}
     label = Text(kinds.get(item.module, item.module) + ": ", style="bold")
-    label.append(item.title)
+    label.append(domain_label(item.title) if item.module == "life-domains" else item.title)
     return label
 
 

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
 from ..i18n import _, ngettext
+from ..screens.localized import domain_label
 from ..sync.dyads import ItemRef, reading_time_seconds, word_count
 from ..text_safety import clean_text
 from .drafts import KeepsDraft
@@ -59,7 +60,7 @@ def about_text(about: ItemRef) -> Text:
     the partner cannot see travels without its title: then only its kind is named."""
     line = Text(_("About: "), style="bold")
     if about.title:
-        line.append(about.title)
+        line.append(domain_label(about.title) if about.module == "life-domains" else about.title)
         return line
     kinds = {"goals": _("a goal"), "life-domains": _("a life domain")}
     line.append(_("{kind} (its title is not shared)").format(
