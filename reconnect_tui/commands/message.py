@@ -20,6 +20,15 @@ from .common import (
 )
 from .vault import open_vault
 
+STATUS_TEXTS = {
+    "queued": N_("queued"),
+    "delivered": N_("delivered"),
+    "read": N_("read"),
+    "unread": N_("unread"),
+    "unverified": N_("unverified"),
+}
+"""What a message's status is called in text output (``--json`` keeps the status itself)."""
+
 app = typer.Typer(help=N_("Send and read messages in your dyads."), no_args_is_help=True)
 
 
@@ -119,4 +128,5 @@ def list_messages(
         )
         about = (f" [{m.about.title or _('an item whose title is not shared')}]" if m.about
                  else "")
-        echo(f"{local_time(m.sent_at)} {m.sender} ({m.status}){about}: {text}")
+        state = _(STATUS_TEXTS[m.status]) if m.status in STATUS_TEXTS else m.status
+        echo(f"{local_time(m.sent_at)} {m.sender} ({state}){about}: {text}")

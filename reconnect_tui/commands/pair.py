@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_, _
+from ..model import Role
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -126,7 +127,8 @@ def list_partners(
             marks.append(_("pending"))
         if p.key_changed:
             marks.append(_("KEY CHANGED: compare the safety number again"))
-        echo(f"{p.name} ({p.role.value}) — {', '.join(marks)}")
+        role = _("provider") if p.role == Role.PROVIDER else _("service user")
+        echo(f"{p.name} ({role}) — {', '.join(marks)}")
         echo(f"  {p.safety_number}")
 
 

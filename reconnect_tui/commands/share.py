@@ -276,7 +276,8 @@ def shared_list(
         echo(f"{person.name}")
         for i in person.items:
             what = i.module if i.item_id is None else f"{i.module} --item {i.item_id}"
-            echo(f"  {i.title} ({what}) — {_('changed')} {local_time(i.changed_at)}")
+            changed = _("changed {when}").format(when=local_time(i.changed_at))
+            echo(f"  {i.title} ({what}) — {changed}")
 
 
 @shared_app.command(
