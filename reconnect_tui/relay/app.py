@@ -29,6 +29,7 @@ from reconnect_tui.relay.config import RelayConfig
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorage
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.protocol import ErrorCode, WireError
+from reconnect_tui.wire.batch import BatchResult, decode_deposit_batch, encode_batch_results
 
 log = logging.getLogger("reconnect.relay")
 access_log = logging.getLogger("reconnect.relay.access")
@@ -119,7 +120,8 @@ class RelayApp:
         return b"".join(chunks)
 
     async def authenticate(self, request: Request, *, body: bool = False,
-                           query: frozenset[str] = frozenset(), admit: bool = True) -> Signed:
+                           query: frozenset[str] = frozenset(), admit: bool = True,
+                           body_limit: int | None = None) -> Signed:
         """Check the request's shape, verify its signature and admit it.
 
         ``body``: the route takes a JSON body (``Content-Type: application/json`` required,
@@ -133,7 +135,7 @@ class RelayApp:
         if body:
             _require_json(request.headers.get("content-type"))
         auth = p.parse_auth_headers(request.headers.get)
-        content = await self._read_body(request, self.config.max_body_bytes)
+        content = await self._read_body(request, body_limit or self.config.max_body_bytes)
         if content and not body:
             raise WireError(ErrorCode.BAD_FIELD, "this request takes no body")
         now = self.clock()
@@ -196,6 +198,37 @@ class RelayApp:
             admission=signed.admission))
         return JSONResponse({"id": envelope.id, "stored": stored, "duplicate": not stored},
                             status_code=201 if stored else 200)
+
+    async def deposit_batch(self, request: Request) -> Response:
+        """Many envelopes, for any mailboxes, in one signed request and one commit; each gets
+        the answer a deposit of its own would have had (``wire/batch.py``)."""
+        signed = await self.authenticate(request, body=True, admit=False,
+                                         body_limit=self.config.max_batch_body_bytes)
+        try:
+            envelopes = decode_deposit_batch(signed.body)
+        except WireError:
+            await self.admit(signed)
+            raise
+        now = int(self.clock())
+        limit = self.config.max_envelope_bytes
+        fits = [e for e in envelopes if len(e.ciphertext) <= limit]
+        answers = await self._run(lambda: self.storage.deposit_many(
+            [(e.mailbox, e.id, e.ciphertext) for e in fits], now,
+            expires=now + self.config.retention_seconds,
+            max_count=self.config.mailbox_max_envelopes,
+            max_bytes=self.config.mailbox_max_bytes, budget=self.budget(signed),
+            admission=signed.admission))
+        assert isinstance(answers, list)
+        stored = iter(answers)
+        results = []
+        for envelope in envelopes:
+            answer = (WireError(ErrorCode.TOO_LARGE, f"content is larger than {limit} bytes")
+                      if len(envelope.ciphertext) > limit else next(stored))
+            results.append(
+                BatchResult(envelope.mailbox, envelope.id, False, answer.code, answer.reason)
+                if isinstance(answer, WireError)
+                else BatchResult(envelope.mailbox, envelope.id, bool(answer)))
+        return Response(encode_batch_results(results), media_type="application/json")
 
     async def fetch(self, request: Request) -> Response:
         mailbox = p.require_id(request.path_params["mailbox"], "mailbox id")
@@ -340,6 +373,7 @@ def create_app(storage: RelayStorage, config: RelayConfig | None = None, *,
         Route(mailbox, _guarded(relay.claim_mailbox), methods=["PUT"]),
         Route(mailbox + "/envelopes", _guarded(relay.deposit), methods=["POST"]),
         Route(mailbox + "/envelopes", _guarded(relay.fetch), methods=["GET"]),
+        Route("/v1/envelopes", _guarded(relay.deposit_batch), methods=["POST"]),
         Route(mailbox + "/ack", _guarded(relay.acknowledge), methods=["POST"]),
         Route("/v1/items/{item}", _guarded(relay.put_item), methods=["PUT"]),
         Route("/v1/items/{item}", _guarded(relay.get_item), methods=["GET"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reconnect_tui.sync.protocol import MAX_ENVELOPE_BYTES
+from reconnect_tui.wire.batch import MAX_BATCH_BODY_BYTES
 
 DAY = 86400
 MIB = 1024 * 1024
@@ -49,6 +50,10 @@ class RelayConfig:
 
     address_bytes_per_hour: int = 8 * MIB
     """Bytes of new envelopes, item growth and invitations per client address per hour."""
+
+    max_batch_body_bytes: int = MAX_BATCH_BODY_BYTES
+    """Largest body of a batched deposit (``POST /v1/envelopes``); each envelope in it is
+    still bounded by ``max_envelope_bytes``."""
 
     trusted_proxies: tuple[str, ...] = ()
     """Addresses or networks (``10.0.0.0/8``) of reverse proxies whose ``Forwarded`` or

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from reconnect_tui.sync import protocol as p
+from reconnect_tui.wire.batch import MAX_BATCH_ENVELOPES
 
 Schema = dict[str, Any]
 
@@ -49,6 +50,23 @@ SCHEMAS: dict[str, Schema] = {
     "Deposit": _object({"v": _V, "id": _ID, "ciphertext": _NONEMPTY_B64}),
     "Deposited": _object({"id": _ID, "stored": {"type": "boolean"},
                           "duplicate": {"type": "boolean"}}),
+    "BatchEntry": _object({"mailbox": _ID, "id": _ID, "ciphertext": _NONEMPTY_B64}),
+    "DepositBatch": _object({"v": _V, "envelopes": {
+        "type": "array", "items": _ref("BatchEntry"), "minItems": 1,
+        "maxItems": MAX_BATCH_ENVELOPES}}),
+    "BatchStored": {**_object({"mailbox": _ID, "id": _ID, "stored": {"type": "boolean"},
+                               "duplicate": {"type": "boolean"}}),
+                    "additionalProperties": False},
+    "BatchRefused": {**_object({
+        "mailbox": _ID, "id": _ID,
+        "error": {"type": "string", "enum": sorted(str(code) for code in p.ErrorCode),
+                  "description": "what a deposit of this envelope alone would have been "
+                                 "refused with: not_found, too_large, mailbox_full, "
+                                 "relay_full, address_budget"},
+        "reason": {"type": "string"}}), "additionalProperties": False},
+    "BatchResults": _object({"v": _V, "results": {
+        "type": "array", "items": {"oneOf": [_ref("BatchStored"), _ref("BatchRefused")]},
+        "description": "one per envelope sent, in the same order"}}),
     "Envelope": _object({"id": _ID, "seq": {"type": "integer", "minimum": 1},
                          "ciphertext": _B64}),
     "FetchPage": _object({"v": _V, "envelopes": {"type": "array", "items": _ref("Envelope"),
@@ -115,8 +133,8 @@ _ERRORS: dict[int, str] = {
     405: "Method not allowed (e.g. HEAD on a signed route)",
     409: "Item version not above the one held (`version_conflict`), or the invitation id is "
          "taken (`exists`)",
-    413: "Body or ciphertext over the relay's limit (by default 257 KiB of ciphertext, an "
-         "invitation bundle 16 KiB)",
+    413: "Body or ciphertext over the relay's limit (by default 257 KiB of ciphertext, a "
+         "batched deposit's body 4 MiB, an invitation bundle 16 KiB)",
     415: "A body without `Content-Type: application/json` (a `charset=utf-8` parameter is "
          "allowed)",
     429: "Slow down: this key's or this client address's budget (`rate_limited`: by default "
@@ -200,6 +218,12 @@ def document() -> Schema:
                 {"200": _ok("A page of envelopes", "FetchPage")},
                 [403, 404], path="mailbox", query=("since", "limit")),
         },
+        "/v1/envelopes": {"post": _operation(
+            "Deposit envelopes into many mailboxes in one request and one commit (any key)",
+            "depositBatch",
+            {"200": _ok("Each envelope's own answer, in order: stored, seen before, or "
+                        "refused as a deposit of it alone would have been", "BatchResults")},
+            [], body="DepositBatch")},
         mailbox + "/ack": {"post": _operation(
             "Acknowledge envelopes: their ciphertext is deleted (the owner)", "acknowledge",
             {"200": _ok("How many were still there", "Acknowledged")},

@@ -288,3 +288,58 @@ def test_a_refused_deposit_still_spends_its_nonce_and_counts(make_relay, key: Ke
     assert relay.deposit(key, p.new_id(), p.new_id(), b"x").status_code == 404
     limited = relay.deposit(key, p.new_id(), p.new_id(), b"x")
     assert (limited.status_code, limited.json()["error"]) == (429, "rate_limited")
+
+
+def test_a_batched_deposit_answers_each_envelope_as_a_deposit_would(make_relay, key: Key,
+                                                                     other_key: Key) -> None:
+    from reconnect_tui.wire.batch import BatchEnvelope, decode_batch_results, encode_deposit_batch
+
+    relay = make_relay(max_envelope_bytes=1000, mailbox_max_envelopes=2)
+    first, second, unclaimed = p.new_id(), p.new_id(), p.new_id()
+    relay.claim(key, first)
+    relay.claim(key, second)
+    seen = p.new_id()
+    assert relay.deposit(other_key, first, seen, b"earlier").status_code == 201
+    sent = [BatchEnvelope(first, p.new_id(), b"to first"),
+            BatchEnvelope(second, p.new_id(), b"to second"),
+            BatchEnvelope(first, seen, b"earlier"),  # seen before: a duplicate
+            BatchEnvelope(unclaimed, p.new_id(), b"nobody's"),
+            BatchEnvelope(second, p.new_id(), b"x" * 1001),  # over the envelope limit
+            BatchEnvelope(second, p.new_id(), b"second's second"),
+            BatchEnvelope(second, p.new_id(), b"one too many")]  # the mailbox holds 2
+    response = relay.call(other_key, "POST", "/v1/envelopes", encode_deposit_batch(sent))
+    assert response.status_code == 200
+    results = decode_batch_results(response.content, sent)
+    assert [(r.stored, r.error) for r in results] == [
+        (True, None), (True, None), (False, None), (False, "not_found"), (False, "too_large"),
+        (True, None), (False, "mailbox_full")]
+    for mailbox, expected in ((first, [b"earlier", b"to first"]),
+                              (second, [b"to second", b"second's second"])):
+        page = p.decode_fetch_page(relay.call(key, "GET", mailbox_path(mailbox, "/envelopes")
+                                              ).content)
+        assert [e.ciphertext for e in page.envelopes] == expected
+    assert response.json()["results"][2] == {"mailbox": first, "id": seen, "stored": False,
+                                             "duplicate": True}
+
+
+def test_a_batched_deposit_is_one_signed_request(make_relay, key: Key) -> None:
+    from reconnect_tui.wire.batch import MAX_BATCH_ENVELOPES, BatchEnvelope, encode_deposit_batch
+
+    relay = make_relay(rate_limit_per_minute=4, max_batch_body_bytes=10_000)  # 100 count 1
+    mailbox = p.new_id()
+    relay.claim(key, mailbox)
+    body = encode_deposit_batch([BatchEnvelope(mailbox, p.new_id(), b"e%d" % n)
+                                 for n in range(MAX_BATCH_ENVELOPES)])
+    headers = {"Content-Type": "application/json",
+               **p.sign_request(key, "POST", "/v1/envelopes", body,
+                                timestamp=int(relay.clock()))}
+    assert relay.http.post("/v1/envelopes", content=body, headers=headers).status_code == 200
+    replayed = relay.http.post("/v1/envelopes", content=body, headers=headers)
+    assert (replayed.status_code, replayed.json()["error"]) == (401, "replayed_nonce")
+    too_many = encode_deposit_batch([BatchEnvelope(mailbox, p.new_id(), b"e")] * 101)
+    assert relay.call(key, "POST", "/v1/envelopes", too_many).json()["error"] == "bad_field"
+    too_big = encode_deposit_batch([BatchEnvelope(mailbox, p.new_id(), b"x" * 9000)])
+    assert relay.call(key, "POST", "/v1/envelopes", too_big).status_code == 413
+    page = p.decode_fetch_page(relay.call(key, "GET", mailbox_path(
+        mailbox, f"/envelopes?limit={p.MAX_FETCH_LIMIT}")).content)
+    assert len(page.envelopes) == MAX_BATCH_ENVELOPES
