@@ -7,10 +7,11 @@ Every call signs its request (``protocol.sign_request``) and maps failures to
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,15 @@ from reconnect_tui.errors import RelayError, RelayRefused
 from reconnect_tui.i18n import _
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.protocol import ErrorCode, FetchPage, ItemVersion, WireError
+from reconnect_tui.wire.batch import (
+    MAX_BATCH_BODY_BYTES,
+    MAX_BATCH_ENVELOPES,
+    BatchEnvelope,
+    BatchResult,
+    decode_batch_results,
+    encode_deposit_batch,
+    entry_size,
+)
 
 __all__ = ["RelayClient", "RelayError", "RelayRefused", "check_relay_url", "is_loopback"]
 
@@ -70,6 +80,7 @@ class RelayClient:
         self.clock = clock
         self._options: dict[str, Any] = {"timeout": timeout, "verify": verify, "clock": clock}
         self._others: list[RelayClient] = []
+        self._batch_route = True  # until a relay without POST /v1/envelopes says otherwise
         if isinstance(verify, str):  # a CA bundle or a pinned self-signed certificate
             verify = ssl.create_default_context(cafile=verify)
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, verify=verify,
@@ -128,6 +139,12 @@ class RelayClient:
                 reason = str(body.get("reason", ""))[:200]
         except ValueError:
             pass
+        return self.refusal(response.status_code, code, reason)
+
+    def refusal(self, status: int, code: str, reason: str = "") -> RelayRefused:
+        """The refusal a user reads for an answer of ``status`` with wire ``code``: also for
+        one envelope of a batched deposit (``status`` then the code's own)."""
+        reason = reason[:200]
         messages = {
             401: _("The relay at {url} refused our signature ({reason})."),
             403: _("The relay at {url} says this belongs to someone else."),
@@ -139,13 +156,13 @@ class RelayClient:
             507: _("The relay at {url} is full; your message is kept and will be sent "
                    "later."),
         }
-        template = messages.get(response.status_code)
+        template = messages.get(status)
         if template is None:
             template = (_("The relay at {url} is having trouble; try again later.")
-                        if response.status_code >= 500
+                        if status >= 500
                         else _("The relay at {url} refused the request ({reason})."))
         message = template.format(url=self.base_url, reason=reason or code)
-        return RelayRefused(message, response.status_code, code)
+        return RelayRefused(message, status, code)
 
     def _decode(self, decoder: Callable[[bytes], Any], content: bytes) -> Any:
         try:
@@ -173,6 +190,36 @@ class RelayClient:
         body = p.encode_deposit(envelope_id, ciphertext)
         return self.request("POST", f"/v1/mailboxes/{mailbox_id}/envelopes", body
                             ).status_code == 201
+
+    def deposit_batch(self, envelopes: Sequence[BatchEnvelope]) -> list[BatchResult]:
+        """Upload envelopes for many mailboxes in as few signed requests as fit (at most
+        ``MAX_BATCH_ENVELOPES`` and ``MAX_BATCH_BODY_BYTES`` each); one result per envelope, in
+        order. A relay without the batch route gets one deposit per envelope instead. A whole
+        request refused raises :class:`RelayRefused`; one envelope refused is its result's
+        ``error`` (:meth:`refusal` words it)."""
+        results: list[BatchResult] = []
+        for chunk in _batches(envelopes):
+            if self._batch_route:
+                try:
+                    response = self.request("POST", "/v1/envelopes",
+                                            encode_deposit_batch(chunk))
+                except RelayRefused as refusal:
+                    if refusal.code not in ("not_found", "method_not_allowed"):
+                        raise
+                    self._batch_route = False  # an older relay: no such route
+                else:
+                    results.extend(self._decode(
+                        functools.partial(decode_batch_results, sent=chunk), response.content))
+                    continue
+            for envelope in chunk:
+                try:
+                    stored = self.deposit(envelope.mailbox, envelope.id, envelope.ciphertext)
+                except RelayRefused as refusal:
+                    results.append(BatchResult(envelope.mailbox, envelope.id, False,
+                                               _known(refusal.code), str(refusal)))
+                else:
+                    results.append(BatchResult(envelope.mailbox, envelope.id, stored))
+        return results
 
     def fetch(self, mailbox_id: str, since: int = 0, limit: int = 100) -> FetchPage:
         """Envelopes after cursor ``since`` (owner only); pass ``page.cursor`` next time."""
@@ -234,3 +281,25 @@ class RelayClient:
                 return None
             raise
         return self._decode(p.decode_invitation, response.content)
+
+
+def _known(code: str) -> ErrorCode:
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return ErrorCode.UNAVAILABLE
+
+
+def _batches(envelopes: Sequence[BatchEnvelope]) -> list[list[BatchEnvelope]]:
+    """Split into requests of at most ``MAX_BATCH_ENVELOPES`` and ``MAX_BATCH_BODY_BYTES``."""
+    batches: list[list[BatchEnvelope]] = []
+    size = 0
+    for envelope in envelopes:
+        grow = entry_size(envelope)
+        if (not batches or len(batches[-1]) >= MAX_BATCH_ENVELOPES
+                or size + grow > MAX_BATCH_BODY_BYTES - 1024):
+            batches.append([])
+            size = 0
+        batches[-1].append(envelope)
+        size += grow
+    return batches

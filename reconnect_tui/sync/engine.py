@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..errors import RelayError, RelayRefused
 from ..i18n import _, ngettext
-from ..store.repositories.sync_state import SyncStateRepository
+from ..store.repositories.sync_state import OutgoingEnvelope, SyncStateRepository
+from ..wire.batch import MAX_BATCH_ENVELOPES, BatchEnvelope, BatchResult
 from . import protocol
 
 FETCH_BATCH = 500
@@ -29,6 +30,8 @@ class RelayPort(Protocol):
     def health(self) -> dict: ...
     def claim_mailbox(self, mailbox_id: str) -> bool: ...
     def deposit(self, mailbox_id: str, envelope_id: str, ciphertext: bytes) -> bool: ...
+    def deposit_batch(self, envelopes: Sequence[BatchEnvelope]) -> list[BatchResult]: ...
+    def refusal(self, status: int, code: str, reason: str = "") -> RelayRefused: ...
     def fetch(self, mailbox_id: str, since: int = 0, limit: int = 100) -> protocol.FetchPage: ...
     def acknowledge(self, mailbox_id: str, envelope_ids: list[str]) -> int: ...
 
@@ -137,29 +140,47 @@ class SyncEngine:
             batch = [e for e in batch if e.envelope_id not in report.refused]
             if not batch:
                 return
+            # One signed request per signing key (a forum post to every member is one).
+            by_signer: dict[str, list[OutgoingEnvelope]] = {}
             for envelope in batch:
-                try:
-                    self._relay(envelope.signer).deposit(
-                        envelope.mailbox_id, envelope.envelope_id, envelope.ciphertext
-                    )
-                except RelayRefused as refusal:
-                    # Kept and retried with backoff: the partner may not have claimed the
-                    # mailbox yet, or the relay is rate limiting. Never dropped silently.
-                    self.state.mark_failed(
-                        envelope.id, refusal.code, self.clock(), self.rng.random()
-                    )
-                    report.refused.append(envelope.envelope_id)
-                    if refusal.status == 507 and str(refusal) not in report.problems:
-                        report.problems.append(str(refusal))  # the relay is full: say so
-                    continue
-                except RelayError as error:
-                    self.state.mark_failed(
-                        envelope.id, "unreachable", self.clock(), self.rng.random()
-                    )
-                    raise error
-                # Accepted now or earlier (duplicate): delivered either way.
-                self.state.mark_delivered(envelope.id, self.clock())
-                report.sent += 1
+                by_signer.setdefault(envelope.signer, []).append(envelope)
+            for signer, group in by_signer.items():
+                for start in range(0, len(group), MAX_BATCH_ENVELOPES):
+                    self._deliver_group(self._relay(signer),
+                                        group[start:start + MAX_BATCH_ENVELOPES], report)
+
+    def _deliver_group(self, relay: RelayPort, group: list[OutgoingEnvelope],
+                       report: SyncReport) -> None:
+        try:
+            results = relay.deposit_batch([BatchEnvelope(e.mailbox_id, e.envelope_id,
+                                                         e.ciphertext) for e in group])
+        except RelayRefused as refusal:  # the request as a whole (signature, rate limit)
+            for envelope in group:
+                self._refused(envelope, refusal, report)
+            return
+        except RelayError:
+            for envelope in group:
+                self.state.mark_failed(envelope.id, "unreachable", self.clock(),
+                                       self.rng.random())
+            raise
+        for envelope, result in zip(group, results, strict=True):
+            if result.error is not None:
+                status = protocol.STATUS.get(result.error, 503)
+                self._refused(envelope, relay.refusal(status, str(result.error), result.reason),
+                              report)
+                continue
+            # Accepted now or earlier (duplicate): delivered either way.
+            self.state.mark_delivered(envelope.id, self.clock())
+            report.sent += 1
+
+    def _refused(self, envelope: OutgoingEnvelope, refusal: RelayRefused,
+                 report: SyncReport) -> None:
+        """Kept and retried with backoff: the partner may not have claimed the mailbox yet, or
+        the relay is rate limiting. Never dropped silently."""
+        self.state.mark_failed(envelope.id, refusal.code, self.clock(), self.rng.random())
+        report.refused.append(envelope.envelope_id)
+        if refusal.status == 507 and str(refusal) not in report.problems:
+            report.problems.append(str(refusal))  # the relay is full: say so
 
     def _fetch(self, report: SyncReport) -> None:
         for mailbox_id, _claimed, cursor in self.state.inbound_mailboxes():

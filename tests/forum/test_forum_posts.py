@@ -30,3 +30,19 @@ def test_posts_and_replies_reach_everyone_in_thread_order(circle: Circle):
             ("Heron", "Same here.", first.id),
             ("Mod", "Café on Thursday at 18:00.", second.id),
         ]
+
+
+def test_a_post_to_every_member_is_one_batched_request(circle: Circle, relay) -> None:
+    """The fan-out (one envelope per member) leaves in one signed request (issue 20)."""
+    mod, birch, fjord, heron = circle.everyone
+    settle(circle.everyone, rounds=1)
+    before = relay.logs()
+    forums(birch).post(forum_id(birch), "One request for all of you.")
+    birch.sync()
+    during = relay.logs()[len(before):]
+    assert during.count("POST /v1/envelopes 200") == 1
+    assert "POST /v1/mailboxes/{mailbox}/envelopes" not in during
+    settle(circle.everyone, rounds=1)
+    for person in (mod, fjord, heron):
+        assert [p.text for p in forums(person).posts(forum_id(person))] == [
+            "One request for all of you."]
