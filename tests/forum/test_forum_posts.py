@@ -37,12 +37,12 @@ def test_a_post_to_every_member_is_one_batched_request(circle: Circle, relay) ->
     mod, birch, fjord, heron = circle.everyone
     settle(circle.everyone, rounds=1)
     before = relay.logs()
-    forums(birch).post(forum_id(birch), "One request for all of you.")
+    forums(birch).posting.post(forum_id(birch), "One request for all of you.")
     birch.sync()
     during = relay.logs()[len(before):]
     assert during.count("POST /v1/envelopes 200") == 1
     assert "POST /v1/mailboxes/{mailbox}/envelopes" not in during
     settle(circle.everyone, rounds=1)
     for person in (mod, fjord, heron):
-        assert [p.text for p in forums(person).posts(forum_id(person))] == [
+        assert [p.text for p in forums(person).views.posts(forum_id(person))] == [
             "One request for all of you."]
