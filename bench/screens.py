@@ -7,7 +7,7 @@ Builds the ten-year vault (``bench/vault.py``), runs the app headless at 120x40 
 ``MODULES`` from Home with ``action_open_module`` and times until its content is painted:
 mounted, its workers done (``app.workers.wait_for_complete()``), then ``pilot.pause()``.
 The baseline, in the same run and the same way: pushing a Screen that holds one Static.
-Goal: <= 100 ms each.
+Goal: <= 100 ms each and <= 4x the baseline in the same run; OVER names the goal missed.
 
 Two waits are printed. ``pause()`` is what tests use: it ends only when the process has been
 idle for one 20 ms tick, so it carries a floor of about 20 ms (the baseline shows it).
@@ -43,6 +43,8 @@ from reconnect_tui.settings import Settings  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
 
 GOAL_MS = 100.0
+GOAL_RATIO = 4.0
+"""And at most this many times the trivial screen, in the same run (the machine's own pace)."""
 
 
 class TrivialScreen(Screen):
@@ -114,9 +116,13 @@ def main() -> None:
     print(f"\n{'screen':36} {'first':>7} {'pause()':>8} {'ratio':>6} {'pause(0)':>9} {'ratio':>6}"
           "  goal")
     for name, first, paused, tight in rows:
-        verdict = "ok" if tight <= GOAL_MS else "OVER"  # the goal is the paint, not the idle tick
+        # The goal is the paint, not the idle tick: judged on pause(0).
+        missed = [f"> {GOAL_MS:.0f} ms"] if tight > GOAL_MS else []
+        if tight / base_tight > GOAL_RATIO:
+            missed.append(f"> {GOAL_RATIO:.0f}x")
+        verdict = "OVER " + " and ".join(missed) if missed else "ok"
         print(f"{name:36} {first:7.1f} {paused:8.1f} {paused / base_paused:5.1f}x "
-              f"{tight:9.1f} {tight / base_tight:5.1f}x  <= {GOAL_MS:.0f} ms {verdict}")
+              f"{tight:9.1f} {tight / base_tight:5.1f}x  {verdict}")
 
 
 if __name__ == "__main__":
