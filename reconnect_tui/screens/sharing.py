@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _
+from ..store import Toolbox
 from ..store.share_snapshots import module_title
 from ..sync.sharing import (
     ITEM_MODULES,
@@ -108,7 +109,17 @@ def row_text(row: Row, entry: ShareEntry | None, whole: ShareEntry | None) -> Te
     return text
 
 
-class SharingScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class SharingData:
+    """What the screen shows, read in its loading thread."""
+
+    partners: list[ShareablePartner]
+    entries: list[ShareEntry]
+    revoked: list[RevocationEntry]
+    rows: list[Row]
+
+
+class SharingScreen(ModuleScreen[SharingData]):
     """Choose what each provider may see; see what is published and what they saw."""
 
     AUTO_FOCUS = "#share-list"
@@ -165,13 +176,9 @@ class SharingScreen(ModuleScreen):
                 classes="help",
             )
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reload()
-
     def on_screen_resume(self) -> None:
         """Back from the safety number: the provider may be verified now."""
-        if self.current_toolbox() is not None:
+        if self.loaded:
             self.reload()
 
     def refresh_after_sync(self) -> None:
@@ -181,13 +188,12 @@ class SharingScreen(ModuleScreen):
     # -- loading -------------------------------------------------------------------------------
 
     def reload(self) -> None:
+        """Read again, in the loading thread."""
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> SharingData:
         sharing = self.sharing
-        current = self.partner.partner_id if self.partner else None
-        self.partners = sharing.partners()
-        ids = [p.partner_id for p in self.partners]
-        self.partner_index = ids.index(current) if current in ids else 0
-        self.entries = {(e.partner_id, e.module, e.item_id): e for e in sharing.entries()}
-        self.revoked = sharing.revocations()
+        entries = sharing.entries()
         rows: list[Row] = []
         for module in SHAREABLE_MODULES:
             rows.append(Row(module, None, module_title(module)))
@@ -197,11 +203,20 @@ class SharingScreen(ModuleScreen):
                          for i, title in items]
                 # A shared item deleted since stays listed, so it can still be stopped.
                 present = {i for i, _title in items}
-                gone = {(e.item_id, e.title) for e in self.entries.values()
+                gone = {(e.item_id, e.title) for e in entries
                         if e.module == module and e.item_id is not None
                         and e.item_id not in present}
                 rows += [Row(module, i, title) for i, title in sorted(gone)]
-        self.rows = rows
+        return SharingData(sharing.partners(), entries, sharing.revocations(), rows)
+
+    def show_data(self, data: SharingData) -> None:
+        current = self.partner.partner_id if self.partner else None
+        self.partners = data.partners
+        ids = [p.partner_id for p in self.partners]
+        self.partner_index = ids.index(current) if current in ids else 0
+        self.entries = {(e.partner_id, e.module, e.item_id): e for e in data.entries}
+        self.revoked = data.revoked
+        self.rows = data.rows
         self._show()
 
     def _show(self) -> None:
