@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
@@ -12,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from ..i18n import N_, _
 from ..model import SearchHit
+from ..store import Toolbox
 from .base import ModuleScreen
 from .events import OpenModule
 from .registry import available_modules
@@ -57,7 +60,15 @@ def snippet_text(snippet: str) -> Text:
     return text
 
 
-class SearchScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a search found, read in the screen's loading thread."""
+
+    text: str
+    hits: list[SearchHit]
+
+
+class SearchScreen(ModuleScreen[Found]):
     """Type to search; results update as you type; Enter opens the highlighted one."""
 
     TITLE_TEXT = N_("Search")
@@ -76,6 +87,8 @@ class SearchScreen(ModuleScreen):
         self.hits: list[SearchHit] = []
         self._debounce: Timer | None = None
         self.searched_for = ""
+        self._query = ""
+        """What the next read searches for."""
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=_("Search what you wrote…"), id="search-query")
@@ -95,10 +108,18 @@ class SearchScreen(ModuleScreen):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.run_search(event.value))
 
-    @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
-        hits = self.toolbox.search.search(text) if text.strip() else []
-        self.app.call_from_thread(self._show, hits, text)
+        """Search for ``text`` in the loading thread; an older search still under way is
+        dropped when it ends."""
+        self._query = text
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> Found:
+        text = self._query
+        return Found(text, toolbox.search.search(text) if text.strip() else [])
+
+    def show_data(self, data: Found) -> None:
+        self._show(data.hits, data.text)
 
     def _show(self, hits: list[SearchHit], text: str) -> None:
         self.hits = hits
