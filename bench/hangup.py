@@ -32,7 +32,7 @@ from test_hangup import LAUNCH, Terminal, unlock_and_start_an_entry  # noqa: E40
 
 from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
-from tests.conftest import PASSPHRASE  # noqa: E402
+from tests.support.vaults import PASSPHRASE  # noqa: E402
 
 
 def environment(home: Path) -> dict[str, str]:

@@ -17,29 +17,21 @@ the key open the copy with the key unwrapped once, and tests of the passphrase p
 from __future__ import annotations
 
 import os
-import shutil
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from reconnect_tui.i18n import set_language
-from reconnect_tui.model import Profile, Role
+from reconnect_tui.model import Role
 from reconnect_tui.store import Toolbox, Vault
-from reconnect_tui.store import keys as vault_keys
 from tests.support import kdf as kdf_profile
-
-# tests/ on the path, so test folders can share helpers such as relay_server.RelayProcess.
-sys.path.insert(0, str(Path(__file__).parent))
-
-PASSPHRASE = "correct horse battery staple"
+from tests.support.vaults import Template, copy_vault, make_template
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Compile the message catalogues from the .po in the tree (tests/catalogues.py), and set
     the fast KDF profile, here and (through ``PYTHONPATH``) in every child process."""
-    from catalogues import compile_catalogues
+    from tests.catalogues import compile_catalogues
 
     compile_catalogues()
     kdf_profile.use_fast()
@@ -61,47 +53,23 @@ def is_real_kdf(request: pytest.FixtureRequest) -> bool:
     return request.node.get_closest_marker("real_kdf") is not None
 
 
-@dataclass(frozen=True)
-class Template:
-    path: Path
-    recovery_code: str
-    key: bytes
-    header: vault_keys.KeyHeader
-
-
-def _make_template(directory: Path, name: str, role: Role) -> Template:
-    path = directory / "vault.db"
-    vault, code = Vault.create(path, PASSPHRASE, Profile(name=name, role=role))
-    key, header = vault.key, vault_keys.read_header(path)
-    vault.close()
-    return Template(path=path, recovery_code=code, key=key, header=header)
-
-
 @pytest.fixture(scope="session")
 def user_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    return _make_template(tmp_path_factory.mktemp("user-template"), "Kari Nordmann", Role.USER)
+    return make_template(tmp_path_factory.mktemp("user-template"), "Kari Nordmann", Role.USER)
 
 
 @pytest.fixture(scope="session")
 def real_user_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     """A service user's vault made with the product's real KDF floor (for ``real_kdf`` tests)."""
     with kdf_profile.real():
-        return _make_template(
+        return make_template(
             tmp_path_factory.mktemp("real-user-template"), "Kari Nordmann", Role.USER
         )
 
 
 @pytest.fixture(scope="session")
 def provider_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    return _make_template(tmp_path_factory.mktemp("provider-template"), "Dr Lind", Role.PROVIDER)
-
-
-def copy_vault(template: Template, target_dir: Path, name: str = "vault.db") -> Path:
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / name
-    shutil.copyfile(template.path, target)
-    shutil.copyfile(vault_keys.header_path(template.path), vault_keys.header_path(target))
-    return target
+    return make_template(tmp_path_factory.mktemp("provider-template"), "Dr Lind", Role.PROVIDER)
 
 
 def _user_template(request: pytest.FixtureRequest) -> Template:

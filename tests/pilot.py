@@ -12,7 +12,7 @@ from textual.worker import WorkerCancelled
 
 from reconnect_tui.app import ReconnectApp
 from reconnect_tui.settings import Settings
-from tests.conftest import PASSPHRASE
+from tests.support.vaults import PASSPHRASE
 
 SIZE = (80, 24)
 NOW = datetime(2026, 11, 27, 9)

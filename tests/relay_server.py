@@ -1,6 +1,6 @@
 """A real relay in a subprocess on 127.0.0.1, for tests in any folder.
 
-    from relay_server import RelayProcess
+    from tests.relay_server import RelayProcess
     with RelayProcess(tmp_path) as relay:        # free port, temp db, waits for /health
         client = RelayClient(relay.url, key)
         relay.kill(); relay.start()              # SIGKILL and come back on the same port

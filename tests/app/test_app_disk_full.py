@@ -10,8 +10,8 @@ from reconnect_tui.screens.life_domains import LifeDomainsScreen
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.widgets.form import FormScreen
 from tests.bad_disk import fill, tmpfs
-from tests.conftest import Template, copy_vault
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
+from tests.support.vaults import Template, copy_vault
 
 
 async def test_saving_on_a_full_disk_says_so_and_the_app_carries_on(

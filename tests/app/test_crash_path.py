@@ -22,9 +22,9 @@ from textual.widgets import Static
 from reconnect_tui import crash
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories.drafts import DraftKey
-from tests.conftest import PASSPHRASE
 from tests.pilot import SIZE, make_app, unlock, wait_for
 from tests.support import kdf as kdf_profile
+from tests.support.vaults import PASSPHRASE
 
 MARKER = "MARKER-7f3a my crisis plan: call Nina"
 

@@ -29,8 +29,8 @@ import pytest
 from reconnect_tui.hangup import EXIT_CODE
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories.drafts import DraftKey
-from tests.conftest import PASSPHRASE
 from tests.support import kdf as kdf_profile
+from tests.support.vaults import PASSPHRASE
 
 LAUNCH = "from reconnect_tui.launcher import main; main()"
 DIARY_TEXT = "a note the hang-up must not lose"

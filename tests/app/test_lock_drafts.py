@@ -19,8 +19,8 @@ from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories.drafts import DraftKey
 from reconnect_tui.widgets.drafts import DraftNotice
 from reconnect_tui.widgets.form import FormScreen
-from tests.conftest import PASSPHRASE
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
+from tests.support.vaults import PASSPHRASE
 
 DIARY_TEXT = "Walked to the lake with Nina"
 GOAL_TITLE = "Swim once a week"
@@ -180,10 +180,9 @@ async def test_an_unsent_message_comes_back_after_locking(
     tmp_path, user_template, provider_template
 ):
     """The composer keeps its text per partner; sending the message drops the draft."""
-    from relay_server import RelayProcess
-
     from reconnect_tui.screens.messages import ConversationScreen
     from tests.dyads.dyad_helpers import open_person, pair
+    from tests.relay_server import RelayProcess
 
     with RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000"]) as relay:
         provider = open_person(provider_template, tmp_path / "provider", relay.url)

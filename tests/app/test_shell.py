@@ -15,8 +15,8 @@ from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.recovery_code import RecoveryCodeScreen
 from reconnect_tui.screens.unlock import UnlockScreen
 from reconnect_tui.store import Toolbox, Vault
-from tests.conftest import PASSPHRASE
 from tests.pilot import SIZE, make_app, submit_passphrase, wait_for
+from tests.support.vaults import PASSPHRASE
 
 
 @pytest.mark.real_kdf

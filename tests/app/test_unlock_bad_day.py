@@ -8,8 +8,8 @@ from textual.widgets import Label
 
 from reconnect_tui.screens.unlock import UnlockScreen
 from tests.bad_disk import damage_one_page, files_of, fill, immutable, tmpfs
-from tests.conftest import Template, copy_vault
 from tests.pilot import SIZE, make_app, submit_passphrase, wait_for
+from tests.support.vaults import Template, copy_vault
 
 
 async def _unlock_says(path: Path, *expected: str) -> str:

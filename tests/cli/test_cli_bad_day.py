@@ -23,8 +23,8 @@ from tests.bad_disk import (
     tmpfs,
     without_permission_override,
 )
-from tests.conftest import PASSPHRASE, Template, copy_vault
 from tests.support import kdf as kdf_profile
+from tests.support.vaults import PASSPHRASE, Template, copy_vault
 
 runner = CliRunner()
 

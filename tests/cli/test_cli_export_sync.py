@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 from pypdf import PdfReader
-from relay_server import RelayProcess
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
 from reconnect_tui.model import CrisisPlan, Helper
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
-from tests.conftest import PASSPHRASE
+from tests.relay_server import RelayProcess
+from tests.support.vaults import PASSPHRASE
 
 runner = CliRunner()
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from reconnect_tui.cli import app
 from reconnect_tui.commands.common import echo, fail, print_json, status
 from reconnect_tui.text_safety import is_terminal_safe
-from tests.conftest import PASSPHRASE
+from tests.support.vaults import PASSPHRASE
 
 runner = CliRunner()
 COMMANDS = Path(__file__).parents[2] / "reconnect_tui" / "commands"

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
 from reconnect_tui.store import Toolbox, Vault
-from tests.conftest import PASSPHRASE, Template
+from tests.support.vaults import PASSPHRASE, Template
 
 runner = CliRunner()
 

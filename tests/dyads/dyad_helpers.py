@@ -1,14 +1,19 @@
-"""Helpers for dyad tests: a person with a real vault, and pairing through the real relay."""
+"""Helpers for dyad tests: a person with a real vault, pairing and an agreement through the real
+relay, what the relay keeps on disk, and the command line with the test passphrase."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from reconnect_tui.cli import app
 from reconnect_tui.store import Vault
+from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.dyads import Dyads, Partner, relay_for, sync_and_process
 from reconnect_tui.sync.engine import SyncReport
-from tests.conftest import Template, copy_vault
+from tests.support.vaults import PASSPHRASE, Template, copy_vault
 
 
 @dataclass
@@ -58,3 +63,42 @@ def pair(provider: Person, user: Person) -> tuple[Partner, Partner]:
     on_user = user.dyads.partner_named(provider.vault.profile().name)
     assert on_provider.status == "paired" and on_user.status == "paired"
     return on_provider, on_user
+
+
+def relay_bytes(relay) -> bytes:
+    data = b""
+    for path in (relay.db, Path(f"{relay.db}-wal"), relay.log_path):
+        if Path(path).exists():
+            data += Path(path).read_bytes()
+    return data
+
+
+TERMS = {"answer_within_working_days": 2, "working_hours": "08:00-15:30",
+         "review_on": "2027-01-15", "notes": "Vi ser på dette igjen i januar.",
+         "suggested_max_words": 20}
+
+
+def agreed(provider, user, terms=None, clock=None) -> tuple[int, int]:
+    """Pair, then the provider proposes and the user accepts; (provider's id, user's id)."""
+    on_provider, on_user = pair(provider, user)
+    Agreements(provider.vault, **({"clock": clock} if clock else {})).propose(
+        on_provider.id, terms or TERMS)
+    provider.sync()
+    user.sync()
+    Agreements(user.vault, **({"clock": clock} if clock else {})).accept(on_user.id)
+    user.sync()
+    provider.sync()
+    return on_provider.id, on_user.id
+
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env={"RECONNECT_PASSPHRASE": PASSPHRASE})
+
+
+def close(*people) -> None:
+    """The CLI opens the vault files itself; the fixtures' connections step aside."""
+    for person in people:
+        person.vault.close()

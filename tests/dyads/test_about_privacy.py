@@ -12,9 +12,7 @@ from reconnect_tui.model import Goal
 from reconnect_tui.store import Toolbox
 from reconnect_tui.sync.dyads import ItemRef
 from reconnect_tui.sync.sharing import Sharing
-from tests.dyads.dyad_helpers import Person, pair
-from tests.dyads.test_dyads_cli import run
-from tests.dyads.test_relay_sees_nothing import relay_bytes
+from tests.dyads.dyad_helpers import Person, pair, relay_bytes, run
 
 
 def vault_text(person: Person) -> str:

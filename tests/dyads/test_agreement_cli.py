@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.dyads.dyad_helpers import pair
-from tests.dyads.test_dyads_cli import close, run
+from tests.dyads.dyad_helpers import close, pair, run
 
 
 def test_agreement_on_the_command_line(provider, user, relay, tmp_path) -> None:

@@ -13,28 +13,12 @@ from reconnect_tui.errors import ReconnectError
 from reconnect_tui.sync import agreement_terms
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.dyads import Dyads
-from tests.dyads.dyad_helpers import pair
-
-TERMS = {"answer_within_working_days": 2, "working_hours": "08:00-15:30",
-         "review_on": "2027-01-15", "notes": "Vi ser på dette igjen i januar.",
-         "suggested_max_words": 20}
+from tests.dyads.dyad_helpers import TERMS, agreed, pair
 
 
 def at(moment: datetime):
     return lambda: moment
 
-
-def agreed(provider, user, terms=None, clock=None) -> tuple[int, int]:
-    """Pair, then the provider proposes and the user accepts; (provider's id, user's id)."""
-    on_provider, on_user = pair(provider, user)
-    Agreements(provider.vault, **({"clock": clock} if clock else {})).propose(
-        on_provider.id, terms or TERMS)
-    provider.sync()
-    user.sync()
-    Agreements(user.vault, **({"clock": clock} if clock else {})).accept(on_user.id)
-    user.sync()
-    provider.sync()
-    return on_provider.id, on_user.id
 
 
 def test_propose_accept_both_vaults_hold_the_same_signed_version(provider, user) -> None:

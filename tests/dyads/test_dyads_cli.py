@@ -5,22 +5,7 @@ from __future__ import annotations
 
 import json
 
-from typer.testing import CliRunner
-
-from reconnect_tui.cli import app
-from tests.conftest import PASSPHRASE
-
-runner = CliRunner()
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args), env={"RECONNECT_PASSPHRASE": PASSPHRASE})
-
-
-def close(*people) -> None:
-    """The CLI opens the vault files itself; the fixtures' connections step aside."""
-    for person in people:
-        person.vault.close()
+from tests.dyads.dyad_helpers import close, run
 
 
 def test_pair_message_and_sync_on_the_command_line(provider, user, relay) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from relay_tamper import deposit_raw, live_envelopes
-
 from reconnect_tui.sync import protocol
 from tests.dyads.dyad_helpers import Person, pair
+from tests.relay_tamper import deposit_raw, live_envelopes
 
 
 def _vault_bytes(path: Path) -> int:

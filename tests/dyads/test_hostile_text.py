@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from reconnect_tui.cli import app
 from reconnect_tui.sync import messages, protocol
 from reconnect_tui.text_safety import is_terminal_safe
-from tests.conftest import PASSPHRASE
 from tests.dyads.dyad_helpers import Person, pair
+from tests.support.vaults import PASSPHRASE
 
 runner = CliRunner()
 

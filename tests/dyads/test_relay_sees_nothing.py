@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import base64
 import secrets
-from pathlib import Path
 
-from tests.dyads.dyad_helpers import pair
-
-
-def relay_bytes(relay) -> bytes:
-    data = b""
-    for path in (relay.db, Path(f"{relay.db}-wal"), relay.log_path):
-        if Path(path).exists():
-            data += Path(path).read_bytes()
-    return data
+from tests.dyads.dyad_helpers import pair, relay_bytes
 
 
 def test_relay_db_wal_and_logs_hold_no_text_names_or_identity_keys(provider, user, relay):

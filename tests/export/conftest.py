@@ -1,15 +1,12 @@
-"""Fixtures for the export tests; sample plans live in export_plans.py (shared with bench/)."""
+"""Fixtures for the export tests; sample plans and PDF helpers live in export_plans.py."""
 
 from __future__ import annotations
 
-import io
-import re
-
 import pytest
-from export_plans import FIXED_TODAY, NAME, full_plan, half_plan, long_plan
 
 from reconnect_tui.i18n import set_language
 from reconnect_tui.model import CrisisPlan
+from tests.export.export_plans import full_plan, half_plan, long_plan
 
 
 @pytest.fixture(autouse=True)
@@ -31,18 +28,3 @@ def half() -> CrisisPlan:
 @pytest.fixture
 def long() -> CrisisPlan:
     return long_plan()
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    """Text of each page of a PDF, as pypdf reads it back."""
-    from pypdf import PdfReader
-
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def squash(text: str) -> str:
-    """Whitespace collapsed, so wrapped lines compare equal to the original text."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
-__all__ = ["FIXED_TODAY", "NAME", "pdf_pages", "squash"]

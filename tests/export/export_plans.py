@@ -1,7 +1,9 @@
-"""Sample crisis plans shared by the export tests and bench/export.py."""
+"""Sample crisis plans shared by the export tests and bench/export.py, and PDF text helpers."""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import UTC, date, datetime
 
 from reconnect_tui.model import CrisisPlan, Helper, ServiceContact
@@ -70,3 +72,15 @@ def long_plan(paragraphs: int = 30) -> CrisisPlan:
     ]
     plan.professionals = [ServiceContact(f"Tjeneste {i}", "22 22 22 22", "Rolle") for i in range(9)]
     return plan
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """Text of each page of a PDF, as pypdf reads it back."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed, so wrapped lines compare equal to the original text."""
+    return re.sub(r"\s+", " ", text).strip()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from export_plans import FIXED_TODAY, NAME
-
 from reconnect_tui.export import CRISIS_PLAN_SECTIONS, build_document
 from reconnect_tui.export.document import clean_text, text_lines
 from reconnect_tui.model import CRISIS_TEXT_SECTIONS, CrisisPlan
+from tests.export.export_plans import FIXED_TODAY, NAME
 
 
 def test_sections_follow_the_model_with_contacts_after_distractions() -> None:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from export_plans import FIXED_TODAY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -17,8 +16,8 @@ from reconnect_tui.export import export_crisis_plan
 from reconnect_tui.model import CrisisPlan, Helper, ServiceContact
 from reconnect_tui.store import Toolbox, Vault, portable
 from reconnect_tui.text_safety import is_terminal_safe
-from tests.conftest import PASSPHRASE, Template
-from tests.export.conftest import pdf_pages
+from tests.export.export_plans import FIXED_TODAY, pdf_pages
+from tests.support.vaults import PASSPHRASE, Template
 
 runner = CliRunner()
 PASTED = "\x1b[31mRED\x1b[0mNabo Bjørn"

@@ -8,8 +8,6 @@ import subprocess
 import sys
 
 import pytest
-from conftest import pdf_pages, squash
-from export_plans import FIXED_TODAY, NAME, full_plan, long_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +15,7 @@ from reconnect_tui.export import CRISIS_PLAN_SECTIONS, export_crisis_plan, rende
 from reconnect_tui.export.document import share_lines
 from reconnect_tui.export.pdf import tel_link
 from reconnect_tui.model import CrisisPlan, Helper, ServiceContact
+from tests.export.export_plans import FIXED_TODAY, NAME, full_plan, long_plan, pdf_pages, squash
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from export_plans import FIXED_TODAY, NAME, full_plan, half_plan, long_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconnect_tui.errors import ExportError
 from reconnect_tui.export import export_crisis_plan, render_markdown, render_text
 from reconnect_tui.model import CrisisPlan, Helper, ServiceContact
+from tests.export.export_plans import FIXED_TODAY, NAME, full_plan, half_plan, long_plan
 
 GOLDEN = Path(__file__).parent / "golden"
 PLANS = {"full": full_plan, "half": half_plan, "long": long_plan}

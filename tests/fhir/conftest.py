@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reconnect_tui.i18n import set_language
-from tests.dyads.conftest import (  # noqa: F401  (fixtures)
+from tests.dyads.dyad_fixtures import (  # noqa: F401  (fixtures)
     provider,
     relay,
     second_user,

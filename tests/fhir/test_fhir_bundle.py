@@ -11,7 +11,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from fhir_helpers import MARKERS, NEVER_EXPORTED, fill, text_of, unresolved, validate
 
 from reconnect_tui.export.fhir import FHIR_MODULES, build_bundle, dumps, export_fhir
 from reconnect_tui.export.fhir_read import read_bundle
@@ -19,6 +18,7 @@ from reconnect_tui.export.fhir_source import UnknownModule, check_modules, gathe
 from reconnect_tui.store import Toolbox
 from reconnect_tui.sync.agreements import Agreements
 from tests.dyads.dyad_helpers import pair
+from tests.fhir.fhir_helpers import MARKERS, NEVER_EXPORTED, fill, text_of, unresolved, validate
 
 SCORES = {"heard": 8, "matters": 6, "way": 7, "overall": 9}
 

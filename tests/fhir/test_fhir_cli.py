@@ -8,15 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
-from fhir_helpers import MARKERS, fill, text_of, unresolved, validate
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
 from reconnect_tui.store import Toolbox
 from reconnect_tui.sync.agreements import Agreements
-from tests.conftest import PASSPHRASE
-from tests.dyads.dyad_helpers import pair
-from tests.dyads.test_agreement_flow import TERMS
+from tests.dyads.dyad_helpers import TERMS, pair
+from tests.fhir.fhir_helpers import MARKERS, fill, text_of, unresolved, validate
+from tests.support.vaults import PASSPHRASE
 
 runner = CliRunner()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from fhir_helpers import unresolved, validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +13,7 @@ from reconnect_tui.export.fhir import build_bundle, dumps, person_name, text
 from reconnect_tui.export.fhir_read import read_bundle
 from reconnect_tui.export.fhir_source import FeedbackEntry, FhirSource, GoalNode
 from reconnect_tui.model import Activity, Goal, Medication
+from tests.fhir.fhir_helpers import unresolved, validate
 
 words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from relay_server import RelayProcess
 
-from tests.conftest import Template
 from tests.dyads.dyad_helpers import Person, open_person
 from tests.forum.forum_helpers import Circle, build_circle
+from tests.relay_server import RelayProcess
+from tests.support.vaults import Template
 
 
 @pytest.fixture

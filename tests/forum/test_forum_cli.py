@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
-from tests.conftest import PASSPHRASE
+from tests.support.vaults import PASSPHRASE
 
 runner = CliRunner()
 

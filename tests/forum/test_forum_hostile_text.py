@@ -10,9 +10,9 @@ from reconnect_tui.cli import app
 from reconnect_tui.errors import ForumError
 from reconnect_tui.sync import protocol
 from reconnect_tui.text_safety import is_terminal_safe
-from tests.conftest import PASSPHRASE
 from tests.dyads.dyad_helpers import Person
 from tests.forum.forum_helpers import FORUM_NAME, build_circle, forum_id, forums, settle
+from tests.support.vaults import PASSPHRASE
 
 HOSTILE = "Hei alle\x1b]0;hacked\x07\x1b]52;c;ZXZpbA==\x07\x1b[2K\x9b1A sammen"
 

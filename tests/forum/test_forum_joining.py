@@ -8,7 +8,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from relay_tamper import live_envelopes
 
 from reconnect_tui.errors import ForumError, RelayError
 from reconnect_tui.sync import forum_crypto, forum_wire, olm, padding, protocol
@@ -16,9 +15,10 @@ from reconnect_tui.sync.dyads import relay_for
 from reconnect_tui.sync.forum import Forums
 from reconnect_tui.sync.forum_outbound import member_card, outgoing
 from reconnect_tui.sync.pairing import WrongCode
-from tests.conftest import Template
 from tests.dyads.dyad_helpers import open_person
 from tests.forum.forum_helpers import build_circle, forum_id, forums, invite, join, settle
+from tests.relay_tamper import live_envelopes
+from tests.support.vaults import Template
 
 
 def test_a_provider_vault_neither_creates_nor_joins(provider_template: Template, people,

@@ -15,9 +15,9 @@ from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.store.schema import migrate
 from reconnect_tui.sync import protocol
 from reconnect_tui.sync.forum import Forums
-from tests.conftest import Template
 from tests.dyads.dyad_helpers import Person, open_person, pair
 from tests.forum.forum_helpers import build_circle, forums, invite, join, settle
+from tests.support.vaults import Template
 
 
 def relay_owners(relay) -> dict[str, bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from tests.dyads.test_relay_sees_nothing import relay_bytes
+from tests.dyads.dyad_helpers import relay_bytes
 from tests.forum.forum_helpers import build_circle, forum_id, forums, settle
 
 

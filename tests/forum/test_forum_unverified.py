@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from relay_tamper import alter_envelopes
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
 from reconnect_tui.screens.forum_common import post_text, thread_row
-from tests.conftest import PASSPHRASE
 from tests.forum.forum_helpers import build_circle, forum_id, forums
+from tests.relay_tamper import alter_envelopes
+from tests.support.vaults import PASSPHRASE
 
 
 def test_an_altered_post_shows_as_one_that_could_not_be_verified(people, relay) -> None:

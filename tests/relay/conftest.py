@@ -6,7 +6,6 @@ answers, ``tests/relay_backends.py``)."""
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,15 +19,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `import relay_server`
-
-from relay_backends import BACKENDS, RelayDatabase, postgres_unavailable  # noqa: E402
-from relay_server import RelayProcess  # noqa: E402
-
 from reconnect_tui.relay.app import create_app  # noqa: E402
 from reconnect_tui.relay.backends import open_storage  # noqa: E402
 from reconnect_tui.relay.config import RelayConfig  # noqa: E402
 from reconnect_tui.sync import protocol as p  # noqa: E402
+from tests.relay_backends import BACKENDS, RelayDatabase, postgres_unavailable  # noqa: E402
+from tests.relay_server import RelayProcess  # noqa: E402
 
 START = 1_800_000_000
 

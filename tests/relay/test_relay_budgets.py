@@ -10,13 +10,13 @@ from pathlib import Path
 import httpx
 import nacl.signing
 import pytest
-from relay_server import RelayProcess
 
 from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import DAY, MIB, RelayConfig
 from reconnect_tui.relay.sqlite_storage import MIGRATIONS, SQLiteRelayStorage
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.client import RelayClient, RelayRefused
+from tests.relay_server import RelayProcess
 
 Key = nacl.signing.SigningKey
 LARGEST = RelayConfig().max_envelope_bytes  # 257 KiB of ciphertext

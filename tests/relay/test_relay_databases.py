@@ -8,13 +8,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from relay_backends import RelayDatabase, postgres_unavailable
-from relay_server import free_port
 from typer.testing import CliRunner
 
 from reconnect_tui.relay.backends import UnknownDatabase, describe, parse_db
 from reconnect_tui.relay.postgres_storage import SCHEMA_VERSION, PostgresRelayStorage
 from reconnect_tui.relay.storage import RelayStorageError
+from tests.relay_backends import RelayDatabase, postgres_unavailable
+from tests.relay_server import free_port
 
 
 @pytest.mark.parametrize("value", ["mysql://root@db/relay", "sqlite:///tmp/r.db",

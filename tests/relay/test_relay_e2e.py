@@ -11,8 +11,6 @@ from pathlib import Path
 import nacl.bindings
 import nacl.signing
 import pytest
-from relay_backends import RelayDatabase
-from relay_server import RelayProcess, free_port
 from typer.testing import CliRunner
 
 from reconnect_tui.commands.relay import app as relay_cli
@@ -20,6 +18,8 @@ from reconnect_tui.errors import RelayError
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.client import RelayClient, RelayRefused
 from reconnect_tui.sync.padding import BUCKETS, pad, unpad
+from tests.relay_backends import RelayDatabase
+from tests.relay_server import RelayProcess, free_port
 
 AEAD_OVERHEAD = 24 + 16  # XChaCha20-Poly1305 nonce + tag
 

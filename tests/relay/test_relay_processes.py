@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 import nacl.signing
 import pytest
-from relay_backends import RelayDatabase, postgres_unavailable
-from relay_server import RelayProcess
 
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.client import RelayClient
+from tests.relay_backends import RelayDatabase, postgres_unavailable
+from tests.relay_server import RelayProcess
 
 
 @pytest.fixture

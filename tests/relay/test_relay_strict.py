@@ -10,7 +10,6 @@ from pathlib import Path
 
 import nacl.signing
 import pytest
-from relay_server import RelayProcess
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app as cli_app
@@ -21,7 +20,8 @@ from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.client import check_relay_url
-from tests.conftest import PASSPHRASE
+from tests.relay_server import RelayProcess
+from tests.support.vaults import PASSPHRASE
 
 Key = nacl.signing.SigningKey
 EID = "E" * 22

@@ -3,37 +3,22 @@ check-in answer flow, on real vaults paired through a real relay on 127.0.0.1.""
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from reconnect_tui.screens.agreement import AgreementScreen, CheckinAnswerScreen, ProposeScreen
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import CheckinBubble, ConversationScreen, MessageBubble
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.dyads import Dyads
-from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
-from tests.screens.test_messages import (  # noqa: F401  (fixtures)
-    paired,
-    provider,
-    relay,
+from tests.pilot import SIZE, make_app, unlock, wait_for
+from tests.screens.messages_helpers import (
+    open_conversation,
     send,
     settle,
     sync,
-    user,
+    text_of,
 )
 
 
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
-async def open_conversation(pilot) -> ConversationScreen:
-    await open_module(pilot, "messages")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConversationScreen))
-    await settle(pilot)
-    return pilot.app.screen
-
-
-async def test_agreement_screen_prompt_template_and_proposal(user, provider, paired) -> None:  # noqa: F811
+async def test_agreement_screen_prompt_template_and_proposal(user, provider, paired) -> None:
     app = make_app(user.path)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
@@ -69,7 +54,7 @@ async def test_agreement_screen_prompt_template_and_proposal(user, provider, pai
         assert "signed by both" in text_of(app, "#agreement-state")
 
 
-async def test_seen_key_tells_the_user_when_the_answer_comes(user, provider, paired) -> None:  # noqa: F811
+async def test_seen_key_tells_the_user_when_the_answer_comes(user, provider, paired) -> None:
     """Without any agreement: the promise reaches the user and shows under their message, and
     the provider is told what happened to it (queued, then delivered), never "sent" early."""
     send(user, "Kan vi snakke om medisinene?")
@@ -102,7 +87,7 @@ async def test_seen_key_tells_the_user_when_the_answer_comes(user, provider, pai
         assert "seen — Dr Lind will answer by" in str(bubble.render())
 
 
-async def test_seen_key_while_offline_says_it_is_waiting(user, provider, paired) -> None:  # noqa: F811
+async def test_seen_key_while_offline_says_it_is_waiting(user, provider, paired) -> None:
     send(user, "Er du der?")
     sync(user, paired.url)
     sync(provider, paired.url)
@@ -120,7 +105,7 @@ async def test_seen_key_while_offline_says_it_is_waiting(user, provider, paired)
         assert not any("delivered to the relay" in n.message for n in app._notifications)
 
 
-async def test_checkin_answer_flow(user, provider, paired) -> None:  # noqa: F811
+async def test_checkin_answer_flow(user, provider, paired) -> None:
     with provider.open() as vault:
         agreements = Agreements(vault)
         schedule = agreements.schedule_checkin(agreements.dyads.partners()[0].id,

@@ -16,14 +16,11 @@ from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.widgets.confirm import ConfirmScreen
 from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import NOW, SIZE, make_app, unlock, wait_for
-from tests.screens.test_agreement_screens import open_conversation, text_of
-from tests.screens.test_messages import (  # noqa: F401  (fixtures)
-    paired,
-    provider,
-    relay,
+from tests.screens.messages_helpers import (
+    open_conversation,
     settle,
     sync,
-    user,
+    text_of,
 )
 
 SCORES = {"heard": 8, "matters": 6, "way": 9, "overall": 7}
@@ -45,7 +42,7 @@ def shown_keys(app) -> set[str]:
     return {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
 
 
-async def test_provider_schedules_a_checkin_and_it_reaches_the_user(user, provider, paired  # noqa: F811
+async def test_provider_schedules_a_checkin_and_it_reaches_the_user(user, provider, paired
                                                                     ) -> None:
     app = make_app(provider.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -82,8 +79,7 @@ async def test_provider_schedules_a_checkin_and_it_reaches_the_user(user, provid
         assert asked.question == "Hvordan har uka vært?"
 
 
-async def test_a_due_checkin_goes_out_with_the_sync(user, provider, paired  # noqa: F811
-                                                    ) -> None:
+async def test_a_due_checkin_goes_out_with_the_sync(user, provider, paired) -> None:
     """Due check-ins are sent by the sync (``sync_and_process``), not by a screen loading."""
     week_ago = NOW - timedelta(days=8)
     with provider.open() as vault:
@@ -105,7 +101,7 @@ async def test_a_due_checkin_goes_out_with_the_sync(user, provider, paired  # no
         assert len(Agreements(vault).open_checkins()) == 2
 
 
-async def test_feedback_on_how_we_work_from_the_conversation(user, provider, paired  # noqa: F811
+async def test_feedback_on_how_we_work_from_the_conversation(user, provider, paired
                                                              ) -> None:
     app = make_app(user.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -133,7 +129,7 @@ async def test_feedback_on_how_we_work_from_the_conversation(user, provider, pai
         assert record.scores == SCORES and not record.from_me
 
 
-async def test_trends_and_drafts_seen_by_both(user, provider, paired) -> None:  # noqa: F811
+async def test_trends_and_drafts_seen_by_both(user, provider, paired) -> None:
     with provider.open() as vault:
         agreements = Agreements(vault)
         agreements.send_checkin(agreements.schedule_checkin(partner_id(vault), "Hvordan går det?"))
@@ -195,7 +191,7 @@ async def test_trends_and_drafts_seen_by_both(user, provider, paired) -> None:  
         assert "d" not in shown_keys(app)
 
 
-def test_delete_draft_only_of_that_dyad(user, provider, paired) -> None:  # noqa: F811
+def test_delete_draft_only_of_that_dyad(user, provider, paired) -> None:
     with user.open() as vault:
         agreements = Agreements(vault)
         on_user = partner_id(vault)
@@ -209,7 +205,7 @@ def test_delete_draft_only_of_that_dyad(user, provider, paired) -> None:  # noqa
             agreements.delete_draft(on_user, draft.id)
 
 
-async def test_unshared_answers_are_not_a_trend_for_the_provider(user, provider, paired  # noqa: F811
+async def test_unshared_answers_are_not_a_trend_for_the_provider(user, provider, paired
                                                                  ) -> None:
     with provider.open() as vault:
         agreements = Agreements(vault)
@@ -233,7 +229,7 @@ async def test_unshared_answers_are_not_a_trend_for_the_provider(user, provider,
 
 
 async def test_a_due_checkin_goes_out_when_the_provider_opens_home(
-        user, provider, paired) -> None:  # noqa: F811
+        user, provider, paired) -> None:
     week_ago = NOW - timedelta(days=8)
     with provider.open() as vault:
         agreements = Agreements(vault, clock=lambda: week_ago)

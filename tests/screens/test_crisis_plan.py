@@ -267,7 +267,7 @@ async def test_a_providers_read_only_plan_offers_no_fhir_export(
     """FHIR from the app is the person's own record; a provider uses `shared export`."""
     from reconnect_tui.store.portable import export_sections
     from reconnect_tui.store.received_view import read_only_toolbox
-    from tests.conftest import copy_vault
+    from tests.support.vaults import copy_vault
 
     toolbox = open_toolbox(vault_path, user_template)
     toolbox.crisis_plan.save(CrisisPlan(warning_signs="I stop answering the phone"))

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from relay_server import RelayProcess, free_port
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 
 from reconnect_tui.model import Role
@@ -28,8 +27,9 @@ from reconnect_tui.sync.forum import Forums
 from reconnect_tui.sync.service import resolve_relay_url
 from reconnect_tui.widgets.confirm import ConfirmScreen
 from reconnect_tui.widgets.form import FormScreen
-from tests.conftest import Template, _make_template, copy_vault
 from tests.pilot import SIZE, make_app, unlock, wait_for
+from tests.relay_server import RelayProcess, free_port
+from tests.support.vaults import Template, copy_vault, make_template
 
 FORUM = "Strand peers"
 
@@ -118,12 +118,12 @@ async def fill_form(pilot, values: dict[str, str]) -> None:
 
 @pytest.fixture(scope="session")
 def fjord_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    return _make_template(tmp_path_factory.mktemp("fjord-template"), "Ola Hansen", Role.USER)
+    return make_template(tmp_path_factory.mktemp("fjord-template"), "Ola Hansen", Role.USER)
 
 
 @pytest.fixture(scope="session")
 def heather_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    return _make_template(tmp_path_factory.mktemp("heather-template"), "Siv Berg", Role.USER)
+    return make_template(tmp_path_factory.mktemp("heather-template"), "Siv Berg", Role.USER)
 
 
 @pytest.fixture
@@ -564,7 +564,7 @@ async def test_moderator_removes_a_member_who_then_reads_only(
 async def test_an_altered_post_shows_as_one_that_could_not_be_verified(
     relay: RelayProcess, moderator: Person, fjord: Person
 ) -> None:
-    from relay_tamper import alter_envelopes
+    from tests.relay_tamper import alter_envelopes
 
     url = relay.url
     start_forum(moderator, url)

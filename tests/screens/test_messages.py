@@ -7,13 +7,8 @@ message, its unread count on Home, and a tampered envelope only as "could not be
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
-from relay_server import RelayProcess
 from textual.widgets import Static, TextArea
 
 from reconnect_tui.model import Goal
@@ -25,76 +20,20 @@ from reconnect_tui.screens.messages import (
     MessageBubble,
     MessagesScreen,
 )
-from reconnect_tui.store import Toolbox, Vault
+from reconnect_tui.store import Toolbox
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import protocol
-from reconnect_tui.sync.dyads import Dyads, ItemRef, relay_for, sync_and_process
-from reconnect_tui.sync.service import resolve_relay_url
+from reconnect_tui.sync.dyads import Dyads, ItemRef
 from reconnect_tui.sync.sharing import Sharing
 from reconnect_tui.widgets.composer import Composer, meta_text, reading_time_text
-from tests.conftest import Template, copy_vault
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
-
-
-@dataclass
-class Person:
-    path: Path
-    template: Template
-
-    def open(self) -> Vault:
-        return Vault.open_with_key(self.path, self.template.key, self.template.header)
-
-
-def sync(person: Person, url: str) -> None:
-    with person.open() as vault:
-        sync_and_process(vault, url)
-
-
-def pair(provider: Person, user: Person, url: str) -> None:
-    """Invitation, join, and the syncs that complete pairing on both sides."""
-    with provider.open() as vault:
-        resolve_relay_url(vault, url)
-        with relay_for(vault, url) as relay:
-            code = Dyads(vault).create_invitation(relay)
-    with user.open() as vault:
-        resolve_relay_url(vault, url)
-        with relay_for(vault, url) as relay:
-            Dyads(vault).join(code, relay)
-    sync(user, url)
-    sync(provider, url)
-    sync(user, url)
-
-
-def send(person: Person, text: str, at: datetime | None = None, about: ItemRef | None = None):
-    with person.open() as vault:
-        dyads = Dyads(vault, clock=(lambda: at) if at else datetime.now)
-        partner = dyads.partners()[0] if len(dyads.partners()) == 1 else None
-        assert partner is not None
-        return dyads.send(partner.id, text, about=about)
-
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
-                                                           "--no-address-limits"]).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def provider(provider_template: Template, tmp_path: Path) -> Person:
-    return Person(copy_vault(provider_template, tmp_path / "provider"), provider_template)
-
-
-@pytest.fixture
-def user(user_template: Template, tmp_path: Path) -> Person:
-    return Person(copy_vault(user_template, tmp_path / "user"), user_template)
-
-
-@pytest.fixture
-def paired(relay: RelayProcess, provider: Person, user: Person) -> RelayProcess:
-    pair(provider, user, relay.url)
-    return relay
+from tests.relay_server import RelayProcess
+from tests.screens.messages_helpers import (
+    Person,
+    send,
+    settle,
+    sync,
+)
 
 
 def bubbles(app) -> list[MessageBubble]:
@@ -108,12 +47,6 @@ def bubble_text(bubble: MessageBubble) -> str:
 async def write(pilot, text: str) -> None:
     area = pilot.app.screen.query_one("#composer-text", TextArea)
     area.insert(text)
-    await pilot.pause()
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
     await pilot.pause()
 
 

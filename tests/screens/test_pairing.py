@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from relay_server import RelayProcess
 from textual.widgets import Input, Static
 
 from reconnect_tui.screens.pairing import (
@@ -18,11 +17,11 @@ from reconnect_tui.screens.pairing import (
 from reconnect_tui.sync.dyads import Dyads, relay_for
 from reconnect_tui.sync.service import resolve_relay_url
 from tests.pilot import SIZE, make_app, unlock, wait_for
-from tests.screens import test_messages as shared
-from tests.screens.test_messages import Person, sync
-
-# The fixtures of test_messages: a relay on 127.0.0.1, a provider's and a user's vault.
-relay, provider, user = shared.relay, shared.provider, shared.user
+from tests.relay_server import RelayProcess
+from tests.screens.messages_helpers import (
+    Person,
+    sync,
+)
 
 CODE = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
 

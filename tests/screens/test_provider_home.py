@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from relay_server import RelayProcess
 from textual.widgets import TextArea
 
 from reconnect_tui.model import Profile
@@ -16,12 +15,15 @@ from reconnect_tui.screens.messages import ConversationScreen, MessageBubble
 from reconnect_tui.screens.provider_home import DyadList, duration_text
 from reconnect_tui.store import Vault
 from reconnect_tui.store import keys as vault_keys
-from tests.conftest import PASSPHRASE, Template, copy_vault
 from tests.pilot import SIZE, make_app, unlock, wait_for
-from tests.screens import test_messages as shared
-from tests.screens.test_messages import Person, pair, send, sync
-
-relay = shared.relay  # the fixture: a relay on 127.0.0.1
+from tests.relay_server import RelayProcess
+from tests.screens.messages_helpers import (
+    Person,
+    pair,
+    send,
+    sync,
+)
+from tests.support.vaults import PASSPHRASE, Template, copy_vault
 
 
 def new_person(directory: Path, name: str) -> Person:

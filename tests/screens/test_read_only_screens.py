@@ -41,8 +41,8 @@ from reconnect_tui.screens.network import NetworkScreen
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.portable import MODULES, export_all
 from reconnect_tui.store.received_view import read_only_toolbox
-from tests.conftest import Template, copy_vault
 from tests.pilot import SIZE, make_app, unlock, wait_for
+from tests.support.vaults import Template, copy_vault
 
 OWNER = "Kari Nordmann"
 DAY = date(2026, 11, 27)

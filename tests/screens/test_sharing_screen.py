@@ -25,9 +25,8 @@ from reconnect_tui.sync.service import resolve_relay_url
 from reconnect_tui.sync.sharing import Sharing
 from reconnect_tui.widgets.composer import Composer
 from reconnect_tui.widgets.confirm import ConfirmScreen
-from tests.dyads import conftest as dyad_fixtures
-from tests.dyads.dyad_helpers import Person, invite, join, pair
-from tests.dyads.test_agreement_flow import TERMS, agreed
+from tests.dyads import dyad_fixtures
+from tests.dyads.dyad_helpers import TERMS, Person, agreed, invite, join, pair
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
 
 relay = dyad_fixtures.relay  # the fixtures: a relay on 127.0.0.1, a provider and a user

@@ -14,9 +14,9 @@ from textual.widgets import Input
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.widgets.form import FormScreen
-from tests.conftest import Template
 from tests.pilot import SIZE, make_app, open_module, wait_for
 from tests.rendered import rendered_lines, unsafe_lines
+from tests.support.vaults import Template
 
 PASTED = "\x1b[31mRED\x1b[0mNabo Bjørn\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07"
 STORABLE = st.characters(codec="utf-8")
@@ -101,7 +101,7 @@ async def test_create_vault_cleans_a_pasted_name_and_refuses_an_invisible_one(
     from textual.widgets import Label
 
     from reconnect_tui.screens.create import CreateVaultScreen
-    from tests.conftest import PASSPHRASE
+    from tests.support.vaults import PASSPHRASE
 
     app = make_app(tmp_path / "vault.db")
     async with app.run_test(size=SIZE) as pilot:

@@ -1,6 +1,6 @@
 """Sharing tests reuse the dyad fixtures: a real relay on 127.0.0.1, one provider, two users."""
 
-from tests.dyads.conftest import (  # noqa: F401  (fixtures)
+from tests.dyads.dyad_fixtures import (  # noqa: F401  (fixtures)
     provider,
     relay,
     second_user,

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from reconnect_tui.cli import app
 from reconnect_tui.errors import ImportRefused
 from reconnect_tui.store.repositories.sharing import SharingRepository
-from tests.conftest import PASSPHRASE
 from tests.dyads.dyad_helpers import pair
 from tests.sharing.sharing_helpers import sharing, write_crisis_plan
+from tests.support.vaults import PASSPHRASE
 
 
 def test_a_plan_with_a_garbage_time_is_refused_on_arrival(provider, user, relay):

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nacl.signing
-from relay_server import RelayProcess
 
 from reconnect_tui.relay.config import MIB, RelayConfig
 from reconnect_tui.sync import protocol
@@ -17,6 +16,7 @@ from reconnect_tui.sync.client import RelayClient
 from reconnect_tui.sync.service import connect
 from reconnect_tui.sync.sharing import ITEM_REFRESH_AFTER, Sharing
 from tests.dyads.dyad_helpers import open_person, pair
+from tests.relay_server import RelayProcess
 from tests.sharing.sharing_helpers import relay_item, sharing, write_crisis_plan
 
 

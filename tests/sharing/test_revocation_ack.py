@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from relay_tamper import deliver_withheld, withhold_envelopes
 from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
 from reconnect_tui.sync.sharing import Sharing, revocation_status
-from tests.conftest import PASSPHRASE
 from tests.dyads.dyad_helpers import pair
+from tests.relay_tamper import deliver_withheld, withhold_envelopes
 from tests.sharing.sharing_helpers import sharing, write_crisis_plan
+from tests.support.vaults import PASSPHRASE
 
 
 def cli(*args: str):

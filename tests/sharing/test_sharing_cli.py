@@ -8,10 +8,9 @@ from typer.testing import CliRunner
 
 from reconnect_tui.cli import app
 from reconnect_tui.sync.agreements import Agreements
-from tests.conftest import PASSPHRASE
-from tests.dyads.dyad_helpers import pair
-from tests.dyads.test_agreement_flow import TERMS
+from tests.dyads.dyad_helpers import TERMS, pair
 from tests.sharing.sharing_helpers import add_goal, write_crisis_plan
+from tests.support.vaults import PASSPHRASE
 
 runner = CliRunner()
 

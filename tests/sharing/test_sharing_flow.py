@@ -12,9 +12,7 @@ from reconnect_tui.store.repositories.sharing import SharingRepository
 from reconnect_tui.sync import protocol, share_crypto
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.client import RelayClient
-from tests.dyads.dyad_helpers import pair
-from tests.dyads.test_agreement_flow import TERMS
-from tests.dyads.test_relay_sees_nothing import relay_bytes
+from tests.dyads.dyad_helpers import TERMS, pair, relay_bytes
 from tests.sharing.sharing_helpers import (
     add_goal,
     put_relay_item,

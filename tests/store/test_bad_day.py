@@ -24,7 +24,7 @@ from tests.bad_disk import (
     remount_read_only,
     tmpfs,
 )
-from tests.conftest import PASSPHRASE, Template, copy_vault
+from tests.support.vaults import PASSPHRASE, Template, copy_vault
 
 BIG = "a line of a diary entry, long enough to need new pages " * 4000  # about 220 kB
 

@@ -20,7 +20,7 @@ from reconnect_tui.cli import app
 from reconnect_tui.errors import ImportRefused
 from reconnect_tui.model import Medication
 from reconnect_tui.store import Toolbox, Vault, portable, portable_schema
-from tests.conftest import PASSPHRASE, Template
+from tests.support.vaults import PASSPHRASE, Template
 
 runner = CliRunner()
 HEAD = '{"format": "reconnect-export", "version": 1, '

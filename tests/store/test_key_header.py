@@ -26,8 +26,8 @@ from reconnect_tui.errors import (
 )
 from reconnect_tui.store import Vault, read_backup
 from reconnect_tui.store import keys as vault_keys
-from tests.conftest import PASSPHRASE, Template
 from tests.support import kdf as kdf_profile
+from tests.support.vaults import PASSPHRASE, Template
 
 GiB = 1 << 30
 

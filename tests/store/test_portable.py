@@ -26,7 +26,7 @@ from reconnect_tui.model import (
     ServiceContact,
 )
 from reconnect_tui.store import Toolbox, Vault, portable
-from tests.conftest import Template, copy_vault
+from tests.support.vaults import Template, copy_vault
 
 
 def fill(toolbox: Toolbox) -> None:

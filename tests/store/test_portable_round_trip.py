@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from reconnect_tui.errors import ImportRefused
 from reconnect_tui.model import Medication, Sector
 from reconnect_tui.store import Toolbox, Vault, portable
-from tests.conftest import Template, copy_vault
+from tests.support.vaults import Template, copy_vault
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cc", "Cs"), max_codepoint=0x2FFFF) | st.sampled_from(

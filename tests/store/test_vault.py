@@ -20,7 +20,7 @@ from reconnect_tui.model import DiaryEntry, Profile
 from reconnect_tui.store import Toolbox, Vault, restore
 from reconnect_tui.store import keys as vault_keys
 from reconnect_tui.store.db import IntegrityError
-from tests.conftest import PASSPHRASE, Template
+from tests.support.vaults import PASSPHRASE, Template
 
 MARKER = "MARKER-7f3a-fjellvann-æøå"
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from relay_server import RelayProcess
 
 from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import protocol
-from tests.conftest import Template, copy_vault
+from tests.relay_server import RelayProcess
+from tests.support.vaults import Template, copy_vault
 
 RELAY_ARGS = ["--rate-limit", "1000000", "--no-address-limits"]
 

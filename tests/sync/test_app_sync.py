@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relay_server import RelayProcess
 from textual.widgets import Static
 
 from reconnect_tui.screens.home import HomeScreen
@@ -12,6 +11,7 @@ from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync.service import resolve_relay_url
 from tests.pilot import SIZE, make_app, unlock, wait_for
+from tests.relay_server import RelayProcess
 
 
 def status_text(app) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
-from tests.sync.test_engine import sync
+from tests.sync.sync_helpers import sync
 
 KILLS = 50
 ENDLESS = 10**9  # during the kills the client never runs out of work

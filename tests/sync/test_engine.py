@@ -6,15 +6,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from relay_server import RelayProcess
 
 from reconnect_tui.errors import RelayError
 from reconnect_tui.sync.service import connect, resolve_relay_url
-
-
-def sync(side, url: str, force: bool = True):
-    with connect(side.vault, url, timeout=2.0) as engine:
-        return engine.sync(force=force)
+from tests.relay_server import RelayProcess
+from tests.sync.sync_helpers import sync
 
 
 def send(side, url: str, mailbox: str, payloads: list[bytes]) -> list[str]:

@@ -1,0 +1,1 @@
+"""Test-support modules: shared helpers and fixtures' building blocks (never tests themselves)."""
