@@ -32,8 +32,8 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
     while not condition():
         if loop.time() > end:
             raise AssertionError("condition not reached in time")
-        # A screen closed under its own worker (the unlock worker switches to Home, which
-        # removes the unlock screen and cancels what it still runs): not a failure.
+        # A screen closed under its own worker (a test moving on while a screen still loads)
+        # cancels what it still runs: not a failure.
         with contextlib.suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.05)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..errors import ReconnectError
 from ..i18n import _
 from ..widgets.notice import NotForEmergencies
 from .events import VaultUnlocked
 from .localized import LocalizedScreen
+
+if TYPE_CHECKING:
+    from ..store import Vault
 
 
 class UnlockScreen(LocalizedScreen):
@@ -57,15 +62,33 @@ class UnlockScreen(LocalizedScreen):
         self.unlock(event.value)
 
     @work(thread=True, exclusive=True, group="vault")
-    def unlock(self, passphrase: str) -> None:
+    def unlock(self, passphrase: str) -> Vault | str:
+        """The vault, or the message saying why not; shown once the worker has finished.
+
+        Handing the vault over from the thread let Home replace this screen while its worker
+        still ran, so the worker ended as cancelled. Now the worker finishes first and
+        ``on_worker_state_changed`` posts ``VaultUnlocked`` on the UI thread; a vault unlocked
+        after the screen went away (lock, hang-up) is closed again.
+        """
         from ..store import Vault  # imported when needed: keeps start-up light
 
         try:
             vault = Vault.unlock(self.vault_path, passphrase)
         except ReconnectError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            return str(exc)
+        if get_current_worker().is_cancelled:
+            vault.close()
+            return ""
+        return vault
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "vault" or event.state is not WorkerState.SUCCESS:
             return
-        self.app.post_message(VaultUnlocked(vault))
+        result = event.worker.result
+        if isinstance(result, str):
+            self._failed(result)
+        elif result is not None:
+            self.app.post_message(VaultUnlocked(result))
 
     def _failed(self, message: str) -> None:
         self.query_one("#busy").display = False

@@ -73,7 +73,8 @@ APP_SCRIPT = textwrap.dedent(
             await app.workers.wait_for_complete()
             await pilot.pause(0.05)
         app.action_open_module("diary")
-        await pilot.pause(0.2)
+        while type(app.screen).__name__ != "DiaryScreen":
+            await pilot.pause(0.05)
         await pilot.press("a")
         while not isinstance(app.screen, EntryEditor):
             await pilot.pause(0.05)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import Input, TextArea
 
 from reconnect_tui.screens.diary import EntryEditor
@@ -133,6 +134,15 @@ async def test_auto_lock_over_a_dialog_keeps_the_draft(vault_path, user_template
         again.vault.close()
 
 
+def _highlighted_command(app) -> str | None:
+    """The command the palette would run on Enter (None while it is still searching)."""
+    lists = app.screen.query(CommandList)
+    if not lists or lists.first().highlighted is None:
+        return None
+    command_list = lists.first()
+    return str(command_list.get_option_at_index(command_list.highlighted).prompt)
+
+
 async def test_lock_from_the_command_palette_over_a_dialog(vault_path):
     app = make_app(vault_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -146,7 +156,7 @@ async def test_lock_from_the_command_palette_over_a_dialog(vault_path):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*keys("Lock"))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: _highlighted_command(app) == "Lock")  # slow or not
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
         assert app.toolbox is None

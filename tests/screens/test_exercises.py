@@ -79,8 +79,8 @@ async def test_timer_ticks_with_real_time(vault_path: Path) -> None:
         await _highlight(pilot, screen, "slow-breathing")
         await pilot.press("t")
         timer = screen.query_one(BreathingTimer)
-        await pilot.pause(0.5)
-        assert timer.state.elapsed > 0 and timer.state.level() > 0
+        # It ticks on its own: patience for a busy machine, no duration asserted.
+        await wait_for(pilot, lambda: timer.state.elapsed > 0 and timer.state.level() > 0)
 
 
 def test_breathing_state_rounds() -> None:
