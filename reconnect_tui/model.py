@@ -176,12 +176,6 @@ class CrisisPlan:
         )
 
 
-def N_(message: str) -> str:
-    """Marks English source text for the catalogue (as ``i18n.N_``; ``model`` imports nothing
-    of ours). Whoever shows the text translates it with ``_()``."""
-    return message
-
-
 CRISIS_TEXT_SECTIONS: tuple[tuple[str, str], ...] = (
     ("warning_signs", N_("My warning signs")),
     ("triggers", N_("What can trigger a crisis")),

@@ -120,6 +120,7 @@ def invite(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
+    from ..sync.client import RelayClient
     from ..sync.dyads import relay_for
     from ..sync.forum import Forums
     from ..sync.service import resolve_relay_url
@@ -129,6 +130,7 @@ def invite(
         forum_id = forums.views.forum_named(forum).id
         url = resolve_relay_url(opened, relay)
         with relay_for(opened, url) as port:
+            assert isinstance(port, RelayClient)  # a ForumRelay: it has with_key
             code = forums.membership.invite(forum_id, port)
     if as_json:
         print_json({"code": code})
@@ -156,6 +158,7 @@ def join(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
+    from ..sync.client import RelayClient
     from ..sync.dyads import relay_for, sync_and_process
     from ..sync.forum import Forums
     from ..sync.service import resolve_relay_url
@@ -164,6 +167,7 @@ def join(
         forums = Forums(opened)
         url = resolve_relay_url(opened, relay)
         with relay_for(opened, url) as port:
+            assert isinstance(port, RelayClient)  # a ForumRelay: it has with_key
             summary = forums.membership.join(code, as_, port)
         report = sync_and_process(opened, url)
         summary = forums.views.summary(summary.id)

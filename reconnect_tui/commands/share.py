@@ -241,7 +241,7 @@ def items(
         echo(f"{item_id:>6}  {title}")
 
 
-def person_json(person: Any) -> dict[str, object]:
+def person_json(person: Any) -> dict[str, Any]:
     return {
         "name": person.name,
         "last_changed": person.last_changed.isoformat() if person.last_changed else None,
@@ -315,7 +315,7 @@ def shared_show(
         locale = opened.profile().locale
     if as_json:
         print_json({"name": partner.name, "module": module, "read_only": True,
-                    "items": [i for i in person_json(person)["items"]  # type: ignore[union-attr]
+                    "items": [i for i in person_json(person)["items"]
                               if i["module"] == module],
                     "content": sections})
         return

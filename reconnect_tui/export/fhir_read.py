@@ -62,7 +62,8 @@ def read_bundle(bundle: Resource) -> FhirSource:
 def _code(concept: Resource | None, system: str) -> str | None:
     for coding in (concept or {}).get("coding", []):
         if coding.get("system") == system:
-            return coding.get("code")
+            code = coding.get("code")
+            return None if code is None else str(code)
     return None
 
 
@@ -70,7 +71,7 @@ def _field(annotations: list[Resource] | None, field: str) -> str:
     for annotation in annotations or []:
         if any(e["url"] == FIELD_EXT and e.get("valueCode") == field
                for e in annotation.get("extension", [])):
-            return annotation["text"]
+            return str(annotation["text"])
     return ""
 
 

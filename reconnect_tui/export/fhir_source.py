@@ -130,7 +130,7 @@ def _goal_tree(toolbox: Toolbox) -> list[GoalNode]:
         activities.setdefault(activity.goal_id, []).append(activity)
     nodes = {g.id: GoalNode(g, domains.get(g.domain_id, ""), activities.get(g.id or 0, []))
              for g in toolbox.goals.list()}
-    roots = []
+    roots: list[GoalNode] = []
     for node in nodes.values():
         parent = nodes.get(node.goal.parent_id) if node.goal.parent_id is not None else None
         (parent.sub_goals if parent is not None else roots).append(node)

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reconnect_tui.export.document import (
     Contact,
@@ -26,6 +26,7 @@ from reconnect_tui.model import CrisisPlan
 
 if TYPE_CHECKING:
     from fpdf import FPDF
+    from fpdf.fonts import TTFFont
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -97,8 +98,9 @@ def _glyph_filter(pdf: FPDF) -> Callable[[str], str]:
 
     fpdf2 would otherwise log the missing characters: that would put the user's text in logs.
     """
-    regular = pdf.fonts[FONT].cmap
-    bold = pdf.fonts[FONT + "B"].cmap
+    # Both are the TrueType fonts added in _new_pdf (a core font has no cmap).
+    regular = cast("TTFFont", pdf.fonts[FONT]).cmap
+    bold = cast("TTFFont", pdf.fonts[FONT + "B"]).cmap
     cache: dict[str, str] = {}
 
     def one(char: str) -> str:
@@ -134,13 +136,16 @@ class _Page:
         self.pdf.set_font(FONT, "B" if bold else "", size)
         self.pdf.set_text_color(*color)
 
-    def para(self, text: str, height: float = LINE, width: float = 0, x: float | None = None):
+    def para(
+        self, text: str, height: float = LINE, width: float = 0, x: float | None = None
+    ) -> None:
         self.pdf.set_x(self.pdf.l_margin if x is None else x)
         self.pdf.multi_cell(width, height, self.safe(text), align="L", new_x="LMARGIN")
 
     def lines_of(self, text: str, width: float) -> list[str]:
         """How the current font wraps ``text`` in ``width`` mm."""
-        return self.pdf.multi_cell(width, LINE, self.safe(text), dry_run=True, output="LINES")
+        lines = self.pdf.multi_cell(width, LINE, self.safe(text), dry_run=True, output="LINES")
+        return cast(list[str], lines)  # output="LINES" gives the lines alone
 
     def fit(self, text: str, width: float, ellipsis: bool = False) -> str:
         """``text`` cut to fit ``width`` on one line, ending in "…" when cut (or if asked)."""

@@ -7,6 +7,7 @@ plan export's own text layout, so it reads the same as the user's printed plan.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -132,7 +133,7 @@ def _registrations(parameters: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-_RENDER = {
+_RENDER: dict[str, Callable[[Any], list[str]]] = {
     "life_domains": _domains,
     "goals": lambda goals: [line for g in goals for line in _goal(g, 0)],
     "network": _network,

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-Connection = dbapi2.Connection
-Row = dbapi2.Row
-DatabaseError = dbapi2.DatabaseError
-IntegrityError = dbapi2.IntegrityError
+if TYPE_CHECKING:
+    # sqlcipher3 ships no type information; its DB-API mirrors the standard sqlite3 module's.
+    from sqlite3 import Connection as Connection
+    from sqlite3 import DatabaseError as DatabaseError
+    from sqlite3 import IntegrityError as IntegrityError
+    from sqlite3 import Row as Row
+else:
+    Connection = dbapi2.Connection
+    Row = dbapi2.Row
+    DatabaseError = dbapi2.DatabaseError
+    IntegrityError = dbapi2.IntegrityError
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 
@@ -36,6 +44,7 @@ def open_connection(path: Path, key: bytes, *, read_only: bool = False) -> Conne
     derivation already happened in Argon2id. ``read_only`` opens without writing anything, not
     even the journal mode (for checking a copy in rollback-journal mode: a backup).
     """
+    conn: Connection
     try:
         if read_only:
             conn = sqlcipher3.connect(

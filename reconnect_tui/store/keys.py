@@ -225,7 +225,7 @@ class _HeaderParser:
             raise self.problem(_('"slots" holds no key'))
         return KeyHeader(vault_id=vault_id, kdf=kdf, slots=slots)
 
-    def field(self, data: dict, key: str, kind: type, path: str) -> Any:
+    def field(self, data: dict[str, Any], key: str, kind: type, path: str) -> Any:
         if key not in data:
             raise self.problem(_('"{field}" is missing').format(field=path))
         value = data[key]
@@ -237,7 +237,7 @@ class _HeaderParser:
             raise self.problem(_('"{field}" should be an object').format(field=path))
         return value
 
-    def blob(self, data: dict, key: str, path: str, length: int) -> bytes:
+    def blob(self, data: dict[str, Any], key: str, path: str, length: int) -> bytes:
         text = self.field(data, key, str, path)
         try:
             raw = _unb64(text)

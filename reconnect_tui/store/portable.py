@@ -19,7 +19,7 @@ from ..i18n import _, ngettext
 from ..model import CRISIS_TEXT_SECTIONS, DEFAULT_LIFE_DOMAINS, Sector
 from ..text_safety import clean_deep
 from . import portable_schema
-from .db import Connection
+from .db import Connection, Row
 from .portable_schema import FORMAT, MODULES, VERSION, Checked
 from .repositories.profile import index_what_matters
 from .vault import Vault
@@ -41,7 +41,8 @@ def export_sections(vault: Vault, sections: Iterable[str]) -> dict[str, Any]:
     wanted = set(sections)  # once: a generator would be used up by the first module
     with vault.read() as conn:
         exported = {name: _EXPORTERS[name](conn) for name in MODULES if name in wanted}
-    return clean_deep(exported)  # text an older vault kept raw leaves cleaned (text_safety)
+    cleaned: dict[str, Any] = clean_deep(exported)  # text an older vault kept raw (text_safety)
+    return cleaned
 
 
 def import_problems(data: dict[str, Any], size: int) -> str | None:
@@ -135,7 +136,7 @@ def _export_goals(conn: Connection) -> list[dict[str, Any]]:
             }
         )
 
-    def node(g) -> dict[str, Any]:
+    def node(g: Row) -> dict[str, Any]:
         return {
             "title": g["title"],
             "why": g["why"],
@@ -639,7 +640,7 @@ def _import_registrations(conn: Connection, parameters: list[dict[str, Any]]) ->
         )
 
 
-_IMPORTERS = {
+_IMPORTERS: dict[str, Callable[[Connection, Any], None]] = {
     "what_matters": _import_what_matters,
     "life_domains": _import_domains,
     "goals": _import_goals,

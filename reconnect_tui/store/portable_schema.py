@@ -22,10 +22,10 @@ import stat
 import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -130,8 +130,9 @@ assert set(SectorName.__args__) == {s.value for s in Sector}  # type: ignore[att
 Number = Annotated[float, Field(ge=-1e15, le=1e15)]
 
 
-def Items(kind: Any) -> Any:  # noqa: N802 - reads as a type
-    return Annotated[list[kind], Field(max_length=MAX_ITEMS)]
+_Item = TypeVar("_Item")
+Items = Annotated[list[_Item], Field(max_length=MAX_ITEMS)]
+"""A list of at most MAX_ITEMS entries: ``Items[Goal]``."""
 
 
 class _Model(BaseModel):
@@ -156,7 +157,7 @@ class LifeDomain(_Model):
     helps: Text = ""
     hinders: Text = ""
     hidden: bool = False
-    history: Items(StatusEntry) = []
+    history: Items[StatusEntry] = []
 
 
 class Activity(_Model):
@@ -174,8 +175,8 @@ class Goal(_Model):
     due: Day | None = None
     done: bool = False
     notes: Text = ""
-    activities: Items(Activity) = []
-    sub_goals: Items(Goal) = Field([], description="goals, nested the same way")
+    activities: Items[Activity] = []
+    sub_goals: Items[Goal] = Field([], description="goals, nested the same way")
 
 
 class Person(_Model):
@@ -211,8 +212,8 @@ class CrisisPlan(_Model):
     treatment_wishes: Text = ""
     reasons_for_living: Text = ""
     updated_at: Time | None = None
-    helpers: Items(Helper) = []
-    professionals: Items(Professional) = []
+    helpers: Items[Helper] = []
+    professionals: Items[Professional] = []
 
 
 class OwnExercise(_Model):
@@ -231,8 +232,8 @@ class ExerciseLogEntry(_Model):
 
 
 class Exercises(_Model):
-    own: Items(OwnExercise) = Field([], description="your own exercises")
-    log: Items(ExerciseLogEntry) = Field([], description="what was done")
+    own: Items[OwnExercise] = Field(default=[], description="your own exercises")
+    log: Items[ExerciseLogEntry] = Field(default=[], description="what was done")
 
 
 class Medication(_Model):
@@ -260,21 +261,21 @@ class Registration(_Model):
     unit: Line = ""
     minimum: Number = 0
     maximum: Number = 10
-    values: Items(RegistrationValue) = []
+    values: Items[RegistrationValue] = []
 
 
 class Sections(_Model):
     """The modules; a file holds any of them (the ones it holds are the ones imported)."""
 
     what_matters: Text = Field("", description='"what is important in my life"')
-    life_domains: Items(LifeDomain) = []
-    goals: Items(Goal) = []
-    network: Items(Person) = []
+    life_domains: Items[LifeDomain] = []
+    goals: Items[Goal] = []
+    network: Items[Person] = []
     crisis_plan: CrisisPlan = CrisisPlan()
     exercises: Exercises = Exercises()
-    medications: Items(Medication) = []
-    diary: Items(DiaryEntry) = []
-    registrations: Items(Registration) = []
+    medications: Items[Medication] = []
+    diary: Items[DiaryEntry] = []
+    registrations: Items[Registration] = []
 
 
 MODULES: tuple[str, ...] = tuple(Sections.model_fields)
@@ -477,7 +478,7 @@ def _shape_problems(data: Any) -> list[tuple[str, str]]:
     return problems
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     """Our words (through _()) for one pydantic error."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "missing":
@@ -577,7 +578,7 @@ def validate(
     return checked
 
 
-class Checked(dict):
+class Checked(dict[str, Any]):
     """A document :func:`validate` returned (the importer does not check it again)."""
 
 
@@ -621,8 +622,10 @@ def _duplicate_problems(doc: Document, present: list[str]) -> list[tuple[str, st
     return problems
 
 
-def _walk_goals(goals: list[Goal]):
-    stack = [(("goals", i), g) for i, g in reversed(list(enumerate(goals)))]
+def _walk_goals(goals: list[Goal]) -> Iterator[tuple[tuple[str | int, ...], Goal]]:
+    stack: list[tuple[tuple[str | int, ...], Goal]] = [
+        (("goals", i), g) for i, g in reversed(list(enumerate(goals)))
+    ]
     while stack:
         loc, goal = stack.pop()
         yield loc, goal

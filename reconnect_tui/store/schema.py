@@ -687,7 +687,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def schema_version(conn: Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> int:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from ..errors import (
     KeyHeaderInvalid,
@@ -43,7 +43,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-S = TypeVar("S")
+
+
+class _HasVault(Protocol):
+    @property
+    def vault(self) -> Vault: ...
+
+
+S = TypeVar("S", bound=_HasVault)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -56,11 +63,11 @@ def serialised(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S
     stored before it is released, so two processes on one vault never advance the same state
     twice (both would send "message 5", and one of them would never decrypt)."""
 
-    @functools.wraps(method)
-    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self.vault.transaction():  # type: ignore[attr-defined]
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.vault.transaction():
             return method(self, *args, **kwargs)
 
+    functools.update_wrapper(wrapper, method)
     return wrapper
 
 

@@ -4,11 +4,12 @@ passes ``text_safety`` on the way in and out (an older vault may hold pasted esc
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from ...errors import NotFound
 from ...i18n import _
 from ...text_safety import clean_text
+from ..db import Row
 from ..vault import Vault
 
 
@@ -16,6 +17,10 @@ def to_text(value: datetime | date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+@overload
+def to_datetime(text: str) -> datetime: ...
+@overload
+def to_datetime(text: None) -> None: ...
 def to_datetime(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -34,8 +39,18 @@ def to_datetime_or_none(text: object) -> datetime | None:
         return None
 
 
+@overload
+def to_date(text: str) -> date: ...
+@overload
+def to_date(text: None) -> None: ...
 def to_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
+
+
+def inserted_id(lastrowid: int | None) -> int:
+    """The id of the row an INSERT just wrote (``Cursor.lastrowid``, None only before one)."""
+    assert lastrowid is not None
+    return lastrowid
 
 
 def now() -> datetime:
@@ -69,11 +84,12 @@ class TableRepository(Repository, Generic[T]):
     order_by: str = "id"
     what: str = "item"
 
-    def to_row(self, item: T) -> tuple:
+    def to_row(self, item: T) -> tuple[Any, ...]:
         return tuple(_store(getattr(item, c)) for c in self.columns)
 
-    def from_row(self, row) -> T:
-        return self.item_type(id=row["id"], **{c: _safe(row[c]) for c in self.columns})
+    def from_row(self, row: Row) -> T:
+        item: T = self.item_type(id=row["id"], **{c: _safe(row[c]) for c in self.columns})
+        return item
 
     def list(self) -> list[T]:
         with self.vault.read() as conn:
@@ -118,7 +134,7 @@ class TableRepository(Repository, Generic[T]):
 
     def count(self) -> int:
         with self.vault.read() as conn:
-            return conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+            return int(conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0])
 
 
 def _safe(value: object) -> object:

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from ...text_safety import clean_deep, clean_text
-from ..db import Connection
-from ._base import Repository, to_datetime
+from ..db import Connection, Row
+from ._base import Repository, inserted_id, to_datetime
 from .dyads import iso
 
 Write = Callable[[Connection], None]
@@ -94,15 +94,15 @@ _CHECKIN_COLUMNS = ("partner_id, checkin_id, asked_by_me, question, domains, sen
                     " answered_at, overall, domain_scores, line, share_trend, answer_seen")
 
 
-def _version(row) -> AgreementVersion:
+def _version(row: Row) -> AgreementVersion:
     """Terms are cleaned as they are read (text_safety), so both vaults sign and verify an
     acceptance over the same cleaned terms."""
     return AgreementVersion(row[0], row[1], clean_deep(json.loads(row[2])), bool(row[3]),
                             row[4], row[5], _dt(row[6]), to_datetime(row[7]))
 
 
-def _checkin(row) -> CheckinRecord:
-    line = row[9] if row[9] is None else clean_text(row[9])
+def _checkin(row: Row) -> CheckinRecord:
+    line = clean_text(row[9])  # NOT NULL DEFAULT '' (store/schema.py)
     return CheckinRecord(row[0], row[1], bool(row[2]), clean_text(row[3]),
                          clean_deep(json.loads(row[4])), _dt(row[5]), to_datetime(row[6]),
                          row[7], clean_deep(json.loads(row[8])), line, bool(row[10]),
@@ -230,11 +230,11 @@ class AgreementRepository(Repository):
     def add_schedule(self, partner_id: int, question: str, domains: list[str], every_days: int,
                      first_due: datetime) -> int:
         with self.vault.transaction() as conn:
-            return conn.execute(
+            return inserted_id(conn.execute(
                 "INSERT INTO checkin_schedules(partner_id, question, domains, every_days,"
                 " next_due_at) VALUES (?, ?, ?, ?, ?)",
                 (partner_id, question, json.dumps(domains), every_days, iso(first_due))
-            ).lastrowid
+            ).lastrowid)
 
     def schedules(self) -> list[CheckinSchedule]:
         with self.vault.read() as conn:
@@ -276,9 +276,9 @@ class AgreementRepository(Repository):
 
     def add_draft(self, partner_id: int, text: str, at: datetime) -> int:
         with self.vault.transaction() as conn:
-            return conn.execute(
+            return inserted_id(conn.execute(
                 "INSERT INTO message_drafts(partner_id, text, purpose, created_at)"
-                " VALUES (?, ?, 'next-meeting', ?)", (partner_id, text, iso(at))).lastrowid
+                " VALUES (?, ?, 'next-meeting', ?)", (partner_id, text, iso(at))).lastrowid)
 
     def drafts(self, partner_id: int) -> list[Draft]:
         with self.vault.read() as conn:

@@ -6,6 +6,8 @@ pasted with escape codes): the plan reaches the screen, the PDF and every export
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...model import CRISIS_TEXT_SECTIONS, CrisisPlan, Helper, ServiceContact
 from ...text_safety import clean_label, clean_text
 from ._base import Repository, now, to_datetime_or_none, to_text
@@ -25,7 +27,8 @@ class CrisisPlanRepository(Repository):
             professionals = conn.execute(
                 "SELECT name, phone, role FROM crisis_professionals ORDER BY position"
             ).fetchall()
-        plan = CrisisPlan(**{name: clean_text(row[name]) for name in _TEXT_FIELDS})
+        texts: dict[str, Any] = {name: clean_text(row[name]) for name in _TEXT_FIELDS}
+        plan = CrisisPlan(**texts)
         plan.updated_at = to_datetime_or_none(row["updated_at"])  # shown, not trusted
         plan.helpers = [
             Helper(name=clean_label(h["name"]), phone=clean_label(h["phone"]),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ...model import DiaryEntry, Registration, RegistrationParameter
 from ...text_safety import clean_text
+from ..db import Row
 from ._base import TableRepository, to_date, to_datetime
 
 
@@ -16,7 +18,7 @@ class DiaryRepository(TableRepository[DiaryEntry]):
     order_by = "written_at DESC, id DESC"
     what = "diary entry"
 
-    def from_row(self, row) -> DiaryEntry:
+    def from_row(self, row: Row) -> DiaryEntry:
         return DiaryEntry(id=row["id"], written_at=to_datetime(row["written_at"]),
                           text=clean_text(row["text"]))
 
@@ -37,10 +39,13 @@ class DiaryRepository(TableRepository[DiaryEntry]):
             ).fetchone()
             if row is None:
                 return None
-            return conn.execute(
-                "SELECT count(*) FROM diary WHERE written_at > ? OR (written_at = ? AND id > ?)",
-                (row[0], row[0], row[1]),
-            ).fetchone()[0]
+            return int(
+                conn.execute(
+                    "SELECT count(*) FROM diary"
+                    " WHERE written_at > ? OR (written_at = ? AND id > ?)",
+                    (row[0], row[0], row[1]),
+                ).fetchone()[0]
+            )
 
 
 class RegistrationRepository(TableRepository[RegistrationParameter]):
@@ -68,7 +73,7 @@ class RegistrationRepository(TableRepository[RegistrationParameter]):
     def values(self, parameter_id: int, since: date | None = None) -> list[Registration]:
         """Values of one parameter, oldest first."""
         sql = "SELECT id, parameter_id, day, value FROM registrations WHERE parameter_id = ?"
-        params: tuple = (parameter_id,)
+        params: tuple[Any, ...] = (parameter_id,)
         if since is not None:
             sql += " AND day >= ?"
             params += (since.isoformat(),)

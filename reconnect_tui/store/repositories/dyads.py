@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ...text_safety import clean_label, clean_text
-from ..db import Connection
-from ._base import Repository, to_datetime
+from ..db import Connection, Row
+from ._base import Repository, inserted_id, to_datetime
 
 OUTBOX_INSERT = (
     "INSERT INTO outbox(envelope_id, mailbox_id, ciphertext, created_at, next_attempt_at)"
@@ -118,14 +118,14 @@ _MESSAGE_SELECT = (
 )
 
 
-def _partner(row) -> PartnerRecord:
+def _partner(row: Row) -> PartnerRecord:
     return PartnerRecord(row[0], clean_label(row[1]), row[2], row[3], row[4], row[5], row[6],
                          bytes(row[7]), row[8], row[9], bool(row[10]), bool(row[11]),
                          bool(row[12]), row[13])
 
 
-def _message(row) -> StoredMessage:
-    title = row[10] if row[10] is None else clean_label(row[10])
+def _message(row: Row) -> StoredMessage:
+    title = "" if row[10] is None else clean_label(row[10])  # "": an item the partner cannot see
     about = (row[8], row[9], title) if row[8] is not None else None
     sent_at = to_datetime(row[4])
     assert sent_at is not None
@@ -216,6 +216,7 @@ class DyadRepository(Repository):
                     " outbound_mailbox, envelope_key, session_pickle, status, name, role,"
                     " created_at, key_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, new.name, new.role, iso(now), int(bool(same_name)))).lastrowid
+                partner_id = inserted_id(partner_id)
             else:
                 partner_id = same_key[0]
                 conn.execute(
@@ -306,7 +307,7 @@ class DyadRepository(Repository):
 
     def rejected_count(self) -> int:
         with self.vault.read() as conn:
-            return conn.execute("SELECT count(*) FROM rejected_envelopes").fetchone()[0]
+            return int(conn.execute("SELECT count(*) FROM rejected_envelopes").fetchone()[0])
 
     def conversation(self, partner_id: int) -> list[StoredMessage]:
         with self.vault.read() as conn:
@@ -345,8 +346,8 @@ class DyadRepository(Repository):
     def undelivered(self, mailbox_id: str) -> int:
         """Envelopes for ``mailbox_id`` the relay has not accepted yet."""
         with self.vault.read() as conn:
-            return conn.execute("SELECT count(*) FROM outbox WHERE mailbox_id = ?"
-                                " AND delivered_at IS NULL", (mailbox_id,)).fetchone()[0]
+            return int(conn.execute("SELECT count(*) FROM outbox WHERE mailbox_id = ?"
+                                " AND delivered_at IS NULL", (mailbox_id,)).fetchone()[0])
 
     def unread_counts(self) -> dict[int, int]:
         with self.vault.read() as conn:
@@ -407,9 +408,9 @@ def _enqueue(conn: Connection, outgoing: Outgoing) -> None:
 
 
 def _insert_message(conn: Connection, partner_id: int, row: MessageRow) -> None:
-    about = row.about or (None, None, None)
-    if row.about and row.about[2] is not None:
-        about = (about[0], about[1], clean_label(about[2]))
+    about: tuple[str | None, int | None, str | None] = (None, None, None)
+    if row.about is not None:
+        about = (row.about[0], row.about[1], clean_label(row.about[2]))
     row = dataclasses.replace(row, text=clean_text(row.text))
     conn.execute(
         "INSERT OR IGNORE INTO messages(partner_id, message_id, outgoing, text, sent_at, counter,"

@@ -4,8 +4,11 @@ was done."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Any
 
 from ...model import Exercise, ExerciseLog
+from ..db import Row
 from ._base import TableRepository, now, to_datetime, to_text
 
 
@@ -21,7 +24,7 @@ class ExerciseRepository(TableRepository[Exercise]):
     order_by = "builtin DESC, title COLLATE NOCASE, id"
     what = "exercise"
 
-    def from_row(self, row) -> Exercise:
+    def from_row(self, row: Row) -> Exercise:
         exercise = super().from_row(row)
         exercise.builtin = bool(exercise.builtin)
         return exercise
@@ -64,7 +67,9 @@ class ExerciseRepository(TableRepository[Exercise]):
             raise self._missing("exercise", 0)
         return self.from_row(row)
 
-    def log(self, exercise_id: int, note: str = "", when=None) -> ExerciseLog:
+    def log(
+        self, exercise_id: int, note: str = "", when: datetime | None = None
+    ) -> ExerciseLog:
         """Log an exercise as done, with an optional note."""
         entry = ExerciseLog(exercise_id=exercise_id, done_at=when or now(), note=note)
         with self.vault.transaction() as conn:
@@ -78,7 +83,7 @@ class ExerciseRepository(TableRepository[Exercise]):
     def history(self, exercise_id: int | None = None) -> list[ExerciseLog]:
         """What was done, newest first."""
         sql = "SELECT id, exercise_id, done_at, note FROM exercise_log"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if exercise_id is not None:
             sql += " WHERE exercise_id = ?"
             params = (exercise_id,)

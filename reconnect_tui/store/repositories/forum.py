@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ...text_safety import clean_label, clean_text
-from ..db import Connection
+from ..db import Connection, Row
 from ._base import Repository, to_datetime
 from .dyads import Outgoing, iso
 
@@ -112,18 +112,18 @@ def _dt(text: str) -> datetime:
     return value
 
 
-def _forum(r) -> ForumRecord:
+def _forum(r: Row) -> ForumRecord:
     return ForumRecord(r[0], r[1], clean_label(r[2]), clean_label(r[3]), bool(r[4]), r[5], r[6],
                        r[7], bytes(r[8]), r[9], _dt(r[10]), r[11], _dt(r[12]),
                        to_datetime(r[13]))
 
 
-def _member(r) -> MemberRecord:
+def _member(r: Row) -> MemberRecord:
     return MemberRecord(r[0], r[1], clean_label(r[2]), r[3], r[4], r[5], r[6], bytes(r[7]),
                         bool(r[8]), _dt(r[9]), to_datetime(r[10]), r[11], r[12], r[13])
 
 
-def _post(r) -> PostRow:
+def _post(r: Row) -> PostRow:
     return PostRow(r[0], r[1], clean_label(r[2]), r[3], clean_text(r[4]), _dt(r[5]), bool(r[6]),
                    bool(r[7]), bool(r[8]), clean_text(r[9]), r[10])
 
@@ -185,7 +185,7 @@ class ForumWriter:
             (forum_id, clean_label(pseudonym), ed25519, curve25519, fallback_key, mailbox_id,
              mailbox_key,
              int(moderator), iso(joined_at), session_pickle, key_session, key_index)).fetchone()
-        return row[0]
+        return int(row[0])
 
     def set_key_start(self, member_id: int, session_id: str, index: int) -> None:
         self.conn.execute("UPDATE forum_members SET key_session = ?, key_index = ? WHERE id = ?",

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from ...model import Activity, Goal
 from ...text_safety import clean_text
 from ..db import Row
+from ..vault import Vault
 from ._base import TableRepository, now, to_date, to_datetime
 
 
@@ -59,7 +60,7 @@ class GoalRepository(TableRepository[Goal]):
     order_by = "position, id"
     what = "goal"
 
-    def __init__(self, vault) -> None:
+    def __init__(self, vault: Vault) -> None:
         super().__init__(vault)
         self._activities = _ActivityTable(vault)
 
@@ -111,8 +112,9 @@ class GoalRepository(TableRepository[Goal]):
         activity.done_at = now() if done else None
         return self.update_activity(activity)
 
-    def due_between(self, first: date, last: date, include_done: bool = False
-                    ) -> builtins.list[Activity]:  # ``list`` is a method here
+    def due_between(
+        self, first: date, last: date, include_done: bool = False
+    ) -> builtins.list[Activity]:
         """Activities scheduled from ``first`` to ``last`` (inclusive), earliest first."""
         done = "" if include_done else " AND done = 0"
         with self.vault.read() as conn:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
+from datetime import datetime
+
 from ...model import LifeDomain, StatusEntry
 from ...text_safety import clean_text
-from ..db import Row
+from ..db import Connection, Row
 from ._base import Repository, now, to_datetime, to_text
 
 _COLUMNS = "id, name, status, rating, helps, hinders, hidden, position, updated_at"
@@ -64,7 +67,7 @@ class LifeDomainRepository(Repository):
             )
             domain.id, domain.position, domain.updated_at = cur.lastrowid, position, stamp
             if domain.status or domain.rating is not None:
-                self._record(conn, domain.id, domain.status, domain.rating, stamp)
+                self._record(conn, cur.lastrowid, domain.status, domain.rating, stamp)
         return domain
 
     def update(self, domain: LifeDomain) -> LifeDomain:
@@ -100,7 +103,7 @@ class LifeDomainRepository(Repository):
         with self.vault.transaction() as conn:
             conn.execute("DELETE FROM life_domains WHERE id = ?", (domain_id,))
 
-    def history(self, domain_id: int) -> list[StatusEntry]:
+    def history(self, domain_id: int) -> builtins.list[StatusEntry]:
         """Past statuses, oldest first."""
         with self.vault.read() as conn:
             rows = conn.execute(
@@ -124,7 +127,9 @@ class LifeDomainRepository(Repository):
             self._record(conn, domain_id, entry.status, entry.rating, entry.recorded_at)
 
     @staticmethod
-    def _record(conn, domain_id: int, status: str, rating: int | None, stamp) -> None:
+    def _record(
+        conn: Connection, domain_id: int | None, status: str, rating: int | None, stamp: datetime
+    ) -> None:
         conn.execute(
             "INSERT INTO domain_status_history(domain_id, status, rating, recorded_at)"
             " VALUES (?, ?, ?, ?)",

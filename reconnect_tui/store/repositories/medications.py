@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import Medication
+from ..db import Row
 from ._base import TableRepository
 
 
@@ -21,7 +22,7 @@ class MedicationRepository(TableRepository[Medication]):
     order_by = "name COLLATE NOCASE, id"
     what = "medication"
 
-    def from_row(self, row) -> Medication:
+    def from_row(self, row: Row) -> Medication:
         medication = super().from_row(row)
         medication.prescribed = bool(medication.prescribed)
         return medication

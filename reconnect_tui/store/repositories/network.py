@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import Person, Sector
+from ..db import Row
 from ._base import TableRepository
 
 
@@ -22,7 +23,7 @@ class NetworkRepository(TableRepository[Person]):
     order_by = "ring, name COLLATE NOCASE, id"
     what = "person"
 
-    def from_row(self, row) -> Person:
+    def from_row(self, row: Row) -> Person:
         person = super().from_row(row)
         person.sector = Sector(person.sector)
         person.can_help_in_crisis = bool(person.can_help_in_crisis)

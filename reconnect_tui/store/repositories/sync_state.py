@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from ._base import Repository
 
@@ -45,7 +46,7 @@ BACKOFF_MAX_SECONDS = 3600.0
 def backoff_seconds(attempts: int, jitter: float) -> float:
     """Exponential backoff with jitter (``jitter`` in [0, 1)): 5 s, 10 s, 20 s … up to an hour."""
     base = min(BACKOFF_FIRST_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
-    return base * (0.75 + 0.5 * jitter)
+    return float(base * (0.75 + 0.5 * jitter))
 
 
 class SyncStateRepository(Repository):
@@ -136,7 +137,7 @@ class SyncStateRepository(Repository):
             "SELECT id, envelope_id, mailbox_id, ciphertext, attempts, signer FROM outbox"
             " WHERE delivered_at IS NULL"
         )
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if now is not None:
             sql += " AND next_attempt_at <= ?"
             params = (now,)
@@ -165,9 +166,9 @@ class SyncStateRepository(Repository):
 
     def waiting_count(self) -> int:
         with self.vault.read() as conn:
-            return conn.execute(
+            return int(conn.execute(
                 "SELECT count(*) FROM outbox WHERE delivered_at IS NULL"
-            ).fetchone()[0]
+            ).fetchone()[0])
 
     def is_delivered(self, envelope_id: str) -> bool:
         with self.vault.read() as conn:
@@ -238,4 +239,4 @@ class SyncStateRepository(Repository):
 
     def received_count(self) -> int:
         with self.vault.read() as conn:
-            return conn.execute("SELECT count(*) FROM inbox").fetchone()[0]
+            return int(conn.execute("SELECT count(*) FROM inbox").fetchone()[0])
