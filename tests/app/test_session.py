@@ -11,8 +11,8 @@ from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.unlock import UnlockScreen
 from reconnect_tui.store import Vault
 from reconnect_tui.sync.dyads import Dyads
-from tests.conftest import Template, copy_vault
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
+from tests.support.vaults import Template, copy_vault
 
 
 def _with_identity(template: Template, path: Path) -> str:
