@@ -69,11 +69,10 @@ async def test_sync_requests_while_one_runs_make_exactly_one_more(
     one more sync starts, after it (never two at once)."""
     import threading
 
-    from relay_server import free_port
-
     from reconnect_tui.screens.events import SyncRequested
     from reconnect_tui.store.repositories.sync_state import SyncStateRepository
     from reconnect_tui.sync.service import RELAY_SETTING
+    from tests.relay_server import free_port
 
     path = copy_vault(user_template, tmp_path / "user")
     with Vault.open_with_key(path, user_template.key, user_template.header) as vault:

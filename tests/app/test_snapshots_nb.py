@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from relay_server import RelayProcess
 
 from reconnect_tui.model import (
     Activity,
@@ -27,8 +26,9 @@ from reconnect_tui.model import (
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process
 from reconnect_tui.sync.service import resolve_relay_url
-from tests.conftest import Template, copy_vault
 from tests.pilot import make_app, open_module, unlock, wait_for
+from tests.relay_server import RelayProcess
+from tests.support.vaults import Template, copy_vault
 
 SIZE = (80, 24)
 
