@@ -13,7 +13,8 @@ import string
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from catalogues import extract_messages, read_catalogue
+
+from tests.catalogues import extract_messages, read_catalogue
 
 LANGUAGES = ("nb",)
 

@@ -19,16 +19,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from relay_server import RelayProcess
 
 from reconnect_tui.model import Activity, CrisisPlan, Goal, Helper, Medication, Person, Sector
 from reconnect_tui.screens.registry import available_modules
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process
 from reconnect_tui.sync.service import resolve_relay_url
-from tests.conftest import Template, copy_vault
 from tests.pilot import SIZE, make_app, unlock, wait_for
+from tests.relay_server import RelayProcess
 from tests.rendered import rendered_lines
+from tests.support.vaults import Template, copy_vault
 
 
 def words_of(text: str) -> frozenset[str]:

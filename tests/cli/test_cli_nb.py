@@ -17,7 +17,7 @@ from reconnect_tui.commands.localized import language_flag, translate_framework_
 from reconnect_tui.export.text import render_text
 from reconnect_tui.model import CrisisPlan, Helper
 from reconnect_tui.store import Toolbox, Vault
-from tests.conftest import PASSPHRASE
+from tests.support.vaults import PASSPHRASE
 
 runner = CliRunner()
 
