@@ -21,6 +21,7 @@ from ..errors import ReconnectError
 from ..i18n import N_, _
 from ..sync.agreements import Agreements, AgreementState
 from ..widgets.form import Field, FormScreen
+from ..widgets.toggles import StateCheckbox
 from .base import ModuleScreen
 from .events import SyncRequested
 
@@ -200,7 +201,7 @@ class CheckinAnswerScreen(ModalScreen[tuple[int, str, bool] | None]):
             yield Input(placeholder=_("0–10 (10: very well)"), id="checkin-score",
                         restrict=r"\d{0,2}", max_length=2)
             yield Input(placeholder=_("A line, if you like"), id="checkin-line", max_length=500)
-            yield Checkbox(_("Let my provider see this as a trend"), id="checkin-share")
+            yield StateCheckbox(_("Let my provider see this as a trend"), id="checkin-share")
             with Horizontal(classes="buttons"):
                 yield Button(_("Answer"), id="checkin-answer", variant="primary")
 

@@ -25,6 +25,7 @@ from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH, strength_hint
 from ..text_safety import name_problem
 from ..widgets.notice import NotForEmergencies
+from ..widgets.toggles import StateRadioButton
 from .events import VaultCreated
 from .localized import LocalizedScreen
 
@@ -55,8 +56,8 @@ class CreateVaultScreen(LocalizedScreen):
             yield Input(id="name", placeholder=_("e.g. Kari"))
             yield Label(_("I am"))
             with RadioSet(id="role"):
-                yield RadioButton(_("a service user"), value=True, id="role-user")
-                yield RadioButton(_("a health provider"), id="role-provider")
+                yield StateRadioButton(_("a service user"), value=True, id="role-user")
+                yield StateRadioButton(_("a health provider"), id="role-provider")
             yield Label(_("Passphrase (at least {n} characters)").format(n=MIN_LENGTH))
             yield Input(
                 id="passphrase", password=True, placeholder=_("a few words you will remember")

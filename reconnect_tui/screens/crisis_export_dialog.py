@@ -20,12 +20,12 @@ from textual.widgets import (
     Checkbox,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Static,
 )
 
 from ..i18n import N_, _
+from ..widgets.toggles import StateCheckbox, StateRadioButton
 
 if TYPE_CHECKING:
     pass
@@ -90,13 +90,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Label(_("Export the crisis plan"), classes="title")
             with RadioSet(id="export-format"):
                 for index, (fmt, label) in enumerate(self.formats()):
-                    yield RadioButton(_(label), value=index == 0, id=f"format-{fmt}")
-            yield Checkbox(_("Compact: one page to fold and carry"), id="export-compact")
+                    yield StateRadioButton(_(label), value=index == 0, id=f"format-{fmt}")
+            yield StateCheckbox(_("Compact: one page to fold and carry"), id="export-compact")
             if self.fhir_modules:
                 with Vertical(id="fhir-modules"):
                     yield Label(_("What goes in (nothing is ticked until you choose):"))
                     for module, label in self.fhir_modules:
-                        yield Checkbox(label, value=False, id=f"fhir-{module}")
+                        yield StateCheckbox(label, value=False, id=f"fhir-{module}")
                     yield Static(_("The file is not encrypted: keep it as carefully as a"
                                    " printed record."), classes="help")
             yield Label(_("Save as"))

@@ -29,6 +29,7 @@ from ..model import Exercise, ExerciseLog
 from ..store import Toolbox
 from ..widgets.breathing import BreathingTimer
 from ..widgets.form import Field, FormScreen
+from ..widgets.toggles import StateCheckbox
 from .base import ModuleScreen
 from .info import MarkdownText
 
@@ -262,7 +263,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         if items:
             widgets.append(MarkdownText(_without_checklist(entry.body)))
             widgets.extend(
-                Checkbox(Text(item), id=f"check-{n}", classes="check-item")
+                StateCheckbox(Text(item), id=f"check-{n}", classes="check-item")
                 for n, item in enumerate(items)
             )
         elif entry.body.strip():

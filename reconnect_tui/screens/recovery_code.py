@@ -8,6 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Label, Static
 
 from ..i18n import _
+from ..widgets.toggles import StateCheckbox
 from .events import RecoveryCodeStored
 from .localized import LocalizedScreen
 
@@ -39,7 +40,7 @@ class RecoveryCodeScreen(LocalizedScreen[None]):
                 ),
                 classes="help",
             )
-            yield Checkbox(_("I have written the code down and stored it safely"), id="stored")
+            yield StateCheckbox(_("I have written the code down and stored it safely"), id="stored")
             with Horizontal(classes="buttons"):
                 yield Button(_("Continue"), id="continue", variant="primary", disabled=True)
         yield Footer()

@@ -28,6 +28,7 @@ from .. import parsing
 from ..i18n import N_, _, format_day
 from ..text_safety import clean_text
 from .drafts import DraftNotice, KeepsDraft
+from .toggles import StateCheckbox
 
 if TYPE_CHECKING:
     from ..store.repositories.drafts import DraftSlot, JsonValue
@@ -146,7 +147,7 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         value = self.values.get(spec.name)
         widget_id = f"field-{spec.name}"
         if spec.kind == "bool":
-            yield Checkbox(spec.label, bool(value), id=widget_id)
+            yield StateCheckbox(spec.label, bool(value), id=widget_id)
             return
         yield Label(spec.label + (" *" if spec.required else ""))
         if spec.kind == "multiline":
