@@ -49,7 +49,12 @@ translations: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'babel>=2.14'
 	$(BIN)/pybabel extract -F babel.cfg --sort-by-file --no-wrap --add-location=file -c "Translators:" \
 		--project=ReConnect --copyright-holder="ReConnect contributors" \
-		-o reconnect_tui/locale/reconnect.pot reconnect_tui
+		-o reconnect_tui/locale/reconnect.pot.new reconnect_tui
+	@# keep the old template when only its creation date would change (fewer merge conflicts)
+	if diff -q -I '^"POT-Creation-Date:' reconnect_tui/locale/reconnect.pot \
+		reconnect_tui/locale/reconnect.pot.new >/dev/null 2>&1; \
+	then rm reconnect_tui/locale/reconnect.pot.new; \
+	else mv reconnect_tui/locale/reconnect.pot.new reconnect_tui/locale/reconnect.pot; fi
 	$(BIN)/pybabel update -D reconnect -d reconnect_tui/locale --no-wrap --ignore-obsolete --ignore-pot-creation-date \
 		-i reconnect_tui/locale/reconnect.pot
 	$(BIN)/pybabel compile -D reconnect -d reconnect_tui/locale --statistics
