@@ -1,0 +1,302 @@
+"""A load test of the relay: simulated dyads signing their own requests, in one asyncio process.
+
+Every simulated person has an Ed25519 key and a mailbox; the two people of a dyad deposit into
+each other's mailbox, fetch and acknowledge their own, write a shared item and read the
+partner's. Bounded in rounds and time, loopback only. The same generator, in the same run,
+measures (1) a bare Starlette app that keeps bodies in memory and checks nothing (the baseline),
+(2) the relay on SQLite, one process, and, where a PostgreSQL server answers (``--postgres``,
+default ``RECONNECT_TEST_POSTGRES`` or ``postgresql://postgres@127.0.0.1:5432/test``), (3) the
+relay on PostgreSQL with one process and (4) with two processes on one schema (each client
+talks to one of them). At the end every client drains its mailbox, so what was sent and not
+received (lost) or received twice (duplicated) is counted. Prints requests/s, p50/p99 per kind
+and errors per target.
+
+    python bench/relay_load.py [--dyads 100] [--rounds 5] [--concurrency 32] [--time-bound 120]
+
+Not (yet) here: forums and push subscriptions in the mix, killing one of two processes mid-run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import nacl.signing
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.relay import free_port, start, stop  # noqa: E402
+from reconnect_tui.sync import protocol as p  # noqa: E402
+
+KINDS = ("deposit", "fetch", "ack", "item_put", "item_get")
+
+
+@dataclass
+class Person:
+    key: nacl.signing.SigningKey
+    mailbox: str
+    item: str
+    url: str
+    partner: Person | None = None
+    item_version: int = 0
+    cursor: int = 0
+    received: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    requests: int = 0
+
+
+async def call(http: httpx.AsyncClient, tally: Tally | None, kind: str, person: Person,
+               method: str, path: str, body: bytes = b"") -> httpx.Response | None:
+    headers = p.sign_request(person.key, method, path, body, timestamp=int(time.time()))
+    if body:
+        headers["Content-Type"] = "application/json"
+    started = time.perf_counter()
+    try:
+        response = await http.request(method, person.url + path, content=body, headers=headers)
+    except httpx.HTTPError:
+        if tally is not None:
+            tally.errors[kind] += 1
+        return None
+    if tally is not None:
+        tally.requests += 1
+        tally.latencies[kind].append(time.perf_counter() - started)
+        if response.status_code >= 400 and not (kind == "item_get"
+                                                and response.status_code == 404):
+            tally.errors[kind] += 1
+    return response
+
+
+async def drain(http: httpx.AsyncClient, tally: Tally | None, person: Person) -> None:
+    """Fetch and acknowledge everything waiting in ``person``'s mailbox."""
+    while True:
+        path = f"/v1/mailboxes/{person.mailbox}/envelopes?since={person.cursor}&limit=100"
+        response = await call(http, tally, "fetch", person, "GET", path)
+        if response is None or response.status_code != 200:
+            return
+        page = p.decode_fetch_page(response.content)
+        person.received.extend(e.id for e in page.envelopes)
+        person.cursor = page.cursor
+        if page.envelopes:
+            await call(http, tally, "ack", person, "POST",
+                       f"/v1/mailboxes/{person.mailbox}/ack",
+                       p.encode_ack([e.id for e in page.envelopes]))
+        if not page.more:
+            return
+
+
+async def one_round(http: httpx.AsyncClient, tally: Tally, person: Person,
+                    ciphertext: bytes) -> None:
+    partner = person.partner
+    assert partner is not None
+    envelope_id = p.new_id()
+    response = await call(http, tally, "deposit", person, "POST",
+                          f"/v1/mailboxes/{partner.mailbox}/envelopes",
+                          p.encode_deposit(envelope_id, ciphertext))
+    if response is not None and response.status_code in (200, 201):
+        person.sent.append(envelope_id)
+    await drain(http, tally, person)
+    person.item_version += 1
+    await call(http, tally, "item_put", person, "PUT", f"/v1/items/{person.item}",
+               p.encode_item(person.item_version, ciphertext))
+    await call(http, tally, "item_get", person, "GET", f"/v1/items/{partner.item}")
+
+
+async def run_load(urls: list[str], dyads: int, rounds: int, concurrency: int,
+                   time_bound: float) -> tuple[Tally, float, int, int]:
+    """Returns the tally, seconds, envelopes lost and envelopes duplicated."""
+    people: list[Person] = []
+    for number in range(dyads * 2):
+        people.append(Person(nacl.signing.SigningKey.generate(), p.new_id(32), p.new_id(),
+                             urls[number % len(urls)]))
+    for first, second in zip(people[::2], people[1::2], strict=True):
+        first.partner, second.partner = second, first
+    ciphertext = secrets.token_bytes(1064)  # a 1 KiB bucket and the cipher's overhead
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+        await asyncio.gather(*(call(http, None, "claim", person, "PUT",
+                                    f"/v1/mailboxes/{person.mailbox}") for person in people))
+        tally = Tally()
+        gate = asyncio.Semaphore(concurrency)
+        deadline = time.monotonic() + time_bound
+
+        async def simulate(person: Person) -> None:
+            for _ in range(rounds):
+                if time.monotonic() > deadline:
+                    return
+                async with gate:
+                    await one_round(http, tally, person, ciphertext)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(simulate(person) for person in people))
+        seconds = time.perf_counter() - started
+        await asyncio.gather(*(drain(http, None, person) for person in people))
+    lost = duplicated = 0
+    for person in people:
+        assert person.partner is not None
+        got = person.partner.received
+        lost += len(set(person.sent) - set(got))
+        duplicated += len(got) - len(set(got))
+    return tally, seconds, lost, duplicated
+
+
+def report(name: str, tally: Tally, seconds: float, lost: int, duplicated: int) -> float:
+    rate = tally.requests / seconds
+    print(f"{name:<34} {tally.requests:>6} requests in {seconds:6.1f} s  {rate:6.0f} req/s  "
+          f"errors {sum(tally.errors.values())}  lost {lost}  duplicated {duplicated}")
+    for kind in KINDS:
+        values = tally.latencies.get(kind, [])
+        if len(values) >= 2:
+            q = statistics.quantiles(values, n=100)
+            print(f"    {kind:<9} {len(values):>6}  p50 {q[49] * 1000:7.2f} ms  "
+                  f"p99 {q[98] * 1000:7.2f} ms  errors {tally.errors.get(kind, 0)}")
+    return rate
+
+
+def serve_bare(port: int) -> None:
+    """The baseline: the same routes, state in memory, nothing checked."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    mailboxes: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    items: dict[str, bytes] = {}
+    seq = 0
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "protocol": 1})
+
+    async def claim(request: Request) -> Response:
+        return JSONResponse({"claimed": True, "created": True}, status_code=201)
+
+    async def deposit(request: Request) -> Response:
+        nonlocal seq
+        body = p.parse_object(await request.body())
+        seq += 1
+        mailboxes[request.path_params["mailbox"]].append((body["id"], seq, body["ciphertext"]))
+        return JSONResponse({"id": body["id"], "stored": True, "duplicate": False},
+                            status_code=201)
+
+    async def fetch(request: Request) -> Response:
+        since = int(request.query_params.get("since", 0))
+        waiting = [e for e in mailboxes[request.path_params["mailbox"]] if e[1] > since][:100]
+        return JSONResponse({"v": 1, "envelopes": [{"id": i, "seq": s, "ciphertext": c}
+                                                   for i, s, c in waiting],
+                             "cursor": waiting[-1][1] if waiting else since, "more": False})
+
+    async def ack(request: Request) -> Response:
+        ids = set(p.parse_object(await request.body())["ids"])
+        box = mailboxes[request.path_params["mailbox"]]
+        box[:] = [e for e in box if e[0] not in ids]
+        return JSONResponse({"deleted": len(ids)})
+
+    async def put_item(request: Request) -> Response:
+        items[request.path_params["item"]] = await request.body()
+        return JSONResponse({"id": request.path_params["item"], "version": 1, "created": True},
+                            status_code=201)
+
+    async def get_item(request: Request) -> Response:
+        body = items.get(request.path_params["item"])
+        return Response(body or b"{}", status_code=200 if body else 404,
+                        media_type="application/json")
+
+    mailbox = "/v1/mailboxes/{mailbox}"
+    app = Starlette(routes=[
+        Route("/health", health), Route(mailbox, claim, methods=["PUT"]),
+        Route(mailbox + "/envelopes", deposit, methods=["POST"]),
+        Route(mailbox + "/envelopes", fetch, methods=["GET"]),
+        Route(mailbox + "/ack", ack, methods=["POST"]),
+        Route("/v1/items/{item}", put_item, methods=["PUT"]),
+        Route("/v1/items/{item}", get_item, methods=["GET"]),
+    ])
+    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_config=None,
+                log_level="warning")
+
+
+def relay_command(port: int, db: str) -> list[str]:
+    return [sys.executable, "-m", "reconnect_tui.relay", "serve", "--port", str(port),
+            "--db", db, "--rate-limit", "1000000000", "--no-address-limits",
+            "--log-level", "warning"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dyads", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--time-bound", type=float, default=120.0)
+    parser.add_argument("--postgres", default=os.environ.get(
+        "RECONNECT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
+        help="PostgreSQL server for the PostgreSQL runs ('' to skip them)")
+    parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_bare:
+        serve_bare(args.serve_bare)
+        return
+    print(f"relay load: {args.dyads} dyads ({2 * args.dyads} clients, each its own key), "
+          f"{args.rounds} rounds of deposit, fetch, ack, item put and get each, "
+          f"{args.concurrency} at once; {os.cpu_count()} CPUs, load "
+          f"{os.getloadavg()[0]:.1f}, loopback")
+
+    def measure(name: str, commands: list[list[str]], ports: list[int]) -> float:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            for command, url in zip(commands, urls, strict=True):
+                processes.append(start(command, url))
+            result = asyncio.run(run_load(urls, args.dyads, args.rounds, args.concurrency,
+                                          args.time_bound))
+        finally:
+            for process in processes:
+                stop(process)
+        return report(name, *result)
+
+    port = free_port()
+    base = measure("bare Starlette (in memory)",
+                   [[sys.executable, __file__, "--serve-bare", str(port)]], [port])
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        sqlite = measure("relay, SQLite, one process",
+                         [relay_command(port, str(Path(tmp) / "relay.db"))], [port])
+    print(f"ratio SQLite relay / bare: {sqlite / base:.2f}x (goal >= 0.5x)")
+    if not args.postgres:
+        return
+    from bench.relay import drop_schema, postgres_schema
+
+    for processes in (1, 2):
+        schema = postgres_schema(args.postgres)
+        if schema is None:
+            return
+        try:
+            ports = [free_port() for _ in range(processes)]
+            rate = measure(f"relay, PostgreSQL, {processes} process{'es' * (processes > 1)}",
+                           [relay_command(port, schema) for port in ports], ports)
+        finally:
+            drop_schema(args.postgres, schema)
+        if processes == 1:
+            one = rate
+        else:
+            print(f"ratio PostgreSQL two processes / one: {rate / one:.2f}x (goal >= 1.6x; "
+                  f"on {os.cpu_count()} CPUs shared with the load generator and the database)")
+
+
+if __name__ == "__main__":
+    main()
