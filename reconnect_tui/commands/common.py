@@ -144,7 +144,9 @@ class PassphraseSource:
                 raise ReconnectError(_("Standard input ended before a passphrase was read."))
             return line.rstrip("\r\n")
         if stdin_is_terminal():
-            return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+            # The confirmation is named here: Typer's own Click copy writes it in English.
+            again = _("Repeat for confirmation") if confirm else False
+            return typer.prompt(prompt, hide_input=True, confirmation_prompt=again)
         raise ReconnectError(
             _(
                 "No passphrase given. Set {env} or use --passphrase-stdin"
