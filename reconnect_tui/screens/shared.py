@@ -70,7 +70,7 @@ def item_row(item: ReceivedItem) -> Text:
     return row
 
 
-class SharedWithMeScreen(ModuleScreen):
+class SharedWithMeScreen(ModuleScreen[list[SharedPerson]]):
     """What each service user shares with this provider; opening it shows it read-only."""
 
     AUTO_FOCUS = "#shared-people"
@@ -115,13 +115,9 @@ class SharedWithMeScreen(ModuleScreen):
     SharedWithMeScreen OptionList { height: 1fr; }
     """
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reload()
-
     def on_screen_resume(self) -> None:
         self._close_view()
-        if self.current_toolbox() is not None:
+        if self.loaded:
             self.reload()
 
     def on_unmount(self) -> None:  # Textual also runs ModuleScreen's on_unmount
@@ -140,8 +136,15 @@ class SharedWithMeScreen(ModuleScreen):
     # -- loading -------------------------------------------------------------------------------
 
     def reload(self) -> None:
+        """Read again, in the loading thread."""
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> list[SharedPerson]:
+        return self.sharing.shared_with_me()
+
+    def show_data(self, data: list[SharedPerson]) -> None:
         current = self.person
-        self.people = self.sharing.shared_with_me()
+        self.people = data
         people = self.query_one("#shared-people", OptionList)
         people.set_options(
             Option(person_row(p), id=str(p.partner_id)) for p in self.people
