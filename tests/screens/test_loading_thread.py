@@ -17,9 +17,10 @@ from tests.pilot import make_app, open_module, unlock, wait_for
 
 LOADING_IN_THREAD = (
     "life-domains", "goals", "network", "crisis-plan", "exercises", "medications", "diary",
-    "info", "search", "messages", "forum",
+    "info", "search", "messages", "sharing", "forum",
 )
-"""The module screens that read through ``ModuleScreen.load_data`` so far."""
+"""The service user's module screens (all of them; a provider's "Shared with me" is not
+offered to a service user)."""
 USER_MODULES = [m.id for m in MODULES if m.id in LOADING_IN_THREAD]
 
 
