@@ -170,6 +170,17 @@ class ReconnectApp(App[None]):
     async def on_back_requested(self, message: screen_events.BackRequested) -> None:
         await self.action_back()
 
+    async def on_open_conversation(self, message: screen_events.OpenConversation) -> None:
+        from .screens.messages import ConversationScreen
+        from .widgets.composer import Composer
+
+        if self.toolbox is None:
+            return
+        conversation = ConversationScreen(message.partner_id)
+        await self.push_screen(conversation)
+        if message.about is not None:
+            conversation.query_one(Composer).set_about(message.about)
+
     def on_open_module(self, message: screen_events.OpenModule) -> None:
         self.action_open_module(message.module_id)
         if message.item_id is None:

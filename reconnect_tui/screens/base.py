@@ -40,6 +40,7 @@ from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.notice import NotForEmergencies
 from .access import SessionAccess
+from .events import OpenConversation
 from .localized import LocalizedScreen
 
 if TYPE_CHECKING:
@@ -350,13 +351,7 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         """Open the conversation with the person who shared this, about what was opened."""
         if not self.read_only or self.shared_by is None:
             return
-        from ..widgets.composer import Composer
-        from .messages import ConversationScreen
-
-        conversation = ConversationScreen(self.shared_by)
-        await self.app.push_screen(conversation)
-        if self.about is not None:
-            conversation.query_one(Composer).set_about(self.about)
+        self.app.post_message(OpenConversation(self.shared_by, self.about))
 
     # -- who can see this --------------------------------------------------------------------
 

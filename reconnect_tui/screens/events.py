@@ -12,6 +12,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from ..store import Vault
+    from ..sync.about import ItemRef
 
 
 class SyncRequested(Message):
@@ -62,6 +63,17 @@ class OpenModule(Message):
         super().__init__()
         self.module_id = module_id
         self.item_id = item_id
+
+
+class OpenConversation(Message):
+    """Open the conversation with a partner, over the current screen; ``about``: the item
+    the message will be about. (A message, so screens need not import the conversation
+    screen, which imports them.)"""
+
+    def __init__(self, partner_id: int, about: ItemRef | None = None) -> None:
+        super().__init__()
+        self.partner_id = partner_id
+        self.about = about
 
 
 class BackRequested(Message):

@@ -24,6 +24,7 @@ from .. import formats
 from ..i18n import _, ngettext
 from ..sync.dyads import DyadSummary
 from .access import SessionAccess
+from .events import OpenConversation
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -195,6 +196,4 @@ class ProviderDyads(SessionAccess, Vertical):
     @on(OptionList.OptionSelected, "#provider-dyads-list")
     def _open(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        from .messages import ConversationScreen
-
-        self.app.push_screen(ConversationScreen(int(event.option.id or 0)))
+        self.app.post_message(OpenConversation(int(event.option.id or 0)))
