@@ -243,13 +243,12 @@ class ReconnectApp(App[None]):
     def run_sync(self, force: bool) -> None:
         """The network never blocks the interface: sync runs in a thread worker."""
         from .errors import ReconnectError
-        from .sync.dyads import sync_and_process
 
-        toolbox = self.toolbox
-        if toolbox is None:
+        session = self.session
+        if session is None:
             return
         try:
-            report = sync_and_process(toolbox.vault, self._relay_url(), force=force, timeout=5.0)
+            report = session.sync.sync(self._relay_url(), force=force, timeout=5.0)
         except ReconnectError as error:  # the vault was locked meanwhile, a bad address …
             self.call_from_thread(setattr, self, "sync_status", str(error))
             return

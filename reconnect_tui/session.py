@@ -27,12 +27,14 @@ if TYPE_CHECKING:
     from .sync.dyads import Dyads
     from .sync.forum import Forums
     from .sync.sharing import Sharing
+    from .sync.sync_service import SyncService
 
 T = TypeVar("T")
 
 
 class Session:
-    """The unlocked vault, its repositories and its services, until ``close``."""
+    """The unlocked vault, its repositories and its services (dyads, sharing, agreements,
+    forums, sync), until ``close``."""
 
     def __init__(self, vault: Vault, *, settings: Settings,
                  clock: Callable[[], datetime] = datetime.now) -> None:
@@ -118,6 +120,18 @@ class Session:
             return Forums(self.vault, clock=self.clock)
 
         return self._service("forums", build)
+
+    @property
+    def sync(self) -> SyncService:
+        """Syncing with the relay, through this session's services (run it in a worker)."""
+
+        def build() -> SyncService:
+            from .sync.sync_service import SyncService
+
+            return SyncService(self.vault, dyads=self.dyads, sharing=self.sharing,
+                               agreements=self.agreements, forums=self.forums)
+
+        return self._service("sync", build)
 
     @property
     def identity_loads(self) -> int:

@@ -68,8 +68,8 @@ def state_json(state, own: str, partner: str) -> dict[str, Any]:
 def _deliver(opened, relay: str | None) -> None:
     """Sync now when a relay is known (like ``message send``); else it goes at the next sync."""
     from ..errors import RelayError
-    from ..sync.dyads import sync_and_process
     from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
 
     try:
         url = resolve_relay_url(opened, relay)

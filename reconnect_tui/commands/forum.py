@@ -66,8 +66,8 @@ def summary_json(summary) -> dict[str, object]:
 def _sync_after(opened, relay: str | None) -> bool:
     """One sync after queueing, as `message send` does; False when it stays queued."""
     from ..errors import RelayError
-    from ..sync.dyads import sync_and_process
     from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
 
     try:
         url = resolve_relay_url(opened, relay)
@@ -159,9 +159,10 @@ def join(
     as_json: JsonOption = False,
 ) -> None:
     from ..sync.client import RelayClient
-    from ..sync.dyads import relay_for, sync_and_process
+    from ..sync.dyads import relay_for
     from ..sync.forum import Forums
     from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         forums = Forums(opened)

@@ -70,8 +70,9 @@ def send(
     as_json: JsonOption = False,
 ) -> None:
     from ..errors import RelayError
-    from ..sync.dyads import Dyads, sync_and_process
+    from ..sync.dyads import Dyads
     from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         dyads = Dyads(opened)

@@ -82,8 +82,9 @@ def join(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    from ..sync.dyads import Dyads, relay_for, sync_and_process
+    from ..sync.dyads import Dyads, relay_for
     from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         url = resolve_relay_url(opened, relay)

@@ -52,8 +52,8 @@ WithOption = Annotated[
 def _try_sync(opened: Any, relay: str | None) -> bool:
     """Publish now when a relay is known; False when it has to wait for the next sync."""
     from ..errors import RelayError
-    from ..sync.dyads import sync_and_process
     from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
 
     try:
         url = resolve_relay_url(opened, relay)

@@ -26,8 +26,8 @@ def sync(
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    from ..sync.dyads import sync_and_process
     from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
 
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         url = resolve_relay_url(opened, relay)

@@ -21,9 +21,10 @@ from ..i18n import _
 from ..model import Profile, Role
 from ..store import Vault, keys, portable
 from ..sync.agreements import Agreements
-from ..sync.dyads import Dyads, relay_for, sync_and_process
+from ..sync.dyads import Dyads, relay_for
 from ..sync.service import resolve_relay_url
 from ..sync.sharing import Sharing
+from ..sync.sync_service import sync_and_process
 from . import content
 
 PASSPHRASE = "reconnect-demo"

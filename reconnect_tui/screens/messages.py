@@ -333,7 +333,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
 
     def load_data(self, toolbox: Toolbox) -> ConversationData:
         """Only reads: check-ins that are due go out with the next sync
-        (``sync.dyads.sync_and_process``), never because a screen was opened."""
+        (``sync.sync_service.sync_and_process``), never because a screen was opened."""
         agreements = self.agreements
         partner_id = self.partner_id or 0
         return ConversationData(

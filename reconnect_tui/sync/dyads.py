@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import vodozemac
 
@@ -35,7 +34,6 @@ from ..text_safety import clean_text
 from . import about as about_refs
 from . import agreement_inbound, messages, olm, pairing, protocol, share_inbound
 from .about import AboutCheck, ItemRef
-from .engine import SyncReport
 from .pairing import PairingRelay, WrongCode
 from .safety import safety_number
 
@@ -48,7 +46,7 @@ MIN_READING_SECONDS = 5
 
 __all__ = [
     "AboutCheck", "ChatMessage", "DyadSummary", "Dyads", "ItemRef", "Partner", "RelayPort",
-    "WrongCode", "reading_time_seconds", "relay_for", "sync_and_process", "utc_now", "word_count",
+    "WrongCode", "reading_time_seconds", "relay_for", "utc_now", "word_count",
 ]
 
 
@@ -538,75 +536,3 @@ def relay_for(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterato
 
     with connect(vault, relay_url, timeout=timeout) as engine:
         yield engine.relay  # type: ignore[misc]
-
-
-def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
-                     timeout: float = 10.0) -> SyncReport:
-    """Send a provider's check-ins that are due, sync, decrypt what arrived, then deliver
-    the receipts and confirmations that queued.
-
-    Used by ``reconnect sync`` and the app's sync worker. Due check-ins go out here, not when
-    a screen loads: loading only reads.
-    """
-    from .agreements import Agreements
-    from .service import connect
-
-    Agreements(vault).send_due_checkins()  # a service user has none to send
-    with connect(vault, relay_url, timeout=timeout) as engine:
-        from .sharing import Sharing
-
-        _retire_stale_mailboxes(vault, engine.state)
-        sharing = Sharing(vault)
-        problems: list[str] = []
-        shared = _share_step(problems, sharing.publish, engine.relay)
-        report = engine.sync(force=force)
-        dyads = Dyads(vault)
-        dyads.process_inbox()
-        from .forum import Forums
-
-        forums = Forums(vault)
-        forums.inbound.process()
-        if not report.offline and engine.state.waiting_count():
-            second = engine.sync(force=True)
-            report.sent += second.sent
-            report.received += second.received
-            report.waiting = second.waiting
-            report.offline = second.offline
-            report.error = second.error
-            report.refused.extend(second.refused)
-            report.dropped += second.dropped
-            dyads.process_inbox()
-            forums.inbound.process()
-        if not report.offline:
-            shared = _share_step(problems, sharing.fetch, engine.relay) or shared
-        report.shared = shared
-        report.problems.extend(problems)
-    return report
-
-
-STALE_AFTER = timedelta(days=30)
-"""An unanswered invitation's mailbox is read this long past its expiry: an answer taken just
-before expiry may be delivered late (the relay keeps envelopes 30 days)."""
-
-
-def _retire_stale_mailboxes(vault: Vault, state: SyncStateRepository) -> None:
-    from ..store.repositories.forum import ForumRepository
-
-    before = utc_now() - STALE_AFTER
-    stale = (DyadRepository(vault).stale_invitation_mailboxes(before)
-             + ForumRepository(vault).stale_invitation_mailboxes(before))
-    if stale:
-        state.retire_mailboxes(stale)
-
-
-def _share_step(problems: list[str], step: Callable[[Any], Any], relay: Any) -> bool:
-    """Run a sharing step of a sync; a relay that is down leaves it for the next sync (the
-    message part of the sync reports that). True when something was published or fetched."""
-    from ..errors import RelayError
-
-    try:
-        result = step(relay)
-    except RelayError:
-        return False
-    problems.extend(result.problems)
-    return bool(result.published or result.deleted or result.fetched)

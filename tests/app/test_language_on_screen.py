@@ -23,8 +23,9 @@ import pytest
 from reconnect_tui.model import Activity, CrisisPlan, Goal, Helper, Medication, Person, Sector
 from reconnect_tui.screens.registry import available_modules
 from reconnect_tui.store import Toolbox, Vault
-from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process
+from reconnect_tui.sync.dyads import Dyads, relay_for
 from reconnect_tui.sync.service import resolve_relay_url
+from reconnect_tui.sync.sync_service import sync_and_process
 from tests.pilot import SIZE, make_app, unlock, wait_for
 from tests.relay_server import RelayProcess
 from tests.rendered import rendered_lines

@@ -40,6 +40,8 @@ async def test_one_session_per_unlock_and_identity_loaded_once(
         assert session.sharing.dyads.identity_key == identity
         assert session.agreements.dyads.sign(b"check") == session.dyads.sign(b"check")
         assert session.sharing.dyads is session.dyads is session.agreements.dyads
+        assert session.sync.dyads is session.dyads  # the sync worker signs with it too
+        assert session.sync.forums is session.forums
         assert session.identity_loads == 1
         assert app.dyads is session.dyads
         first_dyads = session.dyads

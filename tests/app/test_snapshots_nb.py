@@ -24,8 +24,9 @@ from reconnect_tui.model import (
     ServiceContact,
 )
 from reconnect_tui.store import Toolbox, Vault
-from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process
+from reconnect_tui.sync.dyads import Dyads, relay_for
 from reconnect_tui.sync.service import resolve_relay_url
+from reconnect_tui.sync.sync_service import sync_and_process
 from tests.pilot import make_app, open_module, unlock, wait_for
 from tests.relay_server import RelayProcess
 from tests.support.vaults import Template, copy_vault

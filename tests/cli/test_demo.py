@@ -13,8 +13,9 @@ from reconnect_tui.demo import build
 from reconnect_tui.demo.loopback import LoopbackRelay
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.sync.agreements import Agreements
-from reconnect_tui.sync.dyads import Dyads, sync_and_process
+from reconnect_tui.sync.dyads import Dyads
 from reconnect_tui.sync.sharing import Sharing
+from reconnect_tui.sync.sync_service import sync_and_process
 
 runner = CliRunner()
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from reconnect_tui.store import Vault
 from reconnect_tui.store import keys as vault_keys
-from reconnect_tui.sync.dyads import Dyads, sync_and_process
+from reconnect_tui.sync.dyads import Dyads
+from reconnect_tui.sync.sync_service import sync_and_process
 
 
 def main() -> None:

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from reconnect_tui.cli import app
 from reconnect_tui.store import Vault
 from reconnect_tui.sync.agreements import Agreements
-from reconnect_tui.sync.dyads import Dyads, Partner, relay_for, sync_and_process
+from reconnect_tui.sync.dyads import Dyads, Partner, relay_for
 from reconnect_tui.sync.engine import SyncReport
+from reconnect_tui.sync.sync_service import sync_and_process
 from tests.support.vaults import PASSPHRASE, Template, copy_vault
 
 

@@ -95,7 +95,7 @@ def test_offline_send_is_queued_then_delivered(provider, user, relay) -> None:
     on_provider, on_user = pair(provider, user)
     relay.stop()
     user.dyads.send(on_user.id, "sent while offline")
-    from reconnect_tui.sync.dyads import sync_and_process
+    from reconnect_tui.sync.sync_service import sync_and_process
 
     report = sync_and_process(user.vault, user.relay_url)
     assert report.offline and report.waiting == 1

@@ -11,8 +11,9 @@ from textual.widgets import Static
 
 from reconnect_tui.screens.messages import ConversationScreen
 from reconnect_tui.store import Vault
-from reconnect_tui.sync.dyads import Dyads, ItemRef, relay_for, sync_and_process
+from reconnect_tui.sync.dyads import Dyads, ItemRef, relay_for
 from reconnect_tui.sync.service import resolve_relay_url
+from reconnect_tui.sync.sync_service import sync_and_process
 from tests.pilot import open_module, wait_for
 from tests.support.vaults import Template
 

@@ -22,9 +22,10 @@ from reconnect_tui.screens.forum_moderation import MembersScreen, ReportsScreen
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.registry import available_modules
 from reconnect_tui.store import Vault
-from reconnect_tui.sync.dyads import relay_for, sync_and_process
+from reconnect_tui.sync.dyads import relay_for
 from reconnect_tui.sync.forum import Forums
 from reconnect_tui.sync.service import resolve_relay_url
+from reconnect_tui.sync.sync_service import sync_and_process
 from reconnect_tui.widgets.confirm import ConfirmScreen
 from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import SIZE, make_app, unlock, wait_for

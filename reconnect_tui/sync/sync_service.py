@@ -1,0 +1,98 @@
+"""One sync of a vault: send what is due, exchange envelopes with the relay, then process what
+arrived for dyads, sharing and forums.
+
+``SyncService`` drives all three, so it lives beside them rather than in ``dyads.py``. The app's
+session hands it the services it already built (one Olm identity per unlock); the command line
+calls ``sync_and_process``, which builds them for one sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from ..errors import RelayError
+from ..store.repositories.dyads import DyadRepository
+from ..store.repositories.forum import ForumRepository
+from ..store.repositories.sync_state import SyncStateRepository
+from ..store.vault import Vault
+from .agreements import Agreements
+from .dyads import Dyads, utc_now
+from .engine import SyncReport
+from .forum import Forums
+from .service import connect
+from .sharing import Sharing
+
+STALE_AFTER = timedelta(days=30)
+"""An unanswered invitation's mailbox is read this long past its expiry: an answer taken just
+before expiry may be delivered late (the relay keeps envelopes 30 days)."""
+
+
+class SyncService:
+    """Syncs one vault with its relay, through the services given (or its own)."""
+
+    def __init__(self, vault: Vault, *, dyads: Dyads | None = None,
+                 sharing: Sharing | None = None, agreements: Agreements | None = None,
+                 forums: Forums | None = None) -> None:
+        self.vault = vault
+        self.dyads = dyads if dyads is not None else Dyads(vault)
+        self.sharing = sharing if sharing is not None else Sharing(vault, dyads=self.dyads)
+        self.agreements = (agreements if agreements is not None
+                           else Agreements(vault, dyads=self.dyads))
+        self.forums = forums if forums is not None else Forums(vault)
+
+    def sync(self, relay_url: str, *, force: bool = True, timeout: float = 10.0) -> SyncReport:
+        """Send a provider's check-ins that are due, sync, decrypt what arrived, then deliver
+        the receipts and confirmations that queued. Due check-ins go out here, not when a
+        screen loads: loading only reads."""
+        vault = self.vault
+        self.agreements.send_due_checkins()  # a service user has none to send
+        with connect(vault, relay_url, timeout=timeout) as engine:
+            _retire_stale_mailboxes(vault, engine.state)
+            problems: list[str] = []
+            shared = _share_step(problems, self.sharing.publish, engine.relay)
+            report = engine.sync(force=force)
+            self.dyads.process_inbox()
+            self.forums.inbound.process()
+            if not report.offline and engine.state.waiting_count():
+                second = engine.sync(force=True)
+                report.sent += second.sent
+                report.received += second.received
+                report.waiting = second.waiting
+                report.offline = second.offline
+                report.error = second.error
+                report.refused.extend(second.refused)
+                report.dropped += second.dropped
+                self.dyads.process_inbox()
+                self.forums.inbound.process()
+            if not report.offline:
+                shared = _share_step(problems, self.sharing.fetch, engine.relay) or shared
+            report.shared = shared
+            report.problems.extend(problems)
+        return report
+
+
+def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,
+                     timeout: float = 10.0) -> SyncReport:
+    """One sync with services made for it (``reconnect sync`` and the other commands)."""
+    return SyncService(vault).sync(relay_url, force=force, timeout=timeout)
+
+
+def _retire_stale_mailboxes(vault: Vault, state: SyncStateRepository) -> None:
+    before = utc_now() - STALE_AFTER
+    stale = (DyadRepository(vault).stale_invitation_mailboxes(before)
+             + ForumRepository(vault).stale_invitation_mailboxes(before))
+    if stale:
+        state.retire_mailboxes(stale)
+
+
+def _share_step(problems: list[str], step: Callable[[Any], Any], relay: Any) -> bool:
+    """Run a sharing step of a sync; a relay that is down leaves it for the next sync (the
+    message part of the sync reports that). True when something was published or fetched."""
+    try:
+        result = step(relay)
+    except RelayError:
+        return False
+    problems.extend(result.problems)
+    return bool(result.published or result.deleted or result.fetched)
