@@ -78,7 +78,7 @@ def _refused_when_read_only(method: Callable[..., Any]) -> Callable[..., Any]:
             return None
         return method(self, *args, **kwargs)
 
-    guarded._refuses_read_only = True  # type: ignore[attr-defined]  # a mark on a function
+    guarded.__dict__["_refuses_read_only"] = True  # a mark on the function
     return guarded
 
 
