@@ -8,13 +8,14 @@ translations`` does, so a string added to the code fails this test until it is t
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 
 import pytest
 from babel.messages.catalog import Catalog, Message
 
-from tests.catalogues import extract_messages, read_catalogue
+from tests.catalogues import PACKAGE_DIR, extract_messages, read_catalogue
 
 LANGUAGES = ("nb",)
 
@@ -115,3 +116,23 @@ def test_no_message_is_an_f_string_or_positional(extracted: Catalog) -> None:
         and not all(path.endswith("commands/localized.py") for path, _ in m.locations)
     ]
     assert not positional, "positional placeholders:\n" + "\n".join(positional)
+
+
+def _is_format_call(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "format")
+
+
+def test_no_translation_is_built_from_pieces() -> None:
+    """``_(f"…")``, ``_("a" + b)`` or ``_("…".format(…))`` would never be found in the catalogue
+    (Babel extracts literals only): the placeholders are filled in after ``_()``."""
+    built = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_", "ngettext")):
+                continue
+            texts = node.args[:2] if node.func.id == "ngettext" else node.args[:1]
+            if any(isinstance(a, (ast.JoinedStr, ast.BinOp)) or _is_format_call(a) for a in texts):
+                built.append(f"{path.relative_to(PACKAGE_DIR.parent)}:{node.lineno}")
+    assert not built, "translations built from pieces:\n" + "\n".join(built)
