@@ -53,6 +53,10 @@ Handler = Callable[[ForumRecord, MemberRecord, vodozemac.Session, wire.Inner, Fo
                    None]
 
 
+_REJECTED: tuple[type[Exception], ...] = (*protocol.PEER_INPUT_ERRORS, IntegrityError)
+"""What rejects one envelope: a bad peer input, or content that breaks a table rule."""
+
+
 def _rejected() -> ProtocolError:
     return ProtocolError(_("A forum message could not be verified."))
 
@@ -133,7 +137,7 @@ class Inbound:
             else:
                 new = self._olm(record, inbox_id, outer)
             return None if new is None else (new, EnvelopeEvent.READ)
-        except (*protocol.PEER_INPUT_ERRORS, IntegrityError):
+        except _REJECTED:
             # Our own fixed text only; the envelope's content never reaches a log or message.
             # IntegrityError: what it carried breaks a rule of the tables (a card reusing a
             # member's key …); its transaction is rolled back and it is rejected like the rest.
