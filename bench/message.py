@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from relay_server import RelayProcess, free_port  # noqa: E402
 
+from reconnect_tui import wire  # noqa: E402
 from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
-from reconnect_tui.sync import protocol  # noqa: E402
 from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process  # noqa: E402
 from reconnect_tui.sync.service import connect  # noqa: E402
 
@@ -97,14 +97,14 @@ def measure_ours(user: Vault, url: str, partner_id: int, count: int
             posted = time.perf_counter()
             engine.state.mark_delivered(envelope.id, time.time())
             marked = time.perf_counter()
-            engine.relay.deposit(envelope.mailbox_id, protocol.new_id(), envelope.ciphertext)
+            engine.relay.deposit(envelope.mailbox_id, wire.new_id(), envelope.ciphertext)
             bare_relay = time.perf_counter()
             if i >= 20:  # warm-up rounds are not counted
                 for name, ms in (("e2e", posted - start), ("send", sent - start),
                                  ("post", posted - sent), ("mark", marked - posted),
                                  ("relay", bare_relay - marked)):
                     samples[name].append(ms * 1000)
-            size = len(protocol.encode_deposit(envelope.envelope_id, envelope.ciphertext))
+            size = len(wire.encode_deposit(envelope.envelope_id, envelope.ciphertext))
         assert message.status == "queued" and not engine.state.due(None)
     return samples, size
 

@@ -34,8 +34,8 @@ import nacl.signing
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reconnect_tui.sync import protocol as p  # noqa: E402
-from reconnect_tui.sync.padding import pad  # noqa: E402
+from reconnect_tui import wire as p  # noqa: E402
+from reconnect_tui.wire.padding import pad  # noqa: E402
 
 UVICORN_SETTINGS = {"access_log": False, "log_config": None, "server_header": False,
                     "lifespan": "on", "log_level": "warning"}

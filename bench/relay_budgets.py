@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from reconnect_tui import wire as p  # noqa: E402
 from reconnect_tui.relay.config import RelayConfig  # noqa: E402
 from reconnect_tui.relay.sqlite_storage import SQLiteRelayStorage  # noqa: E402
 from reconnect_tui.relay.storage import Budget  # noqa: E402
-from reconnect_tui.sync import protocol as p  # noqa: E402
 
 CONFIG = RelayConfig()
 

@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from reconnect_tui import wire as p  # noqa: E402
 from reconnect_tui.relay.backends import open_storage  # noqa: E402
 from reconnect_tui.relay.sqlite_storage import SQLiteRelayStorage  # noqa: E402
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorage  # noqa: E402
-from reconnect_tui.sync import protocol as p  # noqa: E402
 
 BUDGET = Budget(total_bytes=1 << 40, source="127.0.0.1", source_bytes_per_hour=1 << 40)
 

@@ -37,7 +37,7 @@ import nacl.signing
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.relay import free_port, start, stop  # noqa: E402
-from reconnect_tui.sync import protocol as p  # noqa: E402
+from reconnect_tui import wire as p  # noqa: E402
 
 KINDS = ("deposit", "fetch", "ack", "item_put", "item_get")
 

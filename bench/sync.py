@@ -39,15 +39,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 from relay_server import RelayProcess  # noqa: E402
 from vault import build_ten_year_vault  # noqa: E402
 
+from reconnect_tui import wire  # noqa: E402
 from reconnect_tui.model import Profile  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
 from reconnect_tui.store import keys as vault_keys  # noqa: E402
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository  # noqa: E402
-from reconnect_tui.sync import protocol  # noqa: E402
 from reconnect_tui.sync.client import RelayClient  # noqa: E402
 from reconnect_tui.sync.engine import FETCH_BATCH  # noqa: E402
-from reconnect_tui.sync.padding import pad  # noqa: E402
 from reconnect_tui.sync.service import connect  # noqa: E402
+from reconnect_tui.wire.padding import pad  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 RELAY_ARGS = ["--rate-limit", "1000000", "--no-address-limits"]
@@ -70,7 +70,7 @@ def deposit(url: str, mailbox_id: str, count: int, threads: int = 4) -> None:
     def worker(n: int) -> None:
         with RelayClient(url, nacl.signing.SigningKey.generate()) as client:
             for _ in range(n):
-                if not client.deposit(mailbox_id, protocol.new_id(), envelope()):
+                if not client.deposit(mailbox_id, wire.new_id(), envelope()):
                     raise SystemExit("the relay already had a new envelope")
 
     shares = [count // threads + (i < count % threads) for i in range(threads)]
@@ -81,9 +81,9 @@ def deposit(url: str, mailbox_id: str, count: int, threads: int = 4) -> None:
 def new_mailbox(vault: Vault, url: str) -> str:
     """A mailbox this vault reads, already claimed at the relay (the engine only fetches)."""
     state = SyncStateRepository(vault)
-    mailbox_id = protocol.new_id()
+    mailbox_id = wire.new_id()
     state.add_mailbox(mailbox_id, "in", "bench")
-    with RelayClient(url, protocol.relay_signing_key(state.device_seed())) as client:
+    with RelayClient(url, wire.relay_signing_key(state.device_seed())) as client:
         client.claim_mailbox(mailbox_id)
     state.mark_claimed(mailbox_id)
     return mailbox_id
@@ -145,7 +145,7 @@ def part_a(url: str, tmp: Path, repeat: int, count: int = 1000) -> tuple[float, 
             deposit(url, mailbox_id, count)
             ours.append(timed_sync(copy, url, count))
             # The baseline's mailbox, claimed with the same key; only the bare client reads it.
-            relay_key = protocol.relay_signing_key(SyncStateRepository(copy).device_seed())
+            relay_key = wire.relay_signing_key(SyncStateRepository(copy).device_seed())
             mailbox_id = new_mailbox(copy, url)
         deposit(url, mailbox_id, count)
         bare.append(timed_bare(url, relay_key, mailbox_id, count))

@@ -14,13 +14,13 @@ import typer
 
 from . import __version__
 from .commands import agreement, crisis_export, demo, fhir_export, forum, message, pair, share
-from .commands import relay as relay_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
 from .commands.common import State, VaultOption, handles_errors, vault_path
 from .commands.localized import LocalizedGroup
 from .hygiene import disable_core_dumps
 from .i18n import N_, SUPPORTED_LANGUAGES, _, resolve_language, set_language, supported_language
+from .relay import cli as relay_cli
 
 app = typer.Typer(
     name="reconnect",
@@ -180,7 +180,7 @@ app.command(
         "as the service user (--as provider for the other side)."
     ),
 )(demo.demo)
-app.add_typer(relay_commands.app, name="relay")
+app.add_typer(relay_cli.app, name="relay")
 app.add_typer(pair.app, name="pair")
 app.add_typer(message.app, name="message")
 app.add_typer(forum.app, name="forum")

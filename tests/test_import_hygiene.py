@@ -14,6 +14,7 @@ HEADLESS_MODULES = [
     "reconnect_tui.sync",
     "reconnect_tui.export",
     "reconnect_tui.relay",
+    "reconnect_tui.wire",
     "reconnect_tui.library",
     "reconnect_tui.crash",
     "reconnect_tui.hangup",

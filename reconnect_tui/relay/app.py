@@ -1,6 +1,6 @@
 """The relay as an ASGI application (Starlette).
 
-Every route except ``GET /health`` is signed (see ``sync/protocol.py``). Each handler validates
+Every route except ``GET /health`` is signed (see ``wire/signing.py``). Each handler validates
 everything it reads; refusals are :class:`WireError` turned into ``{"error", "reason"}`` JSON.
 Storage calls run in worker threads so an fsync never stalls the event loop.
 """
@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 import anyio
 import anyio.to_thread
@@ -24,17 +25,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reconnect_tui import wire as p
 from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import RelayConfig
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorage
-from reconnect_tui.sync import protocol as p
-from reconnect_tui.sync.protocol import ErrorCode, WireError
+from reconnect_tui.wire import ErrorCode, WireError
 from reconnect_tui.wire.batch import BatchResult, decode_deposit_batch, encode_batch_results
 
 log = logging.getLogger("reconnect.relay")
 access_log = logging.getLogger("reconnect.relay.access")
 
 Handler = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 
 
 def error_response(error: WireError) -> JSONResponse:
@@ -70,8 +72,8 @@ def _require_json(content_type: str | None) -> None:
 
 def _target(scope: Scope) -> str:
     """Path and query exactly as the client sent them (what its signature covers)."""
-    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
-    query = scope.get("query_string") or b""
+    raw: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query: bytes = scope.get("query_string") or b""
     target = raw + (b"?" + query if query else b"")
     return target.decode("latin-1")
 
@@ -103,7 +105,7 @@ class RelayApp:
         return Budget(total_bytes=self.config.max_total_bytes, source=signed.source,
                       source_bytes_per_hour=self.config.address_bytes_per_hour)
 
-    async def _run(self, func: Callable[..., object], *args: object) -> object:
+    async def _run(self, func: Callable[..., T], *args: object) -> T:
         return await anyio.to_thread.run_sync(lambda: func(*args))
 
     async def _read_body(self, request: Request, limit: int) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reconnect_tui.sync.protocol import MAX_ENVELOPE_BYTES
+from reconnect_tui.wire import MAX_ENVELOPE_BYTES
 from reconnect_tui.wire.batch import MAX_BATCH_BODY_BYTES
 
 DAY = 86400

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconnect_tui.sync import protocol as p
+from reconnect_tui import wire as p
 from reconnect_tui.wire.batch import MAX_BATCH_ENVELOPES
 
 Schema = dict[str, Any]

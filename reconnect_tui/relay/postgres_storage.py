@@ -32,7 +32,7 @@ import psycopg.errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorageError
-from reconnect_tui.sync.protocol import (
+from reconnect_tui.wire import (
     MAX_VERSION_STEP,
     ErrorCode,
     FetchPage,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorageError
-from reconnect_tui.sync.protocol import (
+from reconnect_tui.wire import (
     MAX_VERSION_STEP,
     ErrorCode,
     FetchPage,

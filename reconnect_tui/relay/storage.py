@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reconnect_tui.errors import ReconnectError
-from reconnect_tui.sync.protocol import FetchPage, ItemVersion, WireError
+from reconnect_tui.wire import FetchPage, ItemVersion, WireError
 
 
 class RelayStorageError(ReconnectError):

@@ -12,13 +12,14 @@ from typing import Any
 
 import vodozemac
 
+from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
 from ..model import Role
 from ..store.repositories import agreements as store
 from ..store.repositories.agreements import AgreementRepository, AgreementVersion, FeedbackRecord
 from ..store.repositories.dyads import PartnerRecord
-from . import agreement_terms, protocol
+from . import agreement_terms
 from .messages import Inner
 
 FEEDBACK_SCALES = ("heard", "matters", "way", "overall")
@@ -71,16 +72,16 @@ def inbound(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_ro
         return _acceptance(repo, record, my_key, my_role, inner)
     if kind == "seen":
         ids, by = fields.get("ids"), fields.get("answer_by")
-        if not (isinstance(ids, list) and ids and all(protocol.is_valid_id(i) for i in ids)
+        if not (isinstance(ids, list) and ids and all(wire.is_valid_id(i) for i in ids)
                 and isinstance(by, str)):
             raise _bad()
-        answer_by = protocol.utc_time(by)
+        answer_by = wire.utc_time(by)
         if answer_by is None:
             raise _bad()
         return store.put_promise(record.id, ids, answer_by, inner.time)
     if kind == "checkin":
         domains = fields.get("domains", [])
-        if (record.role != Role.PROVIDER.value or not protocol.is_valid_id(fields.get("checkin_id"))
+        if (record.role != Role.PROVIDER.value or not wire.is_valid_id(fields.get("checkin_id"))
                 or not _text(fields.get("question"), MAX_QUESTION)
                 or not isinstance(domains, list) or len(domains) > MAX_DOMAINS
                 or not all(_text(d, 100) for d in domains)):
@@ -91,7 +92,7 @@ def inbound(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_ro
         return _answer(repo, record, inner)
     if kind == "feedback":
         scores = fields.get("scores")
-        if (not protocol.is_valid_id(fields.get("feedback_id")) or not isinstance(scores, dict)
+        if (not wire.is_valid_id(fields.get("feedback_id")) or not isinstance(scores, dict)
                 or set(scores) != set(FEEDBACK_SCALES)
                 or not all(_score(v) for v in scores.values())):
             raise _bad()
@@ -138,7 +139,7 @@ def _acceptance(repo: AgreementRepository, record: PartnerRecord, my_key: str, m
 
 def check_answer_fields(fields: dict[str, Any]) -> None:
     overall, domains = fields.get("overall"), fields.get("domains", {})
-    if (not protocol.is_valid_id(fields.get("checkin_id"))
+    if (not wire.is_valid_id(fields.get("checkin_id"))
             or (overall is not None and not _score(overall))
             or not isinstance(domains, dict) or len(domains) > MAX_DOMAINS
             or not all(_text(k, 100) and _score(v) for k, v in domains.items())

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from .. import wire
 from ..errors import ReconnectError
 from ..i18n import _, ngettext
 from ..model import Role
@@ -24,7 +25,7 @@ from ..store.repositories.agreements import (
     FeedbackRecord,
 )
 from ..store.vault import Vault
-from . import agreement_inbound, agreement_terms, protocol, waiting
+from . import agreement_inbound, agreement_terms, waiting
 from .agreement_terms import Terms
 from .dyads import Dyads, Partner, utc_now, word_count
 
@@ -258,7 +259,7 @@ class Agreements:
         schedule = next((s for s in self.repo.schedules() if s.id == schedule_id), None)
         if schedule is None:
             raise ReconnectError(_("No scheduled check-in with id {id}.").format(id=schedule_id))
-        checkin_id = protocol.new_id()
+        checkin_id = wire.new_id()
         now = self._now()
         next_due = max(schedule.next_due_at, now - timedelta(days=schedule.every_days)) \
             + timedelta(days=schedule.every_days)
@@ -332,7 +333,7 @@ class Agreements:
         if set(scores) != set(agreement_inbound.FEEDBACK_SCALES) or not all(
                 isinstance(v, int) and 0 <= v <= 10 for v in scores.values()):
             raise ReconnectError(_("Feedback needs four numbers from 0 to 10."))
-        record = FeedbackRecord(partner_id, protocol.new_id(), True, dict(scores), self._now())
+        record = FeedbackRecord(partner_id, wire.new_id(), True, dict(scores), self._now())
         self.dyads.send_control(partner_id, "feedback", {"feedback_id": record.feedback_id,
                                                          "scores": record.scores},
                                 store.put_feedback(record))

@@ -1,6 +1,6 @@
 """The relay client: the only module that speaks HTTP (httpx is imported here and nowhere else).
 
-Every call signs its request (``protocol.sign_request``) and maps failures to
+Every call signs its request (``wire.sign_request``) and maps failures to
 :class:`RelayError` with a message for the person at the keyboard; refusals carry the relay's
 ``status`` and ``code`` as :class:`RelayRefused`.
 """
@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import httpx
 import nacl.signing
 
+from reconnect_tui import wire as p
 from reconnect_tui.errors import RelayError, RelayRefused
 from reconnect_tui.i18n import _
-from reconnect_tui.sync import protocol as p
-from reconnect_tui.sync.protocol import ErrorCode, FetchPage, ItemVersion, WireError
+from reconnect_tui.wire import ErrorCode, FetchPage, ItemVersion, WireError
 from reconnect_tui.wire.batch import (
     MAX_BATCH_BODY_BYTES,
     MAX_BATCH_ENVELOPES,

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import vodozemac
 
+from .. import wire
 from ..errors import NotFound, ProtocolError, ReconnectError
 from ..i18n import _, ngettext
 from ..model import Role
@@ -32,7 +33,7 @@ from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
 from ..text_safety import clean_text
 from . import about as about_refs
-from . import agreement_inbound, messages, olm, pairing, protocol, share_inbound
+from . import agreement_inbound, messages, olm, pairing, share_inbound
 from .about import AboutCheck, ItemRef
 from .pairing import PairingRelay, WrongCode
 from .safety import safety_number
@@ -156,7 +157,7 @@ class Dyads:
                 " their provider gives them (reconnect pair join CODE)."))
         code = pairing.new_code()
         keys = pairing.code_keys(code)
-        mailbox_id = protocol.new_id(32)
+        mailbox_id = wire.new_id(32)
         now = self._now()
         with self.vault.transaction():  # load – add a one-time key – store, never interleaved
             account = self._stored_account()
@@ -196,13 +197,13 @@ class Dyads:
         session = account.create_outbound_session(
             vodozemac.Curve25519PublicKey.from_base64(bundle.curve25519),
             vodozemac.Curve25519PublicKey.from_base64(bundle.one_time_key))
-        mailbox_id = protocol.new_id(32)
+        mailbox_id = wire.new_id(32)
         relay.claim_mailbox(mailbox_id)  # so the provider's confirmation can land
         user = {**me, "mailbox": mailbox_id}
         provider = {"ed25519": bundle.ed25519, "curve25519": bundle.curve25519,
                     "mailbox": bundle.mailbox_id}
         inner = messages.Inner(
-            "pairing", protocol.new_id(), me["ed25519"], bundle.ed25519, self._now(), 0,
+            "pairing", wire.new_id(), me["ed25519"], bundle.ed25519, self._now(), 0,
             {"name": profile.name, "role": profile.role.value, "curve25519": me["curve25519"],
              "mailbox": mailbox_id,
              "mac": pairing.response_mac(keys.mac_key, user, provider)})
@@ -214,7 +215,7 @@ class Dyads:
                        bundle.mailbox_id, keys.envelope_key, session.pickle(self._pickle_key),
                        "pending"),
             now=self._now(), claimed=True,
-            outgoing=Outgoing(protocol.new_id(), bundle.mailbox_id, sealed_answer, time.time()))
+            outgoing=Outgoing(wire.new_id(), bundle.mailbox_id, sealed_answer, time.time()))
         return self._partner(partner_id)
 
     def _accept_pairing(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> None:
@@ -242,11 +243,11 @@ class Dyads:
                     "mailbox": mailbox_id}
         pairing.check_response_mac(invitation.mac_key, user, provider, fields.get("mac"))
         if (inner.type != "pairing" or user["curve25519"] != envelope.sender_key
-                or not protocol.is_valid_id(user["mailbox"])
+                or not wire.is_valid_id(user["mailbox"])
                 or fields.get("role") != Role.USER.value
                 or not isinstance(fields.get("name"), str) or not fields["name"]):
             raise ProtocolError(_("A pairing answer was not well formed."))
-        confirm = messages.Inner("confirm", protocol.new_id(), me, inner.sender, self._now(), 0)
+        confirm = messages.Inner("confirm", wire.new_id(), me, inner.sender, self._now(), 0)
         sealed = olm.seal(invitation.envelope_key, user["mailbox"],
                           olm.encrypt(session, confirm.encode()))
         self.repo.save_pairing(
@@ -255,7 +256,7 @@ class Dyads:
                        session.pickle(self._pickle_key), "paired"),
             now=self._now(), account_pickle=account.pickle(self._pickle_key),
             invitation_id=invitation.id, inbox_id=inbox_id, claimed=True,
-            outgoing=Outgoing(protocol.new_id(), user["mailbox"], sealed, time.time()))
+            outgoing=Outgoing(wire.new_id(), user["mailbox"], sealed, time.time()))
 
     # -- partners ----------------------------------------------------------------------------
 
@@ -308,7 +309,7 @@ class Dyads:
         sealed = olm.seal(record.envelope_key, record.outbound_mailbox,
                           olm.encrypt(session, inner.encode()))
         return (session.pickle(self._pickle_key),
-                Outgoing(protocol.new_id(), record.outbound_mailbox, sealed, time.time()))
+                Outgoing(wire.new_id(), record.outbound_mailbox, sealed, time.time()))
 
     def send_control(self, partner_id: int, kind: str, fields: dict[str, object],
                      extra: Callable[[Connection], None] | None = None) -> messages.Inner:
@@ -319,7 +320,7 @@ class Dyads:
             if record.status != "paired":
                 raise ReconnectError(_("Pairing with {name} is not complete yet: sync first.")
                                      .format(name=record.name))
-            inner = messages.Inner(kind, protocol.new_id(), self.identity_key, record.ed25519,
+            inner = messages.Inner(kind, wire.new_id(), self.identity_key, record.ed25519,
                                    self._now(), record.sent_counter, fields)
             pickle, outgoing = self._encrypt_to(record, inner)
             self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing,
@@ -363,7 +364,7 @@ class Dyads:
             fields["about"] = {"module": about.module, "item_id": about.item_id,
                                "title": about.title}
         counter = record.sent_counter + 1
-        inner = messages.Inner("message", protocol.new_id(), self.identity_key, record.ed25519,
+        inner = messages.Inner("message", wire.new_id(), self.identity_key, record.ed25519,
                                self._now(), counter, fields)
         pickle, outgoing = self._encrypt_to(record, inner)
         row = MessageRow(inner.id, True, text, inner.time, counter, "queued", reply_to,
@@ -401,7 +402,7 @@ class Dyads:
             read = self.repo.mark_read(partner_id)
             if not read or not record.read_receipts or record.status != "paired":
                 return
-            inner = messages.Inner("receipt", protocol.new_id(), self.identity_key,
+            inner = messages.Inner("receipt", wire.new_id(), self.identity_key,
                                    record.ed25519, self._now(), record.sent_counter,
                                    {"ids": read})
             pickle, outgoing = self._encrypt_to(record, inner)
@@ -472,7 +473,7 @@ class Dyads:
             return self._receive(record, inbox_id, ciphertext)
         except ProtocolError as error:
             reason = str(error)  # our own fixed text, never the envelope's content
-        except protocol.PEER_INPUT_ERRORS:  # vodozemac's errors are ValueErrors; and a field
+        except wire.PEER_INPUT_ERRORS:  # vodozemac's errors are ValueErrors; and a field
             reason = _("A received message could not be decrypted.")  # a check missed
         self.repo.record_rejected(envelope_id, mailbox_id, inbox_id, reason, self._now(),
                                   record.id if record else None)

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .. import wire
 from ..errors import RelayError, RelayRefused
 from ..i18n import _, ngettext
 from ..store.repositories.sync_state import OutgoingEnvelope, SyncStateRepository
 from ..wire.batch import MAX_BATCH_ENVELOPES, BatchEnvelope, BatchResult
-from . import protocol
 
 FETCH_BATCH = 500
 """Envelopes per fetch: large enough that 1,000 new messages need two round trips."""
@@ -32,7 +32,7 @@ class RelayPort(Protocol):
     def deposit(self, mailbox_id: str, envelope_id: str, ciphertext: bytes) -> bool: ...
     def deposit_batch(self, envelopes: Sequence[BatchEnvelope]) -> list[BatchResult]: ...
     def refusal(self, status: int, code: str, reason: str = "") -> RelayRefused: ...
-    def fetch(self, mailbox_id: str, since: int = 0, limit: int = 100) -> protocol.FetchPage: ...
+    def fetch(self, mailbox_id: str, since: int = 0, limit: int = 100) -> wire.FetchPage: ...
     def acknowledge(self, mailbox_id: str, envelope_ids: list[str]) -> int: ...
 
 
@@ -50,7 +50,7 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     """Plain-language notes on shared items refused or not published."""
     dropped: int = 0
-    """Envelopes larger than the protocol allows (``protocol.MAX_ENVELOPE_BYTES``): deleted at
+    """Envelopes larger than the protocol allows (``wire.MAX_ENVELOPE_BYTES``): deleted at
     the relay unread, never stored in the vault."""
 
     def summary(self) -> str:
@@ -101,7 +101,7 @@ class SyncEngine:
 
     def send(self, mailbox_id: str, ciphertext: bytes) -> str:
         """Queue an envelope in the vault (delivered by the next sync). Returns its id."""
-        envelope_id = protocol.new_id()
+        envelope_id = wire.new_id()
         self.state.enqueue(envelope_id, mailbox_id, ciphertext, self.clock())
         return envelope_id
 
@@ -165,7 +165,7 @@ class SyncEngine:
             raise
         for envelope, result in zip(group, results, strict=True):
             if result.error is not None:
-                status = protocol.STATUS.get(result.error, 503)
+                status = wire.STATUS.get(result.error, 503)
                 self._refused(envelope, relay.refusal(status, str(result.error), result.reason),
                               report)
                 continue
@@ -190,11 +190,11 @@ class SyncEngine:
                 # Nothing larger than the protocol allows is stored (no sender makes one: the
                 # relay was bypassed or is hostile); it is acknowledged so the relay deletes it.
                 oversized = [e.id for e in page.envelopes
-                             if len(e.ciphertext) > protocol.MAX_ENVELOPE_BYTES]
+                             if len(e.ciphertext) > wire.MAX_ENVELOPE_BYTES]
                 report.received += self.state.store_received(
                     mailbox_id,
                     [(e.id, e.seq, e.ciphertext) for e in page.envelopes
-                     if len(e.ciphertext) <= protocol.MAX_ENVELOPE_BYTES],
+                     if len(e.ciphertext) <= wire.MAX_ENVELOPE_BYTES],
                     page.cursor,
                     self.clock(),
                     dropped=oversized,

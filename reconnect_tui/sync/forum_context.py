@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 import nacl.signing
 import vodozemac
 
+from .. import wire as protocol  # the relay wire format, as in the other forum modules
 from ..errors import ForumError, NotFound
 from ..i18n import _
 from ..model import Role
 from ..store.repositories.forum import ForumRecord, ForumRepository, MemberRecord
 from ..store.vault import Vault
-from . import olm, protocol
+from . import olm
 from .forum_states import ForumState, forum_state
 
 

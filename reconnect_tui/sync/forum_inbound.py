@@ -24,6 +24,7 @@ from typing import Any
 
 import vodozemac
 
+from .. import wire as protocol  # the relay wire format (forum_wire is `wire` here)
 from ..errors import ProtocolError
 from ..i18n import _
 from ..store.db import IntegrityError
@@ -35,7 +36,7 @@ from ..store.repositories.forum import (
     PostRow,
     ReportRow,
 )
-from . import forum_crypto, olm, pairing, protocol
+from . import forum_crypto, olm, pairing
 from . import forum_wire as wire
 from .forum_context import ForumContext
 from .forum_outbound import MAX_REASON, Outbound, card_values, member_card, pinned_json

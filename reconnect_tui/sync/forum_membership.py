@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 import nacl.signing
 import vodozemac
 
+from .. import wire as protocol  # the relay wire format (forum_wire is `wire` here)
 from ..errors import ForumError, NotFound, RelayError
 from ..i18n import _, ngettext
 from ..store.repositories.dyads import Outgoing
@@ -22,7 +23,7 @@ from ..store.repositories.forum import ForumRecord
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import serialised
 from ..text_safety import label_problems
-from . import forum_crypto, olm, pairing, protocol
+from . import forum_crypto, olm, pairing
 from . import forum_wire as wire
 from .forum_context import ForumContext
 from .forum_outbound import Outbound, card_values

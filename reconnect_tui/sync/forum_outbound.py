@@ -14,9 +14,10 @@ from typing import Any
 
 import vodozemac
 
+from .. import wire as protocol  # the relay wire format (forum_wire is `wire` here)
 from ..store.repositories.dyads import Outgoing
 from ..store.repositories.forum import ForumRecord, ForumWriter, MemberRecord, PostRow
-from . import forum_crypto, olm, protocol
+from . import forum_crypto, olm
 from . import forum_wire as wire
 from .forum_context import ForumContext
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import wire as protocol  # the relay wire format (forum_wire is `wire` here)
 from ..errors import ForumError, NotFound
 from ..i18n import _, ngettext
 from ..store.repositories.forum import ForumRecord, PostRow, ReportRow
 from ..store.vault import serialised
 from ..text_safety import clean_text
 from . import forum_wire as wire
-from . import protocol
 from .forum_context import ForumContext
 from .forum_outbound import MAX_REASON, Outbound, pinned_json
 from .forum_views import ForumPost, post_view

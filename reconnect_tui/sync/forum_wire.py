@@ -27,9 +27,10 @@ import nacl.bindings
 import nacl.exceptions
 import vodozemac
 
+from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
-from . import padding, protocol
+from . import padding
 from .olm import key_bytes
 from .pairing import canonical_json
 
@@ -128,7 +129,7 @@ def decode(padded: bytes, *, forum: str, sender: str | None, recipient: str,
     except (ProtocolError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise _bad() from None
     if (not isinstance(obj, dict) or obj.get("v") != VERSION or obj.get("type") not in types
-            or not protocol.is_valid_id(obj.get("id")) or obj.get("forum") != forum
+            or not wire.is_valid_id(obj.get("id")) or obj.get("forum") != forum
             or obj.get("to") != recipient or not isinstance(obj.get("from"), str)
             or (sender is not None and obj["from"] != sender)):
         raise _bad()
@@ -138,9 +139,9 @@ def decode(padded: bytes, *, forum: str, sender: str | None, recipient: str,
 
 
 def time_field(value: object) -> datetime:
-    """An ISO 8601 time with its UTC offset, as UTC (``protocol.utc_time``); anything else
+    """An ISO 8601 time with its UTC offset, as UTC (``wire.utc_time``); anything else
     raises ProtocolError."""
-    when = protocol.utc_time(value)
+    when = wire.utc_time(value)
     if when is None:
         raise _bad()
     return when
@@ -156,7 +157,7 @@ def text_field(fields: dict[str, Any], name: str, limit: int = MAX_TEXT,
 
 def id_field(fields: dict[str, Any], name: str) -> str:
     value = fields.get(name)
-    if not protocol.is_valid_id(value):
+    if not wire.is_valid_id(value):
         raise _bad()
     return value  # type: ignore[return-value]
 
@@ -180,7 +181,7 @@ class MemberCard:
     def fields(self) -> dict[str, Any]:
         return {"pseudonym": self.pseudonym, "ed25519": self.ed25519,
                 "curve25519": self.curve25519, "fallback": self.fallback_key,
-                "mailbox": self.mailbox, "mailbox_key": protocol.b64encode(self.mailbox_key),
+                "mailbox": self.mailbox, "mailbox_key": wire.b64encode(self.mailbox_key),
                 "moderator": self.moderator, "joined_at": self.joined_at.isoformat()}
 
 
@@ -191,7 +192,7 @@ def card(obj: object) -> MemberCard:
         result = MemberCard(
             text_field(obj, "pseudonym", MAX_PSEUDONYM, empty=False), obj["ed25519"],
             obj["curve25519"], obj.get("fallback") or "", id_field(obj, "mailbox"),
-            protocol.b64decode(obj["mailbox_key"]), bool(obj.get("moderator")),
+            wire.b64decode(obj["mailbox_key"]), bool(obj.get("moderator")),
             time_field(obj["joined_at"]))
         vodozemac.Ed25519PublicKey.from_base64(result.ed25519)
         vodozemac.Curve25519PublicKey.from_base64(result.curve25519)

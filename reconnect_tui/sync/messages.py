@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
-from . import padding, protocol
+from . import padding
 
 VERSION = 1
 TYPES = ("pairing", "confirm", "message", "receipt", "agreement-propose", "agreement-accept",
@@ -57,11 +58,11 @@ def decode(padded: bytes, *, sender: str | None, recipient: str) -> Inner:
         raise bad from None
     if not isinstance(obj, dict) or obj.get("v") != VERSION or obj.get("type") not in TYPES:
         raise bad
-    when = protocol.utc_time(obj.get("time"))
+    when = wire.utc_time(obj.get("time"))
     if when is None:
         raise bad
     n = obj.get("n")
-    if (not protocol.is_valid_id(obj.get("id")) or not isinstance(n, int) or isinstance(n, bool)
+    if (not wire.is_valid_id(obj.get("id")) or not isinstance(n, int) or isinstance(n, bool)
             or obj.get("to") != recipient
             or not isinstance(obj.get("from"), str)
             or (sender is not None and obj.get("from") != sender)):
@@ -71,7 +72,7 @@ def decode(padded: bytes, *, sender: str | None, recipient: str) -> Inner:
     if obj["type"] == "message":
         check_message_fields(rest)
     if obj["type"] == "receipt" and not (
-            isinstance(rest.get("ids"), list) and all(protocol.is_valid_id(i)
+            isinstance(rest.get("ids"), list) and all(wire.is_valid_id(i)
                                                       for i in rest["ids"])):
         raise bad
     return Inner(obj["type"], obj["id"], obj["from"], obj["to"], when, n, rest)
@@ -83,7 +84,7 @@ def check_message_fields(rest: dict[str, Any]) -> None:
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise bad
     reply_to = rest.get("reply_to")
-    if reply_to is not None and not protocol.is_valid_id(reply_to):
+    if reply_to is not None and not wire.is_valid_id(reply_to):
         raise bad
     about = rest.get("about")
     if about is not None and not (

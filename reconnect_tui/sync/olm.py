@@ -16,9 +16,9 @@ import nacl.bindings
 import nacl.exceptions
 import vodozemac
 
+from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
-from . import protocol
 
 PICKLE_PURPOSE = "olm-pickle"
 ENVELOPE_CONTEXT = b"reconnect/v1/dyad-envelope\n"
@@ -37,7 +37,7 @@ OlmError = (
 
 
 def pickle_key(vault_key: bytes) -> bytes:
-    return protocol.derive_key(vault_key, PICKLE_PURPOSE)
+    return wire.derive_key(vault_key, PICKLE_PURPOSE)
 
 
 def key_bytes(b64_key: str) -> bytes:

@@ -1,45 +1,27 @@
-"""Padding of plaintext to size buckets, so the relay sees only a bucket size.
-
-ISO/IEC 7816-4 style: the plaintext, one 0x80 byte, then zero bytes up to the smallest bucket
-that holds both. Pure functions, no I/O.
-"""
+"""The client's face of ``wire/padding.py``: the same buckets, with refusals in the user's
+language (the wire package speaks English to operators and imports no ``i18n``)."""
 
 from __future__ import annotations
 
 from reconnect_tui.errors import ProtocolError
 from reconnect_tui.i18n import _
-
-BUCKETS: tuple[int, ...] = (256, 1024, 4096, 16384, 65536, 262144)
-"""Padded sizes in bytes. A padded plaintext is always exactly one of these."""
-
-MAX_PLAINTEXT = BUCKETS[-1] - 1
-"""The longest plaintext that fits the largest bucket (one byte goes to the 0x80 marker)."""
-
-_MARKER = 0x80
-
-
-def bucket_for(length: int) -> int:
-    """The padded size for a plaintext of ``length`` bytes."""
-    if length < 0:
-        raise ValueError("length must not be negative")
-    for bucket in BUCKETS:
-        if length < bucket:
-            return bucket
-    raise ProtocolError(_("This is too long to send: at most {limit} bytes fit.").format(
-        limit=MAX_PLAINTEXT))
+from reconnect_tui.wire import padding as wire_padding
 
 
 def pad(plaintext: bytes) -> bytes:
-    """Pad ``plaintext`` to its bucket."""
-    size = bucket_for(len(plaintext))
-    return plaintext + bytes([_MARKER]) + bytes(size - len(plaintext) - 1)
+    """Pad ``plaintext`` to its bucket; too long for the largest: ProtocolError."""
+    try:
+        return wire_padding.pad(plaintext)
+    except wire_padding.PlaintextTooLong as error:
+        raise ProtocolError(_("This is too long to send: at most {limit} bytes fit.").format(
+            limit=error.limit)) from None
 
 
 def unpad(padded: bytes) -> bytes:
     """Undo :func:`pad`; refuse anything that is not a well-formed padded buffer."""
-    if len(padded) not in BUCKETS:
-        raise ProtocolError(_("A received message has an unexpected size."))
-    end = len(padded.rstrip(b"\x00"))
-    if end == 0 or padded[end - 1] != _MARKER:
-        raise ProtocolError(_("A received message is not padded correctly."))
-    return padded[: end - 1]
+    try:
+        return wire_padding.unpad(padded)
+    except wire_padding.PaddingError:
+        if len(padded) not in wire_padding.BUCKETS:
+            raise ProtocolError(_("A received message has an unexpected size.")) from None
+        raise ProtocolError(_("A received message is not padded correctly.")) from None

@@ -4,7 +4,7 @@ Pure functions, no I/O (``sync/dyads.py`` does the storing and the relay calls).
 the only secret the two people share at the start; everything that must not be forged by the
 relay is bound to it:
 
-- the relay lookup id (``protocol.invitation_lookup_id``): the relay never sees the code;
+- the relay lookup id (``wire.invitation_lookup_id``): the relay never sees the code;
 - the bundle key: the provider's bundle (name, keys, one-time key, mailbox) is sealed with
   XChaCha20-Poly1305 under it, so a relay cannot read it nor put its own keys in;
 - the pairing key and MAC key: the service user's answer is sealed under the first and carries a
@@ -26,10 +26,10 @@ import nacl.bindings
 import nacl.exceptions
 import vodozemac
 
+from .. import wire
 from ..errors import ProtocolError, ReconnectError
 from ..i18n import _, ngettext
 from ..store.keys import RECOVERY_ALPHABET
-from . import protocol
 
 CODE_GROUPS = 3
 CODE_GROUP_LEN = 4
@@ -89,11 +89,11 @@ def code_keys(code: str) -> CodeKeys:
     canonical = normalize_code(code)
     root = hashlib.sha256(canonical.replace("-", "").encode("ascii")).digest()
     return CodeKeys(
-        lookup_id=protocol.invitation_lookup_id(canonical),
-        bundle_key=protocol.derive_key(root, "pairing/bundle"),
-        pairing_key=protocol.derive_key(root, "pairing/response-envelope"),
-        mac_key=protocol.derive_key(root, "pairing/response-mac"),
-        envelope_key=protocol.derive_key(root, "dyad/envelope"),
+        lookup_id=wire.invitation_lookup_id(canonical),
+        bundle_key=wire.derive_key(root, "pairing/bundle"),
+        pairing_key=wire.derive_key(root, "pairing/response-envelope"),
+        mac_key=wire.derive_key(root, "pairing/response-mac"),
+        envelope_key=wire.derive_key(root, "dyad/envelope"),
     )
 
 
@@ -147,7 +147,7 @@ def open_bundle(sealed: bytes, key: bytes) -> Bundle:
     except (ValueError, KeyError, TypeError, AttributeError, nacl.exceptions.CryptoError):
         raise bad from None
     if fields.get("v") != 1 or fields.get("type") != "invitation" or not isinstance(
-            bundle.name, str) or not protocol.is_valid_id(bundle.mailbox_id):
+            bundle.name, str) or not wire.is_valid_id(bundle.mailbox_id):
         raise bad
     return bundle
 
@@ -158,7 +158,7 @@ def open_bundle(sealed: bytes, key: bytes) -> Bundle:
 def response_mac(mac_key: bytes, user: dict[str, str], provider: dict[str, str]) -> str:
     """MAC over both sides' identity keys and the user's mailbox, under the code's MAC key."""
     data = canonical_json({"user": user, "provider": provider})
-    return protocol.b64encode(hmac.new(mac_key, data, hashlib.sha256).digest())
+    return wire.b64encode(hmac.new(mac_key, data, hashlib.sha256).digest())
 
 
 def check_response_mac(mac_key: bytes, user: dict[str, str], provider: dict[str, str],

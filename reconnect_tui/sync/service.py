@@ -14,11 +14,11 @@ from typing import Any
 
 import nacl.signing
 
+from .. import wire
 from ..errors import RelayError
 from ..i18n import _
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
-from . import protocol
 from .engine import SyncEngine
 
 RELAY_SETTING = "relay_url"
@@ -64,7 +64,7 @@ def connect(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterator[
     from .client import RelayClient
 
     state = SyncStateRepository(vault)
-    key = protocol.relay_signing_key(state.device_seed())
+    key = wire.relay_signing_key(state.device_seed())
     with RelayClient(relay_url, key, timeout=timeout) as client:
         yield SyncEngine(state, client, relay_as=_ForumKeys(vault, client))
 
@@ -91,4 +91,4 @@ def forum_relay_key(vault: Vault, forum_id: str) -> nacl.signing.SigningKey:
     from ..store.repositories.forum import ForumRepository
 
     seed = ForumRepository(vault).relay_seed(forum_id)
-    return protocol.relay_signing_key(seed or secrets.token_bytes(32))
+    return wire.relay_signing_key(seed or secrets.token_bytes(32))

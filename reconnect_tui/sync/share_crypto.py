@@ -34,9 +34,10 @@ import nacl.bindings
 import nacl.exceptions
 import vodozemac
 
+from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
-from . import padding, protocol
+from . import padding
 
 SCHEMA = 1
 """The snapshot schema: the portable export format's version."""
@@ -56,7 +57,7 @@ def new_key() -> bytes:
 def dyad_id(user_ed25519: str, provider_ed25519: str) -> str:
     """Names the dyad in associated data and signatures: both identity keys, in roles."""
     digest = hashlib.sha256(f"{user_ed25519}\n{provider_ed25519}".encode("ascii")).digest()
-    return protocol.b64encode(digest)
+    return wire.b64encode(digest)
 
 
 @dataclass(frozen=True, slots=True)

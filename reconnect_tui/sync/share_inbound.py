@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
 from ..model import Role
 from ..store.repositories.dyads import PartnerRecord
 from ..store.repositories.sharing import ManifestSlot, SharingRepository, Write
 from ..store.share_snapshots import SECTION
-from . import protocol, share_crypto
+from . import share_crypto
 
 SHARE_TYPES = ("share-manifest", "share-viewed", "share-revoke-ack")
 MAX_SLOTS = 2000
@@ -36,9 +37,9 @@ def inbound(repo: SharingRepository, record: PartnerRecord, own_role: Role,
         if own_role is not Role.USER or record.role != Role.PROVIDER.value:
             raise bad
         slots = fields.get("slots")
-        at = protocol.utc_time(fields.get("at"))
+        at = wire.utc_time(fields.get("at"))
         if (not isinstance(slots, list) or len(slots) > MAX_SLOTS or at is None
-                or not all(protocol.is_valid_id(s) for s in slots)):
+                or not all(wire.is_valid_id(s) for s in slots)):
             raise bad
         from ..store.repositories.agreements import AgreementRepository
 
@@ -49,7 +50,7 @@ def inbound(repo: SharingRepository, record: PartnerRecord, own_role: Role,
         if own_role is not Role.USER or record.role != Role.PROVIDER.value:
             raise bad
         seq = fields.get("seq")
-        at = protocol.utc_time(fields.get("at"))
+        at = wire.utc_time(fields.get("at"))
         # Never above the last manifest sent: an acknowledgement of one not sent is forged.
         if not _counter(seq) or at is None or seq > repo.manifest_seq(record.id):
             raise bad
@@ -81,7 +82,7 @@ def _manifest(repo: SharingRepository, record: PartnerRecord, fields: dict[str, 
     seq = fields.get("seq")
     raw_slots = fields.get("slots")
     try:
-        key = protocol.b64decode(fields.get("key"))
+        key = wire.b64decode(fields.get("key"))
     except ProtocolError:
         raise bad from None
     if (not _counter(epoch) or not _counter(seq)
@@ -95,7 +96,7 @@ def _manifest(repo: SharingRepository, record: PartnerRecord, fields: dict[str, 
         item_id = raw.get("item_id")
         title = raw.get("title")
         module = raw.get("module")
-        if (not protocol.is_valid_id(raw.get("slot")) or not isinstance(module, str)
+        if (not wire.is_valid_id(raw.get("slot")) or not isinstance(module, str)
                 or module not in SECTION
                 or not (item_id is None or (isinstance(item_id, int)
                                             and not isinstance(item_id, bool)))

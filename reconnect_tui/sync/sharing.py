@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from .. import wire
 from ..errors import NotFound, ProtocolError, ReconnectError, RelayRefused
 from ..i18n import _, format_moment, ngettext
 from ..model import Role
@@ -23,8 +24,8 @@ from ..store.repositories.dyads import DyadRepository, PartnerRecord
 from ..store.repositories.sharing import ManifestSlot, ShareRow, SharingRepository
 from ..store.toolbox import Toolbox
 from ..store.vault import Vault, serialised
-from . import protocol, share_crypto
-from .protocol import ErrorCode, ItemVersion
+from ..wire import ErrorCode, ItemVersion
+from . import share_crypto
 
 SHAREABLE_MODULES: tuple[str, ...] = (
     "what-matters", "life-domains", "goals", "network", "crisis-plan", "medications",
@@ -227,7 +228,7 @@ class Sharing:
             if current is None:
                 current = (1, share_crypto.new_key())
                 writes.append(self.repo.add_key(partner_id, *current, now))
-            slot = protocol.new_id()
+            slot = wire.new_id()
             writes.append(self.repo.add_share(partner_id, module, item_id, slot, now))
             slots = [*self._manifest(partner_id), ManifestSlot(
                 slot, module, item_id, share_snapshots.item_title(self.vault, module, item_id))]
@@ -286,7 +287,7 @@ class Sharing:
     def _send_manifest(self, partner_id: int, key: tuple[int, bytes],
                        slots: list[ManifestSlot], writes: list[Callable[..., None]]) -> None:
         seq = self.repo.manifest_seq(partner_id) + 1
-        fields = {"epoch": key[0], "seq": seq, "key": protocol.b64encode(key[1]),
+        fields = {"epoch": key[0], "seq": seq, "key": wire.b64encode(key[1]),
                   "slots": [{"slot": s.slot_id, "module": s.module, "item_id": s.item_id,
                              "title": s.title} for s in slots]}
 
@@ -447,7 +448,7 @@ class Sharing:
         for row in self.repo.received(snapshots=False):
             owner = partners[row.partner_id].ed25519  # received rows go with their partner
             held = relay.get_item(row.slot_id)
-            if held is not None and len(held.ciphertext) > protocol.MAX_ENVELOPE_BYTES:
+            if held is not None and len(held.ciphertext) > wire.MAX_ENVELOPE_BYTES:
                 report.problems.append(_(
                     "A shared item larger than the protocol allows was refused unread."))
                 continue

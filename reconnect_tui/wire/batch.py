@@ -13,17 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconnect_tui.sync.protocol import (
-    PROTOCOL_VERSION,
-    ErrorCode,
-    WireError,
-    b64encode,
-    dumps,
-    parse_object,
-    require_bytes,
-    require_id,
-    require_version,
-)
+from .bodies import dumps, parse_object, require_bytes, require_version
+from .codes import ErrorCode, WireError
+from .encoding import b64encode, require_id
+from .limits import PROTOCOL_VERSION
 
 MAX_BATCH_ENVELOPES = 100
 """Envelopes in one batched deposit (a forum of 50 posts to its 49 others in one request)."""

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from reconnect_tui import wire
 from reconnect_tui.errors import ProtocolError
-from reconnect_tui.sync import messages, padding, protocol
+from reconnect_tui.sync import messages, padding
 from tests.dyads.dyad_helpers import pair
 
 EDGE = "0001-01-01T00:00:00+14:00"
@@ -19,16 +20,16 @@ EDGE = "0001-01-01T00:00:00+14:00"
 @pytest.mark.parametrize("value", [EDGE, "9999-12-31T23:59:59-14:00", "2026-11-27T10:00",
                                    "not a time", 17, None])
 def test_utc_time_refuses_what_is_not_an_instant(value) -> None:
-    assert protocol.utc_time(value) is None
+    assert wire.utc_time(value) is None
 
 
 def test_utc_time_converts_offsets() -> None:
-    assert protocol.utc_time("2026-11-27T10:00:00+01:00") == datetime(2026, 11, 27, 9,
+    assert wire.utc_time("2026-11-27T10:00:00+01:00") == datetime(2026, 11, 27, 9,
                                                                        tzinfo=UTC)
 
 
 def test_decode_refuses_an_overflowing_message_time() -> None:
-    body = {"v": messages.VERSION, "type": "message", "id": protocol.new_id(), "from": "a",
+    body = {"v": messages.VERSION, "type": "message", "id": wire.new_id(), "from": "a",
             "to": "b", "time": EDGE, "n": 1, "text": "hi"}
     padded = padding.pad(json.dumps(body).encode())
     with pytest.raises(ProtocolError):
@@ -38,7 +39,7 @@ def test_decode_refuses_an_overflowing_message_time() -> None:
 def test_a_partner_s_overflowing_times_are_rejected_and_syncs_go_on(provider, user) -> None:
     on_provider, on_user = pair(provider, user)
     dyads = provider.dyads
-    dyads.send_control(on_provider.id, "seen", {"ids": [protocol.new_id()], "answer_by": EDGE})
+    dyads.send_control(on_provider.id, "seen", {"ids": [wire.new_id()], "answer_by": EDGE})
     provider.sync()
     user.sync()  # would raise OverflowError for ever without the fix
     user.dyads.send_control(on_user.id, "share-viewed", {"slots": [], "at": EDGE})

@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from reconnect_tui import wire
 from reconnect_tui.model import Goal
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store import keys as vault_keys
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
-from reconnect_tui.sync import olm, protocol
+from reconnect_tui.sync import olm
 from reconnect_tui.sync.client import RelayClient
 from reconnect_tui.sync.dyads import Dyads, ItemRef, reading_time_seconds, word_count
 from reconnect_tui.sync.service import connect
@@ -38,7 +39,7 @@ def fetch_only(person) -> list:
 def inject(vault: Vault, mailbox_id: str, ciphertext: bytes) -> None:
     """Put an envelope into the inbox as a fetch would (a new envelope id)."""
     SyncStateRepository(vault).store_received(
-        mailbox_id, [(protocol.new_id(), 10**9 + random.randrange(10**6), ciphertext)], 0, 0.0)
+        mailbox_id, [(wire.new_id(), 10**9 + random.randrange(10**6), ciphertext)], 0, 0.0)
 
 
 def test_200_messages_both_ways_with_a_relay_restart(provider, user, relay) -> None:
@@ -174,9 +175,9 @@ def test_every_replayed_envelope_is_rejected(provider, user) -> None:
     user.sync()
     rows = fetch_only(provider)
     assert provider.dyads.process_inbox() == 5
-    with RelayClient(provider.relay_url, protocol.relay_signing_key(b"r" * 32)) as mallory:
+    with RelayClient(provider.relay_url, wire.relay_signing_key(b"r" * 32)) as mallory:
         for _inbox_id, _eid, mailbox_id, ciphertext in rows:
-            mallory.deposit(mailbox_id, protocol.new_id(), ciphertext)
+            mallory.deposit(mailbox_id, wire.new_id(), ciphertext)
     before = session_pickle(provider, on_provider.id)
     provider.sync()
     texts = [(m.text, m.status) for m in provider.dyads.conversation(on_provider.id)]

@@ -135,7 +135,9 @@ class SwappingRelay:
 
         import vodozemac
 
-        from reconnect_tui.sync import pairing, protocol
+        from reconnect_tui import wire
+        from reconnect_tui.sync import pairing
+
 
         genuine = self.real.take_invitation(lookup_id)
         assert genuine is not None
@@ -143,7 +145,7 @@ class SwappingRelay:
         mallory.generate_one_time_keys(1)
         otk = next(iter(mallory.one_time_keys.values())).to_base64()
         forged = pairing.Bundle("Dr Lind", "provider", mallory.ed25519_key.to_base64(),
-                                mallory.curve25519_key.to_base64(), otk, protocol.new_id(32))
+                                mallory.curve25519_key.to_base64(), otk, wire.new_id(32))
         return pairing.seal_bundle(forged, mallory, os.urandom(32))
 
 
@@ -166,7 +168,8 @@ def _forged_answer(provider, code: str, *, with_code_keys: bool) -> tuple[str, b
 
     import vodozemac
 
-    from reconnect_tui.sync import messages, olm, pairing, protocol
+    from reconnect_tui import wire
+    from reconnect_tui.sync import messages, olm, pairing
     from reconnect_tui.sync.dyads import relay_for
 
     keys = pairing.code_keys(code)
@@ -183,9 +186,9 @@ def _forged_answer(provider, code: str, *, with_code_keys: bool) -> tuple[str, b
     session = mallory.create_outbound_session(
         account.curve25519_key, vodozemac.Curve25519PublicKey.from_base64(one_time_key))
     mallory_keys = {"ed25519": mallory.ed25519_key.to_base64(),
-                    "curve25519": mallory.curve25519_key.to_base64(), "mailbox": protocol.new_id()}
+                    "curve25519": mallory.curve25519_key.to_base64(), "mailbox": wire.new_id()}
     inner = messages.Inner(
-        "pairing", protocol.new_id(), mallory_keys["ed25519"], provider.dyads.identity_key,
+        "pairing", wire.new_id(), mallory_keys["ed25519"], provider.dyads.identity_key,
         datetime.now(UTC), 0,
         {"name": "Kari Nordmann", "role": "user", "curve25519": mallory_keys["curve25519"],
          "mailbox": mallory_keys["mailbox"],
@@ -200,14 +203,14 @@ def _forged_answer(provider, code: str, *, with_code_keys: bool) -> tuple[str, b
 @pytest.mark.parametrize("with_code_keys", [False, True])
 def test_relay_answering_in_the_providers_place_is_rejected(provider, user, with_code_keys
                                                              ) -> None:
+    from reconnect_tui import wire
     from reconnect_tui.store.repositories.dyads import DyadRepository
-    from reconnect_tui.sync import protocol
     from reconnect_tui.sync.client import RelayClient
 
     code = invite(provider)
     mailbox_id, forged = _forged_answer(provider, code, with_code_keys=with_code_keys)
-    with RelayClient(provider.relay_url, protocol.relay_signing_key(b"m" * 32)) as mallory:
-        mallory.deposit(mailbox_id, protocol.new_id(), forged)
+    with RelayClient(provider.relay_url, wire.relay_signing_key(b"m" * 32)) as mallory:
+        mallory.deposit(mailbox_id, wire.new_id(), forged)
     provider.sync()
     assert provider.dyads.partners() == []
     assert DyadRepository(provider.vault).rejected_count() == 1
@@ -225,9 +228,11 @@ def test_relay_answering_in_the_providers_place_is_rejected(provider, user, with
 
 def test_garbage_in_the_invitation_mailbox_is_rejected_without_harm(provider, user) -> None:
     """Even with the code's keys, malformed Olm bytes are recorded and nothing else changes."""
+    from reconnect_tui import wire
     from reconnect_tui.store.repositories.dyads import DyadRepository
     from reconnect_tui.store.repositories.sync_state import SyncStateRepository
-    from reconnect_tui.sync import olm, pairing, protocol
+    from reconnect_tui.sync import olm, pairing
+
 
     code = invite(provider)
     keys = pairing.code_keys(code)
@@ -238,7 +243,7 @@ def test_garbage_in_the_invitation_mailbox_is_rejected_without_harm(provider, us
     junk = [olm.seal(keys.pairing_key, mailbox_id, olm.OlmEnvelope(kind, b"\x00" * 40, curve))
             for kind in (olm.PRE_KEY, olm.NORMAL)]
     SyncStateRepository(provider.vault).store_received(
-        mailbox_id, [(protocol.new_id(), i, c) for i, c in enumerate(junk)], 0, 0.0)
+        mailbox_id, [(wire.new_id(), i, c) for i, c in enumerate(junk)], 0, 0.0)
     assert provider.dyads.process_inbox() == 0
     assert DyadRepository(provider.vault).rejected_count() == 2
     assert DyadRepository(provider.vault).account_pickle() == account_before

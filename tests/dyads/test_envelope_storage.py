@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reconnect_tui.sync import protocol
+from reconnect_tui import wire
 from tests.dyads.dyad_helpers import Person, pair
 from tests.relay_tamper import deposit_raw, live_envelopes
 
@@ -29,8 +29,8 @@ def test_an_envelope_over_the_protocol_limit_is_deleted_unread(provider: Person,
                                                               relay) -> None:
     on_provider, on_user = pair(provider, user)
     mailbox = provider.dyads.repo.partner(on_provider.id).inbound_mailbox
-    deposit_raw(relay, mailbox, protocol.new_id(), os.urandom(20 * 1024 * 1024))
-    deposit_raw(relay, mailbox, protocol.new_id(), os.urandom(protocol.MAX_ENVELOPE_BYTES + 1))
+    deposit_raw(relay, mailbox, wire.new_id(), os.urandom(20 * 1024 * 1024))
+    deposit_raw(relay, mailbox, wire.new_id(), os.urandom(wire.MAX_ENVELOPE_BYTES + 1))
     user.dyads.send(on_user.id, "Still arrives")
     user.sync()
     before = _vault_bytes(provider.path)
@@ -43,7 +43,7 @@ def test_an_envelope_over_the_protocol_limit_is_deleted_unread(provider: Person,
     with provider.vault.read() as conn:
         biggest = conn.execute("SELECT coalesce(max(length(ciphertext)), 0) FROM inbox"
                                ).fetchone()[0]
-    assert biggest <= protocol.MAX_ENVELOPE_BYTES
+    assert biggest <= wire.MAX_ENVELOPE_BYTES
     assert live_envelopes(relay, mailbox) == []  # acknowledged: the relay deleted them
     [message] = [m for m in provider.dyads.conversation(on_provider.id)]
     assert (message.text, message.status) == ("Still arrives", "unread")

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from reconnect_tui import wire
 from reconnect_tui.cli import app
-from reconnect_tui.sync import messages, protocol
+from reconnect_tui.sync import messages
 from reconnect_tui.text_safety import is_terminal_safe
 from tests.dyads.dyad_helpers import Person, pair
 from tests.support.vaults import PASSPHRASE
@@ -33,7 +34,7 @@ def send_raw(sender: Person, partner_id: int, text: str) -> None:
     record = dyads.repo.partner(partner_id)
     assert record is not None
     counter = record.sent_counter + 1
-    inner = messages.Inner("message", protocol.new_id(), dyads.identity_key, record.ed25519,
+    inner = messages.Inner("message", wire.new_id(), dyads.identity_key, record.ed25519,
                            datetime.now(UTC), counter, {"text": text})
     pickle, outgoing = dyads._encrypt_to(record, inner)
     dyads.repo.record_sent(partner_id, pickle, counter, None, outgoing)

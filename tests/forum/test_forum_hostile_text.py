@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from reconnect_tui import wire
 from reconnect_tui.cli import app
 from reconnect_tui.errors import ForumError
-from reconnect_tui.sync import protocol
 from reconnect_tui.text_safety import is_terminal_safe
 from tests.dyads.dyad_helpers import Person
 from tests.forum.forum_helpers import FORUM_NAME, build_circle, forum_id, forums, settle
@@ -21,7 +21,7 @@ def post_raw(person: Person, text: str) -> None:
     """What a modified client can do: a post whose text never passed the sanitiser."""
     service = forums(person)
     record = service.context.active(forum_id(person))
-    post_id = protocol.new_id()
+    post_id = wire.new_id()
     with service.context.repo.write() as write:
         service.outbound.broadcast(record, write, "post", {"thread": post_id, "text": text,
                                                   "author": record.pseudonym},

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from reconnect_tui import wire
 from reconnect_tui.errors import ForumError, RelayError
-from reconnect_tui.sync import forum_crypto, forum_wire, olm, padding, protocol
+from reconnect_tui.sync import forum_crypto, forum_wire, olm, padding
 from reconnect_tui.sync.dyads import relay_for
 from reconnect_tui.sync.forum import Forums
 from reconnect_tui.sync.forum_outbound import member_card, outgoing
@@ -180,9 +181,9 @@ def test_a_post_whose_time_leaves_the_calendar_is_rejected_not_a_broken_sync(peo
     record = service.context.record(forum_id(birch))
     group = forum_crypto.load_group(record.outbound_pickle, service.context.pickle_key)
     me, _curve = service.context.my_keys(record)
-    body = json.dumps({"v": 1, "type": "post", "id": protocol.new_id(), "forum": record.forum_key,
+    body = json.dumps({"v": 1, "type": "post", "id": wire.new_id(), "forum": record.forum_key,
                        "from": me, "to": "", "time": "0001-01-01T00:00:00+14:00",
-                       "thread": protocol.new_id(), "text": "Odd clock", "author": "Birch"})
+                       "thread": wire.new_id(), "text": "Odd clock", "author": "Birch"})
     outer = forum_wire.Outer(forum_wire.MEGOLM, group.encrypt(padding.pad(body.encode()))
                              .to_bytes(), session_id=group.session_id)
     fjord_card = next(m for m in service.context.others(record) if m.pseudonym == "Fjord")

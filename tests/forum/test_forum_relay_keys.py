@@ -8,12 +8,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from reconnect_tui import wire
 from reconnect_tui.store.db import open_connection
 from reconnect_tui.store.keys import new_vault_key
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.store.schema import migrate
-from reconnect_tui.sync import protocol
 from reconnect_tui.sync.forum import Forums
 from tests.dyads.dyad_helpers import Person, open_person, pair
 from tests.forum.forum_helpers import build_circle, forums, invite, join, settle
@@ -33,7 +33,7 @@ def relay_signers(relay) -> set[bytes]:
 
 def vault_key(person: Person) -> bytes:
     seed = SyncStateRepository(person.vault).device_seed()
-    return bytes(protocol.relay_signing_key(seed).verify_key)
+    return bytes(wire.relay_signing_key(seed).verify_key)
 
 
 def forum_key(person: Person, forum_id: str) -> bytes:

@@ -19,10 +19,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from reconnect_tui import wire as p  # noqa: E402
 from reconnect_tui.relay.app import create_app  # noqa: E402
 from reconnect_tui.relay.backends import open_storage  # noqa: E402
 from reconnect_tui.relay.config import RelayConfig  # noqa: E402
-from reconnect_tui.sync import protocol as p  # noqa: E402
 from tests.relay_backends import BACKENDS, RelayDatabase, postgres_unavailable  # noqa: E402
 from tests.relay_server import RelayProcess  # noqa: E402
 

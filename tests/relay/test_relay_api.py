@@ -5,8 +5,8 @@ from __future__ import annotations
 import nacl.signing
 import pytest
 
+from reconnect_tui import wire as p
 from reconnect_tui.relay.config import DAY
-from reconnect_tui.sync import protocol as p
 
 Key = nacl.signing.SigningKey
 

@@ -11,10 +11,10 @@ import httpx
 import nacl.signing
 import pytest
 
+from reconnect_tui import wire as p
 from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import DAY, MIB, RelayConfig
 from reconnect_tui.relay.sqlite_storage import MIGRATIONS, SQLiteRelayStorage
-from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.client import RelayClient, RelayRefused
 from tests.relay_server import RelayProcess
 
@@ -289,7 +289,7 @@ def test_serve_options_reach_the_relay(tmp_path: Path, relay_database) -> None:
 def test_serve_refuses_bad_budget_options(tmp_path: Path, args: list[str], option: str) -> None:
     from typer.testing import CliRunner
 
-    from reconnect_tui.commands.relay import app as relay_cli
+    from reconnect_tui.relay.cli import app as relay_cli
 
     result = CliRunner().invoke(relay_cli, ["serve", *args, "--db", str(tmp_path / "r.db")])
     assert result.exit_code == 2

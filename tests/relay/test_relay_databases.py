@@ -21,7 +21,7 @@ from tests.relay_server import free_port
                                    "https://relay.example.org", "Postgresq://x/y"])
 def test_an_unknown_address_is_a_usage_error_and_creates_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    from reconnect_tui.commands.relay import app as relay_cli
+    from reconnect_tui.relay.cli import app as relay_cli
 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(relay_cli, ["serve", "--db", value, "--port",
@@ -38,7 +38,7 @@ def test_a_postgres_address_is_never_a_path(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The old relay made a folder ``postgresql:`` here; now nothing listens there, so the
     relay says it cannot reach the server (without the password) and creates nothing."""
-    from reconnect_tui.commands.relay import app as relay_cli
+    from reconnect_tui.relay.cli import app as relay_cli
 
     monkeypatch.chdir(tmp_path)
     address = f"postgresql://relay:secret-pw@127.0.0.1:{free_port()}/relay"
@@ -97,10 +97,10 @@ def test_concurrent_deposits_each_get_their_own_answer(relay_database) -> None: 
     import concurrent.futures
     import secrets
 
+    from reconnect_tui import wire as p
     from reconnect_tui.relay.backends import open_storage
     from reconnect_tui.relay.storage import Admission, Budget
-    from reconnect_tui.sync import protocol as p
-    from reconnect_tui.sync.protocol import WireError
+    from reconnect_tui.wire import WireError
 
     storage = open_storage(relay_database().target)
     owner, mailbox, now = secrets.token_bytes(32), p.new_id(), 1_800_000_000

@@ -13,9 +13,9 @@ import nacl.signing
 import pytest
 from typer.testing import CliRunner
 
-from reconnect_tui.commands.relay import app as relay_cli
+from reconnect_tui import wire as p
 from reconnect_tui.errors import RelayError
-from reconnect_tui.sync import protocol as p
+from reconnect_tui.relay.cli import app as relay_cli
 from reconnect_tui.sync.client import RelayClient, RelayRefused
 from reconnect_tui.sync.padding import BUCKETS, pad, unpad
 from tests.relay_backends import RelayDatabase

@@ -9,7 +9,7 @@ import nacl.signing
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from reconnect_tui.sync import protocol as p
+from reconnect_tui import wire as p
 
 KEY = nacl.signing.SigningKey(bytes(range(32)))
 OWNED_MAILBOX = "M" * 22

@@ -27,11 +27,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from reconnect_tui import wire as p
 from reconnect_tui.relay.app import create_app
 from reconnect_tui.relay.config import RelayConfig
 from reconnect_tui.relay.openapi import document, dumps
 from reconnect_tui.relay.sqlite_storage import SQLiteRelayStorage
-from reconnect_tui.sync import protocol as p
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

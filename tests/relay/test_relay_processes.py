@@ -9,7 +9,7 @@ import httpx
 import nacl.signing
 import pytest
 
-from reconnect_tui.sync import protocol as p
+from reconnect_tui import wire as p
 from reconnect_tui.sync.client import RelayClient
 from tests.relay_backends import RelayDatabase, postgres_unavailable
 from tests.relay_server import RelayProcess

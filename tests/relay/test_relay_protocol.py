@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reconnect_tui import wire as p
 from reconnect_tui.errors import ProtocolError
-from reconnect_tui.sync import protocol as p
-from reconnect_tui.sync.padding import BUCKETS, MAX_PLAINTEXT, bucket_for, pad, unpad
+from reconnect_tui.wire.padding import BUCKETS, MAX_PLAINTEXT, bucket_for, pad, unpad
 
 SEED = bytes(range(32))
 

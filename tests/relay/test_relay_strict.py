@@ -12,13 +12,13 @@ import nacl.signing
 import pytest
 from typer.testing import CliRunner
 
+from reconnect_tui import wire as p
 from reconnect_tui.cli import app as cli_app
-from reconnect_tui.commands.relay import app as relay_cli
 from reconnect_tui.errors import RelayError
+from reconnect_tui.relay.cli import app as relay_cli
 from reconnect_tui.relay.sqlite_storage import SQLiteRelayStorage
 from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
-from reconnect_tui.sync import protocol as p
 from reconnect_tui.sync.client import check_relay_url
 from tests.relay_server import RelayProcess
 from tests.support.vaults import PASSPHRASE

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from textual.widgets import Static, TextArea
 
+from reconnect_tui import wire
 from reconnect_tui.model import Goal
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import (
@@ -22,7 +23,6 @@ from reconnect_tui.screens.messages import (
 )
 from reconnect_tui.store import Toolbox
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
-from reconnect_tui.sync import protocol
 from reconnect_tui.sync.dyads import Dyads, ItemRef
 from reconnect_tui.sync.sharing import Sharing
 from reconnect_tui.widgets.composer import Composer, meta_text, reading_time_text
@@ -146,7 +146,7 @@ async def test_provider_message_shows_unread_on_home_and_unverified_warning(
         real = state.due(None)[0]
         tampered = bytearray(real.ciphertext)
         tampered[len(tampered) // 2] ^= 0x01
-        state.enqueue(protocol.new_id(), real.mailbox_id, bytes(tampered), 0.0)
+        state.enqueue(wire.new_id(), real.mailbox_id, bytes(tampered), 0.0)
     sync(provider, url)
     sync(user, url)
 

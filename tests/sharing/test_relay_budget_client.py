@@ -10,8 +10,8 @@ from pathlib import Path
 
 import nacl.signing
 
+from reconnect_tui import wire
 from reconnect_tui.relay.config import MIB, RelayConfig
-from reconnect_tui.sync import protocol
 from reconnect_tui.sync.client import RelayClient
 from reconnect_tui.sync.service import connect
 from reconnect_tui.sync.sharing import ITEM_REFRESH_AFTER, Sharing
@@ -37,7 +37,7 @@ def test_a_full_relay_keeps_the_message_and_the_share_for_later(
             slots = []
             with RelayClient(relay.url, filler) as client:
                 while (room := MIB - relay_usage(relay)) > 200:
-                    slot = protocol.new_id()
+                    slot = wire.new_id()
                     client.put_item(slot, 1, b"\x00" * min(room - 200,
                                                            RelayConfig().max_envelope_bytes))
                     slots.append(slot)

@@ -11,11 +11,13 @@ import vodozemac
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reconnect_tui import wire
 from reconnect_tui.errors import ProtocolError
 from reconnect_tui.model import Role
 from reconnect_tui.store.repositories.dyads import PartnerRecord
 from reconnect_tui.store.repositories.sharing import SharingRepository
-from reconnect_tui.sync import padding, protocol, share_crypto, share_inbound
+from reconnect_tui.sync import share_crypto, share_inbound
+from reconnect_tui.wire.padding import BUCKETS
 
 OWNER = vodozemac.Account()
 OTHER = vodozemac.Account()
@@ -50,7 +52,7 @@ def test_round_trip_and_size_overhead() -> None:
     assert opened.content == CONTENT and opened.version == 4 and opened.epoch == 2
     assert opened.content_hash == share_crypto.content_hash(CONTENT, 2)
     # Padded to a bucket, plus a fixed 184 bytes: the relay learns a bucket, nothing more.
-    assert len(blob) - padding.BUCKETS[0] == 184
+    assert len(blob) - BUCKETS[0] == 184
     assert b"Swim" not in blob
 
 
@@ -110,7 +112,7 @@ def test_malformed_sharing_messages_raise_protocol_errors_only(fields, kind) -> 
 
 
 def test_a_well_formed_manifest_is_accepted_only_by_a_provider() -> None:
-    fields = {"epoch": 1, "seq": 1, "key": protocol.b64encode(SHARE_KEY),
+    fields = {"epoch": 1, "seq": 1, "key": wire.b64encode(SHARE_KEY),
               "slots": [{"slot": SLOT, "module": "goals", "item_id": 3, "title": "Swim"}]}
     write = share_inbound.inbound(REPO, USER_RECORD, Role.PROVIDER,
                                   "share-manifest", fields, NOW)
@@ -131,7 +133,7 @@ def test_a_well_formed_manifest_is_accepted_only_by_a_provider() -> None:
 def test_a_manifest_slot_with_an_unhashable_module_is_refused_not_a_crash(module) -> None:
     """Only ProtocolError is caught around a received message: a TypeError here would stop
     every sync at the same message."""
-    fields = {"epoch": 1, "seq": 1, "key": protocol.b64encode(SHARE_KEY),
+    fields = {"epoch": 1, "seq": 1, "key": wire.b64encode(SHARE_KEY),
               "slots": [{"slot": SLOT, "module": module, "item_id": None, "title": ""}]}
     with pytest.raises(ProtocolError):
         share_inbound.inbound(REPO, USER_RECORD, Role.PROVIDER, "share-manifest", fields, NOW)

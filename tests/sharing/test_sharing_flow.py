@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from reconnect_tui import wire
 from reconnect_tui.errors import NotFound, ProtocolError, ReadOnlyItem, ReconnectError
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.sharing import SharingRepository
-from reconnect_tui.sync import protocol, share_crypto
+from reconnect_tui.sync import share_crypto
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.client import RelayClient
 from tests.dyads.dyad_helpers import TERMS, pair, relay_bytes
@@ -116,7 +117,7 @@ def test_forged_edit_and_rollback_are_refused(provider, user, relay):
     assert _provider_plan(provider, on_provider.id).warning_signs == "Version two"
 
     # The provider cannot write the user's slot at the relay …
-    with (RelayClient(relay.url, protocol.relay_signing_key(b"p" * 32)) as client,
+    with (RelayClient(relay.url, wire.relay_signing_key(b"p" * 32)) as client,
           pytest.raises(ReconnectError)):
         client.put_item(slot, 9, b"anything")
     # … and an edit signed by the provider (with the share key it holds), served by the relay,
@@ -340,6 +341,7 @@ def test_a_held_back_older_manifest_cannot_bring_a_revoked_item_back(provider, u
     from reconnect_tui.model import Role
     from reconnect_tui.sync import share_inbound
 
+
     on_provider, on_user = pair(provider, user)
     goal = add_goal(user, "Walk to the lake")
     sharing(user).share("goals", goal.id, on_user.id)
@@ -354,7 +356,7 @@ def test_a_held_back_older_manifest_cannot_bring_a_revoked_item_back(provider, u
 
     repo = SharingRepository(provider.vault)
     old_manifest = {"epoch": 1, "seq": 1,
-                    "key": protocol.b64encode(repo.keys(on_provider.id)[1]),
+                    "key": wire.b64encode(repo.keys(on_provider.id)[1]),
                     "slots": [{"slot": slot, "module": "goals", "item_id": goal.id,
                                "title": "Walk to the lake"}]}
     write = share_inbound.inbound(repo, DyadRepository(provider.vault).partner(on_provider.id),

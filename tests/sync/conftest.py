@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from reconnect_tui import wire
 from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
-from reconnect_tui.sync import protocol
 from tests.relay_server import RelayProcess
 from tests.support.vaults import Template, copy_vault
 
@@ -56,6 +56,6 @@ def receiver(user_template: Template, tmp_path: Path) -> Iterator[Side]:
 @pytest.fixture
 def mailbox(receiver: Side) -> str:
     """A mailbox the receiver reads (claimed at its first sync)."""
-    mailbox_id = protocol.new_id()
+    mailbox_id = wire.new_id()
     receiver.state.add_mailbox(mailbox_id, "in", "test")
     return mailbox_id

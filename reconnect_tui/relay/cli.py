@@ -1,4 +1,7 @@
-"""`reconnect relay …`: run the relay server (mounted by cli.py with ``add_typer``)."""
+"""`reconnect relay …`: run the relay server. The Typer sub-app lives with the relay, so
+``python -m reconnect_tui.relay`` needs no client code; ``cli.py`` mounts it with ``add_typer``.
+Like the rest of the relay it imports only ``errors``, ``i18n`` (help texts go through ``_()``)
+and ``wire`` of ours (``tests/test_import_graph.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from reconnect_tui.commands.common import echo
 from reconnect_tui.errors import ReconnectError
 from reconnect_tui.i18n import N_, _
 from reconnect_tui.relay.config import DAY, RelayConfig
@@ -133,7 +135,8 @@ def serve(
     try:
         run_relay(options)
     except ReconnectError as error:
-        echo(_("Error: {message}").format(message=error), err=True)
+        # The message is ours (it names a file the operator gave), never a client's text.
+        typer.echo(_("Error: {message}").format(message=error), err=True)
         raise typer.Exit(1) from None
 
 
