@@ -34,9 +34,10 @@ from relay_server import RelayProcess  # noqa: E402
 from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
 from reconnect_tui.store import keys as vault_keys  # noqa: E402
-from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process  # noqa: E402
+from reconnect_tui.sync.dyads import Dyads, relay_for  # noqa: E402
 from reconnect_tui.sync.forum import Forums  # noqa: E402
 from reconnect_tui.sync.service import connect  # noqa: E402
+from reconnect_tui.sync.sync_service import sync_and_process  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 TEXT = "Hei! Jeg har gått tur tre dager på rad nå, og det hjelper. " * 5  # ~300 B: 1 KiB bucket

@@ -35,8 +35,9 @@ from vault import PASSPHRASE, build_ten_year_vault  # noqa: E402
 
 from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Toolbox, Vault  # noqa: E402
-from reconnect_tui.sync.dyads import Dyads, relay_for, sync_and_process  # noqa: E402
+from reconnect_tui.sync.dyads import Dyads, relay_for  # noqa: E402
 from reconnect_tui.sync.sharing import Sharing  # noqa: E402
+from reconnect_tui.sync.sync_service import sync_and_process  # noqa: E402
 
 SHARED = ("crisis-plan", "goals", "network", "life-domains", "medications")
 

@@ -26,6 +26,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reconnect_tui import wire as p
+from reconnect_tui.clock import EpochClock, epoch_seconds
 from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import RelayConfig
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorage
@@ -363,7 +364,7 @@ class AccessLog:
 
 
 def create_app(storage: RelayStorage, config: RelayConfig | None = None, *,
-               clock: Callable[[], float] = time.time) -> Starlette:
+               clock: EpochClock = epoch_seconds) -> Starlette:
     """The relay ASGI app over ``storage``. The lifespan purges expired data periodically
     and closes the storage at shutdown."""
     config = config or RelayConfig()

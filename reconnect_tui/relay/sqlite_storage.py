@@ -18,11 +18,11 @@ import hashlib
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from reconnect_tui.clock import epoch_seconds
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorageError
 from reconnect_tui.wire import (
     MAX_VERSION_STEP,
@@ -208,7 +208,7 @@ class SQLiteRelayStorage:
             # Atomically: a crash leaves the old schema or the new one, nothing between.
             conn.execute("BEGIN IMMEDIATE")
             try:
-                params = {"expires": int(time.time()) + UPGRADE_ITEM_TTL}
+                params = {"expires": int(epoch_seconds()) + UPGRADE_ITEM_TTL}
                 for script in MIGRATIONS[version:]:
                     for statement in _statements(script):
                         conn.execute(statement, params if ":expires" in statement else ())

@@ -11,10 +11,10 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
+from ..clock import utc_now
 from ..errors import (
     KeyHeaderInvalid,
     VaultDamaged,
@@ -37,10 +37,6 @@ from .db import (
 from .schema import migrate
 
 BACKUP_MAGIC = b"RECONNECT-BACKUP-1\n"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 
@@ -214,7 +210,7 @@ class Vault:
         return Path(path).exists()
 
     def _seed(self, profile: Profile) -> None:
-        now = utcnow().isoformat()
+        now = utc_now().isoformat()
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?)",
@@ -542,7 +538,7 @@ def restore(
     header_written = False
     try:
         if vault_path.exists():
-            stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+            stamp = utc_now().strftime("%Y%m%dT%H%M%S")
             kept = vault_path.with_name(f"{vault_path.name}.before-restore-{stamp}")
             for suffix in ("", ".keys", "-wal", "-shm"):
                 side = Path(f"{vault_path}{suffix}")

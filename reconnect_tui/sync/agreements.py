@@ -6,12 +6,12 @@ Olm session (``Dyads.send_control``); what arrives is checked in ``agreement_inb
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .. import wire
+from ..clock import Clock, utc_now
 from ..errors import ReconnectError
 from ..i18n import _, ngettext
 from ..model import Role
@@ -27,7 +27,7 @@ from ..store.repositories.agreements import (
 from ..store.vault import Vault
 from . import agreement_inbound, agreement_terms, waiting
 from .agreement_terms import Terms
-from .dyads import Dyads, Partner, utc_now, word_count
+from .dyads import Dyads, Partner, word_count
 
 LONG_MESSAGE_FACTOR = 1.5
 """A message "much longer" than the agreed suggestion: more than this many times its words."""
@@ -63,7 +63,7 @@ class AnswerTime:
 class Agreements:
     """Agreement, waiting, check-ins and feedback for the dyads of one unlocked vault."""
 
-    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now,
+    def __init__(self, vault: Vault, *, clock: Clock = utc_now,
                  dyads: Dyads | None = None) -> None:
         """``dyads``: the session's ``Dyads`` (its identity already loaded), else made here."""
         self.vault = vault

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import ipaddress
 import ssl
-import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
@@ -20,6 +19,7 @@ import httpx
 import nacl.signing
 
 from reconnect_tui import wire as p
+from reconnect_tui.clock import EpochClock, epoch_seconds
 from reconnect_tui.errors import RelayError, RelayRefused
 from reconnect_tui.i18n import _
 from reconnect_tui.wire import ErrorCode, FetchPage, ItemVersion, WireError
@@ -73,7 +73,7 @@ class RelayClient:
         *,
         timeout: float = 10.0,
         verify: bool | str | ssl.SSLContext = True,
-        clock: Callable[[], float] = time.time,
+        clock: EpochClock = epoch_seconds,
     ) -> None:
         self.base_url = check_relay_url(base_url)
         self.signing_key = signing_key

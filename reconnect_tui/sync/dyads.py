@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import vodozemac
 
 from .. import wire
+from ..clock import Clock, epoch_seconds, utc_now
 from ..errors import NotFound, ProtocolError, ReconnectError
 from ..i18n import _, ngettext
 from ..model import Role
@@ -47,12 +47,8 @@ MIN_READING_SECONDS = 5
 
 __all__ = [
     "AboutCheck", "ChatMessage", "DyadSummary", "Dyads", "ItemRef", "Partner", "RelayPort",
-    "WrongCode", "reading_time_seconds", "relay_for", "utc_now", "word_count",
+    "WrongCode", "reading_time_seconds", "relay_for", "word_count",
 ]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +100,7 @@ def reading_time_seconds(text: str) -> int:
 class Dyads:
     """The dyads of one unlocked vault."""
 
-    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, vault: Vault, *, clock: Clock = utc_now) -> None:
         self.vault = vault
         self.clock = clock
         self.repo = DyadRepository(vault)
@@ -215,7 +211,7 @@ class Dyads:
                        bundle.mailbox_id, keys.envelope_key, session.pickle(self._pickle_key),
                        "pending"),
             now=self._now(), claimed=True,
-            outgoing=Outgoing(wire.new_id(), bundle.mailbox_id, sealed_answer, time.time()))
+            outgoing=Outgoing(wire.new_id(), bundle.mailbox_id, sealed_answer, epoch_seconds()))
         return self._partner(partner_id)
 
     def _accept_pairing(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> None:
@@ -256,7 +252,7 @@ class Dyads:
                        session.pickle(self._pickle_key), "paired"),
             now=self._now(), account_pickle=account.pickle(self._pickle_key),
             invitation_id=invitation.id, inbox_id=inbox_id, claimed=True,
-            outgoing=Outgoing(wire.new_id(), user["mailbox"], sealed, time.time()))
+            outgoing=Outgoing(wire.new_id(), user["mailbox"], sealed, epoch_seconds()))
 
     # -- partners ----------------------------------------------------------------------------
 
@@ -309,7 +305,7 @@ class Dyads:
         sealed = olm.seal(record.envelope_key, record.outbound_mailbox,
                           olm.encrypt(session, inner.encode()))
         return (session.pickle(self._pickle_key),
-                Outgoing(wire.new_id(), record.outbound_mailbox, sealed, time.time()))
+                Outgoing(wire.new_id(), record.outbound_mailbox, sealed, epoch_seconds()))
 
     def send_control(self, partner_id: int, kind: str, fields: dict[str, object],
                      extra: Callable[[Connection], None] | None = None) -> messages.Inner:
@@ -536,4 +532,5 @@ def relay_for(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterato
     from .service import connect
 
     with connect(vault, relay_url, timeout=timeout) as engine:
-        yield engine.relay  # type: ignore[misc]
+        yield engine.relay
+

@@ -9,12 +9,12 @@ one with nothing lost and nothing duplicated. It talks to the relay only through
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from .. import wire
+from ..clock import EpochClock, epoch_seconds
 from ..errors import RelayError, RelayRefused
 from ..i18n import _, ngettext
 from ..store.repositories.sync_state import OutgoingEnvelope, SyncStateRepository
@@ -27,7 +27,7 @@ FETCH_BATCH = 500
 class RelayPort(Protocol):
     """The relay calls the engine needs (RelayClient implements them)."""
 
-    def health(self) -> dict: ...
+    def health(self) -> dict[str, Any]: ...
     def claim_mailbox(self, mailbox_id: str) -> bool: ...
     def deposit(self, mailbox_id: str, envelope_id: str, ciphertext: bytes) -> bool: ...
     def deposit_batch(self, envelopes: Sequence[BatchEnvelope]) -> list[BatchResult]: ...
@@ -72,13 +72,19 @@ class SyncReport:
         return _("Synced: {parts}.").format(parts=", ".join(parts))
 
 
-class SyncEngine:
+R = TypeVar("R", bound=RelayPort)
+
+
+class SyncEngine(Generic[R]):
+    """Sync for one vault over ``relay`` (its type kept, so a caller that gave a
+    ``RelayClient`` gets one back for the item and pairing calls the engine does not make)."""
+
     def __init__(
         self,
         state: SyncStateRepository,
-        relay: RelayPort,
+        relay: R,
         *,
-        clock: Callable[[], float] = time.time,
+        clock: EpochClock = epoch_seconds,
         rng: random.Random | None = None,
         relay_as: Callable[[str], RelayPort] | None = None,
     ) -> None:

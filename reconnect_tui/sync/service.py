@@ -10,7 +10,7 @@ import contextlib
 import os
 import secrets
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import nacl.signing
 
@@ -20,6 +20,9 @@ from ..i18n import _
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
 from .engine import SyncEngine
+
+if TYPE_CHECKING:
+    from .client import RelayClient
 
 RELAY_SETTING = "relay_url"
 
@@ -59,9 +62,10 @@ def known_relay_url(vault: Vault, default: str = "") -> str:
 
 
 @contextlib.contextmanager
-def connect(vault: Vault, relay_url: str, *, timeout: float = 10.0) -> Iterator[SyncEngine]:
+def connect(vault: Vault, relay_url: str, *,
+            timeout: float = 10.0) -> Iterator[SyncEngine[RelayClient]]:
     """An engine for this vault talking to ``relay_url``, closed afterwards."""
-    from .client import RelayClient
+    from .client import RelayClient  # noqa: F811 (the run-time import: httpx only when syncing)
 
     state = SyncStateRepository(vault)
     key = wire.relay_signing_key(state.device_seed())
@@ -73,12 +77,12 @@ class _ForumKeys:
     """The relay under each forum's own signing key (``docs/forum.md``), one client per forum,
     made when first needed during this connection."""
 
-    def __init__(self, vault: Vault, client: Any) -> None:
+    def __init__(self, vault: Vault, client: RelayClient) -> None:
         self.vault = vault
         self.client = client
-        self.clients: dict[str, Any] = {}
+        self.clients: dict[str, RelayClient] = {}
 
-    def __call__(self, forum_id: str) -> Any:
+    def __call__(self, forum_id: str) -> RelayClient:
         if forum_id not in self.clients:
             self.clients[forum_id] = self.client.with_key(forum_relay_key(self.vault, forum_id))
         return self.clients[forum_id]

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from .. import wire
+from ..clock import Clock, utc_now
 from ..errors import NotFound, ProtocolError, ReconnectError, RelayRefused
 from ..i18n import _, format_moment, ngettext
 from ..model import Role
@@ -41,10 +42,6 @@ ITEM_REFRESH_AFTER = timedelta(days=45)
 """An unchanged share is published again this long after its last version: relays delete items
 not written for 90 days (``relay/config.py``, at least 46), so a vault that syncs at least every
 45 days keeps its shares alive."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +141,7 @@ class ItemRelay(Protocol):
 class Sharing:
     """Sharing for one unlocked vault: the user's choices and the provider's received view."""
 
-    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now,
+    def __init__(self, vault: Vault, *, clock: Clock = utc_now,
                  dyads: Any = None) -> None:
         """``dyads``: the session's ``Dyads`` (its identity already loaded), else made here."""
         self.vault = vault

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from ..clock import utc_now
 from ..errors import RelayError
 from ..store.repositories.dyads import DyadRepository
 from ..store.repositories.forum import ForumRepository
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
 from .agreements import Agreements
-from .dyads import Dyads, utc_now
+from .dyads import Dyads
 from .engine import SyncReport
 from .forum import Forums
 from .service import connect

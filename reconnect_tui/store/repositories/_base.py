@@ -53,10 +53,6 @@ def inserted_id(lastrowid: int | None) -> int:
     return lastrowid
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Repository:
     """A typed view of one module of the vault."""
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...clock import utc_now
 from ...model import CRISIS_TEXT_SECTIONS, CrisisPlan, Helper, ServiceContact
 from ...text_safety import clean_label, clean_text
-from ._base import Repository, now, to_datetime_or_none, to_text
+from ._base import Repository, to_datetime_or_none, to_text
 
 _TEXT_FIELDS = tuple(name for name, _title in CRISIS_TEXT_SECTIONS)
 
@@ -44,7 +45,7 @@ class CrisisPlanRepository(Repository):
 
     def save(self, plan: CrisisPlan) -> CrisisPlan:
         """Replace the whole plan in one transaction and stamp it as updated now."""
-        stamp = now()
+        stamp = utc_now()
         assignments = ", ".join(f"{name} = ?" for name in _TEXT_FIELDS)
         with self.vault.transaction() as conn:
             conn.execute(

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ._base import Repository, now, to_datetime, to_text
+from ...clock import utc_now
+from ._base import Repository, to_datetime, to_text
 
 JsonValue = str | int | float | bool | None
 """What one field of a draft may hold."""
@@ -72,7 +73,7 @@ class DraftRepository(Repository):
                 "INSERT INTO form_drafts(form, item, fields, saved_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(form, item) DO UPDATE SET fields = excluded.fields,"
                 " saved_at = excluded.saved_at",
-                (key.form, key.item, text, to_text(now())),
+                (key.form, key.item, text, to_text(utc_now())),
             )
 
     def discard(self, key: DraftKey) -> None:

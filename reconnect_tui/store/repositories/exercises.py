@@ -7,9 +7,10 @@ import re
 from datetime import datetime
 from typing import Any
 
+from ...clock import utc_now
 from ...model import Exercise, ExerciseLog
 from ..db import Row
-from ._base import TableRepository, now, to_datetime, to_text
+from ._base import TableRepository, to_datetime, to_text
 
 
 def slugify(title: str) -> str:
@@ -71,7 +72,7 @@ class ExerciseRepository(TableRepository[Exercise]):
         self, exercise_id: int, note: str = "", when: datetime | None = None
     ) -> ExerciseLog:
         """Log an exercise as done, with an optional note."""
-        entry = ExerciseLog(exercise_id=exercise_id, done_at=when or now(), note=note)
+        entry = ExerciseLog(exercise_id=exercise_id, done_at=when or utc_now(), note=note)
         with self.vault.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO exercise_log(exercise_id, done_at, note) VALUES (?, ?, ?)",

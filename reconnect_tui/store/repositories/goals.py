@@ -5,11 +5,12 @@ from __future__ import annotations
 import builtins
 from datetime import date, timedelta
 
+from ...clock import utc_now
 from ...model import Activity, Goal
 from ...text_safety import clean_text
 from ..db import Row
 from ..vault import Vault
-from ._base import TableRepository, now, to_date, to_datetime
+from ._base import TableRepository, to_date, to_datetime
 
 
 def _goal(row: Row) -> Goal:
@@ -109,7 +110,7 @@ class GoalRepository(TableRepository[Goal]):
         """Tick an activity off (or back on)."""
         activity = self.get_activity(activity_id)
         activity.done = done
-        activity.done_at = now() if done else None
+        activity.done_at = utc_now() if done else None
         return self.update_activity(activity)
 
     def due_between(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
+from ...clock import utc_now
 from ...model import LifeDomain, StatusEntry
 from ...text_safety import clean_text
 from ..db import Connection, Row
-from ._base import Repository, now, to_datetime, to_text
+from ._base import Repository, to_datetime, to_text
 
 _COLUMNS = "id, name, status, rating, helps, hinders, hidden, position, updated_at"
 
@@ -46,7 +47,7 @@ class LifeDomainRepository(Repository):
         return _domain(row)
 
     def add(self, domain: LifeDomain) -> LifeDomain:
-        stamp = now()
+        stamp = utc_now()
         with self.vault.transaction() as conn:
             position = conn.execute(
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM life_domains"
@@ -73,7 +74,7 @@ class LifeDomainRepository(Repository):
     def update(self, domain: LifeDomain) -> LifeDomain:
         """Save changes; a changed status or rating is added to the domain's history."""
         assert domain.id is not None
-        stamp = now()
+        stamp = utc_now()
         with self.vault.transaction() as conn:
             old = conn.execute(
                 "SELECT status, rating FROM life_domains WHERE id = ?", (domain.id,)
