@@ -8,7 +8,7 @@ or shown on screen, never by e-mail or text message.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -159,7 +159,7 @@ class InvitationScreen(RelayScreen):
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                code = self.make_code(cast("RelayClient", engine.relay))
+                code = self.make_code(engine.relay)
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return
@@ -233,7 +233,7 @@ class JoinScreen(RelayScreen):
         try:
             url = self.resolve_url(given)
             with connect(self.toolbox.vault, url) as engine:
-                partner = self.session.dyads.join(code, cast("RelayClient", engine.relay))
+                partner = self.session.dyads.join(code, engine.relay)
         except ReconnectError as error:
             self.app.call_from_thread(self.show_error, str(error))
             return

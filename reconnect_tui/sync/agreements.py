@@ -290,8 +290,9 @@ class Agreements:
     def answer_checkin(self, partner_id: int, checkin_id: str, *, overall: int | None,
                        domains: dict[str, int] | None = None, line: str = "",
                        share_trend: bool = False) -> None:
-        fields = {"checkin_id": checkin_id, "overall": overall, "domains": dict(domains or {}),
-                  "line": line.strip(), "share_trend": share_trend}
+        scores, text = dict(domains or {}), line.strip()
+        fields: dict[str, object] = {"checkin_id": checkin_id, "overall": overall,
+                                     "domains": scores, "line": text, "share_trend": share_trend}
         try:
             agreement_inbound.check_answer_fields(fields)
         except ReconnectError:
@@ -303,8 +304,7 @@ class Agreements:
         if asked is None or asked.answered_at is not None:
             raise ReconnectError(_("This check-in is already answered, or not here."))
         self.dyads.send_control(partner_id, "checkin-answer", fields, store.put_answer(
-            partner_id, checkin_id, self._now(), overall, fields["domains"], fields["line"],
-            share_trend))
+            partner_id, checkin_id, self._now(), overall, scores, text, share_trend))
 
     def new_answers(self) -> list[CheckinRecord]:
         """Provider: answers received and not looked at yet."""

@@ -12,7 +12,7 @@ import ipaddress
 import ssl
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,6 +34,8 @@ from reconnect_tui.wire.batch import (
 )
 
 __all__ = ["RelayClient", "RelayError", "RelayRefused", "check_relay_url", "is_loopback"]
+
+T = TypeVar("T")
 
 
 def is_loopback(host: str) -> bool:
@@ -164,7 +166,7 @@ class RelayClient:
         message = template.format(url=self.base_url, reason=reason or code)
         return RelayRefused(message, status, code)
 
-    def _decode(self, decoder: Callable[[bytes], Any], content: bytes) -> Any:
+    def _decode(self, decoder: Callable[[bytes], T], content: bytes) -> T:
         try:
             return decoder(content)
         except WireError as error:

@@ -233,26 +233,27 @@ class Dyads:
             raise ProtocolError(_("A pairing answer could not be decrypted.")) from None
         inner = messages.decode(plaintext, sender=None, recipient=me)
         fields = inner.fields
+        user_mailbox = fields.get("mailbox")
         user = {"ed25519": inner.sender, "curve25519": fields.get("curve25519"),
-                "mailbox": fields.get("mailbox")}
+                "mailbox": user_mailbox}
         provider = {"ed25519": me, "curve25519": account.curve25519_key.to_base64(),
                     "mailbox": mailbox_id}
         pairing.check_response_mac(invitation.mac_key, user, provider, fields.get("mac"))
         if (inner.type != "pairing" or user["curve25519"] != envelope.sender_key
-                or not wire.is_valid_id(user["mailbox"])
+                or not wire.is_valid_id(user_mailbox)
                 or fields.get("role") != Role.USER.value
                 or not isinstance(fields.get("name"), str) or not fields["name"]):
             raise ProtocolError(_("A pairing answer was not well formed."))
         confirm = messages.Inner("confirm", wire.new_id(), me, inner.sender, self._now(), 0)
-        sealed = olm.seal(invitation.envelope_key, user["mailbox"],
+        sealed = olm.seal(invitation.envelope_key, user_mailbox,
                           olm.encrypt(session, confirm.encode()))
         self.repo.save_pairing(
             NewPartner(fields["name"], Role.USER.value, inner.sender, envelope.sender_key,
-                       mailbox_id, user["mailbox"], invitation.envelope_key,
+                       mailbox_id, user_mailbox, invitation.envelope_key,
                        session.pickle(self._pickle_key), "paired"),
             now=self._now(), account_pickle=account.pickle(self._pickle_key),
             invitation_id=invitation.id, inbox_id=inbox_id, claimed=True,
-            outgoing=Outgoing(wire.new_id(), user["mailbox"], sealed, epoch_seconds()))
+            outgoing=Outgoing(wire.new_id(), user_mailbox, sealed, epoch_seconds()))
 
     # -- partners ----------------------------------------------------------------------------
 

@@ -159,7 +159,7 @@ def id_field(fields: dict[str, Any], name: str) -> str:
     value = fields.get(name)
     if not wire.is_valid_id(value):
         raise _bad()
-    return value  # type: ignore[return-value]
+    return value
 
 
 # --- members as the roster lists them ---------------------------------------------------------

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -155,13 +156,15 @@ def open_bundle(sealed: bytes, key: bytes) -> Bundle:
 # --- the service user's response ------------------------------------------------------------
 
 
-def response_mac(mac_key: bytes, user: dict[str, str], provider: dict[str, str]) -> str:
+def response_mac(mac_key: bytes, user: Mapping[str, object],
+                 provider: Mapping[str, object]) -> str:
     """MAC over both sides' identity keys and the user's mailbox, under the code's MAC key."""
     data = canonical_json({"user": user, "provider": provider})
     return wire.b64encode(hmac.new(mac_key, data, hashlib.sha256).digest())
 
 
-def check_response_mac(mac_key: bytes, user: dict[str, str], provider: dict[str, str],
+def check_response_mac(mac_key: bytes, user: Mapping[str, object],
+                       provider: Mapping[str, object],
                        mac: object) -> None:
     if not isinstance(mac, str) or not hmac.compare_digest(
             response_mac(mac_key, user, provider), mac):

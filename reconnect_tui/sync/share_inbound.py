@@ -10,7 +10,7 @@ Each returns the write to commit with the received message, or raises ProtocolEr
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from .. import wire
 from ..errors import ProtocolError
@@ -106,5 +106,5 @@ def _manifest(repo: SharingRepository, record: PartnerRecord, fields: dict[str, 
     return repo.apply_manifest(record.id, epoch, seq, key, slots, now)
 
 
-def _counter(value: object) -> bool:
+def _counter(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**31

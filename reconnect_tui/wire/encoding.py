@@ -8,6 +8,7 @@ import hashlib
 import re
 import secrets
 from datetime import UTC, datetime
+from typing import TypeGuard
 
 import nacl.encoding
 import nacl.hash
@@ -47,7 +48,7 @@ def new_id(nbytes: int = 16) -> str:
             return value
 
 
-def is_valid_id(value: object) -> bool:
+def is_valid_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
 
 
