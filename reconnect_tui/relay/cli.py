@@ -1,7 +1,8 @@
 """`reconnect relay …`: run the relay server. The Typer sub-app lives with the relay, so
 ``python -m reconnect_tui.relay`` needs no client code; ``cli.py`` mounts it with ``add_typer``.
-Like the rest of the relay it imports only ``errors``, ``i18n`` (help texts go through ``_()``)
-and ``wire`` of ours (``tests/test_import_graph.py``)."""
+Like the rest of the relay it imports of ours only ``errors``, ``i18n`` (its help texts are
+``N_``-marked; ``cli.py`` translates them), ``clock`` and ``wire``
+(``tests/test_import_graph.py``)."""
 
 from __future__ import annotations
 
