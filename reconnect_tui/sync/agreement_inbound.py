@@ -20,7 +20,7 @@ from ..store.repositories import agreements as store
 from ..store.repositories.agreements import AgreementRepository, AgreementVersion, FeedbackRecord
 from ..store.repositories.dyads import PartnerRecord
 from . import agreement_terms
-from .messages import Inner
+from .messages import DyadPlaintext
 
 FEEDBACK_SCALES = ("heard", "matters", "way", "overall")
 """Feedback on the working relationship, in our own words (docs/agreement.md)."""
@@ -63,7 +63,7 @@ def verify(signer_key: str, message: bytes, signature: object) -> None:
 
 
 def inbound(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_role: Role,
-            inner: Inner) -> store.Write:
+            inner: DyadPlaintext) -> store.Write:
     """What to store for one received agreement/seen/check-in/feedback message."""
     fields, kind = inner.fields, inner.type
     if kind == "agreement-propose":
@@ -102,7 +102,7 @@ def inbound(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_ro
 
 
 def _proposal(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_role: Role,
-              inner: Inner) -> store.Write:
+              inner: DyadPlaintext) -> store.Write:
     version, terms = inner.fields.get("version"), inner.fields.get("terms")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _bad()
@@ -124,7 +124,7 @@ def _proposal(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_
 
 
 def _acceptance(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_role: Role,
-                inner: Inner) -> store.Write:
+                inner: DyadPlaintext) -> store.Write:
     version = inner.fields.get("version")
     proposal = next((v for v in repo.versions(record.id) if v.version == version), None)
     if proposal is None or not proposal.proposed_by_me or proposal.accepted:
@@ -149,7 +149,7 @@ def check_answer_fields(fields: dict[str, Any]) -> None:
         raise _bad()
 
 
-def _answer(repo: AgreementRepository, record: PartnerRecord, inner: Inner) -> store.Write:
+def _answer(repo: AgreementRepository, record: PartnerRecord, inner: DyadPlaintext) -> store.Write:
     fields = inner.fields
     check_answer_fields(fields)
     asked = next((c for c in repo.checkins(record.id)

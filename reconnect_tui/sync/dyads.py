@@ -161,8 +161,9 @@ class Dyads:
             self.repo.add_invitation(keys.lookup_id, mailbox_id, keys.pairing_key,
                                      keys.envelope_key, keys.mac_key, now,
                                      now + INVITATION_LIFETIME, account.pickle(self._pickle_key))
-        bundle = pairing.Bundle(profile.name, profile.role.value, account.ed25519_key.to_base64(),
-                                account.curve25519_key.to_base64(), one_time_key, mailbox_id)
+        bundle = pairing.PairingBundle(
+            profile.name, profile.role.value, account.ed25519_key.to_base64(),
+            account.curve25519_key.to_base64(), one_time_key, mailbox_id)
         relay.claim_mailbox(mailbox_id)  # before anyone can deposit into it
         SyncStateRepository(self.vault).mark_claimed(mailbox_id)
         relay.put_invitation(keys.lookup_id, pairing.seal_bundle(bundle, account,
@@ -198,7 +199,7 @@ class Dyads:
         user = {**me, "mailbox": mailbox_id}
         provider = {"ed25519": bundle.ed25519, "curve25519": bundle.curve25519,
                     "mailbox": bundle.mailbox_id}
-        inner = messages.Inner(
+        inner = messages.DyadPlaintext(
             "pairing", wire.new_id(), me["ed25519"], bundle.ed25519, self._now(), 0,
             {"name": profile.name, "role": profile.role.value, "curve25519": me["curve25519"],
              "mailbox": mailbox_id,
@@ -244,7 +245,7 @@ class Dyads:
                 or fields.get("role") != Role.USER.value
                 or not isinstance(fields.get("name"), str) or not fields["name"]):
             raise ProtocolError(_("A pairing answer was not well formed."))
-        confirm = messages.Inner("confirm", wire.new_id(), me, inner.sender, self._now(), 0)
+        confirm = messages.DyadPlaintext("confirm", wire.new_id(), me, inner.sender, self._now(), 0)
         sealed = olm.seal(invitation.envelope_key, user_mailbox,
                           olm.encrypt(session, confirm.encode()))
         self.repo.save_pairing(
@@ -300,7 +301,7 @@ class Dyads:
 
     # -- messages ----------------------------------------------------------------------------
 
-    def _encrypt_to(self, record: PartnerRecord, inner: messages.Inner
+    def _encrypt_to(self, record: PartnerRecord, inner: messages.DyadPlaintext
                     ) -> tuple[str, Outgoing]:
         session = olm.load_session(record.session_pickle, self._pickle_key)
         sealed = olm.seal(record.envelope_key, record.outbound_mailbox,
@@ -309,7 +310,7 @@ class Dyads:
                 Outgoing(wire.new_id(), record.outbound_mailbox, sealed, epoch_seconds()))
 
     def send_control(self, partner_id: int, kind: str, fields: dict[str, object],
-                     extra: Callable[[Connection], None] | None = None) -> messages.Inner:
+                     extra: Callable[[Connection], None] | None = None) -> messages.DyadPlaintext:
         """Encrypt and queue a non-text message (agreement, "seen", check-in, feedback); what
         it records locally (``extra``) is written in the same transaction as the outbox entry."""
         with self.vault.transaction():  # load – encrypt – commit of the session, serialised
@@ -317,7 +318,7 @@ class Dyads:
             if record.status != "paired":
                 raise ReconnectError(_("Pairing with {name} is not complete yet: sync first.")
                                      .format(name=record.name))
-            inner = messages.Inner(kind, wire.new_id(), self.identity_key, record.ed25519,
+            inner = messages.DyadPlaintext(kind, wire.new_id(), self.identity_key, record.ed25519,
                                    self._now(), record.sent_counter, fields)
             pickle, outgoing = self._encrypt_to(record, inner)
             self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing,
@@ -361,7 +362,7 @@ class Dyads:
             fields["about"] = {"module": about.module, "item_id": about.item_id,
                                "title": about.title}
         counter = record.sent_counter + 1
-        inner = messages.Inner("message", wire.new_id(), self.identity_key, record.ed25519,
+        inner = messages.DyadPlaintext("message", wire.new_id(), self.identity_key, record.ed25519,
                                self._now(), counter, fields)
         pickle, outgoing = self._encrypt_to(record, inner)
         row = MessageRow(inner.id, True, text, inner.time, counter, "queued", reply_to,
@@ -399,7 +400,7 @@ class Dyads:
             read = self.repo.mark_read(partner_id)
             if not read or not record.read_receipts or record.status != "paired":
                 return
-            inner = messages.Inner("receipt", wire.new_id(), self.identity_key,
+            inner = messages.DyadPlaintext("receipt", wire.new_id(), self.identity_key,
                                    record.ed25519, self._now(), record.sent_counter,
                                    {"ids": read})
             pickle, outgoing = self._encrypt_to(record, inner)

@@ -14,7 +14,7 @@ import vodozemac
 
 from ..errors import ProtocolError
 from ..i18n import _
-from .forum_wire import MEGOLM, OLM, Inner, Outer
+from .forum_wire import MEGOLM, OLM, ForumPlaintext, Outer
 
 ROTATE_AFTER_MESSAGES = 100
 ROTATE_AFTER = timedelta(days=7)
@@ -84,12 +84,12 @@ def import_share(fields: dict[str, Any]) -> vodozemac.InboundGroupSession:
         raise ProtocolError(_("A forum key could not be read.")) from None
 
 
-def megolm_outer(group: vodozemac.GroupSession, inner: Inner) -> Outer:
+def megolm_outer(group: vodozemac.GroupSession, inner: ForumPlaintext) -> Outer:
     """Encrypt once for everyone (the caller seals a copy per mailbox)."""
     return Outer(MEGOLM, group.encrypt(inner.encode()).to_bytes(), session_id=group.session_id)
 
 
-def olm_outer(session: vodozemac.Session, inner: Inner, sender_curve: str) -> Outer:
+def olm_outer(session: vodozemac.Session, inner: ForumPlaintext, sender_curve: str) -> Outer:
     message_type, ciphertext = session.encrypt(inner.encode()).to_parts()
     return Outer(OLM, ciphertext, olm_type=message_type, sender_key=sender_curve)
 

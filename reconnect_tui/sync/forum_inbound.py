@@ -50,7 +50,7 @@ from .forum_states import (
     forum_state,
 )
 
-Handler = Callable[[ForumRecord, MemberRecord, vodozemac.Session, wire.Inner, ForumWriter],
+Handler = Callable[[ForumRecord, MemberRecord, vodozemac.Session, wire.ForumPlaintext, ForumWriter],
                    None]
 
 
@@ -259,7 +259,7 @@ class Inbound:
             raise ProtocolError(_("Only the moderator sends that."))
 
     def _welcome(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
-                 inner: wire.Inner, write: ForumWriter) -> None:
+                 inner: wire.ForumPlaintext, write: ForumWriter) -> None:
         """The moderator let me in: the roster, their key, the pinned posts. I open a session
         to every other member with their fallback key and hand them my key ("hello")."""
         self._from_moderator(member)
@@ -298,7 +298,8 @@ class Inbound:
         write.touch(record.id, inner.time)
 
     def _member_added(self, record: ForumRecord, member: MemberRecord,
-                      session: vodozemac.Session, inner: wire.Inner, write: ForumWriter) -> None:
+                      session: vodozemac.Session, inner: wire.ForumPlaintext,
+                      write: ForumWriter) -> None:
         """A newcomer: kept without a session until their "hello" opens one; they may read my
         posts from my current index on."""
         self._from_moderator(member)
@@ -310,7 +311,7 @@ class Inbound:
                          key_session=group.session_id, key_index=group.message_index)
 
     def _hello(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
-               inner: wire.Inner, write: ForumWriter) -> None:
+               inner: wire.ForumPlaintext, write: ForumWriter) -> None:
         """A newcomer's key, on the session they opened: I answer with mine, from the index
         they may read (what I posted since they were announced)."""
         self._add_group(record, member, inner.fields, write)
@@ -321,7 +322,7 @@ class Inbound:
         write.set_session(member.id, session.pickle(self.key))
 
     def _key(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
-             inner: wire.Inner, write: ForumWriter) -> None:
+             inner: wire.ForumPlaintext, write: ForumWriter) -> None:
         self._add_group(record, member, inner.fields, write)
 
     def _add_group(self, record: ForumRecord, member: MemberRecord, fields: dict[str, Any],
@@ -332,7 +333,7 @@ class Inbound:
         write.add_group_session(record.id, group.session_id, member.id, group.pickle(self.key))
 
     def _remove(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
-                inner: wire.Inner, write: ForumWriter) -> None:
+                inner: wire.ForumPlaintext, write: ForumWriter) -> None:
         """The moderator removed someone: stop sending to them and rotate my session, so they
         cannot read what I post from now on."""
         self._from_moderator(member)
@@ -345,13 +346,13 @@ class Inbound:
             self.outbound.rotate(record, write)
 
     def _removed(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
-                 inner: wire.Inner, write: ForumWriter) -> None:
+                 inner: wire.ForumPlaintext, write: ForumWriter) -> None:
         self._from_moderator(member)
         status = advance(FORUM_TRANSITIONS, forum_state(record.status), ForumEvent.REMOVED)
         write.update_forum(record.id, status=status.value)
 
     def _report(self, record: ForumRecord, member: MemberRecord, session: vodozemac.Session,
-                inner: wire.Inner, write: ForumWriter) -> None:
+                inner: wire.ForumPlaintext, write: ForumWriter) -> None:
         if not record.moderator:
             raise _rejected()
         fields = inner.fields

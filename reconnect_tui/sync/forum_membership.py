@@ -107,7 +107,7 @@ class Membership:
             one_time_key = olm.fresh_one_time_key(account)
             me = next(m for m in self.repo.members(record.id)
                       if m.ed25519 == self.context.my_keys(record)[0])
-            bundle = wire.Bundle(record.forum_key, record.name,
+            bundle = wire.ForumBundle(record.forum_key, record.name,
                                  self.outbound.my_card(record, moderator=True,
                                                        joined_at=me.joined_at),
                                  one_time_key, answer_mailbox)

@@ -32,10 +32,10 @@ class Outbound:
         self.context = context
 
     def inner(self, record: ForumRecord, kind: str, recipient: str,
-              fields: dict[str, Any], message_id: str | None = None) -> wire.Inner:
+              fields: dict[str, Any], message_id: str | None = None) -> wire.ForumPlaintext:
         me, _curve = self.context.my_keys(record)
-        return wire.Inner(kind, message_id or protocol.new_id(), record.forum_key, me, recipient,
-                          self.context.now(), dict(fields))
+        return wire.ForumPlaintext(kind, message_id or protocol.new_id(), record.forum_key, me,
+                                   recipient, self.context.now(), dict(fields))
 
     def olm_to(self, record: ForumRecord, to: MemberRecord | wire.MemberCard,
                session: vodozemac.Session, kind: str, fields: dict[str, Any]) -> Outgoing:
@@ -58,7 +58,7 @@ class Outbound:
         write.set_session(member.id, session.pickle(key))
 
     def broadcast(self, record: ForumRecord, write: ForumWriter, kind: str,
-                  fields: dict[str, Any], message_id: str | None = None) -> wire.Inner:
+                  fields: dict[str, Any], message_id: str | None = None) -> wire.ForumPlaintext:
         """Encrypt once with our Megolm session (rotated first when due) and queue a copy for
         every other current member."""
         group = self._group_for_sending(record, write)

@@ -103,7 +103,9 @@ def open_sealed(key: bytes, mailbox_id: str, sealed: bytes) -> Outer:
 
 
 @dataclass(frozen=True, slots=True)
-class Inner:
+class ForumPlaintext:
+    """What one forum Olm or Megolm message carries, before padding and encryption."""
+
     type: str
     id: str
     forum: str
@@ -120,7 +122,7 @@ class Inner:
 
 
 def decode(padded: bytes, *, forum: str, sender: str | None, recipient: str,
-           types: tuple[str, ...]) -> Inner:
+           types: tuple[str, ...]) -> ForumPlaintext:
     """Parse and check one plaintext: well formed, of this forum, from ``sender`` (when known)
     to ``recipient``, of one of ``types``."""
     try:
@@ -135,7 +137,7 @@ def decode(padded: bytes, *, forum: str, sender: str | None, recipient: str,
         raise _bad()
     rest = {k: v for k, v in obj.items()
             if k not in ("v", "type", "id", "forum", "from", "to", "time")}
-    return Inner(obj["type"], obj["id"], obj["forum"], obj["from"], obj["to"], when, rest)
+    return ForumPlaintext(obj["type"], obj["id"], obj["forum"], obj["from"], obj["to"], when, rest)
 
 
 def time_field(value: object) -> datetime:
@@ -209,7 +211,9 @@ def card(obj: object) -> MemberCard:
 
 
 @dataclass(frozen=True, slots=True)
-class Bundle:
+class ForumBundle:
+    """A forum invitation as the moderator seals it under the invitation code's key."""
+
     forum: str
     name: str
     moderator: MemberCard
@@ -217,7 +221,7 @@ class Bundle:
     answer_mailbox: str
 
 
-def seal_bundle(bundle: Bundle, account: vodozemac.Account, key: bytes) -> bytes:
+def seal_bundle(bundle: ForumBundle, account: vodozemac.Account, key: bytes) -> bytes:
     body = canonical_json({"v": VERSION, "type": "forum-invitation", "forum": bundle.forum,
                            "name": bundle.name, "moderator": bundle.moderator.fields(),
                            "one_time_key": bundle.one_time_key,
@@ -228,7 +232,7 @@ def seal_bundle(bundle: Bundle, account: vodozemac.Account, key: bytes) -> bytes
         signed, BUNDLE_CONTEXT, nonce, key)
 
 
-def open_bundle(sealed: bytes, key: bytes) -> Bundle:
+def open_bundle(sealed: bytes, key: bytes) -> ForumBundle:
     """Decrypt and check: sealed under the code's key, signed by the moderator key it names."""
     bad = ProtocolError(_("The forum invitation could not be verified. Ask for a new code."))
     try:
@@ -237,7 +241,7 @@ def open_bundle(sealed: bytes, key: bytes) -> Bundle:
         body = signed["body"].encode()
         fields = json.loads(body)
         moderator = card(fields["moderator"])
-        bundle = Bundle(id_field(fields, "forum"), text_field(fields, "name", MAX_NAME),
+        bundle = ForumBundle(id_field(fields, "forum"), text_field(fields, "name", MAX_NAME),
                         moderator, fields["one_time_key"], id_field(fields, "answer_mailbox"))
         vodozemac.Ed25519PublicKey.from_base64(moderator.ed25519).verify_signature(
             body, vodozemac.Ed25519Signature.from_base64(signed["sig"]))

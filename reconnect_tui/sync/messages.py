@@ -32,7 +32,9 @@ MAX_TEXT = 20000
 
 
 @dataclass(frozen=True, slots=True)
-class Inner:
+class DyadPlaintext:
+    """What one dyad Olm message carries, before padding and encryption."""
+
     type: str
     id: str
     sender: str
@@ -48,7 +50,7 @@ class Inner:
         return padding.pad(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def decode(padded: bytes, *, sender: str | None, recipient: str) -> Inner:
+def decode(padded: bytes, *, sender: str | None, recipient: str) -> DyadPlaintext:
     """Parse and check one decrypted plaintext: well formed, addressed from ``sender`` (when
     known) to ``recipient``. Anything else raises ProtocolError."""
     bad = ProtocolError(_("A received message could not be verified."))
@@ -75,7 +77,7 @@ def decode(padded: bytes, *, sender: str | None, recipient: str) -> Inner:
             isinstance(rest.get("ids"), list) and all(wire.is_valid_id(i)
                                                       for i in rest["ids"])):
         raise bad
-    return Inner(obj["type"], obj["id"], obj["from"], obj["to"], when, n, rest)
+    return DyadPlaintext(obj["type"], obj["id"], obj["from"], obj["to"], when, n, rest)
 
 
 def check_message_fields(rest: dict[str, Any]) -> None:

@@ -106,7 +106,9 @@ def canonical_json(obj: dict[str, Any]) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class Bundle:
+class PairingBundle:
+    """A provider's pairing invitation, sealed under the pairing code's key."""
+
     name: str
     role: str
     ed25519: str
@@ -120,7 +122,7 @@ class Bundle:
                 "one_time_key": self.one_time_key, "mailbox": self.mailbox_id}
 
 
-def seal_bundle(bundle: Bundle, account: vodozemac.Account, key: bytes) -> bytes:
+def seal_bundle(bundle: PairingBundle, account: vodozemac.Account, key: bytes) -> bytes:
     body = canonical_json(bundle.fields())
     signed = canonical_json({"body": body.decode(), "sig": account.sign(body).to_base64()})
     nonce = secrets.token_bytes(NONCE_BYTES)
@@ -129,7 +131,7 @@ def seal_bundle(bundle: Bundle, account: vodozemac.Account, key: bytes) -> bytes
     )
 
 
-def open_bundle(sealed: bytes, key: bytes) -> Bundle:
+def open_bundle(sealed: bytes, key: bytes) -> PairingBundle:
     """Decrypt and check a bundle: sealed under the code's key, signed by the key it names."""
     bad = ProtocolError(
         _("The invitation could not be verified. Ask for a new code; do not pair on this one.")
@@ -139,7 +141,7 @@ def open_bundle(sealed: bytes, key: bytes) -> Bundle:
             sealed[NONCE_BYTES:], BUNDLE_CONTEXT, sealed[:NONCE_BYTES], key))
         body = signed["body"].encode()
         fields = json.loads(body)
-        bundle = Bundle(fields["name"], fields["role"], fields["ed25519"],
+        bundle = PairingBundle(fields["name"], fields["role"], fields["ed25519"],
                         fields["curve25519"], fields["one_time_key"], fields["mailbox"])
         vodozemac.Ed25519PublicKey.from_base64(bundle.ed25519).verify_signature(
             body, vodozemac.Ed25519Signature.from_base64(signed["sig"]))

@@ -144,7 +144,7 @@ class SwappingRelay:
         mallory = vodozemac.Account()
         mallory.generate_one_time_keys(1)
         otk = next(iter(mallory.one_time_keys.values())).to_base64()
-        forged = pairing.Bundle("Dr Lind", "provider", mallory.ed25519_key.to_base64(),
+        forged = pairing.PairingBundle("Dr Lind", "provider", mallory.ed25519_key.to_base64(),
                                 mallory.curve25519_key.to_base64(), otk, wire.new_id(32))
         return pairing.seal_bundle(forged, mallory, os.urandom(32))
 
@@ -187,7 +187,7 @@ def _forged_answer(provider, code: str, *, with_code_keys: bool) -> tuple[str, b
         account.curve25519_key, vodozemac.Curve25519PublicKey.from_base64(one_time_key))
     mallory_keys = {"ed25519": mallory.ed25519_key.to_base64(),
                     "curve25519": mallory.curve25519_key.to_base64(), "mailbox": wire.new_id()}
-    inner = messages.Inner(
+    inner = messages.DyadPlaintext(
         "pairing", wire.new_id(), mallory_keys["ed25519"], provider.dyads.identity_key,
         datetime.now(UTC), 0,
         {"name": "Kari Nordmann", "role": "user", "curve25519": mallory_keys["curve25519"],

@@ -34,7 +34,7 @@ def send_raw(sender: Person, partner_id: int, text: str) -> None:
     record = dyads.repo.partner(partner_id)
     assert record is not None
     counter = record.sent_counter + 1
-    inner = messages.Inner("message", wire.new_id(), dyads.identity_key, record.ed25519,
+    inner = messages.DyadPlaintext("message", wire.new_id(), dyads.identity_key, record.ed25519,
                            datetime.now(UTC), counter, {"text": text})
     pickle, outgoing = dyads._encrypt_to(record, inner)
     dyads.repo.record_sent(partner_id, pickle, counter, None, outgoing)
