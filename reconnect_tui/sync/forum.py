@@ -15,11 +15,9 @@ They send through ``forum_outbound.py``; the join and deferral states are the ta
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
+from ..clock import Clock, utc_now
 from ..store.vault import Vault
-from .forum_context import ForumContext, utc_now
+from .forum_context import ForumContext
 from .forum_inbound import Inbound
 from .forum_membership import INVITATION_LIFETIME, ForumRelay, Membership, check_name
 from .forum_outbound import MAX_REASON, Outbound
@@ -36,7 +34,7 @@ from .forum_views import (
 __all__ = [
     "INVITATION_LIFETIME", "MAX_REASON", "ForumContext", "ForumMember", "ForumPost",
     "ForumRelay", "ForumReport", "ForumSummary", "ForumThread", "ForumViews", "Forums",
-    "Inbound", "Membership", "Outbound", "Posting", "check_name", "utc_now",
+    "Inbound", "Membership", "Outbound", "Posting", "check_name",
 ]
 
 
@@ -47,7 +45,7 @@ class Forums:
     vault's outbox; they leave with the next ``sync_and_process``, which then runs
     ``inbound.process()`` after the dyads' inbox."""
 
-    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, vault: Vault, *, clock: Clock = utc_now) -> None:
         self.context = ForumContext(vault, clock=clock)
         self.outbound = Outbound(self.context)
         self.views = ForumViews(self.context)

@@ -7,13 +7,13 @@ and inbound services each hold it. Headless: no Textual here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import nacl.signing
 import vodozemac
 
 from .. import wire as protocol  # the relay wire format, as in the other forum modules
+from ..clock import Clock, utc_now
 from ..errors import ForumError, NotFound
 from ..i18n import _
 from ..model import Role
@@ -23,14 +23,10 @@ from . import olm
 from .forum_states import ForumState, forum_state
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ForumContext:
     """The shared state of the forum services of one unlocked vault."""
 
-    def __init__(self, vault: Vault, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, vault: Vault, *, clock: Clock = utc_now) -> None:
         self.vault = vault
         self.clock = clock
         self.repo = ForumRepository(vault)

@@ -8,7 +8,6 @@ through ``sync/forum_inbound.py``. The states a vault goes through are ``forum_s
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
@@ -16,6 +15,7 @@ import nacl.signing
 import vodozemac
 
 from .. import wire as protocol  # the relay wire format (forum_wire is `wire` here)
+from ..clock import epoch_seconds
 from ..errors import ForumError, NotFound, RelayError
 from ..i18n import _, ngettext
 from ..store.repositories.dyads import Outgoing
@@ -166,7 +166,7 @@ class Membership:
         outer = forum_crypto.olm_outer(session, inner, card.curve25519)
         answer = Outgoing(protocol.new_id(), bundle.answer_mailbox,
                           wire.seal(keys.pairing_key, bundle.answer_mailbox, outer),
-                          time.time(), record.id)
+                          epoch_seconds(), record.id)
         group = forum_crypto.load_group(record.outbound_pickle, self.context.pickle_key)
         with self.repo.write() as write:
             write.add_forum(record, claimed=False)

@@ -8,13 +8,13 @@ a pinned post as the welcome and a pin carry it.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any
 
 import vodozemac
 
 from .. import wire as protocol  # the relay wire format (forum_wire is `wire` here)
+from ..clock import epoch_seconds
 from ..store.repositories.dyads import Outgoing
 from ..store.repositories.forum import ForumRecord, ForumWriter, MemberRecord, PostRow
 from . import forum_crypto, olm
@@ -105,7 +105,7 @@ def outgoing(record: ForumRecord, mailbox_id: str, mailbox_key: bytes, outer: wi
              ) -> Outgoing:
     """An envelope to one member's mailbox, deposited with this forum's relay key."""
     return Outgoing(protocol.new_id(), mailbox_id, wire.seal(mailbox_key, mailbox_id, outer),
-                    time.time(), record.id)
+                    epoch_seconds(), record.id)
 
 
 def card_values(card: wire.MemberCard) -> dict[str, Any]:

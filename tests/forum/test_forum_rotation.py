@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from reconnect_tui.clock import utc_now
 from reconnect_tui.sync import forum_crypto, olm
-from reconnect_tui.sync.forum import Forums, utc_now
+from reconnect_tui.sync.forum import Forums
 from tests.dyads.dyad_helpers import Person
 from tests.forum.forum_helpers import build_circle, forum_id, forums, settle
 
