@@ -23,9 +23,6 @@ KNOWN_CYCLES: list[frozenset[str]] = [
     # helpers i18ntool/i18nui (i18n.py's date helpers call formats.py, which asks i18n for the
     # language):
     frozenset({"formats", "i18n"}),
-    # helpers screenload/session (the screens' messages and loading):
-    frozenset({"screens.agreement", "screens.base", "screens.messages", "screens.pairing",
-               "screens.provider_home"}),
 ]
 
 MAY_IMPORT: dict[str, set[str]] = {

@@ -61,10 +61,6 @@ _REJECTED: tuple[type[Exception], ...] = (*protocol.PEER_INPUT_ERRORS, Integrity
 def _rejected() -> ProtocolError:
     return ProtocolError(_("A forum message could not be verified."))
 
-_REJECTED: tuple[type[Exception], ...] = (*protocol.PEER_INPUT_ERRORS, IntegrityError)
-"""What rejects one forum envelope: a bad peer input, or a row that breaks a rule of the
-tables."""
-
 
 class Inbound:
     """Handles what sync fetched into the forum mailboxes of one vault."""
