@@ -17,7 +17,7 @@ from reconnect_tui import wire as p
 from reconnect_tui.errors import RelayError
 from reconnect_tui.relay.cli import app as relay_cli
 from reconnect_tui.sync.client import RelayClient, RelayRefused
-from reconnect_tui.sync.padding import BUCKETS, pad, unpad
+from reconnect_tui.wire.padding import BUCKETS, pad, unpad
 from tests.relay_backends import RelayDatabase
 from tests.relay_server import RelayProcess, free_port
 
