@@ -42,6 +42,11 @@ if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start
     from .store import Toolbox, Vault
     from .sync.dyads import Dyads
 
+_TEXTUAL_ACTIONS = frozenset(
+    b.action for b in [*Screen.BINDINGS, *App.BINDINGS] if isinstance(b, Binding)
+)
+"""Actions every Textual screen has; F1 lists this screen's own keys, not these."""
+
 AUTO_LOCK_CHECK_SECONDS = 5.0
 SYNC_EVERY_SECONDS = 60.0
 
@@ -108,9 +113,9 @@ class ReconnectApp(App[None]):
     # -- start, create, unlock, lock ---------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.auto_lock_seconds > 0:
-            interval = min(AUTO_LOCK_CHECK_SECONDS, self.auto_lock_seconds / 2)
-            self.set_interval(interval, self._check_idle)
+        # Checked even when auto-lock is off: Settings may turn it on while the app runs.
+        interval = min(AUTO_LOCK_CHECK_SECONDS, max(self.auto_lock_seconds / 2, 0.05))
+        self.set_interval(interval, self._check_idle)
         self.set_interval(SYNC_EVERY_SECONDS, self._timed_sync)
         self._watch_for_hangup()
         loop = asyncio.get_running_loop()
@@ -262,6 +267,69 @@ class ReconnectApp(App[None]):
         assert self.toolbox is not None
         return HomeScreen(self.toolbox, self.today())
 
+    # -- settings -----------------------------------------------------------------------------
+
+    def action_settings(self) -> None:
+        """Theme, auto-lock, language and relay address (palette, F1)."""
+        from .screens.settings import SettingsScreen
+
+        if isinstance(self.screen, SettingsScreen):
+            return
+        saved = load_settings()  # the file's own values: "" for a language left to the system
+        self.push_screen(
+            SettingsScreen(saved, sorted(self.available_themes), self.settings.language),
+            self._settings_chosen,
+        )
+
+    def _settings_chosen(self, result: dict[str, Settings] | None) -> None:
+        if result is not None:
+            self.apply_settings(result["settings"])
+
+    def apply_settings(self, chosen: Settings) -> None:
+        """Use ``chosen`` now and keep it in the settings file. A new language rebuilds Home
+        (or the lock screen), so every label and key in the footer switches together."""
+        from .settings import save_settings
+
+        try:
+            save_settings(chosen)
+        except OSError as error:
+            self.notify(_("The settings apply now but could not be saved: {reason}").format(
+                reason=error.strerror or type(error).__name__), severity="warning", timeout=10)
+        language = set_language(resolve_language(None, chosen.language))
+        changed = language != self.settings.language
+        self.settings = replace(chosen, language=language)
+        self.auto_lock_seconds = chosen.auto_lock_minutes * 60
+        self._last_activity = time.monotonic()
+        self.theme = chosen.theme
+        if changed:
+            if self.toolbox is not None:
+                self.show_home()
+            else:
+                self.switch_screen_to_lock()
+        self.refresh_bindings()
+        self.notify(_("Settings saved."), timeout=3)
+
+    def switch_screen_to_lock(self) -> None:
+        """The lock screen again (after a change of language while locked)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._show_lock_screen()
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked from the palette's "Change theme" is kept for next time too."""
+        if theme and theme != self.settings.theme and self.is_running:
+            from .settings import save_settings
+
+            self.settings = replace(self.settings, theme=theme)
+            file_settings = replace(load_settings(), theme=theme)
+            try:
+                save_settings(file_settings)
+            except OSError as error:
+                self.notify(_("The theme applies now but could not be saved: {reason}").format(
+                    reason=error.strerror or type(error).__name__), severity="warning")
+
     def show_home(self) -> None:
         """Back to Home with fresh content, closing every screen above it."""
         while len(self.screen_stack) > 2:
@@ -391,8 +459,30 @@ class ReconnectApp(App[None]):
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            return
+        screen = self.screen
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        global_actions = {"crisis", "help", "lock", "back", "sync", "quit", "command_palette"}
+        for active in translate_bindings(screen.active_bindings).values():
+            binding = active.binding
+            if (not binding.description or binding.action in global_actions
+                    or binding.action in seen or not active.enabled):
+                continue
+            if binding.action in _TEXTUAL_ACTIONS:  # focus next, copy … (Textual's own)
+                continue
+            if not binding.show and active.node is not screen:  # a widget's cursor keys
+                continue
+            seen.add(binding.action)
+            keys.append((self.get_key_display(binding), binding.description))
+        from .screens.settings import LANGUAGE_NAMES
+
+        settings_line = _("Theme {theme} · lock after {minutes} idle minutes · {language}").format(
+            theme=self.theme, minutes=self.auto_lock_seconds // 60,
+            language=LANGUAGE_NAMES.get(self.settings.language, self.settings.language))
+        title = str(screen.sub_title or screen.title or "")
+        self.push_screen(HelpScreen(title, keys, settings_line))
 
     async def action_back(self) -> None:
         """Escape: close the top screen, but never the lock screen or Home."""
@@ -437,6 +527,8 @@ class ReconnectApp(App[None]):
                     partial(self.action_open_module, module.id),
                 )
             yield SystemCommand(_("Home"), _("Back to the first screen"), self.show_home)
+        yield SystemCommand(_("Settings"), _("Theme, auto-lock, language and relay address"),
+                            self.action_settings)
 
     def on_unmount(self) -> None:
         if self._hangup_watch is not None:

@@ -6,9 +6,11 @@ The file is ``platformdirs.user_config_dir("reconnect")/settings.toml`` (or the 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import platformdirs
@@ -69,6 +71,33 @@ def load_settings(path: Path | None = None) -> Settings:
             continue
         setattr(settings, f.name, value)
     return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write ``settings`` to the settings file (the Settings screen; a theme picked in the app).
+
+    Keys ReConnect does not know are kept; comments are not (the file is rewritten). The file
+    is replaced atomically, so a crash never leaves half a file; raises ``OSError``.
+    """
+    import tomli_w  # imported only when something is saved
+
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = {}
+    data.update(asdict(settings))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".settings.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            tomli_w.dump(data, file)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return path
 
 
 def default_vault_path() -> Path:

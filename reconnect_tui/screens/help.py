@@ -1,4 +1,5 @@
-"""The keys, in one place."""
+"""The keys, in one place: those of the screen F1 was pressed on, the global ones, and the
+settings in use (with a key to change them)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,46 @@ In an emergency call 113 (Norway) or 112, or follow your crisis plan (F2).
 """)
 
 
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def screen_keys_markdown(title: str, keys: list[tuple[str, str]]) -> str:
+    """A Markdown table of one screen's keys (already translated), or "" when it has none."""
+    if not keys:
+        return ""
+    rows = "\n".join(f"| **{_cell(key)}** | {_cell(what)} |" for key, what in keys)
+    return (f"# {_cell(title)}\n\n| {_('Key')} | {_('What it does')} |\n|---|---|\n"
+            f"{rows}\n")
+
+
 class HelpScreen(LocalizedModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss", N_("Close"))]
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss", N_("Close")),
+        Binding("s", "settings", N_("Settings")),
+    ]
+
+    def __init__(self, screen_title: str = "", screen_keys: list[tuple[str, str]] | None = None,
+                 settings_line: str = "") -> None:
+        """``screen_keys``: (key, what it does) of the screen F1 was pressed on."""
+        super().__init__()
+        self.screen_title = screen_title
+        self.screen_keys = screen_keys or []
+        self.settings_line = settings_line
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
+            title = _("Keys on this screen: {screen}").format(screen=self.screen_title) \
+                if self.screen_title else _("Keys on this screen")
+            here = screen_keys_markdown(title, self.screen_keys)
+            if here:
+                yield Markdown(here, id="screen-keys")
             yield Markdown(_(HELP))
+            if self.settings_line:
+                yield Markdown(f"# {_('Settings')}\n\n{_cell(self.settings_line)}\n\n"
+                               + _("Press **s** to change them."), id="settings-summary")
+
+    def action_settings(self) -> None:
+        self.dismiss(None)
+        self.app.call_later(self.app.run_action, "settings")

@@ -175,7 +175,9 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
             yield Static(spec.help, classes="help")
 
     def on_mount(self) -> None:
-        first = self.query(".form-dialog Input, .form-dialog TextArea, .form-dialog Checkbox")
+        first = self.query(
+            ".form-dialog Input, .form-dialog TextArea, .form-dialog Checkbox, .form-dialog Select"
+        )
         if first:
             first.first().focus()
         restored = self.offer_draft()

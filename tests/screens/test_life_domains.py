@@ -81,7 +81,7 @@ async def test_what_matters_add_edit_rename_and_survive_lock(vault_path: Path) -
         assert "My daughter and the sea" in text_of(screen, "#what-matters")
         assert names(screen)[-1] == "Music and singing  8/10"
         highlight(screen, "Music and singing")
-        await pilot.pause()
+        await wait_for(pilot, lambda: "Playing again" in text_of(screen, "#history-lines"))
         detail = text_of(screen, "#domain-text")
         assert "Playing every week" in detail and "Choir" in detail
         sparkline = screen.query_one(Sparkline)
@@ -102,7 +102,7 @@ async def test_history_lists_past_statuses_with_dates(vault_path: Path, user_tem
         await unlock(pilot)
         screen = await open_module(pilot, "life-domains")
         highlight(screen, "Housing")
-        await pilot.pause()
+        await wait_for(pilot, lambda: "Noisy flat" in text_of(screen, "#history-lines"))
         assert list(screen.query_one(Sparkline).data) == [2.0, 5.0, 7.0]
         lines = text_of(screen, "#history-lines").splitlines()
         assert lines == [
@@ -160,7 +160,8 @@ async def test_long_history_shows_the_newest_30_and_counts_the_rest(
         await unlock(pilot)
         screen = await open_module(pilot, "life-domains")
         highlight(screen, "Housing")
-        await pilot.pause()
+        # the history is read in the screen's loading thread: wait for it, however busy
+        await wait_for(pilot, lambda: "Week 69" in text_of(screen, "#history-lines"))
         lines = text_of(screen, "#history-lines").splitlines()
         assert len(lines) == 31
         assert lines[0].endswith("Week 69") and lines[29].endswith("Week 40")
