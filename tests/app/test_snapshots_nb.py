@@ -147,6 +147,10 @@ async def conversation(pilot) -> None:
     await unlock(pilot)
     await pilot.press("s")  # one provider: straight into the conversation
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConversationScreen))
+    # The sync that unlocking starts may finish after the conversation loaded and load it
+    # again: wait until it has run and no worker is left, however busy the machine is.
+    await wait_for(pilot, lambda: pilot.app.syncs_started >= 1
+                   and all(w.is_finished for w in pilot.app.workers))
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
