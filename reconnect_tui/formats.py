@@ -88,3 +88,29 @@ def number(value: float) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, format="#,##0.######", locale=locale)
+
+
+# -- the names the export, CLI, form and parsing code use ---------------------------------------
+
+
+def format_day(value: date) -> str:
+    """A date in the active language: ``31.03.2027`` (nb), ``2027-03-31`` (en)."""
+    return day(value)
+
+
+def format_moment(when: datetime) -> str:
+    """A date and time on this computer's clock: ``31.03.2027 14:05`` (nb),
+    ``2027-03-31 14:05`` (en). A naive ``when`` is taken as local time."""
+    return day_and_time(when.astimezone() if when.tzinfo is not None else when)
+
+
+def format_number(value: float, decimals: int = 1) -> str:
+    """A number as a form field shows it, at most ``decimals`` decimals and no grouping: ``6,5``
+    (nb), ``6.5`` (en). (``number`` is for display, with grouping.)"""
+    locale = _babel_locale()
+    if locale is None:
+        return f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
+    from babel.numbers import format_decimal
+
+    pattern = "0." + "#" * decimals if decimals else "0"
+    return str(format_decimal(value, format=pattern, locale=locale))

@@ -18,7 +18,6 @@ import gettext
 import os
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
 from pathlib import Path
 
 DOMAIN = "reconnect"
@@ -113,35 +112,3 @@ def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now: the caller translates it
     with ``_()`` when it is shown, in the language active then."""
     return message
-
-
-# -- dates and numbers for people to read ----------------------------------------------------
-# ``formats.py`` is the one place dates and numbers are formatted (Babel for Norwegian; English
-# keeps ISO dates and 24-hour times). These two names are kept for the export, CLI and form
-# code that uses them. Stored data and JSON stay ISO whatever the language.
-
-
-def format_day(day: date) -> str:
-    """A date in the active language: ``31.03.2027`` (nb), ``2027-03-31`` (en)."""
-    from .formats import day as formatted_day
-
-    return formatted_day(day)
-
-
-def format_moment(when: datetime) -> str:
-    """A date and time on this computer's clock: ``31.03.2027 14:05`` (nb),
-    ``2027-03-31 14:05`` (en). A naive ``when`` is taken as local time."""
-    from .formats import day_and_time
-
-    return day_and_time(when.astimezone() if when.tzinfo is not None else when)
-
-
-def format_number(value: float, decimals: int = 1) -> str:
-    """A number as a form field shows it, at most ``decimals`` decimals and no grouping: ``6,5``
-    (nb), ``6.5`` (en). (``formats.number`` is for display, with grouping.)"""
-    if _language == DEFAULT_LANGUAGE:
-        return f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:.0f}"
-    from babel.numbers import format_decimal
-
-    pattern = "0." + "#" * decimals if decimals else "0"
-    return format_decimal(value, format=pattern, locale=_language)

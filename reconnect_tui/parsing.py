@@ -34,7 +34,7 @@ class ParseError(ValueError):
 
 def example_day(today: date) -> str:
     """A day written the way the active language writes it, for hints ("31.03.2027")."""
-    from .i18n import format_day
+    from .formats import format_day
 
     return format_day(today.replace(month=12, day=24))
 

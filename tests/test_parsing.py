@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconnect_tui.i18n import current_language, format_day, format_number, set_language
+from reconnect_tui.formats import format_day, format_number
+from reconnect_tui.i18n import current_language, set_language
 from reconnect_tui.parsing import ParseError, parse_day, parse_number, parse_phone
 
 TODAY = date(2026, 11, 30)

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import N_, _, format_day
+from ..formats import format_day
+from ..i18n import N_, _
 from .common import (
     JsonOption,
     PassphraseStdinOption,

@@ -24,7 +24,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ..errors import ReconnectError
-from ..i18n import N_, _, format_moment, ngettext
+from ..formats import format_moment
+from ..i18n import N_, _, ngettext
 from ..settings import resolve_vault_path
 from ..text_safety import clean_deep, clean_text
 

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from ..i18n import _, format_day, format_moment, format_number, ngettext
+from ..formats import format_day, format_moment, format_number
+from ..i18n import _, ngettext
 
 WIDTH = 80
 SHOWN_VALUES = 14

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 from .. import wire
 from ..clock import Clock, utc_now
 from ..errors import NotFound, ProtocolError, ReconnectError, RelayRefused
-from ..i18n import _, format_moment, ngettext
+from ..formats import format_moment
+from ..i18n import _, ngettext
 from ..model import Role
 from ..store import portable, share_snapshots
 from ..store.repositories.dyads import DyadRepository, PartnerRecord

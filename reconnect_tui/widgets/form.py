@@ -25,7 +25,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from .. import parsing
-from ..i18n import N_, _, format_day
+from ..formats import format_day
+from ..i18n import N_, _
 from ..text_safety import clean_text
 from .drafts import DraftNotice, KeepsDraft
 from .toggles import StateCheckbox

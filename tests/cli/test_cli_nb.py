@@ -11,7 +11,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from reconnect_tui import i18n
+from reconnect_tui import formats, i18n
 from reconnect_tui.cli import app
 from reconnect_tui.commands.localized import language_flag, translate_framework_message
 from reconnect_tui.export.text import render_text
@@ -149,12 +149,12 @@ def test_dates_and_numbers_follow_the_language() -> None:
     i18n.set_language("nb")
     assert render_text(CrisisPlan(), "Kari", "NO", today=date(2027, 3, 31)).count(
         "Skrevet ut 31.03.2027") == 1
-    assert i18n.format_number(6.5) == "6,5"
-    assert i18n.format_moment(datetime(2027, 3, 31, 14, 5)) == "31.03.2027 14:05"
+    assert formats.format_number(6.5) == "6,5"
+    assert formats.format_moment(datetime(2027, 3, 31, 14, 5)) == "31.03.2027 14:05"
     i18n.set_language("en")
     assert "Printed 2027-03-31" in render_text(CrisisPlan(), "Kari", "NO", today=date(2027, 3, 31))
-    assert i18n.format_number(6.5) == "6.5"
-    assert i18n.format_day(datetime(2027, 3, 31, tzinfo=UTC).date()) == "2027-03-31"
+    assert formats.format_number(6.5) == "6.5"
+    assert formats.format_day(datetime(2027, 3, 31, tzinfo=UTC).date()) == "2027-03-31"
 
 
 def test_json_output_stays_language_neutral(vault_path: Path) -> None:
