@@ -2,9 +2,9 @@
 
 A service user and a provider, paired through a real relay on 127.0.0.1, each walk through every
 screen their role has (Home, every module, the dialog its "a" key opens, the crisis plan on F2,
-the help on F1, a conversation, the lock screen) with Pilot. Every line on screen is checked
-against a list of the app's common words in the other language. The seeded data are written in
-the language of the run, so only the interface can fail the test.
+the help on F1, the settings, a conversation, the lock screen) with Pilot. Every line on screen
+is checked against a list of the app's common words in the other language. The seeded data are
+written in the language of the run, so only the interface can fail the test.
 
 Both languages run in the same process, one after the other: a label fixed when its module was
 imported (in the other language) would show here.
@@ -207,6 +207,11 @@ async def walk(app, pilot, seen: dict[str, list[str]]) -> None:
     await settle(pilot)
     keep("help")
     await pilot.press("escape")
+    await settle(pilot)
+    app.action_settings()
+    await settle(pilot)
+    keep("settings")
+    await pilot.press("escape")
     await pilot.press("f2")
     await settle(pilot)
     keep("crisis (F2)")
@@ -280,6 +285,7 @@ async def test_norwegian_then_english_leave_no_other_language_on_screen(
     assert any(name.startswith("user · messages") for name in norwegian)
     assert any(name.startswith("provider · shared") for name in norwegian)
     assert any("Ved akutt fare, ring" in line for line in norwegian["user · crisis (F2)"])
+    assert any("Innstillinger" in line for line in norwegian["provider · settings"])
     english_left = {
         screen: hits for screen, lines in norwegian.items()
         if (hits := foreign_words(lines, ENGLISH_WORDS))
