@@ -32,12 +32,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..errors import VaultLocked
 from ..i18n import _
 from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
+from ..widgets.footer import CompactFooter
 from ..widgets.notice import NotForEmergencies
 from .access import SessionAccess
 from .events import OpenConversation
@@ -304,7 +305,7 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         if self.read_only:
             yield Static(self.read_only_text(), classes="read-only-banner", markup=False)
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

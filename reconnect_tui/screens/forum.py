@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..errors import ReconnectError
@@ -26,6 +26,7 @@ from ..model import Role
 from ..store import Toolbox
 from ..sync.forum import ForumPost, ForumSummary, ForumThread
 from ..widgets.composer import Composer
+from ..widgets.footer import CompactFooter
 from ..widgets.form import Field, FormScreen
 from .forum_common import (
     ForumScreenBase,
@@ -385,7 +386,7 @@ class ThreadScreen(PostScreen[ForumShown]):
         yield Static("", id="thread-keys", classes="forum-keys")
         draft = self.toolbox.drafts.slot("forum-reply", f"{self.forum_id}/{self.thread_id}")
         yield Composer(_("the others"), draft=draft, id="composer")
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -13,12 +13,13 @@ from typing import Generic, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..errors import ReconnectError
 from ..i18n import _, ngettext
 from ..store import Toolbox
 from ..sync.forum import ForumMember, ForumPost, ForumReport, Forums, ForumSummary, ForumThread
+from ..widgets.footer import CompactFooter
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
 from .events import SyncRequested
@@ -232,7 +233,7 @@ class ForumScreenBase(ModuleScreen[Shown | ReconnectError], Generic[Shown]):
         yield Header()
         yield from forum_notices()
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def now(self) -> datetime:
         return self.session.now()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Header, Label, OptionList, Static
+from textual.widgets import Button, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formats
@@ -30,6 +30,7 @@ from ..store.repositories.agreements import CheckinRecord
 from ..sync.agreements import Agreements, AgreementState, AnswerTime
 from ..sync.dyads import ChatMessage, DyadSummary, ItemRef, Partner
 from ..widgets.composer import Composer, about_text
+from ..widgets.footer import CompactFooter
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
 from .events import SyncRequested
@@ -289,7 +290,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         yield NotForEmergencies(self.toolbox.profile.get().locale)
         draft = self.toolbox.drafts.slot("message", self.partner_id)
         yield Composer(name, draft=draft, id="composer")
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         self.query_one(Composer).focus_text()
