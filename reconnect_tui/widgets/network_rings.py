@@ -3,7 +3,10 @@
 Each person is written in the band of their ring as ``name (sector)``; people who can help
 in a crisis carry a ``+``. The layout is a pure function (``ring_lines``) so it can be tested
 without a terminal; the widget only turns its styled segments into Rich text using component
-classes, so colours follow the theme.
+classes, so colours follow the theme. It paints through the line API (``render_line``): only
+the visible lines are turned into segments, and each painted line is kept until the people,
+the selection, the width or the styles change, so repaints while the screen opens cost
+nothing (a Rich ``Text`` of the whole drawing was measured at a third of the screen's open).
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment as RichSegment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from ..i18n import _
@@ -185,12 +190,16 @@ class NetworkRings(Widget):
         self.selected_id: int | None = None
         self._drawn: tuple[tuple[int, int | None], list[Line]] | None = None
         """The last drawing and its (width, selected id): layout and paint both need it."""
+        self._strips: dict[int, Strip] = {}
+        """Painted lines of the current drawing, by line number."""
+        self._strip_styles: dict[str, Style] | None = None
 
     def drawing(self, width: int) -> list[Line]:
         """The drawing at this width (kept until the people, selection or width change)."""
         key = (width, self.selected_id)
         if self._drawn is None or self._drawn[0] != key:
             self._drawn = (key, ring_lines(self.people, width, self.selected_id))
+            self._strips.clear()
         return self._drawn[1]
 
     def show(self, people: Sequence[Person], selected_id: int | None = None) -> None:
@@ -207,7 +216,35 @@ class NetworkRings(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.drawing(width))
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._strip_styles = None
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the drawing, cropped or padded to the content width."""
+        width = self.content_size.width
+        lines = self.drawing(width)
+        strip = self._strips.get(y)
+        if strip is None:
+            if self._strip_styles is None:
+                base = self.rich_style
+                self._strip_styles = {"": base}
+                for name in self.COMPONENT_CLASSES:
+                    style = self.get_component_rich_style(name)
+                    self._strip_styles[name.rpartition("--")[2]] = base + style
+            styles = self._strip_styles
+            segments = (
+                [RichSegment(text, styles[key]) for text, key in lines[y]]
+                if 0 <= y < len(lines)
+                else []
+            )
+            strip = Strip(segments).adjust_cell_length(width, styles[""])
+            self._strips[y] = strip
+        return strip
+
     def render(self) -> Text:
+        """The whole drawing as text (tests and text dumps; painting uses ``render_line``)."""
         styles: dict[str, Style] = {"": Style()}
         for name in self.COMPONENT_CLASSES:
             styles[name.rpartition("--")[2]] = self.get_component_rich_style(name)
