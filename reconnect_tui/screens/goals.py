@@ -130,6 +130,12 @@ class GoalsScreen(ModuleScreen[GoalData]):
         self.query_one("#goal-detail").display = bool(roots)
         self.query_one("#goal-filter", Static).update(self._filter_text())
         wanted = self._wanted
+        if wanted is None:
+            # The first open: the cursor goes to the first line, which needs no scrolling, so
+            # it and the detail are set now and painted with the tree (not one paint later).
+            tree.select_key(None)
+            self._update_detail()
+            return
         self.call_after_refresh(tree.select_key, wanted)
         self.call_after_refresh(self._update_detail)
 
