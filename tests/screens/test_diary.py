@@ -155,10 +155,10 @@ async def test_parameter_add_edit_delete(vault_path: Path) -> None:
         app.screen.query_one("#field-name", Input).value = "Anxiety"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, DiaryScreen))
-        await pilot.pause()
         [param] = app.toolbox.registrations.list()
         assert (param.name, param.minimum, param.maximum) == ("Anxiety", 0, 10)
-        assert isinstance(app.focused, ValueField)
+        # The new registration's field takes the focus once the registrations are read again.
+        await wait_for(pilot, lambda: isinstance(app.focused, ValueField))
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         app.screen.query_one("#field-unit", Input).value = "0-10"
