@@ -66,7 +66,12 @@ class ReadOnlyItem(ReconnectError):
 
 
 class ImportRefused(ReconnectError):
-    pass
+    """An import file (or a partner's shared sections) that does not follow the format.
+    ``problems``: (where, what) pairs, for a caller that words them again."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[tuple[str, str]] = problems or []
 
 
 class ExportError(ReconnectError):

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -29,7 +29,8 @@ from ..i18n import N_, _, ngettext
 from ..settings import resolve_vault_path
 from ..text_safety import clean_deep, clean_text
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 MIN_PASSPHRASE_LENGTH = 8
 
@@ -99,11 +100,11 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(clean_deep(data), ensure_ascii=False, indent=2))
 
 
-def handles_errors(func: F) -> F:
+def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn our errors into one clear line on stderr and exit code 1 (no traceback)."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except ReconnectError as exc:
@@ -112,7 +113,7 @@ def handles_errors(func: F) -> F:
             echo("", err=True)
             raise typer.Exit(130) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def stdin_is_terminal() -> bool:

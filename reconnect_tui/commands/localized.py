@@ -251,7 +251,7 @@ def _wrap_rich_printers(rich_utils: Any) -> None:
     ) -> None:
         write_usage(self, prog, args, f"{_('Usage:')} " if prefix is None else prefix)
 
-    HelpFormatter.write_usage = localized_write_usage  # type: ignore[method-assign]
+    HelpFormatter.write_usage = localized_write_usage  # type: ignore[method-assign]  # Click has no hook for "Usage:"
 
 
 def _translate(text: str | None) -> str | None:

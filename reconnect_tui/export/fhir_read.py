@@ -83,6 +83,10 @@ def _datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _required_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -194,7 +198,7 @@ def _life_domains(source: FhirSource, resources: list[Resource],
         history = [by_url[m["reference"]] for m in r.get("hasMember", [])]
         source.life_domains.append(DomainRecord(domain, [
             StatusEntry(_parts(h).get("status", ""), h.get("valueInteger"),
-                        _datetime(h["effectiveDateTime"]))  # type: ignore[arg-type]
+                        _required_datetime(h["effectiveDateTime"]))
             for h in history]))
 
 
@@ -206,7 +210,7 @@ def _feedback(source: FhirSource, resources: list[Resource], _by_url: Any) -> No
         source.feedback.append(FeedbackEntry(
             answers.get("with", {}).get("valueString", ""),
             {k: a["valueInteger"] for k, a in answers.items() if k != "with"},
-            _datetime(r["authored"])))  # type: ignore[arg-type]
+            _required_datetime(r["authored"])))
 
 
 _READERS = {

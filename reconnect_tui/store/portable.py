@@ -57,7 +57,7 @@ def import_problems(data: dict[str, Any], size: int) -> str | None:
                 mib).format(n=mib))])
         check(data)
     except ImportRefused as error:
-        problems = error.problems  # type: ignore[attr-defined]
+        problems = error.problems
         return str(portable_schema.refused(problems, _(
             "Warning: import will refuse this file until these values are corrected in the"
             " app:")))

@@ -25,7 +25,7 @@ import typing
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -126,7 +126,7 @@ Ring = Annotated[int, Field(ge=min(RINGS), le=max(RINGS))]
 SectorName = Literal[
     "family", "relatives", "friends", "school/work", "leisure", "professional services"
 ]
-assert set(SectorName.__args__) == {s.value for s in Sector}  # type: ignore[attr-defined]
+assert set(get_args(SectorName)) == {s.value for s in Sector}
 Number = Annotated[float, Field(ge=-1e15, le=1e15)]
 
 
@@ -303,9 +303,7 @@ def refused(problems: list[tuple[str, str]], heading: str | None = None) -> Impo
     if len(problems) > MAX_LISTED:
         more = len(problems) - MAX_LISTED
         lines.append("  " + ngettext("… and {n} more.", "… and {n} more.", more).format(n=more))
-    error = ImportRefused("\n".join(lines))
-    error.problems = problems  # type: ignore[attr-defined]
-    return error
+    return ImportRefused("\n".join(lines), list(problems))
 
 
 def read_file(path: Path) -> bytes:

@@ -39,7 +39,7 @@ class ReceivedVault(Vault):
         self.path = Path(":memory:")
         self._conn: Connection | None = conn
         self._key = None
-        self._header = None  # type: ignore[assignment]
+        self._header = None  # type: ignore[assignment]  # a received copy has no key header
         self._lock = threading.RLock()
         self._writable = True
         self.owner = owner
@@ -90,11 +90,14 @@ def check_shared(owner: str, sections: Mapping[str, Any]) -> portable.Checked:
     except ImportRefused as error:
         heading = _("What {name} shared could not be opened: it does not follow the format."
                     ).format(name=owner)
-        raise portable_schema.refused(error.problems, heading) from None  # type: ignore[attr-defined]
+        raise portable_schema.refused(error.problems, heading) from None
 
 
-def read_only_toolbox(owner: str, sections: Mapping[str, Any], locale: str = "NO") -> Toolbox:
-    """A toolbox over ``sections`` (portable-format, keyed by module) that refuses writes."""
+def read_only_toolbox(owner: str, sections: Mapping[str, Any], locale: str = "NO",
+                      slots: Mapping[str, str] | None = None) -> Toolbox:
+    """A toolbox over ``sections`` (portable-format, keyed by module) that refuses writes;
+    ``slots``: the relay slots it was built from (slot -> module)."""
     vault = ReceivedVault(owner, locale)
     vault.load(sections)
+    vault.slots = dict(slots or {})
     return Toolbox(vault)

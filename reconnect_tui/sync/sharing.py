@@ -538,9 +538,8 @@ class Sharing:
 
         partner = self._partners().get(partner_id)
         name = partner.name if partner is not None else ""
-        view = read_only_toolbox(name, self.sections(partner_id), self.vault.profile().locale)
-        view.vault.slots = self.received_slots(partner_id)  # type: ignore[attr-defined]
-        return view
+        return read_only_toolbox(name, self.sections(partner_id), self.vault.profile().locale,
+                                 self.received_slots(partner_id))
 
     def received_slots(self, partner_id: int) -> dict[str, str]:
         """Slot -> module of what ``partner_id`` shares now (and has arrived)."""

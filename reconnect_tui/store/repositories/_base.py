@@ -4,7 +4,7 @@ passes ``text_safety`` on the way in and out (an older vault may hold pasted esc
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from ...errors import NotFound
 from ...i18n import _
@@ -64,7 +64,13 @@ class Repository:
         return NotFound(_("No {what} with id {id}.").format(what=what, id=item_id))
 
 
-T = TypeVar("T")
+class HasId(Protocol):
+    """What a table repository stores: a dataclass with an ``id`` (None until added)."""
+
+    id: int | None
+
+
+T = TypeVar("T", bound=HasId)
 
 
 class TableRepository(Repository, Generic[T]):
@@ -110,7 +116,7 @@ class TableRepository(Repository, Generic[T]):
                 f"INSERT INTO {self.table}({', '.join(self.columns)}) VALUES ({marks})",
                 self.to_row(item),
             )
-        item.id = cur.lastrowid  # type: ignore[attr-defined]
+        item.id = cur.lastrowid
         return item
 
     def update(self, item: T) -> T:
@@ -118,10 +124,10 @@ class TableRepository(Repository, Generic[T]):
         with self.vault.transaction() as conn:
             cur = conn.execute(
                 f"UPDATE {self.table} SET {assignments} WHERE id = ?",
-                (*self.to_row(item), item.id),  # type: ignore[attr-defined]
+                (*self.to_row(item), item.id),
             )
             if cur.rowcount == 0:
-                raise self._missing(self.what, item.id or 0)  # type: ignore[attr-defined]
+                raise self._missing(self.what, item.id or 0)
         return item
 
     def delete(self, item_id: int) -> None:
