@@ -44,7 +44,7 @@ def crisis_plan(
         bool,
         typer.Option(
             "--compact",
-            help=N_("One page to fold and carry: warning signs, what I do, who I call."),
+            help=N_("One page to fold and carry: every step of the plan, lines shortened."),
         ),
     ] = False,
     vault: VaultOption = None,
