@@ -40,6 +40,7 @@ from ..store import Toolbox
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.footer import CompactFooter
 from ..widgets.notice import NotForEmergencies
+from . import collector
 from .access import SessionAccess
 from .events import OpenConversation
 from .localized import LocalizedScreen
@@ -50,6 +51,11 @@ if TYPE_CHECKING:
     from ..sync.sharing import ShareEntry
 
 DataT = TypeVar("DataT")
+
+COLLECTOR_HOLD_SECONDS = 2.0
+"""The longest a screen keeps the garbage collector back when its data does not arrive."""
+COLLECTOR_AFTER_PAINT = 0.2
+"""Seconds after the first paint with data when the collector may run again."""
 
 WHO_CAN_SEE = "Only you can see this (nothing is shared)."
 """English source text of the line a module shows when nothing of it is shared (via ``_()``)."""
@@ -282,6 +288,8 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
         if loaded.with_data:
             self.show_data(loaded.data)  # type: ignore[arg-type]  # DataT, read with data
             self.loaded = True
+            # The collector runs again a moment after that first paint, not inside it.
+            self.call_after_refresh(self.set_timer, COLLECTOR_AFTER_PAINT, self._release_collector)
         self.refresh_who_can_see()
 
     _bindings_pending = False
@@ -299,7 +307,20 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
 
         self.call_after_refresh(publish)
 
+    _holds_collector = False
+
+    def _hold_collector(self) -> None:
+        if not self._holds_collector:
+            self._holds_collector = True
+            collector.hold()
+
+    def _release_collector(self) -> None:
+        if self._holds_collector:
+            self._holds_collector = False
+            collector.release()
+
     def compose(self) -> ComposeResult:
+        self._hold_collector()  # until the first data is painted (``collector.py``)
         yield Header()
         yield NotForEmergencies(None)  # the vault's country arrives with the first read
         if self.read_only:
@@ -313,8 +334,10 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
     def on_mount(self) -> None:
         self.sub_title = self.TITLE_TEXT
         self.request_load()
+        self.set_timer(COLLECTOR_HOLD_SECONDS, self._release_collector)
 
     def on_unmount(self) -> None:
+        self._release_collector()
         release_closed_widget_styles()
 
     def on_screen_resume(self) -> None:
