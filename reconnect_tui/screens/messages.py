@@ -79,8 +79,9 @@ def wait_text(wait: AnswerTime) -> str:
 
 def checkin_text(checkin: CheckinRecord, partner: str) -> Text:
     """A check-in and its answer, as they appear in the conversation."""
-    asker = _("You") if checkin.asked_by_me else partner
-    text = Text(_("Check-in from {name}: ").format(name=asker), style="bold")
+    heading = (_("Your check-in question: ") if checkin.asked_by_me
+               else _("Check-in from {name}: ").format(name=partner))
+    text = Text(heading, style="bold")
     text.append(checkin.question)
     if checkin.answered_at is None:
         text.append("\n" + (_("not answered yet") if checkin.asked_by_me
