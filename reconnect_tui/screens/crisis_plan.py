@@ -60,21 +60,34 @@ class SectionItem(ListItem):
         """What the section shows now (set when composed)."""
 
     def show(self, plan: CrisisPlan) -> None:
-        """Show the plan's version of this section; rebuilt only when its content changed."""
+        """Show the plan's version of this section: the two widgets are updated in place (a
+        rebuild of every section when the plan arrives was a relayout of the whole screen)."""
         self.plan = plan
-        if section_content(plan, self.spec) != self.content:
-            self.refresh(recompose=True)
+        content = section_content(plan, self.spec)
+        if content == self.content:
+            return
+        self.content = content
+        self.query_one(".section-title", Label).update(content.title)
+        body = self.query_one(".section-body", Static)
+        body.update(self._body_text(content))
+        body.set_classes(self._body_classes(content))
+
+    @staticmethod
+    def _body_text(content: SectionContent) -> str:
+        if not content.filled:
+            return _("Not filled in yet.")
+        if content.contacts:
+            return "\n".join(f"• {contact_text(c)}" for c in content.contacts)
+        return "\n".join(content.lines)
+
+    @staticmethod
+    def _body_classes(content: SectionContent) -> str:
+        return "section-body " + ("item" if content.filled else "empty")
 
     def compose(self) -> ComposeResult:
         content = self.content = section_content(self.plan, self.spec)
         yield Label(content.title, classes="section-title")
-        if not content.filled:
-            yield Static(_("Not filled in yet."), classes="empty")
-        elif content.contacts:
-            text = "\n".join(f"• {contact_text(c)}" for c in content.contacts)
-            yield Static(text, classes="item", markup=False)
-        else:
-            yield Static("\n".join(content.lines), classes="item", markup=False)
+        yield Static(self._body_text(content), classes=self._body_classes(content), markup=False)
 
 
 @dataclass(frozen=True, slots=True)
