@@ -240,7 +240,11 @@ class DiaryScreen(ModuleScreen[DiaryData]):
                     yield OptionList(id="entries")
                     with VerticalScroll(id="entry-view"):
                         yield Static("", id="entry-text-view", markup=False)
-                yield self.empty_state(id="diary-empty")
+                # Hidden until the entries are read: most diaries have some, and a state the
+                # data leaves as it is costs no relayout when it arrives.
+                empty = self.empty_state(id="diary-empty")
+                empty.display = False
+                yield empty
             with TabPane(_("Registrations"), id="tab-registrations"):
                 yield Static(
                     _("Today: type a value or press + and -, ↑↓ to move, Enter saves all."),

@@ -86,7 +86,11 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
             yield Static("", id="what-matters", markup=False)
             yield self.who_can_see("what-matters")
             yield self.who_can_see()
-            yield self.empty_state(id="domains-empty")
+            # Hidden until the domains are read (every vault starts with some): a state the
+            # data leaves as it is costs no relayout when it arrives.
+            empty = self.empty_state(id="domains-empty")
+            empty.display = False
+            yield empty
             with Horizontal(id="domains-panes"):
                 yield OptionList(id="domain-list")
                 with VerticalScroll(id="domain-detail"):
