@@ -17,6 +17,7 @@ the key open the copy with the key unwrapped once, and tests of the passphrase p
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ import pytest
 from reconnect_tui.i18n import set_language
 from reconnect_tui.model import Role
 from reconnect_tui.store import Toolbox, Vault
+from tests.relay_server import RelayProcess
 from tests.support import kdf as kdf_profile
 from tests.support.vaults import Template, copy_vault, make_template
 
@@ -120,3 +122,13 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("LANG", "C.UTF-8")
     set_language(None)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))  # crash reports
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[RelayProcess]:
+    """A real relay subprocess on 127.0.0.1 without request budgets, for tests whose subject is
+    not the relay's limits (``tests/relay/conftest.py`` has its own, on both backends)."""
+    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
+                                                           "--no-address-limits"]).start()
+    yield process
+    process.stop()

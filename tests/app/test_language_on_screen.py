@@ -13,12 +13,9 @@ imported (in the other language) would show here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import pytest
 
 from reconnect_tui.model import Activity, CrisisPlan, Goal, Helper, Medication, Person, Sector
 from reconnect_tui.screens.registry import available_modules
@@ -158,13 +155,6 @@ def pair_and_talk(provider: Side, user: Side, url: str, words: dict) -> None:
     with provider.open() as vault:
         sync_and_process(vault, url)
 
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
-                                                           "--no-address-limits"]).start()
-    yield process
-    process.stop()
 
 
 async def settle(pilot) -> None:

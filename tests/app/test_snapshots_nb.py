@@ -8,7 +8,6 @@ vaults paired through a real relay on 127.0.0.1.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -98,13 +97,6 @@ def test_crisis_plan_in_norwegian(snap_compare, vault_path: Path,
     app = make_app(vault_path, language="nb")
     assert snap_compare(app, terminal_size=SIZE, run_before=crisis_plan)
 
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
-                                                           "--no-address-limits"]).start()
-    yield process
-    process.stop()
 
 
 def paired_with_messages(relay: RelayProcess, user: Path, user_template: Template,

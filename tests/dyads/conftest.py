@@ -2,7 +2,6 @@
 
 from tests.dyads.dyad_fixtures import (  # noqa: F401  (fixtures)
     provider,
-    relay,
     second_user,
     second_user_template,
     user,

@@ -22,13 +22,6 @@ def second_user_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     return make_template(tmp_path_factory.mktemp("user2-template"), "Ola Hansen", Role.USER)
 
 
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
-                                                           "--no-address-limits"]).start()
-    yield process
-    process.stop()
-
 
 @pytest.fixture
 def provider(provider_template: Template, tmp_path: Path, relay: RelayProcess

@@ -8,7 +8,6 @@ import pytest
 from reconnect_tui.i18n import set_language
 from tests.dyads.dyad_fixtures import (  # noqa: F401  (fixtures)
     provider,
-    relay,
     second_user,
     second_user_template,
     user,

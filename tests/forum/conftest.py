@@ -15,14 +15,6 @@ from tests.support.vaults import Template
 
 
 @pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
-                                                           "--no-address-limits"]).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
 def people(user_template: Template, tmp_path: Path, relay: RelayProcess
            ) -> Iterator[list[Person]]:
     """Four service users: the moderator first."""

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,6 @@ import pytest
 from tests.relay_server import RelayProcess
 from tests.screens.messages_helpers import Person, pair
 from tests.support.vaults import Template, copy_vault
-
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
-                                                           "--no-address-limits"]).start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ What one side does in its app reaches the other only through the relay.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,13 +125,6 @@ def fjord_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 def heather_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     return make_template(tmp_path_factory.mktemp("heather-template"), "Siv Berg", Role.USER)
 
-
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[RelayProcess]:
-    process = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "1000000",
-                                                           "--no-address-limits"]).start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

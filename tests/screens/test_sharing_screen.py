@@ -29,7 +29,7 @@ from tests.dyads import dyad_fixtures
 from tests.dyads.dyad_helpers import TERMS, Person, agreed, invite, join, pair
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
 
-relay = dyad_fixtures.relay  # the fixtures: a relay on 127.0.0.1, a provider and a user
+# the fixtures: a provider and a user paired through a relay on 127.0.0.1 (tests/conftest.py)
 provider = dyad_fixtures.provider
 user = dyad_fixtures.user
 
