@@ -430,7 +430,8 @@ class ReconnectApp(App[None]):
             return
         if event.state is WorkerState.SUCCESS:
             refresh = getattr(self.screen, "refresh_after_sync", None)
-            if callable(refresh) and self.toolbox is not None:
+            # a sync can end while the screen is still being built: it reads when mounted
+            if callable(refresh) and self.toolbox is not None and self.screen.is_mounted:
                 refresh()
         again, self._sync_again = self._sync_again, None
         if again is not None and self.toolbox is not None:

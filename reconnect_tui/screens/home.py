@@ -116,12 +116,14 @@ class HomeScreen(SessionAccess, LocalizedScreen):
 
     def refresh_after_sync(self) -> None:
         """Called by the app when a sync finished (and on resume, unless it is locking)."""
-        if self.current_session() is None:
+        if self.current_session() is None or not self.is_mounted:
             return
         if self.profile.role is Role.PROVIDER:
             from .provider_home import ProviderDyads
 
-            self.query_one(ProviderDyads).reload()
+            # a sync can end before Home is composed or while it closes: nothing to refresh
+            for panel in self.query(ProviderDyads):
+                panel.reload()
         else:
             self._show_unread()
 
@@ -129,8 +131,11 @@ class HomeScreen(SessionAccess, LocalizedScreen):
         """The service user's "N unread messages" line (hidden until they have paired)."""
         if self.profile.role is Role.PROVIDER:
             return
+        found = self.query("#unread")
+        if not found:  # not composed yet, or closing: a sync can end at any moment
+            return
+        line = found.first(Static)
         dyads = self.session.dyads
-        line = self.query_one("#unread", Static)
         line.display = bool(dyads.partners())
         unread = dyads.unread_total()
         if unread:
