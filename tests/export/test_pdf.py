@@ -219,3 +219,21 @@ def test_compact_is_one_page_around_the_line_budget(helpers: int, professionals:
     assert len(pages) == 1
     last_title = "Professionals and services to contact"
     assert last_title in squash(pages[0])
+
+
+def test_the_pdf_in_norwegian() -> None:
+    from reconnect_tui.i18n import current_language, set_language
+
+    before = current_language()
+    set_language("nb")
+    try:
+        for compact in (False, True):
+            text = squash(" ".join(pdf_pages(
+                render_pdf(full_plan(), NAME, "NO", compact=compact, today=FIXED_TODAY))))
+            assert "Kriseplan for Kari Nordmann-Ødegård" in text
+            assert "Ved akutt fare, ring" in text and "Mine varselsignaler" in text
+            assert "17.04.2024" in text  # the date as Norwegians write it
+            for english in ("Crisis plan", "In an emergency", "My warning signs", "Page "):
+                assert english not in text
+    finally:
+        set_language(before)
