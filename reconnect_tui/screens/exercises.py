@@ -315,7 +315,8 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
     def _form_fields(self) -> list[Field]:
         return [
             Field("title", _("Title"), required=True),
-            Field("body", _("What to do (Markdown)"), "multiline"),
+            Field("body", _("What to do"), "multiline",
+                  help=_("Write it as steps; a line starting with - becomes a bullet.")),
         ]
 
     def action_add(self) -> None:

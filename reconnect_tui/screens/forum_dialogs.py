@@ -141,6 +141,7 @@ class ForumInviteScreen(InvitationScreen):
     invitation screen with the forum's heading, code and help)."""
 
     TITLE_TEXT = N_("Invite to the forum")
+    RELAY_HELP = RelayScreen.RELAY_HELP  # a service user's words, not the provider's
     DEFAULT_CSS = """
     ForumInviteScreen #relay-fields { height: auto; }
     """

@@ -89,7 +89,8 @@ def source_line(page: library.Page) -> str:
     """Where the local-links page came from, in words."""
     if page.builtin:
         name = page.source.removeprefix(library.BUILTIN_PREFIX)
-        return _("From the built-in file {name}.").format(name=name)
+        return _("National resources that come with ReConnect ({name}). Your municipality or"
+                 " DPS can replace this page with its own.").format(name=name)
     return _("From your community's file {path}.").format(path=page.source)
 
 

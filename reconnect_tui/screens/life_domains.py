@@ -274,7 +274,7 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
         self.notify(
             _("Showing hidden domains too.")
             if self.show_hidden
-            else _("Hidden domains are hidden.")
+            else _("Hidden domains are left out again.")
         )
         self.reload()
 

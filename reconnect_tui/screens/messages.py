@@ -501,7 +501,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
             " next meeting instead? (It is kept as a draft marked \"for our next meeting\".)"
         ).format(n=self.suggested_words or "")
         self.app.push_screen(ConfirmScreen(question, yes=_("Keep for our next meeting"),
-                                           no=_("Send anyway")), chosen)
+                                           no=_("Send anyway"), danger=False), chosen)
 
     def _send(self, event: Composer.Submitted) -> None:
         try:

@@ -42,6 +42,12 @@ def safety_rows(number: str) -> str:
 class RelayScreen(ModuleScreen):
     """What the invitation and join screens share: the relay address and a line for errors."""
 
+    RELAY_HELP = N_(
+        "The relay passes on encrypted messages; it never sees what you write."
+        " Your provider or your service can tell you its address."
+    )
+    """Who can tell this person the relay's address: for a service user, their provider."""
+
     def relay_default(self) -> str:
         """The relay kept in the vault, or the settings' default ("" if none)."""
         from ..sync.service import known_relay_url
@@ -53,13 +59,7 @@ class RelayScreen(ModuleScreen):
         with Vertical(id="relay-fields", classes="form"):
             yield Label(_("Relay address"))
             yield Input(placeholder="https://relay.example.org", id="relay-url")
-            yield Static(
-                _(
-                    "The relay passes on encrypted messages; it never sees what you write."
-                    " Your provider or your service can tell you its address."
-                ),
-                classes="help",
-            )
+            yield Static(_(self.RELAY_HELP), classes="help")
 
     def relay_given(self) -> str:
         return self.query_one("#relay-url", Input).value.strip()
@@ -89,6 +89,10 @@ class InvitationScreen(RelayScreen):
     heading, code and help: a subclass overrides ``heading``, ``make_code`` and ``help_text``."""
 
     TITLE_TEXT = N_("Invite a service user")
+    RELAY_HELP = N_(
+        "The relay passes on encrypted messages; it never sees what anyone writes. Whoever runs"
+        " it for your service (often IT) can tell you its address."
+    )
     BINDINGS = [
         Binding("n", "create", N_("New code"), tooltip=N_("Create another invitation code")),
     ]

@@ -20,18 +20,21 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n", "answer(False)", N_("No"), show=False),
     ]
 
-    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None, *,
+                 danger: bool = True) -> None:
+        """``danger``: "yes" destroys something (red); False for a choice between two goods."""
         super().__init__()
         self.question = question
         self.yes = yes or _("Delete")
         self.no = no or _("Keep")
+        self.danger = danger
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question")
             with Horizontal(classes="buttons"):
                 yield Button(self.no, id="no", variant="primary")
-                yield Button(self.yes, id="yes", variant="error")
+                yield Button(self.yes, id="yes", variant="error" if self.danger else "default")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
