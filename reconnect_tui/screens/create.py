@@ -35,6 +35,11 @@ class CreateVaultScreen(LocalizedScreen):
 
     BINDINGS = [Binding("ctrl+s", "create", N_("Create vault"))]
     AUTO_FOCUS = "#name"
+    # The passphrase's strength is advice, not an error: muted, and amber only while weak.
+    DEFAULT_CSS = """
+    CreateVaultScreen #strength { color: $text-muted; }
+    CreateVaultScreen #strength.weak { color: $text-warning; }
+    """
 
     def __init__(self, vault_path: Path, locale: str) -> None:
         super().__init__()
@@ -62,6 +67,7 @@ class CreateVaultScreen(LocalizedScreen):
             yield Input(
                 id="passphrase", password=True, placeholder=_("a few words you will remember")
             )
+            yield Label("", id="strength")
             yield Label(_("The same passphrase again"))
             yield Input(id="confirm", password=True, placeholder=_("type it once more"))
             yield Label("", id="error", classes="error")
@@ -73,7 +79,7 @@ class CreateVaultScreen(LocalizedScreen):
     @on(Input.Changed, "#passphrase")
     def show_strength(self, event: Input.Changed) -> None:
         score, hint = strength_hint(event.value)
-        label = self.query_one("#error", Label)
+        label = self.query_one("#strength", Label)
         label.update(hint if event.value else "")
         label.set_class(score <= 1, "weak")
 

@@ -131,3 +131,19 @@ async def test_palette_offers_every_module_and_action(vault_path: Path) -> None:
         assert {"Crisis plan", "Help", "Lock", "Home"} <= titles
         modules = [m.id for m in app.screen.modules]
         assert len([t for t in titles if t.startswith("Open: ")]) == len(modules)
+
+
+async def test_passphrase_strength_is_advice_not_an_error(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "new" / "vault.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CreateVaultScreen))
+        screen = app.screen
+        screen.query_one("#passphrase", Input).value = "short"
+        await pilot.pause()
+        strength = screen.query_one("#strength", Label)
+        assert "Too short" in str(strength.render()) and strength.has_class("weak")
+        screen.query_one("#passphrase", Input).value = "correct horse battery staple fjord"
+        await pilot.pause()
+        assert str(strength.render()) == "Strong." and not strength.has_class("weak")
+        assert not strength.has_class("error")
+        assert str(screen.query_one("#error", Label).render()) == ""  # errors have their own line
