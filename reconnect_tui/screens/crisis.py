@@ -51,7 +51,8 @@ class CrisisScreen(LocalizedModalScreen[None]):
     def _plan(self, plan: CrisisPlan) -> ComposeResult:
         document = build_document(plan, self.name_, self.locale)
         yield Label(document.title, classes="title")
-        yield Static(document.date_line, classes="help")
+        if plan.updated_at is not None:  # "Printed …" belongs on paper, not on this screen
+            yield Static(document.date_line, classes="help")
         for section in document.sections:
             yield Label(section.title, classes="section-title")
             if not section.filled:
