@@ -13,19 +13,19 @@ imported (in the other language) would show here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from reconnect_tui.model import Activity, CrisisPlan, Goal, Helper, Medication, Person, Sector
 from reconnect_tui.screens.registry import available_modules
-from reconnect_tui.store import Toolbox, Vault
+from reconnect_tui.store import Toolbox
 from reconnect_tui.sync.dyads import Dyads, relay_for
 from reconnect_tui.sync.service import resolve_relay_url
 from reconnect_tui.sync.sync_service import sync_and_process
 from tests.pilot import SIZE, make_app, unlock, wait_for
 from tests.relay_server import RelayProcess
 from tests.rendered import rendered_lines
+from tests.screens.messages_helpers import Person as Side  # a vault and how to open it
 from tests.support.vaults import Template, copy_vault
 
 
@@ -109,15 +109,6 @@ SEED = {
         "message": "Can we talk about my sleep on Thursday?",
     },
 }
-
-
-@dataclass
-class Side:
-    path: Path
-    template: Template
-
-    def open(self) -> Vault:
-        return Vault.open_with_key(self.path, self.template.key, self.template.header)
 
 
 def seed_user(side: Side, words: dict) -> None:
