@@ -216,7 +216,9 @@ class DiaryScreen(ModuleScreen[DiaryData]):
         Binding("x", "delete", N_("Delete")),
         Binding("delete", "delete", N_("Delete"), show=False),
         Binding("r", "switch", N_("Diary / registrations")),
-        Binding("ctrl+s", "save_values", N_("Save today's values")),
+        Binding("ctrl+s", "save_values", N_("Save the values")),
+        Binding("[", "day_before", N_("Day before"), tooltip=N_("Registrations of the day before")),
+        Binding("]", "day_after", N_("Day after"), tooltip=N_("Registrations of the day after")),
         Binding("o", "older", N_("Older entries"), show=False),
     ]
 
@@ -232,6 +234,8 @@ class DiaryScreen(ModuleScreen[DiaryData]):
         """Registrations are read when their tab is first shown, not with the screen."""
         self._select_id: int | None = None
         self._focus_id: int | None = None
+        self.registration_day: date | None = None
+        """The day whose values the registrations tab shows and saves; None: today."""
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="diary-tabs", classes="module-body"):
@@ -246,11 +250,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
                 empty.display = False
                 yield empty
             with TabPane(_("Registrations"), id="tab-registrations"):
-                yield Static(
-                    _("Today: type a value or press + and -, ↑↓ to move, Enter saves all."),
-                    classes="help",
-                    id="registration-help",
-                )
+                yield Static("", classes="help", id="registration-help")  # says which day
                 yield self.who_can_see("registrations")
                 yield VerticalScroll(id="registration-rows")
                 yield self.empty_state(
@@ -265,6 +265,32 @@ class DiaryScreen(ModuleScreen[DiaryData]):
     @property
     def today(self) -> date:
         return self.session.today()
+
+    @property
+    def value_day(self) -> date:
+        """The day the registration values are for: today, or a past day chosen with [ and ]."""
+        return self.registration_day or self.today
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("day_before", "day_after"):
+            if not self.is_mounted or self._tab() != "tab-registrations":
+                return None  # only on the registrations tab
+            if action == "day_after" and self.value_day >= self.today:
+                return None  # no values for days that have not come
+        return super().check_action(action, parameters)
+
+    def action_day_before(self) -> None:
+        self._move_day(-1)
+
+    def action_day_after(self) -> None:
+        self._move_day(1)
+
+    def _move_day(self, days: int) -> None:
+        """Registrations can be entered for a past day (a forgotten evening, a trip away)."""
+        day = min(self.today, self.value_day + timedelta(days=days))
+        self.registration_day = None if day == self.today else day
+        self.load_registrations(FIRST_VALUE)
+        self.refresh_bindings()
 
     def _tab(self) -> str:
         return self.query_one("#diary-tabs", TabbedContent).active
@@ -287,7 +313,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             parameters = toolbox.registrations.list()
             registrations = Registrations(
                 parameters,
-                toolbox.registrations.values_on(today),
+                toolbox.registrations.values_on(self.value_day),
                 {
                     p.id or 0: [r.value for r in toolbox.registrations.values(p.id or 0, since)]
                     for p in parameters
@@ -425,6 +451,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-registrations" and not self._registrations_loaded:
             self.load_registrations()
+        self.refresh_bindings()  # [ and ] (another day) belong to the registrations tab
 
     def load_registrations(self, focus_id: int | None = None) -> None:
         """Read the registrations again (with the entries, in the loading thread)."""
@@ -453,7 +480,16 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             )
             rows.mount(row)
         self.query_one("#registrations-empty").display = not parameters
-        self.query_one("#registration-help").display = bool(parameters)
+        help_line = self.query_one("#registration-help", Static)
+        help_line.display = bool(parameters)
+        if self.value_day == self.today:
+            help_line.update(_(
+                "Today: type a value or press + and -, ↑↓ to move, Enter saves all. [ goes back"
+                " a day."))
+        else:
+            help_line.update(_(
+                "{day}: the values of that day. Type or press + and -, Enter saves; ] goes"
+                " forward a day.").format(day=formats.long_day(self.value_day)))
         rows.display = bool(parameters)
         if focus_id == FIRST_VALUE and parameters:
             focus_id = parameters[0].id
@@ -498,15 +534,19 @@ class DiaryScreen(ModuleScreen[DiaryData]):
         for field, value in values:
             parameter_id = field.parameter.id or 0
             if value is None:
-                self.toolbox.registrations.delete_value(parameter_id, self.today)
+                self.toolbox.registrations.delete_value(parameter_id, self.value_day)
             else:
-                self.toolbox.registrations.record(parameter_id, self.today, value)
+                self.toolbox.registrations.record(parameter_id, self.value_day, value)
         focused = self.app.focused
         keep = focused.parameter.id if isinstance(focused, ValueField) else None
         self.load_registrations(keep)
-        self.notify(
-            _("Today's values saved.") if values else _("Nothing changed today."),
-        )
+        if self.value_day == self.today:
+            self.notify(_("Today's values saved.") if values else _("Nothing changed today."))
+        elif values:
+            self.notify(_("Values for {day} saved.").format(
+                day=formats.long_day(self.value_day)))
+        else:
+            self.notify(_("Nothing changed."))
 
     def _parameter_form(self, values: dict[str, Any] | None, title: str, on_saved) -> None:
         fields = [

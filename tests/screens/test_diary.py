@@ -270,3 +270,33 @@ async def test_registrations_are_read_when_their_tab_is_first_shown(
         await wait_for(pilot, lambda: len(screen.query(ValueField)) == 2)
         names = [f.parameter.name for f in screen.query(ValueField).results(ValueField)]
         assert names == ["Sleep", "Mood"]
+
+
+async def test_values_can_be_entered_for_a_past_day(vault_path: Path, user_template) -> None:
+    _seed(vault_path, user_template)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(screen.query(ValueField)) == 2)
+
+        def field(name: str) -> ValueField:
+            return next(f for f in screen.query(ValueField).results(ValueField)
+                        if f.parameter.name == name)
+
+        assert screen.check_action("day_after", ()) is None  # no values for tomorrow
+        for _ in range(4):  # back to the 23rd, when 5 hours of sleep were registered
+            await pilot.press("[")
+        await wait_for(pilot, lambda: screen.value_day == date(2026, 11, 23)
+                       and field("Sleep").text == "5")
+        assert "23" in str(screen.query_one("#registration-help", Static).render())
+        field("Mood").focus()
+        await pilot.press("3", "enter")
+        await wait_for(pilot, lambda: app.toolbox.registrations.values_on(date(2026, 11, 23))
+                       .get(field("Mood").parameter.id) == 3)
+        assert app.toolbox.registrations.values_on(TODAY) == {}  # today untouched
+        for _ in range(4):
+            await pilot.press("]")
+        await wait_for(pilot, lambda: screen.value_day == TODAY and field("Sleep").text == "")
+        assert "Today" in str(screen.query_one("#registration-help", Static).render())
