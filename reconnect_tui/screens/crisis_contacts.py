@@ -87,7 +87,7 @@ class CrisisContactsScreen(ModuleScreen):
         if self.contacts:
             listing.highlighted = min(max(keep or 0, 0), len(self.contacts) - 1)
             listing.focus()
-        self.set_class(not self.contacts, "empty")
+        self.set_class(not self.contacts, "-nothing-yet")
         self.refresh_bindings()
 
     def selected_index(self) -> int | None:

@@ -147,7 +147,7 @@ class CrisisPlanScreen(ModuleScreen[PlanData]):
         self.query_one("#emergency-numbers", Static).update(emergency_text(data.locale))
         for item in self.query(SectionItem):
             item.show(self.plan)
-        self.set_class(self.plan.is_empty(), "empty")
+        self.set_class(self.plan.is_empty(), "-nothing-yet")
 
     def current(self) -> SectionSpec:
         index = self.query_one("#sections", ListView).index or 0

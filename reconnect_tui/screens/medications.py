@@ -107,7 +107,7 @@ class MedicationsScreen(ModuleScreen[list[Medication]]):
         ids = [m.id for m in self.medications]
         if ids:
             options.highlighted = ids.index(select_id) if select_id in ids else 0
-        self.set_class(not self.medications, "empty")
+        self.set_class(not self.medications, "-nothing-yet")
         self.show_detail()
         self.refresh_bindings()
         if self.medications:

@@ -83,7 +83,7 @@ class NetworkScreen(ModuleScreen[list[Person]]):
 
     def compose_body(self) -> ComposeResult:
         # Set the screen's classes before it mounts: each class change after mounting
-        # restyles every widget on the screen (measured 8 ms each). "empty" waits for the
+        # restyles every widget on the screen (measured 8 ms each). "-nothing-yet" waits for the
         # people, read in the loading thread.
         self._layout(self.app.size.width)
         self.add_class("show-map")
@@ -135,7 +135,7 @@ class NetworkScreen(ModuleScreen[list[Person]]):
         self.people = data
         self._fill_table(self._select_id)
         self.query_one("#rings", NetworkRings).show(self.people, self.selected_id())
-        self.set_class(not self.people, "empty")
+        self.set_class(not self.people, "-nothing-yet")
         self.refresh_bindings()
 
     def _fill_table(self, select_id: int | None) -> None:
