@@ -24,7 +24,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from .. import formats, library
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..model import Exercise, ExerciseLog
 from ..store import Toolbox
 from ..widgets.breathing import BreathingTimer
@@ -117,6 +117,8 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         self._select_id: int | None = None
         self._history_select: int | None = None
         self._detail_entry: Entry | None = None
+        self._timed_exercise: int | None = None
+        """The exercise whose timer runs: logged when the timer ends."""
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="exercise-tabs", classes="module-body"):
@@ -167,6 +169,9 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         ``select_id`` is older)."""
         self._history_wanted = True
         self._history_select = select_id
+        shown = self.current()
+        if self._select_id is None and shown is not None:
+            self._select_id = shown.row.id  # the exercise list keeps its place
         self.request_load()
 
     def show_data(self, data: ExercisesData) -> None:
@@ -181,7 +186,10 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
             if select_id is not None:
                 index = next((i for i, e in enumerate(self.entries) if e.row.id == select_id), 0)
             listing.highlighted = index
-            self._show_detail(self.entries[index])
+            if self.entries[index] == self._detail_entry:  # read again, unchanged: keep it
+                self._detail_entry = self.entries[index]  # (and a finished timer's words)
+            else:
+                self._show_detail(self.entries[index])
         if data.history is not None:
             self._show_history(data.history)
 
@@ -431,11 +439,22 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
             timer = BreathingTimer(entry.text.timer, entry.text.rounds or 1, id="breathing")
             detail = self.query_one("#exercise-detail", VerticalScroll)
             detail.mount(timer, after=1)
+        self._timed_exercise = entry.row.id
         timer.focus()
 
     @on(BreathingTimer.Finished)
     def timer_finished(self) -> None:
-        self.notify(_("Timer finished. Press d to log it as done."))
+        """A timer run to its end is the exercise done: log it at once (the timed exercise,
+        whichever one is highlighted now), so nobody has to remember to press d."""
+        exercise_id, self._timed_exercise = self._timed_exercise, None
+        if exercise_id is None or self.read_only:
+            return
+        timer = self.query(BreathingTimer)
+        rounds = timer.first().state.rounds if timer else 1
+        note = ngettext("Timer: {n} round.", "Timer: {n} rounds.", rounds).format(n=rounds)
+        log = self.toolbox.exercises.log(exercise_id, note, when=self.session.now())
+        self.load_history(select_id=log.id)
+        self.notify(_("Timer finished and logged as done. Well done."))
 
     def action_history(self) -> None:
         tabs = self.query_one("#exercise-tabs", TabbedContent)

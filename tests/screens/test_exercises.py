@@ -71,6 +71,28 @@ async def test_box_breathing_timer_counts_phases_and_pauses(vault_path: Path) ->
         assert timer.state.finished
 
 
+async def test_timer_end_logs_the_exercise(vault_path: Path) -> None:
+    """A timer run to its end is the exercise done: logged without pressing d (issue 15)."""
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "exercises")
+        await _highlight(pilot, screen, "box-breathing")
+        box = screen.current()
+        assert box is not None and box.text is not None and box.text.rounds
+        await pilot.press("t")
+        timer = screen.query_one(BreathingTimer)
+        timer.ticker.pause()
+        timer.advance(sum(s for _label, s in box.text.timer or ()) * box.text.rounds)
+        await wait_for(pilot, lambda: len(screen.history) == 1)
+        assert screen.history[0].exercise_id == box.row.id
+        assert screen.history[0].note.startswith("Timer:")
+        # the exercise stays highlighted and the timer says it is done
+        assert screen.current() is not None and screen.current().row.id == box.row.id
+        assert "Well done" in str(screen.query_one(BreathingTimer).render())
+        assert not isinstance(app.screen, FormScreen)
+
+
 async def test_timer_ticks_with_real_time(vault_path: Path) -> None:
     app = make_app(vault_path)
     async with app.run_test(size=SIZE) as pilot:
