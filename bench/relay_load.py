@@ -1,19 +1,26 @@
-"""A load test of the relay: simulated dyads signing their own requests, in one asyncio process.
+"""A load test of the relay: simulated dyads and forums signing their own requests, in one
+asyncio process.
 
 Every simulated person has an Ed25519 key and a mailbox; the two people of a dyad deposit into
 each other's mailbox, fetch and acknowledge their own, write a shared item and read the
-partner's. Bounded in rounds and time, loopback only. The same generator, in the same run,
-measures (1) a bare Starlette app that keeps bodies in memory and checks nothing (the baseline),
-(2) the relay on SQLite, one process, and, where a PostgreSQL server answers (``--postgres``,
-default ``RECONNECT_TEST_POSTGRES`` or ``postgresql://postgres@127.0.0.1:5432/test``), (3) the
-relay on PostgreSQL with one process and (4) with two processes on one schema (each client
-talks to one of them). At the end every client drains its mailbox, so what was sent and not
-received (lost) or received twice (duplicated) is counted. Prints requests/s, p50/p99 per kind
-and errors per target.
+partner's. Forums: groups of members (10 forums of 50 by default, taken from the dyads' people)
+where, each round, a tenth of the members post one envelope to all the others in one batched
+``POST /v1/envelopes``, as the sync engine does. Bounded in rounds and time, loopback only. The
+same generator, in the same run, measures (1) a bare Starlette app that keeps bodies in memory
+and checks nothing (the baseline), (2) the relay on SQLite, one process, and, where a PostgreSQL
+server answers (``--postgres``, default ``RECONNECT_TEST_POSTGRES`` or
+``postgresql://postgres@127.0.0.1:5432/test``), (3) the relay on PostgreSQL with one process,
+(4) with two processes on one schema (each client talks to one of them), and (5) two processes
+of which one is killed with SIGKILL halfway through: its clients move to the other (a request
+that failed is signed again and retried there; a deposit retried with the same envelope id is
+stored once). At the end every client drains its mailbox and checks what it received against
+what was sent to it: envelopes lost and duplicated. Prints requests/s, p50/p99 per kind, errors
+and failovers per target.
 
-    python bench/relay_load.py [--dyads 100] [--rounds 5] [--concurrency 32] [--time-bound 120]
+    python bench/relay_load.py [--dyads 1000] [--forums 10] [--forum-size 50] [--rounds 3]
+                               [--concurrency 64] [--time-bound 120]
 
-Not (yet) here: forums and push subscriptions in the mix, killing one of two processes mid-run.
+Not here: push subscriptions (the relay has no push channel yet).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import argparse
 import asyncio
 import os
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
@@ -38,8 +46,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.relay import free_port, start, stop  # noqa: E402
 from reconnect_tui import wire as p  # noqa: E402
+from reconnect_tui.wire.batch import (  # noqa: E402
+    BatchEnvelope,
+    decode_batch_results,
+    encode_deposit_batch,
+)
 
-KINDS = ("deposit", "fetch", "ack", "item_put", "item_get")
+KINDS = ("deposit", "fetch", "ack", "item_put", "item_get", "forum_post")
 
 
 @dataclass
@@ -47,12 +60,15 @@ class Person:
     key: nacl.signing.SigningKey
     mailbox: str
     item: str
-    url: str
+    urls: list[str]
+    """The relay processes this client knows, the one it uses first."""
     partner: Person | None = None
+    forum: list[Person] = field(default_factory=list)
     item_version: int = 0
     cursor: int = 0
     received: list[str] = field(default_factory=list)
-    sent: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+    """Envelope ids others stored for this person (the relay answered 200 or 201)."""
 
 
 @dataclass
@@ -60,27 +76,42 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     requests: int = 0
+    failovers: int = 0
+    killed_at: int | None = None
 
 
 async def call(http: httpx.AsyncClient, tally: Tally | None, kind: str, person: Person,
                method: str, path: str, body: bytes = b"") -> httpx.Response | None:
-    headers = p.sign_request(person.key, method, path, body, timestamp=int(time.time()))
-    if body:
-        headers["Content-Type"] = "application/json"
-    started = time.perf_counter()
-    try:
-        response = await http.request(method, person.url + path, content=body, headers=headers)
-    except httpx.HTTPError:
+    """One signed request; when the process does not answer, sign it again and move to the
+    next process this client knows (the same envelope id, so a deposit is stored once)."""
+    for attempt in range(len(person.urls)):
+        headers = p.sign_request(person.key, method, path, body, timestamp=int(time.time()))
+        if body:
+            headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        try:
+            response = await http.request(method, person.urls[0] + path, content=body,
+                                          headers=headers)
+        except httpx.HTTPError:
+            if attempt + 1 < len(person.urls):
+                person.urls.append(person.urls.pop(0))
+                if tally is not None:
+                    tally.failovers += 1
+                continue
+            if tally is not None:
+                tally.errors[kind] += 1
+            return None
         if tally is not None:
-            tally.errors[kind] += 1
-        return None
-    if tally is not None:
-        tally.requests += 1
-        tally.latencies[kind].append(time.perf_counter() - started)
-        if response.status_code >= 400 and not (kind == "item_get"
-                                                and response.status_code == 404):
-            tally.errors[kind] += 1
-    return response
+            tally.requests += 1
+            tally.latencies[kind].append(time.perf_counter() - started)
+            fine = response.status_code < 400 or (kind == "item_get"
+                                                  and response.status_code == 404)
+            # A put retried after its process died may have been stored before it died.
+            retried_put = attempt > 0 and kind == "item_put" and response.status_code == 409
+            if not (fine or retried_put):
+                tally.errors[kind] += 1
+        return response
+    return None
 
 
 async def drain(http: httpx.AsyncClient, tally: Tally | None, person: Person) -> None:
@@ -110,7 +141,7 @@ async def one_round(http: httpx.AsyncClient, tally: Tally, person: Person,
                           f"/v1/mailboxes/{partner.mailbox}/envelopes",
                           p.encode_deposit(envelope_id, ciphertext))
     if response is not None and response.status_code in (200, 201):
-        person.sent.append(envelope_id)
+        partner.expected.append(envelope_id)
     await drain(http, tally, person)
     person.item_version += 1
     await call(http, tally, "item_put", person, "PUT", f"/v1/items/{person.item}",
@@ -118,15 +149,48 @@ async def one_round(http: httpx.AsyncClient, tally: Tally, person: Person,
     await call(http, tally, "item_get", person, "GET", f"/v1/items/{partner.item}")
 
 
-async def run_load(urls: list[str], dyads: int, rounds: int, concurrency: int,
-                   time_bound: float) -> tuple[Tally, float, int, int]:
+async def forum_post(http: httpx.AsyncClient, tally: Tally, person: Person,
+                     ciphertext: bytes) -> None:
+    """One post to every other member of the person's forum, in one batched request."""
+    others = [member for member in person.forum if member is not person]
+    batch = [BatchEnvelope(member.mailbox, p.new_id(), ciphertext) for member in others]
+    response = await call(http, tally, "forum_post", person, "POST", "/v1/envelopes",
+                          encode_deposit_batch(batch))
+    if response is None or response.status_code != 200:
+        return
+    for member, result in zip(others, decode_batch_results(response.content, batch),
+                              strict=True):
+        if result.error is None:
+            member.expected.append(result.id)
+        else:
+            tally.errors["forum_post"] += 1
+
+
+async def kill_halfway(tally: Tally, expected_requests: int,
+                       victim: subprocess.Popen[bytes]) -> None:
+    """SIGKILL ``victim`` once half the expected requests have been answered."""
+    while tally.requests < expected_requests // 2:
+        await asyncio.sleep(0.01)
+    victim.send_signal(signal.SIGKILL)
+    tally.killed_at = tally.requests
+
+
+async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, rounds: int,
+                   concurrency: int, time_bound: float,
+                   victim: subprocess.Popen[bytes] | None = None
+                   ) -> tuple[Tally, float, int, int]:
     """Returns the tally, seconds, envelopes lost and envelopes duplicated."""
     people: list[Person] = []
     for number in range(dyads * 2):
+        first = number % len(urls)
         people.append(Person(nacl.signing.SigningKey.generate(), p.new_id(32), p.new_id(),
-                             urls[number % len(urls)]))
+                             urls[first:] + urls[:first]))
     for first, second in zip(people[::2], people[1::2], strict=True):
         first.partner, second.partner = second, first
+    for start_at in range(0, min(forums * forum_size, len(people)), forum_size):
+        members = people[start_at:start_at + forum_size]
+        for member in members:
+            member.forum = members
     ciphertext = secrets.token_bytes(1064)  # a 1 KiB bucket and the cipher's overhead
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=30) as http:
@@ -136,22 +200,29 @@ async def run_load(urls: list[str], dyads: int, rounds: int, concurrency: int,
         gate = asyncio.Semaphore(concurrency)
         deadline = time.monotonic() + time_bound
 
-        async def simulate(person: Person) -> None:
-            for _ in range(rounds):
+        async def simulate(number: int, person: Person) -> None:
+            for round_number in range(rounds):
                 if time.monotonic() > deadline:
                     return
                 async with gate:
                     await one_round(http, tally, person, ciphertext)
+                    if person.forum and (number + round_number) % 10 == 0:
+                        await forum_post(http, tally, person, ciphertext)
 
+        # per round: deposit, fetch, ack (most rounds), item put and get; a tenth post
+        expected_requests = len(people) * rounds * 5
+        killer = (asyncio.ensure_future(kill_halfway(tally, expected_requests, victim))
+                  if victim is not None else None)
         started = time.perf_counter()
-        await asyncio.gather(*(simulate(person) for person in people))
+        await asyncio.gather(*(simulate(n, person) for n, person in enumerate(people)))
         seconds = time.perf_counter() - started
+        if killer is not None and not killer.done():
+            killer.cancel()
         await asyncio.gather(*(drain(http, None, person) for person in people))
     lost = duplicated = 0
     for person in people:
-        assert person.partner is not None
-        got = person.partner.received
-        lost += len(set(person.sent) - set(got))
+        got = person.received
+        lost += len(set(person.expected) - set(got))
         duplicated += len(got) - len(set(got))
     return tally, seconds, lost, duplicated
 
@@ -160,6 +231,9 @@ def report(name: str, tally: Tally, seconds: float, lost: int, duplicated: int) 
     rate = tally.requests / seconds
     print(f"{name:<34} {tally.requests:>6} requests in {seconds:6.1f} s  {rate:6.0f} req/s  "
           f"errors {sum(tally.errors.values())}  lost {lost}  duplicated {duplicated}")
+    if tally.killed_at is not None:
+        print(f"    one process killed (SIGKILL) after {tally.killed_at} requests; "
+              f"{tally.failovers} requests moved to the other process")
     for kind in KINDS:
         values = tally.latencies.get(kind, [])
         if len(values) >= 2:
@@ -202,6 +276,16 @@ def serve_bare(port: int) -> None:
                                                    for i, s, c in waiting],
                              "cursor": waiting[-1][1] if waiting else since, "more": False})
 
+    async def deposit_batch(request: Request) -> Response:
+        nonlocal seq
+        answers = []
+        for entry in p.parse_object(await request.body())["envelopes"]:
+            seq += 1
+            mailboxes[entry["mailbox"]].append((entry["id"], seq, entry["ciphertext"]))
+            answers.append({"mailbox": entry["mailbox"], "id": entry["id"], "stored": True,
+                            "duplicate": False})
+        return JSONResponse({"v": 1, "results": answers})
+
     async def ack(request: Request) -> Response:
         ids = set(p.parse_object(await request.body())["ids"])
         box = mailboxes[request.path_params["mailbox"]]
@@ -224,6 +308,7 @@ def serve_bare(port: int) -> None:
         Route(mailbox + "/envelopes", deposit, methods=["POST"]),
         Route(mailbox + "/envelopes", fetch, methods=["GET"]),
         Route(mailbox + "/ack", ack, methods=["POST"]),
+        Route("/v1/envelopes", deposit_batch, methods=["POST"]),
         Route("/v1/items/{item}", put_item, methods=["PUT"]),
         Route("/v1/items/{item}", get_item, methods=["GET"]),
     ])
@@ -239,9 +324,11 @@ def relay_command(port: int, db: str) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dyads", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--dyads", type=int, default=1000)
+    parser.add_argument("--forums", type=int, default=10)
+    parser.add_argument("--forum-size", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--time-bound", type=float, default=120.0)
     parser.add_argument("--postgres", default=os.environ.get(
         "RECONNECT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
@@ -252,18 +339,22 @@ def main() -> None:
         serve_bare(args.serve_bare)
         return
     print(f"relay load: {args.dyads} dyads ({2 * args.dyads} clients, each its own key), "
-          f"{args.rounds} rounds of deposit, fetch, ack, item put and get each, "
+          f"{args.forums} forums of {args.forum_size}, "
+          f"{args.rounds} rounds of deposit, fetch, ack, item put and get each "
+          f"(and a forum post for a tenth of the members), "
           f"{args.concurrency} at once; {os.cpu_count()} CPUs, load "
           f"{os.getloadavg()[0]:.1f}, loopback")
 
-    def measure(name: str, commands: list[list[str]], ports: list[int]) -> float:
+    def measure(name: str, commands: list[list[str]], ports: list[int],
+                kill_one: bool = False) -> float:
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         processes: list[subprocess.Popen[bytes]] = []
         try:
             for command, url in zip(commands, urls, strict=True):
                 processes.append(start(command, url))
-            result = asyncio.run(run_load(urls, args.dyads, args.rounds, args.concurrency,
-                                          args.time_bound))
+            result = asyncio.run(run_load(urls, args.dyads, args.forums, args.forum_size,
+                                          args.rounds, args.concurrency, args.time_bound,
+                                          victim=processes[0] if kill_one else None))
         finally:
             for process in processes:
                 stop(process)
@@ -281,19 +372,20 @@ def main() -> None:
         return
     from bench.relay import drop_schema, postgres_schema
 
-    for processes in (1, 2):
+    for processes, kill_one in ((1, False), (2, False), (2, True)):
         schema = postgres_schema(args.postgres)
         if schema is None:
             return
         try:
             ports = [free_port() for _ in range(processes)]
-            rate = measure(f"relay, PostgreSQL, {processes} process{'es' * (processes > 1)}",
-                           [relay_command(port, schema) for port in ports], ports)
+            name = f"relay, PostgreSQL, {processes} process{'es' * (processes > 1)}"
+            rate = measure(name + (", one killed" if kill_one else ""),
+                           [relay_command(port, schema) for port in ports], ports, kill_one)
         finally:
             drop_schema(args.postgres, schema)
         if processes == 1:
             one = rate
-        else:
+        elif not kill_one:
             print(f"ratio PostgreSQL two processes / one: {rate / one:.2f}x (goal >= 1.6x; "
                   f"on {os.cpu_count()} CPUs shared with the load generator and the database)")
 
