@@ -7,6 +7,7 @@ Storage calls run in worker threads so an fsync never stalls the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -22,16 +23,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reconnect_tui import wire as p
 from reconnect_tui.clock import EpochClock, epoch_seconds
 from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import RelayConfig
+from reconnect_tui.relay.push import PushEndpoint, PushHub
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorage
 from reconnect_tui.wire import ErrorCode, WireError
 from reconnect_tui.wire.batch import BatchResult, decode_deposit_batch, encode_batch_results
+from reconnect_tui.wire.push import SUBSCRIBE_PATH
 
 log = logging.getLogger("reconnect.relay")
 access_log = logging.getLogger("reconnect.relay.access")
@@ -369,6 +372,7 @@ def create_app(storage: RelayStorage, config: RelayConfig | None = None, *,
     and closes the storage at shutdown."""
     config = config or RelayConfig()
     relay = RelayApp(storage, config, clock)
+    hub = PushHub(config)
     mailbox = "/v1/mailboxes/{mailbox}"
     routes = [
         Route("/health", _guarded(relay.health), methods=["GET"]),
@@ -383,10 +387,14 @@ def create_app(storage: RelayStorage, config: RelayConfig | None = None, *,
         Route("/v1/items/{item}", _guarded(relay.delete_item), methods=["DELETE"]),
         Route("/v1/invitations/{lookup}", _guarded(relay.put_invitation), methods=["PUT"]),
         Route("/v1/invitations/{lookup}", _guarded(relay.take_invitation), methods=["GET"]),
+        WebSocketRoute(SUBSCRIBE_PATH,
+                       PushEndpoint(hub, storage, config, clock, _target).handle),
     ]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        hub.bind(asyncio.get_running_loop())
+        storage.listen(hub.wake_threadsafe)
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_purge_forever, storage, config, clock)
             try:
@@ -399,6 +407,7 @@ def create_app(storage: RelayStorage, config: RelayConfig | None = None, *,
                     exception_handlers={HTTPException: _http_error})
     app.add_middleware(AccessLog)
     app.state.relay = relay
+    app.state.push = hub
     return app
 
 

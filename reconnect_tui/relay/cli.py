@@ -76,6 +76,10 @@ def serve(
         typer.Option(help=N_("Address or network of a reverse proxy whose Forwarded or "
                             "X-Forwarded-For header names the client (repeatable).")),
     ] = None,
+    max_subscribers: Annotated[
+        int, typer.Option(min=0, help=N_("Push channels this relay process holds open (0: none; "
+                                         "clients then sync periodically)."))
+    ] = 10_000,
     log_level: Annotated[str, typer.Option(help=N_("debug, info, warning or error."))] = "info",
     vault: Annotated[
         Path | None,
@@ -123,6 +127,7 @@ def serve(
         address_rate_per_minute=address_rate_limit,
         address_bytes_per_hour=max(1, round(address_mib_per_hour * 1024 * 1024)),
         trusted_proxies=proxies,
+        max_subscribers=max_subscribers,
     )
     options = ServeOptions(
         host=host,

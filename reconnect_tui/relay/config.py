@@ -59,6 +59,13 @@ class RelayConfig:
     """Addresses or networks (``10.0.0.0/8``) of reverse proxies whose ``Forwarded`` or
     ``X-Forwarded-For`` header names the client; from anyone else those headers are ignored."""
 
+    max_subscribers: int = 10_000
+    """Push channels (``GET /v1/subscribe``) one relay process holds; beyond it a subscription
+    is refused ``rate_limited`` and the client syncs periodically instead."""
+
+    max_subscriptions_per_key: int = 4
+    """Push channels one signing key may hold open on one relay process."""
+
     @property
     def max_body_bytes(self) -> int:
         """Largest request body: base64 of the largest ciphertext plus room for the JSON."""

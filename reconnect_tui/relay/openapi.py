@@ -262,7 +262,46 @@ def document() -> Schema:
         },
         "paths": paths,
         "components": {"schemas": SCHEMAS, "parameters": PARAMETERS, "responses": RESPONSES},
+        "x-websockets": _websockets(),
     }
+
+
+def _websockets() -> Schema:
+    """The push channel: OpenAPI 3.1 has no words for a WebSocket, so it is described in an
+    extension (prose: docs/protocol.md, "Push channel")."""
+    from reconnect_tui.wire.push import (
+        CLOSE_BASE,
+        MAX_SUBSCRIBE_BYTES,
+        MAX_SUBSCRIBE_MAILBOXES,
+        SUBSCRIBE_PATH,
+        SUBSCRIBE_TIMEOUT,
+    )
+
+    return {SUBSCRIBE_PATH: {
+        "summary": "Push channel: be told the moment a deposit lands in one of this key's "
+                   "mailboxes (never what, never which)",
+        "description": (
+            "A WebSocket. The handshake (GET) carries the four X-Reconnect-* headers, signed "
+            f"as a request to GET {SUBSCRIBE_PATH} whose body is the first message, which is "
+            f"the subscription (within {SUBSCRIBE_TIMEOUT:g} s, at most "
+            f"{MAX_SUBSCRIBE_BYTES} bytes). A missing, malformed or stale signature is "
+            "refused as the HTTP answer a request would get; a bad signature, a replayed "
+            "nonce, a bad subscription or a limit reached closes the channel with "
+            f"{CLOSE_BASE} + the status (4401, 4400, 4413, 4429, 4503) and the error code as "
+            "the reason. Only mailboxes this key claimed are watched; nothing may be sent "
+            "after the subscription."),
+        "subscription": _object({
+            "v": _V,
+            "mailboxes": {"type": "array", "minItems": 1, "maxItems": MAX_SUBSCRIBE_MAILBOXES,
+                          "uniqueItems": True, "items": _ID},
+        }),
+        "answers": [
+            _object({"v": _V,
+                      "subscribed": {"type": "integer", "minimum": 0,
+                                     "description": "How many of the mailboxes are watched"}}),
+            _object({"v": _V, "event": {"const": "new"}}),
+        ],
+    }}
 
 
 def dumps() -> str:

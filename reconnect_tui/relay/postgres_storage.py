@@ -22,6 +22,8 @@ Migrations are versioned in ``relay_schema``; a relay that finds a newer schema 
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,6 +31,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import psycopg.errors
+from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from reconnect_tui.relay.storage import Admission, Budget, RelayStorageError
@@ -40,6 +43,9 @@ from reconnect_tui.wire import (
     StoredEnvelope,
     WireError,
 )
+from reconnect_tui.wire.push import mailbox_token
+
+log = logging.getLogger("reconnect.relay")
 
 USAGE_SHARDS = 16
 
@@ -145,6 +151,9 @@ _RETRIES = 5
 
 T = TypeVar("T")
 
+_LISTEN_POLL_SECONDS = 2.0
+"""How often the notification thread looks up from its wait to see whether the relay stops."""
+
 
 def redacted(dsn: str) -> str:
     """``postgresql://HOST:PORT/DB`` without user, password or query, for logs and errors."""
@@ -200,6 +209,8 @@ class PostgresRelayStorage:
         except RelayStorageError:
             self._pool.close()
             raise
+        self._closing = threading.Event()
+        self._listener: threading.Thread | None = None
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -222,8 +233,11 @@ class PostgresRelayStorage:
                                  "ON CONFLICT (id) DO UPDATE SET version = excluded.version",
                                  (number,))
             salt = conn.execute("SELECT value FROM meta WHERE name = 'address_salt'").fetchone()
-        assert salt is not None
+            schema = conn.execute("SELECT current_schema()").fetchone()
+        assert salt is not None and schema is not None
         self._salt = bytes(salt[0])
+        # NOTIFY channels are per database, not per schema: one channel per relay schema.
+        self.channel = f"reconnect_new_{schema[0]}"[:63]
 
     def _source(self, address: str) -> bytes:
         """A keyed hash of a client address: counters never hold the address itself."""
@@ -396,6 +410,9 @@ class PostgresRelayStorage:
             "INSERT INTO envelopes (mailbox, id, size, received, expires, ciphertext) "
             "VALUES (%s, %s, %s, %s, %s, %s)",
             (mailbox, envelope_id, len(ciphertext), now, expires, ciphertext))
+        # Delivered to every listening relay process when (and only if) this commits; the
+        # payload is a hash of the mailbox id, never the id.
+        conn.execute("SELECT pg_notify(%s, %s)", (self.channel, mailbox_token(mailbox)))
         return True
 
     def deposit_many(self, envelopes: list[tuple[str, str, bytes]], now: int, *, expires: int,
@@ -546,7 +563,50 @@ class PostgresRelayStorage:
 
         return self._transact(work)
 
+    # --- push ---------------------------------------------------------------------------
+
+    def owned_mailboxes(self, owner: bytes, mailboxes: list[str]) -> list[str]:
+        def work(conn: psycopg.Connection[Any]) -> list[str]:
+            rows = conn.execute("SELECT id FROM mailboxes WHERE owner = %s AND id = ANY(%s)",
+                                (owner, mailboxes)).fetchall()
+            return sorted(str(row[0]) for row in rows)
+
+        return self._read(work)
+
+    def listen(self, wake: Callable[[str | None], None]) -> None:
+        """LISTEN on a connection of its own, in a thread: every relay process on the database
+        hears every deposit. A lost connection is made again (with backoff), and then everyone
+        is woken, since deposits meanwhile went unheard."""
+        self._listener = threading.Thread(target=self._listen_forever, args=(wake,),
+                                          name="relay-listen", daemon=True)
+        self._listener.start()
+
+    def _listen_forever(self, wake: Callable[[str | None], None]) -> None:
+        pause = 0.5
+        first = True
+        while not self._closing.is_set():
+            try:
+                with psycopg.connect(self.dsn, autocommit=True, connect_timeout=10) as conn:
+                    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+                    if not first:
+                        wake(None)
+                    first, pause = False, 0.5
+                    while not self._closing.is_set():
+                        for notice in conn.notifies(timeout=_LISTEN_POLL_SECONDS):
+                            wake(notice.payload)
+            except psycopg.Error as error:
+                if self._closing.is_set():
+                    return
+                log.warning("deposit notifications interrupted (%s); retrying",
+                            type(error).__name__)
+                first = False
+                self._closing.wait(pause)
+                pause = min(pause * 2, 30.0)
+
     def close(self) -> None:
+        self._closing.set()
+        if self._listener is not None:
+            self._listener.join(_LISTEN_POLL_SECONDS + 2)
         self._pool.close()
 
 

@@ -101,6 +101,9 @@ def serve(options: ServeOptions) -> None:
         log_level=options.log_level,
         server_header=False,
         lifespan="on",
+        ws_max_size=64 * 1024,  # the largest message a client sends is its subscription
+        ws_per_message_deflate=False,  # memory per push subscriber; events are a few bytes
+        timeout_graceful_shutdown=5,  # push channels are told to go (1012), then closed
     )
     scheme = "https" if options.certfile else "http"
     logging.getLogger("reconnect.relay").info(

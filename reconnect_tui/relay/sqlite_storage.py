@@ -15,6 +15,7 @@ one fsync, and a lone deposit still commits at once (no waiting for company).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import threading
@@ -32,6 +33,7 @@ from reconnect_tui.wire import (
     StoredEnvelope,
     WireError,
 )
+from reconnect_tui.wire.push import mailbox_token
 
 SCHEMA_VERSION = 2
 
@@ -195,6 +197,7 @@ class SQLiteRelayStorage:
                 f"({type(error).__name__}: {error})."
             ) from error
         self._lock = threading.Lock()
+        self._wake: Callable[[str | None], None] | None = None
 
     def _migrate(self) -> None:
         conn = self._durable
@@ -337,7 +340,10 @@ class SQLiteRelayStorage:
 
         if not self.group_commit:
             with self._write(self._durable) as conn:
-                return work(conn)
+                stored = work(conn)
+            if stored:
+                self._woken([mailbox])
+            return stored
         job = _Job(work)
         with self._queue_lock:
             self._queue.append(job)
@@ -346,7 +352,10 @@ class SQLiteRelayStorage:
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
                 self._commit_group(batch)
-        return job.outcome()
+        stored = job.outcome()
+        if stored:
+            self._woken([mailbox])
+        return stored
 
     def deposit_many(self, envelopes: list[tuple[str, str, bytes]], now: int, *, expires: int,
                      max_count: int, max_bytes: int, budget: Budget,
@@ -365,7 +374,28 @@ class SQLiteRelayStorage:
                     conn.execute("ROLLBACK TO deposit")
                     answers.append(error)
                 conn.execute("RELEASE deposit")
+        self._woken([m for (m, _i, _c), stored in zip(envelopes, answers, strict=True)
+                     if stored is True])
         return answers
+
+    # --- push ---------------------------------------------------------------------------
+
+    def listen(self, wake: Callable[[str | None], None]) -> None:
+        """One process per SQLite file: its own commits are all the deposits there are."""
+        self._wake = wake
+
+    def _woken(self, mailboxes: list[str]) -> None:
+        wake = self._wake
+        if wake is not None:
+            for mailbox in dict.fromkeys(mailboxes):
+                wake(mailbox_token(mailbox))
+
+    def owned_mailboxes(self, owner: bytes, mailboxes: list[str]) -> list[str]:
+        with self._lock:
+            rows = self._durable.execute(
+                "SELECT id FROM mailboxes WHERE owner = ? AND id IN (SELECT value FROM "
+                "json_each(?))", (owner, json.dumps(mailboxes))).fetchall()
+        return sorted(row[0] for row in rows)
 
     def _commit_group(self, batch: list[_Job[bool]]) -> None:
         """Run ``batch`` in one transaction, each job in a savepoint; commit once."""

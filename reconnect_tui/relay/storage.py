@@ -7,6 +7,7 @@ these methods, each atomic). Refusals are raised as :class:`WireError` with the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -121,6 +122,17 @@ class RelayStorage(Protocol):
     def usage(self) -> int:
         """Bytes of live envelopes, items and invitations (what ``Budget.total_bytes``
         bounds)."""
+        ...
+
+    def owned_mailboxes(self, owner: bytes, mailboxes: list[str]) -> list[str]:
+        """Those of ``mailboxes`` that ``owner`` claimed (what a push subscription may watch)."""
+        ...
+
+    def listen(self, wake: Callable[[str | None], None]) -> None:
+        """From now until :meth:`close`, call ``wake(token)`` (``wire.push.mailbox_token``) from
+        any thread after each committed deposit, including those other relay processes commit
+        on a shared database; ``wake(None)`` when deposits may have gone unreported (the
+        notification connection was lost and is back)."""
         ...
 
     def close(self) -> None: ...

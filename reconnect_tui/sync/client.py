@@ -33,7 +33,8 @@ from reconnect_tui.wire.batch import (
     entry_size,
 )
 
-__all__ = ["RelayClient", "RelayError", "RelayRefused", "check_relay_url", "is_loopback"]
+__all__ = ["RelayClient", "RelayError", "RelayRefused", "check_relay_url", "is_loopback",
+           "relay_refusal"]
 
 T = TypeVar("T")
 
@@ -146,25 +147,7 @@ class RelayClient:
     def refusal(self, status: int, code: str, reason: str = "") -> RelayRefused:
         """The refusal a user reads for an answer of ``status`` with wire ``code``: also for
         one envelope of a batched deposit (``status`` then the code's own)."""
-        reason = reason[:200]
-        messages = {
-            401: _("The relay at {url} refused our signature ({reason})."),
-            403: _("The relay at {url} says this belongs to someone else."),
-            404: _("The relay at {url} has no such thing (it may have expired)."),
-            409: _("The relay at {url} already has a newer or identical version."),
-            413: _("This is too large for the relay at {url}."),
-            415: _("The relay at {url} did not accept how the request was sent ({reason})."),
-            429: _("The relay at {url} asks us to slow down; try again in a minute."),
-            507: _("The relay at {url} is full; your message is kept and will be sent "
-                   "later."),
-        }
-        template = messages.get(status)
-        if template is None:
-            template = (_("The relay at {url} is having trouble; try again later.")
-                        if status >= 500
-                        else _("The relay at {url} refused the request ({reason})."))
-        message = template.format(url=self.base_url, reason=reason or code)
-        return RelayRefused(message, status, code)
+        return relay_refusal(self.base_url, status, code, reason)
 
     def _decode(self, decoder: Callable[[bytes], T], content: bytes) -> T:
         try:
@@ -283,6 +266,30 @@ class RelayClient:
                 return None
             raise
         return self._decode(p.decode_invitation, response.content)
+
+
+def relay_refusal(base_url: str, status: int, code: str, reason: str = "") -> RelayRefused:
+    """The refusal a user reads for an answer of ``status`` with wire ``code`` from the relay
+    at ``base_url`` (a request's, a batched envelope's, or the push channel's)."""
+    reason = reason[:200]
+    messages = {
+        401: _("The relay at {url} refused our signature ({reason})."),
+        403: _("The relay at {url} says this belongs to someone else."),
+        404: _("The relay at {url} has no such thing (it may have expired)."),
+        409: _("The relay at {url} already has a newer or identical version."),
+        413: _("This is too large for the relay at {url}."),
+        415: _("The relay at {url} did not accept how the request was sent ({reason})."),
+        429: _("The relay at {url} asks us to slow down; try again in a minute."),
+        507: _("The relay at {url} is full; your message is kept and will be sent "
+               "later."),
+    }
+    template = messages.get(status)
+    if template is None:
+        template = (_("The relay at {url} is having trouble; try again later.")
+                    if status >= 500
+                    else _("The relay at {url} refused the request ({reason})."))
+    message = template.format(url=base_url, reason=reason or code)
+    return RelayRefused(message, status, code)
 
 
 def _known(code: str) -> ErrorCode:

@@ -54,9 +54,11 @@ def test_served_document_is_the_one_in_docs(relay) -> None:
 def test_every_route_and_error_code_is_documented(relay) -> None:
     doc = document()
     app_routes = {(method, route.path) for route in relay.http.app.routes
-                  for method in route.methods - {"HEAD"}}
+                  if hasattr(route, "methods") for method in route.methods - {"HEAD"}}
     documented = {(method.upper(), path) for path, ops in doc["paths"].items() for method in ops}
     assert documented == app_routes
+    websockets = {route.path for route in relay.http.app.routes if not hasattr(route, "methods")}
+    assert set(doc["x-websockets"]) == websockets  # the push channel, in an extension
     codes = set(doc["components"]["schemas"]["Error"]["properties"]["error"]["enum"])
     assert codes == {str(code) for code in p.ErrorCode}
     for path, ops in doc["paths"].items():
