@@ -1,4 +1,5 @@
-"""Reading dates, numbers and phone numbers as people write them, in English or Norwegian.
+"""Reading dates, times of day, numbers and phone numbers as people write them, in English or
+Norwegian.
 
 Errors never repeat what was typed (it may be private); they say what is expected.
 
@@ -12,7 +13,7 @@ month-first date is never guessed. What is shown back goes through ``i18n.format
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from .i18n import _
 
@@ -23,6 +24,7 @@ _RELATIVE_DAYS = {
 }
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})\.?")
+_CLOCK = re.compile(r"(?:kl\.?\s*)?(\d{1,2})(?:[:.]?(\d{2}))?")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _GROUPING = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3}\b)")
 """A space, no-break space, narrow no-break space or apostrophe between digit groups."""
@@ -60,6 +62,17 @@ def parse_day(text: str, today: date) -> date:
     except ValueError:
         raise ParseError(_("That day is not in the calendar.")) from None
     raise ParseError(_("Write a date like {example}.").format(example=example_day(today)))
+
+
+def parse_time(text: str) -> time:
+    """A time of day on the 24-hour clock ("08:00", "8.30", "0830", "8", "kl 8"), or
+    :class:`ParseError`."""
+    match = _CLOCK.fullmatch(" ".join(text.strip().casefold().split()))
+    if match is not None:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if hour <= 23 and minute <= 59:
+            return time(hour, minute)
+    raise ParseError(_("Write a time of day like 08:00 or 15:30."))
 
 
 def parse_number(text: str) -> float:

@@ -1,4 +1,4 @@
-"""`reconnect agreement`: show, propose and accept the dyad agreement, for scripts.
+"""`reconnect agreement`: show, propose, accept and decline the dyad agreement, for scripts.
 
 ``show --json`` prints ``status`` ("none", "proposed" or "accepted"), ``version``,
 ``proposed_by`` and ``terms`` (and more: docs/agreement.md). ``propose`` reads a JSON file
@@ -34,7 +34,12 @@ app = typer.Typer(help=N_("The agreement of a dyad: how you use ReConnect togeth
                   no_args_is_help=True)
 
 NameArgument = Annotated[str, typer.Argument(help=N_("The partner's name."))]
+
+
 def version_json(version, own: str, partner: str) -> dict[str, Any]:
+    declined_by = None
+    if version.declined:
+        declined_by = own if version.declined_by_me else partner
     return {
         "version": version.version,
         "proposed_by": own if version.proposed_by_me else partner,
@@ -43,6 +48,9 @@ def version_json(version, own: str, partner: str) -> dict[str, Any]:
         "accepted_at": version.accepted_at.isoformat() if version.accepted_at else None,
         "signatures": {"proposer": version.proposer_signature,
                        "accepter": version.accepter_signature},
+        "declined_by": declined_by,
+        "declined_at": version.declined_at.isoformat() if version.declined_at else None,
+        "decline_reason": version.decline_reason if version.declined else None,
     }
 
 
@@ -62,6 +70,7 @@ def state_json(state, own: str, partner: str) -> dict[str, Any]:
         "awaiting_acceptance_by": awaiting,
         "review_on": state.review_on.isoformat() if state.review_on else None,
         "accepted": version_json(state.current, own, partner) if state.current else None,
+        "declined": version_json(state.declined, own, partner) if state.declined else None,
         "history": [version_json(v, own, partner) for v in state.history],
     }
 
@@ -133,6 +142,12 @@ def show(
                                                             who=data["proposed_by"]))
         for key, value in data["terms"].items():
             echo(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
+    declined = data["declined"]
+    if declined is not None:
+        echo(_("Version {n} was declined by {who}.").format(n=declined["version"],
+                                                             who=declined["declined_by"]))
+        if declined["decline_reason"]:
+            echo(_("Reason: {reason}").format(reason=declined["decline_reason"]))
     if data["review_on"]:
         echo(_("Talk it over again on {day}").format(
             day=format_day(date.fromisoformat(data["review_on"]))))
@@ -194,4 +209,35 @@ def accept(
         print_json(data)
     else:
         status(_("Accepted version {n} with {name}.").format(n=version.version,
+                                                            name=partner.name))
+
+
+@app.command(
+    "decline",
+    help=N_("Decline the partner's proposed agreement, optionally saying why; what was agreed"
+            " before still holds."),
+)
+@handles_errors
+def decline(
+    ctx: typer.Context,
+    name: NameArgument,
+    reason: Annotated[str, typer.Option("--reason", help=N_(
+        "Why you decline; the partner sees it (end-to-end encrypted)."))] = "",
+    relay: RelayOption = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    from ..sync.agreements import Agreements
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        agreements = Agreements(opened)
+        partner = agreements.dyads.partner_named(name)
+        version = agreements.decline(partner.id, reason)
+        _deliver(opened, relay)
+        data = state_json(agreements.state(partner.id), opened.profile().name, partner.name)
+    if as_json:
+        print_json(data)
+    else:
+        status(_("Declined version {n} from {name}.").format(n=version.version,
                                                             name=partner.name))

@@ -1,12 +1,16 @@
-"""The dyad agreement: what holds, what is proposed, the history; propose a change, accept.
+"""The dyad agreement: what holds, what is proposed, the history; propose a change, accept or
+decline it (with a reason the partner sees).
 
-Terms are edited as JSON (every key is explained in docs/agreement.md and shown beside it);
-a first agreement starts from the template. Everything goes through ``sync.agreements``.
+Terms are edited in a form with a field per term (numbers, times, a date, yes/no toggles, texts;
+every key is explained in docs/agreement.md); a value that does not fit keeps the form open with
+the message beside its field. A first agreement starts from the template. Everything goes
+through ``sync.agreements``.
 """
 
 from __future__ import annotations
 
-import json
+from datetime import date, time
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -14,13 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _
+from ..sync.agreement_terms import DEFAULT_TIME_ZONE, TermsError, validate
 from ..sync.agreements import Agreements, AgreementState
-from ..widgets.form import Field, FormScreen
+from ..text_safety import clean_text
+from ..widgets.form import Field, FormError, FormScreen
 from ..widgets.toggles import StateCheckbox
 from .base import ModuleScreen
 from .events import SyncRequested
@@ -39,6 +45,11 @@ TERM_LABELS = {
     "review_on": N_("Talk it over again on"),
     "notes": N_("Notes"),
 }
+TIME_ZONES = ("Europe/Oslo", "Europe/Stockholm", "Europe/Copenhagen", "Europe/Helsinki",
+              "Europe/London", "Europe/Berlin", "UTC")
+"""The time zones offered (a proposal's own zone is offered too when it is another)."""
+FIELD_OF_TERM = {"working_hours": "working_until"}
+"""The form field a term's problem is shown beside, where the two are not named alike."""
 
 
 def terms_text(terms: dict[str, object]) -> Text:
@@ -55,18 +66,30 @@ def terms_text(terms: dict[str, object]) -> Text:
 
 
 def state_text(state: AgreementState, partner: str) -> Text:
+    text = Text()
+    if state.declined is not None:
+        declined = state.declined
+        who = _("you") if declined.declined_by_me else partner
+        text.append(_("Version {n} was declined by {who}").format(n=declined.version, who=who),
+                    style="bold")
+        text.append("\n")
+        if declined.decline_reason:  # the partner's words: cleaned again before the terminal
+            text.append(_("Reason: {reason}").format(
+                reason=clean_text(declined.decline_reason)) + "\n")
+        text.append(_("Press e to propose a change.") + "\n\n")
     if state.status == "none":
-        return Text(_(
+        text.append(_(
             "You and {name} have no agreement yet. Agreeing how you use ReConnect (how soon"
             " answers come, what messages are for, what to do in an emergency) helps you both."
             " Press e to start from a template.").format(name=partner))
-    text = Text()
+        return text
     if state.pending is not None:
         who = _("you") if state.pending.proposed_by_me else partner
         text.append(_("Version {n} proposed by {who}").format(n=state.pending.version, who=who),
                     style="bold")
         text.append("  · " + (_("waiting for {name} to accept").format(name=partner)
-                              if state.pending.proposed_by_me else _("press a to accept")))
+                              if state.pending.proposed_by_me
+                              else _("press a to accept, d to decline")))
         text.append("\n")
         text.append_text(terms_text(state.pending.terms))
     if state.current is not None:
@@ -80,42 +103,112 @@ def state_text(state: AgreementState, partner: str) -> Text:
     if len(state.history) > 1:
         text.append(_("History") + "\n", style="bold")
         for version in state.history:
-            mark = _("accepted") if version.accepted else _("proposed")
+            mark = (_("accepted") if version.accepted else _("declined") if version.declined
+                    else _("proposed"))
             proposed = formats.day(version.proposed_at.astimezone())
             text.append(f"  v{version.version} · {proposed} · {mark}\n")
     return text
 
 
-class ProposeScreen(ModalScreen[dict | None]):
-    """Edit the terms as JSON; returns them (not yet validated) or None."""
+def terms_fields(terms: dict[str, Any]) -> list[Field]:
+    """A field per term, of the kind its value needs (docs/agreement.md)."""
+    zone = str(terms.get("time_zone") or DEFAULT_TIME_ZONE)
+    zones = TIME_ZONES if zone in TIME_ZONES else (zone, *TIME_ZONES)
+    return [
+        Field("answer_within_working_days", _(TERM_LABELS["answer_within_working_days"]), "int",
+              required=True, help=_("0: the same working day; at most 30.")),
+        Field("working_from", _("Working hours from"), "time", required=True),
+        Field("working_until", _("Working hours until"), "time", required=True),
+        Field("time_zone", _(TERM_LABELS["time_zone"]), "choice", required=True,
+              choices=tuple((z, z) for z in zones)),
+        Field("country", _(TERM_LABELS["country"]), placeholder="SE",
+              help=_("A country code, if its public holidays are days off too (Norway's"
+                     " always are). Empty: none.")),
+        Field("review_on", _(TERM_LABELS["review_on"]), "date",
+              help=_("Empty: three months after it is accepted.")),
+        Field("suggested_max_words", _(TERM_LABELS["suggested_max_words"]), "int",
+              help=_("10 to 5000, or empty for no suggestion.")),
+        Field("read_receipts", _(TERM_LABELS["read_receipts"]), "bool"),
+        Field("view_receipts", _("View receipts (the owner is told when a shared item was"
+                                 " viewed)"), "bool"),
+        Field("messages_for", _(TERM_LABELS["messages_for"]), "multiline"),
+        Field("messages_not_for", _(TERM_LABELS["messages_not_for"]), "multiline"),
+        Field("emergency", _(TERM_LABELS["emergency"]), "multiline"),
+        Field("notes", _(TERM_LABELS["notes"]), "multiline"),
+    ]
 
-    BINDINGS = [Binding("ctrl+s", "propose", N_("Propose")), Binding("escape", "cancel",
-                                                                    N_("Cancel"))]
 
-    def __init__(self, terms: dict[str, object]) -> None:
-        super().__init__()
-        self.terms = terms
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="propose-dialog"):
-            yield Label(_("Propose the agreement (Ctrl+S proposes, Escape cancels)"),
-                        classes="title")
-            yield TextArea(json.dumps(self.terms, indent=2, ensure_ascii=False),
-                           id="terms-json", language=None)
-            yield Static("", id="terms-error", classes="error")
-
-    def action_propose(self) -> None:
+def form_values(terms: dict[str, Any]) -> dict[str, Any]:
+    """What the form shows for ``terms`` (times and the day as values, not text)."""
+    values = {key: value for key, value in terms.items() if key != "working_hours"}
+    start, _sep, end = str(terms.get("working_hours", "")).partition("-")
+    for name, part in (("working_from", start), ("working_until", end)):
         try:
-            terms = json.loads(self.query_one("#terms-json", TextArea).text)
-        except json.JSONDecodeError as error:
-            self.query_one("#terms-error", Static).update(
-                _("Not valid JSON: {reason} (line {line}).").format(reason=error.msg,
-                                                                    line=error.lineno))
-            return
-        self.dismiss(terms)
+            values[name] = time.fromisoformat(part)
+        except ValueError:
+            values[name] = None
+    review = terms.get("review_on")
+    values["review_on"] = date.fromisoformat(review) if isinstance(review, str) else None
+    values["time_zone"] = terms.get("time_zone") or DEFAULT_TIME_ZONE
+    return values
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+
+def terms_from_form(values: dict[str, Any]) -> dict[str, Any]:
+    """The terms the form's parsed values say (``agreement_terms.validate`` checks them)."""
+    start, end = values["working_from"], values["working_until"]
+    review = values.get("review_on")
+    country = (values.get("country") or "").strip().upper()
+    return {
+        "answer_within_working_days": values["answer_within_working_days"],
+        "working_hours": f"{start:%H:%M}-{end:%H:%M}",
+        "time_zone": values["time_zone"],
+        "country": country or None,
+        "review_on": review.isoformat() if review else None,
+        "suggested_max_words": values.get("suggested_max_words"),
+        "read_receipts": bool(values.get("read_receipts")),
+        "view_receipts": bool(values.get("view_receipts")),
+        "messages_for": values.get("messages_for") or "",
+        "messages_not_for": values.get("messages_not_for") or "",
+        "emergency": values.get("emergency") or "",
+        "notes": values.get("notes") or "",
+    }
+
+
+def check_terms(values: dict[str, Any]) -> None:
+    """Refuse the form's values with the message beside the field at fault (FormError)."""
+    if values["working_from"] >= values["working_until"]:
+        raise FormError("working_until", _("Working hours end after they start."))
+    try:
+        validate(terms_from_form(values))
+    except TermsError as error:
+        key = error.key or ""
+        name = FIELD_OF_TERM.get(key, key)
+        label = _(TERM_LABELS[key]) if key in TERM_LABELS else key
+        message = (_("{label} must be {expected}.").format(label=label, expected=error.expected)
+                   if error.expected else str(error))
+        raise FormError(name, message) from None
+
+
+class ProposeScreen(FormScreen):
+    """The terms as a form, a field per term; returns the form's values (``terms_from_form``
+    makes the terms of them) or None."""
+
+    def __init__(self, terms: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(
+            _("Propose the agreement"), terms_fields(terms), form_values(terms),
+            intro=_("Each term is explained in the help under it. Ctrl+S proposes, Escape"
+                    " cancels."),
+            save_label=_("Propose"), check=check_terms, **kwargs)
+
+
+def decline_form() -> FormScreen:
+    """Why the proposal is declined (optional; the partner sees it)."""
+    return FormScreen(
+        _("Decline the proposed agreement"),
+        [Field("reason", _("Reason (optional)"), "multiline",
+               help=_("Your partner sees this, end-to-end encrypted."))],
+        intro=_("What was agreed before still holds. Your partner can propose a change."),
+        save_label=_("Decline"))
 
 
 class AgreementScreen(ModuleScreen):
@@ -123,6 +216,8 @@ class AgreementScreen(ModuleScreen):
 
     BINDINGS = [
         Binding("a", "accept", N_("Accept"), tooltip=N_("Accept the proposed agreement")),
+        Binding("d", "decline", N_("Decline"),
+                tooltip=N_("Decline the proposed agreement, saying why")),
         Binding("e", "propose", N_("Propose a change"), tooltip=N_("Edit the terms and propose")),
     ]
 
@@ -164,15 +259,37 @@ class AgreementScreen(ModuleScreen):
         self.reload()
         self._deliver()
 
-    def action_propose(self) -> None:
-        shown = self.state.shown
-        start = dict(shown.terms) if shown else self.agreements.template()
+    def action_decline(self) -> None:
+        pending = self.state.pending
+        if pending is None or pending.proposed_by_me:
+            self.notify(_("There is no proposal from {name} to decline.").format(
+                name=self.partner_name), severity="warning")
+            return
 
-        def proposed(terms: dict | None) -> None:
-            if terms is None:
+        def declined(values: dict[str, Any] | None) -> None:
+            if values is None:
                 return
             try:
-                self.agreements.propose(self.partner_id, terms)
+                self.agreements.decline(self.partner_id, values.get("reason") or "")
+            except ReconnectError as error:
+                self.notify(str(error), severity="warning")
+                return
+            self.notify(_("Declined. {name} sees it, and your reason, after the next sync.")
+                        .format(name=self.partner_name))
+            self.reload()
+            self._deliver()
+
+        self.app.push_screen(decline_form(), declined)
+
+    def action_propose(self) -> None:
+        shown = self.state.shown or self.state.declined
+        start = dict(shown.terms) if shown else self.agreements.template()
+
+        def proposed(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            try:
+                self.agreements.propose(self.partner_id, terms_from_form(values))
             except ReconnectError as error:  # TermsError names the key
                 self.notify(str(error), severity="error", title=_("Not proposed"))
                 return
@@ -180,7 +297,9 @@ class AgreementScreen(ModuleScreen):
             self.reload()
             self._deliver()
 
-        self.app.push_screen(ProposeScreen(start), proposed)
+        self.app.push_screen(
+            ProposeScreen(start, draft=self.toolbox.drafts.slot("agreement", self.partner_id)),
+            proposed)
 
     def _deliver(self) -> None:
         self.app.post_message(SyncRequested())

@@ -679,10 +679,32 @@ def _keyed_search() -> str:
 
 V12_KEYED_SEARCH = _keyed_search()
 
+V13_DECLINES_AND_HISTORY = """
+-- A declined agreement proposal and its reason (docs/agreement.md); one per version.
+CREATE TABLE agreement_declines (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    declined_by_me INTEGER NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    declined_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, version)
+) WITHOUT ROWID;
+-- Conversations and forums read from an export file (docs/export-format.md): kept as readable
+-- history, since no Olm or Megolm session can be restored from a file.
+CREATE TABLE imported_history (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('dyad', 'forum')),
+    name TEXT NOT NULL,
+    data TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
-                                 V11_FORM_DRAFTS, V12_KEYED_SEARCH)
+                                 V11_FORM_DRAFTS, V12_KEYED_SEARCH,
+                                 V13_DECLINES_AND_HISTORY)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -27,9 +27,11 @@ FEEDBACK_SCALES = ("heard", "matters", "way", "overall")
 MAX_QUESTION = 300
 MAX_LINE = 500
 MAX_DOMAINS = 20
+MAX_REASON = agreement_terms.MAX_TEXT
+"""Characters in the reason given with a declined proposal."""
 
-AGREEMENT_TYPES = ("agreement-propose", "agreement-accept", "seen", "checkin", "checkin-answer",
-                   "feedback")
+AGREEMENT_TYPES = ("agreement-propose", "agreement-accept", "agreement-decline", "seen",
+                   "checkin", "checkin-answer", "feedback")
 
 
 def _bad() -> ProtocolError:
@@ -70,6 +72,8 @@ def inbound(repo: AgreementRepository, record: PartnerRecord, my_key: str, my_ro
         return _proposal(repo, record, my_key, my_role, inner)
     if kind == "agreement-accept":
         return _acceptance(repo, record, my_key, my_role, inner)
+    if kind == "agreement-decline":
+        return _decline(repo, record, inner)
     if kind == "seen":
         ids, by = fields.get("ids"), fields.get("answer_by")
         if not (isinstance(ids, list) and ids and all(wire.is_valid_id(i) for i in ids)
@@ -135,6 +139,20 @@ def _acceptance(repo: AgreementRepository, record: PartnerRecord, my_key: str, m
            agreement_terms.signed_bytes(provider, user, proposal.version, proposal.terms),
            signature)
     return store.put_acceptance(record.id, proposal.version, str(signature), inner.time)
+
+
+def _decline(repo: AgreementRepository, record: PartnerRecord,
+             inner: DyadPlaintext) -> store.Write:
+    """The partner declined our open proposal; the reason is kept as sent (it is cleaned
+    where it is read, ``store/repositories/agreements.py``, and again where shown)."""
+    version, reason = inner.fields.get("version"), inner.fields.get("reason", "")
+    if not _text(reason, MAX_REASON):
+        raise _bad()
+    assert isinstance(reason, str)
+    proposal = next((v for v in repo.versions(record.id) if v.version == version), None)
+    if proposal is None or not proposal.proposed_by_me or proposal.accepted or proposal.declined:
+        raise ProtocolError(_("An agreement decline named no open proposal of ours."))
+    return store.put_decline(record.id, proposal.version, False, reason, inner.time)
 
 
 def check_answer_fields(fields: dict[str, Any]) -> None:

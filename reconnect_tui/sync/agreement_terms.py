@@ -53,7 +53,15 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 class TermsError(ReconnectError):
-    """Terms that are not well formed; the message names the key and what is expected."""
+    """Terms that are not well formed; the message names the key and what is expected.
+
+    ``key`` and ``expected`` (when one key is at fault) let a form put the words beside the
+    field: "must be a whole number of days from 0 to 30"."""
+
+    def __init__(self, message: str, key: str | None = None, expected: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+        self.expected = expected
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +111,7 @@ def template(today: date, language: str | None = None) -> dict[str, Any]:
 
 def _fail(key: str, expected: str) -> TermsError:
     return TermsError(_("The agreement's {key} must be {expected}.").format(
-        key=key, expected=expected))
+        key=key, expected=expected), key, expected)
 
 
 def validate(raw: object) -> dict[str, Any]:
@@ -120,7 +128,7 @@ def validate(raw: object) -> dict[str, Any]:
                              "messages_not_for": "", "review_on": None, **raw}
     for key in ("answer_within_working_days", "working_hours", "notes"):
         if key not in raw:
-            raise TermsError(_("The agreement's terms need the key {key}.").format(key=key))
+            raise TermsError(_("The agreement's terms need the key {key}.").format(key=key), key)
     days = terms["answer_within_working_days"]
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 30:
         raise _fail("answer_within_working_days", _("a whole number of days from 0 to 30"))

@@ -25,6 +25,7 @@ from ..store.repositories.agreements import (
     FeedbackRecord,
 )
 from ..store.vault import Vault
+from ..text_safety import clean_text
 from . import agreement_inbound, agreement_terms, waiting
 from .agreement_terms import Terms
 from .dyads import Dyads, Partner, word_count
@@ -42,6 +43,9 @@ class AgreementState:
     pending: AgreementVersion | None  # a proposal newer than ``current``
     history: list[AgreementVersion]
     review_on: date | None  # of ``current``
+    declined: AgreementVersion | None = None
+    """The newest proposal, when it was declined (newer than ``current``): what was declined,
+    by whom and why."""
 
     @property
     def shown(self) -> AgreementVersion | None:
@@ -86,12 +90,15 @@ class Agreements:
         accepted = [v for v in history if v.accepted]
         current = accepted[-1] if accepted else None
         newest = history[-1] if history else None
-        pending = newest if newest is not None and not newest.accepted else None
+        open_proposal = newest is not None and not newest.accepted
+        pending = newest if open_proposal and newest is not None and not newest.declined \
+            else None
+        declined = newest if open_proposal and newest is not None and newest.declined else None
         status = "proposed" if pending else "accepted" if current else "none"
         review = None
         if current is not None and current.accepted_at is not None:
             review = agreement_terms.review_date(current.terms, current.accepted_at.date())
-        return AgreementState(status, current, pending, history, review)
+        return AgreementState(status, current, pending, history, review, declined)
 
     def template(self) -> dict[str, Any]:
         return agreement_terms.template(self._now().date())
@@ -128,6 +135,29 @@ class Agreements:
         self.dyads.send_control(partner_id, "agreement-accept",
                                 {"version": pending.version, "signature": signature},
                                 store.put_acceptance(partner_id, pending.version, signature, now))
+        return next(v for v in self.repo.versions(partner_id) if v.version == pending.version)
+
+    def decline(self, partner_id: int, reason: str = "") -> AgreementVersion:
+        """Decline the partner's open proposal, saying why if one likes; the reason travels to
+        them inside the dyad's Olm session. What held before (if anything) still holds."""
+        partner = self.dyads._partner(partner_id)
+        pending = self.state(partner_id).pending
+        if pending is None:
+            raise ReconnectError(_("There is no proposed agreement with {name} to decline.")
+                                 .format(name=partner.name))
+        if pending.proposed_by_me:
+            raise ReconnectError(_("The open proposal is yours: {name} accepts or declines it"
+                                   " (or you propose a change).").format(name=partner.name))
+        reason = clean_text(reason).strip()
+        if len(reason) > agreement_inbound.MAX_REASON:
+            raise ReconnectError(ngettext(
+                "A reason can have at most {n} character.",
+                "A reason can have at most {n} characters.",
+                agreement_inbound.MAX_REASON).format(n=agreement_inbound.MAX_REASON))
+        self.dyads.send_control(partner_id, "agreement-decline",
+                                {"version": pending.version, "reason": reason},
+                                store.put_decline(partner_id, pending.version, True, reason,
+                                                  self._now()))
         return next(v for v in self.repo.versions(partner_id) if v.version == pending.version)
 
     def terms(self, partner_id: int) -> Terms | None:

@@ -22,8 +22,8 @@ from . import padding
 
 VERSION = 1
 TYPES = ("pairing", "confirm", "message", "receipt", "agreement-propose", "agreement-accept",
-         "seen", "checkin", "checkin-answer", "feedback", "share-manifest", "share-viewed",
-         "share-revoke-ack")
+         "agreement-decline", "seen", "checkin", "checkin-answer", "feedback", "share-manifest",
+         "share-viewed", "share-revoke-ack")
 """The agreement, "seen", check-in and feedback types are checked and stored by
 ``agreement_inbound.py`` (docs/agreement.md); the sharing types by ``share_inbound.py``
 (docs/sharing.md)."""

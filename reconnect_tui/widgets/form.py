@@ -3,8 +3,10 @@
     fields = [Field("title", _("Title"), required=True), Field("due", _("Due date"), "date")]
     self.app.push_screen(FormScreen(_("New goal"), fields, {"title": ""}), self._saved)
 
-``_saved`` receives a dict of parsed values (str, int, float, bool, date or a choice's value),
-or None when the person cancelled.
+``_saved`` receives a dict of parsed values (str, int, float, bool, date, time or a choice's
+value), or None when the person cancelled. A value that does not parse, or that ``check`` (given
+the parsed values) refuses with a :class:`FormError`, keeps the form open with the message
+beside its field.
 
 Given ``draft=toolbox.drafts.slot("new-goal")``, what is typed is kept as a draft when the app
 locks, offered back when the form opens again, and dropped on save or cancel
@@ -13,8 +15,9 @@ locks, offered back when the form opens again, and dropped on save or cancel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     from ..store.repositories.drafts import DraftSlot, JsonValue
 
 FieldKind = Literal[
-    "text", "multiline", "int", "float", "rating", "date", "phone", "bool", "choice"
+    "text", "multiline", "int", "float", "rating", "date", "time", "phone", "bool", "choice"
 ]
 
 
@@ -85,6 +88,8 @@ def parse_value(spec: Field, raw: Any) -> Any:
             return value
         if spec.kind == "date":
             return parsing.parse_day(text, date.today())
+        if spec.kind == "time":
+            return parsing.parse_time(text)
         if spec.kind == "phone":
             return parsing.parse_phone(text, spec.region)
     except parsing.ParseError as error:  # says what is expected, in the person's language
@@ -122,8 +127,10 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         *,
         save_label: str = "",
         draft: DraftSlot | None = None,
+        check: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         super().__init__()
+        self.check = check
         self.draft = draft
         self.save_label = save_label
         self.title_text = title
@@ -149,6 +156,7 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         widget_id = f"field-{spec.name}"
         if spec.kind == "bool":
             yield StateCheckbox(spec.label, bool(value), id=widget_id)
+            yield self._error_line(spec)
             return
         yield Label(spec.label + (" *" if spec.required else ""))
         if spec.kind == "multiline":
@@ -166,14 +174,36 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
             text = (
                 ""
                 if value is None
-                else (format_day(value) if isinstance(value, date) else str(value))
+                else format_day(value) if isinstance(value, date)
+                else value.strftime("%H:%M") if isinstance(value, time)
+                else str(value)
             )
             placeholder = spec.placeholder or {
-                "date": parsing.example_day(date.today()), "rating": "0–10"
+                "date": parsing.example_day(date.today()), "rating": "0–10", "time": "08:00"
             }.get(spec.kind, "")
             yield Input(text, id=widget_id, placeholder=placeholder)
+        yield self._error_line(spec)
         if spec.help:
             yield Static(spec.help, classes="help")
+
+    @staticmethod
+    def _error_line(spec: Field) -> Static:
+        """Where a message about this field shows, beside it (hidden while there is none)."""
+        line = Static("", id=f"error-{spec.name}", classes="error field-error", markup=False)
+        line.display = False
+        return line
+
+    def show_field_error(self, error: FormError) -> None:
+        """Keep the form open: the message beside its field (and under the form), focus there."""
+        self.query_one("#form-error", Static).update(str(error))
+        for line in self.query(".field-error").results(Static):
+            line.display = False
+        if self.query(f"#error-{error.field_name}"):
+            line = self.query_one(f"#error-{error.field_name}", Static)
+            line.update(str(error))
+            line.display = True
+        if self.query(f"#field-{error.field_name}"):
+            self.query_one(f"#field-{error.field_name}").focus()
 
     def on_mount(self) -> None:
         first = self.query(
@@ -228,9 +258,10 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
     def action_save(self) -> None:
         try:
             result = self.collect()
+            if self.check is not None:
+                self.check(result)
         except FormError as error:
-            self.query_one("#form-error", Static).update(str(error))
-            self.query_one(f"#field-{error.field_name}").focus()
+            self.show_field_error(error)
             return
         self.drop_draft()
         self.dismiss(result)

@@ -33,10 +33,18 @@ class AgreementVersion:
     accepter_signature: str | None
     proposed_at: datetime
     accepted_at: datetime | None
+    declined_at: datetime | None = None
+    decline_reason: str = ""
+    """The reason given with a decline (cleaned as it is read: the partner's text)."""
+    declined_by_me: bool = False
 
     @property
     def accepted(self) -> bool:
         return self.accepter_signature is not None
+
+    @property
+    def declined(self) -> bool:
+        return self.declined_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +96,11 @@ def _dt(text: str) -> datetime:
     return value
 
 
-_VERSION_COLUMNS = ("partner_id, version, terms, proposed_by_me, proposer_signature,"
-                    " accepter_signature, proposed_at, accepted_at")
+_VERSION_COLUMNS = ("a.partner_id, a.version, a.terms, a.proposed_by_me, a.proposer_signature,"
+                    " a.accepter_signature, a.proposed_at, a.accepted_at, d.declined_at,"
+                    " d.reason, d.declined_by_me")
+_VERSIONS_WITH_DECLINES = ("agreement_versions a LEFT JOIN agreement_declines d"
+                           " ON d.partner_id = a.partner_id AND d.version = a.version")
 _CHECKIN_COLUMNS = ("partner_id, checkin_id, asked_by_me, question, domains, sent_at,"
                     " answered_at, overall, domain_scores, line, share_trend, answer_seen")
 
@@ -98,7 +109,8 @@ def _version(row: Row) -> AgreementVersion:
     """Terms are cleaned as they are read (text_safety), so both vaults sign and verify an
     acceptance over the same cleaned terms."""
     return AgreementVersion(row[0], row[1], clean_deep(json.loads(row[2])), bool(row[3]),
-                            row[4], row[5], _dt(row[6]), to_datetime(row[7]))
+                            row[4], row[5], _dt(row[6]), to_datetime(row[7]),
+                            to_datetime(row[8]), clean_text(row[9] or ""), bool(row[10]))
 
 
 def _checkin(row: Row) -> CheckinRecord:
@@ -119,8 +131,12 @@ def put_proposal(version: AgreementVersion) -> Write:
     def write(conn: Connection) -> None:
         conn.execute("DELETE FROM agreement_versions WHERE partner_id = ? AND version = ?"
                      " AND accepter_signature IS NULL", (version.partner_id, version.version))
+        conn.execute("DELETE FROM agreement_declines WHERE partner_id = ? AND version = ?",
+                     (version.partner_id, version.version))
         conn.execute(
-            f"INSERT INTO agreement_versions({_VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO agreement_versions(partner_id, version, terms, proposed_by_me,"
+            " proposer_signature, accepter_signature, proposed_at, accepted_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (version.partner_id, version.version, json.dumps(version.terms, sort_keys=True),
              int(version.proposed_by_me), version.proposer_signature, None,
              iso(version.proposed_at), None))
@@ -133,6 +149,19 @@ def put_acceptance(partner_id: int, version: int, signature: str, at: datetime) 
         conn.execute("UPDATE agreement_versions SET accepter_signature = ?, accepted_at = ?"
                      " WHERE partner_id = ? AND version = ?",
                      (signature, iso(at), partner_id, version))
+
+    return write
+
+
+def put_decline(partner_id: int, version: int, declined_by_me: bool, reason: str,
+                at: datetime) -> Write:
+    """A proposal declined (by us, or by the partner), with the reason given (may be empty)."""
+
+    def write(conn: Connection) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO agreement_declines(partner_id, version, declined_by_me,"
+            " reason, declined_at) VALUES (?, ?, ?, ?, ?)",
+            (partner_id, version, int(declined_by_me), reason, iso(at)))
 
     return write
 
@@ -196,16 +225,18 @@ class AgreementRepository(Repository):
     def versions(self, partner_id: int) -> list[AgreementVersion]:
         """Every version of the dyad's agreement, oldest first (the readable history)."""
         with self.vault.read() as conn:
-            rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM agreement_versions"
-                                " WHERE partner_id = ? ORDER BY version", (partner_id,)).fetchall()
+            rows = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM {_VERSIONS_WITH_DECLINES}"
+                                " WHERE a.partner_id = ? ORDER BY a.version",
+                                (partner_id,)).fetchall()
         return [_version(r) for r in rows]
 
     def accepted_terms(self) -> dict[int, AgreementVersion]:
         """Per partner, the newest accepted version."""
         with self.vault.read() as conn:
             rows = conn.execute(
-                f"SELECT {_VERSION_COLUMNS} FROM agreement_versions a WHERE accepter_signature"
-                " IS NOT NULL AND version = (SELECT max(version) FROM agreement_versions b"
+                f"SELECT {_VERSION_COLUMNS} FROM {_VERSIONS_WITH_DECLINES} WHERE"
+                " a.accepter_signature IS NOT NULL AND a.version = (SELECT max(version) FROM"
+                " agreement_versions b"
                 " WHERE b.partner_id = a.partner_id AND b.accepter_signature IS NOT NULL)"
             ).fetchall()
         return {r[0]: _version(r) for r in rows}
