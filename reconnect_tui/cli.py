@@ -14,6 +14,7 @@ import typer
 
 from . import __version__
 from .commands import agreement, crisis_export, demo, fhir_export, forum, message, pair, share
+from .commands import goal as goal_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
 from .commands.common import State, VaultOption, handles_errors, vault_path
@@ -34,7 +35,7 @@ app = typer.Typer(
     no_args_is_help=False,
     pretty_exceptions_show_locals=False,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -187,6 +188,7 @@ app.add_typer(forum.app, name="forum")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(share.share_app, name="share")
 app.add_typer(share.shared_app, name="shared")
+app.add_typer(goal_commands.app, name="goal")
 
 
 def main() -> None:

@@ -69,6 +69,11 @@ FRAMEWORK_TEXTS = (
     N_("[default: {}]"),
     N_("[required]"),
     N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+    # Typer's completion options (typer/completion.py), translated as help texts
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("Install completion for the specified shell."),
+    N_("Show completion for the specified shell, to copy it or customize the installation."),
 )
 FRAMEWORK_PLURALS = (
     ngettext(
@@ -230,6 +235,7 @@ def _wrap_rich_printers(rich_utils: Any) -> None:
     def rich_format_help(*, obj: Any, ctx: Any, **kwargs: Any) -> None:
         for param in obj.get_params(ctx):  # with the help option, made when first asked for
             _localize_param(param)
+            _plain_type(param)
         return format_help(obj=obj, ctx=ctx, **kwargs)
 
     def rich_format_error(self: Any) -> None:
@@ -281,6 +287,28 @@ def localize_help(root: Any) -> None:
         command.help, command.short_help, command.epilog = (_translate(t) for t in english)
         for param in command.params:
             _localize_param(param)
+
+
+def _plain_type(param: Any) -> None:
+    """No Typer type marker (``<bool>``, ``<str>``, ``<path>``) beside a parameter in help: a
+    flag shows nothing, an option its metavar (``DATE``) when it has one, a choice its values
+    (``user|provider``); the rest nothing. Set once per parameter, on the instance."""
+    if getattr(param, "_reconnect_plain", False) or not hasattr(param, "display_type_rich"):
+        return
+    marked = param.display_type_rich
+
+    def display_type_rich(ctx: Any) -> str | None:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            return None
+        if param.param_type_name == "option" and param.metavar:
+            return str(param.metavar)
+        shown = marked(ctx)
+        if shown and shown.startswith("<") and shown.endswith(">") and "|" in shown:
+            return str(shown[1:-1])
+        return None
+
+    param.display_type_rich = display_type_rich
+    param._reconnect_plain = True
 
 
 def _localize_param(param: Any) -> None:

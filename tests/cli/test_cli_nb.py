@@ -34,6 +34,7 @@ _NOT_PROSE = re.compile(
     r"|--as \w+|\b(?:user|provider)(?= \()"  # values an option takes (demo --as)
     r"|--?[\w-]+"  # options
     r"|<[^>]*>"  # Typer's type markers (<bool>, <path>)
+    r"|\b\w+(?:\|\w+)+\b"  # the values a choice takes, shown in help (user|provider)
     r"|\[(?:OPTIONS|ARGS)\]\.*"
     r"|\b[A-Z][A-Z_]+\b"  # metavars and environment variables (FILE, RECONNECT_VAULT)
     r"|debug, info, warning (?:eller|or) error"  # log levels, as the option takes them
