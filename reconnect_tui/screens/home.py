@@ -2,24 +2,52 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import date
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formats
+from ..errors import VaultLocked
 from ..i18n import N_, _, ngettext
-from ..model import Role
+from ..model import Activity, Goal, Role
 from ..store import Toolbox
 from ..widgets.notice import NotForEmergencies
 from .access import SessionAccess
 from .events import OpenModule
 from .localized import LocalizedScreen
 from .registry import Module, available_modules, translated_title
+
+SHOWN_ACTIVITIES = 6
+SHOWN_GOALS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class HomeData:
+    """What the service user's side of Home shows, read in its loading thread."""
+
+    activities: list[Activity]
+    goals: list[Goal]
+    matters: str
+
+
+class HomeLoaded(Message):
+    """Home's loading thread finished reading; posted to Home only."""
+
+    bubble = False
+
+    def __init__(self, data: HomeData, generation: int) -> None:
+        super().__init__()
+        self.data = data
+        self.generation = generation
 
 
 def _key_label(key: str) -> str:
@@ -40,6 +68,9 @@ class HomeScreen(SessionAccess, LocalizedScreen):
         self.today = today
         self.profile = toolbox.profile.get()
         self.modules: list[Module] = available_modules(self.profile.role)
+        self.loaded = False
+        """True once the service user's panel shows what was read (tests wait for it)."""
+        self._generation = 0
         super().__init__()
 
     def compose(self) -> ComposeResult:
@@ -66,31 +97,66 @@ class HomeScreen(SessionAccess, LocalizedScreen):
     def _user_panel(self) -> ComposeResult:
         yield Static("", id="unread", classes="item")
         yield Static("", id="agreement-notes", classes="item", markup=False)
+        # Filled by ``show_data`` from the loading thread, on mount and whenever Home shows
+        # again: a goal added or "what matters" edited on another screen shows at once.
         yield Label(_("Today and this week"), classes="section-title")
-        activities = self.toolbox.goals.due_this_week(self.today)
-        if activities:
-            for activity in activities[:6]:
-                when = self._when(activity.scheduled_on)
-                yield Static(f"• {activity.title}  [dim]{when}[/dim]", classes="item")
-        else:
-            yield Static(
-                _("Nothing planned. Activities you schedule in Goals show up here."),
-                classes="empty",
-            )
+        yield Static("", id="home-activities", classes="item")
         yield Label(_("Current goals"), classes="section-title")
-        goals = [g for g in self.toolbox.goals.list() if g.parent_id is None and not g.done]
-        if goals:
-            for goal in goals[:5]:
-                yield Static(f"• {goal.title}", classes="item")
-        else:
-            yield Static(_("No goals yet. Press g to set one, big or small."), classes="empty")
+        yield Static("", id="home-goals", classes="item")
         yield Label(_("What is important in my life"), classes="section-title")
-        matters = self.toolbox.what_matters.get()
-        yield Static(
-            matters or _("Not written yet. Press l to write it."),
-            classes="item" if matters else "empty",
-            markup=False,
-        )
+        yield Static("", id="home-matters", classes="item", markup=False)
+
+    def load_data(self, toolbox: Toolbox) -> HomeData:
+        """What the service user's panel shows (in a thread worker: reads only)."""
+        goals = [g for g in toolbox.goals.list() if g.parent_id is None and not g.done]
+        return HomeData(toolbox.goals.due_this_week(self.today)[:SHOWN_ACTIVITIES],
+                        goals[:SHOWN_GOALS], toolbox.what_matters.get())
+
+    def show_data(self, data: HomeData) -> None:
+        activities = self.query_one("#home-activities", Static)
+        if data.activities:
+            text = Text()
+            for activity in data.activities:
+                if text:
+                    text.append("\n")
+                text.append(f"• {activity.title}  ")
+                text.append(self._when(activity.scheduled_on), style="dim")
+            activities.update(text)
+        else:
+            activities.update(_("Nothing planned. Activities you schedule in Goals show up here."))
+        activities.set_class(not data.activities, "empty").set_class(bool(data.activities), "item")
+        goals = self.query_one("#home-goals", Static)
+        goals.update(Text("\n".join(f"• {g.title}" for g in data.goals)) if data.goals
+                     else _("No goals yet. Press g to set one, big or small."))
+        goals.set_class(not data.goals, "empty").set_class(bool(data.goals), "item")
+        matters = self.query_one("#home-matters", Static)
+        matters.update(data.matters or _("Not written yet. Press l to write it."))
+        matters.set_class(not data.matters, "empty").set_class(bool(data.matters), "item")
+        self.loaded = True
+
+    def request_load(self) -> None:
+        """Read the panel again in a thread worker; a read overtaken by a newer one is dropped."""
+        if self.profile.role is Role.PROVIDER:
+            return
+        self._generation += 1
+        self.run_worker(functools.partial(self._read, self._generation), thread=True,
+                        group="home-load", name="HomeScreen load")
+
+    def _read(self, generation: int) -> None:
+        session = self.current_session()
+        if session is None:
+            return
+        try:
+            data = self.load_data(session.toolbox)
+        except VaultLocked:
+            return  # locked while reading: Home is about to close
+        self.post_message(HomeLoaded(data, generation))
+
+    @on(HomeLoaded)
+    def _loaded(self, message: HomeLoaded) -> None:
+        message.stop()
+        if message.generation == self._generation and self.is_attached:
+            self.show_data(message.data)
 
     def _provider_panel(self) -> ComposeResult:
         from .provider_home import ProviderDyads
@@ -109,10 +175,14 @@ class HomeScreen(SessionAccess, LocalizedScreen):
     def on_mount(self) -> None:
         self.watch(self.app, "sync_status", self._show_sync_status)
         self._show_unread()
+        self.request_load()
 
     def on_screen_resume(self) -> None:
-        """Back from a conversation: unread counts and waiting times may have changed."""
+        """Back from a module or a conversation: goals, "what matters", unread counts and
+        waiting times may have changed."""
         self.refresh_after_sync()
+        if self.loaded and self.current_session() is not None:
+            self.request_load()
 
     def refresh_after_sync(self) -> None:
         """Called by the app when a sync finished (and on resume, unless it is locking)."""

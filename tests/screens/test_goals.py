@@ -173,8 +173,7 @@ async def test_activity_added_this_week_shows_on_home(vault_path: Path, user_tem
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         app.show_home()
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.loaded)
         text = " ".join(str(w.render()) for w in app.screen.query(".item"))
         assert "Phone off at eleven" in text and "today" in text
         assert "Ask Ola to read it" in text

@@ -1,0 +1,51 @@
+"""Home driven by Pilot on a real vault: it shows what changed elsewhere as soon as it shows
+again, without a lock or a restart (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static, TextArea
+
+from reconnect_tui.screens.goals import GoalsScreen
+from reconnect_tui.screens.home import HomeScreen
+from reconnect_tui.screens.life_domains import LifeDomainsScreen
+from reconnect_tui.widgets.form import FormScreen
+from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
+
+
+def shown(home: HomeScreen, widget_id: str) -> str:
+    return str(home.query_one(f"#{widget_id}", Static).render())
+
+
+async def test_home_shows_a_new_goal_and_what_matters_without_a_lock(vault_path: Path) -> None:
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: home.loaded)
+        assert "No goals yet" in shown(home, "home-goals")
+        assert "Not written yet" in shown(home, "home-matters")
+
+        goals = await open_module(pilot, "goals")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-title", Input).value = "Walk to the harbour"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is goals)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home
+                       and "Walk to the harbour" in shown(home, "home-goals"))
+
+        domains = await open_module(pilot, "life-domains")
+        assert isinstance(domains, LifeDomainsScreen)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-text", TextArea).text = "Emma, and the sea"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is domains)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home
+                       and "Emma, and the sea" in shown(home, "home-matters"))
+        assert isinstance(goals, GoalsScreen)
