@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
 
-from ..i18n import _
+from ..i18n import N_, _, ngettext
 from .common import (
     JsonOption,
     PassphraseStdinOption,
@@ -17,6 +20,26 @@ from .common import (
 )
 from .vault import open_vault
 
+if TYPE_CHECKING:
+    from ..store import Vault
+    from ..sync.engine import SyncReport
+
+WatchOption = Annotated[
+    bool,
+    typer.Option(
+        "--watch",
+        help=N_("Keep syncing until stopped (Ctrl+C or SIGTERM): at once when the relay says "
+                "something arrived, otherwise now and then. Locks after the auto-lock time."),
+    ),
+]
+StayUnlockedOption = Annotated[
+    bool,
+    typer.Option(
+        "--stay-unlocked",
+        help=N_("With --watch: do not lock after the auto-lock time."),
+    ),
+]
+
 
 @handles_errors
 def sync(
@@ -25,26 +48,22 @@ def sync(
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
+    watch: WatchOption = False,
+    stay_unlocked: StayUnlockedOption = False,
 ) -> None:
     from ..sync.service import resolve_relay_url
     from ..sync.sync_service import sync_and_process
 
+    if stay_unlocked and not watch:
+        raise typer.BadParameter(_("only with --watch"), param_hint="--stay-unlocked")
+    if watch:
+        _watch(ctx, relay, vault, passphrase_stdin, as_json, stay_unlocked)
+        return
     with open_vault(ctx, vault, passphrase_stdin) as opened:
         url = resolve_relay_url(opened, relay)
         report = sync_and_process(opened, url, force=True)
     if as_json:
-        print_json(
-            {
-                "relay": url,
-                "sent": report.sent,
-                "received": report.received,
-                "waiting": report.waiting,
-                "offline": report.offline,
-                "error": report.error,
-                "dropped": report.dropped,
-                "problems": list(dict.fromkeys(report.problems)),
-            }
-        )
+        print_json(_report_json(url, report))
     else:
         (status if report.offline else echo)(report.summary())
         for problem in dict.fromkeys(report.problems):  # e.g. the relay is full
@@ -53,3 +72,89 @@ def sync(
         if not as_json:
             status(_("Nothing was lost: what is waiting stays in your vault until the next sync."))
         raise typer.Exit(1)
+
+
+def _report_json(url: str, report: SyncReport) -> dict[str, object]:
+    return {
+        "relay": url,
+        "sent": report.sent,
+        "received": report.received,
+        "waiting": report.waiting,
+        "offline": report.offline,
+        "error": report.error,
+        "dropped": report.dropped,
+        "problems": list(dict.fromkeys(report.problems)),
+    }
+
+
+def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase_stdin: bool,
+           as_json: bool, stay_unlocked: bool) -> None:
+    """``reconnect sync --watch``: the passphrase is read once; the vault's key stays in this
+    process's memory only, until SIGTERM/SIGINT (exit 0) or the auto-lock time (exit 0, with a
+    message). Another process may use the vault meanwhile (the app): SQLCipher's locking and
+    busy timeout make each wait for the other's transaction (docs/architecture.md)."""
+    import json
+    import signal
+    import threading
+    import time
+
+    from ..settings import load_settings
+    from ..sync.live import watch as watch_live
+    from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import SyncService
+
+    stop = threading.Event()
+    wake = threading.Event()
+
+    def stopping(signum: int, frame: object) -> None:
+        stop.set()
+        wake.set()
+
+    previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGTERM, signal.SIGINT)}
+    minutes = load_settings().auto_lock_minutes
+    lock_at = None if stay_unlocked or minutes <= 0 else time.monotonic() + minutes * 60
+    try:
+        opened: Vault = open_vault(ctx, vault, passphrase_stdin)
+        with opened:
+            url = resolve_relay_url(opened, relay)
+            service = SyncService(opened)
+            was_live: list[bool | None] = [None]
+
+            def report(result: SyncReport, live: bool) -> None:
+                if as_json:
+                    if result.sent or result.received or result.offline != bool(was_live[0]):
+                        echo(json.dumps({**_report_json(url, result), "live": live},
+                                        ensure_ascii=False))
+                elif result.offline:
+                    if was_live[0] is not False:
+                        status(result.summary())
+                elif result.sent or result.received or result.dropped or was_live[0] is None:
+                    echo(result.summary())
+                if not as_json and live != was_live[0] and not result.offline:
+                    status(_("Live: told at once when something arrives.") if live else
+                           _("The relay's live channel is not available; syncing now and "
+                             "then instead."))
+                for problem in dict.fromkeys(result.problems):
+                    status(problem)
+                was_live[0] = live if not result.offline else False
+
+            if not as_json:
+                status(_("Watching for messages; stop with Ctrl+C."))
+            syncs = [0]
+
+            def sync_once() -> SyncReport:  # the first retries whatever waits, at once
+                syncs[0] += 1
+                return service.sync(url, force=syncs[0] == 1)
+
+            end = watch_live(url, sync=sync_once,
+                             targets=service.push_targets, stop=stop, wake=wake,
+                             report=report, lock_at=lock_at)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if end == "locked":
+        status(ngettext(
+            "Locked after {n} minute, as the auto-lock setting says; run it again to go on "
+            "(or add --stay-unlocked).",
+            "Locked after {n} minutes, as the auto-lock setting says; run it again to go on "
+            "(or add --stay-unlocked).", minutes).format(n=minutes))

@@ -18,10 +18,12 @@ from ..store.repositories.dyads import DyadRepository
 from ..store.repositories.forum import ForumRepository
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
+from ..wire.push import MAX_SUBSCRIBE_MAILBOXES
 from .agreements import Agreements
 from .dyads import Dyads
 from .engine import SyncReport
 from .forum import Forums
+from .live import PushTarget
 from .service import connect
 from .sharing import Sharing
 
@@ -72,6 +74,26 @@ class SyncService:
             report.shared = shared
             report.problems.extend(problems)
         return report
+
+
+    def push_targets(self) -> list[PushTarget]:
+        """The claimed inbound mailboxes by the key that reads them: the vault's own, then each
+        forum's (its own key, on a channel of its own, docs/forum.md)."""
+        from .. import wire
+        from .service import forum_relay_key
+
+        state = SyncStateRepository(self.vault)
+        signers = state.mailbox_signers()
+        groups: dict[str, list[str]] = {}
+        for mailbox, claimed, _cursor in state.inbound_mailboxes():
+            if claimed:
+                groups.setdefault(signers.get(mailbox, ""), []).append(mailbox)
+        targets = []
+        for signer in sorted(groups):  # "" (the vault's own key) first
+            key = (forum_relay_key(self.vault, signer) if signer
+                   else wire.relay_signing_key(state.device_seed()))
+            targets.append(PushTarget(key, tuple(groups[signer][:MAX_SUBSCRIBE_MAILBOXES])))
+        return targets
 
 
 def sync_and_process(vault: Vault, relay_url: str, *, force: bool = True,

@@ -1,0 +1,198 @@
+"""Live delivery: when a vault that stays open syncs. At once when the relay's push channel
+(``sync/push.py``) says something new arrived; on a timer when the channel is down, backing off
+exponentially with jitter while the relay cannot be reached.
+
+``LiveChannels`` keeps one channel per signing key (the vault's, and each forum's own, as their
+requests do) open in threads of their own and sets one ``threading.Event`` when any says
+something new or closes. ``watch`` is the loop of ``reconnect sync --watch``; the app runs its
+own loop over the same pieces (``app.py``), because its syncs go through its one sync path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import nacl.signing
+
+from ..errors import RelayError
+from .engine import SyncReport
+
+if TYPE_CHECKING:
+    from .push import PushChannel
+
+MAX_CHANNELS = 8
+"""Channels one vault keeps open (its own key and up to seven forums' keys); mailboxes beyond
+them are read by the periodic sync."""
+
+SAFETY_PERIOD = 900.0
+"""Seconds between syncs while the channel is up: a notice lost in a relay restart, and due
+check-ins and retries, wait at most this long."""
+
+BACKOFF_FIRST = 2.0
+BACKOFF_MAX = 60.0
+"""While the channel is down: sync (and try to reopen it) after 2, 4, 8 … 60 seconds."""
+
+
+@dataclass(frozen=True)
+class PushTarget:
+    """The mailboxes one signing key watches (``SyncService.push_targets``)."""
+
+    signing_key: nacl.signing.SigningKey
+    mailboxes: tuple[str, ...]
+
+    @property
+    def identity(self) -> tuple[bytes, tuple[str, ...]]:
+        return bytes(self.signing_key.verify_key), self.mailboxes
+
+
+class Backoff:
+    """Exponential backoff with jitter: each delay is drawn from its upper half."""
+
+    def __init__(self, first: float = BACKOFF_FIRST, cap: float = BACKOFF_MAX,
+                 rng: random.Random | None = None) -> None:
+        self.first = first
+        self.cap = cap
+        self.rng = rng or random.Random()
+        self.failures = 0
+
+    def reset(self) -> None:
+        self.failures = 0
+
+    def next(self) -> float:
+        ceiling: float = min(self.cap, self.first * 2.0 ** min(self.failures, 30))
+        self.failures += 1
+        return ceiling * (0.5 + self.rng.random() / 2)
+
+
+class LiveChannels:
+    """The open push channels of one vault. ``wake`` is set when any channel says something
+    new (``news``) or closes (``lost``); whoever waits clears it."""
+
+    def __init__(self, relay_url: str, *, timeout: float = 10.0,
+                 wake: threading.Event | None = None) -> None:
+        self.relay_url = relay_url
+        self.timeout = timeout
+        self.wake = wake or threading.Event()
+        self.news = threading.Event()
+        self.lost = threading.Event()
+        self._channels: list[PushChannel] = []
+        self._identity: tuple[tuple[bytes, tuple[str, ...]], ...] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def up(self) -> bool:
+        return bool(self._channels) and not self.lost.is_set()
+
+    @property
+    def nothing_to_watch(self) -> bool:
+        """No mailbox to watch yet (a vault not paired): nothing can arrive to be told of."""
+        return self._identity == ()
+
+    def ensure(self, targets: list[PushTarget]) -> bool:
+        """Have a channel open for each target (reopening all when the targets changed or one
+        closed). True when it opened them now (a sync should follow: deposits before the
+        subscription were not told); :class:`RelayError` when the relay cannot be reached or
+        refuses."""
+        targets = [t for t in targets if t.mailboxes][:MAX_CHANNELS]
+        identity = tuple(t.identity for t in targets)
+        if self.up and identity == self._identity:
+            return False
+        self.close()
+        if not targets:
+            self._identity = identity
+            return False
+        from .push import PushChannel  # websockets only once a vault stays open
+
+        opened: list[PushChannel] = []
+        try:
+            for target in targets:
+                channel = PushChannel(self.relay_url, target.signing_key, target.mailboxes,
+                                      timeout=self.timeout)
+                channel.open()
+                opened.append(channel)
+        except RelayError:
+            for channel in opened:
+                channel.close()
+            raise
+        with self._lock:
+            self.lost.clear()
+            self._channels = opened
+            self._identity = identity
+        for channel in opened:
+            threading.Thread(target=self._listen, args=(channel,), name="reconnect-push",
+                             daemon=True).start()
+        return True
+
+    def _listen(self, channel: PushChannel) -> None:
+        try:
+            while True:
+                if channel.wait(None):
+                    self.news.set()
+                    self.wake.set()
+        except RelayError:
+            with self._lock:
+                if channel in self._channels:  # not one closed on purpose
+                    self.lost.set()
+                    self.wake.set()
+
+    def close(self) -> None:
+        with self._lock:
+            channels, self._channels = self._channels, []
+        for channel in channels:
+            channel.close()
+
+
+WatchEnd = str
+"""Why :func:`watch` returned: ``"stopped"`` (asked to) or ``"locked"`` (the time ran out)."""
+
+
+def watch(relay_url: str, *, sync: Callable[[], SyncReport],
+          targets: Callable[[], list[PushTarget]], stop: threading.Event,
+          wake: threading.Event, report: Callable[[SyncReport, bool], None],
+          lock_at: float | None = None, clock: Callable[[], float] = time.monotonic,
+          backoff: Backoff | None = None) -> WatchEnd:
+    """Sync now, then whenever the relay says something new, every ``SAFETY_PERIOD`` while the
+    push channel is up, and with backoff while it is down; until ``stop`` is set (also set
+    ``wake`` to end a wait at once) or ``lock_at`` (a ``clock`` time) passes. ``report(r,
+    live)`` is told each sync's report and whether the push channel is up."""
+    channels = LiveChannels(relay_url, wake=wake)
+    backoff = backoff or Backoff()
+    try:
+        while not stop.is_set():
+            if lock_at is not None and clock() >= lock_at:
+                return "locked"
+            # Subscribe first, then sync: a deposit after the subscription is told; one
+            # before it is fetched by this sync.
+            with contextlib.suppress(RelayError):  # the sync says whether the relay answers
+                channels.ensure(targets())
+            wake.clear()
+            channels.news.clear()
+            result = sync()
+            live = not result.offline and (channels.up or channels.nothing_to_watch)
+            report(result, live)
+            if stop.is_set():
+                break
+            if live:
+                try:
+                    if channels.ensure(targets()):
+                        continue  # new mailboxes (a partner paired): subscribed, sync again
+                except RelayError:
+                    live = False
+            if live:
+                backoff.reset()
+                delay = SAFETY_PERIOD
+            else:
+                delay = backoff.next()
+            if lock_at is not None:
+                delay = max(0.0, min(delay, lock_at - clock()))
+            if not channels.news.is_set():
+                wake.wait(delay)
+    finally:
+        channels.close()
+    return "stopped"

@@ -1,0 +1,177 @@
+"""`reconnect sync --watch` as a real process beside a real relay: it is told of a partner's
+deposit and stores the message without anyone syncing it by hand; it survives `kill -9` of
+itself and of the relay without losing or doubling a message; two watches on one vault lose
+nothing; SIGTERM and SIGINT end it with exit 0 and no traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from reconnect_tui.sync.dyads import Dyads
+from reconnect_tui.sync.sync_service import sync_and_process
+from tests.relay_server import RelayProcess
+from tests.screens.messages_helpers import Person, pair, send
+from tests.support.vaults import PASSPHRASE, Template, copy_vault
+
+PATIENCE = 90.0  # how long to wait for an outcome on a busy machine: not a speed goal
+
+
+class Watch:
+    """One `reconnect sync --watch` process on ``vault``."""
+
+    def __init__(self, vault: Path, folder: Path, *extra: str) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.err_path = folder / "stderr.txt"
+        self.out_path = folder / "stdout.txt"
+        with open(self.out_path, "ab") as out, open(self.err_path, "ab") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "reconnect_tui.cli", "sync", "--watch",
+                 "--vault", str(vault), *extra],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                env={**os.environ, "RECONNECT_PASSPHRASE": PASSPHRASE})
+
+    def stderr(self) -> str:
+        return self.err_path.read_text(errors="replace")
+
+    def wait_live(self, times: int = 1) -> None:
+        """Until it says its push channel is up (``times`` such lines in all)."""
+        until(lambda: self.stderr().count("Live:") >= times or self.process.poll() is not None)
+        assert self.process.poll() is None, self.stderr()
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return self.process.wait(PATIENCE)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(PATIENCE)
+
+
+def until(condition, patience: float = PATIENCE) -> None:
+    end = time.monotonic() + patience
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.1)
+
+
+def received(person: Person) -> list[str]:
+    """The texts of the messages ``person`` received, with repeats if any."""
+    with person.open() as vault:
+        return [m.text for m in Dyads(vault).all_messages() if not m.outgoing]
+
+
+def deliver(person: Person, url: str, text: str) -> None:
+    send(person, text)
+    with person.open() as vault:
+        assert not sync_and_process(vault, url).offline
+
+
+@pytest.fixture
+def provider(provider_template: Template, tmp_path: Path) -> Person:
+    return Person(copy_vault(provider_template, tmp_path / "provider"), provider_template)
+
+
+@pytest.fixture
+def user(user_template: Template, tmp_path: Path) -> Person:
+    return Person(copy_vault(user_template, tmp_path / "user"), user_template)
+
+
+@pytest.fixture
+def paired(relay: RelayProcess, provider: Person, user: Person) -> RelayProcess:
+    pair(provider, user, relay.url)
+    return relay
+
+
+def test_a_watch_stores_a_partners_message_without_being_asked(
+        paired: RelayProcess, provider: Person, user: Person, tmp_path: Path) -> None:
+    watch = Watch(user.path, tmp_path / "watch")
+    try:
+        watch.wait_live()
+        deliver(provider, paired.url, "Hei, hvordan går det?")
+        until(lambda: received(user) == ["Hei, hvordan går det?"])
+        deliver(provider, paired.url, "Og nå?")
+        until(lambda: Counter(received(user)) == Counter(["Hei, hvordan går det?", "Og nå?"]))
+    finally:
+        assert watch.stop() == 0, watch.stderr()
+    assert "Traceback" not in watch.stderr()
+
+
+def test_kill_9_of_the_watch_and_the_relay_loses_and_doubles_nothing(
+        paired: RelayProcess, provider: Person, user: Person, tmp_path: Path) -> None:
+    watch = Watch(user.path, tmp_path / "watch1")
+    sent = []
+    try:
+        watch.wait_live()
+        for n in range(6):
+            sent.append(f"melding {n}")
+            deliver(provider, paired.url, sent[-1])
+        # mid-stream: whatever the watch was doing (fetching, decrypting, acknowledging)
+        watch.kill()
+        paired.kill()
+        paired.start()
+        for n in range(6, 9):
+            sent.append(f"melding {n}")
+            deliver(provider, paired.url, sent[-1])
+        watch = Watch(user.path, tmp_path / "watch2")
+        watch.wait_live()
+        for n in range(9, 12):
+            sent.append(f"melding {n}")
+            deliver(provider, paired.url, sent[-1])
+        until(lambda: len(received(user)) >= len(sent))
+        # the relay goes down under a live watch and comes back: it reconnects and goes on
+        paired.kill()
+        paired.start()
+        watch.wait_live(times=2)
+        sent.append("etter omstart")
+        deliver(provider, paired.url, sent[-1])
+        until(lambda: len(received(user)) >= len(sent))
+    finally:
+        assert watch.stop() == 0, watch.stderr()
+    assert Counter(received(user)) == Counter(sent)  # each exactly once
+
+
+def test_two_watches_on_one_vault_lose_nothing(
+        paired: RelayProcess, provider: Person, user: Person, tmp_path: Path) -> None:
+    watches = [Watch(user.path, tmp_path / f"watch{n}") for n in range(2)]
+    try:
+        for watch in watches:
+            watch.wait_live()
+        sent = [f"to vakter {n}" for n in range(8)]
+        for text in sent:
+            deliver(provider, paired.url, text)
+        until(lambda: len(received(user)) >= len(sent))
+    finally:
+        codes = [watch.stop() for watch in watches]
+    assert codes == [0, 0], [w.stderr() for w in watches]
+    assert Counter(received(user)) == Counter(sent)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_the_watch_cleanly(paired: RelayProcess, user: Person, tmp_path: Path,
+                                         sig: int) -> None:
+    watch = Watch(user.path, tmp_path / "watch")
+    watch.wait_live()
+    assert watch.stop(sig) == 0
+    assert "Traceback" not in watch.stderr()
+
+
+def test_stay_unlocked_needs_watch(user: Person) -> None:
+    from typer.testing import CliRunner
+
+    from reconnect_tui.cli import app
+
+    result = CliRunner().invoke(app, ["sync", "--stay-unlocked", "--vault", str(user.path)],
+                                env={"RECONNECT_PASSPHRASE": PASSPHRASE})
+    assert result.exit_code == 2
