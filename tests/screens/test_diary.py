@@ -3,6 +3,7 @@ parameters, today's values with + / - and typing, trends, and lock/unlock persis
 
 from __future__ import annotations
 
+import inspect
 from datetime import date, datetime
 from pathlib import Path
 
@@ -300,3 +301,30 @@ async def test_values_can_be_entered_for_a_past_day(vault_path: Path, user_templ
             await pilot.press("]")
         await wait_for(pilot, lambda: screen.value_day == TODAY and field("Sleep").text == "")
         assert "Today" in str(screen.query_one("#registration-help", Static).render())
+
+
+async def test_r_switches_to_registrations_with_entries_by_key_and_palette(
+    vault_path: Path, user_template
+) -> None:
+    """With diary entries listed (and the list focused), r and the palette's command still
+    switch to the registrations and back (issue 15)."""
+    _seed(vault_path, user_template)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "diary")
+        await wait_for(pilot, lambda: len(screen.entries) == 1)
+        tabs = screen.query_one("#diary-tabs", TabbedContent)
+        screen.query_one("#entries", OptionList).focus()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: tabs.active == "tab-registrations"
+                       and isinstance(app.focused, ValueField))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: tabs.active == "tab-diary")
+        assert app.focused is screen.query_one("#entries", OptionList)
+        command = next(c for c in app.get_system_commands(screen)
+                       if c.title == "Diary / registrations")
+        ran = command.callback()
+        if inspect.isawaitable(ran):  # the palette runs the screen's action
+            await ran
+        await wait_for(pilot, lambda: tabs.active == "tab-registrations")
