@@ -14,7 +14,9 @@ import typer
 
 from . import __version__
 from .commands import agreement, crisis_export, demo, fhir_export, forum, message, pair, share
+from .commands import domain as domain_commands
 from .commands import goal as goal_commands
+from .commands import network as network_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
 from .commands.common import State, VaultOption, handles_errors, vault_path
@@ -189,6 +191,9 @@ app.add_typer(agreement.app, name="agreement")
 app.add_typer(share.share_app, name="share")
 app.add_typer(share.shared_app, name="shared")
 app.add_typer(goal_commands.app, name="goal")
+app.add_typer(domain_commands.app, name="domain")
+app.add_typer(domain_commands.what_matters_app, name="what-matters")
+app.add_typer(network_commands.app, name="network")
 
 
 def main() -> None:

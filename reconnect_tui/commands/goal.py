@@ -15,7 +15,7 @@ import typer
 from ..formats import format_day
 from ..i18n import N_, _
 from .common import JsonOption, PassphraseStdinOption, VaultOption, echo, handles_errors, print_json
-from .items import DateOption, iso, one_line, opened_toolbox, parse_day_option, pick
+from .items import DateOption, domain_label, iso, one_line, opened_toolbox, parse_day_option, pick
 
 if TYPE_CHECKING:
     from ..model import Activity, Goal, LifeDomain
@@ -57,8 +57,13 @@ def find_goal(toolbox: Toolbox, wanted: str) -> Goal:
 
 
 def find_domain(toolbox: Toolbox, wanted: str) -> LifeDomain:
-    return pick(toolbox.domains.list(include_hidden=True), wanted, lambda d: d.name,
-                lambda d: d.id, _("life domains"))
+    """By id, by the name shown (a default domain in the active language) or as stored."""
+    domains = toolbox.domains.list(include_hidden=True)
+    stored = [d for d in domains if d.name.casefold() == wanted.strip().casefold()]
+    if len(stored) == 1:
+        return stored[0]
+    return pick(domains, wanted, lambda d: domain_label(d.name), lambda d: d.id,
+                _("life domains"))
 
 
 def _domain_id(toolbox: Toolbox, wanted: str | None, current: int | None) -> int | None:
@@ -95,7 +100,7 @@ def list_goals(
         indent = "    " if goal.parent_id is not None else ""
         details = [_("by {day}").format(day=format_day(goal.due))] if goal.due else []
         if goal.domain_id in domains:
-            details.append(domains[goal.domain_id])
+            details.append(domain_label(domains[goal.domain_id]))
         mark = "x" if goal.done else " "
         suffix = f" ({', '.join(details)})" if details else ""
         echo(f"{indent}{goal.id:>4} [{mark}] {one_line(goal.title)}{suffix}")

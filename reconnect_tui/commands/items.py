@@ -124,5 +124,14 @@ def one_line(text: str, width: int = 70) -> str:
     return first if len(first) <= width else first[: width - 1] + "…"
 
 
+def domain_label(name: str) -> str:
+    """A life domain's name as shown: the defaults a new vault gets are stored in English
+    (``model.DEFAULT_LIFE_DOMAINS``) and shown in the active language, as on the screens
+    (``screens/localized.py``); JSON keeps the stored name."""
+    from ..model import DEFAULT_LIFE_DOMAINS
+
+    return _(name) if name in DEFAULT_LIFE_DOMAINS else name
+
+
 def yes_no(value: bool) -> str:
     return _("yes") if value else _("no")

@@ -17,7 +17,7 @@ from reconnect_tui.cli import app
 
 runner = CliRunner()
 
-MODULES = ("goal",)
+MODULES = ("goal", "domain", "what-matters", "network")
 """The module commands of issue 19 (each has an example in its help)."""
 
 

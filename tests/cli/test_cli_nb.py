@@ -35,6 +35,7 @@ _NOT_PROSE = re.compile(
     r"|--?[\w-]+"  # options
     r"|<[^>]*>"  # Typer's type markers (<bool>, <path>)
     r"|\b\w+(?:\|\w+)+\b"  # the values a choice takes, shown in help (user|provider)
+    r"|\breconnect(?: [a-z][\w-]*)+"  # the command words of an example (reconnect goal add)
     r"|\[(?:OPTIONS|ARGS)\]\.*"
     r"|\b[A-Z][A-Z_]+\b"  # metavars and environment variables (FILE, RECONNECT_VAULT)
     r"|debug, info, warning (?:eller|or) error"  # log levels, as the option takes them
