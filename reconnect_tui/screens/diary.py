@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Label, OptionList, Sparkline, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Label, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
 from .. import formats
@@ -24,6 +24,7 @@ from ..model import DiaryEntry, RegistrationParameter
 from ..store import Toolbox
 from ..widgets.drafts import DraftNotice, KeepsDraft
 from ..widgets.form import Field, FormScreen
+from ..widgets.scaled_sparkline import ScaledSparkline
 from .base import ModuleScreen
 
 if TYPE_CHECKING:
@@ -475,7 +476,8 @@ class DiaryScreen(ModuleScreen[DiaryData]):
                 Label(Text(label), classes="registration-name"),
                 field,
                 Static(span, classes="help registration-span"),
-                Sparkline(trend, classes="registration-trend"),
+                ScaledSparkline(trend, lowest=parameter.minimum, highest=parameter.maximum,
+                                classes="registration-trend"),
                 classes="registration-row",
             )
             rows.mount(row)

@@ -2,9 +2,9 @@
 time, and the drafts kept "for our next meeting", for one dyad.
 
 Both sides open it from the conversation (F5). Check-in answers show only what the service user
-shared (``Agreements.trend_answers``); feedback is seen by both. A sparkline scales to its own
-lowest and highest value (one value, or equal ones, fill it), so the numbers are always given in
-words beside it.
+shared (``Agreements.trend_answers``); feedback is seen by both. A sparkline is drawn on the
+0–10 scale the answers are given on (one value of 6 is one bar at 6, not a full line), and the
+numbers are given in words beside it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Sparkline, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formats
@@ -26,6 +26,7 @@ from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store.repositories.agreements import Draft, FeedbackRecord
 from ..sync.agreements import Agreements
+from ..widgets.scaled_sparkline import ScaledSparkline
 from .access import SessionAccess
 
 SHOWN_POINTS = 52
@@ -77,7 +78,8 @@ class TrendRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="trend-label", markup=False)
-        yield Sparkline([float(v) for v in self.values], classes="trend-sparkline")
+        yield ScaledSparkline([float(v) for v in self.values], lowest=0, highest=10,
+                              classes="trend-sparkline")
         yield Static(values_text(self.values), classes="trend-words")
 
 

@@ -8,11 +8,12 @@ from datetime import datetime
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from .. import formats
 from ..i18n import _
 from ..model import StatusEntry
+from .scaled_sparkline import ScaledSparkline
 
 SHOWN_STATUSES = 30
 """Past statuses listed under the sparkline (newest first); older ones are counted."""
@@ -52,14 +53,14 @@ class DomainHistory(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(_("History"), classes="section-title")
-        yield Sparkline([], id="history-sparkline")
+        yield ScaledSparkline([], lowest=0, highest=10, id="history-sparkline")
         yield Static("", id="history-range", classes="help")
         yield Static("", id="history-lines")
 
     def show(self, entries: Sequence[StatusEntry]) -> None:
         rated = [e for e in entries if e.rating is not None][-SPARKLINE_RATINGS:]
         values = ratings(rated)
-        sparkline = self.query_one(Sparkline)
+        sparkline = self.query_one(ScaledSparkline)
         sparkline.data = values
         sparkline.display = len(values) >= 2
         scale = self.query_one("#history-range", Static)

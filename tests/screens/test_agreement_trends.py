@@ -159,6 +159,8 @@ async def test_trends_and_drafts_seen_by_both(user, provider, paired) -> None:
         for sparkline in trends.query(".trend-sparkline"):  # visible at 80x24
             assert sparkline.region.width >= 8 and sparkline.region.right <= SIZE[0]
         assert "now 6/10" in str(trends.query_one("#checkin-trend .trend-words").render())
+        # one answer of 6 on the 0–10 scale is one bar at 6, not a full line (issue 15)
+        assert str(trends.query_one("#checkin-trend .trend-sparkline").render()) == "▅"
         assert "Litt bedre" in text_of(app, "#checkin-latest")
         overall = trends.query_one("#feedback-mine-overall", TrendRow)
         assert overall.values == [7, 9]

@@ -106,6 +106,8 @@ async def test_today_values_with_few_keys_and_trend(vault_path: Path, user_templ
         sleep_row = by_name["Sleep"].parent
         trend = sleep_row.query_one(Sparkline)
         assert list(trend.data) == [6, 7, 8, 5]  # the value from September is left out
+        # drawn on Sleep's own scale, 0–14: 8 hours is not a full bar (issue 15)
+        assert str(trend.render()) == "▄▅▅▄"
         assert len(trends) == 2
         # focus Sleep, type 7.5; focus Mood with the arrows, step with + and -
         by_name["Sleep"].focus()
