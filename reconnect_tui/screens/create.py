@@ -10,7 +10,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     LoadingIndicator,
@@ -24,6 +23,7 @@ from ..i18n import N_, _
 from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH, strength_hint
 from ..text_safety import name_problem
+from ..widgets.footer import QuietFooter
 from ..widgets.notice import NotForEmergencies
 from ..widgets.toggles import StateRadioButton
 from .events import VaultCreated
@@ -74,7 +74,7 @@ class CreateVaultScreen(LocalizedScreen):
             with Horizontal(classes="buttons"):
                 yield Button(_("Create vault"), id="create", variant="primary")
             yield _hidden(LoadingIndicator(id="busy"))
-        yield Footer()
+        yield QuietFooter()
 
     @on(Input.Changed, "#passphrase")
     def show_strength(self, event: Input.Changed) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from ..export.document import build_document, contact_text
 from ..i18n import N_, _
 from ..model import CrisisPlan, emergency_numbers
+from ..widgets.footer import QuietFooter
 from .events import OpenModule
 from .localized import LocalizedModalScreen
 
@@ -46,7 +47,7 @@ class CrisisScreen(LocalizedModalScreen[None]):
                 yield Static(_("Unlock ReConnect to see your crisis plan."), classes="empty")
             else:
                 yield from self._plan(self.plan)
-        yield Footer()
+        yield QuietFooter()
 
     def _plan(self, plan: CrisisPlan) -> ComposeResult:
         document = build_document(plan, self.name_, self.locale)

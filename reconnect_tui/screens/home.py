@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formats
@@ -20,6 +20,7 @@ from ..errors import VaultLocked
 from ..i18n import N_, _, ngettext
 from ..model import Activity, Goal, Role
 from ..store import Toolbox
+from ..widgets.footer import QuietFooter
 from ..widgets.notice import NotForEmergencies
 from .access import SessionAccess
 from .events import OpenModule
@@ -92,7 +93,7 @@ class HomeScreen(SessionAccess, LocalizedScreen):
                     ],
                     id="modules",
                 )
-        yield Footer()
+        yield QuietFooter()
 
     def _user_panel(self) -> ComposeResult:
         yield Static("", id="unread", classes="item")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Label, Static
+from textual.widgets import Button, Checkbox, Label, Static
 
 from ..i18n import _
+from ..widgets.footer import QuietFooter
 from ..widgets.toggles import StateCheckbox
 from .events import RecoveryCodeStored
 from .localized import LocalizedScreen
@@ -43,7 +44,7 @@ class RecoveryCodeScreen(LocalizedScreen[None]):
             yield StateCheckbox(_("I have written the code down and stored it safely"), id="stored")
             with Horizontal(classes="buttons"):
                 yield Button(_("Continue"), id="continue", variant="primary", disabled=True)
-        yield Footer()
+        yield QuietFooter()
 
     @on(Checkbox.Changed, "#stored")
     def stored_changed(self, event: Checkbox.Changed) -> None:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets import Input, Label, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..errors import ReconnectError
 from ..i18n import _
+from ..widgets.footer import QuietFooter
 from ..widgets.notice import NotForEmergencies
 from .events import VaultUnlocked
 from .localized import LocalizedScreen
@@ -49,7 +50,7 @@ class UnlockScreen(LocalizedScreen):
                 _("Forgot it? Run `reconnect recover` with your recovery code."), classes="help"
             )
             yield Static(_("Vault: {path}").format(path=self.vault_path), classes="help path")
-        yield Footer()
+        yield QuietFooter()
 
     @on(Input.Submitted, "#passphrase")
     def submitted(self, event: Input.Submitted) -> None:
