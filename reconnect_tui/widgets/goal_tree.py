@@ -131,6 +131,9 @@ class GoalTree(Tree[Item]):
         Binding("left", "close_node", N_("Close"), show=False),
     ]
 
+    _adding = False
+    """True while ``fill`` adds lines: the tree's caches are invalidated once, at the end."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(_("Goals"), **kwargs)
         self.show_root = False
@@ -144,6 +147,19 @@ class GoalTree(Tree[Item]):
         self._by_goal: dict[int, list[Activity]] = {}
         self._filled: set[int] = set()
 
+    def _invalidate(self) -> None:
+        """Once per ``fill``, not once per line added (each clears the line cache and asks
+        for a layout: hundreds per open)."""
+        if not self._adding:
+            super()._invalidate()
+
+    def process_label(self, label: str | Text) -> Text:
+        """Labels here are one line of text already (``goal_label``, ``activity_label``):
+        splitting each into lines, as ``Tree`` does, cost a tenth of a goals open."""
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
+
     def fill(self, data: GoalData, roots: Iterable[Goal], today: date) -> None:
         """Rebuild the tree; the cursor returns to the same item afterwards when it still shows."""
         self._data, self._today = data, today
@@ -153,8 +169,13 @@ class GoalTree(Tree[Item]):
         self.clear()
         self.nodes_by_key = {}
         budget = [EXPANDED_LINES]
-        for goal in roots:
-            self._add_goal(self.root, goal, budget)
+        self._adding = True
+        try:
+            for goal in roots:
+                self._add_goal(self.root, goal, budget)
+        finally:
+            self._adding = False
+        self._invalidate()
         self.root.expand()
 
     def _has_children(self, goal: Goal) -> bool:
