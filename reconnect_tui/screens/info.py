@@ -7,6 +7,7 @@ from typing import ClassVar
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Heading
 from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
 from rich.theme import Theme
 from textual import on
 from textual.app import ComposeResult
@@ -62,6 +63,28 @@ class _Document(RichMarkdown):
             yield from super().__rich_console__(console, options)
 
 
+class _RenderedOnce:
+    """A document drawn once per width: Textual measures a ``height: auto`` widget's content
+    and then draws it, and again when a scroll bar appears beside it (narrower by its width),
+    so one open drew each page four times. The lines drawn are kept per width and options."""
+
+    def __init__(self, document: _Document) -> None:
+        self.document = document
+        self._lines: dict[tuple[object, ...], list[list[Segment]]] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (id(console), options.max_width, options.justify, options.overflow,
+               options.no_wrap, options.ascii_only, options.highlight, options.markup)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = console.render_lines(self.document, options.update(height=None), pad=False)
+            self._lines[key] = lines
+        new_line = Segment.line()
+        for line in lines:
+            yield from line
+            yield new_line
+
+
 class MarkdownText(Static):
     """A Markdown document laid out as ONE widget (drawn by Rich).
 
@@ -76,13 +99,13 @@ class MarkdownText(Static):
     """
 
     def __init__(self, source: str = "", **kwargs) -> None:
-        super().__init__(_Document(source), **kwargs)
+        super().__init__(_RenderedOnce(_Document(source)), **kwargs)
         self.source = source
 
     def set_source(self, source: str) -> None:
         """Show another document."""
         self.source = source
-        self.update(_Document(source))
+        self.update(_RenderedOnce(_Document(source)))
 
 
 def source_line(page: library.Page) -> str:
