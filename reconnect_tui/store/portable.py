@@ -228,6 +228,79 @@ def _export_registrations(conn: Connection) -> list[dict[str, Any]]:
     return result
 
 
+def _imported(conn: Connection, kind: str) -> list[dict[str, Any]]:
+    """What an import file brought as readable history (``imported_history``), in file order."""
+    return [json.loads(r[0]) for r in conn.execute(
+        "SELECT data FROM imported_history WHERE kind = ? ORDER BY id", (kind,))]
+
+
+def _json_column(text: str | None, empty: Any) -> Any:
+    return json.loads(text) if text else empty
+
+
+def _export_dyads(conn: Connection) -> list[dict[str, Any]]:
+    """Each partner's conversation, agreement versions, check-ins and feedback, then the
+    conversations an earlier import brought (docs/export-format.md)."""
+    dyads = []
+    for p in conn.execute("SELECT id, name, role, created_at FROM partners ORDER BY id"
+                          ).fetchall():
+        messages = [
+            {"id": m["message_id"], "outgoing": bool(m["outgoing"]), "text": m["text"],
+             "sent_at": m["sent_at"], "status": m["status"], "reply_to": m["reply_to"]}
+            for m in conn.execute(
+                "SELECT message_id, outgoing, text, sent_at, status, reply_to FROM messages"
+                " WHERE partner_id = ? ORDER BY sent_at, counter, id", (p["id"],))
+        ]
+        agreements = [
+            {"version": v["version"], "terms": json.loads(v["terms"]),
+             "proposed_by_me": bool(v["proposed_by_me"]), "proposed_at": v["proposed_at"],
+             "proposer_signature": v["proposer_signature"], "accepted_at": v["accepted_at"],
+             "accepter_signature": v["accepter_signature"], "declined_at": v["declined_at"],
+             "declined_by_me": bool(v["declined_by_me"]), "decline_reason": v["reason"] or ""}
+            for v in conn.execute(
+                "SELECT a.*, d.declined_at, d.declined_by_me, d.reason FROM agreement_versions a"
+                " LEFT JOIN agreement_declines d ON d.partner_id = a.partner_id"
+                " AND d.version = a.version WHERE a.partner_id = ? ORDER BY a.version",
+                (p["id"],))
+        ]
+        checkins = [
+            {"id": c["checkin_id"], "asked_by_me": bool(c["asked_by_me"]),
+             "question": c["question"], "domains": _json_column(c["domains"], []),
+             "sent_at": c["sent_at"], "answered_at": c["answered_at"], "overall": c["overall"],
+             "domain_scores": _json_column(c["domain_scores"], {}), "line": c["line"],
+             "share_trend": bool(c["share_trend"])}
+            for c in conn.execute("SELECT * FROM checkins WHERE partner_id = ?"
+                                  " ORDER BY sent_at, id", (p["id"],))
+        ]
+        feedback = [
+            {"id": f["feedback_id"], "from_me": bool(f["from_me"]),
+             "scores": json.loads(f["scores"]), "given_at": f["given_at"]}
+            for f in conn.execute("SELECT * FROM feedback WHERE partner_id = ?"
+                                  " ORDER BY given_at, id", (p["id"],))
+        ]
+        dyads.append({"partner": p["name"], "partner_role": p["role"],
+                      "since": p["created_at"], "messages": messages,
+                      "agreements": agreements, "checkins": checkins, "feedback": feedback})
+    return dyads + _imported(conn, "dyad")
+
+
+def _export_forums(conn: Connection) -> list[dict[str, Any]]:
+    forums = []
+    for f in conn.execute("SELECT id, name, pseudonym, moderator FROM forums"
+                          " ORDER BY created_at, id").fetchall():
+        posts = [
+            {"id": r["post_id"], "thread": r["thread"], "author": r["author"],
+             "text": r["text"], "posted_at": r["posted_at"], "own": bool(r["own"]),
+             "hidden": bool(r["hidden"]), "hidden_reason": r["hidden_reason"],
+             "pinned": r["pinned"]}
+            for r in conn.execute("SELECT * FROM forum_posts WHERE forum_id = ?"
+                                  " ORDER BY posted_at, id", (f["id"],))
+        ]
+        forums.append({"name": f["name"], "pseudonym": f["pseudonym"],
+                       "moderator": bool(f["moderator"]), "posts": posts})
+    return forums + _imported(conn, "forum")
+
+
 _EXPORTERS: dict[str, Callable[[Connection], Any]] = {
     "what_matters": lambda conn: _meta(conn, "what_matters"),
     "life_domains": _export_domains,
@@ -238,6 +311,8 @@ _EXPORTERS: dict[str, Callable[[Connection], Any]] = {
     "medications": _export_medications,
     "diary": _export_diary,
     "registrations": _export_registrations,
+    "dyads": _export_dyads,
+    "forums": _export_forums,
 }
 
 
@@ -259,6 +334,7 @@ def has_user_data(vault: Vault) -> bool:
             "domain_status_history",
             "crisis_helpers",
             "crisis_professionals",
+            "imported_history",
         ):
             if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
                 return True
@@ -640,6 +716,42 @@ def _import_registrations(conn: Connection, parameters: list[dict[str, Any]]) ->
         )
 
 
+def _import_history(kind: str, name_key: str) -> Callable[[Connection, Any], None]:
+    """Conversations or forums from a file become readable history (``imported_history``):
+    no Olm or Megolm session, mailbox or key can be restored from a file, so they are not
+    reconnected (docs/export-format.md). Each replaces what an earlier import brought; one that
+    is this vault's own live conversation or forum (the same name and every message or post
+    already here) is skipped, so importing one's own export does not show it twice."""
+
+    def write(conn: Connection, entries: list[dict[str, Any]]) -> None:
+        conn.execute("DELETE FROM imported_history WHERE kind = ?", (kind,))
+        now = conn.execute("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')").fetchone()[0]
+        rows = [(kind, entry[name_key], json.dumps(entry, ensure_ascii=False, sort_keys=True),
+                 now) for entry in entries if not _is_live(conn, kind, entry)]
+        conn.executemany("INSERT INTO imported_history(kind, name, data, imported_at)"
+                         " VALUES (?, ?, ?, ?)", rows)
+
+    return write
+
+
+def _is_live(conn: Connection, kind: str, entry: dict[str, Any]) -> bool:
+    if kind == "dyad":
+        ids = {m["id"] for m in entry["messages"]}
+        query = ("SELECT m.message_id FROM messages m JOIN partners p ON p.id = m.partner_id"
+                 " WHERE p.name = ?")
+        owners = conn.execute("SELECT 1 FROM partners WHERE name = ?", (entry["partner"],))
+    else:
+        ids = {post["id"] for post in entry["posts"]}
+        query = ("SELECT r.post_id FROM forum_posts r JOIN forums f ON f.id = r.forum_id"
+                 " WHERE f.name = ?")
+        owners = conn.execute("SELECT 1 FROM forums WHERE name = ?", (entry["name"],))
+    if owners.fetchone() is None:
+        return False
+    held = {r[0] for r in conn.execute(query, (entry["partner" if kind == "dyad"
+                                                     else "name"],))}
+    return ids <= held
+
+
 _IMPORTERS: dict[str, Callable[[Connection, Any], None]] = {
     "what_matters": _import_what_matters,
     "life_domains": _import_domains,
@@ -650,4 +762,6 @@ _IMPORTERS: dict[str, Callable[[Connection, Any], None]] = {
     "medications": _import_medications,
     "diary": _import_diary,
     "registrations": _import_registrations,
+    "dyads": _import_history("dyad", "partner"),
+    "forums": _import_history("forum", "name"),
 }

@@ -42,9 +42,12 @@ from ..i18n import _, ngettext
 from ..model import CRISIS_TEXT_SECTIONS, RINGS, Sector
 
 FORMAT = "reconnect-export"
-VERSION = 1
-VERSIONS = (1,)
-"""The versions import reads (one so far)."""
+VERSION = 2
+VERSIONS = (1, 2)
+"""The versions import reads: 1 (the toolbox only) and 2 (also the dyads' conversations,
+agreements, check-ins and feedback, and the forums' posts)."""
+SINCE_VERSION_2 = ("dyads", "forums")
+"""Sections a version 1 file cannot hold."""
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """An import file larger than this is refused unread (only this much + 1 byte is read)."""
@@ -128,6 +131,15 @@ SectorName = Literal[
 ]
 assert set(get_args(SectorName)) == {s.value for s in Sector}
 Number = Annotated[float, Field(ge=-1e15, le=1e15)]
+Version = Annotated[int, Field(ge=1, le=1_000_000)]
+MessageStatus = Literal["queued", "read", "unread", "unverified"]
+PartnerRole = Literal["provider", "user"]
+Pinned = Literal["", "rules", "cafe"]
+Key = Annotated[str, StringConstraints(max_length=100), AfterValidator(_text)]
+TermValue = Annotated[str, StringConstraints(max_length=MAX_LINE), AfterValidator(_text)
+                      ] | int | bool | None
+Terms = Annotated[dict[Key, TermValue], Field(max_length=100)]
+Scores = Annotated[dict[Key, Rating], Field(max_length=100)]
 
 
 _Item = TypeVar("_Item")
@@ -264,6 +276,90 @@ class Registration(_Model):
     values: Items[RegistrationValue] = []
 
 
+class DyadMessage(_Model):
+    """One message of a conversation."""
+
+    id: Line = Field(description="the message's id, the same in both vaults")
+    outgoing: bool = Field(description="true: written by you")
+    text: Text
+    sent_at: Time
+    status: MessageStatus = Field("read", description="`queued`, `read`, `unread` or"
+                                  " `unverified` (arrived but failed verification)")
+    reply_to: Line | None = Field(None, description="the id of the message it answers")
+
+
+class AgreementRecord(_Model):
+    """One version of a dyad's agreement (docs/agreement.md), with both signatures."""
+
+    version: Version
+    terms: Terms = Field(description="the terms as signed")
+    proposed_by_me: bool
+    proposed_at: Time
+    proposer_signature: Line = ""
+    accepted_at: Time | None = None
+    accepter_signature: Line | None = None
+    declined_at: Time | None = None
+    declined_by_me: bool = False
+    decline_reason: Text = ""
+
+
+class CheckinRecord(_Model):
+    """A check-in question and its answer, if given."""
+
+    id: Line
+    asked_by_me: bool
+    question: Text
+    domains: Items[Line] = Field([], description="life domains to score")
+    sent_at: Time
+    answered_at: Time | None = None
+    overall: Rating | None = None
+    domain_scores: Scores = Field({}, description="life domain → 0–10")
+    line: Text = ""
+    share_trend: bool = False
+
+
+class FeedbackRecord(_Model):
+    """Feedback on the working relationship (four 0–10 scales, docs/agreement.md)."""
+
+    id: Line
+    from_me: bool
+    scores: Scores = Field(description="`heard`, `matters`, `way`, `overall` → 0–10")
+    given_at: Time
+
+
+class Dyad(_Model):
+    """A conversation with a partner and what you agreed; imported as readable history."""
+
+    partner: Line = Field(description="the partner's name")
+    partner_role: PartnerRole = Field(description="`provider` or `user`")
+    since: Time | None = Field(None, description="when the pairing was made")
+    messages: Items[DyadMessage] = []
+    agreements: Items[AgreementRecord] = []
+    checkins: Items[CheckinRecord] = []
+    feedback: Items[FeedbackRecord] = []
+
+
+class ForumPost(_Model):
+    id: Line
+    thread: Line = Field(description="the id of the thread's first post")
+    author: Line = Field(description="a pseudonym")
+    text: Text
+    posted_at: Time
+    own: bool = False
+    hidden: bool = False
+    hidden_reason: Text = ""
+    pinned: Pinned = Field("", description="`rules`, `cafe` or empty")
+
+
+class Forum(_Model):
+    """A forum you are in and its posts: readable history on import."""
+
+    name: Line
+    pseudonym: Line = Field(description="yours in this forum")
+    moderator: bool = False
+    posts: Items[ForumPost] = []
+
+
 class Sections(_Model):
     """The modules; a file holds any of them (the ones it holds are the ones imported)."""
 
@@ -276,6 +372,8 @@ class Sections(_Model):
     medications: Items[Medication] = []
     diary: Items[DiaryEntry] = []
     registrations: Items[Registration] = []
+    dyads: Items[Dyad] = Field([], description="conversations with partners (version 2)")
+    forums: Items[Forum] = Field([], description="forums and their posts (version 2)")
 
 
 MODULES: tuple[str, ...] = tuple(Sections.model_fields)
@@ -283,7 +381,7 @@ MODULES: tuple[str, ...] = tuple(Sections.model_fields)
 
 class Document(Sections):
     format: Literal["reconnect-export"]
-    version: Literal[1]
+    version: Literal[1, 2]
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -567,7 +665,9 @@ def validate(
     except ValidationError as error:
         raise refused([(path_text(e["loc"]), _message(e)) for e in error.errors()]) from None
     present = [m for m in MODULES if m in data]
-    problems = [] if partial else _reference_problems(doc, present)
+    problems = [(m, _("not in a version 1 file")) for m in SINCE_VERSION_2
+                if m in present and version == 1]
+    problems += [] if partial else _reference_problems(doc, present)
     problems += _duplicate_problems(doc, present)
     problems += _goal_depth_problems(doc)
     if problems:
@@ -655,6 +755,12 @@ _TYPE_WORDS: tuple[tuple[Any, str], ...] = (
     (Number, "number"),
     (bool, "true/false"),
     (SectorName, " / ".join(f"`{s.value}`" for s in Sector)),
+    (Version, "whole number ≥ 1"),
+    (MessageStatus, "text"),
+    (PartnerRole, "text"),
+    (Pinned, "text"),
+    (Terms, "object"),
+    (Scores, "object of 0–10"),
 )
 
 
@@ -668,7 +774,9 @@ def _type_text(hint: Any) -> str:
     if typing.get_origin(hint) is Annotated:
         return _type_text(args[0])
     if typing.get_origin(hint) is list:
-        return f"list of `{args[0].__name__}`"
+        if isinstance(args[0], type):
+            return f"list of `{args[0].__name__}`"
+        return f"list of {_type_text(args[0])}"
     if isinstance(hint, type) and issubclass(hint, BaseModel):
         return f"`{hint.__name__}`"
     raise TypeError(f"no words for {hint!r}")  # a new type: add it to _TYPE_WORDS
@@ -682,7 +790,7 @@ def _model_rows(model: type[BaseModel]) -> list[str]:
             need = "required"
         else:
             default = field.get_default()
-            need = ("empty" if isinstance(default, BaseModel | list) or default == ""
+            need = ("empty" if isinstance(default, BaseModel | list | dict) or default == ""
                     else json.dumps(default, ensure_ascii=False))
         rows.append(f"| `{name}` | {_type_text(hints[name])} | {need} |"
                     f" {field.description or ''} |")
@@ -692,7 +800,8 @@ def _model_rows(model: type[BaseModel]) -> list[str]:
 _REFERENCE_MODELS: tuple[type[BaseModel], ...] = (
     Sections, LifeDomain, StatusEntry, Goal, Activity, Person, CrisisPlan, Helper, Professional,
     Exercises, OwnExercise, ExerciseLogEntry, Medication, DiaryEntry, Registration,
-    RegistrationValue,
+    RegistrationValue, Dyad, DyadMessage, AgreementRecord, CheckinRecord, FeedbackRecord, Forum,
+    ForumPost,
 )
 
 MARKDOWN_START = "<!-- field reference: generated by portable_schema.py --markdown -->"

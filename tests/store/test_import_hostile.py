@@ -106,7 +106,7 @@ HOSTILE: list[tuple[str, str | bytes, str]] = [
     ("goals 150 deep", deep_goals(150), "goals[0].sub_goals[0].sub_goals[0]"),
     ("arrays 100,000 deep", "[" * 100_000 + "]" * 100_000,
      "line 1, column 205: nested more than 204 levels"),
-    ("version 2", '{"format": "reconnect-export", "version": 2}', "version: this export has"),
+    ("version 3", '{"format": "reconnect-export", "version": 3}', "version: this export has"),
     ("version as text", '{"format": "reconnect-export", "version": "1"}', "version:"),
     ("version 1.0", '{"format": "reconnect-export", "version": 1.0}', "version: this export has"),
     ("no format", '{"version": 1, "goals": []}', "format: missing"),

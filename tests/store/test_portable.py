@@ -71,7 +71,7 @@ def fresh(template: Template, directory: Path) -> Toolbox:
 def test_contract_keys(toolbox: Toolbox) -> None:
     fill(toolbox)
     data = portable.export_all(toolbox.vault)
-    assert data["format"] == "reconnect-export" and data["version"] == 1
+    assert data["format"] == "reconnect-export" and data["version"] == 2
     assert isinstance(data["what_matters"], str)
     for key in ("warning_signs", "triggers", "self_help", "reasons_for_living"):
         assert isinstance(data["crisis_plan"][key], str)
