@@ -20,7 +20,10 @@ and failovers per target.
     python bench/relay_load.py [--dyads 1000] [--forums 10] [--forum-size 50] [--rounds 3]
                                [--concurrency 64] [--time-bound 120]
 
-Not here: push subscriptions (the relay has no push channel yet).
+Push: a tenth of the clients (``--subscribers``) hold a push subscription (``GET /v1/subscribe``,
+a WebSocket) to their own mailbox for the whole run and count the notices they are told; one
+whose process dies subscribes again at the next process it knows. The bare app tells its
+subscribers in memory.
 """
 
 from __future__ import annotations
@@ -41,11 +44,16 @@ from pathlib import Path
 
 import httpx
 import nacl.signing
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import WebSocketException
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import contextlib
+
 from bench.relay import free_port, start, stop  # noqa: E402
 from reconnect_tui import wire as p  # noqa: E402
+from reconnect_tui.wire import push  # noqa: E402
 from reconnect_tui.wire.batch import (  # noqa: E402
     BatchEnvelope,
     decode_batch_results,
@@ -69,6 +77,7 @@ class Person:
     received: list[str] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
     """Envelope ids others stored for this person (the relay answered 200 or 201)."""
+    subscribed: bool = False
 
 
 @dataclass
@@ -78,40 +87,52 @@ class Tally:
     requests: int = 0
     failovers: int = 0
     killed_at: int | None = None
+    subscriptions: int = 0
+    refusals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    notices: int = 0
 
 
 async def call(http: httpx.AsyncClient, tally: Tally | None, kind: str, person: Person,
                method: str, path: str, body: bytes = b"") -> httpx.Response | None:
     """One signed request; when the process does not answer, sign it again and move to the
     next process this client knows (the same envelope id, so a deposit is stored once)."""
-    for attempt in range(len(person.urls)):
+    tried: set[str] = set()
+    while True:
+        url = person.urls[0]
         headers = p.sign_request(person.key, method, path, body, timestamp=int(time.time()))
         if body:
             headers["Content-Type"] = "application/json"
         started = time.perf_counter()
         try:
-            response = await http.request(method, person.urls[0] + path, content=body,
-                                          headers=headers)
+            response = await http.request(method, url + path, content=body, headers=headers)
         except httpx.HTTPError:
-            if attempt + 1 < len(person.urls):
-                person.urls.append(person.urls.pop(0))
+            tried.add(url)
+            move_on(person, url)
+            if person.urls[0] in tried:
                 if tally is not None:
-                    tally.failovers += 1
-                continue
+                    tally.errors[kind] += 1
+                return None
             if tally is not None:
-                tally.errors[kind] += 1
-            return None
+                tally.failovers += 1
+            continue
         if tally is not None:
             tally.requests += 1
             tally.latencies[kind].append(time.perf_counter() - started)
             fine = response.status_code < 400 or (kind == "item_get"
                                                   and response.status_code == 404)
             # A put retried after its process died may have been stored before it died.
-            retried_put = attempt > 0 and kind == "item_put" and response.status_code == 409
+            retried_put = bool(tried) and kind == "item_put" and response.status_code == 409
             if not (fine or retried_put):
                 tally.errors[kind] += 1
+                tally.refusals[f"{kind} {response.status_code}"] += 1
         return response
-    return None
+
+
+def move_on(person: Person, failed: str) -> None:
+    """The process at ``failed`` did not answer: use the next one (unless another of this
+    client's requests, or its subscription, moved on already)."""
+    if person.urls[0] == failed:
+        person.urls.append(person.urls.pop(0))
 
 
 async def drain(http: httpx.AsyncClient, tally: Tally | None, person: Person) -> None:
@@ -166,6 +187,43 @@ async def forum_post(http: httpx.AsyncClient, tally: Tally, person: Person,
             tally.errors["forum_post"] += 1
 
 
+async def subscribe(tally: Tally, person: Person, stop: asyncio.Event) -> None:
+    """Hold a push subscription to the person's mailbox until ``stop``; count the notices.
+    When the process goes away, subscribe again at the next one this client knows."""
+    body = push.encode_subscribe([person.mailbox])
+    while not stop.is_set():
+        url = "ws" + person.urls[0].removeprefix("http") + push.SUBSCRIBE_PATH
+        headers = p.sign_request(person.key, "GET", push.SUBSCRIBE_PATH, body,
+                                 timestamp=int(time.time()))
+        try:
+            async with ws_connect(url, additional_headers=headers, max_size=4096,
+                                  compression=None, open_timeout=30) as ws:
+                await ws.send(body.decode("ascii"))
+                kind, _ = push.decode_event(str(await ws.recv()).encode())
+                if kind != "subscribed":
+                    tally.errors["subscribe"] += 1
+                    return
+                tally.subscriptions += 1
+                waiter = asyncio.ensure_future(stop.wait())
+                while not stop.is_set():
+                    receiver = asyncio.ensure_future(ws.recv())
+                    done, _pending = await asyncio.wait({receiver, waiter},
+                                                        return_when=asyncio.FIRST_COMPLETED)
+                    if receiver in done:
+                        push.decode_event(str(receiver.result()).encode())
+                        tally.notices += 1
+                    else:
+                        receiver.cancel()
+                return
+        except (OSError, WebSocketException, TimeoutError):
+            if len(person.urls) < 2:
+                tally.errors["subscribe"] += 1
+                return
+            move_on(person, url.replace("ws", "http", 1).removesuffix(push.SUBSCRIBE_PATH))
+            tally.failovers += 1
+            await asyncio.sleep(0.1)
+
+
 async def kill_halfway(tally: Tally, expected_requests: int,
                        victim: subprocess.Popen[bytes]) -> None:
     """SIGKILL ``victim`` once half the expected requests have been answered."""
@@ -176,7 +234,7 @@ async def kill_halfway(tally: Tally, expected_requests: int,
 
 
 async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, rounds: int,
-                   concurrency: int, time_bound: float,
+                   concurrency: int, time_bound: float, subscribers: float,
                    victim: subprocess.Popen[bytes] | None = None
                    ) -> tuple[Tally, float, int, int]:
     """Returns the tally, seconds, envelopes lost and envelopes duplicated."""
@@ -187,6 +245,9 @@ async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, ro
                              urls[first:] + urls[:first]))
     for first, second in zip(people[::2], people[1::2], strict=True):
         first.partner, second.partner = second, first
+    every = round(1 / subscribers) if subscribers > 0 else 0
+    for number, person in enumerate(people):
+        person.subscribed = bool(every) and number % every == 0
     for start_at in range(0, min(forums * forum_size, len(people)), forum_size):
         members = people[start_at:start_at + forum_size]
         for member in members:
@@ -213,9 +274,16 @@ async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, ro
         expected_requests = len(people) * rounds * 5
         killer = (asyncio.ensure_future(kill_halfway(tally, expected_requests, victim))
                   if victim is not None else None)
+        stop = asyncio.Event()
+        listeners = [asyncio.ensure_future(subscribe(tally, person, stop))
+                     for person in people if person.subscribed]
+        while tally.subscriptions + sum(t.done() for t in listeners) < len(listeners):
+            await asyncio.sleep(0.05)  # every subscription is in place before the load
         started = time.perf_counter()
         await asyncio.gather(*(simulate(n, person) for n, person in enumerate(people)))
         seconds = time.perf_counter() - started
+        stop.set()
+        await asyncio.gather(*listeners)
         if killer is not None and not killer.done():
             killer.cancel()
         await asyncio.gather(*(drain(http, None, person) for person in people))
@@ -231,6 +299,11 @@ def report(name: str, tally: Tally, seconds: float, lost: int, duplicated: int) 
     rate = tally.requests / seconds
     print(f"{name:<34} {tally.requests:>6} requests in {seconds:6.1f} s  {rate:6.0f} req/s  "
           f"errors {sum(tally.errors.values())}  lost {lost}  duplicated {duplicated}")
+    for refusal, count in sorted(tally.refusals.items()):
+        print(f"    refused: {refusal} x{count}")
+    if tally.subscriptions:
+        print(f"    push: {tally.subscriptions} subscriptions held, {tally.notices} notices, "
+              f"errors {tally.errors.get('subscribe', 0)}")
     if tally.killed_at is not None:
         print(f"    one process killed (SIGKILL) after {tally.killed_at} requests; "
               f"{tally.failovers} requests moved to the other process")
@@ -249,11 +322,28 @@ def serve_bare(port: int) -> None:
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
-    from starlette.routing import Route
+    from starlette.routing import Route, WebSocketRoute
+    from starlette.websockets import WebSocket, WebSocketDisconnect
 
     mailboxes: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     items: dict[str, bytes] = {}
+    listeners: dict[str, set[WebSocket]] = defaultdict(set)
     seq = 0
+
+    async def tell(mailbox: str) -> None:
+        for websocket in list(listeners.get(mailbox, ())):
+            await websocket.send_text(push.NEW_EVENT.decode("ascii"))
+
+    async def subscribe(websocket: WebSocket) -> None:
+        await websocket.accept()
+        wanted = push.decode_subscribe((await websocket.receive_text()).encode())
+        for mailbox in wanted:
+            listeners[mailbox].add(websocket)
+        await websocket.send_text(push.encode_subscribed(len(wanted)).decode("ascii"))
+        with contextlib.suppress(WebSocketDisconnect):
+            await websocket.receive_text()
+        for mailbox in wanted:
+            listeners[mailbox].discard(websocket)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "protocol": 1})
@@ -266,6 +356,7 @@ def serve_bare(port: int) -> None:
         body = p.parse_object(await request.body())
         seq += 1
         mailboxes[request.path_params["mailbox"]].append((body["id"], seq, body["ciphertext"]))
+        await tell(request.path_params["mailbox"])
         return JSONResponse({"id": body["id"], "stored": True, "duplicate": False},
                             status_code=201)
 
@@ -282,6 +373,7 @@ def serve_bare(port: int) -> None:
         for entry in p.parse_object(await request.body())["envelopes"]:
             seq += 1
             mailboxes[entry["mailbox"]].append((entry["id"], seq, entry["ciphertext"]))
+            await tell(entry["mailbox"])
             answers.append({"mailbox": entry["mailbox"], "id": entry["id"], "stored": True,
                             "duplicate": False})
         return JSONResponse({"v": 1, "results": answers})
@@ -309,6 +401,7 @@ def serve_bare(port: int) -> None:
         Route(mailbox + "/envelopes", fetch, methods=["GET"]),
         Route(mailbox + "/ack", ack, methods=["POST"]),
         Route("/v1/envelopes", deposit_batch, methods=["POST"]),
+        WebSocketRoute(push.SUBSCRIBE_PATH, subscribe),
         Route("/v1/items/{item}", put_item, methods=["PUT"]),
         Route("/v1/items/{item}", get_item, methods=["GET"]),
     ])
@@ -328,6 +421,8 @@ def main() -> None:
     parser.add_argument("--forums", type=int, default=10)
     parser.add_argument("--forum-size", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--subscribers", type=float, default=0.1,
+                        help="share of the clients that hold a push subscription")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--time-bound", type=float, default=120.0)
     parser.add_argument("--postgres", default=os.environ.get(
@@ -354,6 +449,7 @@ def main() -> None:
                 processes.append(start(command, url))
             result = asyncio.run(run_load(urls, args.dyads, args.forums, args.forum_size,
                                           args.rounds, args.concurrency, args.time_bound,
+                                          args.subscribers,
                                           victim=processes[0] if kill_one else None))
         finally:
             for process in processes:
