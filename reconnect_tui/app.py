@@ -186,6 +186,13 @@ class ReconnectApp(App[None]):
         if message.about is not None:
             conversation.query_one(Composer).set_about(message.about)
 
+    def on_open_shared_crisis_plan(self, message: screen_events.OpenSharedCrisisPlan) -> None:
+        from .screens.shared import SharedWithMeScreen
+
+        self.action_open_module("shared")
+        if isinstance(self.screen, SharedWithMeScreen):
+            self.screen.open_shared(message.partner_id, "crisis-plan")
+
     def on_open_module(self, message: screen_events.OpenModule) -> None:
         self.action_open_module(message.module_id)
         if message.item_id is None:
@@ -446,6 +453,7 @@ class ReconnectApp(App[None]):
     # -- navigation --------------------------------------------------------------------------
 
     def action_crisis(self) -> None:
+        from .model import Role
         from .screens.crisis import CrisisScreen
 
         if isinstance(self.screen, CrisisScreen):
@@ -455,6 +463,12 @@ class ReconnectApp(App[None]):
             self.push_screen(CrisisScreen(None, "", self.settings.locale))
             return
         profile = self.toolbox.profile.get()
+        if profile.role is Role.PROVIDER and self.session is not None:  # the numbers, and
+            shared = [(person.partner_id, person.name)  # the plans shared with them
+                      for person in self.session.sharing.shared_with_me()
+                      if any(item.module == "crisis-plan" for item in person.items)]
+            self.push_screen(CrisisScreen(None, profile.name, profile.locale, shared_plans=shared))
+            return
         self.push_screen(CrisisScreen(self.toolbox.crisis_plan.get(), profile.name, profile.locale))
 
     def action_help(self) -> None:

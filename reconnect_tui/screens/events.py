@@ -65,6 +65,15 @@ class OpenModule(Message):
         self.item_id = item_id
 
 
+class OpenSharedCrisisPlan(Message):
+    """A provider's F2: open the crisis plan this service user (``partner_id``) shares, read
+    only, from "Shared with me"."""
+
+    def __init__(self, partner_id: int) -> None:
+        super().__init__()
+        self.partner_id = partner_id
+
+
 class OpenConversation(Message):
     """Open the conversation with a partner, over the current screen; ``about``: the item
     the message will be about. (A message, so screens need not import the conversation

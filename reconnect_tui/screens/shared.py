@@ -91,6 +91,7 @@ class SharedWithMeScreen(ModuleScreen[list[SharedPerson]]):
         self.people: list[SharedPerson] = []
         self._view: Toolbox | None = None
         """The read-only copy opened last: closed when its screen has gone (or this one)."""
+        self._open_after_load: tuple[int, str] | None = None
 
     @property
     def sharing(self) -> Sharing:
@@ -156,6 +157,30 @@ class SharedWithMeScreen(ModuleScreen[list[SharedPerson]]):
         self.query_one("#shared-empty").display = not self.people
         self.query_one("#shared-panes").display = bool(self.people)
         self._show_items()
+        if self._open_after_load is not None:
+            partner_id, module = self._open_after_load
+            self._open_after_load = None
+            self._open(partner_id, module)
+
+    def open_shared(self, partner_id: int, module: str) -> None:
+        """Highlight what ``partner_id`` shares of ``module`` and open it (once read)."""
+        if self.loaded:
+            self._open(partner_id, module)
+        else:
+            self._open_after_load = (partner_id, module)
+
+    def _open(self, partner_id: int, module: str) -> None:
+        index = next((n for n, p in enumerate(self.people) if p.partner_id == partner_id), None)
+        if index is None:
+            return
+        self.query_one("#shared-people", OptionList).highlighted = index
+        self._show_items()
+        items = self.people[index].items
+        found = next((n for n, i in enumerate(items) if i.module == module), None)
+        if found is None:
+            return
+        self.query_one("#shared-items", OptionList).highlighted = found
+        self.call_after_refresh(self.action_open)
 
     @property
     def person(self) -> SharedPerson | None:

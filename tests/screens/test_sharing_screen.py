@@ -356,3 +356,54 @@ def test_a_revocation_not_confirmed_after_a_day_is_said_plainly() -> None:
     shown = revoked_text([late]).plain
     assert shown.startswith("⚠ Stopped: Diary. Dr Lind's vault has not confirmed yet")
     assert "Dr Lind may still see it" in shown
+
+
+async def test_providers_f2_shows_the_numbers_and_the_plan_shared_with_them(
+    provider: Person, user: Person
+) -> None:
+    """A provider's F2: the emergency numbers, no empty plan of their own, and a way to the
+    crisis plan a service user shares with them (issue 15)."""
+    from reconnect_tui.model import CrisisPlan
+    from reconnect_tui.screens.crisis import CrisisScreen
+    from reconnect_tui.screens.crisis_plan import CrisisPlanScreen
+
+    _on_provider, on_user = agreed(provider, user)
+    Toolbox(user.vault).crisis_plan.save(CrisisPlan(warning_signs="I stop answering the phone"))
+    Sharing(user.vault).share("crisis-plan", None, on_user)
+    user.sync()
+    provider.sync()
+    app = make_app(ready(provider))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisScreen))
+        crisis = app.screen
+        text = " ".join(str(w.render()) for w in crisis.query(Static))
+        assert "113" in text and "not filled in" not in text.lower()
+        assert "edit" not in {b.binding.action for b in crisis.active_bindings.values()
+                              if b.enabled}
+        plans = crisis.query_one("#shared-plans", OptionList)
+        assert str(plans.get_option_at_index(0).prompt) == "Kari Nordmann"
+        assert app.focused is plans
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisPlanScreen)
+                       and app.screen.loaded)
+        plan = app.screen
+        assert plan.read_only and plan.owner == "Kari Nordmann"
+        assert plan.plan.warning_signs == "I stop answering the phone"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SharedWithMeScreen))
+
+
+async def test_providers_f2_without_shared_plans_says_so(provider_template, tmp_path) -> None:
+    from reconnect_tui.screens.crisis import CrisisScreen
+    from tests.support.vaults import copy_vault
+
+    app = make_app(copy_vault(provider_template, tmp_path / "provider"))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, CrisisScreen))
+        text = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "112" in text and "No service user shares a crisis plan with you." in text
+        assert "Crisis plan for" not in text
