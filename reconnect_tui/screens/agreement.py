@@ -247,6 +247,15 @@ class AgreementScreen(ModuleScreen):
         self.state = self.agreements.state(self.partner_id)
         self.query_one("#agreement-state", Static).update(
             state_text(self.state, self.partner_name))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Accept and decline are offered only while the partner's proposal is open."""
+        if action in ("accept", "decline"):
+            state = getattr(self, "state", None)
+            return state is not None and state.pending is not None \
+                and not state.pending.proposed_by_me
+        return super().check_action(action, parameters)
 
     def action_accept(self) -> None:
         try:
