@@ -14,8 +14,12 @@ import typer
 
 from . import __version__
 from .commands import agreement, crisis_export, demo, fhir_export, forum, message, pair, share
+from .commands import crisis_plan as crisis_plan_commands
+from .commands import diary as diary_commands
 from .commands import domain as domain_commands
+from .commands import exercise as exercise_commands
 from .commands import goal as goal_commands
+from .commands import medication as medication_commands
 from .commands import network as network_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
@@ -194,6 +198,16 @@ app.add_typer(goal_commands.app, name="goal")
 app.add_typer(domain_commands.app, name="domain")
 app.add_typer(domain_commands.what_matters_app, name="what-matters")
 app.add_typer(network_commands.app, name="network")
+app.add_typer(crisis_plan_commands.app, name="crisis-plan")
+app.add_typer(medication_commands.app, name="medication")
+app.add_typer(diary_commands.diary_app, name="diary")
+app.add_typer(diary_commands.registration_app, name="registration")
+app.add_typer(exercise_commands.app, name="exercise")
+app.command(
+    "search",
+    help=N_("Search everything you wrote (goals, diary, crisis plan …) for QUERY."),
+    epilog=N_('Example: reconnect search "walk" --json'),
+)(handles_errors(exercise_commands.search))
 
 
 def main() -> None:

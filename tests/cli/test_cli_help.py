@@ -17,7 +17,8 @@ from reconnect_tui.cli import app
 
 runner = CliRunner()
 
-MODULES = ("goal", "domain", "what-matters", "network")
+MODULES = ("goal", "domain", "what-matters", "network", "crisis-plan", "medication",
+           "diary", "registration", "exercise", "search")
 """The module commands of issue 19 (each has an example in its help)."""
 
 
