@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start
     from .session import Session
     from .store import Toolbox, Vault
     from .sync.dyads import Dyads
+    from .sync.live import AppLive
 
 _TEXTUAL_ACTIONS = frozenset(
     b.action for b in [*Screen.BINDINGS, *App.BINDINGS] if isinstance(b, Binding)
@@ -94,6 +95,9 @@ class ReconnectApp(App[None]):
         """How many syncs this app started (one at a time; see ``request_sync``)."""
         self._sync_again: bool | None = None
         """A sync asked for while one ran: run one more after it (forced if True)."""
+        self.live: AppLive | None = None
+        """Live delivery while unlocked with a relay (``sync/live.py``): the relay's push
+        channel asks for a sync the moment something arrives."""
         """The unlocked vault and its services (``session.py``); None while locked."""
         minutes = self.settings.auto_lock_minutes
         self.auto_lock_seconds = (
@@ -207,6 +211,7 @@ class ReconnectApp(App[None]):
         self._last_activity = time.monotonic()
         self.switch_screen(self._home())
         self._timed_sync()
+        self._start_live()  # and one more sync once subscribed: nothing falls in between
         self.call_after_refresh(_settle_heap)
 
     # -- sync ---------------------------------------------------------------------------------
@@ -215,6 +220,30 @@ class ReconnectApp(App[None]):
         from .sync.service import known_relay_url
 
         return known_relay_url(self.toolbox.vault, self.settings.relay_url) if self.toolbox else ""
+
+    def _start_live(self) -> bool:
+        """Keep the relay's push channel open while unlocked (again after the relay address
+        changed); False when there is no relay yet."""
+        session, url = self.session, self._relay_url()
+        if session is None or not url:
+            return False
+        if self.live is not None:
+            if self.live.relay_url == url and not self.live.stopped.is_set():
+                return True
+            self.live.stop()
+        from .screens.events import SyncRequested
+        from .sync.live import AppLive
+
+        def ask() -> None:  # from the live thread: the app's one sync path
+            self.post_message(SyncRequested(force=False, quiet=True))
+
+        self.live = AppLive(url, lambda: session.sync.push_targets(), ask).start()
+        return True
+
+    def _stop_live(self) -> None:
+        live, self.live = self.live, None
+        if live is not None:
+            live.stop()
 
     def _timed_sync(self) -> None:
         if not self.sync_running():  # the one running covers this minute
@@ -394,6 +423,8 @@ class ReconnectApp(App[None]):
         self.session = None
         self._sync_again = None
         with contextlib.suppress(Exception):
+            self._stop_live()
+        with contextlib.suppress(Exception):
             self.workers.cancel_group(self, "sync")
         session.close()
         with contextlib.suppress(Exception):
@@ -440,6 +471,8 @@ class ReconnectApp(App[None]):
             # a sync can end while the screen is still being built: it reads when mounted
             if callable(refresh) and self.toolbox is not None and self.screen.is_mounted:
                 refresh()
+        if self.toolbox is not None and self._start_live() and self.live is not None:
+            self.live.poke()  # new mailboxes (a partner paired) are subscribed at once
         again, self._sync_again = self._sync_again, None
         if again is not None and self.toolbox is not None:
             self.request_sync(force=again, quiet=True)

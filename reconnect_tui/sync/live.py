@@ -196,3 +196,83 @@ def watch(relay_url: str, *, sync: Callable[[], SyncReport],
     finally:
         channels.close()
     return "stopped"
+
+
+class AppLive:
+    """The app's live delivery, in a daemon thread of its own: keeps the push channels open
+    while the vault is unlocked and asks the app for a sync (``request_sync``, which posts the
+    app's one ``SyncRequested``) when told something new and after (re)subscribing. While the
+    channel is down it is tried again with exponential backoff and jitter, and the app's
+    periodic sync (every minute) goes on as before. It never syncs itself and never says
+    "offline": only a sync's report does, when the relay really cannot be reached.
+
+    A thread rather than a Textual worker: a worker that runs as long as the vault is open
+    would never let ``App.workers.wait_for_complete()`` return."""
+
+    def __init__(self, relay_url: str, targets: Callable[[], list[PushTarget]],
+                 request_sync: Callable[[], None], *, timeout: float = 5.0) -> None:
+        self.relay_url = relay_url
+        self.targets = targets
+        self.request_sync = request_sync
+        self.wake = threading.Event()
+        self.stopped = threading.Event()
+        self.channels = LiveChannels(relay_url, timeout=timeout, wake=self.wake)
+        self.told = 0
+        """How many syncs a push notice asked for (tests, and the curious)."""
+        self.idle = False
+        """Waiting, with every sync it asked for already asked (tests wait for this)."""
+        self.thread = threading.Thread(target=self._run, name="reconnect-live", daemon=True)
+
+    def start(self) -> AppLive:
+        self.thread.start()
+        return self
+
+    def poke(self) -> None:
+        """Look at the mailboxes again (after a sync: a partner may have paired)."""
+        self.wake.set()
+
+    def stop(self) -> None:
+        """From any thread; returns at once (the thread ends by itself)."""
+        self.stopped.set()
+        self.wake.set()
+        self.channels.close()
+
+    @property
+    def up(self) -> bool:
+        return self.channels.up
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception:  # the vault locked under it, or worse: the periodic sync goes on
+            pass
+        finally:
+            self.idle = False
+            self.channels.close()
+
+    def _loop(self) -> None:
+        backoff = Backoff()
+        while not self.stopped.is_set():
+            try:
+                opened = self.channels.ensure(self.targets())
+            except RelayError:
+                opened = False
+            if self.stopped.is_set():
+                return
+            if opened:  # what arrived before the subscription: fetched by this sync
+                self.request_sync()
+            if self.channels.up or self.channels.nothing_to_watch:
+                backoff.reset()
+                delay = SAFETY_PERIOD
+            else:
+                delay = backoff.next()
+            self.idle = not self.wake.is_set()
+            self.wake.wait(delay)
+            self.idle = False
+            self.wake.clear()
+            if self.stopped.is_set():
+                return
+            if self.channels.news.is_set():
+                self.channels.news.clear()
+                self.told += 1
+                self.request_sync()

@@ -141,9 +141,16 @@ async def conversation(pilot) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConversationScreen))
     # The sync that unlocking starts may finish after the conversation loaded and load it
     # again: wait until it has run and no worker is left, however busy the machine is.
+    # Live delivery asks for one more once subscribed (``app.live.idle``: nothing left to ask).
     await wait_for(pilot, lambda: pilot.app.syncs_started >= 1
+                   and (pilot.app.live is None or pilot.app.live.idle)
                    and all(w.is_finished for w in pilot.app.workers))
     await pilot.app.workers.wait_for_complete()
+    # The composer's cursor blinks: a picture taken on a busy machine must not catch it off.
+    from textual.widgets import TextArea
+
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
     await pilot.pause()
     await pilot.pause()
 
