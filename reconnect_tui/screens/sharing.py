@@ -53,6 +53,10 @@ class Row:
     module: str
     item_id: int | None
     title: str
+    within: tuple[tuple[int, str], ...] = ()
+    """A sub-goal's goals above it, nearest first (id, title): sharing one of them shares it."""
+    hidden: bool = False
+    """A hidden life domain (listed only on request, or while it is shared)."""
 
     @property
     def key(self) -> str:
@@ -92,21 +96,51 @@ def revoked_text(revoked: list[RevocationEntry]) -> Text:
     return text
 
 
-def row_text(row: Row, entry: ShareEntry | None, whole: ShareEntry | None) -> Text:
-    """The mark, the title and the status of one row (``whole``: the module's own share)."""
-    indent = "" if row.item_id is None else "    "
+def row_text(row: Row, entry: ShareEntry | None, whole: ShareEntry | None,
+             with_goal: str | None = None) -> Text:
+    """The mark, the title and the status of one row (``whole``: the module's own share;
+    ``with_goal``: the shared goal a sub-goal is shared with)."""
+    indent = "" if row.item_id is None else "    " + "  " * len(row.within)
+    title = row.title + ("  " + _("(hidden)") if row.hidden else "")
     if entry is not None:
         text = Text(f"{indent}[x] ", style="bold")
-        text.append(row.title, style="bold")
+        text.append(title, style="bold")
+        if row.module == "goals" and row.item_id is not None:
+            text.append("  " + _("with its sub-goals and activities"), style="italic")
         text.append("  " + status_text(entry), style="italic")
     elif whole is not None and row.item_id is not None:
         text = Text(f"{indent}[x] ", style="dim")
-        text.append(row.title)
+        text.append(title)
         text.append("  " + _("(with the whole module)"), style="dim italic")
+    elif with_goal is not None:
+        text = Text(f"{indent}[x] ", style="dim")
+        text.append(title)
+        text.append("  " + _("(with “{goal}”)").format(goal=with_goal), style="dim italic")
     else:
         text = Text(f"{indent}[ ] ")
-        text.append(row.title)
+        text.append(title)
     return text
+
+
+def _goal_rows(toolbox: Toolbox, items: list[tuple[int, str]]) -> list[Row]:
+    """The goals as a tree (each sub-goal under its goal, indented), each row knowing the
+    goals above it: sharing a goal shares its sub-goals and activities."""
+    titles = dict(items)
+    children: dict[int | None, list[int]] = {}
+    for goal in toolbox.goals.list():
+        if goal.id is not None and goal.id in titles:
+            parent = goal.parent_id if goal.parent_id in titles else None
+            children.setdefault(parent, []).append(goal.id)
+    rows: list[Row] = []
+
+    def walk(parent: int | None, within: tuple[tuple[int, str], ...]) -> None:
+        for goal_id in children.get(parent, []):
+            rows.append(Row("goals", goal_id, titles[goal_id], within))
+            walk(goal_id, ((goal_id, titles[goal_id]), *within))
+
+    walk(None, ())
+    listed = {r.item_id for r in rows}
+    return rows + [Row("goals", i, t) for i, t in items if i not in listed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +151,8 @@ class SharingData:
     entries: list[ShareEntry]
     revoked: list[RevocationEntry]
     rows: list[Row]
+    hidden_domains: int = 0
+    """Hidden life domains left out of ``rows`` (``h`` lists them)."""
 
 
 class SharingScreen(ModuleScreen[SharingData]):
@@ -139,6 +175,8 @@ class SharingScreen(ModuleScreen[SharingData]):
         Binding(
             "v", "safety_number", N_("Safety number"), tooltip=N_("Compare it with this provider")
         ),
+        Binding("h", "toggle_hidden", N_("Hidden domains"),
+                tooltip=N_("List hidden life domains too, or leave them out again")),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -148,6 +186,9 @@ class SharingScreen(ModuleScreen[SharingData]):
         self.entries: dict[tuple[int, str, int | None], ShareEntry] = {}
         self.rows: list[Row] = []
         self.revoked: list[RevocationEntry] = []
+        self.show_hidden = False
+        """List hidden life domains (they are not offered for sharing unless asked for)."""
+        self.hidden_domains = 0
 
     @property
     def sharing(self) -> Sharing:
@@ -194,20 +235,31 @@ class SharingScreen(ModuleScreen[SharingData]):
     def load_data(self, toolbox: Toolbox) -> SharingData:
         sharing = self.sharing
         entries = sharing.entries()
+        shared = {(e.module, e.item_id) for e in entries}
         rows: list[Row] = []
+        left_out = 0
         for module in SHAREABLE_MODULES:
             rows.append(Row(module, None, module_title(module)))
             if module in ITEM_MODULES:
                 items = sharing.shareable_items(module)
-                rows += [Row(module, i, domain_label(title) if module == "life-domains" else title)
-                         for i, title in items]
+                if module == "goals":
+                    rows += _goal_rows(toolbox, items)
+                elif module == "life-domains":
+                    hidden = {d.id for d in toolbox.domains.list(include_hidden=True) if d.hidden}
+                    offered = [(i, t) for i, t in items if i not in hidden or self.show_hidden
+                               or (module, i) in shared]
+                    left_out = len(items) - len(offered)
+                    rows += [Row(module, i, domain_label(title), hidden=i in hidden)
+                             for i, title in offered]
+                else:
+                    rows += [Row(module, i, title) for i, title in items]
                 # A shared item deleted since stays listed, so it can still be stopped.
                 present = {i for i, _title in items}
                 gone = {(e.item_id, e.title) for e in entries
                         if e.module == module and e.item_id is not None
                         and e.item_id not in present}
                 rows += [Row(module, i, title) for i, title in sorted(gone)]
-        return SharingData(sharing.partners(), entries, sharing.revocations(), rows)
+        return SharingData(sharing.partners(), entries, sharing.revocations(), rows, left_out)
 
     def show_data(self, data: SharingData) -> None:
         current = self.partner.partner_id if self.partner else None
@@ -217,6 +269,7 @@ class SharingScreen(ModuleScreen[SharingData]):
         self.entries = {(e.partner_id, e.module, e.item_id): e for e in data.entries}
         self.revoked = data.revoked
         self.rows = data.rows
+        self.hidden_domains = data.hidden_domains
         self._show()
 
     def _show(self) -> None:
@@ -270,7 +323,12 @@ class SharingScreen(ModuleScreen[SharingData]):
     def _row_text(self, partner_id: int, row: Row) -> Text:
         entry = self.entries.get((partner_id, row.module, row.item_id))
         whole = self.entries.get((partner_id, row.module, None))
-        return row_text(row, entry, whole)
+        return row_text(row, entry, whole, self._shared_goal_above(partner_id, row))
+
+    def _shared_goal_above(self, partner_id: int, row: Row) -> str | None:
+        """The title of the shared goal that shares this sub-goal with it, if one is."""
+        return next((title for goal_id, title in row.within
+                     if (partner_id, row.module, goal_id) in self.entries), None)
 
     def current_row(self) -> Row | None:
         index = self.query_one("#share-list", OptionList).highlighted
@@ -285,12 +343,18 @@ class SharingScreen(ModuleScreen[SharingData]):
             return bool(self.partners)
         if action == "next_provider":
             return len(self.partners) > 1
+        if action == "toggle_hidden":
+            return bool(self.partners) and (self.show_hidden or self.hidden_domains > 0)
         return super().check_action(action, parameters)
 
     def action_next_provider(self) -> None:
         if self.partners:
             self.partner_index = (self.partner_index + 1) % len(self.partners)
             self._show()
+
+    def action_toggle_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        self.reload()
 
     def action_safety_number(self) -> None:
         from .pairing import SafetyNumberScreen
@@ -313,6 +377,11 @@ class SharingScreen(ModuleScreen[SharingData]):
                     " sharing the whole module first."
                 ).format(name=partner.name, module=module_title(row.module))
             )
+            return
+        goal = self._shared_goal_above(partner.partner_id, row)
+        if goal is not None:
+            self.notify(_("{name} sees it already, with “{goal}”.").format(
+                name=partner.name, goal=goal))
             return
         if not partner.can_share:
             self.notify(partner.reason, title=_("Sharing is paused"), severity="warning")

@@ -407,3 +407,61 @@ async def test_providers_f2_without_shared_plans_says_so(provider_template, tmp_
         text = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "112" in text and "No service user shares a crisis plan with you." in text
         assert "Crisis plan for" not in text
+
+
+async def test_a_shared_goal_shows_its_sub_goals_shared_and_hidden_domains_are_not_offered(
+    provider: Person, user: Person
+) -> None:
+    """Sharing a goal marks its sub-goals shared with it (the provider sees them and the
+    activities); a hidden life domain is listed only when asked for (issue 15)."""
+    from reconnect_tui.model import Activity
+
+    pair(provider, user)
+    toolbox = Toolbox(user.vault)
+    choir = toolbox.goals.add(Goal(title="Back to the choir"))
+    songs = toolbox.goals.add(Goal(title="Practise two songs", parent_id=choir.id))
+    toolbox.goals.add_activity(Activity(goal_id=songs.id, title="Sing on Tuesday"))
+    other = toolbox.goals.add(Goal(title="Sleep rhythm"))
+    domain = toolbox.domains.list()[0]
+    domain.hidden = True
+    toolbox.domains.update(domain)
+    app = make_app(ready(user))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "sharing")
+        assert isinstance(screen, SharingScreen)
+        keys = [row.key for row in screen.rows]
+        assert f"life-domains:{domain.id}" not in keys  # hidden: not offered
+        # each sub-goal is listed under its goal
+        assert keys.index(f"goals:{songs.id}") == keys.index(f"goals:{choir.id}") + 1
+
+        await highlight(pilot, screen, f"goals:{choir.id}")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "version 1 sent" in rows(screen)[f"goals:{choir.id}"])
+        shared = rows(screen)
+        assert shared[f"goals:{choir.id}"].startswith("    [x] Back to the choir")
+        assert "with its sub-goals and activities" in shared[f"goals:{choir.id}"]
+        assert shared[f"goals:{songs.id}"].startswith("      [x] Practise two songs")
+        assert "(with “Back to the choir”)" in shared[f"goals:{songs.id}"]
+        assert shared[f"goals:{other.id}"].startswith("    [ ] Sleep rhythm")
+        await highlight(pilot, screen, f"goals:{songs.id}")
+        await pilot.press("space")  # shared with its goal already: nothing to do
+        await pilot.pause()
+        assert [(e.module, e.item_id) for e in Sharing(app.toolbox.vault).entries()] == [
+            ("goals", choir.id)
+        ]
+
+        await pilot.press("h")  # asked for: the hidden domain is listed, and says so
+        await wait_for(pilot, lambda: f"life-domains:{domain.id}" in rows(screen))
+        assert "(hidden)" in rows(screen)[f"life-domains:{domain.id}"]
+        await app.workers.wait_for_complete()
+
+    provider.sync()
+    on_provider = Sharing(provider.vault).shared_with_me()[0].partner_id
+    view = Sharing(provider.vault).view(on_provider)
+    try:
+        titles = {g.title for g in view.goals.list()}
+        assert titles == {"Back to the choir", "Practise two songs"}
+        assert [a.title for a in view.goals.activities()] == ["Sing on Tuesday"]
+    finally:
+        view.vault.close()
