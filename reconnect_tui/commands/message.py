@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -131,3 +132,57 @@ def list_messages(
                  else "")
         state = _(STATUS_TEXTS[m.status]) if m.status in STATUS_TEXTS else m.status
         echo(f"{local_time(m.sent_at)} {m.sender} ({state}){about}: {text}")
+
+
+@app.command(
+    "history",
+    help=N_(
+        "Show the conversations and forums an import file brought: readable history, not"
+        " connected (pair again to talk)."
+    ),
+)
+@handles_errors
+def history(
+    ctx: typer.Context,
+    with_: Annotated[
+        str | None, typer.Option("--with", help=N_("Only the conversation with this partner."))
+    ] = None,
+    vault: VaultOption = None,
+    passphrase_stdin: PassphraseStdinOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    from ..store.repositories.imported_history import ImportedHistoryRepository
+
+    with open_vault(ctx, vault, passphrase_stdin) as opened:
+        entries = ImportedHistoryRepository(opened).entries()
+    if with_ is not None:
+        entries = [e for e in entries if e.kind == "dyad" and e.name == with_]
+    if as_json:
+        print_json([{"kind": e.kind, "name": e.name,
+                     "imported_at": e.imported_at.isoformat() if e.imported_at else None,
+                     **e.data} for e in entries])
+        return
+    if not entries:
+        status(_("No imported conversations or forums."))
+        return
+    for entry in entries:
+        if entry.kind == "dyad":
+            partner = entry.name
+            echo(_("Conversation with {name} (imported, read only)").format(name=partner))
+            for m in entry.data.get("messages", []):
+                who = _("you") if m.get("outgoing") else partner
+                echo(f"  {_history_time(m.get('sent_at'))} {who}: {m.get('text', '')}")
+        else:
+            echo(_("Forum {name}, where you were {pseudonym} (imported, read only)").format(
+                name=entry.name, pseudonym=entry.data.get("pseudonym", "")))
+            for post in entry.data.get("posts", []):
+                echo(f"  {_history_time(post.get('posted_at'))} {post.get('author', '')}:"
+                     f" {post.get('text', '')}")
+
+
+def _history_time(text: object) -> str:
+    try:
+        when = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return local_time(when if when.tzinfo else when.replace(tzinfo=UTC))

@@ -12,6 +12,7 @@ from pathlib import Path
 from reconnect_tui.store import portable
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.forum import Forums
+from reconnect_tui.text_safety import is_terminal_safe
 from tests.dyads.dyad_helpers import TERMS, Person, close, pair, run
 from tests.support.vaults import copy_vault
 
@@ -99,6 +100,20 @@ def test_import_v2_restores_them_as_readable_history(provider, user, user_templa
     assert "dyads" in imported.stdout and "forums" in imported.stdout
     again = run("export", "all", "--vault", str(fresh))
     assert again.stdout == first.stdout  # the same bytes: nothing lost or changed
+    shown = run("message", "history", "--vault", str(fresh))
+    assert shown.exit_code == 0, shown.output
+    assert "Conversation with Dr Lind (imported, read only)" in shown.stdout
+    assert "Dr Lind: Hvordan går det med søvnen?" in shown.stdout
+    assert "you: Litt bedre, takk." in shown.stdout
+    assert "Forum Tirsdagsgruppa, where you were Blåbær" in shown.stdout
+    as_json = json.loads(run("message", "history", "--json", "--vault", str(fresh)).stdout)
+    assert [(e["kind"], e["name"]) for e in as_json] == [
+        ("dyad", "Dr Lind"), ("forum", "Tirsdagsgruppa")]
+    assert as_json[0]["agreements"][1]["decline_reason"] == "Fem dager er for lenge."
+    assert as_json[0]["checkins"][0]["overall"] == 6
+    only = json.loads(run("message", "history", "--with", "Dr Lind", "--json",
+                          "--vault", str(fresh)).stdout)
+    assert len(only) == 1
     # into the vault it came from (--replace): its own live conversation is not doubled
     back = run("import", str(file), "--replace", "--vault", str(user.path))
     assert back.exit_code == 0, back.output
@@ -141,3 +156,7 @@ def test_hostile_text_in_an_imported_conversation_is_cleaned(user_template, tmp_
     assert dyad["messages"][0]["text"] == "Hei der"
     assert dyad["agreements"][0]["decline_reason"] == "Hei der"
     assert "\\u001b" not in out and "\x1b" not in out
+    shown = run("message", "history", "--vault", str(fresh))
+    assert "Dr Lind: Hei der" in shown.stdout and is_terminal_safe(shown.output)
+    none = run("message", "history", "--vault", str(copy_vault(user_template, tmp_path / "e")))
+    assert none.exit_code == 0 and "No imported conversations" in none.stderr
