@@ -1,4 +1,5 @@
-"""Everything `export all` writes, `import` reads back identically (issue 13).
+"""Everything `export all` writes, `import` reads back identically (issue 13), the dyads and
+forums of version 2 too (issue 15: kept as imported history and written again).
 
 Hypothesis makes toolbox content the schema allows; it goes into vault A, A is exported
 (file 1), file 1 is imported with --replace into a fresh vault B that already holds data, and B
@@ -57,6 +58,41 @@ def goals(domain_names: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
     return st.lists(goal(tree), max_size=3)
 
 
+TERM_VALUE = st.none() | st.booleans() | st.integers(-5, 5000) | LINE
+SCORES = st.dictionaries(st.sampled_from(["heard", "matters", "way", "overall"]),
+                         st.integers(0, 10), max_size=4)
+DYADS = st.lists(st.fixed_dictionaries({
+    "partner": NAMES | LINE, "partner_role": st.sampled_from(["provider", "user"]),
+    "since": st.none() | TIME,
+    "messages": st.lists(st.fixed_dictionaries({
+        "id": LINE, "outgoing": st.booleans(), "text": TEXT, "sent_at": TIME,
+        "status": st.sampled_from(["queued", "read", "unread", "unverified"]),
+        "reply_to": st.none() | LINE}), max_size=3),
+    "agreements": st.lists(st.fixed_dictionaries({
+        "version": st.integers(1, 9), "terms": st.dictionaries(
+            st.sampled_from(["notes", "working_hours", "read_receipts", "review_on"]),
+            TERM_VALUE, max_size=3),
+        "proposed_by_me": st.booleans(), "proposed_at": TIME, "proposer_signature": LINE,
+        "accepted_at": st.none() | TIME, "accepter_signature": st.none() | LINE,
+        "declined_at": st.none() | TIME, "declined_by_me": st.booleans(),
+        "decline_reason": TEXT}), max_size=2),
+    "checkins": st.lists(st.fixed_dictionaries({
+        "id": LINE, "asked_by_me": st.booleans(), "question": TEXT,
+        "domains": st.lists(NAMES, max_size=2), "sent_at": TIME,
+        "answered_at": st.none() | TIME, "overall": RATING,
+        "domain_scores": st.dictionaries(NAMES, st.integers(0, 10), max_size=2),
+        "line": TEXT, "share_trend": st.booleans()}), max_size=2),
+    "feedback": st.lists(st.fixed_dictionaries({
+        "id": LINE, "from_me": st.booleans(), "scores": SCORES, "given_at": TIME}),
+        max_size=2)}), max_size=2)
+FORUMS = st.lists(st.fixed_dictionaries({
+    "name": LINE, "pseudonym": LINE, "moderator": st.booleans(),
+    "posts": st.lists(st.fixed_dictionaries({
+        "id": LINE, "thread": LINE, "author": LINE, "text": TEXT, "posted_at": TIME,
+        "own": st.booleans(), "hidden": st.booleans(), "hidden_reason": TEXT,
+        "pinned": st.sampled_from(["", "rules", "cafe"])}), max_size=3)}), max_size=2)
+
+
 @st.composite
 def toolboxes(draw: st.DrawFn) -> dict[str, Any]:
     domains = draw(st.lists(st.fixed_dictionaries({
@@ -95,7 +131,7 @@ def toolboxes(draw: st.DrawFn) -> dict[str, Any]:
                            unique_by=lambda v: v["day"])}),
         max_size=3, unique_by=lambda r: r["name"]))
     return {
-        "format": "reconnect-export", "version": 1,
+        "format": "reconnect-export", "version": 2,
         "what_matters": draw(TEXT),
         "life_domains": domains,
         "goals": draw(goals([d["name"] for d in domains])),
@@ -108,6 +144,8 @@ def toolboxes(draw: st.DrawFn) -> dict[str, Any]:
         "diary": draw(st.lists(st.fixed_dictionaries({"written_at": TIME, "text": TEXT}),
                                max_size=4)),
         "registrations": registrations,
+        "dyads": draw(DYADS),
+        "forums": draw(FORUMS),
     }
 
 
