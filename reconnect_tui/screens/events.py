@@ -57,12 +57,15 @@ class LockRequested(Message):
 
 
 class OpenModule(Message):
-    """Open a toolbox module over Home; ``item_id``: highlight that item once it shows."""
+    """Open a toolbox module over Home; ``item_id``: highlight that item once it shows
+    (``item_kind``: the search index's module of the item, where a screen shows several
+    kinds: "goals" or "activities", "life-domains" or "what-matters")."""
 
-    def __init__(self, module_id: str, item_id: int | None = None) -> None:
+    def __init__(self, module_id: str, item_id: int | None = None, item_kind: str = "") -> None:
         super().__init__()
         self.module_id = module_id
         self.item_id = item_id
+        self.item_kind = item_kind
 
 
 class OpenSharedCrisisPlan(Message):

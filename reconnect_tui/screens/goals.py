@@ -96,6 +96,11 @@ class GoalsScreen(ModuleScreen[GoalData]):
 
     # -- loading -------------------------------------------------------------------------------
 
+    def select_item(self, item_id: int, kind: str = "") -> None:
+        """Put the cursor on a goal or activity found by search (the goals above it open)."""
+        self.reload(("activity" if kind == "activities" else "goal", item_id))
+        self.query_one(GoalTree).focus()
+
     def reload(self, select: ItemKey | None = None) -> None:
         """Read the goals again (in a thread) and put the cursor on ``select`` if given."""
         tree = self.query_one(GoalTree)

@@ -135,6 +135,13 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
         widget.set_class(not text, "empty")
         widget.set_class(bool(text), "item")
 
+    def select_item(self, item_id: int, kind: str = "") -> None:
+        """Highlight a life domain found by search; "what matters" shows at the top."""
+        if kind == "what-matters":
+            return
+        self.reload(select=item_id)
+        self.query_one("#domain-list", OptionList).focus()
+
     def reload(self, select: int | None = None) -> None:
         """Read the domains again (in the loading thread) and keep the cursor on ``select``
         (or where it was)."""

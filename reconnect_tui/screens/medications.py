@@ -81,6 +81,11 @@ class MedicationsScreen(ModuleScreen[list[Medication]]):
                         yield Label(_(title), classes="section-title")
                         yield Static("", id=f"medication-{name}", markup=False)
 
+    def select_item(self, item_id: int, kind: str = "") -> None:
+        """Highlight a medicine found by search."""
+        self.reload(select_id=item_id)
+        self.query_one("#medications", OptionList).focus()
+
     def reload(self, select_id: int | None = None) -> None:
         """Read the medicines again (in the loading thread); the cursor on ``select_id`` (or
         where it was)."""

@@ -122,6 +122,12 @@ class NetworkScreen(ModuleScreen[list[Person]]):
 
     # -- data --------------------------------------------------------------------------------
 
+    def select_item(self, item_id: int, kind: str = "") -> None:
+        """Show a person found by search: the table, its cursor on them."""
+        self.query_one("#network-tabs", Tabs).active = "tab-table"
+        self.reload(select_id=item_id)
+        self.query_one("#people", DataTable).focus()
+
     def reload(self, select_id: int | None = None) -> None:
         """Read the people again (in the loading thread) and redraw; keep (or move) the
         cursor on ``select_id``."""

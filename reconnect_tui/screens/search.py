@@ -183,4 +183,4 @@ class SearchScreen(ModuleScreen[Found]):
         if module_id not in available:
             self.notify(_("That part of the toolbox is not available yet."))
             return
-        self.app.post_message(OpenModule(module_id, hit.item_id))
+        self.app.post_message(OpenModule(module_id, hit.item_id, hit.module))

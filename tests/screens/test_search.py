@@ -97,3 +97,79 @@ async def test_enter_opens_exercise_history(vault_path: Path, user_template) -> 
         assert exercises.query_one("#exercise-tabs").active == "tab-history"
         listing = exercises.query_one("#history-list", OptionList)
         assert exercises.history_ids[listing.highlighted] == ids["log"]
+
+
+def test_accents_are_ignored_as_well_as_case(toolbox: Toolbox) -> None:
+    """ "kafe" finds "kafé" and "CAFE" finds "café" (the index's tokenizer folds diacritics,
+    ``unicode61 remove_diacritics 2``, since the first schema) (issue 15)."""
+    toolbox.diary.add(DiaryEntry("Møtte Emma på kafé i går", datetime(2026, 11, 2, 9)))
+    toolbox.diary.add(DiaryEntry("The café at the library", datetime(2026, 11, 3, 9)))
+    assert [h.snippet for h in toolbox.search.search("kafe")] == ["Møtte Emma på [kafé] i går"]
+    assert [h.snippet for h in toolbox.search.search("CAFE")] == ["The [café] at the library"]
+    assert len(toolbox.search.search("kafé")) == 1
+    with toolbox.vault.read() as conn:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_index'").fetchone()
+    assert "remove_diacritics 2" in sql[0]
+
+
+async def _open_hit(pilot, text: str, module: str):
+    """Search for ``text``, open the hit of ``module``; the screen once its data shows."""
+    app = pilot.app
+    screen = await open_module(pilot, "search")
+    await _type(pilot, screen, text)
+    index = next(n for n, hit in enumerate(screen.hits) if hit.module == module)
+    screen.open_hit(index)
+    await wait_for(pilot, lambda: app.screen is not screen and getattr(app.screen, "loaded", 0))
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen
+
+
+async def test_opening_a_result_selects_it_and_scrolls_it_into_view(
+    vault_path: Path, user_template
+) -> None:
+    """Goals, activities, people and medicines found by search are selected on their screen
+    and scrolled into view, also far down a long list (issue 15)."""
+    from reconnect_tui.model import Activity, Goal, Medication, Person
+    from reconnect_tui.widgets.goal_tree import GoalTree
+
+    with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
+        toolbox = Toolbox(vault)
+        for n in range(30):
+            toolbox.goals.add(Goal(title=f"Goal number {n}"))
+            toolbox.network.add(Person(name=f"Person {n}"))
+            toolbox.medications.add(Medication(name=f"Medicine {n}"))
+        goal = toolbox.goals.add(Goal(title="Learn the harmonica"))
+        activity = toolbox.goals.add_activity(Activity(goal_id=goal.id, title="Buy a zither"))
+        person = toolbox.network.add(Person(name="Oskar Quist"))
+        medicine = toolbox.medications.add(Medication(name="Xylomedin"))
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        goals = await _open_hit(pilot, "harmonica", "goals")
+        tree = goals.query_one(GoalTree)
+        await wait_for(pilot, lambda: tree.current is not None and tree.current.id == goal.id)
+        assert app.focused is tree
+        assert tree.scroll_offset.y <= tree.cursor_line < tree.scroll_offset.y + tree.size.height
+        await pilot.press("escape")
+
+        goals = await _open_hit(pilot, "zither", "activities")
+        tree = goals.query_one(GoalTree)
+        await wait_for(pilot, lambda: tree.current is not None
+                       and isinstance(tree.current, Activity) and tree.current.id == activity.id)
+        await pilot.press("escape")
+
+        network = await _open_hit(pilot, "quist", "network")
+        await wait_for(pilot, lambda: network.selected_id() == person.id)
+        table = network.query_one("#people")
+        assert app.focused is table and table.display
+        assert table.scroll_offset.y <= table.cursor_row < table.scroll_offset.y + table.size.height
+        await pilot.press("escape")
+
+        meds = await _open_hit(pilot, "xylomedin", "medications")
+        await wait_for(pilot, lambda: meds.selected() is not None
+                       and meds.selected().id == medicine.id)
+        listing = meds.query_one("#medications", OptionList)
+        assert app.focused is listing
+        top = listing.scroll_offset.y
+        assert top > 0  # scrolled down to it
