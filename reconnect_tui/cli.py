@@ -14,6 +14,7 @@ import typer
 
 from . import __version__
 from .commands import agreement, crisis_export, demo, fhir_export, forum, message, pair, share
+from .commands import checkin as checkin_commands
 from .commands import crisis_plan as crisis_plan_commands
 from .commands import diary as diary_commands
 from .commands import domain as domain_commands
@@ -203,6 +204,8 @@ app.add_typer(medication_commands.app, name="medication")
 app.add_typer(diary_commands.diary_app, name="diary")
 app.add_typer(diary_commands.registration_app, name="registration")
 app.add_typer(exercise_commands.app, name="exercise")
+app.add_typer(checkin_commands.checkin_app, name="checkin")
+app.add_typer(checkin_commands.feedback_app, name="feedback")
 app.command(
     "search",
     help=N_("Search everything you wrote (goals, diary, crisis plan …) for QUERY."),

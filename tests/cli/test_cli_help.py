@@ -18,7 +18,7 @@ from reconnect_tui.cli import app
 runner = CliRunner()
 
 MODULES = ("goal", "domain", "what-matters", "network", "crisis-plan", "medication",
-           "diary", "registration", "exercise", "search")
+           "diary", "registration", "exercise", "search", "checkin", "feedback")
 """The module commands of issue 19 (each has an example in its help)."""
 
 
