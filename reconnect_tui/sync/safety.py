@@ -7,6 +7,7 @@ costlier); the first 60 bytes give 12 groups of 5 decimal digits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 CONTEXT = b"reconnect/v1/safety-number\n"
@@ -19,6 +20,13 @@ def safety_number(key_a: bytes, key_b: bytes) -> str:
     if len(key_a) != 32 or len(key_b) != 32:
         raise ValueError("identity keys are 32 bytes")
     first, second = sorted((key_a, key_b))
+    return _safety_number(first, second)
+
+
+@functools.lru_cache(maxsize=256)
+def _safety_number(first: bytes, second: bytes) -> str:
+    """The iterated hash (about 5,000 SHA-512 rounds) for a sorted pair of public keys, kept:
+    every listing of partners asks for it again (the Messages and Sharing screens, each sync)."""
     digest = hashlib.sha512(CONTEXT + first + second).digest()
     for _ in range(ITERATIONS):
         digest = hashlib.sha512(digest + first + second).digest()
