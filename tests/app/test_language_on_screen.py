@@ -7,7 +7,8 @@ is checked against a list of the app's common words in the other language. The s
 written in the language of the run, so only the interface can fail the test.
 
 Both languages run in the same process, one after the other: a label fixed when its module was
-imported (in the other language) would show here.
+imported (in the other language) would show here. The two roles are two tests (each pairs its own
+two vaults), so that pytest-xdist can run them side by side.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from reconnect_tui.model import Activity, CrisisPlan, Goal, Helper, Medication, Person, Sector
 from reconnect_tui.screens.registry import available_modules
@@ -228,8 +231,10 @@ async def walk(app, pilot, seen: dict[str, list[str]]) -> None:
     keep("locked")
 
 
-async def walk_both(language: str, relay: RelayProcess, templates, tmp_path: Path
+async def walk_role(role: str, language: str, relay: RelayProcess, templates, tmp_path: Path
                     ) -> dict[str, list[str]]:
+    """Seed and pair both sides in ``language``, then walk ``role``'s app (the user's run also
+    looks at the new-vault screen)."""
     user_template, provider_template = templates
     words = SEED[language]
     user = Side(copy_vault(user_template, tmp_path / f"user-{language}"), user_template)
@@ -238,16 +243,17 @@ async def walk_both(language: str, relay: RelayProcess, templates, tmp_path: Pat
     seed_user(user, words)
     pair_and_talk(provider, user, relay.url, words)
     seen: dict[str, list[str]] = {}
-    creating = make_app(tmp_path / f"new-{language}" / "vault.db", language=language)
-    async with creating.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        seen["new · create vault"] = rendered_lines(creating)
-    for role, side in (("user", user), ("provider", provider)):
-        role_seen: dict[str, list[str]] = {}
-        app = make_app(side.path, language=language)
-        async with app.run_test(size=SIZE) as pilot:
-            await walk(app, pilot, role_seen)
-        seen.update({f"{role} · {name}": lines for name, lines in role_seen.items()})
+    if role == "user":
+        creating = make_app(tmp_path / f"new-{language}" / "vault.db", language=language)
+        async with creating.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            seen["new · create vault"] = rendered_lines(creating)
+    side = user if role == "user" else provider
+    role_seen: dict[str, list[str]] = {}
+    app = make_app(side.path, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        await walk(app, pilot, role_seen)
+    seen.update({f"{role} · {name}": lines for name, lines in role_seen.items()})
     return seen
 
 
@@ -257,24 +263,32 @@ def report(found: dict[str, list[tuple[str, str]]]) -> str:
     )
 
 
+@pytest.mark.parametrize("role", ["user", "provider"])
 async def test_norwegian_then_english_leave_no_other_language_on_screen(
-    relay: RelayProcess, user_template: Template, provider_template: Template, tmp_path: Path
+    role: str, relay: RelayProcess, user_template: Template, provider_template: Template,
+    tmp_path: Path
 ) -> None:
     templates = (user_template, provider_template)
-    norwegian = await walk_both("nb", relay, templates, tmp_path)
+    norwegian = await walk_role(role, "nb", relay, templates, tmp_path)
     # Every module was reached, in both roles, and conversations were on screen.
-    assert any(name.startswith("user · messages") for name in norwegian)
-    assert any(name.startswith("provider · shared") for name in norwegian)
-    assert any("Ved akutt fare, ring" in line for line in norwegian["user · crisis (F2)"])
-    assert any("Innstillinger" in line for line in norwegian["provider · settings"])
+    if role == "user":
+        assert "new · create vault" in norwegian
+        assert any(name.startswith("user · messages") for name in norwegian)
+        assert any("Ved akutt fare, ring" in line for line in norwegian["user · crisis (F2)"])
+    else:
+        assert any(name.startswith("provider · shared") for name in norwegian)
+        assert any("Innstillinger" in line for line in norwegian["provider · settings"])
     english_left = {
         screen: hits for screen, lines in norwegian.items()
         if (hits := foreign_words(lines, ENGLISH_WORDS))
     }
     assert not english_left, "English on screen in nb:\n" + report(english_left)
 
-    english = await walk_both("en", relay, templates, tmp_path)
-    assert any("In an emergency, call" in line for line in english["user · crisis (F2)"])
+    english = await walk_role(role, "en", relay, templates, tmp_path)
+    if role == "user":
+        assert any("In an emergency, call" in line for line in english["user · crisis (F2)"])
+    else:
+        assert any("Settings" in line for line in english["provider · settings"])
     norwegian_left = {
         screen: hits for screen, lines in english.items()
         if (hits := foreign_words(lines, NORWEGIAN_WORDS))
