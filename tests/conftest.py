@@ -40,6 +40,12 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYTHONPATH"] = kdf_profile.pythonpath()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run first (otherwise in their usual order): under ``-n 2`` a long
+    test handed out last leaves one worker running it alone while the other has finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _kdf_profile(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     """The real floor for tests marked ``real_kdf`` (and their children); the fast one otherwise."""

@@ -263,6 +263,7 @@ def report(found: dict[str, list[tuple[str, str]]]) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["user", "provider"])
 async def test_norwegian_then_english_leave_no_other_language_on_screen(
     role: str, relay: RelayProcess, user_template: Template, provider_template: Template,

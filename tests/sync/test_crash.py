@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from tests.sync.sync_helpers import sync
@@ -41,6 +43,7 @@ def wait_for_rounds(child: subprocess.Popen, rounds: int, patience: float = 120.
     return True
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     relay, sender, receiver, mailbox, user_template
 ) -> None:
