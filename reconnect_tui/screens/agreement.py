@@ -9,8 +9,9 @@ through ``sync.agreements``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -30,6 +31,9 @@ from ..widgets.form import Field, FormError, FormScreen
 from ..widgets.toggles import StateCheckbox
 from .base import ModuleScreen
 from .events import SyncRequested
+
+if TYPE_CHECKING:
+    from ..store.toolbox import Toolbox
 
 TERM_LABELS = {
     "answer_within_working_days": N_("Answers usually within (working days)"),
@@ -211,9 +215,18 @@ def decline_form() -> FormScreen:
         save_label=_("Decline"))
 
 
-class AgreementScreen(ModuleScreen):
+@dataclass(frozen=True, slots=True)
+class AgreementData:
+    """What the agreement screen shows, read in the screen's loading thread."""
+
+    partner_name: str
+    state: AgreementState
+
+
+class AgreementScreen(ModuleScreen[AgreementData]):
     """The agreement with one partner."""
 
+    TITLE_TEXT = N_("Agreement")
     BINDINGS = [
         Binding("a", "accept", N_("Accept"), tooltip=N_("Accept the proposed agreement")),
         Binding("d", "decline", N_("Decline"),
@@ -224,6 +237,9 @@ class AgreementScreen(ModuleScreen):
     def __init__(self, partner_id: int) -> None:
         super().__init__()
         self.partner_id = partner_id
+        self.partner_name = ""
+        self.state: AgreementState | None = None
+        """As of the last read (None until the first)."""
 
     @property
     def agreements(self) -> Agreements:
@@ -233,28 +249,29 @@ class AgreementScreen(ModuleScreen):
         with VerticalScroll(classes="module-body", id="agreement-body"):
             yield Static("", id="agreement-state")
 
-    def on_mount(self) -> None:
-        partner = self.agreements.dyads._partner(self.partner_id)
-        self.partner_name = partner.name
-        self.TITLE_TEXT = _("Agreement with {name}").format(name=partner.name)
-        super().on_mount()
-        self.reload()
-
     def refresh_after_sync(self) -> None:
-        self.reload()
+        self.request_load()
 
     def reload(self) -> None:
-        self.state = self.agreements.state(self.partner_id)
+        self.request_load()
+
+    def load_data(self, toolbox: Toolbox) -> AgreementData:
+        agreements = self.agreements
+        partner = agreements.dyads._partner(self.partner_id)
+        return AgreementData(partner.name, agreements.state(self.partner_id))
+
+    def show_data(self, data: AgreementData) -> None:
+        self.partner_name, self.state = data.partner_name, data.state
+        self.sub_title = _("Agreement with {name}").format(name=data.partner_name)
         self.query_one("#agreement-state", Static).update(
-            state_text(self.state, self.partner_name))
+            state_text(data.state, data.partner_name))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Accept and decline are offered only while the partner's proposal is open."""
         if action in ("accept", "decline"):
-            state = getattr(self, "state", None)
-            return state is not None and state.pending is not None \
-                and not state.pending.proposed_by_me
+            pending = self.state.pending if self.state is not None else None
+            return pending is not None and not pending.proposed_by_me
         return super().check_action(action, parameters)
 
     def action_accept(self) -> None:
@@ -269,7 +286,7 @@ class AgreementScreen(ModuleScreen):
         self._deliver()
 
     def action_decline(self) -> None:
-        pending = self.state.pending
+        pending = self.state.pending if self.state is not None else None
         if pending is None or pending.proposed_by_me:
             self.notify(_("There is no proposal from {name} to decline.").format(
                 name=self.partner_name), severity="warning")
@@ -291,6 +308,8 @@ class AgreementScreen(ModuleScreen):
         self.app.push_screen(decline_form(), declined)
 
     def action_propose(self) -> None:
+        if self.state is None:  # not read yet
+            return
         shown = self.state.shown or self.state.declined
         start = dict(shown.terms) if shown else self.agreements.template()
 

@@ -4,6 +4,8 @@ and a decline whose reason the other side sees (neutralised: it is the partner's
 
 from __future__ import annotations
 
+import threading
+
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from reconnect_tui.screens.agreement import AgreementScreen, ProposeScreen
@@ -53,7 +55,7 @@ async def open_agreement(pilot, *, provider: bool = False) -> AgreementScreen:
     else:
         await open_conversation(pilot)
     await pilot.press("ctrl+o")
-    await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
+    await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen) and app.screen.loaded)
     await settle(pilot)
     return app.screen
 
@@ -91,8 +93,8 @@ async def test_agreement_form_fields_bad_values_and_round_trip(user, provider, p
         field(app, "notes").load_text("Vi prøver dette")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
-        await settle(pilot)
-        assert "waiting for Dr Lind to accept" in text_of(app, "#agreement-state")
+        await wait_for(pilot, lambda: "waiting for Dr Lind to accept"
+                       in text_of(app, "#agreement-state"))
     sync(user, paired.url)
     sync(provider, paired.url)
     expected = {"answer_within_working_days": 3, "working_hours": "09:00-15:00",
@@ -105,7 +107,6 @@ async def test_agreement_form_fields_bad_values_and_round_trip(user, provider, p
         await open_agreement(pilot, provider=True)
         assert "press a to accept" in text_of(app, "#agreement-state")
         await pilot.press("a")
-        await settle(pilot)
         await wait_for(pilot, lambda: "signed by both" in text_of(app, "#agreement-state"))
     sync(provider, paired.url)
     sync(user, paired.url)
@@ -134,8 +135,7 @@ async def test_decline_with_a_reason_is_seen_by_the_other_side(user, provider, p
         field(app, "reason").load_text("Jeg trenger\x1b]0;pwned\x07 svar innen én dag\x1b[2K")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
-        await settle(pilot)
-        assert "declined by you" in text_of(app, "#agreement-state")
+        await wait_for(pilot, lambda: "declined by you" in text_of(app, "#agreement-state"))
     sync(user, paired.url)
     sync(provider, paired.url)
     app = make_app(provider.path)
@@ -151,3 +151,31 @@ async def test_decline_with_a_reason_is_seen_by_the_other_side(user, provider, p
         await pilot.press("e")  # the declined terms are the start of a new proposal
         await wait_for(pilot, lambda: isinstance(app.screen, ProposeScreen))
         assert field(app, "working_until").value == "15:30"
+
+
+async def test_the_agreement_screen_reads_off_the_ui_thread(user, provider, paired) -> None:
+    """Like every module screen (tests/screens/test_loading_thread.py): no statement on the UI
+    thread while it opens, and opening it writes nothing."""
+    with user.open() as vault:
+        partner_id = Agreements(vault).dyads.partners()[0].id
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        ui_thread = threading.get_ident()
+        statements: list[tuple[int, str]] = []
+        connection = app.toolbox.vault._conn
+        connection.set_trace_callback(
+            lambda sql: statements.append((threading.get_ident(), sql)))
+        try:
+            app.push_screen(AgreementScreen(partner_id))
+            await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen)
+                           and app.screen.loaded)
+            await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        finally:
+            connection.set_trace_callback(None)
+        on_ui = [sql for thread, sql in statements if thread == ui_thread]
+        assert on_ui == [], "\n".join(on_ui)
+        assert not [sql for _thread, sql in statements
+                    if not sql.lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))]
+        assert "no agreement yet" in text_of(app, "#agreement-state")

@@ -25,14 +25,16 @@ async def test_agreement_screen_prompt_template_and_proposal(user, provider, pai
         await open_conversation(pilot)
         assert "have not agreed yet" in text_of(app, "#agreement-line")
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen)
+                       and app.screen.loaded)
         assert "no agreement yet" in text_of(app, "#agreement-state")
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ProposeScreen))
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
+        await wait_for(pilot, lambda: "waiting for Dr Lind to accept"
+                       in text_of(app, "#agreement-state"))
         await settle(pilot)
-        assert "waiting for Dr Lind to accept" in text_of(app, "#agreement-state")
         await pilot.press("a")  # one's own proposal cannot be accepted
         await settle(pilot)
     sync(user, paired.url)
@@ -50,7 +52,8 @@ async def test_agreement_screen_prompt_template_and_proposal(user, provider, pai
         await open_conversation(pilot)
         assert "Agreed: answers within 2 working days" in text_of(app, "#agreement-line")
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen)
+                       and app.screen.loaded)
         assert "signed by both" in text_of(app, "#agreement-state")
 
 
