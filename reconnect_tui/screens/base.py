@@ -44,6 +44,7 @@ from . import collector
 from .access import SessionAccess
 from .events import OpenConversation
 from .localized import LocalizedScreen
+from .responsive import Responsive
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -135,7 +136,7 @@ SCREEN_MODULES: dict[str, tuple[str, ...]] = {
 """Sharing modules a screen shows, where it shows more than its own ``MODULE``."""
 
 
-class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
+class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[DataT]):
     TITLE_TEXT = ""
     """Shown as the screen's sub-title in the header. English source text (``N_``) at class
     level; translated in ``__init__``, so an instance may also set it already translated."""
@@ -321,6 +322,7 @@ class ModuleScreen(SessionAccess, LocalizedScreen[Any], Generic[DataT]):
 
     def compose(self) -> ComposeResult:
         self._hold_collector()  # until the first data is painted (``collector.py``)
+        self.fit_size()
         yield Header()
         yield NotForEmergencies(None)  # the vault's country arrives with the first read
         if self.read_only:

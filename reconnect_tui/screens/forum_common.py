@@ -223,6 +223,10 @@ class ForumScreenBase(ModuleScreen[Shown | ReconnectError], Generic[Shown]):
         padding: 0 1;
         color: $text-muted;
     }
+    /* 60x20: the footer names the keys (the line is shown or not by the screen, so it
+       takes no room here); a long empty state scrolls instead of pushing the rest off. */
+    ForumScreenBase.-short .forum-keys { height: 0; }
+    ForumScreenBase.-short .empty-state { height: 1fr; max-height: 100%; overflow-y: auto; }
     """
 
     @property
@@ -230,6 +234,7 @@ class ForumScreenBase(ModuleScreen[Shown | ReconnectError], Generic[Shown]):
         return self.session.forums
 
     def compose(self) -> ComposeResult:
+        self.fit_size()
         yield Header()
         yield from forum_notices()
         yield from self.compose_body()

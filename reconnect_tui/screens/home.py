@@ -26,6 +26,7 @@ from .access import SessionAccess
 from .events import OpenModule
 from .localized import LocalizedScreen
 from .registry import Module, available_modules, translated_title
+from .responsive import Responsive
 
 SHOWN_ACTIVITIES = 6
 SHOWN_GOALS = 5
@@ -55,7 +56,7 @@ def _key_label(key: str) -> str:
     return "/" if key == "slash" else key
 
 
-class HomeScreen(SessionAccess, LocalizedScreen):
+class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
     """The first screen after unlocking."""
 
     BINDINGS = [
@@ -75,6 +76,7 @@ class HomeScreen(SessionAccess, LocalizedScreen):
         super().__init__()
 
     def compose(self) -> ComposeResult:
+        self.fit_size()
         yield Header()
         yield NotForEmergencies(self.profile.locale)
         yield Static("", id="sync-status", classes="help")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -113,7 +113,7 @@ class NetworkScreen(ModuleScreen[list[Person]]):
         table.add_column(_("Phone"), key="phone")
         table.add_column(_("Crisis"), key="crisis")
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:  # Responsive's runs as well
         self._layout(self.size.width)
 
     def _layout(self, width: int) -> None:

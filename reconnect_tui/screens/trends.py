@@ -28,6 +28,7 @@ from ..store.repositories.agreements import Draft, FeedbackRecord
 from ..sync.agreements import Agreements
 from ..widgets.scaled_sparkline import ScaledSparkline
 from .access import SessionAccess
+from .responsive import Responsive
 
 SHOWN_POINTS = 52
 """The newest values drawn in a sparkline (a year of weekly check-ins)."""
@@ -83,7 +84,7 @@ class TrendRow(Horizontal):
         yield Static(values_text(self.values), classes="trend-words")
 
 
-class TrendsScreen(SessionAccess, ModalScreen[None]):
+class TrendsScreen(Responsive, SessionAccess, ModalScreen[None]):
     """Check-in answers and feedback over time, and the drafts for the next meeting."""
 
     BINDINGS = [
@@ -105,6 +106,7 @@ class TrendsScreen(SessionAccess, ModalScreen[None]):
         agreements = self.agreements
         partner = agreements.dyads._partner(self.partner_id)
         provider = agreements.vault.profile().role is Role.PROVIDER
+        self.fit_size()
         with VerticalScroll(classes="dialog", id="trends-dialog"):
             yield Label(_("Trends and our next meeting: {name}").format(name=partner.name),
                         classes="title")

@@ -246,3 +246,33 @@ async def test_a_due_checkin_goes_out_when_the_provider_opens_home(
     sync(user, paired.url)
     with user.open() as vault:
         assert len(Agreements(vault).open_checkins()) == 2
+
+
+async def test_trends_fit_60x20(user, provider, paired) -> None:
+    """At 60x20 each trend's label, sparkline and numbers stay inside the dialog: the label
+    and the numbers wrap instead of pushing the numbers off the screen (issue 15)."""
+    with user.open() as vault:
+        agreements = Agreements(vault)
+        on_user = partner_id(vault)
+        agreements.give_feedback(on_user, SCORES)
+        agreements.give_feedback(on_user, {**SCORES, "overall": 3})
+    small = (60, 20)
+    app = make_app(user.path)
+    async with app.run_test(size=small) as pilot:
+        await unlock(pilot)
+        await open_conversation(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrendsScreen))
+        await settle(pilot)
+        trends = app.screen
+        assert trends.has_class("-narrow")
+        dialog = trends.query_one("#trends-dialog")
+        assert dialog.region.right <= small[0]
+        rows = list(trends.query(TrendRow).results(TrendRow))
+        assert len(rows) == 4
+        for row in rows:
+            for part in row.children:
+                assert part.region.right <= dialog.region.right, part
+                assert part.region.width >= 8
+        words = str(trends.query_one("#feedback-mine-overall .trend-words").render())
+        assert "now 3/10" in words and "from 3 to 7" in words

@@ -584,3 +584,46 @@ async def test_an_altered_post_shows_as_one_that_could_not_be_verified(
         text = " ".join(str(w.render()) for w in app.screen.query(Static))
         text += " ".join(options(app, "OptionList")) if app.screen.query(OptionList) else ""
         assert "A post that could not be verified" in text and "Secret" not in text
+
+
+async def test_forum_screens_fit_60x20(moderator: Person, relay: RelayProcess) -> None:
+    """At 60x20 the forum list, a forum's threads and a thread's posts are on screen and big
+    enough to use; the keys line gives way to the footer (issue 15)."""
+    from tests.rendered import rendered_lines
+
+    small = (60, 20)
+    start_forum(moderator, relay.url)
+    post(moderator, "Welcome! Say hello and tell us what brought you here.")
+    post(moderator, "Hello from the moderator", reply_to="Welcome! Say hello and tell us what"
+         " brought you here.")
+    moderator.sync(relay.url)
+    app = make_app(moderator.path)
+    async with app.run_test(size=small) as pilot:
+        await unlock(pilot)
+        for selector, opened in (("#forum-list", open_forums), ("#threads", None),
+                                 ("#posts", None)):
+            if opened is not None:
+                await opened(pilot)
+            else:
+                await pilot.press("enter")
+                await wait_for(pilot, lambda s=selector: bool(app.screen.query(s)))
+                await settle(pilot)
+            screen = app.screen
+            assert all(len(line) == small[0] for line in rendered_lines(app))
+            listing = screen.query_one(selector)
+            assert listing.display and listing.region.height >= 4, selector
+            assert listing.region.right <= small[0] and listing.region.bottom <= small[1] - 1
+            assert screen.has_class("-short") and screen.has_class("-narrow")
+            assert all(k.region.height == 0 for k in screen.query(".forum-keys"))
+
+
+async def test_empty_forum_list_fits_60x20(moderator: Person) -> None:
+    """The long explanation of an empty forum list scrolls at 60x20 instead of running under
+    the footer (issue 15)."""
+    app = make_app(moderator.path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await unlock(pilot)
+        screen = await open_forums(pilot)
+        empty = screen.query_one("#forums-empty")
+        assert empty.display and empty.region.height >= 3
+        assert empty.region.bottom <= 19 and empty.region.right <= 60

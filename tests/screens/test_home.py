@@ -49,3 +49,28 @@ async def test_home_shows_a_new_goal_and_what_matters_without_a_lock(vault_path:
         await wait_for(pilot, lambda: app.screen is home
                        and "Emma, and the sea" in shown(home, "home-matters"))
         assert isinstance(goals, GoalsScreen)
+
+
+async def test_home_and_life_domains_fit_60x20(vault_path: Path) -> None:
+    """At 60x20 Home's left column is wide enough for its titles and the toolbox still shows,
+    and the life domains list leaves the detail room (issue 15)."""
+    from textual.widgets import Label
+
+    from tests.rendered import rendered_lines
+
+    app = make_app(vault_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await unlock(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: home.loaded)
+        today, modules = home.query_one("#today"), home.query_one("#modules-panel")
+        assert today.region.width >= 30 and modules.region.right <= 60
+        for title in home.query("#today Label").results(Label):
+            assert title.region.width >= len(str(title.render()))  # not cut off
+        assert any("Today and this week" in line for line in rendered_lines(app))
+
+        domains = await open_module(pilot, "life-domains")
+        listing, detail = domains.query_one("#domain-list"), domains.query_one("#domain-detail")
+        assert listing.region.height >= 4 and listing.region.right <= 60
+        assert detail.region.width >= 30 and detail.region.right <= 60
