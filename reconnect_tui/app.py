@@ -203,7 +203,8 @@ class ReconnectApp(App[None]):
             return
         select = getattr(self.screen, "select_item", None)
         if callable(select):
-            self.screen.call_after_refresh(select, message.item_id, message.item_kind)
+            self.screen.call_after_refresh(select, message.item_id, message.item_kind,
+                                           message.match)
 
     def unlocked(self, vault: Vault) -> None:
         self._open_session(vault)

@@ -118,6 +118,8 @@ class CrisisPlanScreen(ModuleScreen[PlanData]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.plan = CrisisPlan()
+        self._match = ""
+        """Words search found: the section holding them is selected once the plan shows."""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="crisis-plan-body"):
@@ -148,6 +150,24 @@ class CrisisPlanScreen(ModuleScreen[PlanData]):
         for item in self.query(SectionItem):
             item.show(self.plan)
         self.set_class(self.plan.is_empty(), "-nothing-yet")
+        if self._match:
+            self.call_after_refresh(self._select_match)
+
+    def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
+        """Opened from search: select the section that holds ``match`` and scroll to it."""
+        self._match = match
+        if self.loaded and match:
+            self._select_match()
+
+    def _select_match(self) -> None:
+        match, self._match = self._match.casefold(), ""
+        sections = self.query_one("#sections", ListView)
+        for index, item in enumerate(self.query(SectionItem).results(SectionItem)):
+            if item.content is not None and match in item._body_text(item.content).casefold():
+                sections.index = index
+                sections.focus()
+                sections.scroll_to_widget(item, animate=False)
+                return
 
     def current(self) -> SectionSpec:
         index = self.query_one("#sections", ListView).index or 0

@@ -394,7 +394,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             return None
         return self.entries[index]
 
-    def select_item(self, item_id: int, kind: str = "") -> None:
+    def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
         """Highlight a diary entry (used by search), showing older pages if it is on one."""
         self.query_one("#diary-tabs", TabbedContent).active = "tab-diary"
         if any(e.id == item_id for e in self.entries):

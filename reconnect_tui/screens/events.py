@@ -59,13 +59,16 @@ class LockRequested(Message):
 class OpenModule(Message):
     """Open a toolbox module over Home; ``item_id``: highlight that item once it shows
     (``item_kind``: the search index's module of the item, where a screen shows several
-    kinds: "goals" or "activities", "life-domains" or "what-matters")."""
+    kinds: "goals" or "activities", "life-domains" or "what-matters"; ``match``: the words
+    search found, for a screen that scrolls to them)."""
 
-    def __init__(self, module_id: str, item_id: int | None = None, item_kind: str = "") -> None:
+    def __init__(self, module_id: str, item_id: int | None = None, item_kind: str = "",
+                 match: str = "") -> None:
         super().__init__()
         self.module_id = module_id
         self.item_id = item_id
         self.item_kind = item_kind
+        self.match = match
 
 
 class OpenSharedCrisisPlan(Message):

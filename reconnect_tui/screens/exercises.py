@@ -294,7 +294,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
     def _show_exercises_tab(self) -> None:
         self.query_one("#exercise-tabs", TabbedContent).active = "tab-exercises"
 
-    def select_item(self, item_id: int, kind: str = "") -> None:
+    def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
         """Highlight an item found by search: ``item_id`` is a history (log) entry."""
         self.query_one("#exercise-tabs", TabbedContent).active = "tab-history"
         self.load_history(select_id=item_id)

@@ -96,7 +96,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
 
     # -- loading -------------------------------------------------------------------------------
 
-    def select_item(self, item_id: int, kind: str = "") -> None:
+    def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
         """Put the cursor on a goal or activity found by search (the goals above it open)."""
         self.reload(("activity" if kind == "activities" else "goal", item_id))
         self.query_one(GoalTree).focus()

@@ -135,7 +135,7 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
         widget.set_class(not text, "empty")
         widget.set_class(bool(text), "item")
 
-    def select_item(self, item_id: int, kind: str = "") -> None:
+    def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
         """Highlight a life domain found by search; "what matters" shows at the top."""
         if kind == "what-matters":
             return

@@ -81,7 +81,7 @@ class MedicationsScreen(ModuleScreen[list[Medication]]):
                         yield Label(_(title), classes="section-title")
                         yield Static("", id=f"medication-{name}", markup=False)
 
-    def select_item(self, item_id: int, kind: str = "") -> None:
+    def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
         """Highlight a medicine found by search."""
         self.reload(select_id=item_id)
         self.query_one("#medications", OptionList).focus()

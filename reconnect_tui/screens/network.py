@@ -122,7 +122,7 @@ class NetworkScreen(ModuleScreen[list[Person]]):
 
     # -- data --------------------------------------------------------------------------------
 
-    def select_item(self, item_id: int, kind: str = "") -> None:
+    def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
         """Show a person found by search: the table, its cursor on them."""
         self.query_one("#network-tabs", Tabs).active = "tab-table"
         self.reload(select_id=item_id)

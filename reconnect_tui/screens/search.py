@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -183,4 +184,6 @@ class SearchScreen(ModuleScreen[Found]):
         if module_id not in available:
             self.notify(_("That part of the toolbox is not available yet."))
             return
-        self.app.post_message(OpenModule(module_id, hit.item_id, hit.module))
+        marked = re.search(r"\[([^\]]+)\]", hit.snippet)
+        match = marked.group(1) if marked else ""
+        self.app.post_message(OpenModule(module_id, hit.item_id, hit.module, match))

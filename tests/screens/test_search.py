@@ -173,3 +173,28 @@ async def test_opening_a_result_selects_it_and_scrolls_it_into_view(
         assert app.focused is listing
         top = listing.scroll_offset.y
         assert top > 0  # scrolled down to it
+
+
+async def test_opening_a_crisis_plan_result_selects_the_section_that_holds_it(
+    vault_path: Path, user_template
+) -> None:
+    from textual.widgets import ListView
+
+    from reconnect_tui.model import CrisisPlan
+    from reconnect_tui.screens.crisis_plan import SectionItem
+
+    with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
+        Toolbox(vault).crisis_plan.save(CrisisPlan(
+            warning_signs="I stop answering the phone", reasons_for_living="Emma and the choir",
+            treatment_wishes="Ask me before changing the medicine"))
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        plan = await _open_hit(pilot, "choir", "crisis-plan")
+        sections = plan.query_one("#sections", ListView)
+        await wait_for(pilot, lambda: sections.index is not None and sections.index > 0)
+        item = list(plan.query(SectionItem).results(SectionItem))[sections.index]
+        assert item.spec.key == "reasons_for_living"
+        assert app.focused is sections
+        assert sections.scroll_offset.y <= item.virtual_region.y < (
+            sections.scroll_offset.y + sections.size.height)
