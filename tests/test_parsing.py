@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from hypothesis import given
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from reconnect_tui.formats import format_day, format_number
 from reconnect_tui.i18n import current_language, set_language
-from reconnect_tui.parsing import ParseError, parse_day, parse_number, parse_phone
+from reconnect_tui.parsing import ParseError, parse_day, parse_number, parse_phone, parse_time
 
 TODAY = date(2026, 11, 30)
 
@@ -48,6 +48,26 @@ def test_every_day_shown_is_read_back(day: date, language: str) -> None:
         assert parse_day(format_day(day), TODAY) == day
     finally:
         set_language(before)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("15:30", time(15, 30)), ("15.30", time(15, 30)), ("1530", time(15, 30)), ("9", time(9)),
+    ("kl. 9.05", time(9, 5)), (" KL 23:59 ", time(23, 59)), ("0:00", time(0)),
+])
+def test_clock_times_as_people_write_them(text: str, expected: time) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "12:60", "half past", "", "15:7", "3 pm"])
+def test_what_is_not_a_time_says_what_is_expected_without_echoing_it(text: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_time(text)
+    assert str(raised.value) and (not text.strip() or text not in str(raised.value))
+
+
+@given(hour=st.integers(0, 23), minute=st.integers(0, 59))
+def test_every_clock_time_shown_is_read_back(hour: int, minute: int) -> None:
+    assert parse_time(f"{hour:02d}:{minute:02d}") == time(hour, minute)
 
 
 @pytest.mark.parametrize(("text", "expected"),

@@ -336,7 +336,11 @@ class AgreementScreen(ModuleScreen[AgreementData]):
 class CheckinAnswerScreen(ModalScreen[tuple[int, str, bool] | None]):
     """Answer a check-in in a few keys: a number 0–10, Enter; optionally a line first."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    BINDINGS = [
+        # priority: Enter answers from every field, the checkbox too (space ticks it)
+        Binding("enter", "answer", N_("Answer"), priority=True, show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -354,7 +358,7 @@ class CheckinAnswerScreen(ModalScreen[tuple[int, str, bool] | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#checkin-answer")
-    def _answer(self) -> None:
+    def action_answer(self) -> None:
         raw = self.query_one("#checkin-score", Input).value
         if not raw or not 0 <= int(raw) <= 10:
             self.notify(_("A number from 0 to 10, please."), severity="warning")

@@ -146,6 +146,10 @@ class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[Data
     """The sharing module this screen shows (``sync.sharing.SHAREABLE_MODULES``), or ""."""
     EDIT_ACTIONS: frozenset[str] = frozenset()
     """Actions that change the store: refused in read-only mode."""
+    FOOTER_KEYS: tuple[str, ...] = ()
+    """Actions, most important first, whose keys the footer keeps when it cannot show all
+    (``widgets/footer.py``); the others follow in ``BINDINGS`` order. Every key stays in the
+    command palette and in F1's list."""
 
     DEFAULT_CSS = """
     ModuleScreen .read-only-banner {

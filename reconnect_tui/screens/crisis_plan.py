@@ -114,6 +114,7 @@ class CrisisPlanScreen(ModuleScreen[PlanData]):
         Binding("x,delete", "clear", N_("Clear section")),
         Binding("p", "export", N_("Export…")),
     ]
+    FOOTER_KEYS = ("edit", "add", "export", "clear")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -222,6 +222,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
         Binding("]", "day_after", N_("Day after"), tooltip=N_("Registrations of the day after")),
         Binding("o", "older", N_("Older entries"), show=False),
     ]
+    FOOTER_KEYS = ("add", "edit", "switch", "save_values", "day_before", "day_after", "delete")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -103,6 +103,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         Binding("h", "history", N_("History")),
         Binding("o", "older", N_("Older entries"), show=False),
     ]
+    FOOTER_KEYS = ("log_done", "timer", "history", "add", "edit", "delete")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -88,7 +88,8 @@ class PostScreen(ForumScreenBase[Shown]):
             return summary.moderator and post is not None and not post.hidden
         if action in self.MODERATOR_ACTIONS:
             return summary.moderator
-        return post is not None and not post.own and not post.hidden and not summary.moderator
+        # report: on any post, so the key says why it cannot act on one's own or a hidden one
+        return post is not None
 
     def _post_or_warn(self) -> ForumPost | None:
         post = self.current_post()
@@ -99,6 +100,10 @@ class PostScreen(ForumScreenBase[Shown]):
     def action_report(self) -> None:
         post = self._post_or_warn()
         if post is None:
+            return
+        reason = self._cannot_report(post)
+        if reason:
+            self.notify(reason, severity="information")
             return
         locale = self.toolbox.profile.get().locale
         intro = _(
@@ -121,6 +126,16 @@ class PostScreen(ForumScreenBase[Shown]):
         self.app.push_screen(
             FormScreen(_("Report a post"), fields, intro=intro, save_label=_("Report"),
                        draft=self.toolbox.drafts.slot("forum-report", post.id)), given)
+
+    def _cannot_report(self, post: ForumPost) -> str:
+        """Why ``post`` cannot be reported, or ""."""
+        if self.summary is not None and self.summary.moderator:
+            return _("You moderate this forum: hide the post (h) instead of reporting it.")
+        if post.own:
+            return _("This is your own post: you cannot report it. You can reply to it.")
+        if post.hidden:
+            return _("The moderator has already hidden this post.")
+        return ""
 
     def action_hide(self) -> None:
         post = self._post_or_warn()
@@ -335,9 +350,8 @@ class MembersScreen(ForumScreenBase[MembersShown]):
         return self.members[index]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "remove":
-            current = self.current
-            return current is not None and not current.moderator
+        if action == "remove":  # on the moderator too, to say why not
+            return self.current is not None
         return True
 
     @on(OptionList.OptionHighlighted, "#members")
@@ -346,7 +360,11 @@ class MembersScreen(ForumScreenBase[MembersShown]):
 
     def action_remove(self) -> None:
         member = self.current
-        if member is None or member.moderator:
+        if member is None:
+            return
+        if member.moderator:
+            self.notify(_("You moderate this forum and cannot remove yourself."),
+                        severity="information")
             return
         question = _(
             "Remove {name} from {forum}?\n\nThey will not receive anything posted from now on"

@@ -73,6 +73,8 @@ class GoalsScreen(ModuleScreen[GoalData]):
         Binding("x,delete", "delete", N_("Delete"), tooltip=N_("Delete (asks first)")),
         Binding("f", "next_domain", N_("Filter"), tooltip=N_("Show one life domain at a time")),
     ]
+    FOOTER_KEYS = ("add_goal", "toggle_done", "edit", "add_activity", "add_subgoal", "next_domain",
+                   "delete")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -248,17 +248,21 @@ class ConversationScreen(ModuleScreen[ConversationData]):
             tooltip=N_("Turn read receipts on or off for this conversation"),
         ),
         Binding("ctrl+o", "agreement", N_("Agreement"), tooltip=N_("How you use ReConnect")),
-        Binding("ctrl+b", "seen", N_("Seen — will answer by"),
+        Binding("ctrl+b", "seen", N_("Seen…"),
                 tooltip=N_("Tell them you have seen it and when you will answer")),
-        Binding("ctrl+f", "answer_checkin", N_("Answer check-in")),
+        Binding("ctrl+f", "answer_checkin", N_("Check-in"),
+                tooltip=N_("Answer the check-in question waiting for you")),
         # F keys: every free Ctrl letter is an editing key of the composer (TextArea).
-        Binding("f3", "schedule_checkin", N_("Schedule a check-in"),
-                tooltip=N_("Ask a question every few days, such as \"How are you doing?\"")),
-        Binding("f4", "feedback", N_("Feedback on how we work"),
-                tooltip=N_("Four numbers from 0 to 10 about working together")),
+        Binding("f3", "schedule_checkin", N_("Check-in"),
+                tooltip=N_("Schedule a check-in: a question every few days, such as \"How are"
+                           " you doing?\"")),
+        Binding("f4", "feedback", N_("Feedback"),
+                tooltip=N_("Feedback on how we work: four numbers from 0 to 10")),
         Binding("f5", "trends", N_("Trends"),
                 tooltip=N_("Check-ins and feedback over time; drafts for our next meeting")),
     ]
+    FOOTER_KEYS = ("send", "seen", "answer_checkin", "agreement", "schedule_checkin", "feedback",
+                   "trends", "about", "safety_number", "toggle_receipts")
 
     def __init__(self, partner_id: int) -> None:
         super().__init__()
@@ -571,9 +575,28 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         self.app.push_screen(AgreementScreen(self.partner_id))
 
     def action_seen(self) -> None:
-        """The provider's one key: "seen — I will answer by …" for the waiting messages."""
+        """The provider's key: "seen — I will answer by …" for the waiting messages, at the
+        time the agreement proposes or one the provider chooses (``screens/seen.py``)."""
+        from .seen import SeenScreen
+
+        agreements = self.agreements
         try:
-            by = self.agreements.mark_seen(self.partner_id)
+            waiting = agreements.waiting_ids(self.partner_id)
+            proposed = agreements.default_answer_by(self.partner_id) if waiting else None
+        except ReconnectError as error:
+            self.notify(str(error), severity="warning")
+            return
+        if proposed is None:
+            self.notify(_("No message is waiting for an answer."), severity="information")
+            return
+        name = self.partner.name if self.partner else ""
+        self.app.push_screen(SeenScreen(proposed, self.session.now(), name), self._seen_chosen)
+
+    def _seen_chosen(self, answer_by: datetime | None) -> None:
+        if answer_by is None:
+            return
+        try:
+            by = self.agreements.mark_seen(self.partner_id, answer_by)
         except ReconnectError as error:
             self.notify(str(error), severity="warning")
             return
@@ -707,6 +730,7 @@ class MessagesScreen(ModuleScreen[MessagesData]):
         Binding("j", "join", N_("Enter invitation code"), tooltip=N_("Pair with a provider")),
         Binding("p", "invite", N_("New invitation"), tooltip=N_("Invite a service user")),
     ]
+    FOOTER_KEYS = ("open", "join", "invite", "safety_number")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -75,6 +75,7 @@ class NetworkScreen(ModuleScreen[list[Person]]):
         Binding("x,delete", "delete", N_("Delete")),
         Binding("v", "switch_view", N_("Map/table")),
     ]
+    FOOTER_KEYS = ("add", "edit", "switch_view", "delete")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

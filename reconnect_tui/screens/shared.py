@@ -81,7 +81,8 @@ class SharedWithMeScreen(ModuleScreen[list[SharedPerson]]):
         " You can read it, never change it."
     )
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), tooltip=N_("Read it, in the layout they see")),
+        # "o" for the footer: a focused list's own Enter hides the screen's Enter there
+        Binding("o,enter", "open", N_("Open"), tooltip=N_("Read it, in the layout they see")),
         Binding("m", "message_item", N_("Message about this"),
                 tooltip=N_("Write to the service user about this item")),
     ]
@@ -157,6 +158,8 @@ class SharedWithMeScreen(ModuleScreen[list[SharedPerson]]):
         self.query_one("#shared-empty").display = not self.people
         self.query_one("#shared-panes").display = bool(self.people)
         self._show_items()
+        if not self.loaded and len(self.people) == 1:  # one service user: Enter opens at once
+            self.query_one("#shared-items", OptionList).focus()
         if self._open_after_load is not None:
             partner_id, module = self._open_after_load
             self._open_after_load = None

@@ -1,34 +1,164 @@
-"""Footers whose keys are born in the footer's style, so a rebuild restyles nothing.
+"""The footer of every screen: the screen's most important keys that fit, never a cut label.
 
-Textual's ``Footer`` rebuilds all its keys whenever the bindings change (a few times while a
-screen opens, and again on every return to a screen). A new ``FooterKey`` starts compact
-(its default) and learns the footer's ``compact`` only once mounted: its watcher adds, then
-perhaps removes, the ``-compact`` class, and each change restyles that key. Measured on Home
-(a full-size footer): two restyles per key on every return, 122 per open-and-back of a module
-screen. Keys given the footer's value and class before they mount make that watcher a no-op;
-they look the same.
+Textual's ``Footer`` lays out every key in a row and cuts whatever passes the right edge: at
+80 columns a conversation showed ``… ^o Agreem▏^p palette`` and none of its own keys for the
+agreement, check-ins or trends. ``CompactFooter`` chooses what to show instead:
+
+- F2 (crisis plan) and F1 (help) always show;
+- then the screen's own keys (and those of the focused widget), in the order of the screen's
+  ``FOOTER_KEYS`` (actions, most important first), the others after them in their order;
+- then the app's other keys (lock, sync);
+
+and it keeps the longest run of that ranking that fits the width beside the palette key, so a
+label is shown whole or not at all. Everything it leaves out is in the command palette (Ctrl+P)
+and in F1's list.
+
+Keys are born in the footer's style, so a rebuild restyles nothing: Textual rebuilds all the
+keys whenever the bindings change (a few times while a screen opens, and again on every return
+to a screen). A new ``FooterKey`` starts compact (its default) and learns the footer's
+``compact`` only once mounted: its watcher adds, then perhaps removes, the ``-compact`` class,
+and each change restyles that key. Measured on Home (a full-size footer): two restyles per key
+on every return, 122 per open-and-back of a module screen. Keys given the footer's value and
+class before they mount make that watcher a no-op; they look the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
+from textual.dom import DOMNode
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+ALWAYS_SHOWN = ("crisis", "help")
+"""The app's actions that are in every footer, whatever the width: F2 and F1."""
+
+
+@dataclass(frozen=True, slots=True)
+class FooterEntry:
+    """One key as the footer shows it."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
+    from_app: bool
+    """An app-wide key (F2, F1, lock, sync), not one of the screen's."""
+
+
+def footer_entries(bindings: dict[str, ActiveBinding], app: DOMNode, screen: DOMNode,
+                   key_display: Any) -> list[FooterEntry]:
+    """The keys the footer may show, most important first (see the module's docstring).
+    ``key_display``: the app's ``get_key_display``."""
+    by_action: dict[str, FooterEntry] = {}
+    for active in bindings.values():
+        binding = active.binding
+        if not binding.show or binding.action in by_action:  # one key per action, as Textual
+            continue
+        by_action[binding.action] = FooterEntry(
+            binding.key, key_display(binding), binding.description, binding.action,
+            active.enabled, active.tooltip or binding.tooltip or "", active.node is app)
+    order: Sequence[str] = getattr(screen, "FOOTER_KEYS", ())
+    entries = list(by_action.values())
+
+    def rank(pair: tuple[int, FooterEntry]) -> tuple[int, int, int]:
+        index, entry = pair
+        if entry.from_app:
+            tier = 0 if entry.action in ALWAYS_SHOWN else 2
+            return (tier, 0, index)
+        wanted = order.index(entry.action) if entry.action in order else len(order)
+        return (1, wanted, index)
+
+    return [entry for _index, entry in sorted(enumerate(entries), key=rank)]
+
+
+def entry_width(entry: FooterEntry, *, compact: bool) -> int:
+    """Columns one key takes, with the space after it (the footer's CSS: a compact key is
+    ``key description`` and a margin; a wide one pads the key and the description)."""
+    described = cell_len(entry.description) + 1 if entry.description else 0
+    return cell_len(entry.display) + described + (1 if compact else 2)
+
+
+def fitting(entries: Iterable[FooterEntry], width: int, *, compact: bool) -> list[FooterEntry]:
+    """The longest run of ``entries`` (ranked) that fits ``width`` columns, F2 and F1 always;
+    in the order shown: the screen's keys, then the app's."""
+    entries = list(entries)
+    kept = [e for e in entries if e.from_app and e.action in ALWAYS_SHOWN]
+    room = width - sum(entry_width(e, compact=compact) for e in kept)
+    for entry in entries:
+        if entry in kept:
+            continue
+        need = entry_width(entry, compact=compact)
+        if need > room:
+            break
+        kept.append(entry)
+        room -= need
+    return ([e for e in entries if e in kept and not e.from_app]
+            + [e for e in entries if e in kept and e.from_app])
+
+
+def palette_width(description: str, display: str, *, compact: bool) -> int:
+    """Columns of the palette key docked at the right (its border, key and description)."""
+    text = 1 + cell_len(display) + 1 + cell_len(description)
+    return text if compact else text + 1
+
 
 class QuietFooter(Footer):
-    """``Footer`` without a restyle per key each time it is rebuilt."""
+    """A footer that shows the screen's most important keys that fit (module docstring), each
+    born in the footer's style; the wide style unless ``compact``."""
+
+    def __init__(self, *, compact: bool = False, **kwargs: Any) -> None:
+        super().__init__(compact=compact, **kwargs)
+        self._composed_width = 0
+        self.shown_actions: tuple[str, ...] = ()
+        """The actions of the keys shown now (tests read it)."""
+
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
 
     def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                # The command palette's key is not bound to the footer: it stays compact.
-                compact = self.compact or widget.has_class("-command-palette")
-                widget.set_reactive(FooterKey.compact, compact)
-                widget.set_class(compact, "-compact", update=False)
-            yield widget
+        if not self._bindings_ready:
+            return
+        screen = self.screen
+        active = screen.active_bindings
+        width = self._width()
+        self._composed_width = width
+        palette = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        room = width
+        if palette is not None:
+            binding = palette.binding
+            room -= palette_width(binding.description, self.app.get_key_display(binding),
+                                  compact=self.compact)
+        entries = footer_entries(active, self.app, screen, self.app.get_key_display)
+        shown = fitting(entries, room, compact=self.compact)
+        self.shown_actions = tuple(entry.action for entry in shown)
+        for entry in shown:
+            widget = FooterKey(entry.key, entry.display, entry.description, entry.action,
+                               disabled=not entry.enabled, tooltip=entry.tooltip)
+            yield _styled(widget, compact=self.compact)
+        if palette is not None:
+            binding = palette.binding
+            widget = FooterKey(binding.key, self.app.get_key_display(binding),
+                               binding.description, binding.action, classes="-command-palette",
+                               disabled=not palette.enabled,
+                               tooltip=binding.tooltip or binding.description)
+            # The command palette's key is not bound to the footer: it stays compact.
+            yield _styled(widget, compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wider or narrower: choose again."""
+        if self._bindings_ready and event.size.width != self._composed_width:
+            self.call_after_refresh(self.recompose)
 
 
 class CompactFooter(QuietFooter):
@@ -36,3 +166,10 @@ class CompactFooter(QuietFooter):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(compact=True, **kwargs)
+
+
+def _styled(key: FooterKey, *, compact: bool) -> FooterKey:
+    """``key`` with the footer's ``compact`` and class before it mounts (no restyle then)."""
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
+    return key

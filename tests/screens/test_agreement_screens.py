@@ -6,6 +6,7 @@ from __future__ import annotations
 from reconnect_tui.screens.agreement import AgreementScreen, CheckinAnswerScreen, ProposeScreen
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import CheckinBubble, ConversationScreen, MessageBubble
+from reconnect_tui.screens.seen import SeenScreen
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.dyads import Dyads
 from tests.pilot import SIZE, make_app, unlock, wait_for
@@ -69,7 +70,10 @@ async def test_seen_key_tells_the_user_when_the_answer_comes(user, provider, pai
         await pilot.press("enter")  # Home's dyad list: open the longest waiting
         await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
         await settle(pilot)
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+b")  # the proposed time, confirmed as it is
+        await wait_for(pilot, lambda: isinstance(app.screen, SeenScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
         messages = [n.message for n in app._notifications]
         assert any("queued" in m for m in messages), messages
         assert not any(m.startswith("Sent") for m in messages), messages
@@ -102,6 +106,8 @@ async def test_seen_key_while_offline_says_it_is_waiting(user, provider, paired)
         await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
         await settle(pilot)
         await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: isinstance(app.screen, SeenScreen))
+        await pilot.press("enter")
         await settle(pilot)
         await wait_for(pilot, lambda: any("not delivered yet" in n.message
                                           for n in app._notifications))

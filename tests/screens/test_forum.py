@@ -484,13 +484,16 @@ async def test_report_reaches_the_moderator_who_hides_the_post(
     heather.sync(url)
     # Another member sees only that it was hidden.
     app = make_app(heather.path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await unlock(pilot)
         await open_first_thread(pilot)
         [shown] = options(app, "#posts")
         assert "Hidden by the moderator." in shown and "supplements" not in shown
         assert "No selling" not in shown
-        assert "Report" not in {c.title for c in app.get_system_commands(app.screen)}
+        await pilot.press("r")  # the key says why it cannot act (issue 15)
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        assert any("already hidden" in n.message for n in app._notifications)
     # Its author sees why.
     app = make_app(fjord.path)
     async with app.run_test(size=SIZE) as pilot:
@@ -511,7 +514,7 @@ async def test_moderator_removes_a_member_who_then_reads_only(
     moderator.sync(url)
 
     app = make_app(moderator.path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await unlock(pilot)
         await open_forums(pilot)
         await pilot.press("enter")
@@ -523,8 +526,10 @@ async def test_moderator_removes_a_member_who_then_reads_only(
         rows = options(app, "#members")
         assert rows[0].startswith("Mod") and "moderator" in rows[0]
         assert rows[1].startswith("Fjord")
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert "Remove" not in titles  # the moderator is highlighted
+        await pilot.press("x")  # the moderator is highlighted: the key says why not
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        assert any("cannot remove yourself" in n.message for n in app._notifications)
         await pilot.press("down", "x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = text_of(app, ".question")
