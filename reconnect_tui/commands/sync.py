@@ -102,6 +102,7 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
     from ..sync.live import watch as watch_live
     from ..sync.service import resolve_relay_url
     from ..sync.sync_service import SyncService
+    from ..text_safety import clean_deep
 
     stop = threading.Event()
     wake = threading.Event()
@@ -118,25 +119,31 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
         with opened:
             url = resolve_relay_url(opened, relay)
             service = SyncService(opened)
-            was_live: list[bool | None] = [None]
+            last: list[tuple[bool, bool] | None] = [None]  # (offline, live) of the last
 
             def report(result: SyncReport, live: bool) -> None:
+                """A line for a sync that moved something, the first, and each change
+                between live, periodic and offline."""
+                now = (result.offline, live)
+                changed = now != last[0]
+                moved = bool(result.sent or result.received or result.dropped)
                 if as_json:
-                    if result.sent or result.received or result.offline != bool(was_live[0]):
-                        echo(json.dumps({**_report_json(url, result), "live": live},
-                                        ensure_ascii=False))
+                    if moved or changed:
+                        echo(json.dumps(clean_deep({**_report_json(url, result),
+                                                    "live": live}), ensure_ascii=False))
                 elif result.offline:
-                    if was_live[0] is not False:
+                    if changed:
                         status(result.summary())
-                elif result.sent or result.received or result.dropped or was_live[0] is None:
-                    echo(result.summary())
-                if not as_json and live != was_live[0] and not result.offline:
-                    status(_("Live: told at once when something arrives.") if live else
-                           _("The relay's live channel is not available; syncing now and "
-                             "then instead."))
+                else:
+                    if moved or last[0] is None:
+                        echo(result.summary())
+                    if changed:
+                        status(_("Live: told at once when something arrives.") if live else
+                               _("The relay's live channel is not available; syncing now "
+                                 "and then instead."))
                 for problem in dict.fromkeys(result.problems):
                     status(problem)
-                was_live[0] = live if not result.offline else False
+                last[0] = now
 
             if not as_json:
                 status(_("Watching for messages; stop with Ctrl+C."))
