@@ -13,6 +13,9 @@ path, not the disk's fsync, which every deposit pays before it is acknowledged a
 (b) Idle CPU of ``reconnect sync --watch`` on a paired vault with its channel up: user+system
 CPU seconds over a sample of ``--idle-seconds``, extrapolated to an hour. Goal: < 2 s per hour.
 
+Then 15 messages one by one: from the start of the partner's sync (which deposits it) until the
+message is stored, decrypted, in the watch's vault; the app shows it after its own reload.
+
 (c) Relay memory per idle subscriber: the relay process's resident memory before and after
 ``--subscribers`` channels (each its own key and mailbox) are open and idle, divided by the
 count. Goal: < 50 KiB.
@@ -42,6 +45,7 @@ from relay_server import RelayProcess  # noqa: E402
 from reconnect_tui import wire  # noqa: E402
 from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
+from reconnect_tui.store import keys as vault_keys  # noqa: E402
 from reconnect_tui.sync.client import RelayClient  # noqa: E402
 from reconnect_tui.sync.dyads import Dyads, relay_for  # noqa: E402
 from reconnect_tui.sync.push import PushChannel, push_url  # noqa: E402
@@ -139,6 +143,15 @@ def paired_vault(folder: Path, url: str) -> Path:
     return folder / "user.db"
 
 
+STORED_ROUNDS = 15
+STORED: list[float] = []
+
+
+def _stored(path: Path, key: bytes, header: vault_keys.KeyHeader, text: str) -> bool:
+    with Vault.open_with_key(path, key, header) as opened:
+        return any(m.text == text for m in Dyads(opened).all_messages())
+
+
 def idle_watch_cpu(relay: RelayProcess, folder: Path, seconds: float) -> tuple[float, float]:
     """(idle CPU s per hour, CPU s of one sync a notice started: a message in)."""
     vault = paired_vault(folder, relay.url)
@@ -160,13 +173,25 @@ def idle_watch_cpu(relay: RelayProcess, folder: Path, seconds: float) -> tuple[f
         used = cpu_seconds(watch.pid) - before
         # One sync as a notice starts it (what each 15-minute safety sync costs at most).
         provider = Vault.unlock(folder / "provider.db", PASSPHRASE)
+        user_key = Vault.unlock(vault, PASSPHRASE)
+        key, header = user_key.key, vault_keys.read_header(vault)
+        user_key.close()
         with provider:
             dyads = Dyads(provider)
-            dyads.send(dyads.partners()[0].id, "Hei fra benken")
+            partner = dyads.partners()[0].id
+            dyads.send(partner, "Hei fra benken")
             before_one = cpu_seconds(watch.pid)
             sync_and_process(provider, relay.url)
-        time.sleep(5)
-        one_sync = cpu_seconds(watch.pid) - before_one
+            time.sleep(5)
+            one_sync = cpu_seconds(watch.pid) - before_one
+            # Deposit to stored in the watch's vault (the app shows it after its own reload).
+            for n in range(STORED_ROUNDS):
+                dyads.send(partner, f"melding {n}")
+                start = time.perf_counter()
+                sync_and_process(provider, relay.url)
+                while not _stored(vault, key, header, f"melding {n}"):
+                    time.sleep(0.01)
+                STORED.append(time.perf_counter() - start)
     finally:
         watch.terminate()
         watch.wait(30)
@@ -253,6 +278,9 @@ def main() -> None:
                   f"(from {args.idle_seconds:.0f} s; goal < 2 s); one told sync "
                   f"{one_sync:.2f} CPU s, so with the four safety syncs an hour "
                   f"{per_hour + 4 * one_sync:.2f} s")
+            print(f"    deposit (the partner's sync) to stored in the watch's vault: median "
+                  f"{statistics.median(STORED) * 1000:.0f} ms, max {max(STORED) * 1000:.0f} ms "
+                  f"over {len(STORED)} messages (goal, on screen in the app: median <= 2 s)")
             per_sub, before, after = relay_memory_per_subscriber(relay, args.subscribers)
             print(f"(c) relay memory: {before} KiB -> {after} KiB with {args.subscribers} more "
                   f"idle subscribers: {per_sub:.1f} KiB each (goal < 50 KiB)")

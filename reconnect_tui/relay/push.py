@@ -141,8 +141,11 @@ class PushEndpoint:
             raise WireError(ErrorCode.STALE_TIMESTAMP, f"timestamp is more than "
                             f"{p.MAX_CLOCK_SKEW} seconds from the relay's clock")
         await websocket.accept()
-        with anyio.fail_after(SUBSCRIBE_TIMEOUT):
-            message = await websocket.receive()
+        try:
+            with anyio.fail_after(SUBSCRIBE_TIMEOUT):
+                message = await websocket.receive()
+        except TimeoutError:
+            raise WireError(ErrorCode.BAD_FIELD, "no subscription came in time") from None
         if message["type"] != "websocket.receive":
             return  # gone before subscribing
         data = message.get("bytes") or (message.get("text") or "").encode("utf-8")
