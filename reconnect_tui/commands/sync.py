@@ -155,7 +155,7 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
 
             end = watch_live(url, sync=sync_once,
                              targets=service.push_targets, stop=stop, wake=wake,
-                             report=report, lock_at=lock_at)
+                             report=report, lock_at=lock_at, due=service.work_due)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

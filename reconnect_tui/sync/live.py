@@ -34,6 +34,10 @@ SAFETY_PERIOD = 900.0
 """Seconds between syncs while the channel is up: a notice lost in a relay restart, and due
 check-ins and retries, wait at most this long."""
 
+DUE_CHECK_SECONDS = 30.0
+"""While waiting, how often the watch looks whether something is due to go out (a message
+another process queued, a check-in whose time came): one small read of the vault."""
+
 BACKOFF_FIRST = 2.0
 BACKOFF_MAX = 60.0
 """While the channel is down: sync (and try to reopen it) after 2, 4, 8 … 60 seconds."""
@@ -156,11 +160,12 @@ def watch(relay_url: str, *, sync: Callable[[], SyncReport],
           targets: Callable[[], list[PushTarget]], stop: threading.Event,
           wake: threading.Event, report: Callable[[SyncReport, bool], None],
           lock_at: float | None = None, clock: Callable[[], float] = time.monotonic,
-          backoff: Backoff | None = None) -> WatchEnd:
+          backoff: Backoff | None = None, due: Callable[[], bool] | None = None) -> WatchEnd:
     """Sync now, then whenever the relay says something new, every ``SAFETY_PERIOD`` while the
     push channel is up, and with backoff while it is down; until ``stop`` is set (also set
     ``wake`` to end a wait at once) or ``lock_at`` (a ``clock`` time) passes. ``report(r,
-    live)`` is told each sync's report and whether the push channel is up."""
+    live)`` is told each sync's report and whether the push channel is up. ``due()``: whether
+    something waits to be sent (looked at every ``DUE_CHECK_SECONDS`` while waiting)."""
     channels = LiveChannels(relay_url, wake=wake)
     backoff = backoff or Backoff()
     try:
@@ -191,11 +196,24 @@ def watch(relay_url: str, *, sync: Callable[[], SyncReport],
                 delay = backoff.next()
             if lock_at is not None:
                 delay = max(0.0, min(delay, lock_at - clock()))
-            if not channels.news.is_set():
-                wake.wait(delay)
+            _wait(wake, delay, due, channels.news)
     finally:
         channels.close()
     return "stopped"
+
+
+def _wait(wake: threading.Event, delay: float, due: Callable[[], bool] | None,
+          news: threading.Event) -> None:
+    """Until ``wake`` is set, ``delay`` passes, or ``due()`` says something should go out."""
+    end = time.monotonic() + delay
+    while not news.is_set():
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        if wake.wait(min(left, DUE_CHECK_SECONDS) if due is not None else left):
+            return
+        if due is not None and due():
+            return
 
 
 class AppLive:

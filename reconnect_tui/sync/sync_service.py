@@ -14,6 +14,7 @@ from typing import Any
 
 from ..clock import utc_now
 from ..errors import RelayError
+from ..model import Role
 from ..store.repositories.dyads import DyadRepository
 from ..store.repositories.forum import ForumRepository
 from ..store.repositories.sync_state import SyncStateRepository
@@ -75,6 +76,16 @@ class SyncService:
             report.problems.extend(problems)
         return report
 
+
+    def work_due(self) -> bool:
+        """Something waits to go out now: a queued envelope whose time has come (another
+        process may have queued it) or a provider's check-in that fell due."""
+        from ..clock import epoch_seconds
+
+        if SyncStateRepository(self.vault).due(epoch_seconds(), limit=1):
+            return True
+        return self.vault.profile().role is Role.PROVIDER and bool(
+            self.agreements.due_checkins())
 
     def push_targets(self) -> list[PushTarget]:
         """The claimed inbound mailboxes by the key that reads them: the vault's own, then each

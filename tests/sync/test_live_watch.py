@@ -132,3 +132,45 @@ def test_watch_json_prints_one_object_per_line(paired: RelayProcess, provider: P
     assert all(set(line) >= {"relay", "sent", "received", "waiting", "offline", "live"}
                for line in lines)
     assert lines[-1]["live"] is True and lines[-1]["offline"] is False
+
+
+def test_without_a_push_channel_the_watch_syncs_on_a_timer_and_is_not_offline(
+        provider: Person, user: Person, tmp_path: Path) -> None:
+    """A relay that takes no subscribers (``--max-subscribers 0``): the watch says it syncs now
+    and then, never "offline", and the message still arrives."""
+    relay = RelayProcess(tmp_path / "relay", extra_args=[
+        "--rate-limit", "1000000", "--no-address-limits", "--max-subscribers", "0"]).start()
+    try:
+        pair(provider, user, relay.url)
+        watch = Watch(user.path, tmp_path / "watch")
+        try:
+            until(lambda: "not available" in watch.stderr())
+            deliver(provider, relay.url, "Uten direktekanal")
+            until(lambda: received(user) == ["Uten direktekanal"])
+        finally:
+            assert watch.stop() == 0, watch.stderr()
+        assert "Offline" not in watch.stderr() and "Live:" not in watch.stderr()
+    finally:
+        relay.stop()
+
+
+def test_the_watch_sends_what_another_process_queued(
+        paired: RelayProcess, provider: Person, user: Person, tmp_path: Path) -> None:
+    """A message queued in the vault by someone else (the app, `reconnect message send`)
+    goes out from the watch without a sync asked for."""
+    from reconnect_tui.sync.sync_service import sync_and_process
+    from tests.screens.messages_helpers import send
+
+    watch = Watch(user.path, tmp_path / "watch")
+    try:
+        watch.wait_live()
+        send(user, "Fra køen")  # queued only: nobody syncs the user's vault but the watch
+
+        def arrived() -> bool:
+            with provider.open() as vault:
+                sync_and_process(vault, paired.url)
+            return received(provider) == ["Fra køen"]
+
+        until(arrived)
+    finally:
+        assert watch.stop() == 0, watch.stderr()
