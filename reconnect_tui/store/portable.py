@@ -734,22 +734,38 @@ def _import_history(kind: str, name_key: str) -> Callable[[Connection, Any], Non
     return write
 
 
+_LIVE_IDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    # kind -> (entry list, its id key, the ids this vault holds of a partner/forum named ?)
+    "dyad": (
+        ("messages", "id", "SELECT m.message_id FROM messages m JOIN partners p"
+                           " ON p.id = m.partner_id WHERE p.name = ?"),
+        ("checkins", "id", "SELECT c.checkin_id FROM checkins c JOIN partners p"
+                           " ON p.id = c.partner_id WHERE p.name = ?"),
+        ("feedback", "id", "SELECT f.feedback_id FROM feedback f JOIN partners p"
+                           " ON p.id = f.partner_id WHERE p.name = ?"),
+        ("agreements", "proposer_signature",
+         "SELECT a.proposer_signature FROM agreement_versions a JOIN partners p"
+         " ON p.id = a.partner_id WHERE p.name = ?"),
+    ),
+    "forum": (
+        ("posts", "id", "SELECT r.post_id FROM forum_posts r JOIN forums f"
+                        " ON f.id = r.forum_id WHERE f.name = ?"),
+    ),
+}
+
+
 def _is_live(conn: Connection, kind: str, entry: dict[str, Any]) -> bool:
-    if kind == "dyad":
-        ids = {m["id"] for m in entry["messages"]}
-        query = ("SELECT m.message_id FROM messages m JOIN partners p ON p.id = m.partner_id"
-                 " WHERE p.name = ?")
-        owners = conn.execute("SELECT 1 FROM partners WHERE name = ?", (entry["partner"],))
-    else:
-        ids = {post["id"] for post in entry["posts"]}
-        query = ("SELECT r.post_id FROM forum_posts r JOIN forums f ON f.id = r.forum_id"
-                 " WHERE f.name = ?")
-        owners = conn.execute("SELECT 1 FROM forums WHERE name = ?", (entry["name"],))
-    if owners.fetchone() is None:
+    """Whether ``entry`` is this vault's own live conversation or forum: one of the same name
+    already holds every message, check-in, feedback and agreement version (every post)."""
+    name = entry["partner"] if kind == "dyad" else entry["name"]
+    table = "partners" if kind == "dyad" else "forums"
+    if conn.execute(f"SELECT 1 FROM {table} WHERE name = ?", (name,)).fetchone() is None:
         return False
-    held = {r[0] for r in conn.execute(query, (entry["partner" if kind == "dyad"
-                                                     else "name"],))}
-    return ids <= held
+    for key, id_key, query in _LIVE_IDS[kind]:
+        held = {r[0] for r in conn.execute(query, (name,))}
+        if not {item[id_key] for item in entry[key]} <= held:
+            return False
+    return True
 
 
 _IMPORTERS: dict[str, Callable[[Connection, Any], None]] = {

@@ -119,6 +119,16 @@ def test_import_v2_restores_them_as_readable_history(provider, user, user_templa
     assert back.exit_code == 0, back.output
     twice = json.loads(run("export", "all", "--vault", str(user.path)).stdout)
     assert len(twice["dyads"]) == 1 and len(twice["forums"]) == 1
+    # an older conversation with someone of the same name is history of its own, not skipped
+    older = {"format": "reconnect-export", "version": 2, "dyads": [{
+        "partner": "Dr Lind", "partner_role": "provider", "agreements": [{
+            "version": 1, "terms": {"notes": "fra før"}, "proposed_by_me": True,
+            "proposed_at": "2025-01-01T09:00:00+00:00", "proposer_signature": "eldre"}]}]}
+    file.write_text(json.dumps(older), encoding="utf-8")
+    assert run("import", str(file), "--replace", "--vault", str(user.path)).exit_code == 0
+    dyads = json.loads(run("export", "all", "--vault", str(user.path)).stdout)["dyads"]
+    assert [d["partner"] for d in dyads] == ["Dr Lind", "Dr Lind"]
+    assert dyads[1]["agreements"][0]["terms"] == {"notes": "fra før"}
 
 
 def test_import_v1_fixture_and_refusals(user_template, tmp_path) -> None:
