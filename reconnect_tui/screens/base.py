@@ -352,6 +352,11 @@ class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[Data
         if self.loaded:
             self.request_load(with_data=False)
 
+    def nothing_chosen(self, text: str | None = None) -> None:
+        """A key that acts on the highlighted item found none: say why instead of nothing."""
+        self.notify(text or _("Nothing to act on: the list is empty, or nothing in it is"
+                              " highlighted."), severity="information")
+
     def empty_state(self, text: str | None = None, **kwargs) -> Static:
         return Static(text or self.EMPTY_TEXT, classes="empty-state", **kwargs)
 

@@ -100,13 +100,6 @@ class CrisisContactsScreen(ModuleScreen):
         self.toolbox.crisis_plan.save(self.plan)
         self.reload(index)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if super().check_action(action, parameters) is False:
-            return False
-        if action in ("edit", "delete", "move"):
-            return True if self.contacts else None
-        return True
-
     def _fields(self) -> list[Field]:
         fields = [Field("name", _("Name"), required=True)]
         if self.spec.kind == "professionals":
@@ -151,6 +144,7 @@ class CrisisContactsScreen(ModuleScreen):
     def action_edit(self) -> None:
         index = self.selected_index()
         if index is None:
+            self.nothing_chosen()
             return
         contact = self.contacts[index]
 
@@ -168,6 +162,7 @@ class CrisisContactsScreen(ModuleScreen):
     def action_delete(self) -> None:
         index = self.selected_index()
         if index is None:
+            self.nothing_chosen()
             return
         name = self.contacts[index].name
 
@@ -182,10 +177,13 @@ class CrisisContactsScreen(ModuleScreen):
     def action_move(self, step: int) -> None:
         index = self.selected_index()
         if index is None:
+            self.nothing_chosen()
             return
         target = index + step
         contacts: list[Any] = self.contacts  # helpers or services: a swap keeps the kind
         if not 0 <= target < len(contacts):
+            self.nothing_chosen(_("It is at the top already.") if step < 0
+                                else _("It is at the bottom already."))
             return
         contacts[index], contacts[target] = contacts[target], contacts[index]
         self.save(target)

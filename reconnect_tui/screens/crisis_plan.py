@@ -212,6 +212,7 @@ class CrisisPlanScreen(ModuleScreen[PlanData]):
     def action_clear(self) -> None:
         spec = self.current()
         if not section_content(self.plan, spec).filled:
+            self.nothing_chosen(_("This section is empty already."))
             return
 
         def clear() -> None:

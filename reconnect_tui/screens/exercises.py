@@ -348,6 +348,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
     def action_edit(self) -> None:
         entry = self.current()
         if entry is None:
+            self.nothing_chosen()
             return
         if entry.row.builtin:
             self.notify(_("Built-in exercises cannot be changed. Press a to add your own."))
@@ -374,6 +375,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
             return
         entry = self.current()
         if entry is None:
+            self.nothing_chosen()
             return
         if entry.row.builtin:
             self.notify(_("Built-in exercises cannot be deleted."))
@@ -393,6 +395,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
     def _delete_log(self) -> None:
         index = self.query_one("#history-list", OptionList).highlighted
         if index is None or not 0 <= index < min(self.history_shown, len(self.history_ids)):
+            self.nothing_chosen()
             return
         log_id = self.history_ids[index]
 
@@ -406,6 +409,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
     def action_log_done(self) -> None:
         entry = self.current()
         if entry is None:
+            self.nothing_chosen()
             return
         boxes = list(self.query(".check-item").results(Checkbox))
         note = ""

@@ -257,6 +257,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
         item = self._current()
         parent = self._goal_for(item) if item is not None else None
         if parent is None:
+            self.nothing_chosen(_("Choose a goal first: a sub-goal goes under one."))
             return
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -274,6 +275,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
         item = self._current()
         goal = self._goal_for(item) if item is not None else None
         if goal is None:
+            self.nothing_chosen(_("Choose a goal first: an activity goes under one."))
             return
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -293,6 +295,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
     def action_edit(self) -> None:
         item = self._current()
         if item is None:
+            self.nothing_chosen()
             return
         if isinstance(item, Goal):
             fields = self._goal_fields(item.domain_id)
@@ -330,6 +333,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
     def action_toggle_done(self) -> None:
         item = self._current()
         if item is None:
+            self.nothing_chosen()
             return
         if isinstance(item, Goal):
             item.done = not item.done
@@ -344,6 +348,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
     def action_delete(self) -> None:
         item = self._current()
         if item is None:
+            self.nothing_chosen()
             return
         if isinstance(item, Goal):
             sub_goals, activities = self.data.descendants(item.id or 0)

@@ -228,6 +228,7 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
     def action_edit(self) -> None:
         domain = self._current()
         if domain is None:
+            self.nothing_chosen()
             return
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -247,6 +248,7 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
     def action_rename(self) -> None:
         domain = self._current()
         if domain is None:
+            self.nothing_chosen()
             return
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -265,6 +267,7 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
     def action_toggle_hidden(self) -> None:
         domain = self._current()
         if domain is None:
+            self.nothing_chosen()
             return
         domain.hidden = not domain.hidden
         self.toolbox.domains.update(domain)
@@ -288,6 +291,7 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
     def action_delete(self) -> None:
         domain = self._current()
         if domain is None:
+            self.nothing_chosen()
             return
 
         def delete() -> None:

@@ -129,6 +129,7 @@ class MedicationsScreen(ModuleScreen[list[Medication]]):
     def show_detail(self) -> None:
         medication = self.selected()
         if medication is None:
+            self.nothing_chosen()
             return
         self.query_one("#medication-name", Label).update(medication.name)
         self.query_one("#medication-prescribed", Static).update(prescribed_text(medication))
@@ -148,13 +149,6 @@ class MedicationsScreen(ModuleScreen[list[Medication]]):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if super().check_action(action, parameters) is False:
-            return False
-        if action in ("edit", "delete"):
-            return True if self.medications else None
-        return True
-
     def action_add(self) -> None:
         def saved(values: dict[str, Any] | None) -> None:
             if values is not None:
@@ -170,6 +164,7 @@ class MedicationsScreen(ModuleScreen[list[Medication]]):
     def action_edit(self) -> None:
         medication = self.selected()
         if medication is None:
+            self.nothing_chosen()
             return
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -187,6 +182,7 @@ class MedicationsScreen(ModuleScreen[list[Medication]]):
     def action_delete(self) -> None:
         medication = self.selected()
         if medication is None or medication.id is None:
+            self.nothing_chosen()
             return
         medication_id = medication.id
 

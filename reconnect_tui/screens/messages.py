@@ -701,6 +701,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
     def action_toggle_receipts(self) -> None:
         partner = self._find_partner()
         if partner is None:
+            self.nothing_chosen(_("This partner is no longer here."))
             return
         self.dyads.set_read_receipts(self.partner_id, not partner.read_receipts)
         if partner.read_receipts:

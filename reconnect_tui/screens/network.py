@@ -179,9 +179,9 @@ class NetworkScreen(ModuleScreen[list[Person]]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if super().check_action(action, parameters) is False:
             return False
-        if action in ("edit", "delete", "switch_view"):
+        if action == "switch_view":
             return True if self.people else None
-        return True
+        return True  # edit, delete: with nothing to act on, the key says so
 
     def action_add(self) -> None:
         def saved(values: dict[str, Any] | None) -> None:
@@ -199,6 +199,7 @@ class NetworkScreen(ModuleScreen[list[Person]]):
     def action_edit(self) -> None:
         person = self.selected()
         if person is None:
+            self.nothing_chosen()
             return
 
         def saved(values: dict[str, Any] | None) -> None:
@@ -215,6 +216,7 @@ class NetworkScreen(ModuleScreen[list[Person]]):
     def action_delete(self) -> None:
         person = self.selected()
         if person is None or person.id is None:
+            self.nothing_chosen()
             return
         person_id = person.id
 

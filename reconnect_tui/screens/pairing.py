@@ -317,6 +317,7 @@ class SafetyNumberScreen(ModuleScreen):
     def action_verify(self) -> None:
         partner = self._partner()
         if partner is None:
+            self.nothing_chosen(_("This partner is no longer here."))
             return
         self.session.dyads.verify(partner.id)
         self.notify(_("Marked as verified."))

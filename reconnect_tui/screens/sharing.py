@@ -365,6 +365,7 @@ class SharingScreen(ModuleScreen[SharingData]):
     def action_share_or_stop(self) -> None:
         partner, row = self.partner, self.current_row()
         if partner is None or row is None:
+            self.nothing_chosen()
             return
         entry = self.entries.get((partner.partner_id, row.module, row.item_id))
         if entry is not None:

@@ -19,6 +19,7 @@ from reconnect_tui.screens.agreement import CheckinAnswerScreen
 from reconnect_tui.screens.forum import ForumScreen, ForumsScreen, ThreadScreen
 from reconnect_tui.screens.forum_moderation import MembersScreen
 from reconnect_tui.screens.help import HelpScreen
+from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import CheckinBubble, ConversationScreen, MessageBubble
 from reconnect_tui.screens.seen import SeenScreen
 from reconnect_tui.sync.agreements import Agreements
@@ -218,3 +219,22 @@ def test_every_checkbox_and_radio_button_is_drawn_with_its_state() -> None:
                     made.append(f"{path.name}:{node.lineno}")
     assert not made, made
 
+
+
+async def test_keys_on_an_empty_list_say_why_they_do_nothing(user: Person) -> None:
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot)
+        for module, key, reason in (("goals", "e", "Nothing to act on"),
+                                    ("goals", "s", "Choose a goal first"),
+                                    ("medications", "x", "Nothing to act on"),
+                                    ("network", "e", "Nothing to act on"),
+                                    ("crisis-plan", "x", "This section is empty already.")):
+            screen = await open_module(pilot, module)
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen, (module, key)
+            assert notified(app, reason), (module, key, [n.message for n in app._notifications])
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))

@@ -28,13 +28,15 @@ def detail(screen, name: str) -> str:
 
 async def test_empty_state_says_what_the_overview_is_for(vault_path: Path) -> None:
     app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await unlock(pilot)
         screen = await open_module(pilot, "medications")
         empty = screen.query_one("#medications-empty")
         assert empty.display and "doctor" in str(empty.render())
         assert not screen.query_one("#medications-panes").display
-        assert "Edit" not in {c.title for c in app.get_system_commands(screen)}
+        await pilot.press("e")  # nothing to edit: the key says so (issue 15)
+        await pilot.pause()
+        assert any("Nothing to act on" in n.message for n in app._notifications)
 
 
 async def test_add_edit_delete_and_survive_lock(vault_path: Path) -> None:
