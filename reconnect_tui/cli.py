@@ -90,6 +90,17 @@ def root(
             show_default=False,
         ),
     ] = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help=N_(
+                "Plain mode for screen readers and braille: a line-by-line conversation with"
+                " numbered menus instead of the full-screen app (also RECONNECT_PLAIN=1, the"
+                " plain setting, or TERM=dumb)."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Open the app when no command is given."""
     state = State()
@@ -97,7 +108,20 @@ def root(
     ctx.obj = state
     language = set_language(resolve_language(lang, _settings_language()))
     if ctx.invoked_subcommand is None:
-        open_app(vault_path(ctx, None), language)
+        from .plain import wanted
+
+        if wanted(plain):
+            open_plain(vault_path(ctx, None), language)
+        else:
+            open_app(vault_path(ctx, None), language)
+
+
+def open_plain(path: Path, language: str | None = None) -> None:
+    from .plain import run_plain  # no Textual: plain mode never draws a screen
+
+    code = run_plain(path, language)
+    if code:
+        raise typer.Exit(code)
 
 
 def open_app(path: Path, language: str | None = None) -> None:

@@ -39,10 +39,18 @@ def main() -> None:
         cli_main()
         return
     try:
-        from .app import run_app
+        from .plain import wanted
         from .settings import resolve_vault_path
 
-        code = run_app(resolve_vault_path(Path(vault) if vault else None))
+        path = resolve_vault_path(Path(vault) if vault else None)
+        if wanted(False):  # RECONNECT_PLAIN, TERM=dumb or the plain setting
+            from .plain import run_plain
+
+            code = run_plain(path)
+        else:
+            from .app import run_app
+
+            code = run_app(path)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:  # not the app's own (it has its path): start-up, settings …

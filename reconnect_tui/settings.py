@@ -36,6 +36,10 @@ class Settings:
     locale: str = "NO"
     """Country whose emergency numbers are shown (NO, GB, or EU for 112)."""
 
+    plain: bool = False
+    """Open plain mode (a line-by-line conversation for screen readers and braille,
+    ``reconnect_tui/plain/``) instead of the full-screen app."""
+
 
 _ENV = {
     "auto_lock_minutes": "RECONNECT_AUTO_LOCK_MINUTES",
@@ -43,7 +47,10 @@ _ENV = {
     "language": "RECONNECT_LANGUAGE",
     "relay_url": "RECONNECT_RELAY",
     "locale": "RECONNECT_LOCALE",
+    "plain": "RECONNECT_PLAIN",
 }
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 def config_path() -> Path:
@@ -66,7 +73,10 @@ def load_settings(path: Path | None = None) -> Settings:
         if raw is None:
             continue
         try:
-            value = int(raw) if f.type in (int, "int") else str(raw)
+            if f.type in (bool, "bool"):
+                value: object = raw if isinstance(raw, bool) else str(raw).strip().lower() in _TRUE
+            else:
+                value = int(raw) if f.type in (int, "int") else str(raw)
         except (TypeError, ValueError):
             continue
         setattr(settings, f.name, value)

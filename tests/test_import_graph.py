@@ -31,6 +31,11 @@ MAY_IMPORT: dict[str, set[str]] = {
     "errors": {"i18n"},
     "i18n": set(),
     "clock": set(),
+    # Plain mode (issue 19) is a front end over the headless core, beside the Textual one: it
+    # never reaches into the screens, widgets, the app or the command line.
+    "plain": {"plain", "i18n", "errors", "model", "text_safety", "parsing", "formats",
+              "settings", "session", "store", "sync", "export", "library", "clock",
+              "passphrase"},
 }
 """For each layer (first part of the module name under ``reconnect_tui``): the layers it may
 import. Layers not named here are not checked by this table."""

@@ -18,6 +18,7 @@ HEADLESS_MODULES = [
     "reconnect_tui.library",
     "reconnect_tui.crash",
     "reconnect_tui.hangup",
+    "reconnect_tui.plain",  # plain mode: a front end for screen readers, no terminal control
 ]
 
 

@@ -36,6 +36,9 @@ def settings_fields(themes: list[str], current_language: str) -> list[Field]:
         Field("relay_url", _("Relay address for a new vault"),
               placeholder="https://relay.example.org",
               help=_("A vault that has paired keeps its own relay address.")),
+        Field("plain", _("Plain mode for screen readers and braille"), "bool",
+              help=_("From the next start: a line-by-line conversation instead of this"
+                     " screen (also reconnect --plain).")),
     ]
 
 
@@ -45,6 +48,7 @@ def settings_values(settings: Settings) -> dict[str, Any]:
         "auto_lock_minutes": settings.auto_lock_minutes,
         "language": settings.language or "system",
         "relay_url": settings.relay_url,
+        "plain": settings.plain,
     }
 
 
@@ -75,7 +79,7 @@ class SettingsScreen(FormScreen):
         language = "" if values["language"] == "system" else values["language"]
         return {"settings": replace(self.settings, theme=values["theme"],
                                     auto_lock_minutes=minutes, language=language,
-                                    relay_url=relay)}
+                                    relay_url=relay, plain=bool(values["plain"]))}
 
 
 def _settings_file() -> str:

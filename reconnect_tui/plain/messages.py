@@ -1,0 +1,291 @@
+"""Messages with each partner, the dyad's agreement and its check-ins.
+
+Each partner has one menu: read the conversation, write, the agreement (show, propose, accept,
+decline with a reason), check-ins, and the safety number. Everything goes through the session's
+services (``sync/dyads.py``, ``sync/agreements.py``); what partners wrote is cleaned by
+``text_safety`` on the way in and again by :func:`io.plain_text` on the way out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import formats
+from ..errors import ReconnectError
+from ..i18n import N_, _, ngettext
+from ..model import Role
+from .context import Context
+from .forms import ask_text
+from .io import Back
+from .relay import sync
+
+STATUS_TEXTS = {
+    "queued": N_("queued"),
+    "delivered": N_("delivered"),
+    "read": N_("read"),
+    "unread": N_("unread"),
+    "unverified": N_("unverified"),
+}
+"""The same words as ``reconnect message list``."""
+
+
+def run(ctx: Context) -> None:
+    sync(ctx, quiet=True)
+    while True:
+        summaries = ctx.session.dyads.summaries()
+        heading = ngettext("{n} conversation.", "{n} conversations.", len(summaries)).format(
+            n=len(summaries))
+        labels = [ngettext("{name}, {n} unread", "{name}, {n} unread", s.unread).format(
+            name=s.partner.name, n=s.unread) if s.unread else s.partner.name
+            for s in summaries]
+        if not summaries:
+            ctx.console.say(heading)
+            ctx.console.say(_("Pair with someone from Home first."))
+            return
+        try:
+            index = ctx.console.pick(heading, labels)
+        except Back:
+            return
+        if index is not None:
+            try:
+                partner_menu(ctx, summaries[index].partner.id)
+            except Back:
+                continue
+
+
+def partner_menu(ctx: Context, partner_id: int) -> None:
+    while True:
+        partner = next(p for p in ctx.session.dyads.partners() if p.id == partner_id)
+        actions = [
+            (_("Read the conversation"), lambda: read(ctx, partner_id)),
+            (_("Write a message"), lambda: write(ctx, partner_id)),
+            (_("Agreement"), lambda: agreement(ctx, partner_id)),
+            (_("Check-ins"), lambda: checkins(ctx, partner_id)),
+            (_("Safety number"), lambda: safety_number(ctx, partner_id)),
+        ]
+        choice = ctx.console.choose(partner.name, [label for label, _a in actions])
+        try:
+            actions[choice][1]()
+        except Back:
+            continue
+        except ReconnectError as error:
+            ctx.console.say(_("That did not work: {reason}").format(reason=str(error)))
+
+
+def message_line(message: Any) -> str:
+    """One message as a sentence: when, who, status, and the text."""
+    text = (message.text if message.status != "unverified"
+            else _("a message that could not be verified, not shown"))
+    state = _(STATUS_TEXTS.get(message.status, message.status))
+    about = ""
+    if message.about is not None:
+        about = _(" about {title}").format(
+            title=message.about.title or _("an item whose title is not shared"))
+    return _("{when}, {sender} wrote{about} ({state}): {text}").format(
+        when=formats.format_moment(message.sent_at), sender=message.sender, about=about,
+        state=state, text=text)
+
+
+def read(ctx: Context, partner_id: int) -> None:
+    dyads = ctx.session.dyads
+    messages = dyads.conversation(partner_id)
+    ctx.console.say_list(ngettext("{n} message.", "{n} messages.", len(messages))
+                         .format(n=len(messages)), [message_line(m) for m in messages])
+    dyads.mark_read(partner_id)
+
+
+def write(ctx: Context, partner_id: int) -> None:
+    console = ctx.console
+    console.say(_("ReConnect is not for emergencies. Messages may not be read for days."
+                  " If you are in danger or cannot keep yourself safe, call now."))
+    text = ask_text(console, _("Your message (one line; q cancels):"))
+    agreements = ctx.session.agreements
+    if agreements.is_much_longer(partner_id, text):
+        console.say(_("This is much longer than you agreed on for messages."))
+        if not console.confirm(_("Send it anyway?")):
+            agreements.keep_for_meeting(partner_id, text)
+            console.say(_("Kept for your next meeting."))
+            return
+    message = ctx.session.dyads.send(partner_id, text)
+    sync(ctx, quiet=True)
+    sent = next((m for m in ctx.session.dyads.conversation(partner_id) if m.id == message.id),
+                message)
+    if sent.status == "queued":
+        console.say(_("Queued: it is sent at the next sync."))
+    else:
+        console.say(_("Sent."))
+
+
+def safety_number(ctx: Context, partner_id: int) -> None:
+    dyads = ctx.session.dyads
+    partner = next(p for p in dyads.partners() if p.id == partner_id)
+    console = ctx.console
+    console.say(_("Safety number: {number}").format(number=partner.safety_number))
+    console.say(_("verified") if partner.verified else _("not verified"))
+    if not partner.verified and console.confirm(
+            _("Did you compare it face to face, and is it the same?")):
+        dyads.verify(partner_id)
+        console.say(_("{name} is verified ({number}).").format(
+            name=partner.name, number=partner.safety_number))
+
+
+# -- the agreement ----------------------------------------------------------------------------
+
+def say_terms(ctx: Context, terms: dict[str, Any]) -> None:
+    ctx.console.say_list(ngettext("{n} term.", "{n} terms.", len(terms)).format(n=len(terms)),
+                         [_("{key}: {value}").format(key=key.replace("_", " "),
+                                                     value=_value_text(value))
+                          for key, value in terms.items()])
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None or value == "":
+        return _("empty")
+    return str(value)
+
+
+def agreement(ctx: Context, partner_id: int) -> None:
+    console = ctx.console
+    agreements = ctx.session.agreements
+    partner = next(p for p in ctx.session.dyads.partners() if p.id == partner_id)
+    while True:
+        sync(ctx, quiet=True)
+        state = agreements.state(partner_id)
+        labels = {"none": _("No agreement yet"), "proposed": _("Proposed"),
+                  "accepted": _("Accepted")}
+        console.say(_("Agreement with {name}: {status}").format(name=partner.name,
+                                                                status=labels[state.status]))
+        shown = state.shown
+        if shown is not None:
+            who = _("you") if shown.proposed_by_me else partner.name
+            console.say(_("Version {n}, proposed by {who}").format(n=shown.version, who=who))
+            say_terms(ctx, shown.terms)
+        for declined in (v for v in state.history if v.declined):
+            who = _("you") if declined.declined_by_me else partner.name
+            console.say(_("Version {n} was declined by {who}.").format(n=declined.version,
+                                                                        who=who))
+            if declined.decline_reason:
+                console.say(_("Reason: {reason}").format(reason=declined.decline_reason))
+        if state.review_on:
+            console.say(_("Talk it over again on {day}").format(
+                day=formats.format_day(state.review_on)))
+        actions = [(_("Propose a new version"), lambda: propose(ctx, partner_id))]
+        if state.pending is not None and not state.pending.proposed_by_me:
+            actions += [(_("Accept the proposal"), lambda: accept(ctx, partner_id)),
+                        (_("Decline the proposal"), lambda: decline(ctx, partner_id))]
+        choice = console.choose(_("Agreement"), [label for label, _a in actions])
+        try:
+            actions[choice][1]()
+        except Back:
+            continue
+        except ReconnectError as error:
+            console.say(_("That did not work: {reason}").format(reason=str(error)))
+
+
+def propose(ctx: Context, partner_id: int) -> None:
+    console = ctx.console
+    agreements = ctx.session.agreements
+    shown = agreements.state(partner_id).shown
+    terms: dict[str, Any] = dict(shown.terms if shown is not None else agreements.template())
+    console.say(_("One term at a time. Enter keeps what is there."))
+    for key, value in list(terms.items()):
+        answer = console.ask(_("{key} (now {value}):").format(key=key.replace("_", " "),
+                                                               value=_value_text(value)))
+        if not answer:
+            continue
+        if isinstance(value, bool):
+            terms[key] = answer.casefold() in {"y", "yes", "j", "ja", "true"}
+        elif isinstance(value, int) and answer.lstrip("-").isdigit():
+            terms[key] = int(answer)
+        else:
+            terms[key] = answer
+    version = agreements.propose(partner_id, terms)
+    sync(ctx, quiet=True)
+    console.say(_("Proposed version {n}.").format(n=version.version))
+
+
+def accept(ctx: Context, partner_id: int) -> None:
+    version = ctx.session.agreements.accept(partner_id)
+    sync(ctx, quiet=True)
+    ctx.console.say(_("Accepted version {n}.").format(n=version.version))
+
+
+def decline(ctx: Context, partner_id: int) -> None:
+    reason = ctx.console.ask(_("Why you decline, if you like (Enter for no reason):"))
+    version = ctx.session.agreements.decline(partner_id, reason)
+    sync(ctx, quiet=True)
+    ctx.console.say(_("Declined version {n}.").format(n=version.version))
+
+
+# -- check-ins --------------------------------------------------------------------------------
+
+def checkins(ctx: Context, partner_id: int) -> None:
+    console = ctx.console
+    agreements = ctx.session.agreements
+    while True:
+        sync(ctx, quiet=True)
+        found = agreements.checkins(partner_id)
+        console.say_list(ngettext("{n} check-in.", "{n} check-ins.", len(found))
+                         .format(n=len(found)), [_checkin_line(c) for c in found])
+        provider = ctx.role is Role.PROVIDER
+        actions = []
+        if provider:
+            actions.append((_("Schedule a check-in"), lambda: schedule(ctx, partner_id)))
+            if any(c.answered_at for c in found):
+                agreements.mark_answers_seen(partner_id)
+        else:
+            open_ones = [c for c in agreements.open_checkins() if c.partner_id == partner_id]
+            if open_ones:
+                actions.append((_("Answer a check-in"), lambda: answer(ctx, partner_id)))
+        if not actions:
+            return
+        choice = console.choose(_("Check-ins"), [label for label, _a in actions])
+        try:
+            actions[choice][1]()
+        except Back:
+            continue
+
+
+def _checkin_line(checkin: Any) -> str:
+    asked = formats.format_moment(checkin.sent_at)
+    if checkin.answered_at is None:
+        return _("{question}, asked {when}, not answered yet").format(
+            question=checkin.question, when=asked)
+    line = _("{question}, asked {when}, answered {overall} of 10").format(
+        question=checkin.question, when=asked, overall=checkin.overall)
+    return f"{line}. {checkin.line}" if checkin.line else line
+
+
+def schedule(ctx: Context, partner_id: int) -> None:
+    console = ctx.console
+    question = ask_text(console, _("What to ask:"))
+    while True:
+        every = console.ask(_("Ask again after how many days? (Enter for 7)")) or "7"
+        if every.isdigit() and 1 <= int(every) <= 365:
+            break
+        console.say(_("Type a number of days from 1 to 365."))
+    ctx.session.agreements.schedule_checkin(partner_id, question, int(every), [])
+    sync(ctx, quiet=True)
+    console.say(_("Scheduled."))
+
+
+def answer(ctx: Context, partner_id: int) -> None:
+    console = ctx.console
+    agreements = ctx.session.agreements
+    open_ones = [c for c in agreements.open_checkins() if c.partner_id == partner_id]
+    index = console.pick(ngettext("{n} open check-in.", "{n} open check-ins.", len(open_ones))
+                         .format(n=len(open_ones)), [c.question for c in open_ones])
+    if index is None:
+        return
+    checkin = open_ones[index]
+    while True:
+        overall = console.ask(_("{question} From 0 to 10:").format(question=checkin.question))
+        if overall.isdigit() and 0 <= int(overall) <= 10:
+            break
+        console.say(_("Type a whole number from 0 to 10."))
+    line = console.ask(_("A line to go with it, if you like (Enter for none):"))
+    agreements.answer_checkin(partner_id, checkin.checkin_id, overall=int(overall), line=line)
+    sync(ctx, quiet=True)
+    console.say(_("Answered."))
