@@ -24,7 +24,9 @@ from .localized import LocalizedModalScreen
 
 class CrisisScreen(LocalizedModalScreen[None]):
     BINDINGS = [
-        Binding("escape,f2", "dismiss", N_("Close")),
+        # F2 first: the footer names the key that opened this, and F1 works here too
+        Binding("f2,escape", "dismiss", N_("Close")),
+        Binding("f1", "app.help", N_("Help")),
         Binding("e", "edit", N_("Edit the plan")),
     ]
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.screen import Screen
+from textual.widgets import Markdown
 
 from reconnect_tui.model import Goal
 from reconnect_tui.screens.agreement import AgreementScreen
+from reconnect_tui.screens.crisis import CrisisScreen
 from reconnect_tui.screens.forum import ForumScreen, ForumsScreen, ThreadScreen
 from reconnect_tui.screens.forum_moderation import MembersScreen, ReportsScreen
+from reconnect_tui.screens.help import HelpScreen
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import ConversationScreen, MessagesScreen
 from reconnect_tui.screens.pairing import InvitationScreen, SafetyNumberScreen
@@ -147,6 +150,14 @@ async def test_every_screen_of_a_service_user_shows_its_keys_at_80_columns(
         await back(pilot, ForumScreen)
         await back(pilot, ForumsScreen)
         await back(pilot, HomeScreen)
+
+        await go(pilot, "f2", CrisisScreen)  # the crisis plan over any screen
+        line = footer_line(app)
+        assert "f2 Close" in line and "f1 Help" in line and "e Edit the plan" in line, line
+        await go(pilot, "f1", HelpScreen)
+        assert "| Edit the plan |" in app.screen.query_one("#screen-keys", Markdown).source
+        await back(pilot, CrisisScreen)
+        await go(pilot, "f2", HomeScreen)
 
         conversation = await open_conversation(pilot)
         check_footer(app, "^s Send", "^f Check-in", "^o Agreement", "f4 Feedback")
