@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,10 @@ from .common import (
     status,
 )
 from .vault import open_vault
+
+if TYPE_CHECKING:
+    from ..store import Vault
+    from ..sync.dyads import ChatMessage, Dyads
 
 STATUS_TEXTS = {
     "queued": N_("queued"),
@@ -98,7 +102,8 @@ def send(
     "list",
     help=N_(
         "List messages, oldest first (what the last sync brought; run `reconnect sync` "
-        "first)."
+        "first). What it shows is marked read, and read receipts go to partners who have "
+        "them on (unless --no-mark-read)."
     ),
 )
 @handles_errors
@@ -107,6 +112,10 @@ def list_messages(
     with_: Annotated[
         str | None, typer.Option("--with", help=N_("Only the conversation with this partner."))
     ] = None,
+    no_mark_read: Annotated[
+        bool, typer.Option("--no-mark-read", help=N_("Leave unread messages unread."))
+    ] = False,
+    relay: RelayOption = None,
     vault: VaultOption = None,
     passphrase_stdin: PassphraseStdinOption = False,
     as_json: JsonOption = False,
@@ -119,6 +128,8 @@ def list_messages(
             messages = dyads.conversation(dyads.partner_named(with_).id)
         else:
             messages = dyads.all_messages()
+        if not no_mark_read:
+            _mark_read(opened, dyads, messages, relay)
     if as_json:
         print_json([message_json(m) for m in messages])
         return
@@ -132,6 +143,30 @@ def list_messages(
                  else "")
         state = _(STATUS_TEXTS[m.status]) if m.status in STATUS_TEXTS else m.status
         echo(f"{local_time(m.sent_at)} {m.sender} ({state}){about}: {text}")
+
+
+def _mark_read(opened: Vault, dyads: Dyads, messages: list[ChatMessage],
+               relay: str | None) -> None:
+    """Mark the conversations shown read; a sync delivers the read receipts that queued (to
+    partners who have them on). An unreachable relay keeps them for the next sync."""
+    from ..errors import RelayError
+    from ..sync.service import resolve_relay_url
+    from ..sync.sync_service import sync_and_process
+
+    unread = {m.partner_id for m in messages if m.status == "unread"}
+    if not unread:
+        return
+    for partner_id in sorted(unread):
+        dyads.mark_read(partner_id)
+    receipts = {p.id for p in dyads.partners() if p.read_receipts and p.status == "paired"}
+    if not unread & receipts:
+        return
+    try:
+        report = sync_and_process(opened, resolve_relay_url(opened, relay))
+    except RelayError:
+        report = None
+    if report is None or report.offline:
+        status(_("Read receipts are sent at the next sync."))
 
 
 @app.command(

@@ -286,9 +286,20 @@ class Agreements:
         return [s for s in self.repo.schedules() if s.next_due_at <= now]
 
     def send_checkin(self, schedule_id: int) -> str:
+        with self.vault.transaction():  # read the schedule and move it on in one transaction
+            checkin_id = self._send_checkin(schedule_id, only_due=False)
+        assert checkin_id is not None  # only a due-only send skips
+        return checkin_id
+
+    def _send_checkin(self, schedule_id: int, *, only_due: bool) -> str | None:
+        """Inside a write transaction, so that of two processes syncing one provider vault
+        (the app, the watch, ``reconnect sync``) only the first sends a due check-in: the
+        second sees the schedule already moved on (``only_due``) and sends nothing."""
         schedule = next((s for s in self.repo.schedules() if s.id == schedule_id), None)
         if schedule is None:
             raise ReconnectError(_("No scheduled check-in with id {id}.").format(id=schedule_id))
+        if only_due and schedule.next_due_at > self._now():
+            return None
         checkin_id = wire.new_id()
         now = self._now()
         next_due = max(schedule.next_due_at, now - timedelta(days=schedule.every_days)) \
@@ -307,8 +318,15 @@ class Agreements:
         if self.vault.profile().role is not Role.PROVIDER:
             return []
         paired = {p.id for p in self.dyads.partners() if p.status == "paired"}
-        return [self.send_checkin(s.id) for s in self.due_checkins()
-                if s.partner_id in paired and partner_id in (None, s.partner_id)]
+        sent = []
+        for schedule in self.due_checkins():
+            if schedule.partner_id not in paired or partner_id not in (None, schedule.partner_id):
+                continue
+            with self.vault.transaction():
+                checkin_id = self._send_checkin(schedule.id, only_due=True)
+            if checkin_id is not None:
+                sent.append(checkin_id)
+        return sent
 
     def checkins(self, partner_id: int | None = None) -> list[CheckinRecord]:
         return self.repo.checkins(partner_id)

@@ -61,3 +61,30 @@ def test_cli_refusals_and_wrong_codes(provider, user, relay) -> None:
     assert json.loads(run("pair", "list", "--json", "--vault", u).stdout) == []
     missing = run("message", "send", "hei", "--vault", u)
     assert missing.exit_code == 2
+
+
+def test_message_list_marks_read_and_sends_receipts_unless_told_not_to(provider, user,
+                                                                      relay) -> None:
+    """Issue 18: `message list` marks what it shows read and delivers the read receipts;
+    `--no-mark-read` leaves it unread."""
+    from tests.dyads.dyad_helpers import pair
+
+    on_provider, on_user = pair(provider, user)
+    user.dyads.send(on_user.id, "Hei igjen")
+    user.sync()
+    provider.sync()
+    close(provider, user)
+    p, u = str(provider.path), str(user.path)
+
+    kept = run("message", "list", "--with", "Kari Nordmann", "--no-mark-read", "--json",
+               "--vault", p)
+    assert kept.exit_code == 0, kept.output
+    assert [m["status"] for m in json.loads(kept.stdout)] == ["unread"]
+    shown = run("message", "list", "--with", "Kari Nordmann", "--json", "--vault", p,
+                "--relay", relay.url)
+    assert [m["status"] for m in json.loads(shown.stdout)] == ["unread"]  # as it was shown
+    again = run("message", "list", "--with", "Kari Nordmann", "--json", "--vault", p)
+    assert [m["status"] for m in json.loads(again.stdout)] == ["read"]
+    assert run("sync", "--vault", u, "--relay", relay.url).exit_code == 0
+    mine = run("message", "list", "--with", "Dr Lind", "--json", "--vault", u)
+    assert [m["status"] for m in json.loads(mine.stdout)] == ["read"]  # the receipt arrived
