@@ -69,12 +69,6 @@ def history(ctx: Context) -> None:
 def run(ctx: Context) -> None:
     repo = ctx.toolbox.exercises
 
-    def delete(exercise: Exercise) -> None:
-        if exercise.builtin:
-            ctx.console.say(_("A built-in exercise cannot be deleted."))
-        else:
-            repo.delete(exercise.id or 0)
-
     run_records(ctx, Records[Exercise](
         title=_("Exercises"),
         heading=lambda n: ngettext("{n} exercise.", "{n} exercises.", n).format(n=n),
@@ -84,7 +78,9 @@ def run(ctx: Context) -> None:
         new=lambda: Exercise(title=""),
         add=repo.add,
         update=repo.update,
-        delete=delete,
+        delete=lambda e: repo.delete(e.id or 0),
+        fixed=lambda e: _("A built-in exercise cannot be changed or deleted.") if e.builtin
+        else "",
         more=[(_("Do an exercise"), lambda e: do_exercise(ctx, e))],
         extra=[(_("What I have done"), lambda: history(ctx))],
     ))

@@ -81,6 +81,17 @@ def summary(ctx: Context) -> None:
         console.say(ngettext("{n} unread message.", "{n} unread messages.", unread)
                     .format(n=unread))
     if profile.role is Role.PROVIDER:
+        summaries = dyads.summaries()
+        console.say_list(
+            ngettext("{n} service user.", "{n} service users.", len(summaries))
+            .format(n=len(summaries)),
+            [ngettext("{name}, {n} unread", "{name}, {n} unread", s.unread).format(
+                name=s.partner.name, n=s.unread) if s.unread else s.partner.name
+             for s in summaries])
+        answers = ctx.session.agreements.new_answers()
+        if answers:
+            console.say(ngettext("{n} new check-in answer.", "{n} new check-in answers.",
+                                 len(answers)).format(n=len(answers)))
         return
     today = ctx.today()
     activities = toolbox.goals.due_this_week(today)[:SHOWN_ACTIVITIES]

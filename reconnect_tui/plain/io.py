@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import re
+import select
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
@@ -45,6 +46,10 @@ class InputEnded(Exception):
     """Standard input ended (end of a script, or Ctrl+D)."""
 
 
+class IdleTimeout(Exception):
+    """Nobody typed for the auto-lock time at a terminal: lock, as the full app does."""
+
+
 class Console:
     """One line-by-line conversation over a pair of text streams."""
 
@@ -57,6 +62,9 @@ class Console:
         """What ``crisis`` shows: the numbers until a vault is open, then the plan as well."""
         self.locale = "NO"
         """Whose emergency numbers are said (the vault's country once unlocked)."""
+        self.idle_seconds = 0.0
+        """At a terminal, how long a prompt waits before IdleTimeout (0: for ever). A script
+        on a pipe is never timed out."""
 
     # -- saying -------------------------------------------------------------------------------
 
@@ -100,6 +108,11 @@ class Console:
         """One raw line typed after ``prompt`` (no words handled); InputEnded at the end."""
         self.stdout.write(plain_text(prompt) + " ")
         self.stdout.flush()
+        if self.interactive and self.idle_seconds > 0:
+            ready, _write, _error = select.select([self.stdin], [], [], self.idle_seconds)
+            if not ready:
+                self.stdout.write("\n")
+                raise IdleTimeout
         line = self.stdin.readline()
         if not line:
             self.stdout.write("\n")

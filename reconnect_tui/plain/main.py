@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import ReconnectError
-from ..i18n import _, resolve_language, set_language
+from ..i18n import _, ngettext, resolve_language, set_language
 from ..settings import load_settings
 from .context import Context
 from .home import Locked, Quit
-from .io import Back, Console, InputEnded
+from .io import Back, Console, IdleTimeout, InputEnded
 
 
 def run(path: Path, language: str | None, stdin: TextIO, stdout: TextIO, *,
@@ -37,14 +37,21 @@ def run(path: Path, language: str | None, stdin: TextIO, stdout: TextIO, *,
         ctx = Context(console, session)
         console.locale = ctx.region
         console.on_crisis = lambda ctx=ctx: crisis.show(ctx)  # type: ignore[misc]
+        console.idle_seconds = settings.auto_lock_minutes * 60.0
         try:
             console.not_for_emergencies()
             home.run(ctx)
         except Locked:
             console.say(_("Locked."))
             continue
+        except IdleTimeout:
+            console.say(ngettext("Locked after {n} minute without typing.",
+                                 "Locked after {n} minutes without typing.",
+                                 settings.auto_lock_minutes).format(n=settings.auto_lock_minutes))
+            continue
         except (Quit, InputEnded):
             return 0
         finally:
             console.on_crisis = console.emergency
+            console.idle_seconds = 0.0
             session.close()

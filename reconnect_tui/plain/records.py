@@ -35,6 +35,8 @@ class Records(Generic[T]):
     """Further actions on one item: (translated label, action)."""
     extra: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     """Further actions on the whole list."""
+    fixed: Callable[[T], str] | None = None
+    """Why an item cannot be edited or deleted ("" when it can): a built-in exercise."""
 
 
 def run_records(ctx: Context, records: Records[T]) -> None:
@@ -91,13 +93,24 @@ def _add(ctx: Context, records: Records[T]) -> None:
     ctx.console.say(_("Saved: {name}.").format(name=records.label(item)))
 
 
+def _why_fixed(ctx: Context, records: Records[T], item: T) -> bool:
+    reason = records.fixed(item) if records.fixed is not None else ""
+    if reason:
+        ctx.console.say(reason)
+    return bool(reason)
+
+
 def _edit(ctx: Context, records: Records[T], item: T) -> None:
+    if _why_fixed(ctx, records, item):
+        return
     fill(ctx.console, item, records.fields, editing=True, today=ctx.today(), region=ctx.region)
     records.update(item)
     ctx.console.say(_("Saved: {name}.").format(name=records.label(item)))
 
 
 def _delete(ctx: Context, records: Records[T], item: T) -> None:
+    if _why_fixed(ctx, records, item):
+        return
     if ctx.console.confirm(_("Delete {name}?").format(name=records.label(item))):
         records.delete(item)
         ctx.console.say(_("Deleted: {name}.").format(name=records.label(item)))
