@@ -117,7 +117,9 @@ def forum_menu(ctx: Context, forum_id: str) -> None:
         if not summary.removed:
             actions.append((_("Start a thread"), lambda: post(ctx, forum_id, None)))
         if summary.moderator:
-            actions.append((_("Invite someone"), lambda: invite(ctx, forum_id)))
+            actions.append((_("Invite someone"), partial(invite, ctx, forum_id)))
+            actions.append((_("Reports"), partial(reports, ctx, forum_id)))
+            actions.append((_("Remove a member"), partial(remove_member, ctx, forum_id)))
         actions.append((_("Members"), partial(members, ctx, forum_id)))
         choice = console.choose(summary.name, [label for label, _a in actions])
         try:
@@ -132,6 +134,29 @@ def members(ctx: Context, forum_id: str) -> None:
     found = ctx.session.forums.views.members(forum_id)
     ctx.console.say_list(ngettext("{n} member.", "{n} members.", len(found)).format(n=len(found)),
                          [m.pseudonym for m in found])
+
+
+def reports(ctx: Context, forum_id: str) -> None:
+    found = ctx.session.forums.views.reports(forum_id)
+    ctx.console.say_list(ngettext("{n} report.", "{n} reports.", len(found)).format(
+        n=len(found)), [_("{when}, {reporter} reported: {text}. Reason: {reason}").format(
+            when=formats.format_moment(r.reported_at), reporter=r.reporter,
+            text=r.post_text, reason=r.reason) for r in found])
+
+
+def remove_member(ctx: Context, forum_id: str) -> None:
+    views = ctx.session.forums.views
+    summary = views.summary(forum_id)
+    others = [m for m in views.members(forum_id) if m.pseudonym != summary.pseudonym]
+    index = ctx.console.pick(ngettext("{n} member.", "{n} members.", len(others)).format(
+        n=len(others)), [m.pseudonym for m in others])
+    if index is None:
+        return
+    pseudonym = others[index].pseudonym
+    if ctx.console.confirm(_("Remove {pseudonym} from the forum?").format(pseudonym=pseudonym)):
+        ctx.session.forums.membership.remove(forum_id, pseudonym)
+        sync(ctx, quiet=True)
+        ctx.console.say(_("Removed {pseudonym}.").format(pseudonym=pseudonym))
 
 
 def post(ctx: Context, forum_id: str, thread: str | None) -> None:

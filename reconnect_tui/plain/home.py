@@ -45,6 +45,12 @@ def _shared(ctx: Context) -> None:
     sharing.run_shared(ctx)
 
 
+def _settings(ctx: Context) -> None:
+    from . import settings
+
+    settings.run(ctx)
+
+
 def _forum(ctx: Context) -> None:
     from . import forum
 
@@ -140,6 +146,7 @@ def run(ctx: Context) -> None:
         (_("Pair with someone"), lambda: relay.pair(ctx)),
         (_("Sync now"), lambda: _ignore(relay.sync(ctx))),
         (_("Crisis plan and emergency numbers"), lambda: crisis.show(ctx)),
+        (_("Settings"), lambda: _settings(ctx)),
         (_("Lock"), _raise(Locked)),
         (_("Quit"), _raise(Quit)),
     ]

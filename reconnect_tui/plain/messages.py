@@ -61,7 +61,10 @@ def partner_menu(ctx: Context, partner_id: int) -> None:
             (_("Write a message"), lambda: write(ctx, partner_id)),
             (_("Agreement"), lambda: agreement(ctx, partner_id)),
             (_("Check-ins"), lambda: checkins(ctx, partner_id)),
+            (_("Feedback on how we work"), lambda: feedback(ctx, partner_id)),
             (_("Safety number"), lambda: safety_number(ctx, partner_id)),
+            (_("Read receipts off") if partner.read_receipts else _("Read receipts on"),
+             lambda: receipts(ctx, partner_id)),
         ]
         choice = ctx.console.choose(partner.name, [label for label, _a in actions])
         try:
@@ -289,3 +292,54 @@ def answer(ctx: Context, partner_id: int) -> None:
     agreements.answer_checkin(partner_id, checkin.checkin_id, overall=int(overall), line=line)
     sync(ctx, quiet=True)
     console.say(_("Answered."))
+
+
+# -- feedback and read receipts ---------------------------------------------------------------
+
+FEEDBACK_SCALES = {
+    "heard": N_("I felt heard"),
+    "matters": N_("We worked on what matters to me"),
+    "way": N_("The way we worked suited me"),
+    "overall": N_("Overall"),
+}
+"""The four scales, in the words of the full app's feedback form (``screens/trends.py``)."""
+
+
+def feedback(ctx: Context, partner_id: int) -> None:
+    console = ctx.console
+    agreements = ctx.session.agreements
+    records = agreements.feedback(partner_id)
+    console.say_list(
+        ngettext("{n} feedback given.", "{n} feedbacks given.", len(records)).format(
+            n=len(records)),
+        [_("{when}, {who}: {scores}").format(
+            when=formats.format_moment(r.given_at), who=_("you") if r.from_me else _("partner"),
+            scores=", ".join(_("{label} {score}").format(label=_(FEEDBACK_SCALES.get(k, k)),
+                                                         score=v) for k, v in r.scores.items()))
+         for r in records])
+    if not console.confirm(_("Give feedback now?")):
+        return
+    console.say(_("From 0 (not at all) to 10 (completely). You both see it."))
+    scores: dict[str, int] = {}
+    for key, label in FEEDBACK_SCALES.items():
+        while True:
+            answer = console.ask(_("{question} From 0 to 10:").format(question=_(label)))
+            if answer.isdigit() and 0 <= int(answer) <= 10:
+                scores[key] = int(answer)
+                break
+            console.say(_("Type a whole number from 0 to 10."))
+    agreements.give_feedback(partner_id, scores)
+    sync(ctx, quiet=True)
+    console.say(_("Thank you. {name} sees your feedback after the next sync.").format(
+        name=next(p.name for p in ctx.session.dyads.partners() if p.id == partner_id)))
+
+
+def receipts(ctx: Context, partner_id: int) -> None:
+    dyads = ctx.session.dyads
+    partner = next(p for p in dyads.partners() if p.id == partner_id)
+    dyads.set_read_receipts(partner_id, not partner.read_receipts)
+    if partner.read_receipts:
+        message = _("Read receipts off: {name} no longer sees when you have read a message.")
+    else:
+        message = _("Read receipts on: {name} sees when you have read a message.")
+    ctx.console.say(message.format(name=partner.name))

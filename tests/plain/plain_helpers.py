@@ -21,7 +21,7 @@ from reconnect_tui.plain.home import AREAS
 from tests.support import kdf as kdf_profile
 from tests.support.vaults import PASSPHRASE
 
-HOME_EXTRAS = ("pair", "sync", "crisis", "lock", "quit")
+HOME_EXTRAS = ("pair", "sync", "crisis", "settings", "lock", "quit")
 """What Home offers after the modules, in its order (``plain/home.py``)."""
 
 

@@ -63,6 +63,7 @@ def test_provider_and_service_user_in_plain_mode(user_template: Template,
         "2", "Fine, thank you.",
         "3", "3", "Too fast for me", "1", *KEEP_TERMS, "q",
         "4", "1", "1", "7", "A calm week",
+        "5", "yes", "8", "7", "9", "8",
         "q", "q",
         home("sharing"), "1", "1", "5", "q",
         home("forum"), "2", "Peers", "Fox", "1", "1", "1", "Hello all", "q", "q",
@@ -71,7 +72,8 @@ def test_provider_and_service_user_in_plain_mode(user_template: Template,
     assert "Hello Kari, how are you?" in said
     assert "Declined version 1." in said and "Proposed version 2." in said
     assert "Answered." in said and "Shared:" in said and "Posted." in said
-    conversation = said.split("1 message.", 1)[1].split("Dr Lind: 5 choices.", 1)[0]
+    assert "Thank you. Dr Lind sees your feedback after the next sync." in said
+    conversation = said.split("1 message.", 1)[1].split("Dr Lind: 7 choices.", 1)[0]
     assert spelled_out_runs(conversation) == [], conversation
 
     # the provider sees the decline and its reason, accepts version 2, reads the answer and,
@@ -100,6 +102,8 @@ def test_provider_and_service_user_in_plain_mode(user_template: Template,
         assert [m.text for m in dyads.conversation(partner.id)] == [
             "Hello Kari, how are you?", "Fine, thank you."]
         assert Agreements(vault).state(partner.id).status == "accepted"
+        (given,) = Agreements(vault).feedback(partner.id)
+        assert given.scores == {"heard": 8, "matters": 7, "way": 9, "overall": 8}
     with _open(user, user_template) as vault:
         forums = Forums(vault).views.forums()
         assert [(f.name, f.pseudonym) for f in forums] == [("Peers", "Fox")]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reconnect_tui.model import Sector
+from reconnect_tui.settings import load_settings
 from reconnect_tui.store import Toolbox, Vault
 from tests.plain.plain_helpers import home, problems, run_plain
 from tests.support.vaults import Template, copy_vault
@@ -72,6 +73,8 @@ def walked(user_template: Template, tmp_path: Path) -> tuple[str, Toolbox]:
         home("messages"),
         home("sharing"), "q",
         "?",
+        # settings: auto-lock after 5 minutes, plain mode at start
+        home("settings"), "1", "5", "4", "q",
         home("lock"),
         "correct horse battery staple",
         home("quit"),
@@ -111,6 +114,7 @@ def test_every_module_reads_and_writes_through_the_vault(
     assert [e.text for e in toolbox.diary.list()] == ["A good day"]
     (parameter,) = toolbox.registrations.list()
     assert [v.value for v in toolbox.registrations.values(parameter.id or 0)] == [7.5]
+    assert load_settings().auto_lock_minutes == 5 and load_settings().plain is True
     for said in ("7 life domains.", "2 goals.", "1 sub-goal.", "1 activity.", "1 person.",
                  "1 medicine.", "1 entry.", "1 value.", "6 pages."):
         assert said in output, said
