@@ -719,6 +719,8 @@ class MessagesData:
 
     role: Role
     summaries: list[DyadSummary]
+    imported: bool = False
+    """Whether an import brought conversations or forums to read (``y``)."""
 
 
 class MessagesScreen(ModuleScreen[MessagesData]):
@@ -730,13 +732,16 @@ class MessagesScreen(ModuleScreen[MessagesData]):
         Binding("v", "safety_number", N_("Safety number"), tooltip=N_("Compare and verify")),
         Binding("j", "join", N_("Enter invitation code"), tooltip=N_("Pair with a provider")),
         Binding("p", "invite", N_("New invitation"), tooltip=N_("Invite a service user")),
+        Binding("y", "imported", N_("Imported history"),
+                tooltip=N_("Conversations and forums an import file brought, to read")),
     ]
-    FOOTER_KEYS = ("open", "join", "invite", "safety_number")
+    FOOTER_KEYS = ("open", "join", "invite", "safety_number", "imported")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.role: Role | None = None
         """The vault owner's role, once read."""
+        self.imported = False
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="messages-body"):
@@ -772,13 +777,17 @@ class MessagesScreen(ModuleScreen[MessagesData]):
         self.request_load()
 
     def load_data(self, toolbox: Toolbox) -> MessagesData:
-        return MessagesData(toolbox.profile.get().role, self.session.dyads.summaries())
+        from ..store.repositories.imported_history import ImportedHistoryRepository
+
+        return MessagesData(toolbox.profile.get().role, self.session.dyads.summaries(),
+                            ImportedHistoryRepository(toolbox.vault).any())
 
     def show_data(self, data: MessagesData) -> None:
         first = self.role is None
         self.role = data.role
+        self.imported = data.imported
         summaries = data.summaries
-        if first and len(summaries) == 1 and self.role is Role.USER:
+        if first and len(summaries) == 1 and self.role is Role.USER and not data.imported:
             # One provider: no list to choose from, straight into the conversation.
             self.app.switch_screen(ConversationScreen(summaries[0].partner.id))
             return
@@ -801,7 +810,14 @@ class MessagesScreen(ModuleScreen[MessagesData]):
             return self.role is Role.USER
         if action == "invite":
             return self.role is Role.PROVIDER
+        if action == "imported":
+            return self.imported
         return True
+
+    def action_imported(self) -> None:
+        from .imported_history import ImportedHistoryScreen
+
+        self.app.push_screen(ImportedHistoryScreen())
 
     def _current_id(self) -> int | None:
         current = self.query_one(DyadList).current

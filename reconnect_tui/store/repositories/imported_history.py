@@ -30,3 +30,8 @@ class ImportedHistoryRepository(Repository):
                                 " ORDER BY kind = 'forum', id").fetchall()
         return [ImportedEntry(r[0], clean_label(r[1]), clean_deep(json.loads(r[2])),
                               to_datetime_or_none(r[3])) for r in rows]
+
+    def any(self) -> bool:
+        with self.vault.read() as conn:
+            return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM imported_history)"
+                                     ).fetchone()[0])
