@@ -179,6 +179,8 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
         self.watch(self.app, "sync_status", self._show_sync_status)
         self._show_unread()
         self.request_load()
+        if self.profile.role is not Role.PROVIDER:  # the provider's list of dyads has it
+            self.query_one("#modules", OptionList).focus()  # Enter opens, no Tab first
 
     def on_screen_resume(self) -> None:
         """Back from a module or a conversation: goals, "what matters", unread counts and

@@ -238,3 +238,16 @@ async def test_keys_on_an_empty_list_say_why_they_do_nothing(user: Person) -> No
             assert notified(app, reason), (module, key, [n.message for n in app._notifications])
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_a_service_users_home_opens_the_highlighted_module_with_enter(user: Person) -> None:
+    from reconnect_tui.screens.life_domains import LifeDomainsScreen
+
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        focused = app.screen.focused
+        assert isinstance(focused, OptionList) and focused.id == "modules"
+        await pilot.press("enter")  # no Tab first
+        await wait_for(pilot, lambda: isinstance(app.screen, LifeDomainsScreen))
