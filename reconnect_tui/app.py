@@ -369,8 +369,7 @@ class ReconnectApp(App[None]):
 
     def show_home(self) -> None:
         """Back to Home with fresh content, closing every screen above it."""
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self._close_screens_above(2)
         self.switch_screen(self._home())
 
     def _register_builtin_exercises(self) -> None:
@@ -396,13 +395,13 @@ class ReconnectApp(App[None]):
             self.pop_screen()
         self._show_lock_screen(reason)
 
-    def keep_drafts(self) -> bool:
-        """Every open form and composer keeps what it holds as a draft. False when one could
-        not (the others are kept all the same)."""
+    def keep_drafts(self, screens: Iterable[Screen] | None = None) -> bool:
+        """Every open form and composer (of ``screens``; default: all) keeps what it holds as
+        a draft. False when one could not (the others are kept all the same)."""
         from .widgets.drafts import KeepsDraft
 
         kept = True
-        for screen in list(self.screen_stack):
+        for screen in list(self.screen_stack if screens is None else screens):
             for node in list(screen.walk_children(with_self=True)):
                 if isinstance(node, KeepsDraft):
                     try:
@@ -410,6 +409,14 @@ class ReconnectApp(App[None]):
                     except Exception:
                         kept = False
         return kept
+
+    def _close_screens_above(self, depth: int) -> None:
+        """Close screens until ``depth`` are left; what their forms and composers hold is kept
+        as drafts first (a message half written, a form left by opening another module)."""
+        while len(self.screen_stack) > depth:
+            if self.toolbox is not None:
+                self.keep_drafts([self.screen])
+            self.pop_screen()
 
     def _secure(self) -> bool:
         """Keep drafts, then close the vault and drop its keys. True when nothing typed was
@@ -534,8 +541,11 @@ class ReconnectApp(App[None]):
         self.push_screen(HelpScreen(title, keys, settings_line))
 
     async def action_back(self) -> None:
-        """Escape: close the top screen, but never the lock screen or Home."""
+        """Escape: close the top screen, but never the lock screen or Home. A message half
+        written in it is kept as a draft (the composer offers it again)."""
         if len(self.screen_stack) > 2:
+            if self.toolbox is not None:
+                self.keep_drafts([self.screen])
             await self.pop_screen()
 
     def action_open_module(self, module_id: str) -> None:
@@ -546,8 +556,7 @@ class ReconnectApp(App[None]):
         module = next((m for m in MODULES if m.id == module_id), None)
         if module is None:
             return
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self._close_screens_above(2)
         self.push_screen(module.screen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -41,6 +41,7 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
 
 async def submit_passphrase(pilot, passphrase: str = PASSPHRASE) -> None:
     """Type a passphrase on the unlock screen and press Enter (does not wait)."""
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#passphrase")))  # composed
     field = pilot.app.screen.query_one("#passphrase", Input)
     field.value = passphrase
     await pilot.press("enter")

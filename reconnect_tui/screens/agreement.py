@@ -9,6 +9,7 @@ through ``sync.agreements``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
@@ -370,24 +371,27 @@ class CheckinAnswerScreen(ModalScreen[tuple[int, str, bool] | None]):
         self.dismiss(None)
 
 
-def schedule_checkin_form() -> FormScreen:
-    """The provider's form for a repeating check-in (calls ``Agreements.schedule_checkin``)."""
+def schedule_checkin_form(check: Callable[[dict[str, Any]], None] | None = None) -> FormScreen:
+    """The provider's form for a repeating check-in; ``check`` schedules it (calling
+    ``Agreements.schedule_checkin``) while the form is open, so a refusal keeps what was typed."""
     fields = [
         Field("question", _("Question"), required=True, placeholder=_("How are you doing?")),
-        Field("every_days", _("Every … days"), "int", required=True,
+        Field("every_days", _("Every … days"), "int", required=True, low=1, high=365,
               help=_("The first goes out now, then again after this many days.")),
     ]
     return FormScreen(_("Schedule a check-in"), fields,
                       {"question": _("How are you doing?"), "every_days": 7},
                       intro=_("They answer with a number from 0 to 10 and, if they like, a"
-                              " line; they choose whether you see it as a trend."))
+                              " line; they choose whether you see it as a trend."), check=check)
 
 
-def feedback_form() -> FormScreen:
-    """Four 0–10 scales on the working relationship (calls ``Agreements.give_feedback``)."""
+def feedback_form(check: Callable[[dict[str, Any]], None] | None = None) -> FormScreen:
+    """Four 0–10 scales on the working relationship; ``check`` gives it (calling
+    ``Agreements.give_feedback``) while the form is open."""
     from .trends import feedback_labels
 
     fields = [Field(key, label, "rating", required=True)
               for key, label in feedback_labels().items()]
     return FormScreen(_("Feedback on how we work"), fields,
-                      intro=_("From 0 (not at all) to 10 (completely). You both see it."))
+                      intro=_("From 0 (not at all) to 10 (completely). You both see it."),
+                      check=check)

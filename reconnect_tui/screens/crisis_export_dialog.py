@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,10 +25,6 @@ from textual.widgets import (
 
 from ..i18n import N_, _
 from ..widgets.toggles import StateCheckbox, StateRadioButton
-
-if TYPE_CHECKING:
-    pass
-
 
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
     ("pdf", "PDF"),
@@ -49,6 +44,16 @@ class ExportRequest:
     path: Path
     modules: tuple[str, ...] = ()
     """For FHIR: the modules ticked, in the order offered."""
+
+
+def path_problem(path: Path) -> str:
+    """What stops writing a file at ``path`` (its folder missing, a folder given), or ""."""
+    if path.is_dir():
+        return _("{path} is a folder: add a file name to it.").format(path=path)
+    if not path.parent.is_dir():
+        return _("The folder {folder} does not exist. Choose another one, or create it"
+                 " first.").format(folder=path.parent)
+    return ""
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
@@ -101,7 +106,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                                    " printed record."), classes="help")
             yield Label(_("Save as"))
             yield Input(str(self.default_path("pdf", False)), id="export-path")
-            yield Static("", id="export-error", classes="error")
+            yield Static("", id="export-error", classes="error", markup=False)
             yield Static(_("Ctrl+S exports, Escape cancels."), classes="help")
             with Horizontal(classes="buttons"):
                 yield Button(_("Export"), id="export", variant="primary")
@@ -151,11 +156,18 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         if fhir and not modules:
             error.update(_("Tick what goes in: nothing is exported until you choose."))
             return
+        path = Path(raw).expanduser()
+        problem = path_problem(path)
+        if problem:  # said here, with the dialog and what was typed still open
+            error.update(problem)
+            self.query_one("#export-path", Input).focus()
+            self.call_after_refresh(error.scroll_visible, animate=False, immediate=True)
+            return
         self.dismiss(
             ExportRequest(
                 self.chosen_format(),
                 self.query_one("#export-compact", Checkbox).value and not fhir,
-                Path(raw).expanduser(),
+                path,
                 modules,
             )
         )

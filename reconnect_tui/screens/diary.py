@@ -23,7 +23,7 @@ from ..i18n import N_, _
 from ..model import DiaryEntry, RegistrationParameter
 from ..store import Toolbox
 from ..widgets.drafts import DraftNotice, KeepsDraft
-from ..widgets.form import Field, FormScreen
+from ..widgets.form import Field, FormError, FormScreen
 from ..widgets.scaled_sparkline import ScaledSparkline
 from .base import ModuleScreen
 
@@ -104,8 +104,8 @@ class EntryEditor(KeepsDraft, ModalScreen[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        self.drop_draft()
-        self.dismiss(None)
+        """Escape: asks first when something was typed (``KeepsDraft.leave_form``)."""
+        self.leave_form(lambda: self.dismiss(None))
 
 
 class ValueField(Widget, can_focus=True):
@@ -559,17 +559,17 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             Field("maximum", _("Highest value"), "float", required=True),
         ]
 
-        def saved(result: dict[str, Any] | None) -> None:
-            if result is None:
-                return
+        def check(result: dict[str, Any]) -> None:  # refused: the form stays as typed
             if result["minimum"] >= result["maximum"]:
-                self.notify(_("The lowest value must be below the highest."), severity="error")
-                return
-            on_saved(result)
+                raise FormError("maximum", _("The lowest value must be below the highest."))
+
+        def saved(result: dict[str, Any] | None) -> None:
+            if result is not None:
+                on_saved(result)
 
         name = (values or {}).get("name") or ""
         draft = self.toolbox.drafts.slot("registration", name)
-        self.app.push_screen(FormScreen(title, fields, values, draft=draft), saved)
+        self.app.push_screen(FormScreen(title, fields, values, draft=draft, check=check), saved)
 
     def _add_parameter(self) -> None:
         def save(result: dict[str, Any]) -> None:

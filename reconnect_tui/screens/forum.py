@@ -12,6 +12,7 @@ forum and thread screens); dialogs in ``forum_dialogs.py``. Neither imports this
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,9 +26,10 @@ from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store import Toolbox
 from ..sync.forum import ForumPost, ForumSummary, ForumThread
+from ..sync.forum_membership import check_name
 from ..widgets.composer import Composer
 from ..widgets.footer import CompactFooter
-from ..widgets.form import Field, FormScreen
+from ..widgets.form import Field, FormError, FormScreen
 from .forum_common import (
     ForumScreenBase,
     first_line,
@@ -163,19 +165,26 @@ class ForumsScreen(ForumScreenBase[ForumsShown]):
             self.app.push_screen(ForumScreen(self.current.id))
 
     def action_create(self) -> None:
-        def created(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
+        def create(values: dict[str, Any]) -> None:
+            """Start it while the form is open: a refused name or pseudonym (one's own name)
+            is said beside its field, and nothing typed is lost."""
+            membership = self.forums.membership
             try:
-                summary = self.forums.membership.create(values["name"], values["pseudonym"])
+                check_name(values["name"])
             except ReconnectError as error:
-                self.failed(error, _("Not started"))
-                return
-            self.notify(_("Forum started. Press i on it to invite the first members."))
-            self._select = summary.id
-            self.reload()
+                raise FormError("name", str(error)) from None
+            try:
+                membership.check_pseudonym(values["pseudonym"])
+            except ReconnectError as error:
+                raise FormError("pseudonym", str(error)) from None
+            self._select = membership.create(values["name"], values["pseudonym"]).id
 
-        self.app.push_screen(create_form(), created)
+        def created(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.notify(_("Forum started. Press i on it to invite the first members."))
+                self.reload()
+
+        self.app.push_screen(create_form(create), created)
 
     def action_join(self) -> None:
         def joined(summary: ForumSummary | None) -> None:
@@ -320,21 +329,22 @@ class ForumScreen(PostScreen[ForumShown]):
             " thread's title in the list. Ctrl+S posts."
         )
 
+        posted: list[ForumPost] = []
+
+        def post(values: dict[str, Any]) -> None:  # refused: the form stays open, as typed
+            posted.append(self.forums.posting.post(self.forum_id, values["text"]))
+
         def written(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
-            try:
-                post = self.forums.posting.post(self.forum_id, values["text"])
-            except ReconnectError as error:
-                self.failed(error, _("Not posted"))
+            if values is None or not posted:
                 return
             self.reload()
             self.deliver()
-            self.app.push_screen(ThreadScreen(self.forum_id, post.thread))
+            self.app.push_screen(ThreadScreen(self.forum_id, posted[0].thread))
 
         self.app.push_screen(
             FormScreen(_("New thread"), fields, intro=intro, save_label=_("Post"),
-                       draft=self.toolbox.drafts.slot("forum-new-thread", self.forum_id)),
+                       draft=self.toolbox.drafts.slot("forum-new-thread", self.forum_id),
+                       check=post),
             written)
 
     def action_mute(self) -> None:

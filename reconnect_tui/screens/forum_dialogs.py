@@ -10,7 +10,8 @@ result, and the screen that pushed it opens the forum (``forum.py``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -36,8 +37,8 @@ PSEUDONYM_NOTE = N_(
 )
 
 
-def create_form() -> FormScreen:
-    """Name the forum and choose the moderator's pseudonym."""
+def create_form(check: Callable[[dict[str, Any]], None] | None = None) -> FormScreen:
+    """Name the forum and choose the moderator's pseudonym; ``check`` starts it."""
     fields = [
         Field("name", _("Name of the forum"), required=True,
               placeholder=_("For example: Recovery café Strand")),
@@ -49,7 +50,7 @@ def create_form() -> FormScreen:
         " the café dates, and can hide posts and remove members."
     )
     return FormScreen(_("Start a forum"), fields, {"pseudonym": _("Moderator")}, intro=intro,
-                      save_label=_("Start"))
+                      save_label=_("Start"), check=check)
 
 
 class ForumJoinScreen(RelayScreen):

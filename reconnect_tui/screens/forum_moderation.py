@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -112,20 +113,19 @@ class PostScreen(ForumScreenBase[Shown]):
         ).format(author=post.author, numbers=emergency_line(locale))
         fields = [Field("reason", _("What is wrong with this post?"), required=True)]
 
+        def report(values: dict[str, Any]) -> None:  # refused: the form stays open, as typed
+            self.forums.posting.report(self.forum_id, post.id, values["reason"])
+
         def given(values: dict[str, str] | None) -> None:
             if values is None:
-                return
-            try:
-                self.forums.posting.report(self.forum_id, post.id, values["reason"])
-            except ReconnectError as error:
-                self.failed(error, _("Not reported"))
                 return
             self.notify(_("Reported. The moderator gets it with the next sync."))
             self.deliver()
 
         self.app.push_screen(
             FormScreen(_("Report a post"), fields, intro=intro, save_label=_("Report"),
-                       draft=self.toolbox.drafts.slot("forum-report", post.id)), given)
+                       draft=self.toolbox.drafts.slot("forum-report", post.id), check=report),
+            given)
 
     def _cannot_report(self, post: ForumPost) -> str:
         """Why ``post`` cannot be reported, or ""."""

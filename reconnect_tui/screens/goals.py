@@ -31,12 +31,9 @@ from ..widgets.goal_tree import (
 from .base import ModuleScreen, WhoCanSee
 from .localized import domain_label
 
-NO_DOMAIN = 0
-"""The form's value for "no life domain" (vault ids start at 1)."""
-
 
 def _goal_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Form values to Goal fields: the "no life domain" choice becomes None."""
+    """Form values to Goal fields: no life domain (a blank, or 0 in an older draft) is None."""
     return {**values, "domain_id": values.get("domain_id") or None}
 
 
@@ -214,9 +211,8 @@ class GoalsScreen(ModuleScreen[GoalData]):
         return next((g for g in self.data.goals if g.id == item.goal_id), None)
 
     def _goal_fields(self, current: int | None = None) -> list[Field]:
-        # An explicit "none" choice (0) rather than a blank Select: the form's blank handling
-        # predates Textual 8's Select.NULL.
-        choices = ((_("No life domain"), NO_DOMAIN),) + tuple(
+        # A goal may have no life domain: the field is optional, its blank says so.
+        choices = tuple(
             (domain_label(d.name), d.id)
             for d in self.data.domains
             if not d.hidden or d.id == current
@@ -224,7 +220,8 @@ class GoalsScreen(ModuleScreen[GoalData]):
         return [
             Field("title", _("Goal"), required=True),
             Field("why", _("Why it matters to me"), "multiline"),
-            Field("domain_id", _("Life domain"), "choice", required=True, choices=choices),
+            Field("domain_id", _("Life domain"), "choice", choices=choices,
+                  placeholder=_("No life domain")),
             Field("due", _("Reach it by"), "date"),
             Field("notes", _("Notes"), "multiline"),
         ]
@@ -247,7 +244,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
                 goal = self.toolbox.goals.add(Goal(**_goal_values(values)))
                 self.reload(item_key(goal))
 
-        values = {"domain_id": self.domain_filter or NO_DOMAIN}
+        values = {"domain_id": self.domain_filter or None}
         draft = self.toolbox.drafts.slot("new-goal")
         self.app.push_screen(
             FormScreen(_("New goal"), self._goal_fields(), values, draft=draft), saved
@@ -266,7 +263,7 @@ class GoalsScreen(ModuleScreen[GoalData]):
                 self.reload(item_key(goal))
 
         title = _("New sub-goal under “{goal}”").format(goal=parent.title)
-        values = {"domain_id": parent.domain_id or NO_DOMAIN}
+        values = {"domain_id": parent.domain_id}
         fields = self._goal_fields(parent.domain_id)
         draft = self.toolbox.drafts.slot("new-sub-goal", parent.id or 0)
         self.app.push_screen(FormScreen(title, fields, values, draft=draft), saved)
@@ -306,8 +303,6 @@ class GoalsScreen(ModuleScreen[GoalData]):
             fields.insert(2, Field("done", _("Done"), "bool"))
             title = _("Edit activity")
         values = {f.name: getattr(item, f.name) for f in fields}
-        if isinstance(item, Goal):
-            values["domain_id"] = item.domain_id or NO_DOMAIN
 
         def saved(result: dict[str, Any] | None) -> None:
             if not result:

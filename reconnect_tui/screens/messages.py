@@ -654,16 +654,17 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         """Provider: a repeating check-in for this dyad; the first goes out at once."""
         from .agreement import schedule_checkin_form
 
+        def schedule(values: dict) -> None:  # a refusal keeps the form open, as typed
+            agreements = self.agreements
+            agreements.schedule_checkin(self.partner_id, values["question"],
+                                        values["every_days"])
+            try:
+                agreements.send_due_checkins(self.partner_id)
+            except ReconnectError as error:  # scheduled all the same: it goes with a sync
+                self.notify(str(error), severity="warning")
+
         def scheduled(values: dict | None) -> None:
             if values is None:
-                return
-            try:
-                agreements = self.agreements
-                agreements.schedule_checkin(self.partner_id, values["question"],
-                                            values["every_days"])
-                agreements.send_due_checkins(self.partner_id)
-            except ReconnectError as error:
-                self.notify(str(error), severity="error", title=_("Not scheduled"))
                 return
             self.notify(ngettext("Check-in scheduled: the first goes out now, then every day.",
                                  "Check-in scheduled: the first goes out now, then every"
@@ -672,26 +673,24 @@ class ConversationScreen(ModuleScreen[ConversationData]):
             self.reload()
             self._deliver()
 
-        self.app.push_screen(schedule_checkin_form(), scheduled)
+        self.app.push_screen(schedule_checkin_form(schedule), scheduled)
 
     def action_feedback(self) -> None:
         """Either side: feedback on the working relationship, four 0–10 scales."""
         from .agreement import feedback_form
 
+        def give(values: dict) -> None:  # a refusal keeps the form open, as typed
+            self.agreements.give_feedback(self.partner_id, values)
+
         def given(values: dict | None) -> None:
             if values is None:
-                return
-            try:
-                self.agreements.give_feedback(self.partner_id, values)
-            except ReconnectError as error:
-                self.notify(str(error), severity="error", title=_("Not sent"))
                 return
             name = self.partner.name if self.partner else ""
             self.notify(_("Thank you. {name} sees your feedback after the next sync.").format(
                 name=name))
             self._deliver()
 
-        self.app.push_screen(feedback_form(), given)
+        self.app.push_screen(feedback_form(give), given)
 
     def action_trends(self) -> None:
         from .trends import TrendsScreen

@@ -9,24 +9,31 @@ such values back). Then:
   a draft is stored, shows it again and returns it (the form then says so);
 - the app calls ``keep_draft()`` on every holder on screen before it locks — Ctrl+L, idle
   minutes, a crash or a lost terminal — and nothing is kept when nothing was changed;
-- ``drop_draft()`` when the content is saved, or the person discards it.
+- ``drop_draft()`` when the content is saved, or the person discards it;
+- ``leave_form(close)`` on Escape: closes at once when nothing changed, else asks (``LeaveDialog``)
+  whether to keep the changes as a draft, discard them, or go back to the form. A kept draft is
+  offered again when the same form opens, after a lock or a restart too (it is in the vault).
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from .. import formats
 from ..errors import ReconnectError
-from ..i18n import _
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from ..store.repositories.drafts import DraftSlot, FormDraft, JsonValue
@@ -78,6 +85,29 @@ class KeepsDraft:
         with contextlib.suppress(ReconnectError):  # locked meanwhile: the draft stays
             self.draft.discard()
 
+    def has_changes(self) -> bool:
+        """Something was typed since the form opened (a restored draft counts)."""
+        return self._draft_start is not None and self.draft_fields() != self._draft_start
+
+    def leave_form(self, close: Callable[[], object]) -> None:
+        """Escape: ``close`` at once when nothing changed; else ask first (``LeaveDialog``)."""
+        if not self.has_changes():
+            self.drop_draft()
+            close()
+            return
+
+        def chosen(choice: LeaveChoice | None) -> None:
+            if choice == "keep":
+                with contextlib.suppress(ReconnectError):  # locked meanwhile: already kept
+                    self.keep_draft()
+                close()
+            elif choice == "discard":
+                self.drop_draft()
+                close()
+
+        assert isinstance(self, Widget)  # mixed into screens and widgets only
+        self.app.push_screen(LeaveDialog(can_keep=self.draft is not None), chosen)
+
     def revert_draft(self) -> None:
         """The person discards the draft: back to what the form started with."""
         if self._draft_start is not None:
@@ -86,15 +116,59 @@ class KeepsDraft:
 
 
 def draft_text(draft: FormDraft) -> str:
-    """"Restored what you typed before ReConnect locked (14:05)." for a form's notice."""
+    """"Your draft from 14:05 is back." for a form's notice (kept on Escape, a lock, a quit)."""
     when = ""
     if draft.saved_at is not None:
         local = draft.saved_at.astimezone()
         same_day = local.date() == datetime.now().astimezone().date()
         when = formats.clock(local) if same_day else formats.day_and_time(local)
     if when:
-        return _("Restored what you typed before ReConnect locked ({when}).").format(when=when)
-    return _("Restored what you typed before ReConnect locked.")
+        return _("Your draft from {when} is back.").format(when=when)
+    return _("Your draft is back.")
+
+
+LeaveChoice = Literal["keep", "discard"]
+
+
+class LeaveDialog(ModalScreen[LeaveChoice | None]):
+    """Escape on a form with changes: keep them as a draft (k), discard them (d), or go back
+    to the form (b or Escape; None). Without a place for drafts, only discard or back."""
+
+
+    BINDINGS = [
+        Binding("k", "choose('keep')", N_("Keep as draft"), show=False),
+        Binding("d", "choose('discard')", N_("Discard"), show=False),
+        Binding("b", "choose('back')", N_("Back to the form"), show=False),
+        Binding("escape", "choose('back')", N_("Back to the form"), show=False),
+    ]
+
+    def __init__(self, *, can_keep: bool = True) -> None:
+        super().__init__()
+        self.can_keep = can_keep
+
+    def compose(self) -> ComposeResult:
+        question = (_("You have changes that are not saved. Keep them as a draft for next time?")
+                    if self.can_keep else _("You have changes that are not saved."))
+        with Vertical(classes="dialog", id="leave-dialog"):
+            yield Static(question, classes="question")
+            with Horizontal(classes="buttons"):
+                if self.can_keep:
+                    yield Button(_("Keep as draft (k)"), id="keep", variant="primary")
+                yield Button(_("Discard (d)"), id="discard", variant="error")
+                yield Button(_("Back to the form (b)"), id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep" if self.can_keep else "#back", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "choose" or parameters != ("keep",) or self.can_keep
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_choose(event.button.id or "back")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss("keep" if choice == "keep" else "discard" if choice == "discard" else None)
 
 
 class DraftNotice(Horizontal):

@@ -4,13 +4,19 @@
     self.app.push_screen(FormScreen(_("New goal"), fields, {"title": ""}), self._saved)
 
 ``_saved`` receives a dict of parsed values (str, int, float, bool, date, time or a choice's
-value), or None when the person cancelled. A value that does not parse, or that ``check`` (given
-the parsed values) refuses with a :class:`FormError`, keeps the form open with the message
-beside its field.
+value), or None when the person cancelled.
+
+Nothing typed is lost to a mistake: a value that does not pass its field's checks (a required
+field left empty, a number out of ``low``..``high``, a day that is not a day), or that ``check``
+refuses, keeps the form open with every field as typed; the message stands beside the field,
+which gets the focus and is scrolled into view with its message (forms are taller than an
+80x24 terminal). ``check`` runs on the parsed values before the form closes: it may compare
+fields or save through a service, and raises ``FormError`` (beside a field) or a
+``ReconnectError`` (under the form) to refuse.
 
 Given ``draft=toolbox.drafts.slot("new-goal")``, what is typed is kept as a draft when the app
-locks, offered back when the form opens again, and dropped on save or cancel
-(``widgets/drafts.py``).
+locks, offered back when the form opens again, and dropped on save. Escape with changes asks
+whether to keep them as a draft, discard them or go back to the form (``widgets/drafts.py``).
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from .. import parsing
-from ..formats import format_day
+from ..errors import ReconnectError
+from ..formats import format_day, number
 from ..i18n import N_, _
 from ..text_safety import clean_text
 from .drafts import DraftNotice, KeepsDraft
@@ -54,6 +62,9 @@ class Field:
     help: str = ""
     region: str = "NO"
     """For ``phone`` fields: the country whose numbers need no +code (the vault's country)."""
+    low: float | None = None
+    high: float | None = None
+    """For ``int`` and ``float`` fields: the smallest and largest value allowed (None: any)."""
 
 
 class FormError(ValueError):
@@ -78,20 +89,22 @@ def parse_value(spec: Field, raw: Any) -> Any:
         return "" if spec.kind in ("text", "multiline", "phone") else None
     try:
         if spec.kind == "int":
-            return int(text)
-        if spec.kind == "float":
-            return parsing.parse_number(text)
-        if spec.kind == "rating":
+            number_typed: float = int(text)
+        elif spec.kind == "float":
+            number_typed = parsing.parse_number(text)
+        elif spec.kind == "rating":
             value = int(text)
             if not 0 <= value <= 10:
                 raise ValueError
             return value
-        if spec.kind == "date":
+        elif spec.kind == "date":
             return parsing.parse_day(text, date.today())
-        if spec.kind == "time":
+        elif spec.kind == "time":
             return parsing.parse_time(text)
-        if spec.kind == "phone":
+        elif spec.kind == "phone":
             return parsing.parse_phone(text, spec.region)
+        else:
+            return text
     except parsing.ParseError as error:  # says what is expected, in the person's language
         raise FormError(
             spec.name, _("{label}: {problem}").format(label=spec.label, problem=error)
@@ -104,14 +117,31 @@ def parse_value(spec: Field, raw: Any) -> Any:
         raise FormError(
             spec.name, _("{label} must be {hint}.").format(label=spec.label, hint=hints[spec.kind])
         ) from None
-    return text
+    return _within(spec, number_typed)  # an int or float field
+
+
+def _within(spec: Field, value: float) -> Any:
+    """``value`` when it lies in the field's ``low``..``high``; else FormError saying the range."""
+    low, high = spec.low, spec.high
+    if (low is None or value >= low) and (high is None or value <= high):
+        return value
+    if low is not None and high is not None:
+        message = _("{label} must be from {low} to {high}.").format(
+            label=spec.label, low=number(low), high=number(high))
+    elif low is not None:
+        message = _("{label} must be at least {low}.").format(label=spec.label, low=number(low))
+    else:
+        message = _("{label} must be at most {high}.").format(
+            label=spec.label, high=number(high or 0))
+    raise FormError(spec.name, message)
 
 
 class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
-    """Edit a few fields; Ctrl+S saves, Escape cancels.
+    """Edit a few fields; Ctrl+S saves, Escape cancels (asking first when something changed).
 
     ``save_label`` names the primary button for what it does ("Report", "Start" …); it
-    defaults to "Save"."""
+    defaults to "Save". ``check`` sees the parsed values before the form closes (see the
+    module's docstring)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save")),
@@ -137,6 +167,7 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         self.fields = fields
         self.values = values or {}
         self.intro = intro
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form-dialog"):
@@ -145,7 +176,8 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
             if self.intro:
                 yield Static(self.intro, classes="help")
             for spec in self.fields:
-                yield from self._field(spec)
+                with Vertical(classes="form-field", id=f"box-{spec.name}"):
+                    yield from self._field(spec)
             yield Static("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(self.save_label or _("Save"), id="save", variant="primary")
@@ -169,6 +201,7 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
                 value=value if value is not None else Select.NULL,
                 id=widget_id,
                 allow_blank=not spec.required,
+                prompt=spec.placeholder or "Select",  # the blank's words: "No life domain" …
             )
         else:
             text = (
@@ -194,16 +227,8 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         return line
 
     def show_field_error(self, error: FormError) -> None:
-        """Keep the form open: the message beside its field (and under the form), focus there."""
-        self.query_one("#form-error", Static).update(str(error))
-        for line in self.query(".field-error").results(Static):
-            line.display = False
-        if self.query(f"#error-{error.field_name}"):
-            line = self.query_one(f"#error-{error.field_name}", Static)
-            line.update(str(error))
-            line.display = True
-        if self.query(f"#field-{error.field_name}"):
-            self.query_one(f"#field-{error.field_name}").focus()
+        """Keep the form open: the message beside its field, focused and scrolled into view."""
+        self.show_error(error.field_name, str(error))
 
     def on_mount(self) -> None:
         first = self.query(
@@ -263,12 +288,40 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         except FormError as error:
             self.show_field_error(error)
             return
+        except ReconnectError as error:  # refused by a service: the form stays as typed
+            self.show_error(None, str(error))
+            return
         self.drop_draft()
         self.dismiss(result)
 
+    def show_error(self, field_name: str | None, message: str) -> None:
+        """Say what is wrong beside the field (under the form for ``None`` or a field it does
+        not have), focus that field and scroll it into view with the message."""
+        for shown in self.query(".field-error"):
+            shown.display = False
+        bottom = self.query_one("#form-error", Static)
+        boxes = self.query(f"#box-{field_name}") if field_name else None
+        if not boxes:
+            bottom.update(message)
+            self.call_after_refresh(bottom.scroll_visible, animate=False, immediate=True)
+            return
+        bottom.update("")
+        error = self.query_one(f"#error-{field_name}", Static)
+        error.update(message)
+        error.display = True
+        self.query_one(f"#field-{field_name}").focus(scroll_visible=False)
+        box = boxes.first()
+        self.call_after_refresh(self._scroll_into_view, box)
+
+    def _scroll_into_view(self, box: Widget) -> None:
+        """The whole field (label, widget, message) visible, or at least its top."""
+        box.scroll_visible(animate=False, top=box.outer_size.height > self.size.height,
+                           immediate=True)
+
     def action_cancel(self) -> None:
-        self.drop_draft()
-        self.dismiss(None)
+        """Escape: close at once when nothing changed; else ask whether to keep the changes
+        as a draft, discard them, or go back to the form."""
+        self.leave_form(lambda: self.dismiss(None))
 
     @on(Button.Pressed, "#save")
     def pressed_save(self) -> None:

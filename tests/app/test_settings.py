@@ -64,13 +64,13 @@ async def test_bad_values_keep_the_form_open_with_what_was_typed(vault_path: Pat
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
-        assert "1440" in str(form.query_one("#form-error", Static).render())
+        assert "1440" in str(form.query_one("#error-auto_lock_minutes", Static).render())
         form.query_one("#field-auto_lock_minutes", Input).value = "5"
         form.query_one("#field-relay_url", Input).value = "http://relay.example.org"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form
-        assert "https" in str(form.query_one("#form-error", Static).render())
+        assert "https" in str(form.query_one("#error-relay_url", Static).render())
         assert form.query_one("#field-relay_url", Input).value == "http://relay.example.org"
     assert not Path(os.environ["RECONNECT_CONFIG"]).exists()  # nothing saved
 

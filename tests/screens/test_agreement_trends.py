@@ -54,12 +54,11 @@ async def test_provider_schedules_a_checkin_and_it_reaches_the_user(user, provid
         assert app.screen.query_one("#field-question", Input).value == "How are you doing?"
         assert app.screen.query_one("#field-every_days", Input).value == "7"
         app.screen.query_one("#field-every_days", Input).value = "0"
-        await pilot.press("ctrl+s")  # refused by the service: stays unscheduled
-        await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        await pilot.press("ctrl+s")  # refused beside the field; the form stays, as typed
         await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "from 1 to 365" in str(app.screen.query_one("#error-every_days").render())
         assert not screen.query(CheckinBubble)
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         app.screen.query_one("#field-question", Input).value = "Hvordan har uka vært?"
         app.screen.query_one("#field-every_days", Input).value = "14"
         await pilot.press("ctrl+s")
@@ -118,7 +117,7 @@ async def test_feedback_on_how_we_work_from_the_conversation(user, provider, pai
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert "0 to 10" in str(form.query_one("#form-error", Static).render())
+        assert "0 to 10" in str(form.query_one("#error-way", Static).render())
         form.query_one("#field-way", Input).value = "9"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
