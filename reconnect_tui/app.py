@@ -111,6 +111,9 @@ class ReconnectApp(App[None]):
         self.crash_kept = True
         """False when a form could not be kept as a draft while crashing."""
         self.hung_up = False
+        self._return_path: list[tuple[Callable[[], Screen], object | None]] = []
+        """The module screens open when the app locked (how to open each again, and its
+        highlighted item): reopened after the unlock, so the person is back where they were."""
         self._hangup_watch: HangupWatch | None = None
         self._previous_loop_handler: Callable | None = None
 
@@ -211,9 +214,44 @@ class ReconnectApp(App[None]):
         self._register_builtin_exercises()
         self._last_activity = time.monotonic()
         self.switch_screen(self._home())
+        self._return_where_it_was()
         self._timed_sync()
         self._start_live()  # and one more sync once subscribed: nothing falls in between
         self.call_after_refresh(_settle_heap)
+
+    def _remember_where_it_is(self) -> None:
+        """Before locking: which module screens are open above Home, to reopen after the
+        unlock. Dialogs are not reopened (what a form held is kept as its draft and offered
+        when it is opened again); nor is anything above one."""
+        from .screens.home import HomeScreen
+
+        path: list[tuple[Callable[[], Screen], object | None]] = []
+        stack = self.screen_stack
+        if len(stack) > 1 and isinstance(stack[1], HomeScreen):
+            for screen in stack[2:]:
+                reopen = getattr(screen, "reopen", None)
+                factory = reopen() if callable(reopen) else None
+                if factory is None:
+                    break
+                point = getattr(screen, "return_point", None)
+                try:
+                    path.append((factory, point() if callable(point) else None))
+                except Exception:  # a screen half built: back to it without its item
+                    path.append((factory, None))
+        self._return_path = path
+
+    def _return_where_it_was(self) -> None:
+        """After an unlock: the module screens open at the lock, each with its item."""
+        path, self._return_path = self._return_path, []
+        for factory, point in path:
+            try:
+                screen = factory()
+            except Exception:  # gone meanwhile (a partner, a forum): stay where we are
+                return
+            later = getattr(screen, "return_later", None)
+            if callable(later):
+                later(point)
+            self.push_screen(screen)
 
     # -- sync ---------------------------------------------------------------------------------
 
@@ -388,6 +426,10 @@ class ReconnectApp(App[None]):
         the unlock screen."""
         if self.toolbox is None:
             return
+        try:
+            self._remember_where_it_is()
+        except Exception:  # never in the way of locking
+            self._return_path = []
         if not self._secure():
             self.notify(_("Something you had typed could not be kept as a draft."),
                         severity="warning")

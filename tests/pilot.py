@@ -48,11 +48,15 @@ async def submit_passphrase(pilot, passphrase: str = PASSPHRASE) -> None:
 
 
 async def unlock(pilot, passphrase: str = PASSPHRASE) -> None:
-    """Type the passphrase on the unlock screen and wait for Home."""
+    """Type the passphrase on the unlock screen and wait for Home, or, after a lock, for the
+    screen the person was on (the app reopens it) with its data shown."""
     from reconnect_tui.screens.home import HomeScreen
 
     await submit_passphrase(pilot, passphrase)
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    app = pilot.app
+    await wait_for(pilot, lambda: len(app.screen_stack) > 1
+                   and isinstance(app.screen_stack[1], HomeScreen)
+                   and (app.screen is app.screen_stack[1] or getattr(app.screen, "loaded", True)))
 
 
 async def open_module(pilot, module_id: str):

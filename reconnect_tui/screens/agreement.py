@@ -9,6 +9,7 @@ through ``sync.agreements``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
@@ -234,6 +235,9 @@ class AgreementScreen(ModuleScreen[AgreementData]):
                 tooltip=N_("Decline the proposed agreement, saying why")),
         Binding("e", "propose", N_("Propose a change"), tooltip=N_("Edit the terms and propose")),
     ]
+
+    def reopen(self) -> Callable[[], ModuleScreen] | None:
+        return functools.partial(AgreementScreen, self.partner_id)
 
     def __init__(self, partner_id: int) -> None:
         super().__init__()

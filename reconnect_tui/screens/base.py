@@ -210,6 +210,36 @@ class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[Data
                     )
                 )
 
+    # -- after an unlock: back where the person was ------------------------------------------
+
+    _return_pending: object | None = None
+
+    def reopen(self) -> Callable[[], ModuleScreen] | None:
+        """How to open this screen again after a lock (the app keeps it while locked and
+        reopens it after the unlock, ``ReconnectApp.unlocked``); None: not reopened. By
+        default a toolbox module's own screen is; a screen that needs arguments (a partner, a
+        forum) overrides this, and a read-only view or one whose opening does something (a
+        pairing code) is not reopened."""
+        if self.read_only or self._toolbox is not None:
+            return None
+        from .registry import MODULES
+
+        target = f"{type(self).__module__}:{type(self).__qualname__}"
+        if any(module.target == target for module in MODULES):
+            return type(self)
+        return None
+
+    def return_point(self) -> object | None:
+        """The item highlighted now, for ``return_to`` after an unlock (None: none)."""
+        return None
+
+    def return_to(self, point: object) -> None:
+        """Highlight ``point`` (from ``return_point``) again; called once the data is shown."""
+
+    def return_later(self, point: object | None) -> None:
+        """After an unlock: highlight ``point`` once the first data is shown."""
+        self._return_pending = point
+
     @property
     def toolbox(self) -> Toolbox:
         toolbox = self.current_toolbox()
@@ -293,6 +323,9 @@ class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[Data
         if loaded.with_data:
             self.show_data(loaded.data)  # type: ignore[arg-type]  # DataT, read with data
             self.loaded = True
+            point, self._return_pending = self._return_pending, None
+            if point is not None:
+                self.call_after_refresh(self.return_to, point)
             # The collector runs again a moment after that first paint, not inside it.
             self.call_after_refresh(self.set_timer, COLLECTOR_AFTER_PAINT, self._release_collector)
         self.refresh_who_can_see()

@@ -395,6 +395,14 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             return None
         return self.entries[index]
 
+    def return_point(self) -> object | None:
+        entry = self.current_entry() if self._tab() == "tab-diary" else None
+        return entry.id if entry is not None else None
+
+    def return_to(self, point: object) -> None:
+        if isinstance(point, int):
+            self.select_item(point)
+
     def select_item(self, item_id: int, kind: str = "", match: str = "") -> None:
         """Highlight a diary entry (used by search), showing older pages if it is on one."""
         self.query_one("#diary-tabs", TabbedContent).active = "tab-diary"

@@ -11,6 +11,8 @@ forum and thread screens); dialogs in ``forum_dialogs.py``. Neither imports this
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,7 @@ from ..sync.forum_membership import check_name
 from ..widgets.composer import Composer
 from ..widgets.footer import CompactFooter
 from ..widgets.form import Field, FormError, FormScreen
+from .base import ModuleScreen
 from .forum_common import (
     ForumScreenBase,
     first_line,
@@ -213,6 +216,9 @@ class ForumScreen(PostScreen[ForumShown]):
         *PostScreen.FORUM_BINDINGS,
     ]
 
+    def reopen(self) -> Callable[[], ModuleScreen] | None:
+        return functools.partial(ForumScreen, self.forum_id)
+
     def __init__(self, forum_id: str) -> None:
         super().__init__(forum_id)
         self.threads: list[ForumThread] = []
@@ -379,6 +385,9 @@ class ThreadScreen(PostScreen[ForumShown]):
         PostScreen.REPORT_BINDING,
         *PostScreen.POST_BINDINGS,
     ]
+
+    def reopen(self) -> Callable[[], ModuleScreen] | None:
+        return functools.partial(ThreadScreen, self.forum_id, self.thread_id)
 
     def __init__(self, forum_id: str, thread_id: str, *, select: str | None = None) -> None:
         super().__init__(forum_id)

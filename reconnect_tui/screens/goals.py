@@ -107,6 +107,13 @@ class GoalsScreen(ModuleScreen[GoalData]):
         self._wanted = select or (item_key(current) if current is not None else self._wanted)
         self.request_load()
 
+    def return_point(self) -> object | None:
+        current = self.query_one(GoalTree).current
+        return item_key(current) if current is not None else None
+
+    def return_to(self, point: object) -> None:
+        self.reload(point)  # type: ignore[arg-type]  # an ItemKey, from return_point
+
     def load_data(self, toolbox: Toolbox) -> GoalData:
         return GoalData(
             goals=toolbox.goals.list(),

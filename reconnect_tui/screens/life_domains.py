@@ -149,6 +149,14 @@ class LifeDomainsScreen(ModuleScreen[DomainsData]):
         self._wanted = select if select is not None else (current.id if current else None)
         self.request_load()
 
+    def return_point(self) -> object | None:
+        current = self._current(quiet=True)
+        return current.id if current is not None else None
+
+    def return_to(self, point: object) -> None:
+        if isinstance(point, int):
+            self.reload(point)
+
     def _current(self, quiet: bool = False) -> LifeDomain | None:
         options = self.query_one("#domain-list", OptionList)
         index = options.highlighted

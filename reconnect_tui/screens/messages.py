@@ -8,6 +8,8 @@ verification is shown as a warning, never with its text.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -263,6 +265,9 @@ class ConversationScreen(ModuleScreen[ConversationData]):
     ]
     FOOTER_KEYS = ("send", "seen", "answer_checkin", "agreement", "schedule_checkin", "feedback",
                    "trends", "about", "safety_number", "toggle_receipts")
+
+    def reopen(self) -> Callable[[], ModuleScreen] | None:
+        return functools.partial(ConversationScreen, self.partner_id)
 
     def __init__(self, partner_id: int) -> None:
         super().__init__()

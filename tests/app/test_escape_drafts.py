@@ -9,17 +9,22 @@ After Ctrl+L or the auto-lock, unlocking reopens the module screen with its item
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from textual.widgets import Input, Static, TextArea
 
+from reconnect_tui.model import DiaryEntry, Goal
 from reconnect_tui.screens.diary import DiaryScreen, EntryEditor
 from reconnect_tui.screens.forum import ThreadScreen
 from reconnect_tui.screens.goals import GoalsScreen
 from reconnect_tui.screens.home import HomeScreen
+from reconnect_tui.screens.unlock import UnlockScreen
+from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories.drafts import DraftKey
 from reconnect_tui.widgets.drafts import DraftNotice, LeaveDialog
 from reconnect_tui.widgets.form import FormScreen
+from reconnect_tui.widgets.goal_tree import GoalTree
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
 
 TITLE = "Swim once a week"
@@ -161,3 +166,63 @@ async def test_a_reply_left_unsent_is_kept_when_leaving_the_thread(vault_path: P
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen) and app.screen.loaded)
         await pilot.pause()
         assert app.screen.query_one("#composer-text", TextArea).text == "See you on Thursday"
+
+
+def seed_goals(vault_path: Path, template) -> None:
+    with Vault.open_with_key(vault_path, template.key, template.header) as vault:
+        toolbox = Toolbox(vault)
+        for title in ("Find a part-time job", "Sleep before midnight", "Swim"):
+            toolbox.goals.add(Goal(title=title))
+        for day, text in enumerate(("First entry", "Second entry", "Third entry"), start=20):
+            toolbox.diary.add(DiaryEntry(text=text, written_at=datetime(2026, 11, day, 9)))
+
+
+def current_goal(app) -> str | None:
+    screen = app.screen
+    if not isinstance(screen, GoalsScreen) or not screen.loaded:
+        return None
+    current = screen.query_one(GoalTree).current
+    return None if current is None else current.title
+
+
+async def test_unlocking_returns_to_the_screen_and_item(vault_path: Path, user_template) -> None:
+    seed_goals(vault_path, user_template)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "goals")
+        tree = screen.query_one(GoalTree)
+        node = next(n for n in tree.nodes_by_key.values() if n.data.title == "Swim")
+        tree.move_cursor(node)
+        await pilot.pause()
+        assert current_goal(app) == "Swim"
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert len(app.screen_stack) == 2
+        await unlock(pilot)
+        await wait_for(pilot, lambda: current_goal(app) == "Swim")
+        assert isinstance(app.screen_stack[1], HomeScreen) and app.screen is not screen
+        await pilot.press("escape")  # Home is under it, as before
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_after_the_auto_lock_the_diary_and_its_draft_are_back(
+    vault_path: Path, user_template
+) -> None:
+    seed_goals(vault_path, user_template)
+    app = make_app(vault_path, auto_lock_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await open_module(pilot, "diary")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor))
+        await pilot.press(*keys(ENTRY))
+        app._last_activity -= 7200  # two idle hours, without waiting for them
+        app._check_idle()
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, DiaryScreen) and app.screen.loaded)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor))
+        await pilot.pause()
+        assert app.screen.query_one("#entry-text", TextArea).text == ENTRY

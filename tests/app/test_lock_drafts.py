@@ -43,7 +43,9 @@ async def type_passphrase_as_if_locked(pilot) -> None:
     await pilot.pause()
     if isinstance(pilot.app.screen, UnlockScreen):  # keys typed before it had focus
         await unlock(pilot)
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    # Unlocked: Home, with the module screen that was open reopened above it.
+    await wait_for(pilot, lambda: len(pilot.app.screen_stack) > 1
+                   and isinstance(pilot.app.screen_stack[1], HomeScreen))
 
 
 async def test_ctrl_l_in_new_diary_entry_locks_and_keeps_a_draft(vault_path, user_template):
@@ -214,7 +216,7 @@ async def test_an_unsent_message_comes_back_after_locking(
             assert app.dyads.conversation(lind.id) == []
             assert app.toolbox.drafts.get(DraftKey("message", str(lind.id))).fields == {
                 "text": "Can we talk on Thursday"}
-            await pilot.press("s")
+            # the conversation is open again, the text back in its composer
             await wait_for(pilot, lambda: isinstance(app.screen, ConversationScreen))
             await pilot.pause()
             area = app.screen.query_one("#composer-text", TextArea)

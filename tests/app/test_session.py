@@ -56,7 +56,7 @@ async def test_one_session_per_unlock_and_identity_loaded_once(
             session.dyads  # noqa: B018
 
         await unlock(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen_stack[1], HomeScreen)  # the goals screen reopened on it
         again = app.session
         assert again is not None and again is not session
         assert again.dyads is not first_dyads  # nothing of the locked session is reused
