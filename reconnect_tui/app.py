@@ -37,6 +37,7 @@ from .text_safety import clean_text
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
     from rich.console import RenderableType
 
+    from .notify.news import Announcer
     from .screens import events as screen_events
     from .session import Session
     from .store import Toolbox, Vault
@@ -96,6 +97,7 @@ class ReconnectApp(App[None]):
         self._sync_again: bool | None = None
         """A sync asked for while one ran: run one more after it (forced if True)."""
         self.live: AppLive | None = None
+        self._announcing: Announcer | None = None
         """Live delivery while unlocked with a relay (``sync/live.py``): the relay's push
         channel asks for a sync the moment something arrives."""
         """The unlocked vault and its services (``session.py``); None while locked."""
@@ -335,6 +337,21 @@ class ReconnectApp(App[None]):
         self.call_from_thread(setattr, self, "sync_status", report.summary())
         for problem in dict.fromkeys(report.problems):  # e.g. a share too large to publish
             self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
+        with contextlib.suppress(ReconnectError):  # a courtesy: never fails a sync
+            self._announcer(session.vault).look()
+
+    def _announcer(self, vault: Vault) -> Announcer:
+        """New messages, check-ins, agreements and due reminders while the app is open: a
+        bell, and OSC 9 to the app's own terminal (``notify/``; the watch beside the app
+        shares what was told through the vault, so nothing is told twice)."""
+        from .notify.news import Announcer
+        from .notify.notifier import Notifier
+        from .notify.terminal import TerminalBell
+
+        if self._announcing is None or self._announcing.vault is not vault:
+            self._announcing = Announcer(vault, Notifier.from_settings(
+                self.settings, TerminalBell(self)))
+        return self._announcing
 
     def _home(self) -> Screen:
         from .screens.home import HomeScreen
@@ -373,6 +390,7 @@ class ReconnectApp(App[None]):
         language = set_language(resolve_language(None, chosen.language))
         changed = language != self.settings.language
         self.settings = replace(chosen, language=language)
+        self._announcing = None  # notifications as now chosen
         self.auto_lock_seconds = chosen.auto_lock_minutes * 60
         self._last_activity = time.monotonic()
         self.theme = chosen.theme

@@ -36,6 +36,15 @@ class Settings:
     locale: str = "NO"
     """Country whose emergency numbers are shown (NO, GB, or EU for 112)."""
 
+    notifications: str = "something"
+    """Desktop notifications: "off", "something" (only "ReConnect: something new", the
+    default) or "name" (what kind, and from whom). Never what anyone wrote (``notify/``)."""
+
+    quiet_start: str = "22:00"
+    quiet_end: str = "07:00"
+    """Quiet hours, local time "HH:MM": no notifications from start to end (past midnight
+    allowed); what came meanwhile is told when they end. Both empty: no quiet hours."""
+
     plain: bool = False
     """Open plain mode (a line-by-line conversation for screen readers and braille,
     ``reconnect_tui/plain/``) instead of the full-screen app."""
@@ -48,6 +57,9 @@ _ENV = {
     "relay_url": "RECONNECT_RELAY",
     "locale": "RECONNECT_LOCALE",
     "plain": "RECONNECT_PLAIN",
+    "notifications": "RECONNECT_NOTIFICATIONS",
+    "quiet_start": "RECONNECT_QUIET_START",
+    "quiet_end": "RECONNECT_QUIET_END",
 }
 
 _TRUE = frozenset({"1", "true", "yes", "on"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -144,7 +146,14 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
                 for problem in dict.fromkeys(result.problems):
                     status(problem)
                 last[0] = now
+                tell()
 
+            def due() -> bool:
+                """Every half minute: reminders and notices that waited, then the outbox."""
+                tell()
+                return service.work_due()
+
+            tell = _announcer(opened)
             if not as_json:
                 status(_("Watching for messages; stop with Ctrl+C."))
             syncs = [0]
@@ -155,7 +164,7 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
 
             end = watch_live(url, sync=sync_once,
                              targets=service.push_targets, stop=stop, wake=wake,
-                             report=report, lock_at=lock_at, due=service.work_due)
+                             report=report, lock_at=lock_at, due=due)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -165,3 +174,21 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
             "(or add --stay-unlocked).",
             "Locked after {n} minutes, as the auto-lock setting says; run it again to go on "
             "(or add --stay-unlocked).", minutes).format(n=minutes))
+
+
+def _announcer(opened: Vault) -> Callable[[], None]:
+    """Desktop notifications and reminders from the watch (``reconnect_tui/notify``): what is
+    new after each sync, and every half minute the reminders that fell due."""
+    from ..errors import ReconnectError
+    from ..notify.backends import platform_backend
+    from ..notify.news import Announcer
+    from ..notify.notifier import Notifier
+    from ..settings import load_settings
+
+    announcer = Announcer(opened, Notifier.from_settings(load_settings(), platform_backend()))
+
+    def tell() -> None:
+        with contextlib.suppress(ReconnectError):  # a courtesy: never stops the watch
+            announcer.look()
+
+    return tell

@@ -1,4 +1,5 @@
-"""Settings: theme, auto-lock minutes, language and relay address, kept in the settings file.
+"""Settings: theme, auto-lock minutes, language, relay address and notifications, kept in the
+settings file.
 
 The screen only collects and checks the values; the app applies them (``ReconnectApp.
 apply_settings``: the theme and auto-lock at once, a new language by rebuilding Home so every
@@ -13,6 +14,7 @@ from typing import Any
 
 from ..errors import ReconnectError
 from ..i18n import _
+from ..notify.notifier import parse_hhmm
 from ..settings import Settings
 from ..widgets.form import Field, FormError, FormScreen
 
@@ -36,6 +38,14 @@ def settings_fields(themes: list[str], current_language: str) -> list[Field]:
         Field("relay_url", _("Relay address for a new vault"),
               placeholder="https://relay.example.org",
               help=_("A vault that has paired keeps its own relay address.")),
+        Field("notifications", _("Desktop notifications"), "choice", required=True,
+              choices=((_("Off"), "off"),
+                       (_("Only \"something new\""), "something"),
+                       (_("What it is and from whom (never the text)"), "name")),
+              help=_("Shown by the background companion and the open app.")),
+        Field("quiet_start", _("Quiet hours from (HH:MM)"), placeholder="22:00",
+              help=_("No notifications from then until the end; leave both empty for none.")),
+        Field("quiet_end", _("Quiet hours until (HH:MM)"), placeholder="07:00"),
         Field("plain", _("Plain mode for screen readers and braille"), "bool",
               help=_("From the next start: a line-by-line conversation instead of this"
                      " screen (also reconnect --plain).")),
@@ -48,6 +58,10 @@ def settings_values(settings: Settings) -> dict[str, Any]:
         "auto_lock_minutes": settings.auto_lock_minutes,
         "language": settings.language or "system",
         "relay_url": settings.relay_url,
+        "notifications": settings.notifications
+        if settings.notifications in ("off", "something", "name") else "something",
+        "quiet_start": settings.quiet_start,
+        "quiet_end": settings.quiet_end,
         "plain": settings.plain,
     }
 
@@ -77,9 +91,16 @@ class SettingsScreen(FormScreen):
             except ReconnectError as error:  # RelayError: says what is wrong with the address
                 raise FormError("relay_url", str(error)) from None
         language = "" if values["language"] == "system" else values["language"]
+        quiet = {}
+        for key in ("quiet_start", "quiet_end"):
+            text = values[key].strip()
+            if text and (len(text) != 5 or parse_hhmm(text) is None):
+                raise FormError(key, _("A time like 22:00, or empty."))
+            quiet[key] = text
         return {"settings": replace(self.settings, theme=values["theme"],
                                     auto_lock_minutes=minutes, language=language,
-                                    relay_url=relay, plain=bool(values["plain"]))}
+                                    relay_url=relay, plain=bool(values["plain"]),
+                                    notifications=values["notifications"], **quiet)}
 
 
 def _settings_file() -> str:
