@@ -13,7 +13,17 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .commands import agreement, crisis_export, demo, fhir_export, forum, message, pair, share
+from .commands import (
+    agreement,
+    background,
+    crisis_export,
+    demo,
+    fhir_export,
+    forum,
+    message,
+    pair,
+    share,
+)
 from .commands import checkin as checkin_commands
 from .commands import crisis_plan as crisis_plan_commands
 from .commands import diary as diary_commands
@@ -213,6 +223,7 @@ app.command(
     ),
 )(demo.demo)
 app.add_typer(relay_cli.app, name="relay")
+app.add_typer(background.app, name="background")
 app.add_typer(pair.app, name="pair")
 app.add_typer(message.app, name="message")
 app.add_typer(forum.app, name="forum")
