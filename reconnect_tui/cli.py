@@ -32,6 +32,7 @@ from .commands import exercise as exercise_commands
 from .commands import goal as goal_commands
 from .commands import medication as medication_commands
 from .commands import network as network_commands
+from .commands import remind as remind_commands
 from .commands import sync as sync_commands
 from .commands import vault as vault_commands
 from .commands.common import State, VaultOption, handles_errors, vault_path
@@ -224,6 +225,7 @@ app.command(
 )(demo.demo)
 app.add_typer(relay_cli.app, name="relay")
 app.add_typer(background.app, name="background")
+app.add_typer(remind_commands.app, name="remind")
 app.add_typer(pair.app, name="pair")
 app.add_typer(message.app, name="message")
 app.add_typer(forum.app, name="forum")

@@ -4,6 +4,7 @@ start it, and what to run instead (exit 1)."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -79,3 +80,22 @@ def test_the_launchd_agent_runs_the_watch_at_login(tmp_path: Path) -> None:
     assert "<string>reconnect_tui.cli</string>" in plist and "<string>--watch</string>" in plist
     assert f"<key>StandardInPath</key>\n    <string>{tmp_path / 'secret'}</string>" in plist
     assert "<key>RunAtLoad</key>" in plist and "<key>SuccessfulExit</key>" in plist
+
+
+def test_remind_set_list_and_off(vault_path: Path) -> None:
+    env = {"RECONNECT_PASSPHRASE": PASSPHRASE}
+    base = ["--vault", str(vault_path), "remind"]
+    tracked = runner.invoke(app, ["--vault", str(vault_path), "registration", "track", "Søvn"],
+                            env=env)
+    assert tracked.exit_code == 0, tracked.output
+    chosen = runner.invoke(app, [*base, "set", "registration", "Søvn", "08:30"], env=env)
+    assert chosen.exit_code == 0, chosen.output
+    assert "every day at 08:30" in chosen.stdout
+    listed = runner.invoke(app, [*base, "list", "--json"], env=env)
+    assert [(r["kind"], r["at"]) for r in json.loads(listed.stdout)] == [
+        ("registration", "08:30")]
+    bad = runner.invoke(app, [*base, "set", "registration", "Søvn", "8.30"], env=env)
+    assert bad.exit_code == 2
+    off = runner.invoke(app, [*base, "off", "registration", "Søvn"], env=env)
+    assert off.exit_code == 0
+    assert runner.invoke(app, [*base, "list", "--json"], env=env).stdout.strip() == "[]"
