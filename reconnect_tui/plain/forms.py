@@ -76,8 +76,8 @@ def _ask_field(console: Console, field: Field, current: object, *, editing: bool
             label = _("{label} (now {value})").format(label=label, value=shown(field, current))
         while True:
             answer = console.ask(_("{question} (yes or no)").format(question=label)).casefold()
-            if not answer and editing:
-                return current
+            if not answer and (editing or isinstance(current, bool)):
+                return current  # Enter keeps it (when adding: the form's default)
             if answer in {"y", "yes", "j", "ja"}:
                 return True
             if answer in {"n", "no", "nei"}:

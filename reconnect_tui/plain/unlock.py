@@ -15,7 +15,7 @@ from ..model import Profile, Role
 from ..passphrase import MIN_LENGTH
 from ..text_safety import name_problem
 from .forms import ask_text
-from .io import Console
+from .io import CRISIS_WORDS, EMERGENCY_WORDS, Console
 
 if TYPE_CHECKING:
     from ..store import Vault
@@ -31,14 +31,26 @@ def unlock(console: Console, path: Path, locale: str) -> Vault:
     if not Vault.exists(path):
         return create(console, path, locale)
     Vault._header_for(path)  # a damaged key header is said before any passphrase is asked
-    for _try in range(TRIES):
+    tries = 0
+    while tries < TRIES:
         passphrase = console.secret(_("Passphrase:"))
+        if _is_emergency_word(passphrase):
+            console.emergency()  # the plan itself is in the vault: the numbers, at once
+            continue
+        tries += 1
         console.say(_("Unlocking…"))
         try:
             return Vault.unlock(path, passphrase)
         except WrongPassphrase as error:
             console.say(str(error))
     raise ReconnectError(_("Too many wrong passphrases."))
+
+
+def _is_emergency_word(answer: str) -> bool:
+    """``crisis``, ``krise``, ``nød``, ``113`` … typed at the passphrase prompt. Only words
+    shorter than a passphrase can count, so no one's passphrase is ever taken for one."""
+    word = answer.strip().casefold()
+    return len(word) < MIN_LENGTH and word in CRISIS_WORDS | EMERGENCY_WORDS
 
 
 def create(console: Console, path: Path, locale: str) -> Vault:

@@ -15,7 +15,7 @@ from reconnect_tui.model import Sector
 from reconnect_tui.settings import load_settings
 from reconnect_tui.store import Toolbox, Vault
 from tests.plain.plain_helpers import home, problems, run_plain
-from tests.support.vaults import Template, copy_vault
+from tests.support.vaults import PASSPHRASE, Template, copy_vault
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def walked(user_template: Template, tmp_path: Path) -> tuple[str, Toolbox]:
         "correct horse battery staple",
         home("quit"),
     ]
-    result = run_plain(path, answers)
+    result = run_plain(path, ["crisis", PASSPHRASE, *answers], passphrase=None)
     (tmp_path / "transcript.txt").write_text(result.stdout)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     vault = Vault.open_with_key(path, user_template.key, user_template.header)
@@ -129,6 +129,9 @@ def test_the_conversation_holds_nothing_a_screen_reader_stumbles_over(
 def test_the_emergency_line_comes_first_and_crisis_works_at_any_prompt(
         walked: tuple[str, Toolbox]) -> None:
     output, _toolbox = walked
+    # ``crisis`` at the passphrase prompt: the numbers at once (the plan is in the vault)
+    before_unlock = output.split("Unlocking…\n", 1)[0]
+    assert "4 emergency numbers.\n1: Medical emergency, call 113." in before_unlock
     after_unlock = output.split("Unlocking…\n", 1)[1]
     assert after_unlock.startswith("ReConnect is not for emergencies: in an acute crisis, call"
                                    " 113 (Medical emergency).")
