@@ -26,6 +26,8 @@ def domain_name(name: str) -> str:
 
 def label(domain: LifeDomain) -> str:
     name = domain_name(domain.name)
+    if domain.hidden:
+        name = _("{name} (hidden)").format(name=name)
     if domain.rating is None:
         return name
     return _("{name}, rated {rating} of 10").format(name=name, rating=domain.rating)
@@ -47,7 +49,10 @@ def run(ctx: Context) -> None:
     def what_matters() -> None:
         text = ctx.toolbox.what_matters.get()
         console.say(_("What is important in my life:"))
-        console.say_text(text) if text else console.say(_("Not written yet."))
+        if text:
+            console.say_text(text)
+        else:
+            console.say(_("Not written yet."))
         if console.confirm(_("Write it anew?")):
             ctx.toolbox.what_matters.set(ask_text(console, _("What is important in my life:")))
             console.say(_("Saved."))

@@ -30,7 +30,10 @@ STATUS_TEXTS = {
 
 
 def run(ctx: Context) -> None:
+    from ..store.repositories.imported_history import ImportedHistoryRepository
+
     sync(ctx, quiet=True)
+    imported = ImportedHistoryRepository(ctx.session.vault).entries()
     while True:
         summaries = ctx.session.dyads.summaries()
         heading = ngettext("{n} conversation.", "{n} conversations.", len(summaries)).format(
@@ -38,7 +41,10 @@ def run(ctx: Context) -> None:
         labels = [ngettext("{name}, {n} unread", "{name}, {n} unread", s.unread).format(
             name=s.partner.name, n=s.unread) if s.unread else s.partner.name
             for s in summaries]
-        if not summaries:
+        if imported:
+            labels.append(_("Imported history"))
+            heading = ngettext("{n} choice.", "{n} choices.", len(labels)).format(n=len(labels))
+        if not labels:
             ctx.console.say(heading)
             ctx.console.say(_("Pair with someone from Home first."))
             return
@@ -46,11 +52,49 @@ def run(ctx: Context) -> None:
             index = ctx.console.pick(heading, labels)
         except Back:
             return
-        if index is not None:
-            try:
+        if index is None:
+            continue
+        try:
+            if index == len(summaries):
+                imported_history(ctx, imported)
+            else:
                 partner_menu(ctx, summaries[index].partner.id)
-            except Back:
-                continue
+        except Back:
+            continue
+
+
+def imported_history(ctx: Context, entries: list[Any]) -> None:
+    """Conversations and forums an import file brought: read only, never reconnected."""
+    for entry in entries:
+        items = entry.data.get("messages" if entry.kind == "dyad" else "posts", [])
+        if entry.kind == "dyad":
+            heading = ngettext(
+                "Conversation with {name} (imported, read only): {n} message.",
+                "Conversation with {name} (imported, read only): {n} messages.",
+                len(items)).format(name=entry.name, n=len(items))
+            lines = [_("{when}, {sender}: {text}").format(
+                when=_history_time(m.get("sent_at")),
+                sender=_("you") if m.get("outgoing") else entry.name,
+                text=m.get("text", "")) for m in items]
+        else:
+            heading = ngettext(
+                "Forum {name} (imported, read only): {n} post.",
+                "Forum {name} (imported, read only): {n} posts.",
+                len(items)).format(name=entry.name, n=len(items))
+            lines = [_("{when}, {sender}: {text}").format(
+                when=_history_time(p.get("posted_at")), sender=p.get("author", ""),
+                text=p.get("text", "")) for p in items]
+        ctx.console.say_list(heading, lines)
+
+
+def _history_time(text: object) -> str:
+    from datetime import UTC, datetime
+
+    try:
+        when = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return formats.format_moment(when if when.tzinfo else when.replace(tzinfo=UTC))
 
 
 def partner_menu(ctx: Context, partner_id: int) -> None:
