@@ -146,11 +146,12 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
                 for problem in dict.fromkeys(result.problems):
                     status(problem)
                 last[0] = now
-                tell()
+                tell(True)
 
             def due() -> bool:
-                """Every half minute: reminders and notices that waited, then the outbox."""
-                tell()
+                """Every half minute: what is due to go out; now and then, due reminders and
+                notices that waited for quiet hours or working hours to end."""
+                tell(False)
                 return service.work_due()
 
             tell = _announcer(opened)
@@ -176,18 +177,26 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
             "(or add --stay-unlocked).", minutes).format(n=minutes))
 
 
-def _announcer(opened: Vault) -> Callable[[], None]:
+def _announcer(opened: Vault) -> Callable[[bool], None]:
     """Desktop notifications and reminders from the watch (``reconnect_tui/notify``): what is
-    new after each sync, and every half minute the reminders that fell due."""
+    new after each sync (``tell(True)``), and between syncs the reminders that fell due, at
+    most every ``REMIND_PERIOD`` (``tell(False)``: a vault transaction costs CPU time the idle
+    watch otherwise does not spend, bench/live.py)."""
+    import time
+
     from ..errors import ReconnectError
     from ..notify.backends import platform_backend
-    from ..notify.news import Announcer
+    from ..notify.news import REMIND_PERIOD, Announcer
     from ..notify.notifier import Notifier
     from ..settings import load_settings
 
     announcer = Announcer(opened, Notifier.from_settings(load_settings(), platform_backend()))
+    last = [time.monotonic()]
 
-    def tell() -> None:
+    def tell(now: bool) -> None:
+        if not now and time.monotonic() - last[0] < REMIND_PERIOD:
+            return
+        last[0] = time.monotonic()
         with contextlib.suppress(ReconnectError):  # a courtesy: never stops the watch
             announcer.look()
 

@@ -21,6 +21,10 @@ from ..store.repositories.goals import GoalRepository
 from ..store.vault import Vault
 from .notifier import Notice, Notifier, parse_hhmm
 
+REMIND_PERIOD = 300.0
+"""Seconds between the watch's looks for due reminders while nothing syncs: a reminder comes
+within five minutes of its time, for about a dozen small vault transactions an hour."""
+
 STATE_KEY = "notify_state"
 REMINDERS_KEY = "reminders"
 REMINDER_KINDS = ("exercise", "registration")
