@@ -28,7 +28,7 @@ from ..i18n import N_, _, ngettext
 from ..model import Exercise, ExerciseLog
 from ..store import Toolbox
 from ..widgets.breathing import BreathingTimer
-from ..widgets.form import Field, FormScreen
+from ..widgets.form import Field, FormError, FormScreen
 from ..widgets.toggles import StateCheckbox
 from .base import ModuleScreen
 from .info import MarkdownText
@@ -86,7 +86,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
 
     AUTO_FOCUS = "#exercise-list"
     MODULE = "exercises"
-    EDIT_ACTIONS = frozenset({"add", "edit", "delete", "log_done"})
+    EDIT_ACTIONS = frozenset({"add", "edit", "delete", "log_done", "remind"})
 
     TITLE_TEXT = N_("Exercises")
     EMPTY_TEXT = N_(
@@ -102,6 +102,7 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         Binding("t", "timer", N_("Start timer")),
         Binding("h", "history", N_("History")),
         Binding("o", "older", N_("Older entries"), show=False),
+        Binding("r", "remind", N_("Remind me daily"), show=False),
     ]
     FOOTER_KEYS = ("log_done", "timer", "history", "add", "edit", "delete")
 
@@ -429,6 +430,37 @@ class ExercisesScreen(ModuleScreen[ExercisesData]):
         title = _("Done: {title}").format(title=entry.row.title)
         draft = self.toolbox.drafts.slot("exercise-log", exercise_id)
         self.app.push_screen(FormScreen(title, fields, {"note": note}, draft=draft), saved)
+
+    def action_remind(self) -> None:
+        """A daily reminder at HH:MM for this exercise, told by the background companion and
+        the open app (``notify/news.py``); empty turns it off."""
+        from ..notify.news import reminders, set_reminder
+        from ..notify.notifier import parse_hhmm
+
+        entry = self.current()
+        if entry is None or entry.row.id is None:
+            self.nothing_chosen()
+            return
+        exercise_id = entry.row.id
+        current = reminders(self.toolbox.vault).get(f"exercise:{exercise_id}", "")
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            at = values["at"].strip()
+            set_reminder(self.toolbox.vault, "exercise", exercise_id, at or None)
+            self.notify(_("Reminds you every day at {time}.").format(time=at) if at
+                        else _("No more reminders of {name}.").format(name=entry.row.title))
+
+        def check(values: dict[str, Any]) -> None:
+            at = values["at"].strip()
+            if at and (len(at) != 5 or parse_hhmm(at) is None):
+                raise FormError("at", _("A time like 22:00, or empty."))
+
+        fields = [Field("at", _("Remind me daily at (HH:MM, empty for no reminder)"),
+                        placeholder="08:30")]
+        title = _("Reminder: {title}").format(title=entry.row.title)
+        self.app.push_screen(FormScreen(title, fields, {"at": current}, check=check), saved)
 
     def action_timer(self) -> None:
         entry = self.current()
