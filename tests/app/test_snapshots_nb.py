@@ -151,6 +151,9 @@ async def conversation(pilot) -> None:
 
     for area in pilot.app.screen.query(TextArea):
         area.cursor_blink = False
+    # The composer has the focus when the conversation opens; a reload that the sync asked for
+    # may land while the picture is taken, so give it the focus again rather than hope.
+    pilot.app.screen.query_one(TextArea).focus()
     await pilot.pause()
     await pilot.pause()
 
