@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import formats
 from ..errors import ReconnectError
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from .context import Context
 from .forms import ask_text
 from .io import Back
@@ -94,6 +94,20 @@ def invite(ctx: Context, forum_id: str) -> None:
                       " they are in after you have synced."))
 
 
+PINNED_LABELS = {"rules": N_("Pinned: the forum's rules"), "cafe": N_("Pinned: café dates")}
+"""The pinned marks, as the full app's forum screens say them (``screens/forum_common.py``)."""
+
+
+def thread_line(thread: Any) -> str:
+    """A thread in the list: pinned ones say so first (they head the forum)."""
+    line = ngettext("{text}, {n} reply", "{text}, {n} replies", len(thread.replies)).format(
+        text=thread.first.text or _("hidden by the moderator"), n=len(thread.replies))
+    if thread.first.pinned in PINNED_LABELS:
+        line = _("{pinned}. {line}").format(pinned=_(PINNED_LABELS[thread.first.pinned]),
+                                            line=line)
+    return line
+
+
 def post_line(post: Any) -> str:
     text = post.text if post.text else _("hidden by the moderator")
     return _("{when}, {author} wrote: {text}").format(
@@ -108,15 +122,15 @@ def forum_menu(ctx: Context, forum_id: str) -> None:
         threads = views.threads(forum_id)
         console.say_list(ngettext("{n} thread.", "{n} threads.", len(threads))
                          .format(n=len(threads)),
-                         [ngettext("{text}, {n} reply", "{text}, {n} replies", len(t.replies))
-                          .format(text=t.first.text or _("hidden by the moderator"),
-                                  n=len(t.replies)) for t in threads])
+                         [thread_line(t) for t in threads])
         actions: list[tuple[str, Callable[[], None]]] = []
         if threads:
             actions.append((_("Read a thread"), partial(read_thread, ctx, forum_id, threads)))
         if not summary.removed:
             actions.append((_("Start a thread"), lambda: post(ctx, forum_id, None)))
         if summary.moderator:
+            if threads:
+                actions.append((_("Pin or unpin a thread"), partial(pin, ctx, forum_id, threads)))
             actions.append((_("Invite someone"), partial(invite, ctx, forum_id)))
             actions.append((_("Reports"), partial(reports, ctx, forum_id)))
             actions.append((_("Remove a member"), partial(remove_member, ctx, forum_id)))
@@ -128,6 +142,24 @@ def forum_menu(ctx: Context, forum_id: str) -> None:
             continue
         except ReconnectError as error:
             console.say(_("That did not work: {reason}").format(reason=str(error)))
+
+
+def pin(ctx: Context, forum_id: str, threads: list[Any]) -> None:
+    """Moderator: pin a thread's first post as the rules or the café dates, or unpin it (as
+    the full app's p, c and u keys; a reply is never pinned)."""
+    console = ctx.console
+    index = console.pick(ngettext("{n} thread.", "{n} threads.", len(threads))
+                         .format(n=len(threads)), [thread_line(t) for t in threads])
+    if index is None:
+        return
+    first = threads[index].first
+    kinds = [k for k in ("rules", "cafe", "") if k != first.pinned]
+    labels = {"rules": _("Pin as the forum's rules"), "cafe": _("Pin as café dates"),
+              "": _("Unpin")}
+    kind = kinds[console.choose(_("Pin"), [labels[k] for k in kinds])]
+    ctx.session.forums.posting.pin(forum_id, first.id, kind)
+    sync(ctx, quiet=True)
+    console.say(_(PINNED_LABELS[kind]) + "." if kind else _("Unpinned."))
 
 
 def members(ctx: Context, forum_id: str) -> None:
