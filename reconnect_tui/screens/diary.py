@@ -466,12 +466,19 @@ class DiaryScreen(ModuleScreen[DiaryData]):
     def load_registrations(self, focus_id: int | None = None) -> None:
         """Read the registrations again (with the entries, in the loading thread)."""
         self._registrations_loaded = True
-        self._focus_id = focus_id
+        if focus_id is not None:  # a load asked for without a focus keeps one still pending
+            self._focus_id = focus_id
         self.request_load()
 
     def _show_registrations(self, data: Registrations) -> None:
-        focus_id, self._focus_id = self._focus_id, None
         parameters = data.parameters
+        focus_id = self._focus_id
+        if focus_id == FIRST_VALUE:
+            focus_id = parameters[0].id if parameters else None
+        if focus_id is not None and all(p.id != focus_id for p in parameters):
+            focus_id = None  # read before that registration was saved: the next load shows it
+        else:
+            self._focus_id = None
         rows = self.query_one("#registration-rows", VerticalScroll)
         rows.remove_children()
         for parameter in parameters:
@@ -502,8 +509,6 @@ class DiaryScreen(ModuleScreen[DiaryData]):
                 "{day}: the values of that day. Type or press + and -, Enter saves; ] goes"
                 " forward a day.").format(day=formats.long_day(self.value_day)))
         rows.display = bool(parameters)
-        if focus_id == FIRST_VALUE and parameters:
-            focus_id = parameters[0].id
         if focus_id is not None:
             self.call_after_refresh(self._focus_value, focus_id)
 
