@@ -308,8 +308,8 @@ class ForumScreen(PostScreen[ForumShown]):
         self.app.push_screen(ThreadScreen(self.forum_id, post.thread, select=post.id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open", "mute") and self.current_thread is None:
-            return False
+        if action in ("open", "mute"):  # with no thread, the key says so
+            return True
         if action == "new_thread":
             return self.summary is None or not self.summary.removed
         return self.check_post_action(action, parameters)
@@ -323,8 +323,14 @@ class ForumScreen(PostScreen[ForumShown]):
         event.stop()
         self.app.push_screen(ThreadScreen(self.forum_id, event.option.id or ""))
 
-    def action_open(self) -> None:
+    def _thread_or_say(self) -> ForumThread | None:
         thread = self.current_thread
+        if thread is None:
+            self.notify(_("No thread here yet: n starts one."), severity="information")
+        return thread
+
+    def action_open(self) -> None:
+        thread = self._thread_or_say()
         if thread is not None:
             self.app.push_screen(ThreadScreen(self.forum_id, thread.first.id))
 
@@ -354,7 +360,7 @@ class ForumScreen(PostScreen[ForumShown]):
             written)
 
     def action_mute(self) -> None:
-        thread = self.current_thread
+        thread = self._thread_or_say()
         if thread is None:
             return
         try:

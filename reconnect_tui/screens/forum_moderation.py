@@ -265,11 +265,6 @@ class ReportsScreen(ForumScreenBase[ReportsShown]):
         self.focus_if_none(reports)
         self.query_one("#reports-empty").display = not self.reports
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
-            return bool(self.reports)
-        return True
-
     @on(OptionList.OptionSelected, "#reports")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -278,6 +273,7 @@ class ReportsScreen(ForumScreenBase[ReportsShown]):
     def action_open(self) -> None:
         index = self.query_one("#reports", OptionList).highlighted
         if index is None or not 0 <= index < len(self.reports):
+            self.notify(_("No report to open."), severity="information")
             return
         report = self.reports[index]
         try:

@@ -59,6 +59,10 @@ def _key_label(key: str) -> str:
 class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
     """The first screen after unlocking."""
 
+    AUTO_FOCUS = "#modules"
+    """Enter opens the highlighted module, no Tab first (a provider's list of service users
+    takes the focus before this applies)."""
+
     BINDINGS = [
         Binding(
             "p", "pair", N_("Pair"), tooltip=N_("Create an invitation code, or enter one you got")
@@ -179,8 +183,6 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
         self.watch(self.app, "sync_status", self._show_sync_status)
         self._show_unread()
         self.request_load()
-        if self.profile.role is not Role.PROVIDER:  # the provider's list of dyads has it
-            self.query_one("#modules", OptionList).focus()  # Enter opens, no Tab first
 
     def on_screen_resume(self) -> None:
         """Back from a module or a conversation: goals, "what matters", unread counts and

@@ -17,7 +17,7 @@ import reconnect_tui
 from reconnect_tui import formats
 from reconnect_tui.screens.agreement import CheckinAnswerScreen
 from reconnect_tui.screens.forum import ForumScreen, ForumsScreen, ThreadScreen
-from reconnect_tui.screens.forum_moderation import MembersScreen
+from reconnect_tui.screens.forum_moderation import MembersScreen, ReportsScreen
 from reconnect_tui.screens.help import HelpScreen
 from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.messages import CheckinBubble, ConversationScreen, MessageBubble
@@ -157,6 +157,14 @@ async def test_report_on_ones_own_post_says_why_and_members_list_has_the_focus(
         here = app.screen.query_one("#screen-keys", Markdown).source
         for label in ("New thread", "Pin as rules", "Reports", "Members", "Invite"):
             assert f"| {label} |" in here, (label, here)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ForumScreen))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.loaded)
+        await settle(pilot)
+        await pilot.press("o")  # no report yet: the key says so
+        await settle(pilot)
+        assert notified(app, "No report to open.")
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ForumScreen))
         await pilot.press("w")
