@@ -32,6 +32,7 @@ from .hangup import HangupWatch, terminal_fds
 from .i18n import N_, _, resolve_language, set_language
 from .screens.localized import translate_bindings
 from .settings import Settings, load_settings
+from .sync.schedule import SyncSchedule
 from .text_safety import clean_text
 
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
@@ -50,7 +51,6 @@ _TEXTUAL_ACTIONS = frozenset(
 """Actions every Textual screen has; F1 lists this screen's own keys, not these."""
 
 AUTO_LOCK_CHECK_SECONDS = 5.0
-SYNC_EVERY_SECONDS = 60.0
 
 
 class ReconnectApp(App[None]):
@@ -97,6 +97,8 @@ class ReconnectApp(App[None]):
         self._sync_again: bool | None = None
         """A sync asked for while one ran: run one more after it (forced if True)."""
         self.live: AppLive | None = None
+        self.sync_schedule = SyncSchedule()
+        """When the next timed sync is due (``sync/schedule.py``)."""
         self._announcing: Announcer | None = None
         """Live delivery while unlocked with a relay (``sync/live.py``): the relay's push
         channel asks for a sync the moment something arrives."""
@@ -125,7 +127,7 @@ class ReconnectApp(App[None]):
         # Checked even when auto-lock is off: Settings may turn it on while the app runs.
         interval = min(AUTO_LOCK_CHECK_SECONDS, max(self.auto_lock_seconds / 2, 0.05))
         self.set_interval(interval, self._check_idle)
-        self.set_interval(SYNC_EVERY_SECONDS, self._timed_sync)
+        self.set_interval(1.0, self._timed_sync)
         self._watch_for_hangup()
         loop = asyncio.get_running_loop()
         self._previous_loop_handler = loop.get_exception_handler()
@@ -287,7 +289,11 @@ class ReconnectApp(App[None]):
             live.stop()
 
     def _timed_sync(self) -> None:
-        if not self.sync_running():  # the one running covers this minute
+        """Sync when the schedule says so (``sync/schedule.py``: a minute, five with a push
+        channel open, backing off while offline); the one running covers it."""
+        if self.sync_schedule.due() and not self.sync_running():
+            self.sync_schedule.synced(offline=False, push_up=self.live is not None
+                                      and self.live.up)  # provisional, until it reports
             self.request_sync(force=False, quiet=True)
 
     def action_sync(self) -> None:
@@ -335,6 +341,8 @@ class ReconnectApp(App[None]):
             self.call_from_thread(setattr, self, "sync_status", str(error))
             return
         self.call_from_thread(setattr, self, "sync_status", report.summary())
+        push_up = self.live is not None and self.live.up
+        self.call_from_thread(self.sync_schedule.synced, offline=report.offline, push_up=push_up)
         for problem in dict.fromkeys(report.problems):  # e.g. a share too large to publish
             self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
         with contextlib.suppress(ReconnectError):  # a courtesy: never fails a sync

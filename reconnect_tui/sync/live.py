@@ -11,7 +11,7 @@ own loop over the same pieces (``app.py``), because its syncs go through its one
 from __future__ import annotations
 
 import contextlib
-import random
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -22,9 +22,12 @@ import nacl.signing
 
 from ..errors import RelayError
 from .engine import SyncReport
+from .schedule import Backoff
 
 if TYPE_CHECKING:
     from .push import PushChannel
+
+log = logging.getLogger(__name__)
 
 MAX_CHANNELS = 8
 """Channels one vault keeps open (its own key and up to seven forums' keys); mailboxes beyond
@@ -38,9 +41,6 @@ DUE_CHECK_SECONDS = 30.0
 """While waiting, how often the watch looks whether something is due to go out (a message
 another process queued, a check-in whose time came): one small read of the vault."""
 
-BACKOFF_FIRST = 2.0
-BACKOFF_MAX = 60.0
-"""While the channel is down: sync (and try to reopen it) after 2, 4, 8 … 60 seconds."""
 
 
 @dataclass(frozen=True)
@@ -53,25 +53,6 @@ class PushTarget:
     @property
     def identity(self) -> tuple[bytes, tuple[str, ...]]:
         return bytes(self.signing_key.verify_key), self.mailboxes
-
-
-class Backoff:
-    """Exponential backoff with jitter: each delay is drawn from its upper half."""
-
-    def __init__(self, first: float = BACKOFF_FIRST, cap: float = BACKOFF_MAX,
-                 rng: random.Random | None = None) -> None:
-        self.first = first
-        self.cap = cap
-        self.rng = rng or random.Random()
-        self.failures = 0
-
-    def reset(self) -> None:
-        self.failures = 0
-
-    def next(self) -> float:
-        ceiling: float = min(self.cap, self.first * 2.0 ** min(self.failures, 30))
-        self.failures += 1
-        return ceiling * (0.5 + self.rng.random() / 2)
 
 
 class LiveChannels:
@@ -221,8 +202,9 @@ class AppLive:
     while the vault is unlocked and asks the app for a sync (``request_sync``, which posts the
     app's one ``SyncRequested``) when told something new and after (re)subscribing. While the
     channel is down it is tried again with exponential backoff and jitter, and the app's
-    periodic sync (every minute) goes on as before. It never syncs itself and never says
-    "offline": only a sync's report does, when the relay really cannot be reached.
+    timed sync goes on (``sync/schedule.py``: a minute apart, backing off while offline). It
+    never syncs itself and never says "offline": only a sync's report does, when the relay
+    really cannot be reached.
 
     A thread rather than a Textual worker: a worker that runs as long as the vault is open
     would never let ``App.workers.wait_for_complete()`` return."""
@@ -262,8 +244,8 @@ class AppLive:
     def _run(self) -> None:
         try:
             self._loop()
-        except Exception:  # the vault locked under it, or worse: the periodic sync goes on
-            pass
+        except Exception as error:  # the vault locked under it, or worse: the timed sync goes on
+            log.warning("live delivery stopped: %s", type(error).__name__)  # never content
         finally:
             self.idle = False
             self.channels.close()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from reconnect_tui.store import Vault
 from reconnect_tui.sync.engine import SyncReport
-from reconnect_tui.sync.live import BACKOFF_MAX, Backoff, watch
+from reconnect_tui.sync.live import watch
+from reconnect_tui.sync.schedule import BACKOFF_MAX, Backoff
 from reconnect_tui.sync.service import resolve_relay_url
 from reconnect_tui.sync.sync_service import SyncService
 from tests.relay_server import RelayProcess
