@@ -294,7 +294,22 @@ class ReconnectApp(App[None]):
         if self.sync_schedule.due() and not self.sync_running():
             self.sync_schedule.synced(offline=False, push_up=self.live is not None
                                       and self.live.up)  # provisional, until it reports
+            if self.toolbox is not None and not self._relay_url():
+                self.look_for_news()  # no relay yet: reminders are still due on their day
+                return
             self.request_sync(force=False, quiet=True)
+
+    @work(thread=True, exclusive=True, group="news")
+    def look_for_news(self) -> None:
+        """Today's reminders (and anything a sync brought) told once, read off the UI thread;
+        a sync does this after it ends, this is for a vault that has no relay."""
+        from .errors import ReconnectError
+
+        session = self.session
+        if session is None:
+            return
+        with contextlib.suppress(ReconnectError):  # a courtesy: the vault may have locked
+            self._announcer(session.vault).look()
 
     def action_sync(self) -> None:
         """Sync now (Ctrl+R), retrying whatever is waiting."""

@@ -44,3 +44,25 @@ async def test_the_open_app_rings_once_and_the_watch_does_not_repeat_it(
     watch = Announcer(user.vault, Notifier(recorder, "something",
                                            clock=lambda: datetime.now().astimezone()))
     assert watch.look() == [] and recorder.lines == []
+
+
+async def test_without_a_relay_the_open_app_still_reminds_of_todays_activities(
+        vault_path, user_template) -> None:
+    from datetime import date
+
+    from reconnect_tui.model import Activity, Goal
+    from reconnect_tui.store import Toolbox, Vault
+
+    with Vault.open_with_key(vault_path, user_template.key, user_template.header) as vault:
+        toolbox = Toolbox(vault)
+        walk = toolbox.goals.add(Goal(title="Walk every day"))
+        toolbox.goals.add_activity(Activity(walk.id, "Walk to the shop", date.today()))
+    app = ReconnectApp(vault_path, Settings(auto_lock_minutes=0, quiet_start="", quiet_end=""),
+                       clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert app._relay_url() == ""  # never paired: no relay to sync with
+        app.sync_schedule.next_at = 0.0  # the timed sync is due (it would be in a minute)
+        await wait_for(pilot, lambda: app._announcing is not None
+                       and getattr(app._announcing.notifier.backend, "told", 0) == 1)
+        assert app.syncs_started == 0  # it looked for reminders; it did not try to sync
