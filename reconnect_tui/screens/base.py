@@ -321,6 +321,8 @@ class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[Data
         for notice in self.query(NotForEmergencies).results(NotForEmergencies):
             notice.show_locale(loaded.locale)
         if loaded.with_data:
+            if not self.loaded:
+                self._show_body()
             self.show_data(loaded.data)  # type: ignore[arg-type]  # DataT, read with data
             self.loaded = True
             point, self._return_pending = self._return_pending, None
@@ -372,8 +374,22 @@ class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[Data
 
     def on_mount(self) -> None:
         self.sub_title = self.TITLE_TEXT
+        self._hide_body()
         self.request_load()
         self.set_timer(COLLECTOR_HOLD_SECONDS, self._release_collector)
+
+    def _hide_body(self) -> None:
+        """Keep the body (``.module-body``) out of the layout until the first data shows.
+
+        An empty body was laid out and drawn, then laid out and drawn again when the data
+        arrived (a table at the width of its headings, then at its rows', ...): every widget of
+        the body twice. Hidden, it is laid out and drawn once, with its content."""
+        for body in self.query(".module-body"):
+            body.display = False
+
+    def _show_body(self) -> None:
+        for body in self.query(".module-body"):
+            body.display = True
 
     def on_unmount(self) -> None:
         self._release_collector()
