@@ -11,6 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -183,6 +184,15 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
         self.watch(self.app, "sync_status", self._show_sync_status)
         self._show_unread()
         self.request_load()
+
+    def _screen_resized(self, size: Size) -> None:
+        """Textual lays out every screen under a newly pushed one again (the new screen's
+        first resize is passed to all of them), so each module screen's open laid out Home as
+        well. Under another screen at an unchanged size there is nothing to lay out; Home is laid
+        out on its return if the size changed meanwhile (``Screen._on_screen_resume``)."""
+        if self.app.screen is not self and size == self._compositor.size:
+            return
+        super()._screen_resized(size)
 
     def on_screen_resume(self) -> None:
         """Back from a module or a conversation: goals, "what matters", unread counts and

@@ -33,6 +33,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -154,6 +155,20 @@ class QuietFooter(Footer):
                                tooltip=binding.tooltip or binding.description)
             # The command palette's key is not bound to the footer: it stays compact.
             yield _styled(widget, compact=True)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Textual rebuilds a footer whenever its screen's bindings may have changed, also
+        when another screen was pushed over it: Home's footer was rebuilt, and Home laid out
+        again, inside every module screen's open. A screen that is not on top is rebuilt when
+        it shows again (its resume tells its footer once more)."""
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        self.call_after_refresh(self._recompose_if_on_top)
+
+    async def _recompose_if_on_top(self) -> None:
+        if self.is_attached and self.screen is self.app.screen:
+            await self.recompose()
 
     def on_resize(self, event: events.Resize) -> None:
         """Wider or narrower: choose again."""
