@@ -14,7 +14,9 @@ from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
+from ..sync.about import ItemRef
 from .context import Context
+from .domains import domain_name
 from .forms import ask_text
 from .io import Back
 from .relay import sync
@@ -109,6 +111,9 @@ def partner_menu(ctx: Context, partner_id: int) -> None:
             (_("Safety number"), lambda: safety_number(ctx, partner_id)),
             (_("Read receipts off") if partner.read_receipts else _("Read receipts on"),
              lambda: receipts(ctx, partner_id)),
+            (_("Reply to a message"), lambda: reply(ctx, partner_id)),
+            (_("Write about an item"), lambda: write_about(ctx, partner_id)),
+            (_("Kept for our next meeting"), lambda: kept(ctx, partner_id)),
         ]
         choice = ctx.console.choose(partner.name, [label for label, _a in actions])
         try:
@@ -141,7 +146,9 @@ def read(ctx: Context, partner_id: int) -> None:
     dyads.mark_read(partner_id)
 
 
-def write(ctx: Context, partner_id: int) -> None:
+def write(ctx: Context, partner_id: int, *, reply_to: str | None = None,
+          about: ItemRef | None = None) -> None:
+    """Write one message (the answer to ``reply_to``, or about the item ``about``)."""
     console = ctx.console
     console.say(_("ReConnect is not for emergencies. Messages may not be read for days."
                   " If you are in danger or cannot keep yourself safe, call now."))
@@ -153,7 +160,7 @@ def write(ctx: Context, partner_id: int) -> None:
             agreements.keep_for_meeting(partner_id, text)
             console.say(_("Kept for your next meeting."))
             return
-    message = ctx.session.dyads.send(partner_id, text)
+    message = ctx.session.dyads.send(partner_id, text, reply_to=reply_to, about=about)
     sync(ctx, quiet=True)
     sent = next((m for m in ctx.session.dyads.conversation(partner_id) if m.id == message.id),
                 message)
@@ -161,6 +168,85 @@ def write(ctx: Context, partner_id: int) -> None:
         console.say(_("Queued: it is sent at the next sync."))
     else:
         console.say(_("Sent."))
+
+
+def reply(ctx: Context, partner_id: int) -> None:
+    """Answer one of the partner's messages, chosen by its number (the full app answers their
+    newest; here any of theirs)."""
+    theirs = [m for m in ctx.session.dyads.conversation(partner_id)
+              if not m.outgoing and m.status != "unverified"]
+    index = ctx.console.pick(
+        ngettext("{n} message to reply to.", "{n} messages to reply to.", len(theirs))
+        .format(n=len(theirs)), [message_line(m) for m in theirs])
+    if index is not None:
+        write(ctx, partner_id, reply_to=theirs[index].id)
+
+
+def about_items(ctx: Context, partner_id: int) -> list[ItemRef]:
+    """What a message may be about, as the full app's Ctrl+T offers: own goals not done, life
+    domains, and the items the partner's messages were about."""
+    toolbox = ctx.toolbox
+    items = [ItemRef("goals", goal.id or 0, goal.title) for goal in toolbox.goals.list()
+             if not goal.done]
+    items += [ItemRef("life-domains", domain.id or 0, domain.name)
+              for domain in toolbox.domains.list()]
+    for message in reversed(ctx.session.dyads.conversation(partner_id)):
+        if message.about is not None and message.about.title and message.about not in items:
+            items.append(message.about)
+    return items
+
+
+def about_label(about: ItemRef) -> str:
+    """An item a message is about, with its kind: "Goal: Walk daily"."""
+    title = domain_name(about.title) if about.module == "life-domains" else about.title
+    kind = {"goals": _("Goal"), "life-domains": _("Life domain")}.get(about.module, _("Item"))
+    return _("{kind}: {title}").format(kind=kind, title=title)
+
+
+def write_about(ctx: Context, partner_id: int) -> None:
+    """A message about an item; its title travels only to a partner who can see the item
+    (``sync/about.py``): otherwise share it first or send it without the title."""
+    console = ctx.console
+    items = about_items(ctx, partner_id)
+    index = console.pick(ngettext("{n} item.", "{n} items.", len(items)).format(n=len(items)),
+                         [about_label(item) for item in items])
+    if index is None:
+        return
+    about = items[index]
+    check = ctx.session.dyads.about_check(partner_id, about)
+    if not check.title_travels:
+        partner = next(p for p in ctx.session.dyads.partners() if p.id == partner_id)
+        console.say(_("{name} cannot see {item}: its title does not go with the message"
+                      " unless you share it.").format(name=partner.name,
+                                                      item=about_label(about)))
+        options = [_("Send it without the title")]
+        if check.can_share:
+            options.insert(0, _("Share it with {name} first").format(name=partner.name))
+        if console.choose(_("The title"), options) == 0 and check.can_share:
+            ctx.session.sharing.share(about.module, about.item_id, partner_id)
+            console.say(_("{title} is now shared with {name}.").format(
+                title=about_label(about), name=partner.name))
+    write(ctx, partner_id, about=about)
+
+
+def kept(ctx: Context, partner_id: int) -> None:
+    """The messages kept for the next meeting instead of sent: read them, remove one."""
+    agreements = ctx.session.agreements
+    while True:
+        drafts = agreements.drafts(partner_id)
+        lines = [_("{when}: {text}").format(when=formats.format_moment(d.created_at),
+                                           text=d.text) for d in drafts]
+        heading = ngettext("{n} message kept for your next meeting.",
+                           "{n} messages kept for your next meeting.", len(drafts)).format(
+            n=len(drafts))
+        ctx.console.say_list(heading, lines)
+        if not drafts:
+            return
+        ctx.console.choose(_("Kept for our next meeting"), [_("Remove one")])
+        index = ctx.console.pick(heading, lines)
+        if index is not None and ctx.console.confirm(_("Remove it?")):
+            agreements.delete_draft(partner_id, drafts[index].id)
+            ctx.console.say(_("Removed."))
 
 
 def safety_number(ctx: Context, partner_id: int) -> None:

@@ -73,7 +73,7 @@ def test_provider_and_service_user_in_plain_mode(user_template: Template,
     assert "Declined version 1." in said and "Proposed version 2." in said
     assert "Answered." in said and "Shared:" in said and "Posted." in said
     assert "Thank you. Dr Lind sees your feedback after the next sync." in said
-    conversation = said.split("1 message.", 1)[1].split("Dr Lind: 7 choices.", 1)[0]
+    conversation = said.split("1 message.", 1)[1].split("Dr Lind: 10 choices.", 1)[0]
     assert spelled_out_runs(conversation) == [], conversation
 
     # the provider sees the decline and its reason, accepts version 2, reads the answer and,

@@ -7,7 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from reconnect_tui.store import Vault
+from reconnect_tui.sync.about import ItemRef
+from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.forum import Forums
+from tests.dyads.dyad_helpers import open_person, pair
 from tests.plain.plain_helpers import home, problems, run_plain
 from tests.support.vaults import Template, copy_vault
 
@@ -41,3 +44,38 @@ def test_the_moderator_pins_and_unpins_a_thread(user_template: Template, relay,
         assert thread.first.text == "Be kind" and thread.first.pinned == ""
     finally:
         vault.close()
+
+
+def test_reply_about_an_item_and_what_is_kept_for_the_meeting(
+        user_template: Template, provider_template: Template, relay, tmp_path: Path) -> None:
+    provider = open_person(provider_template, tmp_path / "provider", relay.url)
+    user = open_person(user_template, tmp_path / "user", relay.url)
+    on_provider, on_user = pair(provider, user)
+    asked = provider.dyads.send(on_provider.id, "How was the week?")
+    provider.sync()
+    provider.vault.close()
+    user.sync()
+    Agreements(user.vault).keep_for_meeting(on_user.id, "A long story for our meeting")
+    user.vault.close()
+
+    said = _run(user.path, [
+        home("messages"), "1",
+        "8", "1", "Good, thanks",            # reply to their message, chosen by number
+        "9", "1", "2", "About this one",     # about the first item, sent without its title
+        "10", "1", "1", "yes",               # the kept message: remove it
+        "q", "q", home("quit"),
+    ], env={"RECONNECT_RELAY": relay.url})
+    assert "1 message to reply to." in said
+    assert "1 message kept for your next meeting." in said
+    assert "0 messages kept for your next meeting." in said and "Removed." in said
+    assert "Dr Lind cannot see Life domain: " in said
+
+    user.reopen()
+    try:
+        mine = [m for m in user.dyads.conversation(on_user.id) if m.outgoing]
+        assert [(m.text, m.reply_to) for m in mine] == [("Good, thanks", asked.id),
+                                                        ("About this one", None)]
+        assert mine[1].about == ItemRef("life-domains", 0, "")  # withheld: not shared
+        assert Agreements(user.vault).drafts(on_user.id) == []
+    finally:
+        user.vault.close()
