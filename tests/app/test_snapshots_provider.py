@@ -18,6 +18,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from reconnect_tui.model import CrisisPlan, Helper, Person, Sector
+from reconnect_tui.screens.messages import ConversationScreen
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories import crisis_plan as crisis_plan_repository
 from reconnect_tui.sync.dyads import Dyads, relay_for
@@ -126,6 +127,10 @@ async def settle(pilot) -> None:
     for widget in app.screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
+    if isinstance(app.screen, ConversationScreen):
+        # The composer has the focus when the conversation opens; a reload the sync asked for
+        # may land while the picture is taken: give it the focus again rather than hope.
+        app.screen.query_one(TextArea).focus()
     await pilot.pause()
     await pilot.pause()
 

@@ -1,6 +1,7 @@
 """Snapshots at 80x24 of the service user's screens not pictured elsewhere (issue 15): the lock
 and create screens, every toolbox module, the dialogs (help, F2, settings, recovery code,
-pairing), Home in the light theme and a form with an error beside its field.
+pairing; a new provider's invitation), Home in the light theme and a form with an error beside
+its field.
 
 One seeded vault (core API, fixed times), the app's fixed clock and UTC: the pictures change only
 when the interface does. Each case waits for the loading workers and stops what ticks (the
@@ -34,7 +35,7 @@ from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.store.repositories import crisis_plan as crisis_plan_repository
 from reconnect_tui.store.repositories import life_domains as life_domains_repository
 from tests.pilot import NOW, make_app, open_module, unlock, wait_for
-from tests.support.vaults import Template
+from tests.support.vaults import Template, copy_vault
 
 SIZE = (80, 24)
 RECOVERY_CODE = "ABCDE-FGHJK-MNPQR-STVWX-YZ234"
@@ -240,3 +241,11 @@ def test_user_screen(snap_compare, vault_path: Path, user_template: Template, ca
 def test_create_vault_screen(snap_compare) -> None:
     app = make_app(Path("new", "vault.db"))
     assert snap_compare(app, terminal_size=SIZE, run_before=creating)
+
+
+def test_provider_invitation_screen(snap_compare, provider_template: Template) -> None:
+    """A new provider's first invitation: where the relay is asked for (with a relay set, the
+    code it makes is random, so not pictured)."""
+    copy_vault(provider_template, Path("provider"))
+    app = make_app(Path("provider", "vault.db"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=on_home("p"))
