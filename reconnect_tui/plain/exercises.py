@@ -56,14 +56,26 @@ def do_exercise(ctx: Context, exercise: Exercise) -> None:
 
 
 def history(ctx: Context) -> None:
+    """The log, newest first; an entry can be removed from it (as the exercise screen's
+    history tab allows)."""
+    console = ctx.console
     repo = ctx.toolbox.exercises
-    titles = {e.id: e.title for e in repo.list()}
-    log = repo.history()
-    ctx.console.say_list(
-        ngettext("{n} exercise done.", "{n} exercises done.", len(log)).format(n=len(log)),
-        [_("{when}: {title}").format(when=formats.format_moment(e.done_at),
-                                      title=titles.get(e.exercise_id, "")) +
-         (f". {e.note}" if e.note else "") for e in log])
+    while True:
+        titles = {e.id: e.title for e in repo.list()}
+        log = repo.history()
+        heading = ngettext("{n} exercise done.", "{n} exercises done.", len(log)).format(
+            n=len(log))
+        lines = [_("{when}: {title}").format(when=formats.format_moment(e.done_at),
+                                             title=titles.get(e.exercise_id, "")) +
+                 (f". {e.note}" if e.note else "") for e in log]
+        console.say_list(heading, lines)
+        if not log:
+            return
+        console.choose(_("What I have done"), [_("Remove an entry from the history")])
+        index = console.pick(heading, lines, listed=False)
+        if index is not None and console.confirm(_("Remove this entry from your history?")):
+            repo.delete_log(log[index].id or 0)
+            console.say(_("Removed from history."))
 
 
 def run(ctx: Context) -> None:

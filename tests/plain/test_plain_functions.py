@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reconnect_tui.store import Vault
+from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.sync.about import ItemRef
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.forum import Forums
@@ -79,3 +79,22 @@ def test_reply_about_an_item_and_what_is_kept_for_the_meeting(
         assert Agreements(user.vault).drafts(on_user.id) == []
     finally:
         user.vault.close()
+
+
+def test_an_entry_is_removed_from_the_exercise_log(user_template: Template,
+                                                   tmp_path: Path) -> None:
+    path = copy_vault(user_template, tmp_path / "user")
+    said = _run(path, [
+        home("exercises"),
+        "5", "1", "yes", "first",
+        "5", "1", "yes", "second",
+        "6", "1", "1", "yes",      # the log, remove an entry: the newest
+        "q", "q", home("quit"),
+    ])
+    assert "2 exercises done." in said and "1 exercise done." in said
+    assert "Removed from history." in said
+    vault = Vault.open_with_key(path, user_template.key, user_template.header)
+    try:
+        assert [log.note for log in Toolbox(vault).exercises.history()] == ["first"]
+    finally:
+        vault.close()

@@ -52,7 +52,7 @@ def walked(user_template: Template, tmp_path: Path) -> tuple[str, Toolbox]:
         # exercises: do one and log it, the log, one of my own
         home("exercises"),
         "5", "1", "yes", "calm",
-        "6",
+        "6", "q",
         "2", "Tea break", "", "Make tea slowly",
         "q",
         # medication: add, then edit the dose
