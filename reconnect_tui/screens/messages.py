@@ -357,7 +357,10 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         )
 
     def show_data(self, data: ConversationData) -> None:
+        first = self.role is None
         self.role = data.role
+        if first:
+            self.refresh_bindings()  # the role's own keys, now it is known
         self._show(data.messages, data.state, data.waits, data.checkins, data.drafts)
 
     @property
@@ -565,7 +568,9 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         self.app.push_screen(SafetyNumberScreen(self.partner_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        role = self.toolbox.profile.get().role
+        # The role load_data read: the footer asks this often, never a vault read on the UI
+        # thread. Until the first load the role's own keys stay hidden.
+        role = self.role
         if action == "seen":
             return role is Role.PROVIDER
         if action == "answer_checkin":

@@ -179,3 +179,24 @@ async def test_the_agreement_screen_reads_off_the_ui_thread(user, provider, pair
         assert not [sql for _thread, sql in statements
                     if not sql.lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))]
         assert "no agreement yet" in text_of(app, "#agreement-state")
+
+
+async def test_the_conversation_keys_are_decided_without_reading_the_vault(user, paired) -> None:
+    """The footer asks check_action on every refresh: it answers from what load_data read
+    (the role), never with a statement on the UI thread."""
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_conversation(pilot)
+        assert isinstance(screen, ConversationScreen) and screen.loaded
+        statements: list[str] = []
+        connection = app.toolbox.vault._conn
+        connection.set_trace_callback(statements.append)
+        try:
+            keys = {action: screen.check_action(action, ())
+                    for action in ("seen", "answer_checkin", "schedule_checkin", "send")}
+        finally:
+            connection.set_trace_callback(None)
+        assert statements == []
+        assert keys == {"seen": False, "answer_checkin": True, "schedule_checkin": False,
+                        "send": True}
