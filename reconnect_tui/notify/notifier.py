@@ -13,7 +13,7 @@ from datetime import datetime, time
 
 from ..i18n import _
 from ..settings import Settings
-from ..text_safety import clean_text
+from ..text_safety import clean_label
 from .backends import Backend
 
 MODES = ("off", "something", "name")
@@ -58,7 +58,7 @@ def notice_text(notice: Notice, mode: str) -> str:
     """The one line the operating system is given."""
     if mode != "name":
         return _("ReConnect: something new")
-    name = clean_text(notice.name)[:60]
+    name = clean_label(notice.name)[:60]  # one line: a name never fakes a second notice
     if notice.kind == "message":
         return _("ReConnect: new message from {name}").format(name=name)
     if notice.kind == "checkin":

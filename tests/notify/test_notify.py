@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from reconnect_tui.model import Activity, Goal
 from reconnect_tui.notify.news import Announcer, set_reminder
-from reconnect_tui.notify.notifier import Notifier, in_quiet_hours, parse_hhmm
+from reconnect_tui.notify.notifier import Notice, Notifier, in_quiet_hours, notice_text, parse_hhmm
 from reconnect_tui.store.repositories.goals import GoalRepository
 from reconnect_tui.sync.agreements import Agreements
 from tests.dyads.dyad_helpers import Person, agreed, pair
@@ -168,3 +168,13 @@ def test_quiet_hours_may_run_past_midnight() -> None:
     assert in_quiet_hours(parse_hhmm("23:59") or start, start, end)  # type: ignore[arg-type]
     assert not in_quiet_hours(parse_hhmm("12:00") or start, start, end)  # type: ignore[arg-type]
     assert not in_quiet_hours(parse_hhmm("12:00") or start, None, None)  # type: ignore[arg-type]
+
+
+def test_a_partners_name_is_one_clean_line_in_a_notice() -> None:
+    """The name mode shows a name someone else chose: no escape codes, and no newline that
+    would make a second, made-up line in the notification."""
+    name = "Eve\x1b]0;x\x07\nReConnect: your passphrase expired"
+    line = notice_text(Notice("message", name), "name")
+    assert "\n" not in line and "\x1b" not in line and "\x07" not in line
+    assert line.startswith("ReConnect: new message from Eve")
+    assert notice_text(Notice("message", name), "something") == "ReConnect: something new"
