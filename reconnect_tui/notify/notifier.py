@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..settings import Settings
 from ..text_safety import clean_label
 from .backends import Backend
@@ -35,6 +35,21 @@ class Notice:
 
 def local_now() -> datetime:
     return datetime.now().astimezone()
+
+
+NOTIFICATION_LEVELS = (
+    ("off", N_("Off")),
+    ("something", N_("Only \"something new\"")),
+    ("name", N_("What it is and from whom (never the text)")),
+)
+"""The ``notifications`` setting's values and their English labels (show through ``_()``),
+for the Settings screen and plain mode's settings alike."""
+
+
+def is_quiet_time(text: str) -> bool:
+    """Whether ``text`` may be kept as a quiet-hours time: "HH:MM", or empty for none."""
+    text = text.strip()
+    return not text or (len(text) == 5 and parse_hhmm(text) is not None)
 
 
 def parse_hhmm(text: str) -> time | None:

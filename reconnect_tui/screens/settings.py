@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ReconnectError
 from ..i18n import _
-from ..notify.notifier import parse_hhmm
+from ..notify.notifier import NOTIFICATION_LEVELS, is_quiet_time
 from ..settings import Settings
 from ..widgets.form import Field, FormError, FormScreen
 
@@ -39,9 +39,7 @@ def settings_fields(themes: list[str], current_language: str) -> list[Field]:
               placeholder="https://relay.example.org",
               help=_("A vault that has paired keeps its own relay address.")),
         Field("notifications", _("Desktop notifications"), "choice", required=True,
-              choices=((_("Off"), "off"),
-                       (_("Only \"something new\""), "something"),
-                       (_("What it is and from whom (never the text)"), "name")),
+              choices=tuple((_(label), value) for value, label in NOTIFICATION_LEVELS),
               help=_("Shown by the background companion and the open app.")),
         Field("quiet_start", _("Quiet hours from (HH:MM)"), placeholder="22:00",
               help=_("No notifications from then until the end; leave both empty for none.")),
@@ -59,7 +57,7 @@ def settings_values(settings: Settings) -> dict[str, Any]:
         "language": settings.language or "system",
         "relay_url": settings.relay_url,
         "notifications": settings.notifications
-        if settings.notifications in ("off", "something", "name") else "something",
+        if settings.notifications in dict(NOTIFICATION_LEVELS) else "something",
         "quiet_start": settings.quiet_start,
         "quiet_end": settings.quiet_end,
         "plain": settings.plain,
@@ -94,7 +92,7 @@ class SettingsScreen(FormScreen):
         quiet = {}
         for key in ("quiet_start", "quiet_end"):
             text = values[key].strip()
-            if text and (len(text) != 5 or parse_hhmm(text) is None):
+            if not is_quiet_time(text):
                 raise FormError(key, _("A time like 22:00, or empty."))
             quiet[key] = text
         return {"settings": replace(self.settings, theme=values["theme"],

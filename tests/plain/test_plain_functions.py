@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reconnect_tui.settings import load_settings
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.sync.about import ItemRef
 from reconnect_tui.sync.agreements import Agreements
@@ -98,3 +99,27 @@ def test_an_entry_is_removed_from_the_exercise_log(user_template: Template,
         assert [log.note for log in Toolbox(vault).exercises.history()] == ["first"]
     finally:
         vault.close()
+
+
+def test_theme_notifications_and_quiet_hours_are_set(user_template: Template,
+                                                     tmp_path: Path) -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    path = copy_vault(user_template, tmp_path / "user")
+    light = str(sorted(BUILTIN_THEMES).index("textual-light") + 1)
+    said = _run(path, [
+        home("settings"),
+        "5", light,                  # the full app's theme
+        "6", "3",                    # notifications: what it is and from whom
+        "7", "25:99", "23:00", "",   # quiet hours: a wrong time, then from 23:00, end kept
+        "7", "-", "-",               # then none
+        "7", "22:30", "06:30",
+        "q", home("quit"),
+    ])
+    assert "The theme changes only the colours of the full app; plain mode has none." in said
+    assert "A time like 22:00, or empty." in said
+    assert "Quiet hours: from 23:00 until 07:00" in said and "Quiet hours: none" in said
+    assert "Settings: 7 choices.\n1: " in said
+    settings = load_settings()
+    assert (settings.theme, settings.notifications) == ("textual-light", "name")
+    assert (settings.quiet_start, settings.quiet_end) == ("22:30", "06:30")
