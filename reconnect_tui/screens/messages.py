@@ -231,6 +231,8 @@ class ConversationData:
     drafts: int
     """How many drafts for the next meeting are kept."""
     role: Role
+    partner: Partner | None
+    """Read again with the rest: a sync may have completed the pairing or changed the key."""
 
 
 class ConversationScreen(ModuleScreen[ConversationData]):
@@ -308,17 +310,14 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         self.reload(mark_read=True)
 
     def on_screen_resume(self) -> None:
-        """Back from the safety number or a dialog: state may have changed meanwhile."""
-        self.partner = self._find_partner()
-        self._show_partner()
+        """Back from the safety number or a dialog: state may have changed meanwhile (the
+        partner too: read again with the rest, off the UI thread)."""
         self.reload(mark_read=True)
 
     def refresh_after_sync(self) -> None:
         """Called by the app when a sync finished: new messages, new statuses."""
         self._report_seen()
-        self.partner = self._find_partner()
-        self._show_partner()
-        self.reload(mark_read=True)
+        self.reload(mark_read=True)  # the partner too, off the UI thread
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -354,11 +353,14 @@ class ConversationScreen(ModuleScreen[ConversationData]):
             checkins=agreements.checkins(partner_id),
             drafts=len(agreements.drafts(partner_id)),
             role=toolbox.profile.get().role,
+            partner=self._find_partner(),
         )
 
     def show_data(self, data: ConversationData) -> None:
         first = self.role is None
         self.role = data.role
+        self.partner = data.partner
+        self._show_partner()
         if first:
             self.refresh_bindings()  # the role's own keys, now it is known
         self._show(data.messages, data.state, data.waits, data.checkins, data.drafts)

@@ -200,3 +200,27 @@ async def test_the_conversation_keys_are_decided_without_reading_the_vault(user,
         assert statements == []
         assert keys == {"seen": False, "answer_checkin": True, "schedule_checkin": False,
                         "send": True}
+
+
+async def test_the_conversation_reads_again_off_the_ui_thread_after_a_sync(user, paired) -> None:
+    """Every sync (each minute) refreshes the open conversation: the partner is read again
+    with the rest in the loading thread, not on the UI thread."""
+    app = make_app(user.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_conversation(pilot)
+        ui_thread = threading.get_ident()
+        statements: list[tuple[int, str]] = []
+        connection = app.toolbox.vault._conn
+        connection.set_trace_callback(
+            lambda sql: statements.append((threading.get_ident(), sql)))
+        try:
+            screen.refresh_after_sync()
+            await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+            await settle(pilot)
+        finally:
+            connection.set_trace_callback(None)
+        assert [sql for thread, sql in statements if thread == ui_thread] == []
+        assert statements
+        assert screen.partner is not None
+        assert screen.partner.name in text_of(app, "#partner-line")
