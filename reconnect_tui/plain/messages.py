@@ -8,12 +8,15 @@ services (``sync/dyads.py``, ``sync/agreements.py``); what partners wrote is cle
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
+from ..parsing import ParseError, parse_day, parse_number, parse_time
+from ..sync import agreement_terms
 from ..sync.about import ItemRef
 from .context import Context
 from .domains import domain_name
@@ -266,8 +269,9 @@ def safety_number(ctx: Context, partner_id: int) -> None:
 
 def say_terms(ctx: Context, terms: dict[str, Any]) -> None:
     ctx.console.say_list(ngettext("{n} term.", "{n} terms.", len(terms)).format(n=len(terms)),
-                         [_("{key}: {value}").format(key=key.replace("_", " "),
-                                                     value=_value_text(value))
+                         [_("{key}: {value}").format(
+                             key=_(agreement_terms.TERM_LABELS.get(key, key)),
+                             value=_value_text(value))
                           for key, value in terms.items()])
 
 
@@ -318,25 +322,76 @@ def agreement(ctx: Context, partner_id: int) -> None:
 
 
 def propose(ctx: Context, partner_id: int) -> None:
+    """The terms one field at a time, as the Agreement screen's form: each with its label and
+    its current value as the default (Enter keeps it, a dash empties it), read by the same
+    rules (``parsing.py``) and checked by the same ``agreement_terms.check_form``."""
     console = ctx.console
     agreements = ctx.session.agreements
     shown = agreements.state(partner_id).shown
-    terms: dict[str, Any] = dict(shown.terms if shown is not None else agreements.template())
-    console.say(_("One term at a time. Enter keeps what is there."))
-    for key, value in list(terms.items()):
-        answer = console.ask(_("{key} (now {value}):").format(key=key.replace("_", " "),
-                                                               value=_value_text(value)))
-        if not answer:
-            continue
-        if isinstance(value, bool):
-            terms[key] = answer.casefold() in {"y", "yes", "j", "ja", "true"}
-        elif isinstance(value, int) and answer.lstrip("-").isdigit():
-            terms[key] = int(answer)
-        else:
-            terms[key] = answer
+    values = agreement_terms.form_values(
+        dict(shown.terms if shown is not None else agreements.template()))
+    console.say(_("One term at a time. Enter keeps what is there; a dash (-) empties a term."))
+    fields = {field.name: field for field in agreement_terms.FORM_FIELDS}
+    for field in agreement_terms.FORM_FIELDS:
+        values[field.name] = _ask_term(ctx, field, values.get(field.name))
+    while True:
+        try:
+            terms = agreement_terms.check_form(values)
+            break
+        except agreement_terms.TermsError as error:
+            console.say(str(error))
+            wrong = fields.get(error.key or "")
+            if wrong is None:
+                raise
+            values[wrong.name] = _ask_term(ctx, wrong, values.get(wrong.name))
     version = agreements.propose(partner_id, terms)
     sync(ctx, quiet=True)
     console.say(_("Proposed version {n}.").format(n=version.version))
+
+
+def _term_text(field: agreement_terms.TermField, value: object) -> str:
+    if field.kind == "time" and isinstance(value, time):
+        return f"{value:%H:%M}"
+    if field.kind == "date" and isinstance(value, date):
+        return formats.day(value)
+    return _value_text(value)
+
+
+def _ask_term(ctx: Context, field: agreement_terms.TermField, current: object) -> object:
+    """One term's answer, parsed as the form's field of that kind parses it."""
+    console = ctx.console
+    question = _("{label} (now {value}):").format(label=_(field.label),
+                                                  value=_term_text(field, current))
+    while True:
+        answer = console.ask(question)
+        if not answer:
+            return current
+        if answer == "-":
+            if field.required:
+                console.say(_("This one cannot be empty."))
+                continue
+            return None if field.kind in ("int", "date", "time") else \
+                False if field.kind == "bool" else ""
+        try:
+            if field.kind == "int":
+                number = parse_number(answer)
+                if number != int(number):
+                    raise ParseError(_("Type a whole number."))
+                return int(number)
+            if field.kind == "time":
+                return parse_time(answer)
+            if field.kind == "date":
+                return parse_day(answer, ctx.today())
+            if field.kind == "bool":
+                word = answer.casefold()
+                if word in {"y", "yes", "j", "ja", _("yes").casefold()}:
+                    return True
+                if word in {"n", "no", "nei", _("no").casefold()}:
+                    return False
+                raise ParseError(_("Type yes or no."))
+            return answer
+        except ParseError as error:
+            console.say(str(error))
 
 
 def accept(ctx: Context, partner_id: int) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -26,7 +25,15 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from .. import formats
 from ..errors import ReconnectError
 from ..i18n import N_, _
-from ..sync.agreement_terms import DEFAULT_TIME_ZONE, TermsError, validate
+from ..sync.agreement_terms import (
+    DEFAULT_TIME_ZONE,
+    TERM_LABELS,
+    TIME_ZONES,
+    TermsError,
+    check_form,
+    form_values,
+    terms_from_form,
+)
 from ..sync.agreements import Agreements, AgreementState
 from ..text_safety import clean_text
 from ..widgets.form import Field, FormError, FormScreen
@@ -37,25 +44,6 @@ from .events import SyncRequested
 if TYPE_CHECKING:
     from ..store.toolbox import Toolbox
 
-TERM_LABELS = {
-    "answer_within_working_days": N_("Answers usually within (working days)"),
-    "working_hours": N_("Working hours"),
-    "time_zone": N_("Time zone"),
-    "country": N_("Public holidays also of"),
-    "messages_for": N_("Messages are for"),
-    "messages_not_for": N_("Messages are not for"),
-    "suggested_max_words": N_("Suggested length (words)"),
-    "read_receipts": N_("Read receipts"),
-    "view_receipts": N_("View receipts"),
-    "emergency": N_("In an emergency"),
-    "review_on": N_("Talk it over again on"),
-    "notes": N_("Notes"),
-}
-TIME_ZONES = ("Europe/Oslo", "Europe/Stockholm", "Europe/Copenhagen", "Europe/Helsinki",
-              "Europe/London", "Europe/Berlin", "UTC")
-"""The time zones offered (a proposal's own zone is offered too when it is another)."""
-FIELD_OF_TERM = {"working_hours": "working_until"}
-"""The form field a term's problem is shown beside, where the two are not named alike."""
 
 
 def terms_text(terms: dict[str, object]) -> Text:
@@ -144,55 +132,12 @@ def terms_fields(terms: dict[str, Any]) -> list[Field]:
     ]
 
 
-def form_values(terms: dict[str, Any]) -> dict[str, Any]:
-    """What the form shows for ``terms`` (times and the day as values, not text)."""
-    values = {key: value for key, value in terms.items() if key != "working_hours"}
-    start, _sep, end = str(terms.get("working_hours", "")).partition("-")
-    for name, part in (("working_from", start), ("working_until", end)):
-        try:
-            values[name] = time.fromisoformat(part)
-        except ValueError:
-            values[name] = None
-    review = terms.get("review_on")
-    values["review_on"] = date.fromisoformat(review) if isinstance(review, str) else None
-    values["time_zone"] = terms.get("time_zone") or DEFAULT_TIME_ZONE
-    return values
-
-
-def terms_from_form(values: dict[str, Any]) -> dict[str, Any]:
-    """The terms the form's parsed values say (``agreement_terms.validate`` checks them)."""
-    start, end = values["working_from"], values["working_until"]
-    review = values.get("review_on")
-    country = (values.get("country") or "").strip().upper()
-    return {
-        "answer_within_working_days": values["answer_within_working_days"],
-        "working_hours": f"{start:%H:%M}-{end:%H:%M}",
-        "time_zone": values["time_zone"],
-        "country": country or None,
-        "review_on": review.isoformat() if review else None,
-        "suggested_max_words": values.get("suggested_max_words"),
-        "read_receipts": bool(values.get("read_receipts")),
-        "view_receipts": bool(values.get("view_receipts")),
-        "messages_for": values.get("messages_for") or "",
-        "messages_not_for": values.get("messages_not_for") or "",
-        "emergency": values.get("emergency") or "",
-        "notes": values.get("notes") or "",
-    }
-
-
 def check_terms(values: dict[str, Any]) -> None:
     """Refuse the form's values with the message beside the field at fault (FormError)."""
-    if values["working_from"] >= values["working_until"]:
-        raise FormError("working_until", _("Working hours end after they start."))
     try:
-        validate(terms_from_form(values))
+        check_form(values)
     except TermsError as error:
-        key = error.key or ""
-        name = FIELD_OF_TERM.get(key, key)
-        label = _(TERM_LABELS[key]) if key in TERM_LABELS else key
-        message = (_("{label} must be {expected}.").format(label=label, expected=error.expected)
-                   if error.expected else str(error))
-        raise FormError(name, message) from None
+        raise FormError(error.key or "", str(error)) from None
 
 
 class ProposeScreen(FormScreen):

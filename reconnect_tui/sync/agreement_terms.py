@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ReconnectError
-from ..i18n import _, current_language, ngettext
+from ..i18n import N_, _, current_language, ngettext
 
 SIGNING_CONTEXT = "reconnect/v1/dyad-agreement"
 DEFAULT_TIME_ZONE = "Europe/Oslo"
@@ -196,3 +196,109 @@ def signed_bytes(provider_key: str, user_key: str, version: int, terms: dict[str
                       ensure_ascii=False).encode("utf-8")
 
 
+
+
+# -- the terms as a form: the Agreement screen and plain mode ask the same fields --------------
+
+TERM_LABELS = {
+    "answer_within_working_days": N_("Answers usually within (working days)"),
+    "working_hours": N_("Working hours"),
+    "time_zone": N_("Time zone"),
+    "country": N_("Public holidays also of"),
+    "messages_for": N_("Messages are for"),
+    "messages_not_for": N_("Messages are not for"),
+    "suggested_max_words": N_("Suggested length (words)"),
+    "read_receipts": N_("Read receipts"),
+    "view_receipts": N_("View receipts"),
+    "emergency": N_("In an emergency"),
+    "review_on": N_("Talk it over again on"),
+    "notes": N_("Notes"),
+}
+"""Each term named in words (English source texts; show through ``_()``)."""
+TIME_ZONES = ("Europe/Oslo", "Europe/Stockholm", "Europe/Copenhagen", "Europe/Helsinki",
+              "Europe/London", "Europe/Berlin", "UTC")
+"""The time zones offered (a proposal's own zone is offered too when it is another)."""
+FIELD_OF_TERM = {"working_hours": "working_until"}
+"""The form field a term's problem is shown beside, where the two are not named alike."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermField:
+    """One field of the terms' form: its name, how its answer is read, its English label."""
+
+    name: str
+    kind: str
+    """"int", "time", "date", "bool", "zone" (a time zone), "text" or "multiline"."""
+    label: str
+    required: bool = False
+
+
+FORM_FIELDS = (
+    TermField("answer_within_working_days", "int",
+              TERM_LABELS["answer_within_working_days"], True),
+    TermField("working_from", "time", N_("Working hours from"), True),
+    TermField("working_until", "time", N_("Working hours until"), True),
+    TermField("time_zone", "zone", TERM_LABELS["time_zone"], True),
+    TermField("country", "text", TERM_LABELS["country"]),
+    TermField("review_on", "date", TERM_LABELS["review_on"]),
+    TermField("suggested_max_words", "int", TERM_LABELS["suggested_max_words"]),
+    TermField("read_receipts", "bool", TERM_LABELS["read_receipts"]),
+    TermField("view_receipts", "bool",
+              N_("View receipts (the owner is told when a shared item was viewed)")),
+    TermField("messages_for", "multiline", TERM_LABELS["messages_for"]),
+    TermField("messages_not_for", "multiline", TERM_LABELS["messages_not_for"]),
+    TermField("emergency", "multiline", TERM_LABELS["emergency"]),
+    TermField("notes", "multiline", TERM_LABELS["notes"]),
+)
+"""The fields of the terms' form, in order (working hours as two times)."""
+
+
+def form_values(terms: dict[str, Any]) -> dict[str, Any]:
+    """What the form shows for ``terms`` (times and the day as values, not text)."""
+    values = {key: value for key, value in terms.items() if key != "working_hours"}
+    start, _sep, end = str(terms.get("working_hours", "")).partition("-")
+    for name, part in (("working_from", start), ("working_until", end)):
+        try:
+            values[name] = time.fromisoformat(part)
+        except ValueError:
+            values[name] = None
+    review = terms.get("review_on")
+    values["review_on"] = date.fromisoformat(review) if isinstance(review, str) else None
+    values["time_zone"] = terms.get("time_zone") or DEFAULT_TIME_ZONE
+    return values
+
+
+def terms_from_form(values: dict[str, Any]) -> dict[str, Any]:
+    """The terms the form's parsed values say (``validate`` checks them)."""
+    start, end = values["working_from"], values["working_until"]
+    review = values.get("review_on")
+    country = (values.get("country") or "").strip().upper()
+    return {
+        "answer_within_working_days": values["answer_within_working_days"],
+        "working_hours": f"{start:%H:%M}-{end:%H:%M}",
+        "time_zone": values["time_zone"],
+        "country": country or None,
+        "review_on": review.isoformat() if review else None,
+        "suggested_max_words": values.get("suggested_max_words"),
+        "read_receipts": bool(values.get("read_receipts")),
+        "view_receipts": bool(values.get("view_receipts")),
+        "messages_for": values.get("messages_for") or "",
+        "messages_not_for": values.get("messages_not_for") or "",
+        "emergency": values.get("emergency") or "",
+        "notes": values.get("notes") or "",
+    }
+
+
+def check_form(values: dict[str, Any]) -> dict[str, Any]:
+    """The validated terms of the form's values; a TermsError whose ``key`` is the form field
+    at fault and whose message names it in words."""
+    if values["working_from"] >= values["working_until"]:
+        raise TermsError(_("Working hours end after they start."), "working_until")
+    try:
+        return validate(terms_from_form(values))
+    except TermsError as error:
+        key = error.key or ""
+        label = _(TERM_LABELS[key]) if key in TERM_LABELS else key
+        message = (_("{label} must be {expected}.").format(label=label, expected=error.expected)
+                   if error.expected else str(error))
+        raise TermsError(message, FIELD_OF_TERM.get(key, key), error.expected) from None

@@ -6,7 +6,6 @@ and read what is shared; the service user also runs a forum. Each step is one ru
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from reconnect_tui.model import Role
@@ -19,7 +18,7 @@ from tests.plain.plain_helpers import home, problems, run_plain, spelled_out_run
 from tests.support.vaults import Template, copy_vault
 
 P = Role.PROVIDER
-KEEP_TERMS = [""] * len(agreement_terms.template(date.today()))
+KEEP_TERMS = [""] * len(agreement_terms.FORM_FIELDS)
 """Enter at each term of the agreement: keep the template's value."""
 
 

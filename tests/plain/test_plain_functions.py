@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reconnect_tui.model import Role
 from reconnect_tui.settings import load_settings
 from reconnect_tui.store import Toolbox, Vault
+from reconnect_tui.sync import agreement_terms
 from reconnect_tui.sync.about import ItemRef
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.forum import Forums
@@ -123,3 +125,33 @@ def test_theme_notifications_and_quiet_hours_are_set(user_template: Template,
     settings = load_settings()
     assert (settings.theme, settings.notifications) == ("textual-light", "name")
     assert (settings.quiet_start, settings.quiet_end) == ("22:30", "06:30")
+
+
+def test_agreement_terms_are_asked_with_labels_and_parsed_like_the_form(
+        user_template: Template, provider_template: Template, relay, tmp_path: Path) -> None:
+    provider = open_person(provider_template, tmp_path / "provider", relay.url)
+    user = open_person(user_template, tmp_path / "user", relay.url)
+    on_provider, _on_user = pair(provider, user)
+    provider.vault.close()
+    user.vault.close()
+    answers = {"answer_within_working_days": "40", "working_from": "8.30",
+               "suggested_max_words": "-", "read_receipts": "no"}
+    said = _run(provider.path, [
+        home("messages", Role.PROVIDER), "1", "3", "1",
+        *[answers.get(field.name, "") for field in agreement_terms.FORM_FIELDS],
+        "3",                                   # asked again: 40 is more than 30 days
+        "q", "q", "q", home("quit", Role.PROVIDER),
+    ], env={"RECONNECT_RELAY": relay.url})
+    assert "Answers usually within (working days) (now 2):" in said
+    assert "Working hours from (now 08:00):" in said
+    assert ("Answers usually within (working days) must be a whole number of days from 0"
+            " to 30.") in said
+    assert "Proposed version 1." in said
+    provider.reopen()
+    try:
+        terms = Agreements(provider.vault).state(on_provider.id).shown.terms
+        assert (terms["answer_within_working_days"], terms["working_hours"],
+                terms["suggested_max_words"], terms["read_receipts"]) == (
+            3, "08:30-15:30", None, False)
+    finally:
+        provider.vault.close()
