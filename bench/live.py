@@ -7,8 +7,12 @@ and what an idle subscriber costs the relay.
 channel (``sync/push.py``) watches; the clock runs from just before the deposit is sent until
 the channel says "new". Baseline in the same run: a message's round trip through a bare
 WebSocket echo server (``websockets``, in this process). Goals: median <= 3x the echo, p99 <=
-50 ms. The relay's database is on tmpfs (``/dev/shm`` where there is one): this measures the push
-path, not the disk's fsync, which every deposit pays before it is acknowledged anyway.
+50 ms. The echo has no HTTP request in it, and a deposit is one, so a second baseline in the
+same run has the same shape as ours with nothing of ours in it: a bare Starlette app (its own
+process, uvicorn, as the relay) that answers a POST of the same bytes by telling a WebSocket
+subscriber "new" from memory — no signature, no nonce, no database. The relay's database is
+on tmpfs (``/dev/shm`` where there is one): this measures the push path, not the disk's
+fsync, which every deposit pays before it is acknowledged anyway.
 
 (b) Idle CPU of ``reconnect sync --watch`` on a paired vault with its channel up: user+system
 CPU seconds over a sample of ``--idle-seconds``, extrapolated to an hour. Goal: < 2 s per hour.
@@ -40,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from relay_server import RelayProcess  # noqa: E402
+from relay_server import RelayProcess, free_port  # noqa: E402
 
 from reconnect_tui import wire  # noqa: E402
 from reconnect_tui.model import Profile, Role  # noqa: E402
@@ -85,6 +89,72 @@ def echo_round_trips(rounds: int) -> list[float]:
                 times.append(time.perf_counter() - start)
         server.shutdown()
     return times
+
+
+BARE_PUSH_APP = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+listeners = set()
+
+async def deposit(request):
+    await request.body()
+    for ws in list(listeners):
+        await ws.send_text('{"v":1,"event":"new"}')
+    return JSONResponse({"stored": True}, status_code=201)
+
+async def health(request):
+    return JSONResponse({"status": "ok"})
+
+async def subscribe(ws):
+    await ws.accept()
+    listeners.add(ws)
+    try:
+        await ws.receive_text()
+    except Exception:
+        pass
+    listeners.discard(ws)
+
+app = Starlette(routes=[Route("/deposit", deposit, methods=["POST"]),
+                        Route("/health", health), WebSocketRoute("/subscribe", subscribe)])
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+            access_log=False)
+"""
+
+
+def bare_post_to_notified(rounds: int) -> list[float]:
+    """The bare baseline: a POST of 1 KiB to a bare app that tells a WebSocket subscriber."""
+    import httpx
+    from websockets.sync.client import connect
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", BARE_PUSH_APP, str(port)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the bare push app did not start") from None
+                time.sleep(0.05)
+        body = os.urandom(1064)
+        times = []
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http, \
+                connect(f"ws://127.0.0.1:{port}/subscribe", compression=None) as ws:
+            for n in range(rounds + 20):
+                start = time.perf_counter()
+                http.post("/deposit", content=body)
+                ws.recv(timeout=10.0)
+                if n >= 20:
+                    times.append(time.perf_counter() - start)
+        return times
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def deposit_to_notified(relay: RelayProcess, rounds: int) -> tuple[list[float], list[float]]:
@@ -263,6 +333,7 @@ def main() -> None:
         with RelayProcess(folder / "relay", extra_args=RELAY_ARGS) as relay:
             echo = echo_round_trips(args.rounds)
             push, answered = deposit_to_notified(relay, args.rounds)
+            bare = bare_post_to_notified(args.rounds)
             e_med, p_med = statistics.median(echo), statistics.median(push)
             a_med = statistics.median(answered)
             print(f"(a) echo round trip: median {e_med * 1000:.2f} ms, "
@@ -273,6 +344,11 @@ def main() -> None:
             print(f"    of which the signed deposit's own round trip (sent -> answered): "
                   f"median {a_med * 1000:.2f} ms, p99 {percentile(answered, 0.99) * 1000:.2f} "
                   f"ms; told {(p_med - a_med) * 1000:+.2f} ms after the depositor's answer")
+            b_med = statistics.median(bare)
+            print(f"    bare POST-to-notified (no signature, nonce or database): median "
+                  f"{b_med * 1000:.2f} ms, p99 {percentile(bare, 0.99) * 1000:.2f} ms; ours "
+                  f"{p_med / b_med:.1f}x it; the bare POST alone is {b_med / e_med:.1f}x the "
+                  f"echo, so no deposit can be told within 3x the echo")
             per_hour, one_sync = idle_watch_cpu(relay, folder, args.idle_seconds)
             print(f"(b) idle watch: {per_hour:.2f} CPU s per hour "
                   f"(from {args.idle_seconds:.0f} s; goal < 2 s); one told sync "
