@@ -143,7 +143,7 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
                         status(_("Live: told at once when something arrives.") if live else
                                _("The relay's live channel is not available; syncing now "
                                  "and then instead."))
-                for problem in dict.fromkeys(result.problems):
+                for problem in _problems_for_stderr(result.problems):
                     status(problem)
                 last[0] = now
                 tell(True)
@@ -175,6 +175,22 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
             "(or add --stay-unlocked).",
             "Locked after {n} minutes, as the auto-lock setting says; run it again to go on "
             "(or add --stay-unlocked).", minutes).format(n=minutes))
+
+
+def _problems_for_stderr(problems: list[str]) -> list[str]:
+    """The watch's problems as said on stderr. At a terminal, each as it is; otherwise (the
+    background companion's stderr is the system journal) only that there is one: a problem
+    may name what the person wrote (the title of a share too large to publish)."""
+    import sys
+
+    unique = list(dict.fromkeys(problems))
+    try:
+        at_terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream: as for a log
+        at_terminal = False
+    if at_terminal or not unique:
+        return unique
+    return [_("A sync problem needs your attention; open ReConnect to see it.")]
 
 
 def _announcer(opened: Vault) -> Callable[[bool], None]:

@@ -174,3 +174,13 @@ def test_the_watch_sends_what_another_process_queued(
         until(arrived)
     finally:
         assert watch.stop() == 0, watch.stderr()
+
+
+def test_the_watch_keeps_what_a_person_wrote_out_of_its_log() -> None:
+    """The background companion's stderr is the system journal (not a terminal): a problem
+    naming a share's title becomes a line without it."""
+    from reconnect_tui.commands.sync import _problems_for_stderr
+
+    said = _problems_for_stderr(["Min hemmelige plan is too large to share in one piece."] * 2)
+    assert said == ["A sync problem needs your attention; open ReConnect to see it."]
+    assert _problems_for_stderr([]) == []
