@@ -160,11 +160,31 @@ class ReconnectApp(App[None]):
 
         self._open_session(vault)
         self._register_builtin_exercises()
+        crisis = self._close_dialogs_over_the_lock()
         self.switch_screen(RecoveryCodeScreen(recovery_code))
+        if crisis:
+            self.action_crisis()
 
     def recovery_code_stored(self) -> None:
         self._last_activity = time.monotonic()
+        crisis = self._close_dialogs_over_the_lock()
         self.switch_screen(self._home())
+        if crisis:
+            self.action_crisis()
+
+    def _close_dialogs_over_the_lock(self) -> bool:
+        """Close what was opened over the lock (or create) screen while its passphrase was
+        being checked (F2, F1), so that Home replaces the lock screen and not the dialog;
+        True when the crisis plan was open, to open it again now with the person's own plan."""
+        from textual.screen import ModalScreen
+
+        from .screens.crisis import CrisisScreen
+
+        crisis = False
+        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
+            crisis = crisis or isinstance(self.screen, CrisisScreen)
+            self.pop_screen()
+        return crisis
 
     # the screens' typed messages (screens/events.py)
 
@@ -217,8 +237,11 @@ class ReconnectApp(App[None]):
         self._open_session(vault)
         self._register_builtin_exercises()
         self._last_activity = time.monotonic()
+        crisis = self._close_dialogs_over_the_lock()
         self.switch_screen(self._home())
         self._return_where_it_was()
+        if crisis:
+            self.action_crisis()
         self._timed_sync()
         self._start_live()  # and one more sync once subscribed: nothing falls in between
         self.call_after_refresh(_settle_heap)
