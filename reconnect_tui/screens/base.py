@@ -480,13 +480,18 @@ class ModuleScreen(Responsive, SessionAccess, LocalizedScreen[Any], Generic[Data
         """Show every line of the screen from the shares last read."""
         if self.read_only:
             return
+        own = self.who_can_see_text(self.MODULE) if self.MODULE else ""
         for line in self.query(WhoCanSee).results(WhoCanSee):
             if not line.module:
                 continue
             if line.for_item:
                 self.show_who_can_see(line, line.item_id)
             else:
-                line.update(self.who_can_see_text(line.module))
+                text = self.who_can_see_text(line.module)
+                line.update(text)
+                # A second module on the screen (registrations beside the diary, what matters
+                # beside the life domains) says its line only when it differs: not twice.
+                line.display = line.module == self.MODULE or text != own
 
 
 def _read_shares(session: Session) -> tuple[ShareEntry, ...]:

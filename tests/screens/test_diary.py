@@ -43,6 +43,11 @@ async def test_empty_states(vault_path: Path) -> None:
         await pilot.press("r")
         assert screen.query_one("#registrations-empty").display
         assert not screen.query_one("#registration-rows").display
+        # nothing shared: the registrations tab says so once, not once per module
+        from reconnect_tui.screens.base import WhoCanSee
+
+        shown = [line for line in screen.query(WhoCanSee) if line.display]
+        assert len(shown) == 1
 
 
 async def test_write_edit_delete_entry_survives_lock(vault_path: Path) -> None:
