@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from ..domain_names import domain_label as domain_label  # re-exported: goal.py, domain.py
 from ..i18n import N_, _
 from .common import echo
 from .vault import open_vault
@@ -122,15 +123,6 @@ def one_line(text: str, width: int = 70) -> str:
     """The first line of ``text``, shortened: how a long text is named in a list."""
     first = text.strip().splitlines()[0] if text.strip() else ""
     return first if len(first) <= width else first[: width - 1] + "…"
-
-
-def domain_label(name: str) -> str:
-    """A life domain's name as shown: the defaults a new vault gets are stored in English
-    (``model.DEFAULT_LIFE_DOMAINS``) and shown in the active language, as on the screens
-    (``screens/localized.py``); JSON keeps the stored name."""
-    from ..model import DEFAULT_LIFE_DOMAINS
-
-    return _(name) if name in DEFAULT_LIFE_DOMAINS else name
 
 
 def yes_no(value: bool) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .. import formats
+from ..domain_names import domain_label
 from ..i18n import N_, _, ngettext
-from ..model import DEFAULT_LIFE_DOMAINS, LifeDomain
+from ..model import LifeDomain
 from .context import Context
 from .forms import Field, ask_text
 from .records import Records, run_records
@@ -19,13 +20,8 @@ FIELDS = (
 )
 
 
-def domain_name(name: str) -> str:
-    """The defaults a new vault gets are stored in English and shown translated."""
-    return _(name) if name in DEFAULT_LIFE_DOMAINS else name
-
-
 def label(domain: LifeDomain) -> str:
-    name = domain_name(domain.name)
+    name = domain_label(domain.name)
     if domain.hidden:
         name = _("{name} (hidden)").format(name=name)
     if domain.rating is None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .. import formats
+from ..domain_names import domain_label
 from ..i18n import N_, _, ngettext
 from ..model import Activity, Goal
 from .context import Context
-from .domains import domain_name
 from .forms import Field, fill
 from .records import Records, run_records
 
@@ -20,7 +20,7 @@ ACTIVITY_FIELDS = (
 
 def goal_fields(ctx: Context) -> tuple[Field, ...]:
     domains = [(None, N_("No life domain"))] + [
-        (d.id, domain_name(d.name)) for d in ctx.toolbox.domains.list()]
+        (d.id, domain_label(d.name)) for d in ctx.toolbox.domains.list()]
     return (
         Field("title", N_("Goal"), "required"),
         Field("why", N_("Why it matters to me")),

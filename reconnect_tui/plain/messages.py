@@ -12,6 +12,7 @@ from datetime import date, time
 from typing import Any
 
 from .. import formats
+from ..domain_names import domain_label
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
@@ -19,7 +20,6 @@ from ..parsing import ParseError, parse_day, parse_number, parse_time
 from ..sync import agreement_terms
 from ..sync.about import ItemRef
 from .context import Context
-from .domains import domain_name
 from .forms import ask_text
 from .io import Back
 from .relay import sync
@@ -201,7 +201,7 @@ def about_items(ctx: Context, partner_id: int) -> list[ItemRef]:
 
 def about_label(about: ItemRef) -> str:
     """An item a message is about, with its kind: "Goal: Walk daily"."""
-    title = domain_name(about.title) if about.module == "life-domains" else about.title
+    title = domain_label(about.title) if about.module == "life-domains" else about.title
     kind = {"goals": _("Goal"), "life-domains": _("Life domain")}.get(about.module, _("Item"))
     return _("{kind}: {title}").format(kind=kind, title=title)
 

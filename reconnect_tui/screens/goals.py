@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, Tree
 
+from ..domain_names import domain_label
 from ..i18n import N_, _
 from ..model import Activity, Goal
 from ..store import Toolbox
@@ -29,7 +30,6 @@ from ..widgets.goal_tree import (
     when_text,
 )
 from .base import ModuleScreen, WhoCanSee
-from .localized import domain_label
 
 
 def _goal_values(values: dict[str, Any]) -> dict[str, Any]:

@@ -20,13 +20,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..domain_names import domain_label
 from ..i18n import N_, _
 from ..model import LifeDomain, StatusEntry
 from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
 from ..widgets.sparkline_history import DomainHistory
 from .base import ModuleScreen, WhoCanSee
-from .localized import domain_label
 
 
 def domain_prompt(domain: LifeDomain) -> Text:

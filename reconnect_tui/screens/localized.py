@@ -18,20 +18,12 @@ from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 
 from ..i18n import _
-from ..model import DEFAULT_LIFE_DOMAINS
 
 ResultT = TypeVar("ResultT")
 
 
 def _translated(text: str | None) -> str:
     return _(text) if text else ""  # gettext("") is the catalogue's header, never a label
-
-
-def domain_label(name: str) -> str:
-    """A life domain's name as shown. The defaults a new vault gets are stored in English
-    (``model.DEFAULT_LIFE_DOMAINS``; ``store/portable.py`` compares against them) and shown in
-    the active language; a name the person wrote is shown as written."""
-    return _(name) if name in DEFAULT_LIFE_DOMAINS else name
 
 
 def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:

@@ -24,6 +24,7 @@ from textual.widgets import Button, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formats
+from ..domain_names import domain_label
 from ..errors import ReconnectError
 from ..i18n import N_, _, ngettext
 from ..model import Role
@@ -36,7 +37,6 @@ from ..widgets.footer import CompactFooter
 from ..widgets.notice import NotForEmergencies
 from .base import ModuleScreen
 from .events import SyncRequested
-from .localized import domain_label
 from .provider_home import DyadList
 
 NO_ITEM = ItemRef(module="", item_id=0, title="")

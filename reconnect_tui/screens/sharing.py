@@ -23,6 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import formats
+from ..domain_names import domain_label
 from ..errors import ReconnectError
 from ..i18n import N_, _
 from ..store import Toolbox
@@ -38,7 +39,6 @@ from ..sync.sharing import (
 )
 from .base import ModuleScreen
 from .events import SyncRequested
-from .localized import domain_label
 
 
 def when_text(moment: datetime) -> str:

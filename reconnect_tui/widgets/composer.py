@@ -25,8 +25,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
+from ..domain_names import domain_label
 from ..i18n import _, ngettext
-from ..screens.localized import domain_label
 from ..sync.dyads import ItemRef, reading_time_seconds, word_count
 from ..text_safety import clean_text
 from .drafts import KeepsDraft

@@ -18,9 +18,9 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from .. import formats
+from ..domain_names import domain_label
 from ..i18n import N_, _
 from ..model import Activity, Goal, LifeDomain
-from ..screens.localized import domain_label
 
 Item = Goal | Activity
 ItemKey = tuple[str, int]

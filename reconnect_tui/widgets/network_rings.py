@@ -21,7 +21,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import RINGS, Person, Sector
 
 Segment = tuple[str, str]
@@ -33,22 +33,22 @@ MIN_BOX_WIDTH = 30
 CRISIS_MARK = "+"
 
 SECTOR_SHORT: dict[Sector, str] = {
-    Sector.FAMILY: "family",
-    Sector.RELATIVES: "relatives",
-    Sector.FRIENDS: "friends",
-    Sector.SCHOOL_WORK: "work/school",
-    Sector.LEISURE: "leisure",
-    Sector.PROFESSIONAL: "services",
+    Sector.FAMILY: N_("family"),
+    Sector.RELATIVES: N_("relatives"),
+    Sector.FRIENDS: N_("friends"),
+    Sector.SCHOOL_WORK: N_("work/school"),
+    Sector.LEISURE: N_("leisure"),
+    Sector.PROFESSIONAL: N_("services"),
 }
 """Short English labels of the sectors for the drawing (shown through ``_()``)."""
 
 SECTOR_TITLES: dict[Sector, str] = {
-    Sector.FAMILY: "Family",
-    Sector.RELATIVES: "Relatives",
-    Sector.FRIENDS: "Friends",
-    Sector.SCHOOL_WORK: "School or work",
-    Sector.LEISURE: "Leisure",
-    Sector.PROFESSIONAL: "Professional services",
+    Sector.FAMILY: N_("Family"),
+    Sector.RELATIVES: N_("Relatives"),
+    Sector.FRIENDS: N_("Friends"),
+    Sector.SCHOOL_WORK: N_("School or work"),
+    Sector.LEISURE: N_("Leisure"),
+    Sector.PROFESSIONAL: N_("Professional services"),
 }
 """English titles of the sectors for tables and forms (shown through ``_()``)."""
 
