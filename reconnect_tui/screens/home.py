@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rich.text import Text
@@ -40,6 +40,10 @@ class HomeData:
     activities: list[Activity]
     goals: list[Goal]
     matters: str
+    paired: bool = False
+    unread: int = 0
+    notes: str = ""
+    """The unread line and the agreement notes: read here too, not on the UI thread."""
 
 
 class HomeLoaded(Message):
@@ -121,6 +125,7 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
                         goals[:SHOWN_GOALS], toolbox.what_matters.get())
 
     def show_data(self, data: HomeData) -> None:
+        self._show_unread(data)
         activities = self.query_one("#home-activities", Static)
         if data.activities:
             text = Text()
@@ -156,6 +161,12 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
             return
         try:
             data = self.load_data(session.toolbox)
+            from .provider_home import agreement_notes
+
+            dyads = session.dyads
+            data = replace(data, paired=bool(dyads.partners()),
+                            unread=dyads.unread_total(),
+                            notes=agreement_notes(session, provider=False))
         except VaultLocked:
             return  # locked while reading: Home is about to close
         self.post_message(HomeLoaded(data, generation))
@@ -182,7 +193,6 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "sync_status", self._show_sync_status)
-        self._show_unread()
         self.request_load()
 
     def _screen_resized(self, size: Size) -> None:
@@ -198,8 +208,6 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
         """Back from a module or a conversation: goals, "what matters", unread counts and
         waiting times may have changed."""
         self.refresh_after_sync()
-        if self.loaded and self.current_session() is not None:
-            self.request_load()
 
     def refresh_after_sync(self) -> None:
         """Called by the app when a sync finished (and on resume, unless it is locking)."""
@@ -212,19 +220,16 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
             for panel in self.query(ProviderDyads):
                 panel.reload()
         else:
-            self._show_unread()
+            self.request_load()  # the unread line and notes too, in the loading thread
 
-    def _show_unread(self) -> None:
+    def _show_unread(self, data: HomeData) -> None:
         """The service user's "N unread messages" line (hidden until they have paired)."""
-        if self.profile.role is Role.PROVIDER:
-            return
         found = self.query("#unread")
         if not found:  # not composed yet, or closing: a sync can end at any moment
             return
         line = found.first(Static)
-        dyads = self.session.dyads
-        line.display = bool(dyads.partners())
-        unread = dyads.unread_total()
+        line.display = data.paired
+        unread = data.unread
         if unread:
             text = ngettext(
                 "[b]{n} unread message[/b] · press s to read it",
@@ -234,10 +239,8 @@ class HomeScreen(Responsive, SessionAccess, LocalizedScreen):
         else:
             text = _("No unread messages.")
         line.update(text)
-        from .provider_home import agreement_notes
-
         notes = self.query_one("#agreement-notes", Static)
-        text = agreement_notes(self.session, provider=False)
+        text = data.notes
         notes.update(text)
         notes.display = bool(text)
 

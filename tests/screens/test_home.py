@@ -74,3 +74,30 @@ async def test_home_and_life_domains_fit_60x20(vault_path: Path) -> None:
         listing, detail = domains.query_one("#domain-list"), domains.query_one("#domain-detail")
         assert listing.region.height >= 4 and listing.region.right <= 60
         assert detail.region.width >= 30 and detail.region.right <= 60
+
+
+async def test_home_reads_its_unread_line_off_the_ui_thread(vault_path: Path) -> None:
+    """Each sync refreshes Home (each minute): the unread line and the agreement notes are
+    read with the rest in the loading thread, never on the UI thread."""
+    import threading
+
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: home.loaded
+                       and not any(w.is_running for w in app.workers))
+        ui_thread = threading.get_ident()
+        statements: list[tuple[int, str]] = []
+        connection = app.toolbox.vault._conn
+        connection.set_trace_callback(
+            lambda sql: statements.append((threading.get_ident(), sql)))
+        try:
+            home.refresh_after_sync()
+            await wait_for(pilot, lambda: any(t != ui_thread for t, _sql in statements)
+                           and not any(w.is_running for w in app.workers))
+        finally:
+            connection.set_trace_callback(None)
+        assert [sql for thread, sql in statements if thread == ui_thread] == []
+        assert not home.query_one("#unread", Static).display  # not paired: no unread line
