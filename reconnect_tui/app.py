@@ -242,6 +242,7 @@ class ReconnectApp(App[None]):
         self._return_where_it_was()
         if crisis:
             self.action_crisis()
+        self.sync_schedule.due_now()  # what came while the vault was locked, at once
         self._timed_sync()
         self._start_live()  # and one more sync once subscribed: nothing falls in between
         self.call_after_refresh(_settle_heap)

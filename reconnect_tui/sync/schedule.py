@@ -59,6 +59,10 @@ class SyncSchedule:
     def due(self) -> bool:
         return self.clock() >= self.next_at
 
+    def due_now(self) -> None:
+        """The next tick syncs (an unlock: whatever came while the vault was locked)."""
+        self.next_at = self.clock()
+
     def synced(self, *, offline: bool, push_up: bool) -> float:
         """Plan the next timed sync after one ended; returns the delay chosen."""
         if offline:

@@ -29,6 +29,7 @@ async def test_home_shows_offline_then_synced(
     relay.stop()
     app = make_app(vault_path)
     async with app.run_test(size=SIZE) as pilot:
+        app.sync_schedule.next_at = float("inf")  # no timed sync: only the unlock's own
         await unlock(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await wait_for(pilot, lambda: "Offline — 1 waiting" in status_text(app))

@@ -46,3 +46,12 @@ def test_push_channel_open_means_fewer_timed_syncs() -> None:
     assert 0.75 * PUSH_PERIOD_SECONDS <= delay <= 1.25 * PUSH_PERIOD_SECONDS
     # offline after that: the backoff starts again from its first step
     assert schedule.synced(offline=True, push_up=True) <= OFFLINE_FIRST_SECONDS
+
+
+def test_due_now_makes_the_next_tick_sync() -> None:
+    clock = Clock()
+    schedule = SyncSchedule(clock, random.Random(1))
+    schedule.synced(offline=False, push_up=True)
+    assert not schedule.due()
+    schedule.due_now()  # an unlock
+    assert schedule.due()
