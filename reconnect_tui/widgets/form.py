@@ -40,6 +40,7 @@ from ..formats import format_day, number
 from ..i18n import N_, _
 from ..text_safety import clean_text
 from .drafts import DraftNotice, KeepsDraft
+from .footer import QuietFooter
 from .toggles import StateCheckbox
 
 if TYPE_CHECKING:
@@ -147,6 +148,8 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", N_("Save")),
         Binding("escape", "cancel", N_("Cancel")),
     ]
+    FOOTER_KEYS = ("save", "cancel")
+    """A form is taller than 24 lines more often than not: its keys stay in view at the foot."""
 
     def __init__(
         self,
@@ -182,6 +185,7 @@ class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="buttons"):
                 yield Button(self.save_label or _("Save"), id="save", variant="primary")
                 yield Button(_("Cancel"), id="cancel")
+        yield QuietFooter()
 
     def _field(self, spec: Field) -> ComposeResult:
         value = self.values.get(spec.name)

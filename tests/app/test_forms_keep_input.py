@@ -72,6 +72,12 @@ async def test_a_rejected_date_is_said_beside_it_and_scrolled_into_view(vault_pa
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         form = app.screen
+        # its keys stay in view at the foot however far the form scrolls
+        from reconnect_tui.widgets.footer import QuietFooter
+
+        footer = form.query_one(QuietFooter)
+        await wait_for(pilot, lambda: {"save", "cancel"} <= set(footer.shown_actions))
+        assert footer.region.bottom == SIZE[1]
         form.query_one("#field-title", Input).value = "Swim once a week"
         form.query_one("#field-due", Input).value = "the 45th"
         await pilot.press("ctrl+s")
