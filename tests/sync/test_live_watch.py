@@ -184,3 +184,32 @@ def test_the_watch_keeps_what_a_person_wrote_out_of_its_log() -> None:
     said = _problems_for_stderr(["Min hemmelige plan is too large to share in one piece."] * 2)
     assert said == ["A sync problem needs your attention; open ReConnect to see it."]
     assert _problems_for_stderr([]) == []
+
+
+def test_a_due_checkin_goes_out_from_the_watch_with_no_app_open(
+        paired: RelayProcess, provider: Person, user: Person, tmp_path: Path) -> None:
+    """The provider scheduled a check-in and closed the app; only the watch runs: the
+    check-in goes out, once. (One that falls due later is sent by the watch's look every 30 s,
+    the same path as a queued message: test_the_watch_sends_what_another_process_queued.)"""
+    from reconnect_tui.sync.agreements import Agreements
+    from reconnect_tui.sync.dyads import Dyads
+    from reconnect_tui.sync.sync_service import sync_and_process
+
+    with provider.open() as vault:
+        partner = Dyads(vault).partners()[0]
+        Agreements(vault).schedule_checkin(partner.id, "Hvordan har du sovet?", 7)
+    watch = Watch(provider.path, tmp_path / "watch")
+    try:
+        watch.wait_live()
+
+        def asked() -> list[str]:
+            with user.open() as vault:
+                sync_and_process(vault, paired.url)
+                partner = Dyads(vault).partners()[0]
+                return [c.question for c in Agreements(vault).checkins(partner.id)
+                        if not c.asked_by_me]
+
+        until(lambda: asked() == ["Hvordan har du sovet?"])
+    finally:
+        assert watch.stop() == 0, watch.stderr()
+    assert asked() == ["Hvordan har du sovet?"]  # once, however often the watch looked
