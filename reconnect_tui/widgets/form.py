@@ -30,7 +30,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
@@ -38,6 +37,7 @@ from .. import parsing
 from ..errors import ReconnectError
 from ..formats import format_day, number
 from ..i18n import N_, _
+from ..screens.localized import LocalizedModalScreen
 from ..text_safety import clean_text
 from .drafts import DraftNotice, KeepsDraft
 from .footer import QuietFooter
@@ -137,7 +137,7 @@ def _within(spec: Field, value: float) -> Any:
     raise FormError(spec.name, message)
 
 
-class FormScreen(KeepsDraft, ModalScreen[dict[str, Any] | None]):
+class FormScreen(KeepsDraft, LocalizedModalScreen[dict[str, Any] | None]):
     """Edit a few fields; Ctrl+S saves, Escape cancels (asking first when something changed).
 
     ``save_label`` names the primary button for what it does ("Report", "Start" …); it
