@@ -283,3 +283,21 @@ class SearchHit:
     item_id: int
     title: str
     snippet: str
+
+
+@dataclass(slots=True)
+class SearchResults:
+    """A search's best hits, and whether they were chosen among all its matches.
+
+    A word found in thousands of entries is ranked among its ``ranked`` newest matches only
+    (``store/repositories/search.py``); ``matches`` counts them all.
+    """
+
+    hits: list[SearchHit]
+    matches: int
+    ranked: int
+
+    @property
+    def limited(self) -> bool:
+        """True when only the newest matches were ranked."""
+        return self.ranked < self.matches

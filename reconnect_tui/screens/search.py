@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..i18n import N_, _
-from ..model import SearchHit
+from ..model import SearchHit, SearchResults
 from ..store import Toolbox
 from .base import ModuleScreen
 from .events import OpenModule
@@ -66,7 +66,7 @@ class Found:
     """What a search found, read in the screen's loading thread."""
 
     text: str
-    hits: list[SearchHit]
+    results: SearchResults
 
 
 class SearchScreen(ModuleScreen[Found]):
@@ -100,7 +100,7 @@ class SearchScreen(ModuleScreen[Found]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._show([], "")
+        self._show(SearchResults([], 0, 0), "")
         self.query_one("#search-query", Input).focus()
 
     @on(Input.Changed, "#search-query")
@@ -117,12 +117,14 @@ class SearchScreen(ModuleScreen[Found]):
 
     def load_data(self, toolbox: Toolbox) -> Found:
         text = self._query
-        return Found(text, toolbox.search.search(text) if text.strip() else [])
+        found = toolbox.search.find(text) if text.strip() else SearchResults([], 0, 0)
+        return Found(text, found)
 
     def show_data(self, data: Found) -> None:
-        self._show(data.hits, data.text)
+        self._show(data.results, data.text)
 
-    def _show(self, hits: list[SearchHit], text: str) -> None:
+    def _show(self, results: SearchResults, text: str) -> None:
+        hits = results.hits
         self.hits = hits
         self.searched_for = text
         listing = self.query_one("#search-results", OptionList)
@@ -148,6 +150,16 @@ class SearchScreen(ModuleScreen[Found]):
                 )
             )
             status.update("")
+        elif results.limited:
+            # A word in thousands of entries: only the newest were ranked (search.py, store).
+            found = _(
+                "The best {count} of your newest {ranked} of {matches} matches · add a word to"
+                " look further back · ↓ to the results, Enter opens"
+            )
+            status.update(
+                found.format(count=len(hits), ranked=results.ranked, matches=results.matches)
+            )
+            listing.highlighted = 0
         else:
             found = _("{count} found · ↓ to the results, Enter opens")
             status.update(found.format(count=len(hits)))

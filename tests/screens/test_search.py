@@ -60,6 +60,26 @@ async def test_prefix_search_lists_module_and_snippet(vault_path: Path, user_tem
         assert not screen.query_one("#search-empty").display
 
 
+async def test_the_screen_says_when_only_the_newest_matches_were_ranked(
+    vault_path: Path, user_template, monkeypatch
+) -> None:
+    from reconnect_tui.store.repositories import search
+
+    _seed(vault_path, user_template)
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_module(pilot, "search")
+        await _type(pilot, screen, "swim")
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "The best 1 of your newest 1 of 2 matches" in status
+        await pilot.press(*" pool")
+        await wait_for(pilot, lambda: screen.searched_for == "swim pool")
+        status = str(screen.query_one("#search-status", Static).render())
+        assert status.startswith("1 found")
+
+
 def test_snippet_markers_become_highlights_not_markup() -> None:
     text = snippet_text("went [swim]ming with x[1] and [b]")
     assert text.plain == "went swimming with x1 and b"

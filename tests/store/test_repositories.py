@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -164,6 +165,34 @@ def test_search_finds_what_the_user_wrote(toolbox: Toolbox) -> None:
     goal = toolbox.goals.list()[0]
     toolbox.goals.delete(goal.id)
     assert {h.module for h in toolbox.search.search("garden")} == {"what-matters"}
+
+
+def test_search_ranks_a_common_word_among_its_newest_matches(
+    toolbox: Toolbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond ``RANKED_MATCHES`` matches, only the newest are ranked, and the crisis plan and
+    "what matters" (one row each) always; up to it, every match is, best first (issue 14)."""
+    from reconnect_tui.store.repositories import search
+
+    toolbox.what_matters.set("sleep")
+    toolbox.crisis_plan.save(replace(toolbox.crisis_plan.get(), warning_signs="sleep sleep"))
+    toolbox.diary.add(DiaryEntry(text="First entry", written_at=datetime(2026, 10, 1, tzinfo=UTC)))
+    entries = [  # ids 2–5: above the rows that are always ranked (item ids 0 and 1)
+        toolbox.diary.add(DiaryEntry(text=text, written_at=datetime(2026, 11, day, tzinfo=UTC)))
+        for day, text in enumerate(["sleep sleep sleep", "sleep", "sleep today", "sleep"], 1)
+    ]
+    everything = toolbox.search.find("sleep")
+    assert (everything.matches, everything.ranked, everything.limited) == (6, 6, False)
+
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    newest = toolbox.search.find("sleep")
+    assert (newest.matches, newest.ranked, newest.limited) == (6, 4, True)
+    assert {(h.module, h.item_id) for h in newest.hits} == {
+        ("what-matters", 0), ("crisis-plan", 1), ("diary", entries[2].id),
+        ("diary", entries[3].id)}
+    assert newest.hits == [h for h in everything.hits if h in newest.hits]  # the same order
+    assert toolbox.search.find("sleep", limit=1).hits == newest.hits[:1]
+    assert toolbox.search.find("today").hits[0].item_id == entries[2].id  # few: all ranked
 
 
 def test_changes_survive_reopen(toolbox: Toolbox, user_template, tmp_path: Path) -> None:
