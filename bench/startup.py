@@ -60,13 +60,17 @@ class FirstPaint(ReconnectApp):
     CSS_PATH = str(Path(sys.modules[ReconnectApp.__module__].__file__).with_name("app.tcss"))
 
     def on_mount(self):
-        super().on_mount()
+        # No super().on_mount(): Textual runs the handler of each class in the MRO, so
+        # ReconnectApp.on_mount runs after this one; calling it here too pushed a second
+        # unlock screen (until 2026-11-30, every figure of this bench included that).
         self.screen.call_after_refresh(self.painted)
 
     def painted(self):
         from reconnect_tui.screens.unlock import UnlockScreen
         screen = self.screen
-        if not isinstance(screen, UnlockScreen) or not screen.query_one("#passphrase").region:
+        unlock_screens = [s for s in self.screen_stack if isinstance(s, UnlockScreen)]
+        if (not isinstance(screen, UnlockScreen) or not screen.query_one("#passphrase").region
+                or len(unlock_screens) != 1):
             print("wrong first screen:", type(screen).__name__, flush=True)
         else:
             print("paint", started, imported, time.monotonic(), flush=True)
