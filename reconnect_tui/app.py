@@ -52,6 +52,10 @@ _TEXTUAL_ACTIONS = frozenset(
 
 AUTO_LOCK_CHECK_SECONDS = 5.0
 
+TOOLBOX_CSS = Path(__file__).with_name("toolbox.tcss")
+"""The CSS of every screen but the first ones (``app.tcss`` holds theirs): read before the first
+other screen shows, not before the unlock screen's first paint."""
+
 
 class ReconnectApp(App[None]):
     """ReConnect in the terminal. Give it a vault path; it creates or unlocks the vault."""
@@ -122,6 +126,17 @@ class ReconnectApp(App[None]):
         self._previous_loop_handler: Callable | None = None
 
     # -- start, create, unlock, lock ---------------------------------------------------------
+
+    def _load_screen_css(self, screen: Screen) -> None:
+        """Textual's hook before a screen is styled: read ``toolbox.tcss`` first unless the
+        screen needs only ``app.tcss`` (``APP_CSS_ONLY``: unlock, create, recovery code; and
+        Textual's own default screen)."""
+        first = getattr(screen, "APP_CSS_ONLY", type(screen) is Screen)
+        if not first and not self.stylesheet.has_source(str(TOOLBOX_CSS), ""):
+            self.stylesheet.read(TOOLBOX_CSS)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
+        super()._load_screen_css(screen)
 
     def on_mount(self) -> None:
         # Checked even when auto-lock is off: Settings may turn it on while the app runs.

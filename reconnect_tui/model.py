@@ -191,33 +191,6 @@ CRISIS_TEXT_SECTIONS: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(slots=True)
-class EmergencyNumber:
-    label: str
-    number: str
-
-
-EMERGENCY_NUMBERS: dict[str, tuple[EmergencyNumber, ...]] = {
-    "NO": (
-        EmergencyNumber(N_("Medical emergency"), "113"),
-        EmergencyNumber(N_("Out-of-hours doctor (legevakt)"), "116 117"),
-        EmergencyNumber(N_("Police"), "112"),
-        EmergencyNumber(N_("Mental Health helpline (Mental Helse)"), "116 123"),
-    ),
-    "GB": (
-        EmergencyNumber(N_("Emergency services"), "999"),
-        EmergencyNumber(N_("NHS urgent advice"), "111"),
-        EmergencyNumber(N_("Samaritans"), "116 123"),
-    ),
-    "EU": (EmergencyNumber(N_("European emergency number"), "112"),),
-}
-
-
-def emergency_numbers(locale: str) -> tuple[EmergencyNumber, ...]:
-    """Emergency numbers for a locale (country code); the EU-wide 112 when unknown."""
-    return EMERGENCY_NUMBERS.get(locale.upper(), EMERGENCY_NUMBERS["EU"])
-
-
-@dataclass(slots=True)
 class Exercise:
     """A guided exercise: built-in ones have a ``slug`` and their text in ``content/``."""
 

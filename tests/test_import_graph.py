@@ -35,7 +35,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     # never reaches into the screens, widgets, the app or the command line.
     "plain": {"plain", "i18n", "errors", "model", "text_safety", "parsing", "formats",
               "settings", "session", "store", "sync", "export", "library", "clock",
-              "passphrase", "notify", "domain_names"},
+              "passphrase", "notify", "domain_names", "emergency"},
 }
 """For each layer (first part of the module name under ``reconnect_tui``): the layers it may
 import. Layers not named here are not checked by this table."""

@@ -14,14 +14,10 @@ from datetime import date, datetime
 from typing import Literal
 
 from reconnect_tui import text_safety
+from reconnect_tui.emergency import EmergencyNumber, emergency_numbers
 from reconnect_tui.formats import format_day
 from reconnect_tui.i18n import N_, _, ngettext
-from reconnect_tui.model import (
-    CRISIS_TEXT_SECTIONS,
-    CrisisPlan,
-    EmergencyNumber,
-    emergency_numbers,
-)
+from reconnect_tui.model import CRISIS_TEXT_SECTIONS, CrisisPlan
 
 SectionKind = Literal["text", "helpers", "professionals"]
 

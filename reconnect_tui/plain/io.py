@@ -85,7 +85,7 @@ class Console:
                 self.say(line.strip())
 
     def emergency(self) -> None:
-        from ..model import emergency_numbers
+        from ..emergency import emergency_numbers
 
         numbers = emergency_numbers(self.locale)
         self.say(ngettext("{n} emergency number.", "{n} emergency numbers.", len(numbers))
@@ -96,7 +96,7 @@ class Console:
 
     def not_for_emergencies(self) -> None:
         """The first thing said after unlocking, and part of every help."""
-        from ..model import emergency_numbers
+        from ..emergency import emergency_numbers
 
         first = emergency_numbers(self.locale)[0]
         self.say(_("ReConnect is not for emergencies: in an acute crisis, call {number}"

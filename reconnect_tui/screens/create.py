@@ -33,6 +33,9 @@ from .localized import LocalizedScreen
 class CreateVaultScreen(LocalizedScreen):
     """Make a new encrypted vault on this machine."""
 
+    APP_CSS_ONLY = True
+    """Painted before the toolbox's CSS is read (``app.TOOLBOX_CSS``)."""
+
     BINDINGS = [Binding("ctrl+s", "create", N_("Create vault"))]
     AUTO_FOCUS = "#name"
     # The passphrase's strength is advice, not an error: muted, and amber only while weak.

@@ -14,9 +14,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..emergency import emergency_numbers
 from ..export.document import build_document, contact_text
 from ..i18n import N_, _
-from ..model import CrisisPlan, emergency_numbers
+from ..model import CrisisPlan
 from ..widgets.footer import QuietFooter
 from .events import OpenModule, OpenSharedCrisisPlan
 from .localized import LocalizedModalScreen

@@ -22,6 +22,7 @@ from textual.widgets import (
     Static,
 )
 
+from ..emergency import emergency_numbers
 from ..errors import ReconnectError
 from ..export.document import (
     CRISIS_PLAN_SECTIONS,
@@ -32,7 +33,7 @@ from ..export.document import (
 )
 from ..export.fhir import FHIR_MODULES, FhirSource, gather, module_label
 from ..i18n import N_, _
-from ..model import CrisisPlan, emergency_numbers
+from ..model import CrisisPlan
 from ..store import Toolbox
 from ..widgets.form import Field, FormScreen
 from .base import ModuleScreen

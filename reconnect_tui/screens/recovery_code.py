@@ -17,6 +17,9 @@ from .localized import LocalizedScreen
 class RecoveryCodeScreen(LocalizedScreen[None]):
     """Show the code and go on only when the person says they have stored it."""
 
+    APP_CSS_ONLY = True
+    """Painted before the toolbox's CSS is read (``app.TOOLBOX_CSS``)."""
+
     AUTO_FOCUS = "#stored"
 
     def __init__(self, code: str) -> None:

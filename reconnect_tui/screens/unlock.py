@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 
 class UnlockScreen(LocalizedScreen):
+    APP_CSS_ONLY = True
+    """Painted before the toolbox's CSS is read (``app.TOOLBOX_CSS``)."""
     AUTO_FOCUS = "#passphrase"
     # A damaged vault, a read-only folder or a full disk takes more than one line to explain
     # (the file, what to do): the message wraps instead of being cut at the screen's edge.

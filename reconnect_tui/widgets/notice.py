@@ -6,8 +6,8 @@ from typing import Any
 
 from textual.widgets import Static
 
+from ..emergency import emergency_numbers
 from ..i18n import _
-from ..model import emergency_numbers
 
 
 def emergency_line(locale: str) -> str:
