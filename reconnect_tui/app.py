@@ -397,6 +397,12 @@ class ReconnectApp(App[None]):
         self.call_from_thread(setattr, self, "sync_status", report.summary())
         push_up = self.live is not None and self.live.up
         self.call_from_thread(self.sync_schedule.synced, offline=report.offline, push_up=push_up)
+        if report.restored:  # the vault was put back to an older copy (docs/dyads.md)
+            from .sync.restore import notice
+
+            self.call_from_thread(self.notify, notice(report.restored_from),
+                                  title=_("Restored from a backup"), severity="warning",
+                                  timeout=30)
         for problem in dict.fromkeys(report.problems):  # e.g. a share too large to publish
             self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
         with contextlib.suppress(ReconnectError):  # a courtesy: never fails a sync

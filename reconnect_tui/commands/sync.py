@@ -68,6 +68,8 @@ def sync(
         print_json(_report_json(url, report))
     else:
         (status if report.offline else echo)(report.summary())
+        if report.restored:
+            echo(_restore_notice(report))
         for problem in dict.fromkeys(report.problems):  # e.g. the relay is full
             status(problem)
     if report.offline:
@@ -86,7 +88,16 @@ def _report_json(url: str, report: SyncReport) -> dict[str, object]:
         "error": report.error,
         "dropped": report.dropped,
         "problems": list(dict.fromkeys(report.problems)),
+        "restored_from": (report.restored_from.isoformat() if report.restored_from
+                          else None),
+        "restored": report.restored,
     }
+
+
+def _restore_notice(report: SyncReport) -> str:
+    from ..sync.restore import notice
+
+    return notice(report.restored_from)
 
 
 def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase_stdin: bool,
@@ -128,7 +139,8 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
                 between live, periodic and offline."""
                 now = (result.offline, live)
                 changed = now != last[0]
-                moved = bool(result.sent or result.received or result.dropped)
+                moved = bool(result.sent or result.received or result.dropped
+                             or result.restored)
                 if as_json:
                     if moved or changed:
                         echo(json.dumps(clean_deep({**_report_json(url, result),
@@ -143,6 +155,8 @@ def _watch(ctx: typer.Context, relay: str | None, vault: Path | None, passphrase
                         status(_("Live: told at once when something arrives.") if live else
                                _("The relay's live channel is not available; syncing now "
                                  "and then instead."))
+                if result.restored and not as_json:
+                    echo(_restore_notice(result))
                 for problem in _problems_for_stderr(result.problems):
                     status(problem)
                 last[0] = now

@@ -700,11 +700,29 @@ CREATE TABLE imported_history (
 );
 """
 
+V14_RESTORE = """
+-- Restore and rollback (docs/dyads.md): a dyad whose Olm session went stale because this vault,
+-- or the partner's, was restored from a backup. reset_state: NULL, 'needed' (a request is to be
+-- sent), 'sent' (waiting for the partner's answer on a new session); reset_epoch: our epoch in
+-- that request; reset_from_n: the first counter of ours the partner may not hold.
+ALTER TABLE partners ADD COLUMN reset_state TEXT CHECK (reset_state IN ('needed', 'sent'));
+ALTER TABLE partners ADD COLUMN reset_epoch TEXT;
+ALTER TABLE partners ADD COLUMN reset_from_n INTEGER NOT NULL DEFAULT 0;
+-- The epochs a partner announced in reset requests we accepted: a replayed request is refused.
+CREATE TABLE partner_epochs (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    epoch TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (partner_id, epoch)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
                                  V11_FORM_DRAFTS, V12_KEYED_SEARCH,
-                                 V13_DECLINES_AND_HISTORY)
+                                 V13_DECLINES_AND_HISTORY, V14_RESTORE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

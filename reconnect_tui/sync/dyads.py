@@ -33,7 +33,7 @@ from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
 from ..text_safety import clean_text
 from . import about as about_refs
-from . import agreement_inbound, messages, olm, pairing, share_inbound
+from . import agreement_inbound, messages, olm, pairing, restore, share_inbound
 from .about import AboutCheck, ItemRef
 from .pairing import PairingRelay, WrongCode
 from .safety import safety_number
@@ -49,6 +49,11 @@ __all__ = [
     "AboutCheck", "ChatMessage", "DyadSummary", "Dyads", "ItemRef", "Partner", "RelayPort",
     "WrongCode", "reading_time_seconds", "relay_for", "word_count",
 ]
+
+
+class Superseded(ProtocolError):
+    """An envelope on a session that a reset is replacing: kept out of the conversation (no
+    "unverified" entry), since what it carried is sent again on the new session."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +323,10 @@ class Dyads:
             if record.status != "paired":
                 raise ReconnectError(_("Pairing with {name} is not complete yet: sync first.")
                                      .format(name=record.name))
+            if record.reset_state is not None:
+                raise ReconnectError(_(
+                    "The connection with {name} is being set up again after this vault was "
+                    "restored from a backup: sync, then try again.").format(name=record.name))
             inner = messages.DyadPlaintext(kind, wire.new_id(), self.identity_key, record.ed25519,
                                    self._now(), record.sent_counter, fields)
             pickle, outgoing = self._encrypt_to(record, inner)
@@ -364,10 +373,13 @@ class Dyads:
         counter = record.sent_counter + 1
         inner = messages.DyadPlaintext("message", wire.new_id(), self.identity_key, record.ed25519,
                                self._now(), counter, fields)
-        pickle, outgoing = self._encrypt_to(record, inner)
+        if record.reset_state is not None:  # kept; sent on the new session once it is there
+            pickle, outgoing = record.session_pickle, None
+        else:
+            pickle, outgoing = self._encrypt_to(record, inner)
         row = MessageRow(inner.id, True, text, inner.time, counter, "queued", reply_to,
                          (about.module, about.item_id, about.title) if about else None,
-                         outgoing.envelope_id)
+                         outgoing.envelope_id if outgoing else None)
         self.repo.record_sent(partner_id, pickle, counter, row, outgoing)
         return self._chat_named(StoredMessage(partner_id, row), self.vault.profile().name,
                                 record.name)
@@ -398,7 +410,8 @@ class Dyads:
         with self.vault.transaction():  # load – encrypt – commit of the session, serialised
             record = self._record(partner_id)
             read = self.repo.mark_read(partner_id)
-            if not read or not record.read_receipts or record.status != "paired":
+            if (not read or not record.read_receipts or record.status != "paired"
+                    or record.reset_state is not None):
                 return
             inner = messages.DyadPlaintext("receipt", wire.new_id(), self.identity_key,
                                    record.ed25519, self._now(), record.sent_counter,
@@ -464,25 +477,39 @@ class Dyads:
     def _process_locked(self, inbox_id: int, envelope_id: str, mailbox_id: str,
                         ciphertext: bytes) -> int:
         record = self.repo.partner_by_mailbox(mailbox_id)
+        shown = record.id if record else None  # an "unverified" entry in this conversation
         try:
             if record is None:
                 self._accept_pairing(inbox_id, mailbox_id, ciphertext)
                 return 0
             return self._receive(record, inbox_id, ciphertext)
+        except Superseded as error:
+            reason, shown = str(error), None
         except ProtocolError as error:
             reason = str(error)  # our own fixed text, never the envelope's content
         except wire.PEER_INPUT_ERRORS:  # vodozemac's errors are ValueErrors; and a field
             reason = _("A received message could not be decrypted.")  # a check missed
-        self.repo.record_rejected(envelope_id, mailbox_id, inbox_id, reason, self._now(),
-                                  record.id if record else None)
+        self.repo.record_rejected(envelope_id, mailbox_id, inbox_id, reason, self._now(), shown)
         return 0
 
     def _receive(self, record: PartnerRecord, inbox_id: int, ciphertext: bytes) -> int:
         envelope = olm.open_sealed(record.envelope_key, record.inbound_mailbox, ciphertext)
+        if envelope.message_type == olm.RESET:
+            self._reset_requested(record, inbox_id, envelope.ciphertext)
+            return 0
         session = olm.load_session(record.session_pickle, self._pickle_key)
+        message = envelope.olm_message()
+        if record.reset_state is not None:
+            pre_key = message.to_pre_key()
+            if pre_key is not None and not session.session_matches(pre_key):
+                self._reset_answered(record, inbox_id, pre_key)
+                return 0
         try:
-            plaintext = session.decrypt(envelope.olm_message())
+            plaintext = session.decrypt(message)
         except olm.OlmError:
+            if record.reset_state is not None:  # on the stale session: it comes again
+                raise Superseded(_("A message on a session being replaced was set aside; it "
+                                   "is sent again.")) from None
             raise ProtocolError(_("A received message could not be decrypted.")) from None
         inner = messages.decode(plaintext, sender=record.ed25519, recipient=self.identity_key)
         pickle = session.pickle(self._pickle_key)
@@ -493,9 +520,15 @@ class Dyads:
                              (about["module"], about["item_id"], about["title"]) if about
                              else None)
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id, row=row)
+            if not kept and inner.fields.get("resent") is True:  # held already: quietly
+                self.repo.record_resent_duplicate(record.id, pickle, inbox_id)
+                return 0
             if not kept:
                 raise ProtocolError(_("A message arrived twice; the copy was rejected."))
             return 1
+        if inner.type == "echo":
+            self._echo(record, pickle, inbox_id, inner)
+            return 0
         if inner.type in agreement_inbound.AGREEMENT_TYPES:
             from ..store.repositories.agreements import AgreementRepository
 
@@ -523,6 +556,154 @@ class Dyads:
         if not kept:
             raise ProtocolError(_("A message arrived twice; the copy was rejected."))
         return 0
+
+    # -- restore and rollback (docs/dyads.md) --------------------------------------------
+
+    def send_resets(self) -> int:
+        """After this vault was found rolled back (``restore.check``): a signed reset request
+        to every dyad marked for one, each with a fresh one-time key of our own account, in a
+        transaction of its own. Returns how many were queued."""
+        state = restore.current(self.vault)
+        sent = 0
+        for partner_id in self.repo.resets_needed():
+            with self.vault.transaction():
+                record = self._record(partner_id)
+                if record.reset_state != "needed":
+                    continue  # another process did it
+                account = self._stored_account()
+                one_time_key = olm.fresh_one_time_key(account)
+                from_n = self.repo.highest_counter(partner_id, outgoing=True,
+                                                   delivered_only=True) + 1
+                request = restore.ResetRequest(
+                    self.identity_key, record.ed25519, state.epoch, state.generation,
+                    self._now(), account.curve25519_key.to_base64(), one_time_key,
+                    self.repo.highest_counter(partner_id, outgoing=False), from_n)
+                sealed = olm.seal(record.envelope_key, record.outbound_mailbox, olm.OlmEnvelope(
+                    olm.RESET, restore.encode_request(request, account)))
+                self.repo.save_reset_sent(
+                    partner_id, state.epoch, from_n, account.pickle(self._pickle_key),
+                    Outgoing(wire.new_id(), record.outbound_mailbox, sealed, epoch_seconds()))
+                sent += 1
+        return sent
+
+    def resets_open(self) -> int:
+        """Dyads still waiting for their partner's answer to a reset."""
+        return self.repo.resets_open()
+
+    def _reset_requested(self, record: PartnerRecord, inbox_id: int, payload: bytes) -> None:
+        """The partner's vault was restored from a backup and asks for a new session. Checked
+        (signed with the partner's identity key, its Curve25519 key the paired one, an epoch
+        never seen) before anything changes; then, in one transaction: a new outbound session
+        to its one-time key replaces ours, and on it go the answer, our messages after the
+        last one it holds, and its own messages from its ``from_n`` on (so it has them again)."""
+        me = self.identity_key
+        request = restore.decode_request(payload, sender=record.ed25519, recipient=me)
+        if request.curve25519 != record.curve25519:
+            raise ProtocolError(_("A reset request named another key than the paired one; it "
+                                  "was refused."))
+        if self.repo.epoch_seen(record.id, request.epoch, request.generation):
+            raise ProtocolError(_("A reset request arrived again; the copy was refused."))
+        try:
+            session = self._identity().create_outbound_session(
+                vodozemac.Curve25519PublicKey.from_base64(record.curve25519),
+                vodozemac.Curve25519PublicKey.from_base64(request.one_time_key))
+        except olm.OlmError:
+            raise ProtocolError(_("A reset request could not be verified.")) from None
+        now = self._now()
+        outgoing: list[Outgoing] = []
+
+        def queue(inner: messages.DyadPlaintext) -> str:
+            sealed = olm.seal(record.envelope_key, record.outbound_mailbox,
+                              olm.encrypt(session, inner.encode()))
+            outgoing.append(Outgoing(wire.new_id(), record.outbound_mailbox, sealed,
+                                     epoch_seconds()))
+            return outgoing[-1].envelope_id
+
+        theirs = self.repo.messages_from_counter(record.id, False, request.from_n)
+        queue(messages.DyadPlaintext(
+            "reset-ack", wire.new_id(), me, record.ed25519, now, record.sent_counter,
+            {"epoch": request.epoch,
+             "received_n": self.repo.highest_counter(record.id, outgoing=False),
+             "have": [row.message_id for row in theirs]}))
+        resent = {}
+        for row in self.repo.messages_from_counter(record.id, True, request.received_n + 1):
+            resent[row.message_id] = queue(messages.DyadPlaintext(
+                "message", row.message_id, me, record.ed25519, row.sent_at, row.counter,
+                {**_message_fields(row), "resent": True}))
+        for row in theirs:
+            queue(messages.DyadPlaintext(
+                "echo", wire.new_id(), me, record.ed25519, now, record.sent_counter,
+                {"epoch": request.epoch,
+                 "of": {**_message_fields(row), "id": row.message_id, "n": row.counter,
+                        "time": row.sent_at.astimezone(UTC).isoformat(),
+                        "read": row.status == "read"}}))
+        self.repo.accept_reset(record.id, request.epoch, request.generation, now,
+                               session.pickle(self._pickle_key), inbox_id, outgoing, resent)
+
+    def _reset_answered(self, record: PartnerRecord, inbox_id: int,
+                        pre_key: vodozemac.PreKeyMessage) -> None:
+        """The partner's answer to our reset request: the first message of a new session to our
+        one-time key. It replaces the stale session; our messages it does not hold leave again
+        on it, numbered after the last one it holds."""
+        account = self._stored_account()  # inside _process_one's transaction
+        try:
+            session, plaintext = account.create_inbound_session(
+                vodozemac.Curve25519PublicKey.from_base64(record.curve25519), pre_key)
+        except olm.OlmError:  # a pre-key message of the stale session
+            raise Superseded(_("A message on a session being replaced was set aside; it is "
+                               "sent again.")) from None
+        me = self.identity_key
+        inner = messages.decode(plaintext, sender=record.ed25519, recipient=me)
+        if (inner.type != "reset-ack" or record.reset_state != "sent"
+                or inner.fields["epoch"] != record.reset_epoch):
+            raise ProtocolError(_("A received message had an unexpected kind."))
+        have = set(inner.fields["have"])
+        counter = int(inner.fields["received_n"])
+        renumbered: dict[str, tuple[int, str]] = {}
+        outgoing: list[Outgoing] = []
+        for row in self.repo.messages_from_counter(record.id, True, record.reset_from_n):
+            if row.message_id in have:
+                continue
+            counter += 1
+            again = messages.DyadPlaintext("message", row.message_id, me, record.ed25519,
+                                           row.sent_at, counter,
+                                           {**_message_fields(row), "resent": True})
+            sealed = olm.seal(record.envelope_key, record.outbound_mailbox,
+                              olm.encrypt(session, again.encode()))
+            outgoing.append(Outgoing(wire.new_id(), record.outbound_mailbox, sealed,
+                                     epoch_seconds()))
+            renumbered[row.message_id] = (counter, outgoing[-1].envelope_id)
+        self.repo.complete_reset(record.id, session.pickle(self._pickle_key),
+                                 account.pickle(self._pickle_key), inbox_id, inner.id, counter,
+                                 renumbered, outgoing)
+
+    def _echo(self, record: PartnerRecord, pickle: str, inbox_id: int,
+              inner: messages.DyadPlaintext) -> None:
+        """One of our own messages the partner sent back after our reset: only for the reset
+        we asked for last, and only from the counter we asked from."""
+        of = inner.fields["of"]
+        if (not record.reset_epoch or inner.fields["epoch"] != record.reset_epoch
+                or of["n"] < record.reset_from_n):
+            raise ProtocolError(_("A received message had an unexpected kind."))
+        about = of.get("about")
+        sent_at = wire.utc_time(of["time"])
+        assert sent_at is not None  # messages.check_echo
+        row = MessageRow(of["id"], True, of["text"], sent_at, of["n"],
+                         "read" if of["read"] else "queued", of.get("reply_to"),
+                         (about["module"], about["item_id"], about["title"]) if about else None,
+                         "")  # "": delivered, by no envelope of this vault
+        self.repo.record_echo(record.id, pickle, inbox_id, inner.id, row)
+
+
+def _message_fields(row: MessageRow) -> dict[str, object]:
+    """A stored message as the fields of a "message" envelope (sent again after a reset)."""
+    fields: dict[str, object] = {"text": row.text}
+    if row.reply_to is not None:
+        fields["reply_to"] = row.reply_to
+    if row.about is not None:
+        fields["about"] = {"module": row.about[0], "item_id": row.about[1],
+                           "title": row.about[2]}
+    return fields
 
 
 # --- wiring for the app and the CLI -----------------------------------------------------------

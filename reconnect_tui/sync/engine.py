@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from .. import wire
@@ -52,6 +53,10 @@ class SyncReport:
     dropped: int = 0
     """Envelopes larger than the protocol allows (``wire.MAX_ENVELOPE_BYTES``): deleted at
     the relay unread, never stored in the vault."""
+    restored: bool = False
+    """This sync found the vault rolled back (restored from a backup): docs/dyads.md."""
+    restored_from: datetime | None = None
+    """When the state it went back to was made (its last sync before the backup), if known."""
 
     def summary(self) -> str:
         if self.offline:

@@ -23,10 +23,11 @@ from . import padding
 VERSION = 1
 TYPES = ("pairing", "confirm", "message", "receipt", "agreement-propose", "agreement-accept",
          "agreement-decline", "seen", "checkin", "checkin-answer", "feedback", "share-manifest",
-         "share-viewed", "share-revoke-ack")
+         "share-viewed", "share-revoke-ack", "reset-ack", "echo")
 """The agreement, "seen", check-in and feedback types are checked and stored by
 ``agreement_inbound.py`` (docs/agreement.md); the sharing types by ``share_inbound.py``
-(docs/sharing.md)."""
+(docs/sharing.md); ``reset-ack`` and ``echo`` answer a reset request after a vault was restored
+from a backup (docs/dyads.md, "Restore and rollback")."""
 MAX_TEXT = 20000
 """Characters in one message: long enough for a letter, short enough for one bucket or two."""
 
@@ -73,6 +74,10 @@ def decode(padded: bytes, *, sender: str | None, recipient: str) -> DyadPlaintex
                                                       "n")}
     if obj["type"] == "message":
         check_message_fields(rest)
+    if obj["type"] == "reset-ack":
+        check_reset_ack(rest)
+    if obj["type"] == "echo":
+        check_echo(rest)
     if obj["type"] == "receipt" and not (
             isinstance(rest.get("ids"), list) and all(wire.is_valid_id(i)
                                                       for i in rest["ids"])):
@@ -93,3 +98,30 @@ def check_message_fields(rest: dict[str, Any]) -> None:
             isinstance(about, dict) and isinstance(about.get("module"), str)
             and isinstance(about.get("item_id"), int) and isinstance(about.get("title"), str)):
         raise bad
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def check_reset_ack(rest: dict[str, Any]) -> None:
+    """``{"epoch": <the request's>, "received_n": <highest counter held from the asker>,
+    "have": [<ids of the asker's messages from its ``from_n`` on>]}``."""
+    have = rest.get("have")
+    if not (isinstance(rest.get("epoch"), str) and _is_count(rest.get("received_n"))
+            and isinstance(have, list) and all(wire.is_valid_id(i) for i in have)):
+        raise ProtocolError(_("A received message could not be verified."))
+
+
+def check_echo(rest: dict[str, Any]) -> None:
+    """``{"epoch", "of": {"id", "time", "n", "text", "reply_to"?, "about"?, "read"}}``: one of the
+    recipient's own messages, sent back to it after a reset."""
+    bad = ProtocolError(_("A received message could not be verified."))
+    of = rest.get("of")
+    if (not isinstance(rest.get("epoch"), str) or not isinstance(of, dict)
+            or not wire.is_valid_id(of.get("id"))):
+        raise bad
+    if wire.utc_time(of.get("time")) is None or not _is_count(of.get("n")) or not isinstance(
+            of.get("read"), bool):
+        raise bad
+    check_message_fields(of)

@@ -25,6 +25,8 @@ ENVELOPE_CONTEXT = b"reconnect/v1/dyad-envelope\n"
 NONCE_BYTES = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 PRE_KEY = 0
 NORMAL = 1
+RESET = 2
+"""Not an Olm message: a signed reset request (``restore.py``), for a session gone stale."""
 
 OlmError = (
     vodozemac.OlmDecryptionException,
@@ -83,7 +85,7 @@ def open_sealed(key: bytes, mailbox_id: str, sealed: bytes) -> OlmEnvelope:
     except nacl.exceptions.CryptoError:
         raise bad from None
     message_type, sender_len = plain[0], plain[1]
-    if message_type not in (PRE_KEY, NORMAL) or sender_len not in (0, 32):
+    if message_type not in (PRE_KEY, NORMAL, RESET) or sender_len not in (0, 32):
         raise bad
     sender = plain[2 : 2 + sender_len]
     sender_key = base64.b64encode(sender).decode("ascii").rstrip("=") if sender else ""

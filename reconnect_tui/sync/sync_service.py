@@ -20,6 +20,7 @@ from ..store.repositories.forum import ForumRepository
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
 from ..wire.push import MAX_SUBSCRIBE_MAILBOXES
+from . import restore
 from .agreements import Agreements
 from .dyads import Dyads
 from .engine import SyncReport
@@ -53,6 +54,12 @@ class SyncService:
         vault = self.vault
         self.agreements.send_due_checkins()  # a service user has none to send
         with connect(vault, relay_url, timeout=timeout) as engine:
+            try:  # before anything is deposited or fetched (docs/dyads.md, restore)
+                rollback = restore.check(vault, engine.relay, utc_now())
+            except RelayError as error:
+                return SyncReport(waiting=engine.state.waiting_count(), offline=True,
+                                  error=str(error))
+            self.dyads.send_resets()  # also those a sync cut short left to do
             _retire_stale_mailboxes(vault, engine.state)
             problems: list[str] = []
             shared = _share_step(problems, self.sharing.publish, engine.relay)
@@ -74,6 +81,9 @@ class SyncService:
                 shared = _share_step(problems, self.sharing.fetch, engine.relay) or shared
             report.shared = shared
             report.problems.extend(problems)
+            if rollback is not None:
+                report.restored = True
+                report.restored_from = rollback.restored_from
         return report
 
 

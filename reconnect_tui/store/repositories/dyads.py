@@ -56,6 +56,11 @@ class PartnerRecord:
     key_changed: bool
     read_receipts: bool
     sent_counter: int
+    reset_state: str | None = None
+    """A reset of this dyad's session (docs/dyads.md "Restore and rollback"): None, "needed"
+    (our request is still to be made) or "sent" (waiting for the partner's answer)."""
+    reset_epoch: str = ""
+    reset_from_n: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +111,14 @@ class Outgoing:
 
 _PARTNER_COLUMNS = (
     "id, name, role, ed25519, curve25519, inbound_mailbox, outbound_mailbox, envelope_key,"
-    " session_pickle, status, verified, key_changed, read_receipts, sent_counter"
+    " session_pickle, status, verified, key_changed, read_receipts, sent_counter,"
+    " reset_state, coalesce(reset_epoch, ''), reset_from_n"
 )
 
 _MESSAGE_SELECT = (
     "SELECT m.partner_id, m.message_id, m.outgoing, m.text, m.sent_at, m.counter,"
-    " CASE WHEN m.outgoing = 1 AND m.status = 'queued' AND o.delivered_at IS NOT NULL"
-    " THEN 'delivered' ELSE m.status END,"
+    " CASE WHEN m.outgoing = 1 AND m.status = 'queued' AND (o.delivered_at IS NOT NULL"
+    " OR m.envelope_id = '') THEN 'delivered' ELSE m.status END,"
     " m.reply_to, m.about_module, m.about_item_id, m.about_title, m.envelope_id"
     " FROM messages m LEFT JOIN outbox o ON o.envelope_id = m.envelope_id"
 )
@@ -121,7 +127,7 @@ _MESSAGE_SELECT = (
 def _partner(row: Row) -> PartnerRecord:
     return PartnerRecord(row[0], clean_label(row[1]), row[2], row[3], row[4], row[5], row[6],
                          bytes(row[7]), row[8], row[9], bool(row[10]), bool(row[11]),
-                         bool(row[12]), row[13])
+                         bool(row[12]), row[13], row[14], row[15], row[16])
 
 
 def _message(row: Row) -> StoredMessage:
@@ -253,11 +259,12 @@ class DyadRepository(Repository):
     # -- messages ----------------------------------------------------------------------------
 
     def record_sent(self, partner_id: int, session_pickle: str, counter: int,
-                    row: MessageRow | None, outgoing: Outgoing,
+                    row: MessageRow | None, outgoing: Outgoing | None,
                     extra: Callable[[Connection], None] | None = None) -> None:
         """An encrypted message (or receipt, when ``row`` is None) leaves: the advanced
         session, the counter, the conversation row, the outbox entry and ``extra`` (what an
-        agreement, check-in or feedback message records), together."""
+        agreement, check-in or feedback message records), together. No ``outgoing``: a
+        message kept while the dyad's session is being reset, sent when the reset is over."""
         with self.vault.transaction() as conn:
             conn.execute("UPDATE partners SET session_pickle = ?, sent_counter = ? WHERE id = ?",
                          (session_pickle, counter, partner_id))
@@ -265,7 +272,8 @@ class DyadRepository(Repository):
                 _insert_message(conn, partner_id, row)
             if extra is not None:
                 extra(conn)
-            _enqueue(conn, outgoing)
+            if outgoing is not None:
+                _enqueue(conn, outgoing)
 
     def record_received(self, partner_id: int, session_pickle: str, inbox_id: int,
                         message_id: str, *, row: MessageRow | None = None,
@@ -395,6 +403,151 @@ class DyadRepository(Repository):
                 " UNION SELECT mailbox_id FROM invitations)"
                 " ORDER BY mailbox_id, seq LIMIT ?", (limit,)).fetchall()
         return [(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+
+
+    # -- restore and rollback (docs/dyads.md) ------------------------------------------------
+
+    def mark_resets_needed(self) -> None:
+        """Every paired dyad needs a new session: this vault was rolled back."""
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE partners SET reset_state = 'needed' WHERE status = 'paired'")
+
+    def resets_needed(self) -> list[int]:
+        with self.vault.read() as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT id FROM partners WHERE reset_state = 'needed' ORDER BY id")]
+
+    def resets_open(self) -> int:
+        with self.vault.read() as conn:
+            return int(conn.execute("SELECT count(*) FROM partners"
+                                    " WHERE reset_state IS NOT NULL").fetchone()[0])
+
+    def highest_counter(self, partner_id: int, *, outgoing: bool,
+                        delivered_only: bool = False) -> int:
+        """The highest counter of the partner's messages (``outgoing`` False) or of ours to
+        them; ``delivered_only``: of ours the relay accepted (or the partner echoed back)."""
+        sql = ("SELECT coalesce(max(m.counter), 0) FROM messages m LEFT JOIN outbox o"
+               " ON o.envelope_id = m.envelope_id WHERE m.partner_id = ? AND m.outgoing = ?"
+               " AND m.status != 'unverified'")
+        if delivered_only:
+            sql += (" AND (m.status = 'read' OR o.delivered_at IS NOT NULL"
+                    " OR m.envelope_id = '')")
+        with self.vault.read() as conn:
+            return int(conn.execute(sql, (partner_id, int(outgoing))).fetchone()[0])
+
+    def messages_from_counter(self, partner_id: int, outgoing: bool, first: int
+                              ) -> list[MessageRow]:
+        """Our messages to the partner (``outgoing``) or theirs to us, counter >= ``first``,
+        in the conversation's order."""
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                _MESSAGE_SELECT + " WHERE m.partner_id = ? AND m.outgoing = ?"
+                " AND m.counter >= ? AND m.status != 'unverified'"
+                " ORDER BY m.sent_at, m.counter, m.id",
+                (partner_id, int(outgoing), first)).fetchall()
+        return [_message(r).row for r in rows]
+
+    def epoch_seen(self, partner_id: int, epoch: str, generation: int) -> bool:
+        """A reset request of this epoch, or of a generation not above one accepted, was
+        handled before: a replay."""
+        with self.vault.read() as conn:
+            row = conn.execute(
+                "SELECT count(*), coalesce(max(generation), 0),"
+                " coalesce(sum(epoch = ?), 0) FROM partner_epochs WHERE partner_id = ?",
+                (epoch, partner_id)).fetchone()
+        return bool(row[2]) or (row[0] > 0 and generation <= row[1])
+
+    def save_reset_sent(self, partner_id: int, epoch: str, from_n: int, account_pickle: str,
+                        outgoing: Outgoing) -> None:
+        """Our reset request leaves: the account (its new one-time key), the dyad waiting for
+        the answer, and the envelopes still queued on the stale session withdrawn (what they
+        carried is sent again on the new one)."""
+        with self.vault.transaction() as conn:
+            record = conn.execute("SELECT outbound_mailbox FROM partners WHERE id = ?",
+                                  (partner_id,)).fetchone()
+            _withdraw(conn, partner_id, record[0])
+            _save_account(conn, account_pickle)
+            conn.execute("UPDATE partners SET reset_state = 'sent', reset_epoch = ?,"
+                         " reset_from_n = ? WHERE id = ?", (epoch, from_n, partner_id))
+            _enqueue(conn, outgoing)
+
+    def accept_reset(self, partner_id: int, epoch: str, generation: int, now: datetime,
+                     session_pickle: str, inbox_id: int, outgoing: list[Outgoing],
+                     resent: dict[str, str]) -> None:
+        """The partner's reset request checked out: the new session replaces the old one, the
+        epoch is kept (a replay is refused), what was queued on the old session is withdrawn,
+        the placeholders of what the partner sent on its stale session since its last message
+        that verified are dropped (it sends them again), and the answer with everything sent
+        again is queued. ``resent``: message id -> its new envelope id."""
+        with self.vault.transaction() as conn:
+            record = conn.execute("SELECT outbound_mailbox FROM partners WHERE id = ?",
+                                  (partner_id,)).fetchone()
+            _withdraw(conn, partner_id, record[0])
+            conn.execute("INSERT INTO partner_epochs(partner_id, epoch, generation, seen_at)"
+                         " VALUES (?, ?, ?, ?)", (partner_id, epoch, generation, iso(now)))
+            conn.execute("UPDATE partners SET session_pickle = ? WHERE id = ?",
+                         (session_pickle, partner_id))
+            conn.execute(
+                "DELETE FROM messages WHERE partner_id = ? AND status = 'unverified' AND id >"
+                " (SELECT coalesce(max(id), 0) FROM messages WHERE partner_id = ?"
+                " AND outgoing = 0 AND status != 'unverified')", (partner_id, partner_id))
+            conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
+            for envelope in outgoing:
+                _enqueue(conn, envelope)
+            conn.executemany("UPDATE messages SET envelope_id = ? WHERE partner_id = ?"
+                             " AND outgoing = 1 AND message_id = ?",
+                             [(e, partner_id, m) for m, e in resent.items()])
+
+    def complete_reset(self, partner_id: int, session_pickle: str, account_pickle: str,
+                       inbox_id: int, message_id: str, sent_counter: int,
+                       renumbered: dict[str, tuple[int, str]], outgoing: list[Outgoing]
+                       ) -> None:
+        """The partner answered our reset request on a new session: it replaces the stale one,
+        the reset is over, and our messages it does not hold leave again, renumbered above what
+        it holds (``renumbered``: message id -> (counter, envelope id))."""
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
+            conn.execute("INSERT OR IGNORE INTO seen_ids(partner_id, message_id)"
+                         " VALUES (?, ?)", (partner_id, message_id))
+            _save_account(conn, account_pickle)
+            conn.execute("UPDATE partners SET session_pickle = ?, sent_counter = ?,"
+                         " reset_state = NULL, status = 'paired'"
+                         " WHERE id = ?", (session_pickle, sent_counter, partner_id))
+            conn.executemany("UPDATE messages SET counter = ?, envelope_id = ?"
+                             " WHERE partner_id = ? AND outgoing = 1 AND message_id = ?",
+                             [(n, e, partner_id, m) for m, (n, e) in renumbered.items()])
+            for envelope in outgoing:
+                _enqueue(conn, envelope)
+
+    def record_echo(self, partner_id: int, session_pickle: str, inbox_id: int,
+                    message_id: str, row: MessageRow) -> None:
+        """One of our own messages the partner sent back after a reset: kept as ours (shown
+        as delivered, or read) unless we hold it already."""
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
+            conn.execute("INSERT OR IGNORE INTO seen_ids(partner_id, message_id)"
+                         " VALUES (?, ?)", (partner_id, message_id))
+            conn.execute("UPDATE partners SET session_pickle = ? WHERE id = ?",
+                         (session_pickle, partner_id))
+            _insert_message(conn, partner_id, row)
+
+    def record_resent_duplicate(self, partner_id: int, session_pickle: str,
+                                inbox_id: int) -> None:
+        """A message sent again after a reset that we hold already: the session moves on."""
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
+            conn.execute("UPDATE partners SET session_pickle = ? WHERE id = ?",
+                         (session_pickle, partner_id))
+
+
+def _withdraw(conn: Connection, partner_id: int, mailbox_id: str) -> None:
+    """Envelopes to this partner not delivered yet leave the outbox; their messages show as
+    queued until they are sent again."""
+    gone = [r[0] for r in conn.execute(
+        "DELETE FROM outbox WHERE mailbox_id = ? AND delivered_at IS NULL RETURNING envelope_id",
+        (mailbox_id,)).fetchall()]
+    conn.executemany("UPDATE messages SET envelope_id = NULL WHERE partner_id = ?"
+                     " AND envelope_id = ?", [(partner_id, e) for e in gone])
 
 
 def _save_account(conn: Connection, pickle: str) -> None:
