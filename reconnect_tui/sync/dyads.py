@@ -564,6 +564,10 @@ class Dyads:
         to every dyad marked for one, each with a fresh one-time key of our own account, in a
         transaction of its own. Returns how many were queued."""
         state = restore.current(self.vault)
+        restored = restore.restored_from(self.vault)
+        # Ours delivered before the state we went back to was made are surely the partner's;
+        # any later (in that last sync, or on the stale session) it is asked to echo.
+        before = restored.timestamp() if restored else 0.0
         sent = 0
         for partner_id in self.repo.resets_needed():
             with self.vault.transaction():
@@ -573,7 +577,7 @@ class Dyads:
                 account = self._stored_account()
                 one_time_key = olm.fresh_one_time_key(account)
                 from_n = self.repo.highest_counter(partner_id, outgoing=True,
-                                                   delivered_only=True) + 1
+                                                   delivered_before=before) + 1
                 request = restore.ResetRequest(
                     self.identity_key, record.ed25519, state.epoch, state.generation,
                     self._now(), account.curve25519_key.to_base64(), one_time_key,

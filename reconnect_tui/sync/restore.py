@@ -119,6 +119,12 @@ def current(vault: Vault) -> VaultState:
     return _read(SyncStateRepository(vault))
 
 
+def restored_from(vault: Vault) -> datetime | None:
+    """When the state this vault was last found rolled back to was made, if known."""
+    value = SyncStateRepository(vault).setting(RESTORED_FROM)
+    return wire.utc_time(value) if value else None
+
+
 def _store(vault: Vault, state: VaultState) -> None:
     repo = SyncStateRepository(vault)
     repo.set_setting(GENERATION, str(state.generation))

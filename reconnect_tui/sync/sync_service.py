@@ -54,8 +54,10 @@ class SyncService:
         vault = self.vault
         self.agreements.send_due_checkins()  # a service user has none to send
         with connect(vault, relay_url, timeout=timeout) as engine:
-            try:  # before anything is deposited or fetched (docs/dyads.md, restore)
-                rollback = restore.check(vault, engine.relay, utc_now())
+            try:  # before anything is deposited or fetched (docs/dyads.md, restore); only
+                # with a dyad: a vault with forums only never uses its own relay key
+                rollback = (restore.check(vault, engine.relay, utc_now())
+                            if DyadRepository(vault).partners() else None)
             except RelayError as error:
                 return SyncReport(waiting=engine.state.waiting_count(), offline=True,
                                   error=str(error))

@@ -191,12 +191,17 @@ def test_relay_down_during_detection_loses_nothing(provider: Person, user: Perso
     assert [m.text for m in provider.dyads.conversation(on_provider.id)] == ["one", "two"]
 
 
-def test_generation_is_committed_before_the_relay_hears_of_it(user: Person) -> None:
-    """Two syncs in a row: no rollback; the item at the relay is ours and opens."""
+def test_generation_is_committed_before_the_relay_hears_of_it(provider: Person,
+                                                              user: Person) -> None:
+    """Two syncs in a row: no rollback; the item at the relay is ours and opens. A vault
+    without a dyad writes none (its own relay key stays unused)."""
+    seed = SyncStateRepository(user.vault).device_seed()
+    assert not user.sync().restored
+    assert restore.current(user.vault).generation == 0
+    pair(provider, user)
     assert not user.sync().restored
     assert not user.sync().restored
     state = restore.current(user.vault)
-    seed = SyncStateRepository(user.vault).device_seed()
     from reconnect_tui.sync.service import connect
 
     with connect(user.vault, user.relay_url) as engine:
@@ -205,3 +210,32 @@ def test_generation_is_committed_before_the_relay_hears_of_it(user: Person) -> N
     opened = restore.open_state(seed, held.ciphertext)
     assert opened is not None and opened.stamp == state.stamp
     assert wire.is_valid_id(restore.item_id(seed))
+
+
+def test_a_message_delivered_on_the_stale_session_is_sent_again(
+        provider: Person, user: Person, tmp_path: Path) -> None:
+    """A restored copy's message that reached the partner before the rollback was found (an
+    older ReConnect, or a sync that skipped detection): the partner shows it "unverified" until
+    the reset, then drops that entry and gets the message again on the new session."""
+    from reconnect_tui.sync.service import connect
+
+    on_provider, on_user = pair(provider, user)
+    user.dyads.send(on_user.id, "kept")
+    settle(provider, user, rounds=1)
+    backup(user, tmp_path / "backup")
+    provider.dyads.send(on_provider.id, "lost reply")
+    user.dyads.send(on_user.id, "lost")
+    settle(provider, user)
+    put_back(user, tmp_path / "backup")
+    user.dyads.send(on_user.id, "stale")
+    with connect(user.vault, user.relay_url) as engine:  # delivered, no detection
+        assert engine.sync(force=True).sent == 1
+    provider.sync()
+    assert provider.dyads.conversation(on_provider.id)[-1].status == "unverified"
+    assert user.sync().restored
+    settle(provider, user)
+    texts = ["kept", "lost reply", "lost", "stale"]
+    assert sorted(m.text for m in provider.dyads.conversation(on_provider.id)) == sorted(texts)
+    assert sorted(m.text for m in user.dyads.conversation(on_user.id)) == sorted(texts)
+    assert not [m for m in provider.dyads.conversation(on_provider.id)
+                if m.status == "unverified"]

@@ -41,3 +41,37 @@ async def test_home_shows_offline_then_synced(
             assert "1 still waiting" in status_text(app)
         finally:
             relay.stop()
+
+
+async def test_app_says_once_that_the_vault_was_restored_from_a_backup(
+    tmp_path: Path, user_template, provider_template
+) -> None:
+    """A vault copied back over a later one: the unlock's sync finds it and the app says so."""
+    import shutil
+
+    from tests.dyads.dyad_helpers import open_person, pair
+
+    relay = RelayProcess(tmp_path / "relay", extra_args=["--rate-limit", "100000",
+                                                         "--no-address-limits"]).start()
+    try:
+        provider = open_person(provider_template, tmp_path / "provider", relay.url)
+        user = open_person(user_template, tmp_path / "user", relay.url)
+        pair(provider, user)
+        resolve_relay_url(user.vault, relay.url)  # kept in the vault: the app syncs with it
+        user.vault.close()
+        shutil.copytree(user.path.parent, tmp_path / "backup")
+        user.reopen()
+        for _ in range(2):
+            assert not user.sync().restored
+        user.vault.close()
+        shutil.rmtree(user.path.parent)
+        shutil.copytree(tmp_path / "backup", user.path.parent)
+        app = make_app(user.path)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            app.sync_schedule.next_at = float("inf")
+            await unlock(pilot)
+            await wait_for(pilot, lambda: any("restored from a backup of" in n.message
+                                              for n in app._notifications))
+        provider.vault.close()
+    finally:
+        relay.stop()

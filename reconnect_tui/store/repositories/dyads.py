@@ -423,17 +423,19 @@ class DyadRepository(Repository):
                                     " WHERE reset_state IS NOT NULL").fetchone()[0])
 
     def highest_counter(self, partner_id: int, *, outgoing: bool,
-                        delivered_only: bool = False) -> int:
+                        delivered_before: float | None = None) -> int:
         """The highest counter of the partner's messages (``outgoing`` False) or of ours to
-        them; ``delivered_only``: of ours the relay accepted (or the partner echoed back)."""
+        them; with ``delivered_before`` (epoch seconds), of ours the relay accepted before then
+        (or the partner read, or echoed back)."""
         sql = ("SELECT coalesce(max(m.counter), 0) FROM messages m LEFT JOIN outbox o"
                " ON o.envelope_id = m.envelope_id WHERE m.partner_id = ? AND m.outgoing = ?"
                " AND m.status != 'unverified'")
-        if delivered_only:
-            sql += (" AND (m.status = 'read' OR o.delivered_at IS NOT NULL"
-                    " OR m.envelope_id = '')")
+        params: tuple[object, ...] = (partner_id, int(outgoing))
+        if delivered_before is not None:
+            sql += (" AND (m.status = 'read' OR o.delivered_at < ? OR m.envelope_id = '')")
+            params += (delivered_before,)
         with self.vault.read() as conn:
-            return int(conn.execute(sql, (partner_id, int(outgoing))).fetchone()[0])
+            return int(conn.execute(sql, params).fetchone()[0])
 
     def messages_from_counter(self, partner_id: int, outgoing: bool, first: int
                               ) -> list[MessageRow]:
