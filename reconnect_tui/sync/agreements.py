@@ -317,7 +317,8 @@ class Agreements:
         whose pairing is complete; returns the new check-in ids. The next sync delivers them."""
         if self.vault.profile().role is not Role.PROVIDER:
             return []
-        paired = {p.id for p in self.dyads.partners() if p.status == "paired"}
+        paired = {p.id for p in self.dyads.partners()
+                  if p.status == "paired" and not p.resetting}  # after a reset, they go
         sent = []
         for schedule in self.due_checkins():
             if schedule.partner_id not in paired or partner_id not in (None, schedule.partner_id):

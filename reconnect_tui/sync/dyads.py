@@ -66,6 +66,9 @@ class Partner:
     verified: bool
     key_changed: bool
     read_receipts: bool
+    resetting: bool = False
+    """Moving to a new session after a vault was restored from a backup (docs/dyads.md):
+    messages are kept until it is there; other kinds wait."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,8 @@ class Dyads:
     def _to_partner(self, record: PartnerRecord) -> Partner:
         number = safety_number(olm.key_bytes(self.identity_key), olm.key_bytes(record.ed25519))
         return Partner(record.id, record.name, Role(record.role), record.status, number,
-                       record.verified, record.key_changed, record.read_receipts)
+                       record.verified, record.key_changed, record.read_receipts,
+                       record.reset_state is not None)
 
     def _record(self, partner_id: int) -> PartnerRecord:
         record = self.repo.partner(partner_id)

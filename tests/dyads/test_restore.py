@@ -239,3 +239,23 @@ def test_a_message_delivered_on_the_stale_session_is_sent_again(
     assert sorted(m.text for m in user.dyads.conversation(on_user.id)) == sorted(texts)
     assert not [m for m in provider.dyads.conversation(on_provider.id)
                 if m.status == "unverified"]
+
+
+def test_messages_written_while_the_reset_waits_go_out_on_the_new_session(
+        provider: Person, user: Person, tmp_path: Path) -> None:
+    on_provider, on_user = pair(provider, user)
+    backup(user, tmp_path / "backup")
+    user.dyads.send(on_user.id, "lost")
+    settle(provider, user, rounds=1)
+    put_back(user, tmp_path / "backup")
+    assert user.sync().restored  # the request leaves; no answer yet
+    assert user.dyads.partner_named("Dr Lind").resetting
+    waiting = user.dyads.send(on_user.id, "written while waiting")
+    assert waiting.status == "queued"
+    user.dyads.mark_read(on_user.id)  # no receipt on the stale session
+    settle(provider, user)
+    assert not user.dyads.partner_named("Dr Lind").resetting
+    assert [m.text for m in provider.dyads.conversation(on_provider.id)] == [
+        "lost", "written while waiting"]
+    assert [(m.text, m.status) for m in user.dyads.conversation(on_user.id)] == [
+        ("lost", "delivered"), ("written while waiting", "delivered")]
