@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start
     from .session import Session
     from .store import Toolbox, Vault
     from .sync.dyads import Dyads
+    from .sync.engine import SyncReport
     from .sync.live import AppLive
 
 _TEXTUAL_ACTIONS = frozenset(
@@ -394,13 +395,14 @@ class ReconnectApp(App[None]):
         except ReconnectError as error:  # the vault was locked meanwhile, a bad address …
             self.call_from_thread(setattr, self, "sync_status", str(error))
             return
-        self.call_from_thread(setattr, self, "sync_status", report.summary())
+        status = report.summary()
+        restored = _restore_status(session, report)
+        self.call_from_thread(setattr, self, "sync_status",
+                              f"{status}\n{restored}" if restored else status)
         push_up = self.live is not None and self.live.up
         self.call_from_thread(self.sync_schedule.synced, offline=report.offline, push_up=push_up)
         if report.restored:  # the vault was put back to an older copy (docs/dyads.md)
-            from .sync.restore import notice
-
-            self.call_from_thread(self.notify, notice(report.restored_from),
+            self.call_from_thread(self.notify, restored,
                                   title=_("Restored from a backup"), severity="warning",
                                   timeout=30)
         for problem in dict.fromkeys(report.problems):  # e.g. a share too large to publish
@@ -810,6 +812,20 @@ class ReconnectApp(App[None]):
             return False
         self.notify(str(error), title=_("Not saved"), severity="error", timeout=30)
         return True
+
+
+def _restore_status(session: Session, report: SyncReport) -> str:
+    """The notice that this vault was restored from a backup: from the sync that found it
+    until every partner has answered on a new session (docs/dyads.md). "" otherwise."""
+    from .errors import ReconnectError
+    from .sync.restore import notice, restored_from
+
+    if report.restored:
+        return notice(report.restored_from)
+    with contextlib.suppress(ReconnectError):  # a courtesy: never fails a sync
+        if session.dyads.resets_open():
+            return notice(restored_from(session.vault))
+    return ""
 
 
 def _settle_heap() -> None:
