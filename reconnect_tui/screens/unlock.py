@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, LoadingIndicator, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..errors import ReconnectError
@@ -47,7 +47,6 @@ class UnlockScreen(LocalizedScreen):
             yield Static(self.reason or _("Type your passphrase and press Enter."), classes="help")
             yield Input(id="passphrase", password=True, placeholder=_("Passphrase"))
             yield Label("", id="error", classes="error")
-            yield _hidden(LoadingIndicator(id="busy"))
             yield Static(
                 _("Forgot it? Run `reconnect recover` with your recovery code."), classes="help"
             )
@@ -60,7 +59,7 @@ class UnlockScreen(LocalizedScreen):
             return
         field = self.query_one("#passphrase", Input)
         field.disabled = True
-        self.query_one("#busy").display = True
+        self._show_busy()
         self.query_one("#error", Label).update(_("Unlocking…"))
         self.unlock(event.value)
 
@@ -93,17 +92,23 @@ class UnlockScreen(LocalizedScreen):
         elif result is not None:
             self.app.post_message(VaultUnlocked(result))
 
+    def _show_busy(self) -> None:
+        """The loading indicator, mounted under the message the first time: it is not needed
+        for the first paint (a cold start waits for every widget of this screen)."""
+        shown = self.query("#busy")
+        if shown:
+            shown.first().display = True
+            return
+        from textual.widgets import LoadingIndicator
+
+        self.query_one(VerticalScroll).mount(LoadingIndicator(id="busy"), after="#error")
+
     def _failed(self, message: str) -> None:
-        self.query_one("#busy").display = False
+        for busy in self.query("#busy"):
+            busy.display = False
         self.query_one("#error", Label).update(message)
         field = self.query_one("#passphrase", Input)
         field.disabled = False
         field.value = ""
         field.focus()
 
-
-def _hidden(widget: LoadingIndicator) -> LoadingIndicator:
-    """Hidden from the start (set before mounting: no query in on_mount, which can run while
-    the app is locking and replacing screens)."""
-    widget.display = False
-    return widget
