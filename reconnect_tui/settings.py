@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -72,14 +71,25 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml"
 
 
+def _read_file(path: Path) -> dict:
+    """The settings file's keys; none when it is missing or not TOML. ``tomllib`` is imported
+    only when there is a file: the unlock screen's cold start does not wait for it otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Defaults, then the file (unknown keys and bad values are ignored), then the environment."""
     settings = Settings()
-    path = path or config_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        data = {}
+    data = _read_file(path or config_path())
     for f in fields(Settings):
         raw = os.environ.get(_ENV[f.name], data.get(f.name))
         if raw is None:
@@ -104,10 +114,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     import tomli_w  # imported only when something is saved
 
     path = path or config_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        data = {}
+    data = _read_file(path)
     data.update(asdict(settings))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".settings.", suffix=".tmp")
