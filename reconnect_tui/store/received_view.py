@@ -55,14 +55,14 @@ class ReceivedVault(Vault):
             yield conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, *, savepoint: bool = True) -> Iterator[Connection]:
         if not self._writable:
             raise ReadOnlyItem(
                 _("This was shared with you by {name}: you can read it, not change it.").format(
                     name=self.owner
                 )
             )
-        with super().transaction() as conn:
+        with super().transaction(savepoint=savepoint) as conn:
             yield conn
 
     def load(self, sections: Mapping[str, Any]) -> None:

@@ -251,7 +251,7 @@ class Vault:
             yield self._connection()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, *, savepoint: bool = True) -> Iterator[Connection]:
         """A write transaction: all of it is committed, or none of it.
 
         ``BEGIN IMMEDIATE`` takes the database's write lock at once, so another process
@@ -261,27 +261,37 @@ class Vault:
         the repository methods it calls inside join it (an inner failure undoes only its own
         part; the outer commit is the only one).
 
+        ``savepoint=False`` joins an open transaction without a savepoint of its own, for a
+        write whose every caller lets a failure reach the caller's own transaction (which then
+        undoes it with everything else). A savepoint is not free under SQLCipher: each page it
+        touches is copied into an in-memory sub-journal, allocation by allocation, and every
+        allocation is locked and wiped (``cipher_memory_security``); on a message send it was
+        about a third of the allocations. Outside a transaction it begins one as usual.
+
         A full disk or a file that cannot be written is raised as ``DiskFull`` /
         ``VaultNotWritable`` after the rollback (SQLite may already have rolled back itself, so
         an explicit ROLLBACK is sent only while a transaction is still open).
         """
         with self._lock, failures.translated(self.path):
             conn = self._connection()
+            if self._depth and not savepoint:
+                yield conn
+                return
             if self._depth:
-                savepoint = f"nested_{self._depth}"
-                conn.execute(f"SAVEPOINT {savepoint}")
+                name = f"nested_{self._depth}"
+                conn.execute(f"SAVEPOINT {name}")
                 self._depth += 1
                 try:
                     yield conn
                 except BaseException:
                     if conn.in_transaction:  # SQLite may have rolled it all back (a full disk)
                         with contextlib.suppress(DatabaseError):
-                            conn.execute(f"ROLLBACK TO {savepoint}")
-                            conn.execute(f"RELEASE {savepoint}")
+                            conn.execute(f"ROLLBACK TO {name}")
+                            conn.execute(f"RELEASE {name}")
                     raise
                 finally:
                     self._depth -= 1
-                conn.execute(f"RELEASE {savepoint}")
+                conn.execute(f"RELEASE {name}")
                 return
             conn.execute("BEGIN IMMEDIATE")
             self._depth = 1

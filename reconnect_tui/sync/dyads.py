@@ -114,6 +114,11 @@ class Dyads:
         self.repo = DyadRepository(vault)
         self._pickle_key = olm.pickle_key(vault.key)
         self._account: vodozemac.Account | None = None
+        self._identity_key: str | None = None
+        self._own_name: str | None = None
+        self._sessions: dict[int, tuple[str, vodozemac.Session]] = {}
+        """Per partner: the pickle this object last made of its outbound session, and the
+        session in that state (``_encrypt_to``)."""
         self.identity_loads = 0
         """How often the identity was read from the vault (once per ``Dyads``)."""
 
@@ -145,7 +150,16 @@ class Dyads:
     @property
     def identity_key(self) -> str:
         """This vault's Ed25519 identity key (base64): what ``from``/``to`` name."""
-        return self._identity().ed25519_key.to_base64()
+        if self._identity_key is None:  # never changes (only one-time keys come and go)
+            self._identity_key = self._identity().ed25519_key.to_base64()
+        return self._identity_key
+
+    def _own(self) -> str:
+        """This vault's own name, as its messages show it. Set when the vault is made and
+        never changed (no code path writes ``meta.name`` again), so it is read once."""
+        if self._own_name is None:
+            self._own_name = self.vault.profile().name
+        return self._own_name
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -312,11 +326,21 @@ class Dyads:
 
     def _encrypt_to(self, record: PartnerRecord, inner: messages.DyadPlaintext
                     ) -> tuple[str, Outgoing]:
-        session = olm.load_session(record.session_pickle, self._pickle_key)
+        """Encrypt with the session as stored now (``record`` was read inside the caller's
+        transaction). When the stored pickle is the very one this object made last time, the
+        session object it kept is in exactly that state and is used instead of unpickling it
+        again; anything else (another process sent or received, a rolled-back send) stored a
+        different pickle, and the stored one is loaded."""
+        kept = self._sessions.pop(record.id, None)
+        if kept is not None and kept[0] == record.session_pickle:
+            session = kept[1]
+        else:
+            session = olm.load_session(record.session_pickle, self._pickle_key)
         sealed = olm.seal(record.envelope_key, record.outbound_mailbox,
                           olm.encrypt(session, inner.encode()))
-        return (session.pickle(self._pickle_key),
-                Outgoing(wire.new_id(), record.outbound_mailbox, sealed, epoch_seconds()))
+        pickle = session.pickle(self._pickle_key)
+        self._sessions[record.id] = (pickle, session)
+        return pickle, Outgoing(wire.new_id(), record.outbound_mailbox, sealed, epoch_seconds())
 
     def send_control(self, partner_id: int, kind: str, fields: dict[str, object],
                      extra: Callable[[Connection], None] | None = None) -> messages.DyadPlaintext:
@@ -385,13 +409,12 @@ class Dyads:
                          (about.module, about.item_id, about.title) if about else None,
                          outgoing.envelope_id if outgoing else None)
         self.repo.record_sent(partner_id, pickle, counter, row, outgoing)
-        return self._chat_named(StoredMessage(partner_id, row), self.vault.profile().name,
-                                record.name)
+        return self._chat_named(StoredMessage(partner_id, row), self._own(), record.name)
 
     def conversation(self, partner_id: int) -> list[ChatMessage]:
         """Oldest first: by the sender's time, then the sender's counter (docs/dyads.md)."""
         record = self._record(partner_id)
-        own = self.vault.profile().name
+        own = self._own()
         return [self._chat_named(s, own, record.name)
                 for s in self.repo.conversation(partner_id)]
 
@@ -405,7 +428,7 @@ class Dyads:
     def all_messages(self) -> list[ChatMessage]:
         """Every conversation's messages, grouped by partner (for ``message list``)."""
         names = {r.id: r.name for r in self.repo.partners()}
-        own = self.vault.profile().name
+        own = self._own()
         return [self._chat_named(s, own, names.get(s.partner_id, "")) for s in
                 self.repo.all_messages()]
 

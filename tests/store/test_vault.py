@@ -207,3 +207,25 @@ def test_a_nested_transaction_is_part_of_the_outer_one(vault: Vault) -> None:
     with vault.read() as conn:
         keys = {r[0] for r in conn.execute("SELECT key FROM settings")}
     assert {"outer", "kept"} <= keys and not {"inner", "undone"} & keys
+
+
+def test_a_write_joining_without_a_savepoint_is_undone_with_its_caller(vault: Vault) -> None:
+    """``transaction(savepoint=False)`` inside a transaction adds no savepoint: what it wrote
+    before failing stays until the caller's transaction, which the failure reaches, rolls all
+    of it back. Outside a transaction it is one of its own, committed."""
+    with pytest.raises(IntegrityError), vault.transaction() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('caller', '1')")
+        with vault.transaction(savepoint=False) as joined:
+            assert joined is conn and vault.in_transaction
+            joined.execute("INSERT INTO settings(key, value) VALUES ('joined', '1')")
+            joined.execute("INSERT INTO settings(key, value) VALUES ('caller', '2')")
+    with vault.transaction() as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('outer', '1')")
+        with vault.transaction(savepoint=False) as joined:
+            joined.execute("INSERT INTO settings(key, value) VALUES ('joined-kept', '1')")
+    with vault.transaction(savepoint=False) as conn:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('alone', '1')")
+    assert not vault.in_transaction
+    with vault.read() as conn:
+        keys = {r[0] for r in conn.execute("SELECT key FROM settings")}
+    assert {"outer", "joined-kept", "alone"} <= keys and not {"caller", "joined"} & keys

@@ -264,8 +264,13 @@ class DyadRepository(Repository):
         """An encrypted message (or receipt, when ``row`` is None) leaves: the advanced
         session, the counter, the conversation row, the outbox entry and ``extra`` (what an
         agreement, check-in or feedback message records), together. No ``outgoing``: a
-        message kept while the dyad's session is being reset, sent when the reset is over."""
-        with self.vault.transaction() as conn:
+        message kept while the dyad's session is being reset, sent when the reset is over.
+
+        Every caller (``Dyads.send``, ``send_control``, ``mark_read``) holds its own
+        transaction around the load – encrypt – record and lets a failure reach it, which then
+        rolls all of it back; so this joins that transaction without a savepoint of its own
+        (``Vault.transaction``: a savepoint here was a third of a send's allocations)."""
+        with self.vault.transaction(savepoint=False) as conn:
             conn.execute("UPDATE partners SET session_pickle = ?, sent_counter = ? WHERE id = ?",
                          (session_pickle, counter, partner_id))
             if row is not None:
