@@ -132,7 +132,16 @@ class SyncStateRepository(Repository):
             )
 
     def due(self, now: float | None, limit: int = 500) -> list[OutgoingEnvelope]:
-        """Undelivered envelopes whose next attempt is due (all of them when ``now`` is None)."""
+        """Undelivered envelopes whose next attempt is due (all of them when ``now`` is None),
+        the oldest ``limit`` of them in the order they were written.
+
+        Read in the order of the ``outbox_pending`` index and sorted here: when fewer than
+        ``limit`` are due (the usual case: the outbox is nearly always empty or nearly so)
+        that is every one of them, so the same rows in the same order as ``ORDER BY id``;
+        only a longer backlog asks SQLite to sort. SQLite's sort, and a bound ``LIMIT ?``
+        (planned again on every run), each cost more than the rest of this read under
+        SQLCipher's wiped allocations (issue 20: this read follows every send)."""
+        limit = int(limit)
         sql = (
             "SELECT id, envelope_id, mailbox_id, ciphertext, attempts, signer FROM outbox"
             " WHERE delivered_at IS NULL"
@@ -142,7 +151,10 @@ class SyncStateRepository(Repository):
             sql += " AND next_attempt_at <= ?"
             params = (now,)
         with self.vault.read() as conn:
-            rows = conn.execute(sql + " ORDER BY id LIMIT ?", (*params, limit)).fetchall()
+            rows = conn.execute(f"{sql} LIMIT {limit}", params).fetchall()
+            if len(rows) >= limit:
+                rows = conn.execute(f"{sql} ORDER BY id LIMIT {limit}", params).fetchall()
+        rows.sort(key=lambda r: r[0])
         return [OutgoingEnvelope(r[0], r[1], r[2], bytes(r[3]), r[4], r[5]) for r in rows]
 
     def mark_delivered(self, outbox_id: int, now: float) -> None:
