@@ -3,6 +3,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The suite starts hundreds of Python processes (relays, CLI runs, crash tests); with bytecode
+# caching off (some machines export PYTHONDONTWRITEBYTECODE=1) each would compile our modules
+# and pytest would re-rewrite its plugins' assertions in every worker. The caches live in
+# __pycache__ folders that git ignores.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run demo test lint typecheck bench clean translations
 
