@@ -33,7 +33,6 @@ from .i18n import N_, _, resolve_language, set_language
 from .screens.localized import translate_bindings
 from .settings import Settings, load_settings
 from .sync.schedule import SyncSchedule
-from .text_safety import clean_text
 
 if TYPE_CHECKING:  # the vault is imported when it is first opened, not at start-up
     from rich.console import RenderableType
@@ -584,6 +583,8 @@ class ReconnectApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
             self._last_activity = time.monotonic()
         if isinstance(event, events.Paste):  # pasted escape codes never reach a field
+            from .text_safety import clean_text  # not before the first paint (cold start)
+
             event.text = clean_text(event.text)
         await super().on_event(event)
 
