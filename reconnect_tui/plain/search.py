@@ -16,7 +16,13 @@ def run(ctx: Context) -> None:
             return
         if not query:
             continue
-        hits = ctx.toolbox.search.search(query)
+        found = ctx.toolbox.search.find(query)
+        hits = found.hits
+        if found.limited:  # a word in thousands of entries: the newest were ranked
+            ctx.console.say(_(
+                "Only your newest {ranked} of {matches} matches were searched for the best;"
+                " add a word to look further back."
+            ).format(ranked=found.ranked, matches=found.matches))
         ctx.console.say_list(
             ngettext("{n} result.", "{n} results.", len(hits)).format(n=len(hits)),
             [_("{module}: {title}. {snippet}").format(

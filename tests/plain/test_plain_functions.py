@@ -155,3 +155,22 @@ def test_agreement_terms_are_asked_with_labels_and_parsed_like_the_form(
             3, "08:30-15:30", None, False)
     finally:
         provider.vault.close()
+
+
+def test_search_says_when_only_the_newest_matches_were_ranked(user_template: Template,
+                                                              tmp_path: Path) -> None:
+    """A word in more than ``RANKED_MATCHES`` entries: the best are chosen among the newest,
+    and plain mode says so before the list, as the search screen does (issue 14)."""
+    path = copy_vault(user_template, tmp_path / "user")
+    vault = Vault.open_with_key(path, user_template.key, user_template.header)
+    try:
+        with vault.transaction() as conn:  # the diary's trigger indexes each entry
+            conn.executemany("INSERT INTO diary(written_at, text) VALUES (?, ?)",
+                             [("2026-11-01T09:00:00+00:00", f"A walk, number {n}")
+                              for n in range(1010)])
+    finally:
+        vault.close()
+    said = _run(path, [home("search"), "walk", "q", home("quit")])
+    # the newest 1,000, and the first entry (item 1: ranked always, like the crisis plan)
+    assert "Only your newest 1001 of 1010 matches were searched for the best" in said
+    assert "50 results." in said
