@@ -3,16 +3,21 @@ relay, what the relay keeps on disk, and the command line with the test passphra
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from reconnect_tui import wire
 from reconnect_tui.cli import app
 from reconnect_tui.store import Vault
+from reconnect_tui.store.repositories.dyads import DyadRepository
+from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.sync.dyads import Dyads, Partner, relay_for
 from reconnect_tui.sync.engine import SyncReport
+from reconnect_tui.sync.service import connect
 from reconnect_tui.sync.sync_service import sync_and_process
 from tests.support.vaults import PASSPHRASE, Template, copy_vault
 
@@ -103,3 +108,22 @@ def close(*people) -> None:
     """The CLI opens the vault files itself; the fixtures' connections step aside."""
     for person in people:
         person.vault.close()
+
+
+def session_pickle(person, partner_id: int) -> str:
+    record = DyadRepository(person.vault).partner(partner_id)
+    assert record is not None
+    return record.session_pickle
+
+
+def fetch_only(person) -> list:
+    """Fetch into the inbox without processing; returns the new unprocessed dyad rows."""
+    with connect(person.vault, person.relay_url) as engine:
+        assert not engine.sync(force=True).offline
+    return DyadRepository(person.vault).unprocessed()
+
+
+def inject(vault: Vault, mailbox_id: str, ciphertext: bytes) -> None:
+    """Put an envelope into the inbox as a fetch would (a new envelope id)."""
+    SyncStateRepository(vault).store_received(
+        mailbox_id, [(wire.new_id(), 10**9 + random.randrange(10**6), ciphertext)], 0, 0.0)

@@ -18,28 +18,8 @@ from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import olm
 from reconnect_tui.sync.client import RelayClient
 from reconnect_tui.sync.dyads import Dyads, ItemRef, reading_time_seconds, word_count
-from reconnect_tui.sync.service import connect
 from reconnect_tui.sync.sharing import Sharing
-from tests.dyads.dyad_helpers import pair
-
-
-def session_pickle(person, partner_id: int) -> str:
-    record = DyadRepository(person.vault).partner(partner_id)
-    assert record is not None
-    return record.session_pickle
-
-
-def fetch_only(person) -> list:
-    """Fetch into the inbox without processing; returns the new unprocessed dyad rows."""
-    with connect(person.vault, person.relay_url) as engine:
-        assert not engine.sync(force=True).offline
-    return DyadRepository(person.vault).unprocessed()
-
-
-def inject(vault: Vault, mailbox_id: str, ciphertext: bytes) -> None:
-    """Put an envelope into the inbox as a fetch would (a new envelope id)."""
-    SyncStateRepository(vault).store_received(
-        mailbox_id, [(wire.new_id(), 10**9 + random.randrange(10**6), ciphertext)], 0, 0.0)
+from tests.dyads.dyad_helpers import fetch_only, inject, pair, session_pickle
 
 
 def test_200_messages_both_ways_with_a_relay_restart(provider, user, relay) -> None:

@@ -13,8 +13,7 @@ from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.sync_state import SyncStateRepository
 from reconnect_tui.sync import olm, restore
 from reconnect_tui.sync.sync_service import sync_and_process
-from tests.dyads.dyad_helpers import Person, close, pair, run
-from tests.dyads.test_dyads_messages import fetch_only, inject, session_pickle
+from tests.dyads.dyad_helpers import Person, close, fetch_only, inject, pair, run, session_pickle
 
 
 def _files(path: Path) -> list[Path]:
