@@ -651,11 +651,13 @@ class Dyads:
             return outgoing[-1].envelope_id
 
         theirs = self.repo.messages_from_counter(record.id, False, request.from_n)
+        manifest_seq, share_epoch = self.repo.share_state(record.id)
         queue(messages.DyadPlaintext(
             "reset-ack", wire.new_id(), me, record.ed25519, now, record.sent_counter,
             {"epoch": request.epoch,
              "received_n": self.repo.highest_counter(record.id, outgoing=False),
-             "have": [row.message_id for row in theirs]}))
+             "have": [row.message_id for row in theirs],
+             "manifest_seq": manifest_seq, "share_epoch": share_epoch}))
         resent = {}
         for row in self.repo.messages_from_counter(record.id, True, request.received_n + 1):
             resent[row.message_id] = queue(messages.DyadPlaintext(
@@ -668,8 +670,12 @@ class Dyads:
                  "of": {**_message_fields(row), "id": row.message_id, "n": row.counter,
                         "time": row.sent_at.astimezone(UTC).isoformat(),
                         "read": row.status == "read"}}))
+        # A service user's shares are announced again: the restored provider's vault may lack
+        # the newest key and list (docs/sharing.md).
+        sharer = self.vault.profile().role is Role.USER
         self.repo.accept_reset(record.id, request.epoch, request.generation, now,
-                               session.pickle(self._pickle_key), inbox_id, outgoing, resent)
+                               session.pickle(self._pickle_key), inbox_id, outgoing, resent,
+                               (0, 0) if sharer else None)
 
     def _reset_answered(self, record: PartnerRecord, inbox_id: int,
                         pre_key: vodozemac.PreKeyMessage) -> None:
@@ -704,9 +710,14 @@ class Dyads:
             outgoing.append(Outgoing(wire.new_id(), record.outbound_mailbox, sealed,
                                      epoch_seconds()))
             renumbered[row.message_id] = (counter, outgoing[-1].envelope_id)
-        self.repo.complete_reset(record.id, session.pickle(self._pickle_key),
-                                 account.pickle(self._pickle_key), inbox_id, inner.id, counter,
-                                 renumbered, outgoing)
+        # A service user's shares are announced again, numbered above what the provider's
+        # vault holds: it may list shares made after the backup (docs/sharing.md).
+        sharer = self.vault.profile().role is Role.USER
+        self.repo.complete_reset(
+            record.id, session.pickle(self._pickle_key), account.pickle(self._pickle_key),
+            inbox_id, inner.id, counter, renumbered, outgoing,
+            (int(inner.fields["manifest_seq"]), int(inner.fields["share_epoch"])) if sharer
+            else None)
 
     def _echo(self, record: PartnerRecord, pickle: str, inbox_id: int,
               inner: messages.DyadPlaintext) -> None:

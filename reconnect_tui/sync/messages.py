@@ -106,9 +106,11 @@ def _is_count(value: object) -> bool:
 
 def check_reset_ack(rest: dict[str, Any]) -> None:
     """``{"epoch": <the request's>, "received_n": <highest counter held from the asker>,
-    "have": [<ids of the asker's messages from its ``from_n`` on>]}``."""
+    "have": [<ids of the asker's messages from its ``from_n`` on>], "manifest_seq",
+    "share_epoch": <the newest share manifest and key epoch held from the asker>}``."""
     have = rest.get("have")
     if not (isinstance(rest.get("epoch"), str) and _is_count(rest.get("received_n"))
+            and _is_count(rest.get("manifest_seq")) and _is_count(rest.get("share_epoch"))
             and isinstance(have, list) and all(wire.is_valid_id(i) for i in have)):
         raise ProtocolError(_("A received message could not be verified."))
 

@@ -22,7 +22,7 @@ from ..formats import format_moment
 from ..i18n import _, ngettext
 from ..model import Role
 from ..store import portable, share_snapshots
-from ..store.repositories.dyads import DyadRepository, PartnerRecord
+from ..store.repositories.dyads import SHARES_TO_ANNOUNCE, DyadRepository, PartnerRecord
 from ..store.repositories.sharing import ManifestSlot, ShareRow, SharingRepository
 from ..store.toolbox import Toolbox
 from ..store.vault import Vault, serialised
@@ -335,6 +335,48 @@ class Sharing:
     def who_can_see_line(self, module: str, item_id: int | None = None) -> str:
         """One line for a screen: "Only you can see this." or "Shared with … (seen …)"."""
         return who_can_see_line(self.entries(), module, item_id)
+
+    @serialised  # the manifest number and the share key: read, then written
+    def announce_after_resets(self) -> int:
+        """After a dyad moved to a new session because a vault was restored from a backup
+        (docs/dyads.md): a new share key and a manifest of what this vault shares now, numbered
+        above what the provider's vault holds. The provider's view so matches this vault
+        exactly again: a share made after the backup that the restored vault does not have is
+        withdrawn from it, a restored provider gets the key and list it lost. Returns how many
+        manifests were queued."""
+        from ..store.repositories.sync_state import SyncStateRepository
+
+        settings = SyncStateRepository(self.vault)
+        raw = settings.setting(SHARES_TO_ANNOUNCE)
+        if not raw:
+            return 0
+        pending: dict[str, list[int]] = json.loads(raw)
+        partners = self._partners()
+        sent = 0
+        for key in list(pending):
+            partner = partners.get(int(key))
+            if partner is not None and (partner.reset_state is not None
+                                        or self._pause_reason(partner)):
+                continue  # not yet: after its reset is over, or once it is verified
+            above_seq, above_epoch = pending.pop(key)
+            if partner is None or self._role() is not Role.USER:
+                continue
+            with self.vault.transaction() as conn:
+                if self.repo.manifest_seq(partner.id) < above_seq:
+                    self.repo.manifest_sent(partner.id, above_seq)(conn)
+                current = self.repo.current_key(partner.id)
+                epoch = max(current[0] if current else 0, above_epoch) + 1
+                new_key = share_crypto.new_key()
+                self._send_manifest(partner.id, (epoch, new_key), self._manifest(partner.id),
+                                    [self.repo.add_key(partner.id, epoch, new_key,
+                                                       self._now())])
+            sent += 1
+        if pending:
+            settings.set_setting(SHARES_TO_ANNOUNCE, json.dumps(pending))
+        else:
+            with self.vault.transaction() as conn:
+                conn.execute("DELETE FROM settings WHERE key = ?", (SHARES_TO_ANNOUNCE,))
+        return sent
 
     # -- publishing (the user's side of a sync) ----------------------------------------------
 

@@ -67,6 +67,7 @@ class SyncService:
             shared = _share_step(problems, self.sharing.publish, engine.relay)
             report = engine.sync(force=force)
             self.dyads.process_inbox()
+            self.sharing.announce_after_resets()  # after a reset (docs/dyads.md, restore)
             self.forums.inbound.process()
             if not report.offline and engine.state.waiting_count():
                 second = engine.sync(force=True)
@@ -78,6 +79,7 @@ class SyncService:
                 report.refused.extend(second.refused)
                 report.dropped += second.dropped
                 self.dyads.process_inbox()
+                self.sharing.announce_after_resets()
                 self.forums.inbound.process()
             if not report.offline:
                 shared = _share_step(problems, self.sharing.fetch, engine.relay) or shared

@@ -258,3 +258,34 @@ def test_messages_written_while_the_reset_waits_go_out_on_the_new_session(
         "lost", "written while waiting"]
     assert [(m.text, m.status) for m in user.dyads.conversation(on_user.id)] == [
         ("lost", "delivered"), ("written while waiting", "delivered")]
+
+
+def test_shares_after_a_restore_match_the_restored_vault(provider: Person, user: Person,
+                                                         tmp_path: Path) -> None:
+    """What was shared after the backup is not in the restored vault: the provider stops
+    seeing it. A share made after the restore arrives, a crisis plan shared before stays."""
+    from tests.sharing.sharing_helpers import sharing, write_crisis_plan
+
+    on_provider, on_user = pair(provider, user)
+    write_crisis_plan(user, "Sleeping badly")
+    sharing(user).share("crisis-plan", None, on_user.id)
+    settle(provider, user, rounds=1)
+    backup(user, tmp_path / "backup")
+    sharing(user).share("diary", None, on_user.id)  # after the backup: lost by the restore
+    settle(provider, user, rounds=1)
+
+    def seen() -> list[str]:
+        people = sharing(provider).shared_with_me()
+        return sorted(i.module for p in people for i in p.items)
+
+    assert seen() == ["crisis-plan", "diary"]
+    put_back(user, tmp_path / "backup")
+    assert [e.module for e in sharing(user).entries()] == ["crisis-plan"]
+    settle(provider, user)
+    assert seen() == ["crisis-plan"]
+    sharing(user).share("network", None, on_user.id)
+    write_crisis_plan(user, "Not answering the phone")
+    settle(provider, user)
+    assert seen() == ["crisis-plan", "network"]
+    plan = sharing(provider).view(on_provider.id).crisis_plan.get()
+    assert plan.warning_signs == "Not answering the phone"

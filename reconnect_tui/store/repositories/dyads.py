@@ -12,6 +12,7 @@ characters shows them (docs/text-safety.md).
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -478,9 +479,20 @@ class DyadRepository(Repository):
                          " reset_from_n = ? WHERE id = ?", (epoch, from_n, partner_id))
             _enqueue(conn, outgoing)
 
+    def share_state(self, partner_id: int) -> tuple[int, int]:
+        """(the number of the newest share manifest applied from this partner, the highest
+        share key epoch held for this dyad): what a reset's answer tells the partner, so its
+        next manifest and key go above them (docs/dyads.md, docs/sharing.md)."""
+        with self.vault.read() as conn:
+            seq = conn.execute("SELECT seq FROM received_manifests WHERE partner_id = ?",
+                               (partner_id,)).fetchone()
+            epoch = conn.execute("SELECT coalesce(max(epoch), 0) FROM share_keys"
+                                 " WHERE partner_id = ?", (partner_id,)).fetchone()
+        return (int(seq[0]) if seq else 0), int(epoch[0])
+
     def accept_reset(self, partner_id: int, epoch: str, generation: int, now: datetime,
                      session_pickle: str, inbox_id: int, outgoing: list[Outgoing],
-                     resent: dict[str, str]) -> None:
+                     resent: dict[str, str], announce: tuple[int, int] | None = None) -> None:
         """The partner's reset request checked out: the new session replaces the old one, the
         epoch is kept (a replay is refused), what was queued on the old session is withdrawn,
         the placeholders of what the partner sent on its stale session since its last message
@@ -504,11 +516,13 @@ class DyadRepository(Repository):
             conn.executemany("UPDATE messages SET envelope_id = ? WHERE partner_id = ?"
                              " AND outgoing = 1 AND message_id = ?",
                              [(e, partner_id, m) for m, e in resent.items()])
+            if announce is not None:
+                _announce_shares(conn, partner_id, announce)
 
     def complete_reset(self, partner_id: int, session_pickle: str, account_pickle: str,
                        inbox_id: int, message_id: str, sent_counter: int,
-                       renumbered: dict[str, tuple[int, str]], outgoing: list[Outgoing]
-                       ) -> None:
+                       renumbered: dict[str, tuple[int, str]], outgoing: list[Outgoing],
+                       announce: tuple[int, int] | None = None) -> None:
         """The partner answered our reset request on a new session: it replaces the stale one,
         the reset is over, and our messages it does not hold leave again, renumbered above what
         it holds (``renumbered``: message id -> (counter, envelope id))."""
@@ -525,6 +539,8 @@ class DyadRepository(Repository):
                              [(n, e, partner_id, m) for m, (n, e) in renumbered.items()])
             for envelope in outgoing:
                 _enqueue(conn, envelope)
+            if announce is not None:
+                _announce_shares(conn, partner_id, announce)
 
     def record_echo(self, partner_id: int, session_pickle: str, inbox_id: int,
                     message_id: str, row: MessageRow) -> None:
@@ -545,6 +561,21 @@ class DyadRepository(Repository):
             conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
             conn.execute("UPDATE partners SET session_pickle = ? WHERE id = ?",
                          (session_pickle, partner_id))
+
+
+SHARES_TO_ANNOUNCE = "shares_to_announce"
+"""Setting: {partner id: [manifest number, key epoch]} of dyads whose shares are to be announced
+again after a reset, above those numbers (``Sharing.announce_after_resets``)."""
+
+
+def _announce_shares(conn: Connection, partner_id: int, above: tuple[int, int]) -> None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?",
+                       (SHARES_TO_ANNOUNCE,)).fetchone()
+    pending = json.loads(row[0]) if row else {}
+    pending[str(partner_id)] = list(above)
+    conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key)"
+                 " DO UPDATE SET value = excluded.value",
+                 (SHARES_TO_ANNOUNCE, json.dumps(pending)))
 
 
 def _withdraw(conn: Connection, partner_id: int, mailbox_id: str) -> None:
