@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -52,7 +53,7 @@ _TEXTUAL_ACTIONS = frozenset(
 
 AUTO_LOCK_CHECK_SECONDS = 5.0
 
-TOOLBOX_CSS = Path(__file__).with_name("toolbox.tcss")
+TOOLBOX_CSS = Path(__file__).with_name("toolbox.tcss").absolute()
 """The CSS of every screen but the first ones (``app.tcss`` holds theirs): read before the first
 other screen shows, not before the unlock screen's first paint."""
 
@@ -132,7 +133,7 @@ class ReconnectApp(App[None]):
         screen needs only ``app.tcss`` (``APP_CSS_ONLY``: unlock, create, recovery code; and
         Textual's own default screen)."""
         first = getattr(screen, "APP_CSS_ONLY", type(screen) is Screen)
-        if not first and not self.stylesheet.has_source(str(TOOLBOX_CSS), ""):
+        if not first and not self.stylesheet.has_source(os.path.abspath(TOOLBOX_CSS), ""):
             self.stylesheet.read(TOOLBOX_CSS)
             self.stylesheet.reparse()
             self.stylesheet.update(self)
