@@ -718,11 +718,60 @@ CREATE TABLE partner_epochs (
 ) WITHOUT ROWID;
 """
 
+V15_DEVICES = """
+-- Linked devices (docs/devices.md). The person key: Ed25519, the same on each of the person's
+-- devices; it signs every device's certificate and the device list.
+CREATE TABLE person_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seed BLOB NOT NULL,
+    public TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+-- The newest device list this vault accepted (signed by the person key); never replaced by an
+-- older version.
+CREATE TABLE device_lists (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL,
+    signed BLOB NOT NULL,
+    accepted_at TEXT NOT NULL
+);
+-- The person's devices, this one included (this_device = 1), each with the Olm session,
+-- mailboxes and envelope key of the link to it. status 'joining': this vault waits for the
+-- first device's welcome; 'removed': retired, its keys deleted.
+CREATE TABLE devices (
+    id INTEGER PRIMARY KEY,
+    ed25519 TEXT NOT NULL UNIQUE,
+    curve25519 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    linked_at TEXT NOT NULL,
+    this_device INTEGER NOT NULL DEFAULT 0,
+    certificate TEXT NOT NULL DEFAULT '',
+    inbound_mailbox TEXT UNIQUE,
+    outbound_mailbox TEXT,
+    envelope_key BLOB,
+    session_pickle TEXT,
+    status TEXT NOT NULL DEFAULT 'linked' CHECK (status IN ('joining', 'linked', 'removed')),
+    removed_at TEXT
+);
+-- Open link codes of this device (the keys derived from the code; the code is never stored).
+CREATE TABLE device_invitations (
+    id INTEGER PRIMARY KEY,
+    lookup_id TEXT NOT NULL UNIQUE,
+    mailbox_id TEXT NOT NULL UNIQUE,
+    pairing_key BLOB NOT NULL,
+    envelope_key BLOB NOT NULL,
+    mac_key BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
                                  V11_FORM_DRAFTS, V12_KEYED_SEARCH,
-                                 V13_DECLINES_AND_HISTORY, V14_RESTORE)
+                                 V13_DECLINES_AND_HISTORY, V14_RESTORE, V15_DEVICES)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
