@@ -41,6 +41,9 @@ MADE_AT = "vault_generation_at"
 EPOCH = "vault_epoch"
 RESTORED_FROM = "vault_restored_from"
 """The date of the backup this vault was last found restored from (ISO), kept for the notice."""
+NOTICE_DUE = "vault_restore_notice_due"
+"""Set with a rollback found, taken by the sync that tells the person (it may not be the one
+that found it: the relay can go away in between)."""
 
 ITEM_CONTEXT = b"reconnect/v1/vault-generation\n"
 REQUEST_CONTEXT = b"reconnect/v1/reset-request\n"
@@ -119,6 +122,12 @@ def current(vault: Vault) -> VaultState:
     return _read(SyncStateRepository(vault))
 
 
+def take_notice(vault: Vault) -> bool:
+    """Whether the person is still to be told of a rollback found; told once."""
+    with vault.transaction() as conn:
+        return conn.execute("DELETE FROM settings WHERE key = ?", (NOTICE_DUE,)).rowcount > 0
+
+
 def restored_from(vault: Vault) -> datetime | None:
     """When the state this vault was last found rolled back to was made, if known."""
     value = SyncStateRepository(vault).setting(RESTORED_FROM)
@@ -176,9 +185,10 @@ def check(vault: Vault, relay: ItemPort, now: datetime) -> Rollback | None:
         mine = VaultState(top + 1, wire.new_id(), now.astimezone(UTC), epoch)
         _store(vault, mine)
         if rolled_back:
-            if before.made_at is not None:
-                SyncStateRepository(vault).set_setting(RESTORED_FROM,
-                                                       before.made_at.isoformat())
+            settings = SyncStateRepository(vault)
+            settings.set_setting(RESTORED_FROM,
+                                 before.made_at.isoformat() if before.made_at else "")
+            settings.set_setting(NOTICE_DUE, "1")
             DyadRepository(vault).mark_resets_needed()
     relay.put_item(slot, mine.generation, seal_state(seed, mine))
     if not rolled_back:

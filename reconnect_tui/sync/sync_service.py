@@ -56,8 +56,8 @@ class SyncService:
         with connect(vault, relay_url, timeout=timeout) as engine:
             try:  # before anything is deposited or fetched (docs/dyads.md, restore); only
                 # with a dyad: a vault with forums only never uses its own relay key
-                rollback = (restore.check(vault, engine.relay, utc_now())
-                            if DyadRepository(vault).partners() else None)
+                if DyadRepository(vault).partners():
+                    restore.check(vault, engine.relay, utc_now())
             except RelayError as error:
                 return SyncReport(waiting=engine.state.waiting_count(), offline=True,
                                   error=str(error))
@@ -85,9 +85,9 @@ class SyncService:
                 shared = _share_step(problems, self.sharing.fetch, engine.relay) or shared
             report.shared = shared
             report.problems.extend(problems)
-            if rollback is not None:
+            if restore.take_notice(vault):  # found now, or by a sync the relay cut short
                 report.restored = True
-                report.restored_from = rollback.restored_from
+                report.restored_from = restore.restored_from(vault)
         return report
 
 

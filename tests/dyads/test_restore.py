@@ -289,3 +289,45 @@ def test_shares_after_a_restore_match_the_restored_vault(provider: Person, user:
     assert seen() == ["crisis-plan", "network"]
     plan = sharing(provider).view(on_provider.id).crisis_plan.get()
     assert plan.warning_signs == "Not answering the phone"
+
+
+class _GoneAfterConflict:
+    """The relay answers the first write (409) and the read, then cannot be reached."""
+
+    def __init__(self, relay) -> None:
+        self.relay = relay
+        self.puts = 0
+
+    def get_item(self, item_id: str):
+        return self.relay.get_item(item_id)
+
+    def put_item(self, item_id: str, version: int, ciphertext: bytes) -> bool:
+        from reconnect_tui.errors import RelayError
+
+        self.puts += 1
+        if self.puts > 1:
+            raise RelayError("the relay could not be reached")
+        return self.relay.put_item(item_id, version, ciphertext)
+
+
+def test_relay_gone_right_after_the_rollback_was_found(provider: Person, user: Person,
+                                                     tmp_path: Path) -> None:
+    """The rollback is kept, and the next sync tells the person and makes the resets."""
+    import pytest
+
+    from reconnect_tui.clock import utc_now
+    from reconnect_tui.errors import RelayError
+    from reconnect_tui.sync.service import connect
+
+    on_provider, on_user = pair(provider, user)
+    backup(user, tmp_path / "backup")
+    provider.dyads.send(on_provider.id, "one")
+    settle(provider, user)
+    put_back(user, tmp_path / "backup")
+    with connect(user.vault, user.relay_url) as engine, pytest.raises(RelayError):
+        restore.check(user.vault, _GoneAfterConflict(engine.relay), utc_now())
+    report = user.sync()
+    assert report.restored and report.restored_from is not None
+    settle(provider, user)
+    assert [m.text for m in user.dyads.conversation(on_user.id)] == ["one"]
+    assert not user.sync().restored
