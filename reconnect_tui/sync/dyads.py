@@ -593,8 +593,9 @@ class Dyads:
         state = restore.current(self.vault)
         restored = restore.restored_from(self.vault)
         # Ours delivered before the state we went back to was made are surely the partner's;
-        # any later (in that last sync, or on the stale session) it is asked to echo.
-        before = restored.timestamp() if restored else 0.0
+        # any later (in that last sync, or on the stale session) it is asked to echo. A backup
+        # from before vaults kept a generation: every delivery it lists was before it.
+        before = restored.timestamp() if restored else float("inf")
         sent = 0
         for partner_id in self.repo.resets_needed():
             with self.vault.transaction():

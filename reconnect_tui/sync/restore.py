@@ -190,7 +190,11 @@ def check(vault: Vault, relay: ItemPort, now: datetime) -> Rollback | None:
                                  before.made_at.isoformat() if before.made_at else "")
             settings.set_setting(NOTICE_DUE, "1")
             DyadRepository(vault).mark_resets_needed()
-    relay.put_item(slot, mine.generation, seal_state(seed, mine))
+    try:
+        relay.put_item(slot, mine.generation, seal_state(seed, mine))
+    except RelayRefused as refusal:  # another process of this vault went higher meanwhile:
+        if refusal.code != wire.ErrorCode.VERSION_CONFLICT:  # its sync compares again
+            raise
     if not rolled_back:
         return None
     return Rollback(before.made_at, epoch, mine.generation)

@@ -331,3 +331,23 @@ def test_relay_gone_right_after_the_rollback_was_found(provider: Person, user: P
     settle(provider, user)
     assert [m.text for m in user.dyads.conversation(on_user.id)] == ["one"]
     assert not user.sync().restored
+
+
+def test_a_backup_from_before_vaults_kept_a_generation(provider: Person, user: Person,
+                                                        tmp_path: Path) -> None:
+    """No date to name: the notice says only that it was restored; nothing is lost."""
+    on_provider, on_user = pair(provider, user)
+    user.dyads.send(on_user.id, "before")
+    settle(provider, user, rounds=1)
+    backup(user, tmp_path / "backup")
+    provider.dyads.send(on_provider.id, "lost")
+    settle(provider, user)
+    put_back(user, tmp_path / "backup")
+    with user.vault.transaction() as conn:
+        conn.execute("DELETE FROM settings WHERE key LIKE 'vault_%'")
+    report = user.sync()
+    assert report.restored and report.restored_from is None
+    assert "backup of" not in restore.notice(report.restored_from)
+    settle(provider, user)
+    assert [m.text for m in user.dyads.conversation(on_user.id)] == ["before", "lost"]
+    assert [m.text for m in provider.dyads.conversation(on_provider.id)] == ["before", "lost"]
