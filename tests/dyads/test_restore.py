@@ -351,3 +351,46 @@ def test_a_backup_from_before_vaults_kept_a_generation(provider: Person, user: P
     settle(provider, user)
     assert [m.text for m in user.dyads.conversation(on_user.id)] == ["before", "lost"]
     assert [m.text for m in provider.dyads.conversation(on_provider.id)] == ["before", "lost"]
+
+
+def test_a_provider_restored_with_two_service_users(provider: Person, user: Person,
+                                                    second_user: Person, tmp_path: Path) -> None:
+    """Each dyad resets on its own; a share made before the provider's backup and edited after
+    it is seen again, with its newest content."""
+    from tests.sharing.sharing_helpers import sharing, write_crisis_plan
+
+    p_kari, kari = pair(provider, user)
+    p_ola, ola = pair(provider, second_user)
+    write_crisis_plan(user, "Sleeping badly")
+    sharing(user).share("crisis-plan", None, kari.id)
+    people = (user, second_user)
+    for person in people:
+        person.sync()
+    provider.sync()
+    backup(provider, tmp_path / "backup")
+    written: dict[int, list[str]] = {p_kari.id: [], p_ola.id: []}
+    for p_id, person, u_id in ((p_kari.id, user, kari.id), (p_ola.id, second_user, ola.id)):
+        written[p_id] += [person.dyads.send(u_id, "lost from user").id,
+                          provider.dyads.send(p_id, "lost from provider").id]
+    write_crisis_plan(user, "Not answering the phone")
+    for _ in range(2):
+        for person in people:
+            person.sync()
+        provider.sync()
+    put_back(provider, tmp_path / "backup")
+    for p_id, person, u_id in ((p_kari.id, user, kari.id), (p_ola.id, second_user, ola.id)):
+        written[p_id] += [provider.dyads.send(p_id, "after from provider").id,
+                          person.dyads.send(u_id, "after from user").id]
+    assert provider.sync().restored
+    for _ in range(4):
+        for person in people:
+            person.sync()
+        provider.sync()
+    for p_id, person, u_id in ((p_kari.id, user, kari.id), (p_ola.id, second_user, ola.id)):
+        theirs = provider.dyads.conversation(p_id)
+        mine = person.dyads.conversation(u_id)
+        assert [m.id for m in theirs] == [m.id for m in mine] == written[p_id]
+        assert not [m for m in theirs + mine if m.status == "unverified"]
+    plan = sharing(provider).view(p_kari.id).crisis_plan.get()
+    assert plan.warning_signs == "Not answering the phone"
+    assert provider.dyads.resets_open() == 0
