@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Label, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
@@ -481,6 +481,7 @@ class DiaryScreen(ModuleScreen[DiaryData]):
             self._focus_id = None
         rows = self.query_one("#registration-rows", VerticalScroll)
         rows.remove_children()
+        new_rows: list[Horizontal] = []
         for parameter in parameters:
             trend = data.trends.get(parameter.id or 0, [])
             label = parameter.name + (f" ({parameter.unit})" if parameter.unit else "")
@@ -496,7 +497,8 @@ class DiaryScreen(ModuleScreen[DiaryData]):
                                 classes="registration-trend"),
                 classes="registration-row",
             )
-            rows.mount(row)
+            new_rows.append(row)
+        mounted = rows.mount_all(new_rows)  # one mount (and one layout) for all the rows
         self.query_one("#registrations-empty").display = not parameters
         help_line = self.query_one("#registration-help", Static)
         help_line.display = bool(parameters)
@@ -510,7 +512,13 @@ class DiaryScreen(ModuleScreen[DiaryData]):
                 " forward a day.").format(day=formats.long_day(self.value_day)))
         rows.display = bool(parameters)
         if focus_id is not None:
-            self.call_after_refresh(self._focus_value, focus_id)
+            self.call_after_refresh(self._focus_when_mounted, mounted, focus_id)
+
+    async def _focus_when_mounted(self, mounted: AwaitMount, parameter_id: int) -> None:
+        """Focus a registration's field once its row is mounted: a field still mounting cannot
+        take the focus, and how many refreshes the mount takes is Textual's business."""
+        await mounted
+        self._focus_value(parameter_id)
 
     def _focus_value(self, parameter_id: int) -> None:
         found = self.query(f"#value-{parameter_id}")

@@ -119,19 +119,19 @@ class QuietFooter(Footer):
     def __init__(self, *, compact: bool = False, **kwargs: Any) -> None:
         super().__init__(compact=compact, **kwargs)
         self._composed_width = 0
+        self._composed_key: tuple[object, ...] | None = None
+        """What the keys shown were built from (``_plan_key``); None before the first build."""
         self.shown_actions: tuple[str, ...] = ()
         """The actions of the keys shown now (tests read it)."""
 
     def _width(self) -> int:
         return self.size.width or self.app.size.width
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    def _plan(self) -> tuple[int, tuple[FooterEntry, ...], ActiveBinding | None]:
+        """What a rebuild would show now: the width, the keys that fit, the palette key."""
         screen = self.screen
         active = screen.active_bindings
         width = self._width()
-        self._composed_width = width
         palette = None
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = active.get(self.app.COMMAND_PALETTE_BINDING)
@@ -141,7 +141,24 @@ class QuietFooter(Footer):
             room -= palette_width(binding.description, self.app.get_key_display(binding),
                                   compact=self.compact)
         entries = footer_entries(active, self.app, screen, self.app.get_key_display)
-        shown = fitting(entries, room, compact=self.compact)
+        return width, tuple(fitting(entries, room, compact=self.compact)), palette
+
+    def _plan_key(self, plan: tuple[int, tuple[FooterEntry, ...], ActiveBinding | None]
+                  ) -> tuple[object, ...]:
+        """What of a plan shows: two plans with the same key make the same keys."""
+        width, shown, palette = plan
+        if palette is None:
+            return (width, shown, None)
+        binding = palette.binding
+        return (width, shown, binding.key, binding.description, palette.enabled, binding.tooltip)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        plan = self._plan()
+        width, shown, palette = plan
+        self._composed_width = width
+        self._composed_key = self._plan_key(plan)
         self.shown_actions = tuple(entry.action for entry in shown)
         for entry in shown:
             widget = FooterKey(entry.key, entry.display, entry.description, entry.action,
@@ -167,8 +184,13 @@ class QuietFooter(Footer):
         self.call_after_refresh(self._recompose_if_on_top)
 
     async def _recompose_if_on_top(self) -> None:
-        if self.is_attached and self.screen is self.app.screen:
-            await self.recompose()
+        """Rebuild, unless the keys would come out as they are (most rebuilds while a screen
+        opens or on a return to it: one recompose, about 10 keys mounted and laid out)."""
+        if not self.is_attached or self.screen is not self.app.screen:
+            return
+        if self._composed_key is not None and self._plan_key(self._plan()) == self._composed_key:
+            return
+        await self.recompose()
 
     def on_resize(self, event: events.Resize) -> None:
         """Wider or narrower: choose again."""
