@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -159,6 +160,15 @@ class GoalTree(Tree[Item]):
         if isinstance(label, Text) and "\n" not in label.plain:
             return label
         return super().process_label(label)
+
+    def get_label_width(self, node: TreeNode[Item]) -> int:
+        """The width of a line's label without rendering it (``Tree`` renders each one, styles
+        and all, only to measure it: every line of the tree, on each of its rebuilds)."""
+        icon = ""
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        label = node.label
+        return cell_len(icon) + (label.cell_len if isinstance(label, Text) else cell_len(label))
 
     def fill(self, data: GoalData, roots: Iterable[Goal], today: date) -> None:
         """Rebuild the tree; the cursor returns to the same item afterwards when it still shows."""
