@@ -18,6 +18,7 @@ from .commands import (
     background,
     crisis_export,
     demo,
+    device,
     fhir_export,
     forum,
     message,
@@ -227,6 +228,7 @@ app.add_typer(relay_cli.app, name="relay")
 app.add_typer(background.app, name="background")
 app.add_typer(remind_commands.app, name="remind")
 app.add_typer(pair.app, name="pair")
+app.add_typer(device.app, name="device")
 app.add_typer(message.app, name="message")
 app.add_typer(forum.app, name="forum")
 app.add_typer(agreement.app, name="agreement")

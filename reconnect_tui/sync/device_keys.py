@@ -28,7 +28,10 @@ import vodozemac
 from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
-from .pairing import CodeKeys, canonical_json, normalize_code
+from .pairing import CodeKeys, canonical_json, new_code, normalize_code
+
+new_link_code = new_code
+"""A link code looks like a pairing code (the same alphabet and length)."""
 
 CERTIFICATE_CONTEXT = b"reconnect/v1/device-certificate\n"
 LIST_CONTEXT = b"reconnect/v1/device-list\n"
@@ -218,12 +221,14 @@ class LinkBundle:
     curve25519: str
     one_time_key: str
     mailbox_id: str
+    expires_at: str
+    """UTC ISO 8601: the new device refuses the code after it (the first device too)."""
 
     def fields(self) -> dict[str, Any]:
         return {"v": 1, "type": "device-invitation", "name": self.name, "role": self.role,
                 "locale": self.locale, "person": self.person, "ed25519": self.ed25519,
                 "curve25519": self.curve25519, "one_time_key": self.one_time_key,
-                "mailbox": self.mailbox_id}
+                "mailbox": self.mailbox_id, "expires": self.expires_at}
 
 
 def seal_link_bundle(bundle: LinkBundle, account: vodozemac.Account, key: bytes) -> bytes:
@@ -244,7 +249,7 @@ def open_link_bundle(sealed: bytes, key: bytes) -> LinkBundle:
         body = signed["body"].encode()
         f = json.loads(body)
         bundle = LinkBundle(f["name"], f["role"], f["locale"], f["person"], f["ed25519"],
-                            f["curve25519"], f["one_time_key"], f["mailbox"])
+                            f["curve25519"], f["one_time_key"], f["mailbox"], f["expires"])
         vodozemac.Ed25519PublicKey.from_base64(bundle.ed25519).verify_signature(
             body, vodozemac.Ed25519Signature.from_base64(signed["sig"]))
         vodozemac.Curve25519PublicKey.from_base64(bundle.curve25519)
@@ -255,7 +260,8 @@ def open_link_bundle(sealed: bytes, key: bytes) -> LinkBundle:
     if (f.get("v") != 1 or f.get("type") != "device-invitation"
             or not all(isinstance(x, str) and x for x in (bundle.name, bundle.role,
                                                            bundle.locale))
-            or not wire.is_valid_id(bundle.mailbox_id)):
+            or not wire.is_valid_id(bundle.mailbox_id)
+            or wire.utc_time(bundle.expires_at) is None):
         raise bad
     return bundle
 

@@ -1,5 +1,5 @@
 """One sync of a vault: send what is due, exchange envelopes with the relay, then process what
-arrived for dyads, sharing and forums.
+arrived for linked devices, dyads, sharing and forums.
 
 ``SyncService`` drives all three, so it lives beside them rather than in ``dyads.py``. The app's
 session hands it the services it already built (one Olm identity per unlock); the command line
@@ -22,6 +22,7 @@ from ..store.vault import Vault
 from ..wire.push import MAX_SUBSCRIBE_MAILBOXES
 from . import restore
 from .agreements import Agreements
+from .devices import Devices
 from .dyads import Dyads
 from .engine import SyncReport
 from .forum import Forums
@@ -46,6 +47,7 @@ class SyncService:
         self.agreements = (agreements if agreements is not None
                            else Agreements(vault, dyads=self.dyads))
         self.forums = forums if forums is not None else Forums(vault)
+        self.devices = Devices(vault)  # links with the person's own devices (docs/devices.md)
 
     def sync(self, relay_url: str, *, force: bool = True, timeout: float = 10.0) -> SyncReport:
         """Send a provider's check-ins that are due, sync, decrypt what arrived, then deliver
@@ -66,6 +68,7 @@ class SyncService:
             problems: list[str] = []
             shared = _share_step(problems, self.sharing.publish, engine.relay)
             report = engine.sync(force=force)
+            self.devices.process_inbox()
             self.dyads.process_inbox()
             self.sharing.announce_after_resets()  # after a reset (docs/dyads.md, restore)
             self.forums.inbound.process()
@@ -78,6 +81,7 @@ class SyncService:
                 report.error = second.error
                 report.refused.extend(second.refused)
                 report.dropped += second.dropped
+                self.devices.process_inbox()
                 self.dyads.process_inbox()
                 self.sharing.announce_after_resets()
                 self.forums.inbound.process()

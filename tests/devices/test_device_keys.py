@@ -88,7 +88,8 @@ def test_the_bundle_opens_only_under_its_code() -> None:
     account.generate_one_time_keys(1)
     bundle = dk.LinkBundle("Kari", "user", "NO", dk.person_public_key(seed),
                            account.ed25519_key.to_base64(), account.curve25519_key.to_base64(),
-                           next(iter(account.one_time_keys.values())).to_base64(), "m" * 43)
+                           next(iter(account.one_time_keys.values())).to_base64(), "m" * 43,
+                           WHEN.isoformat())
     keys = dk.link_code_keys(new_code())
     sealed = dk.seal_link_bundle(bundle, account, keys.bundle_key)
     assert dk.open_link_bundle(sealed, keys.bundle_key) == bundle
