@@ -35,6 +35,7 @@ def partner_json(partner) -> dict[str, object]:
         "verified": partner.verified,
         "key_changed": partner.key_changed,
         "read_receipts": partner.read_receipts,
+        "resetting": partner.resetting,
     }
 
 
@@ -128,6 +129,8 @@ def list_partners(
             marks.append(_("pending"))
         if p.key_changed:
             marks.append(_("KEY CHANGED: compare the safety number again"))
+        if p.resetting:
+            marks.append(_("setting up the connection again after a restore from a backup"))
         role = _("provider") if p.role == Role.PROVIDER else _("service user")
         echo(f"{p.name} ({role}) — {', '.join(marks)}")
         echo(f"  {p.safety_number}")

@@ -114,6 +114,10 @@ def test_cli_sync_says_once_that_the_vault_was_restored(provider: Person, user: 
     answer = json.loads(said.stdout)
     assert answer["restored"] is True and answer["restored_from"] is not None
     assert {"sent", "received", "waiting", "offline", "problems"} <= set(answer)
+    listed = run("pair", "list", "--vault", str(user.path))
+    assert "setting up the connection again after a restore" in listed.output
+    assert json.loads(run("pair", "list", "--vault", str(user.path), "--json").stdout
+                      )[0]["resetting"] is True
     again = run("sync", "--vault", str(user.path), "--relay", user.relay_url)
     assert again.exit_code == 0 and "restored from a backup" not in again.output
     plain = run("sync", "--vault", str(user.path), "--relay", user.relay_url, "--json")
