@@ -30,6 +30,7 @@ from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..store import Toolbox
 from ..store.repositories.agreements import CheckinRecord
+from ..store.repositories.drafts import FormDraft
 from ..sync.agreements import Agreements, AgreementState, AnswerTime
 from ..sync.dyads import ChatMessage, DyadSummary, ItemRef, Partner
 from ..widgets.composer import Composer, about_text
@@ -233,6 +234,12 @@ class ConversationData:
     role: Role
     partner: Partner | None
     """Read again with the rest: a sync may have completed the pairing or changed the key."""
+    locale: str
+    """The vault's country, for the emergency numbers."""
+    undelivered: int
+    """Envelopes to this partner the relay has not accepted yet."""
+    unsent: FormDraft | None
+    """The message kept unsent at a lock (read with the first load only)."""
 
 
 class ConversationScreen(ModuleScreen[ConversationData]):
@@ -240,6 +247,8 @@ class ConversationScreen(ModuleScreen[ConversationData]):
 
     _seen_pending: str | None = None
     """When "Seen — I will answer by …" said the answer comes, until it was delivered."""
+    _report_seen_after_load = False
+    """A sync finished while "seen" was pending: say with the next read whether it went."""
 
     BINDINGS = [
         Binding("ctrl+s", "send", N_("Send"), tooltip=N_("Send the message (Enter: new line)")),
@@ -283,30 +292,22 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         return self.session.dyads
 
     def compose(self) -> ComposeResult:
-        self.partner = self._find_partner()
-        name = self.partner.name if self.partner else ""
-        self.TITLE_TEXT = _("Messages with {name}").format(name=name)  # the header's sub-title
+        """Reads nothing: the partner's name, the country's emergency numbers and the
+        conversation arrive together from the loading thread (``show_data``)."""
+        self.TITLE_TEXT = _("Messages")  # "Messages with {name}" once the partner is read
         yield Header()
         yield Static("", id="partner-line", classes="help")
         yield Static("", id="key-warning", classes="key-warning")
         yield Static("", id="agreement-line", classes="help")
         with VerticalScroll(id="conversation"):
-            yield Static(
-                _(
-                    "No messages yet. Write below what you want {name} to know; it goes out"
-                    " encrypted, and only {name} can read it."
-                ).format(name=name),
-                id="conversation-empty",
-                classes="empty",
-            )
-        yield NotForEmergencies(self.toolbox.profile.get().locale)
+            yield Static("", id="conversation-empty", classes="empty")
+        yield NotForEmergencies(None)
         draft = self.toolbox.drafts.slot("message", self.partner_id)
-        yield Composer(name, draft=draft, id="composer")
+        yield Composer("", draft=draft, draft_read_here=False, id="composer")
         yield CompactFooter()
 
     def on_mount(self) -> None:
         self.query_one(Composer).focus_text()
-        self._show_partner()
         self.reload(mark_read=True)
 
     def on_screen_resume(self) -> None:
@@ -315,8 +316,9 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         self.reload(mark_read=True)
 
     def refresh_after_sync(self) -> None:
-        """Called by the app when a sync finished: new messages, new statuses."""
-        self._report_seen()
+        """Called by the app when a sync finished: new messages, new statuses (and whether a
+        queued "seen" went out, said when the read arrives)."""
+        self._report_seen_after_load = self._seen_pending is not None
         self.reload(mark_read=True)  # the partner too, off the UI thread
 
     # -- loading -------------------------------------------------------------------------------
@@ -346,6 +348,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         (``sync.sync_service.sync_and_process``), never because a screen was opened."""
         agreements = self.agreements
         partner_id = self.partner_id or 0
+        first = self.role is None  # nothing shown yet: the unsent message kept at a lock too
         return ConversationData(
             messages=self.dyads.conversation(partner_id),
             state=agreements.state(partner_id),
@@ -354,13 +357,23 @@ class ConversationScreen(ModuleScreen[ConversationData]):
             drafts=len(agreements.drafts(partner_id)),
             role=toolbox.profile.get().role,
             partner=self._find_partner(),
+            locale=toolbox.profile.get().locale,
+            undelivered=self.dyads.undelivered(partner_id),
+            unsent=toolbox.drafts.slot("message", partner_id).load() if first else None,
         )
 
     def show_data(self, data: ConversationData) -> None:
         first = self.role is None
         self.role = data.role
         self.partner = data.partner
+        self._show_partner_name()
         self._show_partner()
+        self.query_one(NotForEmergencies).show_locale(data.locale)
+        if first:
+            self.query_one(Composer).offer_unsent(data.unsent)
+        if self._report_seen_after_load:
+            self._report_seen_after_load = False
+            self._report_seen(data.undelivered)
         if first:
             self.refresh_bindings()  # the role's own keys, now it is known
         self._show(data.messages, data.state, data.waits, data.checkins, data.drafts)
@@ -417,6 +430,14 @@ class ConversationScreen(ModuleScreen[ConversationData]):
 
             text += " " + drafts_line(self.draft_count)
         line.update(text)
+
+    def _show_partner_name(self) -> None:
+        name = self.partner.name if self.partner else ""
+        self.sub_title = _("Messages with {name}").format(name=name)
+        self.query_one("#conversation-empty", Static).update(_(
+            "No messages yet. Write below what you want {name} to know; it goes out"
+            " encrypted, and only {name} can read it.").format(name=name))
+        self.query_one(Composer).set_receiver(name)
 
     def _show_partner(self) -> None:
         line = self.query_one("#partner-line", Static)
@@ -618,14 +639,11 @@ class ConversationScreen(ModuleScreen[ConversationData]):
                       " the sync that starts now.").format(when=self._seen_pending, name=name))
         self._deliver()
 
-    def _report_seen(self) -> None:
-        """After a sync: say whether the "seen" queued by Ctrl+B has reached the relay."""
-        when = getattr(self, "_seen_pending", None)
+    def _report_seen(self, waiting: int) -> None:
+        """After a sync: say whether the "seen" queued by Ctrl+B has reached the relay
+        (``waiting``: envelopes to this partner not accepted by the relay yet)."""
+        when = self._seen_pending
         if when is None:
-            return
-        try:
-            waiting = self.dyads.undelivered(self.partner_id)
-        except ReconnectError:  # locked, or the partner is gone
             return
         self._seen_pending = None
         name = self.partner.name if self.partner else ""
@@ -710,7 +728,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         self.app.push_screen(TrendsScreen(self.partner_id))
 
     def action_toggle_receipts(self) -> None:
-        partner = self._find_partner()
+        partner = self.partner  # as last read; the change is read back with the rest
         if partner is None:
             self.nothing_chosen(_("This partner is no longer here."))
             return
@@ -720,8 +738,7 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         else:
             message = _("Read receipts on: {name} sees when you have read a message.")
         self.notify(message.format(name=partner.name))
-        self.partner = self._find_partner()
-        self._show_partner()
+        self.reload()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,13 +26,14 @@ from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
 from ..domain_names import domain_label
+from ..errors import ReconnectError
 from ..i18n import _, ngettext
 from ..sync.dyads import ItemRef, reading_time_seconds, word_count
 from ..text_safety import clean_text
 from .drafts import KeepsDraft
 
 if TYPE_CHECKING:
-    from ..store.repositories.drafts import DraftSlot, JsonValue
+    from ..store.repositories.drafts import DraftSlot, FormDraft, JsonValue
 
 
 def reading_time_text(seconds: int) -> str:
@@ -77,9 +78,13 @@ class Composer(KeepsDraft, Vertical):
         text: str
         about: ItemRef | None
 
-    def __init__(self, receiver: str, draft: DraftSlot | None = None, **kwargs) -> None:
+    def __init__(self, receiver: str, draft: DraftSlot | None = None, *,
+                 draft_read_here: bool = True, **kwargs) -> None:
+        """``draft_read_here`` False: the screen reads the draft in its loading thread and
+        hands it to ``offer_unsent``."""
         super().__init__(**kwargs)
         self.receiver = receiver
+        self.draft_read_here = draft_read_here
         self.about: ItemRef | None = None
         self.draft = draft
 
@@ -92,7 +97,21 @@ class Composer(KeepsDraft, Vertical):
 
     def on_mount(self) -> None:
         self._show_about()
-        if self.offer_draft() is not None:
+        if self.draft_read_here:
+            self.offer_unsent(self.read_draft())
+
+    def read_draft(self) -> FormDraft | None:
+        if self.draft is None:
+            return None
+        try:
+            return self.draft.load()
+        except ReconnectError:  # locked meanwhile
+            return None
+
+    def offer_unsent(self, stored: FormDraft | None) -> None:
+        """The unsent message kept at the last lock (read by the conversation's loading
+        thread), back in the text area."""
+        if self.offer_read_draft(stored) is not None:
             self.app.notify(_("Your unsent message is back: send it, or clear it to discard it."))
 
     def draft_fields(self) -> dict[str, JsonValue]:
@@ -117,6 +136,13 @@ class Composer(KeepsDraft, Vertical):
         self.query_one("#composer-text", TextArea).clear()
         self.set_about(None)
         self.drop_draft()
+
+    def set_receiver(self, receiver: str) -> None:
+        """The partner's name, once their screen has read it."""
+        if receiver != self.receiver:
+            self.receiver = receiver
+            if self.is_mounted:
+                self.query_one("#composer-meta", Static).update(meta_text(self.text, receiver))
 
     def focus_text(self) -> None:
         self.query_one("#composer-text", TextArea).focus()

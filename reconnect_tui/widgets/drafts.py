@@ -56,14 +56,21 @@ class KeepsDraft:
 
     def offer_draft(self) -> FormDraft | None:
         """Remember the starting values; show a stored draft instead, and return it."""
-        self._draft_start = self.draft_fields()
         if self.draft is None:
+            self._draft_start = self.draft_fields()
             return None
         try:
             stored = self.draft.load()
         except ReconnectError:  # locked meanwhile
+            self._draft_start = self.draft_fields()
             return None
-        if stored is None or stored.fields == self._draft_start:
+        return self.offer_read_draft(stored)
+
+    def offer_read_draft(self, stored: FormDraft | None) -> FormDraft | None:
+        """``offer_draft`` with the draft already read (by a screen's loading thread, so the
+        UI thread reads nothing)."""
+        self._draft_start = self.draft_fields()
+        if self.draft is None or stored is None or stored.fields == self._draft_start:
             return None
         self.show_draft_fields(stored.fields)
         return stored

@@ -11,9 +11,14 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual.widgets import TextArea
 
+from reconnect_tui.screens.messages import ConversationScreen, MessageBubble
 from reconnect_tui.screens.registry import MODULES
+from reconnect_tui.store import Toolbox
+from reconnect_tui.sync.dyads import Dyads
 from tests.pilot import make_app, open_module, unlock, wait_for
+from tests.screens.messages_helpers import open_conversation, send, sync
 
 LOADING_IN_THREAD = (
     "life-domains", "goals", "network", "crisis-plan", "exercises", "medications", "diary",
@@ -48,3 +53,36 @@ async def test_screen_reads_off_the_ui_thread(vault_path, module_id):
         changes = [sql for _thread, sql in statements
                    if not sql.lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))]
         assert changes == [], f"opening {module_id} changed the vault: {changes[:3]}"
+
+
+async def test_the_conversation_reads_off_the_ui_thread(paired, provider, user):
+    """The conversation reads its partner, messages, agreement, the country's numbers and the
+    unsent message kept at the last lock in its loading thread; marking what arrived as read is
+    its only write, also off the UI thread."""
+    send(provider, "Hello from Dr Lind")
+    sync(provider, paired.url)
+    sync(user, paired.url)
+    with user.open() as vault:
+        [partner] = Dyads(vault).partners()
+        Toolbox(vault).drafts.slot("message", partner.id).keep({"text": "Half a thought"})
+    app = make_app(user.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        ui_thread = threading.get_ident()
+        statements: list[tuple[int, str]] = []
+        connection = app.toolbox.vault._conn
+        connection.set_trace_callback(
+            lambda sql: statements.append((threading.get_ident(), sql)))
+        try:
+            screen = await open_conversation(pilot)
+            await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        finally:
+            connection.set_trace_callback(None)
+        assert isinstance(screen, ConversationScreen) and screen.loaded
+        on_ui = [sql for thread, sql in statements if thread == ui_thread]
+        assert on_ui == [], f"the conversation read the vault on the UI thread: {on_ui[:3]}"
+        assert screen.sub_title == "Messages with Dr Lind"
+        assert screen.query_one("#composer-text", TextArea).text == "Half a thought"
+        assert any("Hello from Dr Lind" in str(bubble.render())
+                   for bubble in screen.query(MessageBubble))
