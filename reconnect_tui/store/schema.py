@@ -767,11 +767,23 @@ CREATE TABLE device_invitations (
 );
 """
 
+V16_DEVICE_RECORDS = """
+-- The toolbox between the person's own devices (docs/devices.md): per item, the merged record
+-- (each field's value and hybrid-logical-clock stamp, and the newest deletion), as JSON.
+CREATE TABLE device_records (
+    module TEXT NOT NULL,
+    item TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (module, item)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
                                  V11_FORM_DRAFTS, V12_KEYED_SEARCH,
-                                 V13_DECLINES_AND_HISTORY, V14_RESTORE, V15_DEVICES)
+                                 V13_DECLINES_AND_HISTORY, V14_RESTORE, V15_DEVICES,
+                                 V16_DEVICE_RECORDS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

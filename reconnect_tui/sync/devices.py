@@ -38,6 +38,8 @@ from ..store.vault import Vault
 from ..text_safety import clean_text
 from . import device_keys as dk
 from . import olm, padding
+from .device_records import SENT_SETTING, DeviceRecords
+from .device_records import decode as decode_record
 from .pairing import PairingRelay, WrongCode, canonical_json
 
 LINK_LIFETIME = timedelta(hours=1)
@@ -69,12 +71,12 @@ def _inner(obj: dict[str, Any]) -> bytes:
     return padding.pad(canonical_json(obj))
 
 
-def _read_inner(data: bytes, kind: str) -> dict[str, Any]:
+def _read_inner(data: bytes, *kinds: str) -> dict[str, Any]:
     try:
         obj = json.loads(padding.unpad(data))
     except ValueError:
         raise ProtocolError(_("A message from one of your devices could not be read.")) from None
-    if not isinstance(obj, dict) or obj.get("v") != 1 or obj.get("type") != kind:
+    if not isinstance(obj, dict) or obj.get("v") != 1 or obj.get("type") not in kinds:
         raise ProtocolError(_("A message from one of your devices could not be read."))
     return obj
 
@@ -246,8 +248,9 @@ class Devices:
         self.dyad_repo.save_account(account.pickle(self._pickle_key))
         self.repo.mark_invitation_used(invitation.id, now)
         self.repo.mark_processed(inbox_id)
-        SyncStateRepository(self.vault).enqueue(wire.new_id(), new["mailbox"], sealed,
-                                                epoch_seconds())
+        state = SyncStateRepository(self.vault)
+        state.enqueue(wire.new_id(), new["mailbox"], sealed, epoch_seconds())
+        state.set_setting(SENT_SETTING, "")  # the new device gets our toolbox records
 
     # -- the new device -------------------------------------------------------------------------
 
@@ -384,7 +387,8 @@ class Devices:
         return DeviceView(target.name, False, wire.utc_time(target.linked_at) or now,
                           target.ed25519, "removed")
 
-    def _list_received(self, row: DeviceRow, inbox_id: int, ciphertext: bytes) -> None:
+    def _linked_message(self, row: DeviceRow, inbox_id: int, ciphertext: bytes) -> None:
+        """A message on a link session: a newer device list, or a toolbox record."""
         assert row.envelope_key is not None and row.session_pickle is not None
         assert row.inbound_mailbox is not None
         envelope = olm.open_sealed(row.envelope_key, row.inbound_mailbox, ciphertext)
@@ -394,19 +398,48 @@ class Devices:
         except olm.OlmError:
             raise ProtocolError(_("A message from one of your devices could not be decrypted."
                                   )) from None
-        fields = _read_inner(plaintext, "device-list")
+        fields = _read_inner(plaintext, "device-list", "record")
+        self.repo.save_session(row.id, session.pickle(self._pickle_key))
+        own = self._account().ed25519_key.to_base64()
+        if fields["type"] == "record":
+            DeviceRecords(self.vault, own).merge_remote(decode_record(fields), self._now())
+            self.repo.mark_processed(inbox_id)
+            return
         _seed, person = self._person()
         held = self.repo.device_list()
         signed = str(fields.get("list", "")).encode()
         device_list = dk.open_device_list(signed, person, newer_than=held[0] if held else 0)
-        self.repo.save_session(row.id, session.pickle(self._pickle_key))
-        own = self._account().ed25519_key.to_base64()
         if device_list.by_key(own) is None:  # this device was removed
             self.repo.forget_person_key()
         else:
             self.repo.save_device_list(device_list.version, signed, self._now())
             self._store_list(device_list)
         self.repo.mark_processed(inbox_id)
+
+    def send_records(self) -> int:
+        """Queue this device's toolbox records (the crisis plan) to the person's other devices
+        when they changed here since last sent; returns how many envelopes were queued."""
+        if not self.is_linked() or self.joining():
+            return 0
+        queued = 0
+        with self.vault.transaction():
+            own = self._account().ed25519_key.to_base64()
+            record = DeviceRecords(self.vault, own).local_changes(self._now())
+            if record is None:
+                return 0
+            message = _inner({"v": 1, "type": "record", **record})
+            for row in self.repo.devices():
+                if (row.this_device or row.status != "linked" or row.session_pickle is None
+                        or row.envelope_key is None or row.outbound_mailbox is None):
+                    continue
+                session = olm.load_session(row.session_pickle, self._pickle_key)
+                sealed = olm.seal(row.envelope_key, row.outbound_mailbox,
+                                  olm.encrypt(session, message))
+                self.repo.save_session(row.id, session.pickle(self._pickle_key))
+                SyncStateRepository(self.vault).enqueue(wire.new_id(), row.outbound_mailbox,
+                                                        sealed, epoch_seconds())
+                queued += 1
+        return queued
 
     # -- receiving ---------------------------------------------------------------------------------
 
@@ -431,7 +464,7 @@ class Devices:
                     elif row.status == "joining":
                         self._welcome(row, inbox_id, ciphertext)
                     else:
-                        self._list_received(row, inbox_id, ciphertext)
+                        self._linked_message(row, inbox_id, ciphertext)
                 return 1
             except ProtocolError as error:
                 reason = str(error)  # our own fixed text, never the envelope's content

@@ -64,6 +64,7 @@ class SyncService:
                 return SyncReport(waiting=engine.state.waiting_count(), offline=True,
                                   error=str(error))
             self.dyads.send_resets()  # also those a sync cut short left to do
+            self.devices.send_records()  # edits made here, to the person's other devices
             _retire_stale_mailboxes(vault, engine.state)
             problems: list[str] = []
             shared = _share_step(problems, self.sharing.publish, engine.relay)

@@ -39,3 +39,12 @@ def devices(vault: Path) -> list[dict]:
     result = run("device", "list", "--json", "--vault", str(vault))
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
+
+def link(laptop: Path, work: Path, relay_url: str, name: str = "Work PC") -> None:
+    """Link ``work`` (a new vault) to ``laptop`` through the relay, both sides synced."""
+    code = invite(laptop, relay_url)
+    assert join(code, work, relay_url, name).exit_code == 0
+    sync(laptop)
+    result = join(code, work, relay_url, name)
+    assert result.exit_code == 0 and json.loads(result.stdout)["linked"], result.output
