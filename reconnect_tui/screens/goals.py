@@ -158,10 +158,14 @@ class GoalsScreen(ModuleScreen[GoalData]):
 
     @on(Tree.NodeHighlighted, "#goal-tree")
     def _highlighted(self) -> None:
-        self._update_detail()
+        if self.query_one(GoalTree).current is not self._detail_item:
+            self._update_detail()  # not again for the line just shown (the first open)
+
+    _detail_item: Item | None = None
+    """The item the detail shows now."""
 
     def _update_detail(self) -> None:
-        item = self.query_one(GoalTree).current
+        item = self._detail_item = self.query_one(GoalTree).current
         self.query_one("#goal-detail-text", Static).update(self._detail(item))
         line = self.query_one("#goal-who-can-see", WhoCanSee)
         goal = self._goal_for(item) if item is not None else None
