@@ -170,10 +170,19 @@ def join(
         Vault._header_for(path)
         passphrase = source.read(_("Passphrase"))
         with Vault.unlock(path, passphrase) as opened:
-            if not device_service.Devices(opened).joining():
+            service = device_service.Devices(opened)
+            done = service.is_linked() and not service.joining()
+            if not done and not service.joining():
                 raise ReconnectError(_(
                     "A vault already exists at {path}. Give another place with --vault PATH."
                 ).format(path=path))
+        if done:  # a join run again after it linked: nothing to do
+            if as_json:
+                print_json({"vault": str(path), "name": name, "linked": True,
+                            "recovery_code": None, "offline": False})
+            else:
+                echo(_("This vault is linked already; see: reconnect device list"))
+            return
     else:
         url = _relay_before_vault(relay)
         passphrase = source.read_new(_("Choose a passphrase for this device's vault"),

@@ -35,6 +35,8 @@ def test_link_a_second_device_and_remove_it(user_template, tmp_path: Path, relay
     again = join(code, work, relay.url)  # resumes with the vault it made
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["linked"] is True
+    once_more = join(code, work, relay.url)  # run again after it linked: nothing to do
+    assert once_more.exit_code == 0 and json.loads(once_more.stdout)["linked"] is True
 
     on_laptop, on_work = devices(laptop), devices(work)
     assert [(d["name"], d["this_device"]) for d in on_laptop] == [
