@@ -245,6 +245,8 @@ class Devices:
             envelope_key=invitation.envelope_key,
             session_pickle=session.pickle(self._pickle_key))
         self.repo.save_device_list(version, signed_list, now)
+        self._send_linked(_inner({"v": 1, "type": "device-list", "list": signed_list.decode()}),
+                          skip=new["ed25519"])  # the devices linked before learn of it
         self.dyad_repo.save_account(account.pickle(self._pickle_key))
         self.repo.mark_invitation_used(invitation.id, now)
         self.repo.mark_processed(inbox_id)
@@ -326,9 +328,11 @@ class Devices:
         if isinstance(snapshot, dict):
             from ..store import portable
 
-            with contextlib.suppress(ImportRefused):  # linked all the same; the person is
-                portable.import_all(self.vault, snapshot, replace=True)  # told by `list`
-
+            with contextlib.suppress(ImportRefused):  # linked all the same
+                portable.import_all(self.vault, snapshot, replace=True)
+        # The toolbox as received is "before any edit": an edit made here after the welcome,
+        # even before this device's first sync, orders after it (docs/devices.md).
+        DeviceRecords(self.vault, account.ed25519_key.to_base64()).baseline()
         self.repo.mark_processed(inbox_id)
 
     def _store_list(self, device_list: dk.DeviceList,
@@ -370,17 +374,8 @@ class Devices:
                                                    strict=True) if cert.ed25519 != target.ed25519]
             signed_list = dk.sign_device_list(seed, version, now, kept)
             self.repo.save_device_list(version, signed_list, now)
-            message = _inner({"v": 1, "type": "device-list", "list": signed_list.decode()})
-            for row in self.repo.devices():
-                if (row.this_device or row.session_pickle is None or row.envelope_key is None
-                        or row.outbound_mailbox is None):
-                    continue
-                session = olm.load_session(row.session_pickle, self._pickle_key)
-                sealed = olm.seal(row.envelope_key, row.outbound_mailbox,
-                                  olm.encrypt(session, message))
-                self.repo.save_session(row.id, session.pickle(self._pickle_key))
-                SyncStateRepository(self.vault).enqueue(wire.new_id(), row.outbound_mailbox,
-                                                        sealed, epoch_seconds())
+            self._send_linked(_inner({"v": 1, "type": "device-list",
+                                      "list": signed_list.decode()}))
             # The removed device gets the list too (an honest one then forgets the person key);
             # its session and envelope key go now: nothing later is encrypted to it.
             self.repo.retire(target.ed25519, now)
@@ -421,24 +416,29 @@ class Devices:
         when they changed here since last sent; returns how many envelopes were queued."""
         if not self.is_linked() or self.joining():
             return 0
-        queued = 0
         with self.vault.transaction():
             own = self._account().ed25519_key.to_base64()
             record = DeviceRecords(self.vault, own).local_changes(self._now())
             if record is None:
                 return 0
-            message = _inner({"v": 1, "type": "record", **record})
-            for row in self.repo.devices():
-                if (row.this_device or row.status != "linked" or row.session_pickle is None
-                        or row.envelope_key is None or row.outbound_mailbox is None):
-                    continue
-                session = olm.load_session(row.session_pickle, self._pickle_key)
-                sealed = olm.seal(row.envelope_key, row.outbound_mailbox,
-                                  olm.encrypt(session, message))
-                self.repo.save_session(row.id, session.pickle(self._pickle_key))
-                SyncStateRepository(self.vault).enqueue(wire.new_id(), row.outbound_mailbox,
-                                                        sealed, epoch_seconds())
-                queued += 1
+            return self._send_linked(_inner({"v": 1, "type": "record", **record}))
+
+    def _send_linked(self, message: bytes, *, skip: str = "") -> int:
+        """Queue ``message`` on the session to each other device that has one (inside the
+        caller's transaction); ``skip``: a device's Ed25519 key not to send it to."""
+        queued = 0
+        for row in self.repo.devices():
+            if (row.this_device or row.ed25519 == skip or row.status != "linked"
+                    or row.session_pickle is None or row.envelope_key is None
+                    or row.outbound_mailbox is None):
+                continue
+            session = olm.load_session(row.session_pickle, self._pickle_key)
+            sealed = olm.seal(row.envelope_key, row.outbound_mailbox,
+                              olm.encrypt(session, message))
+            self.repo.save_session(row.id, session.pickle(self._pickle_key))
+            SyncStateRepository(self.vault).enqueue(wire.new_id(), row.outbound_mailbox,
+                                                    sealed, epoch_seconds())
+            queued += 1
         return queued
 
     # -- receiving ---------------------------------------------------------------------------------

@@ -90,3 +90,31 @@ def test_a_device_cannot_remove_itself_and_an_unknown_name_is_said(user_template
     assert itself.exit_code == 1 and "device you are using" in itself.stderr
     unknown = run("device", "remove", "Phone", "--vault", str(laptop))
     assert unknown.exit_code == 1 and "No device named Phone" in unknown.stderr
+
+
+def test_a_device_linked_by_a_linked_device_is_known_to_all(user_template, tmp_path: Path,
+                                                           relay) -> None:
+    """Laptop links Work PC, which links Tablet: the laptop learns of the tablet from Work PC's
+    new list, and a crisis-plan edit on the tablet reaches the laptop through Work PC."""
+    from tests.devices.device_helpers import link
+
+    laptop = copy_vault(user_template, tmp_path / "laptop")
+    work, tablet = tmp_path / "work" / "vault.db", tmp_path / "tablet" / "vault.db"
+    link(laptop, work, relay.url, "Work PC")
+    result = run("device", "invite", "--json", "--vault", str(work), "--relay", relay.url)
+    code = json.loads(result.stdout)["code"]
+    assert join(code, tablet, relay.url, "Tablet").exit_code == 0
+    sync(work)
+    assert json.loads(join(code, tablet, relay.url, "Tablet").stdout)["linked"]
+    sync(laptop)
+    assert [d["name"] for d in devices(laptop)] == ["Laptop", "Work PC", "Tablet"]
+    assert [(d["name"], d["this_device"]) for d in devices(tablet)] == [
+        ("Laptop", False), ("Work PC", False), ("Tablet", True)]
+
+    with Vault.unlock(tablet, PASSPHRASE) as vault:
+        plan = Toolbox(vault).crisis_plan.get()
+        plan.distractions = "Knitting"
+        Toolbox(vault).crisis_plan.save(plan)
+    for path in (tablet, work, work, laptop):
+        sync(path)
+    assert crisis_plan(laptop).distractions == "Knitting"
