@@ -778,12 +778,25 @@ CREATE TABLE device_records (
 ) WITHOUT ROWID;
 """
 
+V17_DEVICE_ROWS = """
+-- Modules of many items between the person's own devices (docs/devices.md): each item's global
+-- id beside its local row id, and whether its record waits to be sent.
+CREATE TABLE device_item_ids (
+    module TEXT NOT NULL,
+    local_id INTEGER NOT NULL,
+    global_id TEXT NOT NULL,
+    PRIMARY KEY (module, local_id),
+    UNIQUE (module, global_id)
+) WITHOUT ROWID;
+ALTER TABLE device_records ADD COLUMN unsent INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
                                  V11_FORM_DRAFTS, V12_KEYED_SEARCH,
                                  V13_DECLINES_AND_HISTORY, V14_RESTORE, V15_DEVICES,
-                                 V16_DEVICE_RECORDS)
+                                 V16_DEVICE_RECORDS, V17_DEVICE_ROWS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -40,6 +40,8 @@ from . import device_keys as dk
 from . import olm, padding
 from .device_records import SENT_SETTING, DeviceRecords
 from .device_records import decode as decode_record
+from .device_rows import MODULE as ROWS_MODULE
+from .device_rows import DeviceRows
 from .pairing import PairingRelay, WrongCode, canonical_json
 
 LINK_LIFETIME = timedelta(hours=1)
@@ -233,7 +235,9 @@ class Devices:
         try:
             from ..store import portable
 
-            plaintext_out = _inner({**welcome, "snapshot": portable.export_all(self.vault)})
+            snapshot = portable.export_all(self.vault)
+            snapshot[ROWS_MODULE] = []  # sent as records after the welcome, with their ids
+            plaintext_out = _inner({**welcome, "snapshot": snapshot})
         except ProtocolError:  # more than one envelope holds: the toolbox is not sent
             plaintext_out = _inner({**welcome, "snapshot": None})
         sealed = olm.seal(invitation.envelope_key, new["mailbox"],
@@ -252,7 +256,9 @@ class Devices:
         self.repo.mark_processed(inbox_id)
         state = SyncStateRepository(self.vault)
         state.enqueue(wire.new_id(), new["mailbox"], sealed, epoch_seconds())
-        state.set_setting(SENT_SETTING, "")  # the new device gets our toolbox records
+        state.set_setting(SENT_SETTING, "")  # the new device gets our toolbox records,
+        DeviceRows(self.vault, first["ed25519"]).mark_all_unsent()  # right after the welcome
+        self._send_records_locked()
 
     # -- the new device -------------------------------------------------------------------------
 
@@ -393,11 +399,19 @@ class Devices:
         except olm.OlmError:
             raise ProtocolError(_("A message from one of your devices could not be decrypted."
                                   )) from None
-        fields = _read_inner(plaintext, "device-list", "record")
+        fields = _read_inner(plaintext, "device-list", "record", "records")
         self.repo.save_session(row.id, session.pickle(self._pickle_key))
         own = self._account().ed25519_key.to_base64()
         if fields["type"] == "record":
             DeviceRecords(self.vault, own).merge_remote(decode_record(fields), self._now())
+            self.repo.mark_processed(inbox_id)
+            return
+        if fields["type"] == "records":
+            items = fields.get("items")
+            if fields.get("module") != ROWS_MODULE or not isinstance(items, list):
+                raise ProtocolError(_("A toolbox record from one of your devices could not be"
+                                      " read."))
+            DeviceRows(self.vault, own).merge_remote(items, self._now())
             self.repo.mark_processed(inbox_id)
             return
         _seed, person = self._person()
@@ -417,11 +431,21 @@ class Devices:
         if not self.is_linked() or self.joining():
             return 0
         with self.vault.transaction():
-            own = self._account().ed25519_key.to_base64()
-            record = DeviceRecords(self.vault, own).local_changes(self._now())
-            if record is None:
-                return 0
-            return self._send_linked(_inner({"v": 1, "type": "record", **record}))
+            return self._send_records_locked()
+
+    def _send_records_locked(self) -> int:
+        own = self._account().ed25519_key.to_base64()
+        now = self._now()
+        queued = 0
+        record = DeviceRecords(self.vault, own).local_changes(now)
+        if record is not None:
+            queued += self._send_linked(_inner({"v": 1, "type": "record", **record}))
+        rows = DeviceRows(self.vault, own)
+        rows.local_changes(now)
+        for batch in list(rows.unsent()):
+            queued += self._send_linked(_inner({"v": 1, "type": "records",
+                                                "module": ROWS_MODULE, "items": batch}))
+        return queued
 
     def _send_linked(self, message: bytes, *, skip: str = "") -> int:
         """Queue ``message`` on the session to each other device that has one (inside the

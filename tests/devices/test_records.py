@@ -82,3 +82,74 @@ def test_a_record_that_is_not_well_formed_is_refused() -> None:
                 {**good, "fields": {"self_help": ["Walk", "yesterday"]}}):
         with pytest.raises(ProtocolError):
             decode(bad)
+
+
+def diary(path: Path) -> list[str]:
+    with Vault.unlock(path, PASSPHRASE) as vault, vault.read() as conn:
+        return [r[0] for r in conn.execute("SELECT text FROM diary ORDER BY written_at, id")]
+
+
+def write_diary(path: Path, text: str, when: str) -> None:
+    with Vault.unlock(path, PASSPHRASE) as vault, vault.transaction() as conn:
+        conn.execute("INSERT INTO diary(written_at, text) VALUES (?, ?)", (when, text))
+
+
+def change_diary(path: Path, old: str, new: str | None) -> None:
+    with Vault.unlock(path, PASSPHRASE) as vault, vault.transaction() as conn:
+        if new is None:
+            conn.execute("DELETE FROM diary WHERE text = ?", (old,))
+        else:
+            conn.execute("UPDATE diary SET text = ? WHERE text = ?", (new, old))
+
+
+def test_diary_entries_merge_and_a_deletion_wins_over_an_older_edit(user_template,
+                                                                    tmp_path: Path,
+                                                                    relay) -> None:
+    laptop = copy_vault(user_template, tmp_path / "laptop")
+    write_diary(laptop, "Monday: a good walk", "2026-11-02T09:00:00+00:00")
+    write_diary(laptop, "Tuesday: tired", "2026-11-03T09:00:00+00:00")
+    work = tmp_path / "work" / "vault.db"
+    link(laptop, work, relay.url)
+    assert diary(work) == ["Monday: a good walk", "Tuesday: tired"]  # sent with the welcome
+
+    # Offline on both: a new entry each; the work PC edits Tuesday, then the laptop deletes it.
+    write_diary(laptop, "Wednesday (laptop)", "2026-11-04T09:00:00+00:00")
+    write_diary(work, "Wednesday (work)", "2026-11-04T10:00:00+00:00")
+    change_diary(work, "Tuesday: tired", "Tuesday: tired but OK")
+    sync(work)  # the edit is stamped now
+    change_diary(laptop, "Tuesday: tired", None)  # the later deletion
+    for path in (laptop, work, laptop, work):
+        sync(path)
+    expected = ["Monday: a good walk", "Wednesday (laptop)", "Wednesday (work)"]
+    assert diary(laptop) == expected and diary(work) == expected
+
+    change_diary(work, "Monday: a good walk", None)  # a deletion, then a later edit elsewhere
+    sync(work)
+    change_diary(laptop, "Monday: a good walk", "Monday: a good walk, and soup")
+    for path in (laptop, work, laptop, work):
+        sync(path)
+    # The laptop's edit is stamped after it saw... nothing: it had not synced the deletion, so
+    # its edit comes later in time and brings the entry back on both.
+    assert diary(laptop) == diary(work)
+    assert "Monday: a good walk, and soup" in diary(work)
+
+
+def test_a_diary_record_that_is_not_well_formed_is_refused() -> None:
+    import pytest
+
+    from reconnect_tui.errors import ProtocolError
+    from reconnect_tui.sync.device_rows import decode_item
+
+    stamp = "0000000000001-000000-abc"
+    good = {"item": "a" * 32, "deleted": None,
+            "fields": {"text": ["Walk", stamp], "written_at": ["2026-11-02T09:00:00+00:00",
+                                                                stamp]}}
+    assert decode_item(good)[1].visible() == {"text": "Walk",
+                                              "written_at": "2026-11-02T09:00:00+00:00"}
+    for bad in ({**good, "item": "../x"},
+                {**good, "fields": {"mood": ["x", stamp]}},
+                {**good, "fields": {"written_at": ["yesterday", stamp]}},
+                {**good, "fields": {"text": [["nested"], stamp]}},
+                {**good, "deleted": 5}):
+        with pytest.raises(ProtocolError):
+            decode_item(bad)
