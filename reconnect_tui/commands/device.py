@@ -185,6 +185,7 @@ def join(
             return
     else:
         url = _relay_before_vault(relay)
+        device_service.check_place(path)  # before the code is used up
         passphrase = source.read_new(_("Choose a passphrase for this device's vault"),
                                      "RECONNECT_PASSPHRASE")
         bundle, keys = device_service.take_bundle(code, url)

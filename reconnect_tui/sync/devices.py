@@ -30,6 +30,7 @@ from ..clock import Clock, epoch_seconds, utc_now
 from ..errors import ImportRefused, NotFound, ProtocolError, ReconnectError
 from ..i18n import _
 from ..model import Profile, Role
+from ..store import failures
 from ..store import keys as vault_keys
 from ..store.repositories.devices import DeviceRepository, DeviceRow
 from ..store.repositories.dyads import DyadRepository
@@ -561,6 +562,17 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def check_place(path: Path) -> None:
+    """The folder of the new vault can be made and written: said before the code is used."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        probe = staging_folder(path)
+        probe.mkdir(mode=0o700, exist_ok=True)
+        probe.rmdir()
+    except OSError as error:
+        raise failures.from_os_error(error, path.parent, failures.Outcome.NOT_CREATED) from None
+
+
 def take_bundle(code: str, relay_url: str, *, clock: Clock = utc_now,
                 relay_factory: Callable[[str], Any] | None = None) -> tuple[dk.LinkBundle, Any]:
     """Take and open the link bundle (the relay deletes it). Returns it and the code's keys.
@@ -596,7 +608,10 @@ def create_joined_vault(path: Path, passphrase: str, bundle: dk.LinkBundle, keys
 
     staging = staging_folder(path)
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True, mode=0o700)
+    try:
+        staging.mkdir(parents=True, mode=0o700)
+    except OSError as error:  # said as every vault that cannot be made is, in one line
+        raise failures.from_os_error(error, path.parent, failures.Outcome.NOT_CREATED) from None
     staged = staging / path.name
     try:
         role = Role(bundle.role)
@@ -613,5 +628,8 @@ def create_joined_vault(path: Path, passphrase: str, bundle: dk.LinkBundle, keys
                                       name, engine.relay)
     finally:
         vault.close()
-    _move_into_place(staged, path)
+    try:
+        _move_into_place(staged, path)
+    except OSError as error:  # the next join finishes the move (finish_interrupted_move)
+        raise failures.from_os_error(error, path.parent, failures.Outcome.NOT_CREATED) from None
     return recovery_code

@@ -118,3 +118,16 @@ def test_a_device_linked_by_a_linked_device_is_known_to_all(user_template, tmp_p
     for path in (tablet, work, work, laptop):
         sync(path)
     assert crisis_plan(laptop).distractions == "Knitting"
+
+
+def test_a_place_where_no_vault_can_be_made_is_said_before_the_code_is_used(
+        user_template, tmp_path: Path, relay) -> None:
+    laptop = copy_vault(user_template, tmp_path / "laptop")
+    code = invite(laptop, relay.url)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file")
+    result = join(code, blocker / "vault.db", relay.url)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(join(code, tmp_path / "work" / "vault.db", relay.url).stdout)[
+        "recovery_code"]  # the code still works
