@@ -299,17 +299,22 @@ class Devices:
             state.mark_claimed(mailbox_id)
             state.enqueue(wire.new_id(), bundle.mailbox_id, sealed, epoch_seconds())
 
-    def _welcome(self, row: DeviceRow, inbox_id: int, ciphertext: bytes) -> None:
-        """New device: the first device's welcome: the person key, the list, the toolbox."""
+    def _open_link(self, row: DeviceRow, ciphertext: bytes) -> tuple[vodozemac.Session, bytes]:
+        """Open an envelope on a link session: the outer layer, then a fresh copy of the
+        session decrypts (stored by the caller only when everything checked out)."""
         assert row.envelope_key is not None and row.session_pickle is not None
         assert row.inbound_mailbox is not None
         envelope = olm.open_sealed(row.envelope_key, row.inbound_mailbox, ciphertext)
         session = olm.load_session(row.session_pickle, self._pickle_key)
         try:
-            plaintext = session.decrypt(envelope.olm_message())
+            return session, session.decrypt(envelope.olm_message())
         except olm.OlmError:
             raise ProtocolError(_("A message from one of your devices could not be decrypted."
                                   )) from None
+
+    def _welcome(self, row: DeviceRow, inbox_id: int, ciphertext: bytes) -> None:
+        """New device: the first device's welcome: the person key, the list, the toolbox."""
+        session, plaintext = self._open_link(row, ciphertext)
         fields = _read_inner(plaintext, "device-welcome")
         state = SyncStateRepository(self.vault)
         person = state.setting(JOIN_PERSON_SETTING)
@@ -391,15 +396,7 @@ class Devices:
 
     def _linked_message(self, row: DeviceRow, inbox_id: int, ciphertext: bytes) -> None:
         """A message on a link session: a newer device list, or a toolbox record."""
-        assert row.envelope_key is not None and row.session_pickle is not None
-        assert row.inbound_mailbox is not None
-        envelope = olm.open_sealed(row.envelope_key, row.inbound_mailbox, ciphertext)
-        session = olm.load_session(row.session_pickle, self._pickle_key)
-        try:
-            plaintext = session.decrypt(envelope.olm_message())
-        except olm.OlmError:
-            raise ProtocolError(_("A message from one of your devices could not be decrypted."
-                                  )) from None
+        session, plaintext = self._open_link(row, ciphertext)
         fields = _read_inner(plaintext, "device-list", "record", "records")
         self.repo.save_session(row.id, session.pickle(self._pickle_key))
         own = self._account().ed25519_key.to_base64()
