@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -78,23 +79,32 @@ def encode(record: Record) -> dict[str, Any]:
 
 def decode(obj: object) -> Record:
     """A received record, checked: known module and fields, well-formed values and stamps."""
-    bad = ProtocolError(_("A toolbox record from one of your devices could not be read."))
     if not isinstance(obj, dict) or obj.get("module") != MODULE or obj.get("item") != ITEM:
-        raise bad
+        raise _unreadable()
+    return decode_fields(obj, lambda name, value: name in FIELDS and _valid_value(name, value))
+
+
+def _unreadable() -> ProtocolError:
+    return ProtocolError(_("A toolbox record from one of your devices could not be read."))
+
+
+def decode_fields(obj: dict[str, Any], valid: Callable[[str, Any], bool]) -> Record:
+    """The fields and deletion stamp of a received record (any module): every field a
+    ``[value, stamp]`` pair that ``valid(name, value)`` accepts, every stamp well formed."""
     fields = obj.get("fields")
     deleted = obj.get("deleted")
     if not isinstance(fields, dict) or not (deleted is None or isinstance(deleted, str)):
-        raise bad
+        raise _unreadable()
     out: dict[str, tuple[Any, Stamp]] = {}
     try:
         for name, entry in fields.items():
-            if (name not in FIELDS or not isinstance(entry, list) or len(entry) != 2
-                    or not _valid_value(name, entry[0]) or not isinstance(entry[1], str)):
-                raise bad
+            if (not isinstance(entry, list) or len(entry) != 2 or not valid(name, entry[0])
+                    or not isinstance(entry[1], str)):
+                raise _unreadable()
             out[name] = (entry[0], Stamp.decode(entry[1]))
         return Record(out, Stamp.decode(deleted) if deleted else None)
     except ValueError:
-        raise bad from None
+        raise _unreadable() from None
 
 
 class DeviceRecords:

@@ -20,7 +20,7 @@ from ..errors import ProtocolError
 from ..i18n import _
 from ..store.vault import Vault
 from ..text_safety import clean_text
-from .device_records import _ms
+from .device_records import _ms, decode_fields
 from .device_records import encode as _encode_fields
 from .hlc import Hlc, Record, Stamp, merge
 
@@ -38,26 +38,14 @@ def encode_item(item: str, record: Record) -> dict[str, Any]:
 
 
 def decode_item(obj: object) -> tuple[str, Record]:
-    bad = ProtocolError(_("A toolbox record from one of your devices could not be read."))
     if not isinstance(obj, dict) or not wire.is_valid_id(obj.get("item")):
-        raise bad
-    fields = obj.get("fields")
-    deleted = obj.get("deleted")
-    if not isinstance(fields, dict) or not (deleted is None or isinstance(deleted, str)):
-        raise bad
-    out: dict[str, tuple[Any, Stamp]] = {}
-    try:
-        for name, entry in fields.items():
-            if (name not in FIELDS or not isinstance(entry, list) or len(entry) != 2
-                    or not isinstance(entry[0], str) or len(entry[0]) > MAX_TEXT
-                    or not isinstance(entry[1], str)):
-                raise bad
-            if name == "written_at" and wire.utc_time(entry[0]) is None:
-                raise bad
-            out[name] = (entry[0], Stamp.decode(entry[1]))
-        return str(obj["item"]), Record(out, Stamp.decode(deleted) if deleted else None)
-    except ValueError:
-        raise bad from None
+        raise ProtocolError(_("A toolbox record from one of your devices could not be read."))
+    return str(obj["item"]), decode_fields(obj, _valid_entry_value)
+
+
+def _valid_entry_value(name: str, value: Any) -> bool:
+    return (name in FIELDS and isinstance(value, str) and len(value) <= MAX_TEXT
+            and (name != "written_at" or wire.utc_time(value) is not None))
 
 
 class DeviceRows:
