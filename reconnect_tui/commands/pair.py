@@ -36,6 +36,7 @@ def partner_json(partner) -> dict[str, object]:
         "key_changed": partner.key_changed,
         "read_receipts": partner.read_receipts,
         "resetting": partner.resetting,
+        "devices": list(partner.devices),
     }
 
 
@@ -131,6 +132,8 @@ def list_partners(
             marks.append(_("KEY CHANGED: compare the safety number again"))
         if p.resetting:
             marks.append(_("setting up the connection again after a restore from a backup"))
+        if p.devices:
+            marks.append(_("also on: {devices}").format(devices=", ".join(p.devices)))
         role = _("provider") if p.role == Role.PROVIDER else _("service user")
         echo(f"{p.name} ({role}) — {', '.join(marks)}")
         echo(f"  {p.safety_number}")

@@ -791,12 +791,48 @@ CREATE TABLE device_item_ids (
 ALTER TABLE device_records ADD COLUMN unsent INTEGER NOT NULL DEFAULT 0;
 """
 
+V18_PARTNER_DEVICES = """
+-- Partners' linked devices (docs/devices.md, "What partners see"). Partner side: the newest
+-- device list a partner's paired device introduced (signed by the partner's person key), and one
+-- Olm session per other device of that partner, with the mailboxes between them.
+CREATE TABLE partner_lists (
+    partner_id INTEGER PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+    person_key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    signed BLOB NOT NULL,
+    accepted_at TEXT NOT NULL
+);
+CREATE TABLE partner_devices (
+    id INTEGER PRIMARY KEY,
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    ed25519 TEXT NOT NULL,
+    curve25519 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    inbound_mailbox TEXT UNIQUE,
+    outbound_mailbox TEXT,
+    session_pickle TEXT,
+    status TEXT NOT NULL DEFAULT 'listed' CHECK (status IN ('listed', 'open', 'removed')),
+    UNIQUE (partner_id, ed25519)
+);
+-- Person side: via_device, on a dyad another of this person's devices handed over (the Ed25519
+-- key of that device; its session was opened by the partner); list_sent, the version of this
+-- person's device list last sent to the partner; dyad_shares, which own devices were handed a
+-- dyad this device paired.
+ALTER TABLE partners ADD COLUMN via_device TEXT;
+ALTER TABLE partners ADD COLUMN list_sent INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE dyad_shares (
+    partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+    device TEXT NOT NULL,
+    PRIMARY KEY (partner_id, device)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
                                  V11_FORM_DRAFTS, V12_KEYED_SEARCH,
                                  V13_DECLINES_AND_HISTORY, V14_RESTORE, V15_DEVICES,
-                                 V16_DEVICE_RECORDS, V17_DEVICE_ROWS)
+                                 V16_DEVICE_RECORDS, V17_DEVICE_ROWS, V18_PARTNER_DEVICES)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

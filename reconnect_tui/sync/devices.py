@@ -37,8 +37,8 @@ from ..store.repositories.dyads import DyadRepository
 from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
 from ..text_safety import clean_text
+from . import device_fanout, olm, padding
 from . import device_keys as dk
-from . import olm, padding
 from .device_records import SENT_SETTING, DeviceRecords
 from .device_records import decode as decode_record
 from .device_rows import MODULE as ROWS_MODULE
@@ -397,8 +397,13 @@ class Devices:
     def _linked_message(self, row: DeviceRow, inbox_id: int, ciphertext: bytes) -> None:
         """A message on a link session: a newer device list, or a toolbox record."""
         session, plaintext = self._open_link(row, ciphertext)
-        fields = _read_inner(plaintext, "device-list", "record", "records")
+        fields = _read_inner(plaintext, "device-list", "record", "records",
+                             *device_fanout.LINK_KINDS)
         self.repo.save_session(row.id, session.pickle(self._pickle_key))
+        if fields["type"] in device_fanout.LINK_KINDS:  # dyads between own devices
+            device_fanout.Fanout(self.vault, clock=self.clock).on_link(row, fields)
+            self.repo.mark_processed(inbox_id)
+            return
         own = self._account().ed25519_key.to_base64()
         if fields["type"] == "record":
             DeviceRecords(self.vault, own).merge_remote(decode_record(fields), self._now())

@@ -33,7 +33,7 @@ from ..store.repositories.sync_state import SyncStateRepository
 from ..store.vault import Vault
 from ..text_safety import clean_text
 from . import about as about_refs
-from . import agreement_inbound, messages, olm, pairing, restore, share_inbound
+from . import agreement_inbound, device_fanout, messages, olm, pairing, restore, share_inbound
 from .about import AboutCheck, ItemRef
 from .pairing import PairingRelay, WrongCode
 from .safety import safety_number
@@ -69,6 +69,8 @@ class Partner:
     resetting: bool = False
     """Moving to a new session after a vault was restored from a backup (docs/dyads.md):
     messages are kept until it is there; other kinds wait."""
+    devices: tuple[str, ...] = ()
+    """The partner's other linked devices this vault also encrypts to (docs/devices.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ class Dyads:
         self.vault = vault
         self.clock = clock
         self.repo = DyadRepository(vault)
+        self._fanout = device_fanout.Fanout(vault, clock=clock)
         self._pickle_key = olm.pickle_key(vault.key)
         self._account: vodozemac.Account | None = None
         self._identity_key: str | None = None
@@ -281,10 +284,12 @@ class Dyads:
     # -- partners ----------------------------------------------------------------------------
 
     def _to_partner(self, record: PartnerRecord) -> Partner:
-        number = safety_number(olm.key_bytes(self.identity_key), olm.key_bytes(record.ed25519))
+        keys = self._fanout.safety_keys(record, self.identity_key)  # per person
+        number = safety_number(keys.own, keys.theirs)
         return Partner(record.id, record.name, Role(record.role), record.status, number,
                        record.verified, record.key_changed, record.read_receipts,
-                       record.reset_state is not None)
+                       record.reset_state is not None,
+                       tuple(self._fanout.partner_devices(record.id)))
 
     def _record(self, partner_id: int) -> PartnerRecord:
         record = self.repo.partner(partner_id)
@@ -355,6 +360,10 @@ class Dyads:
                 raise ReconnectError(_(
                     "The connection with {name} is being set up again after this vault was "
                     "restored from a backup: sync, then try again.").format(name=record.name))
+            if self._fanout.repo.via_device(partner_id):
+                raise ReconnectError(_(
+                    "Only messages go to {name} from this device: send this from the device"
+                    " that paired with {name}.").format(name=record.name))
             inner = messages.DyadPlaintext(kind, wire.new_id(), self.identity_key, record.ed25519,
                                    self._now(), record.sent_counter, fields)
             pickle, outgoing = self._encrypt_to(record, inner)
@@ -381,6 +390,9 @@ class Dyads:
     def _send(self, partner_id: int, text: str, reply_to: str | None,
               about: ItemRef | None) -> ChatMessage:
         record = self._record(partner_id)
+        if not record.session_pickle:  # a dyad handed over by another device, not open yet
+            raise ReconnectError(_("Pairing with {name} is not complete yet: sync first.")
+                                 .format(name=record.name))
         text = clean_text(text)  # pasted escape codes never reach the partner (text_safety)
         if not text.strip():
             raise ReconnectError(_("An empty message is not sent."))
@@ -409,6 +421,9 @@ class Dyads:
                          (about.module, about.item_id, about.title) if about else None,
                          outgoing.envelope_id if outgoing else None)
         self.repo.record_sent(partner_id, pickle, counter, row, outgoing)
+        if outgoing is not None:  # to the partner's other devices, and a copy to our own
+            self._fanout.fan_out(record, inner)
+        self._fanout.copy_own(record, row)
         return self._chat_named(StoredMessage(partner_id, row), self._own(), record.name)
 
     def conversation(self, partner_id: int) -> list[ChatMessage]:
@@ -445,6 +460,7 @@ class Dyads:
                                    {"ids": read})
             pickle, outgoing = self._encrypt_to(record, inner)
             self.repo.record_sent(partner_id, pickle, record.sent_counter, None, outgoing)
+            self._fanout.fan_out(record, inner)
 
     def undelivered(self, partner_id: int) -> int:
         """Envelopes to this partner still in the outbox (the relay has not accepted them)."""
@@ -507,6 +523,11 @@ class Dyads:
         shown = record.id if record else None  # an "unverified" entry in this conversation
         try:
             if record is None:
+                device = self._fanout.device_by_mailbox(mailbox_id)
+                if device is not None:  # one of the partner's other devices
+                    shown = device.partner_id
+                    return self._fanout.from_device(device, inbox_id, ciphertext,
+                                                    self.identity_key)
                 self._accept_pairing(inbox_id, mailbox_id, ciphertext)
                 return 0
             return self._receive(record, inbox_id, ciphertext)
@@ -523,6 +544,9 @@ class Dyads:
         envelope = olm.open_sealed(record.envelope_key, record.inbound_mailbox, ciphertext)
         if envelope.message_type == olm.RESET:
             self._reset_requested(record, inbox_id, envelope.ciphertext)
+            return 0
+        if not record.session_pickle:  # handed over by another device: the partner's first
+            self._fanout.hello(record, inbox_id, envelope, self.identity_key)
             return 0
         session = olm.load_session(record.session_pickle, self._pickle_key)
         message = envelope.olm_message()
@@ -552,6 +576,7 @@ class Dyads:
                 return 0
             if not kept:
                 raise ProtocolError(_("A message arrived twice; the copy was rejected."))
+            self._fanout.copy_own(record, row)  # to the person's other devices
             return 1
         if inner.type == "echo":
             self._echo(record, pickle, inbox_id, inner)
@@ -577,6 +602,9 @@ class Dyads:
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id,
                                              read_ids=list(inner.fields["ids"]))
         elif inner.type == "confirm":
+            kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id)
+        elif inner.type == "device-list":  # the partner's linked devices (docs/devices.md)
+            self._fanout.accept_list(record, inner, self.identity_key)
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id)
         else:
             raise ProtocolError(_("A received message had an unexpected kind."))

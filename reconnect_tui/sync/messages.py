@@ -23,11 +23,14 @@ from . import padding
 VERSION = 1
 TYPES = ("pairing", "confirm", "message", "receipt", "agreement-propose", "agreement-accept",
          "agreement-decline", "seen", "checkin", "checkin-answer", "feedback", "share-manifest",
-         "share-viewed", "share-revoke-ack", "reset-ack", "echo")
+         "share-viewed", "share-revoke-ack", "reset-ack", "echo", "device-list",
+         "device-hello")
 """The agreement, "seen", check-in and feedback types are checked and stored by
 ``agreement_inbound.py`` (docs/agreement.md); the sharing types by ``share_inbound.py``
 (docs/sharing.md); ``reset-ack`` and ``echo`` answer a reset request after a vault was restored
-from a backup (docs/dyads.md, "Restore and rollback")."""
+from a backup (docs/dyads.md, "Restore and rollback"); ``device-list`` (the person's signed list of
+linked devices, with one-time keys) and ``device-hello`` (a partner's first message to one of
+them) are checked by ``device_fanout.py`` (docs/devices.md)."""
 MAX_TEXT = 20000
 """Characters in one message: long enough for a letter, short enough for one bucket or two."""
 

@@ -22,6 +22,7 @@ from ..store.vault import Vault
 from ..wire.push import MAX_SUBSCRIBE_MAILBOXES
 from . import restore
 from .agreements import Agreements
+from .device_fanout import Fanout
 from .devices import Devices
 from .dyads import Dyads
 from .engine import SyncReport
@@ -65,6 +66,8 @@ class SyncService:
                                   error=str(error))
             self.dyads.send_resets()  # also those a sync cut short left to do
             self.devices.send_records()  # edits made here, to the person's other devices
+            fanout = Fanout(vault)  # dyads to own devices, the device list to partners
+            fanout.step()
             _retire_stale_mailboxes(vault, engine.state)
             problems: list[str] = []
             shared = _share_step(problems, self.sharing.publish, engine.relay)
@@ -73,6 +76,7 @@ class SyncService:
             self.dyads.process_inbox()
             self.sharing.announce_after_resets()  # after a reset (docs/dyads.md, restore)
             self.forums.inbound.process()
+            fanout.step()  # a device linked in this sync gets the dyads now
             if not report.offline and engine.state.waiting_count():
                 second = engine.sync(force=True)
                 report.sent += second.sent

@@ -406,7 +406,8 @@ class DyadRepository(Repository):
             rows = conn.execute(
                 "SELECT id, envelope_id, mailbox_id, ciphertext FROM inbox WHERE processed = 0"
                 " AND mailbox_id IN (SELECT inbound_mailbox FROM partners"
-                " UNION SELECT mailbox_id FROM invitations)"
+                " UNION SELECT mailbox_id FROM invitations UNION SELECT inbound_mailbox"
+                " FROM partner_devices WHERE status = 'open')"
                 " ORDER BY mailbox_id, seq LIMIT ?", (limit,)).fetchall()
         return [(r[0], r[1], r[2], bytes(r[3])) for r in rows]
 
