@@ -1,5 +1,12 @@
-"""A load test of the relay: simulated dyads and forums signing their own requests, in one
-asyncio process.
+"""A load test of the relay: simulated dyads and forums signing their own requests, from
+several load generator processes (asyncio each).
+
+One Python process signing every request was the limit at about 200 requests/s, for the bare
+app as for the relay, so ``--generators`` processes (4 by default) each simulate a slice of the
+dyads and forums, start the load together and send their tallies back to be merged; each
+still checks, for every client it simulates, that nothing was lost or duplicated. Beside each
+target's figures: the CPU seconds of the servers, of the generators and of PostgreSQL over the
+run, as a share of the machine's cores, to show which of them is the limit.
 
 Every simulated person has an Ed25519 key and a mailbox; the two people of a dyad deposit into
 each other's mailbox, fetch and acknowledge their own, write a shared item and read the
@@ -30,7 +37,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
+import resource
 import secrets
 import signal
 import statistics
@@ -39,8 +48,10 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import nacl.signing
@@ -224,31 +235,51 @@ async def subscribe(tally: Tally, person: Person, stop: asyncio.Event) -> None:
             await asyncio.sleep(0.1)
 
 
-async def kill_halfway(tally: Tally, expected_requests: int,
-                       victim: subprocess.Popen[bytes]) -> None:
-    """SIGKILL ``victim`` once half the expected requests have been answered."""
-    while tally.requests < expected_requests // 2:
+@dataclass
+class Slice:
+    """One generator process's share of the run: dyads ``number``, ``number + count``, …
+    and forums likewise, each forum made of this generator's own people, so everything a
+    simulated client is sent comes from the same process and is checked there."""
+
+    number: int = 0
+    count: int = 1
+    ready: Any = None
+    """A ``multiprocessing.Barrier`` every generator waits at before the load (None: alone)."""
+    answered: Any = None
+    """A shared array: requests answered per generator (for the kill halfway)."""
+
+
+async def kill_halfway(tally: Tally, expected_requests: int, victim: int,
+                       answered: Callable[[], int]) -> None:
+    """SIGKILL process ``victim`` once half the expected requests (of every generator) have
+    been answered."""
+    while answered() < expected_requests // 2:
         await asyncio.sleep(0.01)
-    victim.send_signal(signal.SIGKILL)
-    tally.killed_at = tally.requests
+    os.kill(victim, signal.SIGKILL)
+    tally.killed_at = answered()
 
 
 async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, rounds: int,
                    concurrency: int, time_bound: float, subscribers: float,
-                   victim: subprocess.Popen[bytes] | None = None
-                   ) -> tuple[Tally, float, int, int]:
-    """Returns the tally, seconds, envelopes lost and envelopes duplicated."""
+                   victim: int | None = None, part: Slice | None = None
+                   ) -> tuple[Tally, float, float, int, int]:
+    """One generator's share (``part``; all of it by default). Returns the tally, the load's
+    start and end (``time.time()``, comparable between processes), envelopes lost and
+    envelopes duplicated."""
+    part = part or Slice()
     people: list[Person] = []
-    for number in range(dyads * 2):
-        first = number % len(urls)
-        people.append(Person(nacl.signing.SigningKey.generate(), p.new_id(32), p.new_id(),
-                             urls[first:] + urls[:first]))
+    for dyad in range(part.number, dyads, part.count):
+        for number in (2 * dyad, 2 * dyad + 1):
+            first = number % len(urls)
+            people.append(Person(nacl.signing.SigningKey.generate(), p.new_id(32), p.new_id(),
+                                 urls[first:] + urls[:first]))
     for first, second in zip(people[::2], people[1::2], strict=True):
         first.partner, second.partner = second, first
     every = round(1 / subscribers) if subscribers > 0 else 0
     for number, person in enumerate(people):
         person.subscribed = bool(every) and number % every == 0
-    for start_at in range(0, min(forums * forum_size, len(people)), forum_size):
+    mine = len(range(part.number, forums, part.count))
+    for start_at in range(0, min(mine * forum_size, len(people)), forum_size):
         members = people[start_at:start_at + forum_size]
         for member in members:
             member.forum = members
@@ -270,7 +301,6 @@ async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, ro
         tally = Tally()
         if not all(claimed):
             tally.errors["claim"] += claimed.count(False)
-        deadline = time.monotonic() + time_bound
 
         async def simulate(number: int, person: Person) -> None:
             for round_number in range(rounds):
@@ -282,34 +312,136 @@ async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, ro
                         await forum_post(http, tally, person, ciphertext)
 
         # per round: deposit, fetch, ack (most rounds), item put and get; a tenth post
-        expected_requests = len(people) * rounds * 5
-        killer = (asyncio.ensure_future(kill_halfway(tally, expected_requests, victim))
-                  if victim is not None else None)
+        expected_requests = dyads * 2 * rounds * 5
         stop = asyncio.Event()
         listeners = [asyncio.ensure_future(subscribe(tally, person, stop))
                      for person in people if person.subscribed]
         while tally.subscriptions + sum(t.done() for t in listeners) < len(listeners):
             await asyncio.sleep(0.05)  # every subscription is in place before the load
-        started = time.perf_counter()
+        if part.ready is not None:  # every generator starts the load at once
+            await asyncio.get_running_loop().run_in_executor(None, part.ready.wait)
+        answered = part.answered
+
+        def count() -> int:
+            if answered is None:
+                return tally.requests
+            answered[part.number] = tally.requests
+            return sum(answered[:])
+
+        killer = (asyncio.ensure_future(kill_halfway(tally, expected_requests, victim, count))
+                  if victim is not None and part.number == 0 else None)
+        reporter = (asyncio.ensure_future(_report_count(count))
+                    if answered is not None and killer is None else None)
+        deadline = time.monotonic() + time_bound
+        started = time.time()
         await asyncio.gather(*(simulate(n, person) for n, person in enumerate(people)))
-        seconds = time.perf_counter() - started
+        ended = time.time()
+        count()
         stop.set()
         await asyncio.gather(*listeners)
-        if killer is not None and not killer.done():
-            killer.cancel()
+        for task in (killer, reporter):
+            if task is not None and not task.done():
+                task.cancel()
         await asyncio.gather(*(drain(http, None, person) for person in people))
     lost = duplicated = 0
     for person in people:
         got = person.received
         lost += len(set(person.expected) - set(got))
         duplicated += len(got) - len(set(got))
-    return tally, seconds, lost, duplicated
+    return tally, started, ended, lost, duplicated
 
 
-def report(name: str, tally: Tally, seconds: float, lost: int, duplicated: int) -> float:
+async def _report_count(count: Callable[[], int]) -> None:
+    """Keep this generator's answered count current for the one that kills."""
+    while True:
+        count()
+        await asyncio.sleep(0.01)
+
+
+def generate(arguments: tuple[Any, ...], part: Slice, results: Any) -> None:
+    """A generator process: its slice of the run; the result goes to ``results``."""
+    results.put((part.number, asyncio.run(run_load(*arguments, part=part))))
+
+
+def run_generators(generators: int, arguments: tuple[Any, ...]
+                   ) -> tuple[Tally, float, int, int, float]:
+    """``generators`` processes, each simulating its slice of the dyads and forums, started
+    together; their tallies merged. Returns the tally, seconds (first start to last end),
+    lost, duplicated and the generators' CPU seconds."""
+    if generators == 1:
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        tally, started, ended, lost, duplicated = asyncio.run(run_load(*arguments))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        return tally, ended - started, lost, duplicated, _cpu(after) - _cpu(before)
+    context = multiprocessing.get_context("fork")  # before any event loop or thread here
+    ready = context.Barrier(generators)
+    answered = context.Array("q", generators, lock=False)
+    results = context.Queue()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = [context.Process(target=generate, args=(arguments, Slice(
+        number, generators, ready, answered), results)) for number in range(generators)]
+    for worker in workers:
+        worker.start()
+    outcomes = dict(results.get() for _ in workers)
+    for worker in workers:
+        worker.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    merged = Tally()
+    lost = duplicated = 0
+    for tally, _started, _ended, part_lost, part_duplicated in outcomes.values():
+        for kind, values in tally.latencies.items():
+            merged.latencies[kind].extend(values)
+        for kind, number in tally.errors.items():
+            merged.errors[kind] += number
+        for refusal, number in tally.refusals.items():
+            merged.refusals[refusal] += number
+        merged.requests += tally.requests
+        merged.failovers += tally.failovers
+        merged.subscriptions += tally.subscriptions
+        merged.notices += tally.notices
+        if tally.killed_at is not None:
+            merged.killed_at = tally.killed_at
+        lost += part_lost
+        duplicated += part_duplicated
+    seconds = (max(o[2] for o in outcomes.values()) - min(o[1] for o in outcomes.values()))
+    return merged, seconds, lost, duplicated, _cpu(after) - _cpu(before)
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) so far of processes ``pids`` (those still running)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (for their CPU time), if any."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+    return pids
+
+
+def report(name: str, tally: Tally, seconds: float, lost: int, duplicated: int,
+           cpu: dict[str, float]) -> float:
     rate = tally.requests / seconds
     print(f"{name:<34} {tally.requests:>6} requests in {seconds:6.1f} s  {rate:6.0f} req/s  "
           f"errors {sum(tally.errors.values())}  lost {lost}  duplicated {duplicated}")
+    cores = os.cpu_count() or 1
+    print("    CPU seconds (share of " + str(cores) + " cores over the run): " + ", ".join(
+        f"{part} {used:.1f} ({used / (seconds * cores):.0%})" for part, used in cpu.items())
+        + f"; load {os.getloadavg()[0]:.1f}")
     for refusal, count in sorted(tally.refusals.items()):
         print(f"    refused: {refusal} x{count}")
     if tally.subscriptions:
@@ -434,7 +566,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--subscribers", type=float, default=0.1,
                         help="share of the clients that hold a push subscription")
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=64,
+                        help="requests in flight at once, over all the generators")
+    parser.add_argument("--generators", type=int, default=4,
+                        help="load generator processes, each simulating a slice of the dyads")
     parser.add_argument("--time-bound", type=float, default=120.0)
     parser.add_argument("--postgres", default=os.environ.get(
         "RECONNECT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
@@ -448,7 +583,8 @@ def main() -> None:
           f"{args.forums} forums of {args.forum_size}, "
           f"{args.rounds} rounds of deposit, fetch, ack, item put and get each "
           f"(and a forum post for a tenth of the members), "
-          f"{args.concurrency} at once; {os.cpu_count()} CPUs, load "
+          f"{args.concurrency} at once from {args.generators} generator processes; "
+          f"{os.cpu_count()} CPUs, load "
           f"{os.getloadavg()[0]:.1f}, loopback")
 
     def measure(name: str, commands: list[list[str]], ports: list[int],
@@ -458,14 +594,20 @@ def main() -> None:
         try:
             for command, url in zip(commands, urls, strict=True):
                 processes.append(start(command, url))
-            result = asyncio.run(run_load(urls, args.dyads, args.forums, args.forum_size,
-                                          args.rounds, args.concurrency, args.time_bound,
-                                          args.subscribers,
-                                          victim=processes[0] if kill_one else None))
+            servers = [process.pid for process in processes]
+            database = postgres_pids() if "postgresql" in " ".join(commands[0]) else []
+            served, stored = process_cpu(servers), process_cpu(database)
+            concurrency = -(-args.concurrency // args.generators)  # the same in flight in all
+            tally, seconds, lost, duplicated, generated = run_generators(args.generators, (
+                urls, args.dyads, args.forums, args.forum_size, args.rounds, concurrency,
+                args.time_bound, args.subscribers, servers[0] if kill_one else None))
+            cpu = {"servers": process_cpu(servers) - served, "generators": generated}
+            if database:
+                cpu["PostgreSQL"] = process_cpu(database) - stored
         finally:
             for process in processes:
                 stop(process)
-        return report(name, *result)
+        return report(name, tally, seconds, lost, duplicated, cpu)
 
     port = free_port()
     base = measure("bare Starlette (in memory)",

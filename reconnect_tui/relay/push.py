@@ -70,6 +70,11 @@ class PushHub:
         loop = self.loop
         if loop is None or loop.is_closed():
             return
+        if token is not None and token not in self._by_token:
+            # No one here listens to that mailbox: no wake-up of the loop per deposit. A
+            # subscriber added after this read is told "subscribed" after it was added, and
+            # its client syncs then, so a deposit committed before is not missed.
+            return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: relay stopping
             loop.call_soon_threadsafe(self.wake, token)
 

