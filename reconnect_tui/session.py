@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .settings import Settings
     from .store import Toolbox, Vault
     from .sync.agreements import Agreements
+    from .sync.devices import Devices
     from .sync.dyads import Dyads
     from .sync.forum import Forums
     from .sync.sharing import Sharing
@@ -33,8 +34,8 @@ T = TypeVar("T")
 
 
 class Session:
-    """The unlocked vault, its repositories and its services (dyads, sharing, agreements,
-    forums, sync), until ``close``."""
+    """The unlocked vault, its repositories and its services (dyads, devices, sharing,
+    agreements, forums, sync), until ``close``."""
 
     def __init__(self, vault: Vault, *, settings: Settings,
                  clock: Callable[[], datetime] = datetime.now) -> None:
@@ -93,6 +94,18 @@ class Session:
             return Dyads(self.vault)
 
         return self._service("dyads", build)
+
+    @property
+    def devices(self) -> Devices:
+        """The person's linked devices (docs/devices.md). Like ``dyads``, on the real UTC
+        clock: a link code's expiry is checked by the other device against its own."""
+
+        def build() -> Devices:
+            from .sync.devices import Devices
+
+            return Devices(self.vault)
+
+        return self._service("devices", build)
 
     @property
     def sharing(self) -> Sharing:

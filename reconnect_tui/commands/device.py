@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +12,7 @@ import typer
 
 from ..errors import ReconnectError, RelayError
 from ..i18n import N_, _
+from ..qr_text import qr_lines
 from ..text_safety import name_problem
 from .common import (
     JsonOption,
@@ -42,32 +42,6 @@ POLL_SECONDS = 2.0
 def device_json(device) -> dict[str, object]:
     return {"name": device.name, "this_device": device.this_device,
             "linked_at": device.linked_at.isoformat(), "status": device.status}
-
-
-def qr_lines(text: str) -> list[str]:
-    """``text`` as a QR code in block characters, two rows per line: light modules drawn,
-    dark ones blank (a terminal's light-on-dark text). Plain characters only, no escape
-    sequences; '#' where the terminal's encoding has no block characters."""
-    import segno
-
-    matrix = [list(row) for row in segno.make(text, error="m", micro=False).matrix]
-    size = len(matrix)
-    border = 2
-    light = [[True] * (size + 2 * border) for _ in range(border)]
-    rows = light + [[True] * border + [not m for m in row] + [True] * border
-                    for row in matrix] + light
-    if len(rows) % 2:
-        rows.append([True] * len(rows[0]))
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    try:
-        "█▀▄".encode(encoding)
-        glyphs = {(True, True): "█", (True, False): "▀", (False, True): "▄",
-                  (False, False): " "}
-    except (UnicodeEncodeError, LookupError):
-        glyphs = {(True, True): "#", (True, False): "#", (False, True): "#",
-                  (False, False): " "}
-    return ["".join(glyphs[(top[i], bottom[i])] for i in range(len(top)))
-            for top, bottom in zip(rows[::2], rows[1::2], strict=True)]
 
 
 def _device_name(name: str) -> str:

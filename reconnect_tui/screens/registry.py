@@ -129,6 +129,14 @@ MODULES: tuple[Module, ...] = (
         "reconnect_tui.screens.forum:ForumsScreen",
         N_("Peer support among service users, under a pseudonym"),
     ),
+    Module(
+        "devices",
+        N_("Devices"),
+        "v",
+        "reconnect_tui.screens.devices:DevicesScreen",
+        N_("Link another computer to your vault, see and remove linked devices"),
+        (Role.USER, Role.PROVIDER),
+    ),
 )
 
 

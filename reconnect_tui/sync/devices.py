@@ -60,6 +60,14 @@ class DeviceView:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class LinkCode:
+    """A one-time code put at the relay, and when it stops working."""
+
+    code: str
+    expires_at: datetime
+
+
 class NotLinked(ReconnectError):
     """The command needs a vault that is one of a person's linked devices."""
 
@@ -167,8 +175,20 @@ class Devices:
 
     # -- the first device: the code and the answer --------------------------------------------
 
+    def invite(self, relay_url: str, own_name: str | None = None, *,
+               timeout: float = 10.0) -> LinkCode:
+        """``create_invitation`` through the relay at ``relay_url`` (the app's Devices screen
+        calls this in a thread worker); a relay that cannot be reached raises RelayError."""
+        from .service import connect
+
+        with connect(self.vault, relay_url, timeout=timeout) as engine:
+            return self._create_invitation(engine.relay, own_name)
+
     def create_invitation(self, relay: PairingRelay, own_name: str | None = None) -> str:
         """Put a sealed link bundle at the relay; returns the code to type on the new device."""
+        return self._create_invitation(relay, own_name).code
+
+    def _create_invitation(self, relay: PairingRelay, own_name: str | None) -> LinkCode:
         if self.joining():
             raise ReconnectError(_("This vault is still being linked; finish that first."))
         person = self.ensure_person(own_name)
@@ -191,7 +211,7 @@ class Devices:
         SyncStateRepository(self.vault).mark_claimed(mailbox_id)
         relay.put_invitation(keys.lookup_id, dk.seal_link_bundle(bundle, account,
                                                                  keys.bundle_key))
-        return code
+        return LinkCode(code, now + LINK_LIFETIME)
 
     def _accept_join(self, inbox_id: int, mailbox_id: str, ciphertext: bytes) -> None:
         """First device: a new device's answer. Verified whole before anything is stored."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reconnect_tui.clock import utc_now
-from reconnect_tui.commands.device import qr_lines
+from reconnect_tui.qr_text import qr_lines
 from reconnect_tui.store import Vault
 from reconnect_tui.sync.devices import LINK_LIFETIME, Devices, staging_folder
 from reconnect_tui.sync.dyads import relay_for
