@@ -140,8 +140,9 @@ def test_relay_database_is_private(tmp_path: Path) -> None:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     finally:
         storage.close()
-    # The real server, through the CLI: its files too.
-    with RelayProcess(tmp_path / "served") as relay_process:
+    # The real server, started cold through its command (not forked from the tests' warm
+    # parent, tests/support/relay_fork.py): its files too.
+    with RelayProcess(tmp_path / "served", cold=True) as relay_process:
         for path in Path(relay_process.db).parent.glob("relay.db*"):
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
