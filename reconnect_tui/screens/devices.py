@@ -283,7 +283,7 @@ class LinkDeviceScreen(RelayScreen):
 
     def _failed(self, text: str) -> None:
         self.show_error(_("No code was made: {reason} Check your connection, or try again"
-                          " later (n).").format(reason=text))
+                          " later.").format(reason=text))
         if not self.link:
             self.query_one("#link-buttons").display = True
 

@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
+from reconnect_tui.app import ReconnectApp
 from reconnect_tui.screens.devices import DevicesScreen, LinkDeviceScreen
 from reconnect_tui.screens.pairing import spaced_code
+from reconnect_tui.settings import Settings
 from reconnect_tui.store.repositories.devices import DeviceRepository
 from reconnect_tui.sync.service import resolve_relay_url
 from reconnect_tui.widgets.confirm import ConfirmScreen
 from tests.devices.device_helpers import devices, join, link
-from tests.pilot import SIZE, make_app, unlock, wait_for
+from tests.pilot import NOW, SIZE, make_app, unlock, wait_for
 from tests.relay_server import RelayProcess, free_port
 from tests.screens.messages_helpers import Person
 
@@ -169,7 +171,26 @@ async def _open_seeded(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24)], ids=["80x24"])
-def test_devices_snapshot(snap_compare, user: Person, utc, size) -> None:
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"], ids=["dark", "light"])
+def test_devices_snapshot(snap_compare, user: Person, utc, theme: str) -> None:
     seed_devices(user.path, user.template)
-    assert snap_compare(make_app(user.path), terminal_size=size, run_before=_open_seeded)
+    app = ReconnectApp(user.path, Settings(auto_lock_minutes=0, theme=theme), clock=lambda: NOW)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_open_seeded)
+
+
+async def _link_without_relay(pilot) -> None:
+    await open_devices(pilot)
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LinkDeviceScreen)
+                   and pilot.app.screen.loaded
+                   and pilot.app.focused is pilot.app.screen.query_one("#relay-url"))
+    pilot.app.screen.query_one("#relay-url").cursor_blink = False  # the same in every picture
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_link_screen_asks_for_the_relay_snapshot(snap_compare, user: Person) -> None:
+    """Without a relay the link screen asks for its address first (with one, the code it makes
+    is random, so not pictured)."""
+    assert snap_compare(make_app(user.path), terminal_size=SIZE, run_before=_link_without_relay)
