@@ -100,6 +100,8 @@ def _message_row(obj: object) -> MessageRow:
 class SafetyKeys:
     own: bytes
     theirs: bytes
+    devices: tuple[str, ...]
+    """The partner's other devices this vault encrypts to (names)."""
 
 
 class Fanout:
@@ -129,11 +131,8 @@ class Fanout:
         own = identity_key
         if keys.own_person is not None and (keys.list_sent > 0 or keys.via_device):
             own = keys.own_person
-        return SafetyKeys(olm.key_bytes(own), olm.key_bytes(keys.partner_person or record.ed25519))
-
-    def partner_devices(self, partner_id: int) -> list[str]:
-        """Names of the partner's other devices this vault encrypts to."""
-        return [d.name for d in self.repo.devices(partner_id, status="open")]
+        return SafetyKeys(olm.key_bytes(own), olm.key_bytes(keys.partner_person or record.ed25519),
+                          keys.devices)
 
     # -- the person side: handing dyads to own devices ------------------------------------------
 
@@ -299,13 +298,29 @@ class Fanout:
         if self.repo.insert_copy(partner_id, row) and not self.repo.via_device(partner_id):
             self._copy_on(partner_id, fields, skip=source.ed25519)
 
+    def after_send(self, record: PartnerRecord, inner: messages.DyadPlaintext,
+                   row: MessageRow, *, encrypted: bool) -> None:
+        """A message this device just wrote to ``record`` (``encrypted``: to the paired
+        device; not while a reset waits): the same to the partner's other devices, and a copy
+        to the person's own. One read when there are none."""
+        open_devices, via, shared = self.repo.fanout_state(record.id)
+        if open_devices and encrypted:
+            self.fan_out(record, inner)
+        self._copy(record, row, via, shared)
+
     def copy_own(self, record: PartnerRecord, row: MessageRow) -> None:
         """A message this device sent to, or received from, ``record``: a copy to the person's
         other devices holding the dyad (a handed-over dyad's device sends only its own, to the
         device that handed it over; the paired device sends everything to every other one)."""
+        _open, via, shared = self.repo.fanout_state(record.id)
+        self._copy(record, row, via, shared)
+
+    def _copy(self, record: PartnerRecord, row: MessageRow, via: str | None,
+              shared: bool) -> None:
+        if via is None and not shared:
+            return
         fields = {"v": 1, "type": "dyad-copy", "partner": record.ed25519,
                   "message": _message_dict(row)}
-        via = self.repo.via_device(record.id)
         if via is not None:
             if row.outgoing:
                 for device in self.devices.devices():

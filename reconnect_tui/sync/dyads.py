@@ -288,8 +288,7 @@ class Dyads:
         number = safety_number(keys.own, keys.theirs)
         return Partner(record.id, record.name, Role(record.role), record.status, number,
                        record.verified, record.key_changed, record.read_receipts,
-                       record.reset_state is not None,
-                       tuple(self._fanout.partner_devices(record.id)))
+                       record.reset_state is not None, keys.devices)
 
     def _record(self, partner_id: int) -> PartnerRecord:
         record = self.repo.partner(partner_id)
@@ -421,9 +420,8 @@ class Dyads:
                          (about.module, about.item_id, about.title) if about else None,
                          outgoing.envelope_id if outgoing else None)
         self.repo.record_sent(partner_id, pickle, counter, row, outgoing)
-        if outgoing is not None:  # to the partner's other devices, and a copy to our own
-            self._fanout.fan_out(record, inner)
-        self._fanout.copy_own(record, row)
+        # to the partner's other devices, and a copy to our own (docs/devices.md)
+        self._fanout.after_send(record, inner, row, encrypted=outgoing is not None)
         return self._chat_named(StoredMessage(partner_id, row), self._own(), record.name)
 
     def conversation(self, partner_id: int) -> list[ChatMessage]:

@@ -5,6 +5,7 @@ removed device cannot read what is sent after; a forged or tampered list is refu
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from reconnect_tui.store import Vault
@@ -17,8 +18,8 @@ from reconnect_tui.sync.devices import Devices
 from reconnect_tui.sync.dyads import Dyads
 from reconnect_tui.sync.safety import safety_number
 from reconnect_tui.sync.sync_service import sync_and_process
-from tests.devices.device_helpers import link
-from tests.dyads.dyad_helpers import fetch_only, inject, open_person, pair
+from tests.devices.device_helpers import link, run
+from tests.dyads.dyad_helpers import fetch_only, inject, open_person, pair, relay_bytes
 from tests.support.vaults import PASSPHRASE
 
 
@@ -99,6 +100,12 @@ def test_two_devices_hold_the_whole_conversation_and_a_removed_one_reads_nothing
         assert work.view() == person_view  # sent on either device shows as sent, in order
         assert provider.view() == [(not out, text) for out, text in person_view]
 
+        stored = relay_bytes(relay)  # device records and copies are ciphertext in mailboxes
+        person = (Devices(laptop.vault).repo.person_key() or (b"", ""))[1]
+        for secret in ("Work PC", "before 1", "before 2", person,
+                       Dyads(work.vault).identity_key):
+            assert secret.encode() not in stored, secret
+
         Devices(laptop.vault).remove("Work PC")
         settle(laptop, provider, work)
         assert Dyads(provider.vault).partners()[0].devices == ()
@@ -112,6 +119,10 @@ def test_two_devices_hold_the_whole_conversation_and_a_removed_one_reads_nothing
     finally:
         for device in (provider, laptop, work):
             device.vault.close()
+    listed = run("pair", "list", "--json", "--vault", str(provider.vault.path))
+    assert listed.exit_code == 0, listed.output
+    (entry,) = json.loads(listed.stdout)
+    assert entry["devices"] == [] and entry["verified"] and entry["safety_number"]
 
 
 def _send_list(device: Device, signed: bytes, version: int) -> None:

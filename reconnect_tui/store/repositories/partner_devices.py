@@ -4,6 +4,7 @@ session or account it advances is stored in that same transaction by the caller)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,8 @@ class PersonKeys:
     list_sent: int
     via_device: str | None
     partner_person: str | None
+    devices: tuple[str, ...] = ()
+    """Names of the partner's other devices with an open session."""
 
 
 _COLUMNS = ("id, partner_id, ed25519, curve25519, name, inbound_mailbox, outbound_mailbox,"
@@ -138,17 +141,31 @@ class PartnerDeviceRepository(Repository):
                     " AND message_id = ?", [(device.partner_id, i) for i in read_ids])
         return True
 
+    def fanout_state(self, partner_id: int) -> tuple[bool, str | None, bool]:
+        """(the partner has open devices, the dyad's ``via_device``, it was handed to own
+        devices) in one read: a send on a dyad without linked devices costs one query."""
+        with self.vault.read() as conn:
+            row = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM partner_devices WHERE partner_id = p.id"
+                " AND status = 'open'), p.via_device, EXISTS (SELECT 1 FROM dyad_shares"
+                " WHERE partner_id = p.id) FROM partners p WHERE p.id = ?",
+                (partner_id,)).fetchone()
+        return (bool(row[0]), row[1], bool(row[2])) if row else (False, None, False)
+
     # -- the person side -------------------------------------------------------------------------
 
     def person_keys(self, partner_id: int) -> PersonKeys:
         with self.vault.read() as conn:
             row = conn.execute(
                 "SELECT (SELECT public FROM person_key WHERE id = 1), p.list_sent, p.via_device,"
-                " l.person_key FROM partners p LEFT JOIN partner_lists l ON l.partner_id = p.id"
+                " l.person_key, (SELECT json_group_array(name) FROM (SELECT name FROM"
+                " partner_devices WHERE partner_id = p.id AND status = 'open' ORDER BY id))"
+                " FROM partners p LEFT JOIN partner_lists l ON l.partner_id = p.id"
                 " WHERE p.id = ?", (partner_id,)).fetchone()
         if row is None:
             return PersonKeys(None, 0, None, None)
-        return PersonKeys(row[0], int(row[1]), row[2], row[3])
+        names = tuple(clean_label(str(n)) for n in json.loads(row[4] or "[]"))
+        return PersonKeys(row[0], int(row[1]), row[2], row[3], names)
 
     def set_list_sent(self, partner_id: int, version: int) -> None:
         with self.vault.transaction(savepoint=False) as conn:
