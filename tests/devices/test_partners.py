@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from reconnect_tui.errors import ReconnectError
 from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.partner_devices import PartnerDeviceRepository
@@ -86,6 +89,8 @@ def test_two_devices_hold_the_whole_conversation_and_a_removed_one_reads_nothing
         assert {Dyads(d.vault).partners()[0].safety_number for d in (laptop, work)} == {
             seen.safety_number}
         assert Dyads(work.vault).partners()[0].status == "paired"
+        with pytest.raises(ReconnectError, match="from the device that paired"):
+            Dyads(work.vault).send_control(work.partner(), "seen", {})  # messages only
 
         provider.send("p1")
         settle(provider, laptop, work, rounds=1)
