@@ -1,17 +1,25 @@
-"""Linked devices through a real relay on loopback (docs/devices.md).
+"""Linked devices through a real relay on loopback (docs/devices.md), each figure beside a
+baseline measured in the same run.
 
-    .venv/bin/python bench/devices.py [--repeat 3]
+    .venv/bin/python bench/devices.py [--repeat 3] [--messages 40] [--skip-ten-year]
 
-(a) Linking a second device, end to end, in one process: the first device's invite, the new
-device taking the code and making its vault (Argon2id at the product's parameters: reported on
-its own), the first device's sync that checks the answer and sends the welcome with the toolbox
-snapshot, and the new device's sync that stores it.
+(a) A second device receiving a ten-year vault (``bench/vault.py``'s build), from the first
+device's sync that takes the new device's answer until the new device holds what it was sent,
+beside ``reconnect import`` of the same data into a fresh local vault (``portable.read`` and
+``import_all``, the command's path without the Argon2id unlock). Goal: under 2x. What the new
+device holds is counted per module, and the ratio is given against importing exactly those
+modules: when the welcome's snapshot does not fit one envelope, only the records (the crisis
+plan, the diary) travel, and the whole vault is then said not to be measurable yet.
 
-(b) One crisis-plan edit reaching the other device: the edit, the first device's sync (the
-record found, stamped, encrypted, deposited), the second device's sync (fetched, decrypted,
-merged, written).
+(b) Per-message cost with two devices on each side (a service user's laptop and work PC, a
+provider's office PC and laptop) beside one device each: ``--messages`` messages written on the
+user's laptop, then one sync of every device (the laptop first), until each message is in the
+conversation on every device of both people; per message = the whole round's time / messages.
+Goal: under 2.5x. It needs fan-out to every device (``sync/device_fanout.py``); where the
+partner's second device does not receive the messages, it says it is not measurable.
 
-(c) ``hlc.merge`` of two crisis-plan records (10 fields): microseconds per merge.
+(c) Linking a device end to end, Argon2id included (reported on its own); (d) one crisis-plan
+edit reaching the other device (two syncs); (e) ``hlc.merge`` of two 10-field records.
 
 The relay runs in its own process (``tests/relay_server.py``) with the rate limit lifted.
 """
@@ -23,23 +31,213 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from relay_server import RelayProcess  # noqa: E402
+from vault import build_ten_year_vault  # noqa: E402
 
-from reconnect_tui.model import Profile  # noqa: E402
-from reconnect_tui.store import Toolbox, Vault  # noqa: E402
+from reconnect_tui.model import Profile, Role  # noqa: E402
+from reconnect_tui.store import Toolbox, Vault, portable  # noqa: E402
 from reconnect_tui.sync import devices as device_service  # noqa: E402
-from reconnect_tui.sync.dyads import relay_for  # noqa: E402
+from reconnect_tui.sync.dyads import Dyads, relay_for  # noqa: E402
 from reconnect_tui.sync.hlc import Hlc, Record, merge  # noqa: E402
 from reconnect_tui.sync.sync_service import sync_and_process  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 RELAY_ARGS = ["--rate-limit", "1000000", "--no-address-limits"]
+GOAL_TEN_YEAR = 2.0
+GOAL_FANOUT = 2.5
+COUNTED = ("goals", "people", "medications", "diary", "exercise_log", "registrations",
+           "domain_status_history")
+"""Tables whose rows show what a device holds of the toolbox."""
+
+
+def rows(vault: Vault) -> dict[str, int]:
+    with vault.transaction() as conn:
+        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+                for table in COUNTED}
+
+
+def timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return (time.perf_counter() - start) * 1000
+
+
+def _link(first: Vault, work: Path, url: str, name: str = "Work PC") -> Vault:
+    """Invite on ``first``, make the new vault at ``work`` (Argon2id: not timed by callers) and
+    send its answer; returns it, open, not yet linked."""
+    with relay_for(first, url) as port:
+        code = device_service.Devices(first).create_invitation(port, "First")
+    bundle, keys = device_service.take_bundle(code, url)
+    device_service.create_joined_vault(work, PASSPHRASE, bundle, keys, name, url)
+    second = Vault.unlock(work, PASSPHRASE)
+    sync_and_process(second, url)  # the answer goes out
+    return second
+
+
+# --- (a) a ten-year vault to a second device ------------------------------------------------
+
+
+def ten_year(tmp: Path, url: str) -> None:
+    path = tmp / "ten" / "vault.db"
+    path.parent.mkdir()
+    started = time.perf_counter()
+    key, header = build_ten_year_vault(path)
+    print(f"(a) built the ten-year vault in {time.perf_counter() - started:.0f} s")
+    first = Vault.open_with_key(path, key, header)
+    try:
+        exported = portable.export_all(first)
+        export_file = tmp / "ten-year.json"
+        export_file.write_text(portable.dumps(exported), encoding="utf-8")
+        held_first = rows(first)
+
+        second = _link(first, tmp / "ten-work" / "vault.db", url)
+        try:
+            start = time.perf_counter()
+            sync_and_process(first, url)  # the answer checked; welcome and records go out
+            first_ms = (time.perf_counter() - start) * 1000
+            rounds = 0
+            while True:
+                rounds += 1
+                sync_and_process(second, url)
+                held = rows(second)
+                if held["diary"] >= held_first["diary"] or rounds >= 20:
+                    break
+            received_ms = (time.perf_counter() - start) * 1000
+            linked = not device_service.Devices(second).joining()
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+    whole_ms = import_ms(tmp / "import-whole", export_file)
+    arrived = [t for t in COUNTED if held[t]]
+    sections = {"format": exported["format"], "version": exported["version"],
+                "crisis_plan": exported["crisis_plan"], "diary": exported["diary"]}
+    part_file = tmp / "ten-year-records.json"
+    part_file.write_text(portable.dumps(sections), encoding="utf-8")
+    part_ms = import_ms(tmp / "import-part", part_file)
+
+    size = export_file.stat().st_size
+    print(f"    export of the toolbox {size / 1024:.0f} KiB; linked {linked}, {rounds} syncs on"
+          " the new device")
+    print(f"    rows on the first device: {held_first}")
+    print(f"    rows on the new device:   {held}")
+    print(f"    new device receives what it was sent: {received_ms:8.0f} ms (the first device's"
+          f" sync {first_ms:.0f} ms, the new device's {received_ms - first_ms:.0f} ms)")
+    print(f"    baseline: import of the same modules (crisis plan, diary) locally:"
+          f" {part_ms:8.0f} ms -> {received_ms / part_ms:.2f}x (goal < {GOAL_TEN_YEAR}x:"
+          f" {'ok' if received_ms / part_ms < GOAL_TEN_YEAR else 'OVER'})")
+    print(f"    baseline: import of the whole ten-year export locally:          {whole_ms:8.0f} ms")
+    whole = all(held[t] >= held_first[t] for t in COUNTED)
+    if whole:
+        print(f"    the whole vault arrived: {received_ms / whole_ms:.2f}x the local import")
+    else:
+        missing = [t for t in COUNTED if held[t] < held_first[t]]
+        print(f"    the whole vault: NOT MEASURABLE YET: the new device did not receive"
+              f" {', '.join(missing)} (the welcome's snapshot is sent only when the toolbox fits"
+              f" one envelope; arrived: {', '.join(arrived) or 'nothing'})")
+
+
+def import_ms(folder: Path, export_file: Path) -> float:
+    """``reconnect import --replace FILE`` into a fresh vault, less the Argon2id unlock."""
+    vault, _code = Vault.create(folder / "vault.db", PASSPHRASE, Profile("Bench"))
+    try:
+        return timed(lambda: portable.import_all(vault, portable.read(export_file),
+                                                 replace=True))
+    finally:
+        vault.close()
+
+
+# --- (b) per-message cost, two devices each side ---------------------------------------------
+
+
+def people(tmp: Path, url: str, devices_each: int) -> tuple[list[Vault], list[Vault]]:
+    """A user and a provider, paired; with ``devices_each`` 2 each links a second device.
+    Returns (the user's devices, the provider's devices), the paired device first."""
+    base = tmp / f"people{devices_each}"
+    provider, _ = Vault.create(base / "p" / "vault.db", PASSPHRASE,
+                               Profile("Dr Bench", Role.PROVIDER))
+    user, _ = Vault.create(base / "u" / "vault.db", PASSPHRASE, Profile("Bench User"))
+    with relay_for(provider, url) as port:
+        code = Dyads(provider).create_invitation(port)
+    with relay_for(user, url) as port:
+        Dyads(user).join(code, port)
+    for vault in (user, provider, user):
+        sync_and_process(vault, url)
+    users, providers = [user], [provider]
+    if devices_each == 2:
+        for side, name in ((users, "Work PC"), (providers, "Office laptop")):
+            second = _link(side[0], base / name.replace(" ", "-") / "vault.db", url, name)
+            sync_and_process(side[0], url)
+            sync_and_process(second, url)
+            side.append(second)
+        for _ in range(3):  # lists, dyad hand-over and one-time keys settle
+            for vault in (*users, *providers):
+                sync_and_process(vault, url)
+    return users, providers
+
+
+def received(vault: Vault, text: str) -> int:
+    dyads = Dyads(vault)
+    partners = dyads.partners()
+    if not partners:
+        return 0
+    return sum(1 for m in dyads.conversation(partners[0].id) if m.text.startswith(text))
+
+
+def per_message(tmp: Path, url: str, devices_each: int, count: int
+                ) -> tuple[float | None, float, str]:
+    """(ms per message with every device holding it or None, sender's ms per message, note)."""
+    users, providers = people(tmp, url, devices_each)
+    try:
+        sender = Dyads(users[0])
+        partner = sender.partners()[0].id
+        everyone = [*users, *providers]
+        prefix = f"bench message {devices_each}:"
+        start = time.perf_counter()
+        for i in range(count):
+            sender.send(partner, f"{prefix} {i} " + "Jeg gikk en tur i dag, og det hjalp. " * 4)
+        sync_and_process(users[0], url)
+        sent = time.perf_counter()
+        for vault in everyone[1:]:
+            sync_and_process(vault, url)
+        total = time.perf_counter() - start
+        holding = [received(vault, prefix) for vault in everyone]
+        note = f"held per device {holding}"
+        whole = all(n == count for n in holding)
+        return (total * 1000 / count if whole else None), (sent - start) * 1000 / count, note
+    finally:
+        for vault in (*users, *providers):
+            vault.close()
+
+
+def fanout(tmp: Path, url: str, count: int) -> None:
+    one, one_sender, one_note = per_message(tmp, url, 1, count)
+    two, two_sender, two_note = per_message(tmp, url, 2, count)
+    print(f"(b) {count} messages from the user's first device, then one sync of each device")
+    print(f"    one device each:  {one or float('nan'):7.1f} ms/message everywhere,"
+          f" sender {one_sender:6.1f} ms/message ({one_note})")
+    if two is None or one is None:
+        print(f"    two devices each: NOT MEASURABLE YET: not every device received every message"
+              f" ({two_note}); fan-out to every device is needed (sync/device_fanout.py)")
+        return
+    ratio = two / one
+    print(f"    two devices each: {two:7.1f} ms/message everywhere, sender {two_sender:6.1f}"
+          f" ms/message ({two_note})")
+    verdict = "ok" if ratio < GOAL_FANOUT else "OVER"
+    print(f"    ratio {ratio:.2f}x (goal < {GOAL_FANOUT}x: {verdict}); the sender's part"
+          f" {two_sender / one_sender:.2f}x")
+
+
+# --- (c)-(e) linking, one edit, a merge --------------------------------------------------------
 
 
 def link_once(workdir: Path, url: str) -> tuple[float, float, float]:
@@ -90,23 +288,36 @@ def merge_us(repetitions: int = 20_000) -> float:
     return (time.perf_counter() - start) / repetitions * 1e6
 
 
+def load() -> str:
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--messages", type=int, default=40)
+    parser.add_argument("--skip-ten-year", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        relay = RelayProcess(Path(tmp) / "relay", extra_args=RELAY_ARGS).start()
+    print(f"load average at start {load()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="reconnect-bench-") as folder:
+        tmp = Path(folder)
+        relay = RelayProcess(tmp / "relay", extra_args=RELAY_ARGS).start()
         try:
-            runs = [link_once(Path(tmp) / f"run{i}", relay.url) for i in range(args.repeat)]
+            if not args.skip_ten_year:
+                ten_year(tmp, relay.url)
+            fanout(tmp, relay.url, args.messages)
+            runs = [link_once(tmp / f"run{i}", relay.url) for i in range(args.repeat)]
         finally:
             relay.stop()
     totals, creations, rounds = zip(*runs, strict=True)
-    print(f"(a) link a device: median {statistics.median(totals):.0f} ms"
+    print(f"(c) link a device: median {statistics.median(totals):.0f} ms"
           f" (of which making the new vault, Argon2id included:"
           f" {statistics.median(creations):.0f} ms), {args.repeat} runs")
-    print(f"(b) one crisis-plan edit to the other device (two syncs):"
+    print(f"(d) one crisis-plan edit to the other device (two syncs):"
           f" median {statistics.median(rounds):.0f} ms")
-    print(f"(c) hlc.merge of two 10-field records: {merge_us():.1f} µs")
+    print(f"(e) hlc.merge of two 10-field records: {merge_us():.1f} µs")
+    print(f"load average at the end {load()}")
 
 
 if __name__ == "__main__":
