@@ -25,7 +25,8 @@ what was sent to it: envelopes lost and duplicated. Prints requests/s, p50/p99 p
 and failovers per target.
 
     python bench/relay_load.py [--dyads 1000] [--forums 10] [--forum-size 50] [--rounds 3]
-                               [--concurrency 64] [--time-bound 120]
+                               [--concurrency 64] [--time-bound 120] [--generators 4]
+                               [--targets bare,sqlite,pg1,pg2,pg2kill]
 
 Push: a tenth of the clients (``--subscribers``) hold a push subscription (``GET /v1/subscribe``,
 a WebSocket) to their own mailbox for the whole run and count the notices they are told; one
@@ -39,7 +40,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import resource
 import secrets
 import signal
 import statistics
@@ -262,10 +262,10 @@ async def kill_halfway(tally: Tally, expected_requests: int, victim: int,
 async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, rounds: int,
                    concurrency: int, time_bound: float, subscribers: float,
                    victim: int | None = None, part: Slice | None = None
-                   ) -> tuple[Tally, float, float, int, int]:
+                   ) -> tuple[Tally, float, float, int, int, float]:
     """One generator's share (``part``; all of it by default). Returns the tally, the load's
-    start and end (``time.time()``, comparable between processes), envelopes lost and
-    envelopes duplicated."""
+    start and end (``time.time()``, comparable between processes), envelopes lost, envelopes
+    duplicated, and this process's CPU seconds during the load (setup and drain left out)."""
     part = part or Slice()
     people: list[Person] = []
     for dyad in range(part.number, dyads, part.count):
@@ -333,9 +333,9 @@ async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, ro
         reporter = (asyncio.ensure_future(_report_count(count))
                     if answered is not None and killer is None else None)
         deadline = time.monotonic() + time_bound
-        started = time.time()
+        started, cpu_started = time.time(), time.process_time()
         await asyncio.gather(*(simulate(n, person) for n, person in enumerate(people)))
-        ended = time.time()
+        ended, cpu_used = time.time(), time.process_time() - cpu_started
         count()
         stop.set()
         await asyncio.gather(*listeners)
@@ -348,7 +348,7 @@ async def run_load(urls: list[str], dyads: int, forums: int, forum_size: int, ro
         got = person.received
         lost += len(set(person.expected) - set(got))
         duplicated += len(got) - len(set(got))
-    return tally, started, ended, lost, duplicated
+    return tally, started, ended, lost, duplicated, cpu_used
 
 
 async def _report_count(count: Callable[[], int]) -> None:
@@ -367,17 +367,14 @@ def run_generators(generators: int, arguments: tuple[Any, ...]
                    ) -> tuple[Tally, float, int, int, float]:
     """``generators`` processes, each simulating its slice of the dyads and forums, started
     together; their tallies merged. Returns the tally, seconds (first start to last end),
-    lost, duplicated and the generators' CPU seconds."""
+    lost, duplicated and the generators' CPU seconds during the load."""
     if generators == 1:
-        before = resource.getrusage(resource.RUSAGE_SELF)
-        tally, started, ended, lost, duplicated = asyncio.run(run_load(*arguments))
-        after = resource.getrusage(resource.RUSAGE_SELF)
-        return tally, ended - started, lost, duplicated, _cpu(after) - _cpu(before)
+        tally, started, ended, lost, duplicated, cpu = asyncio.run(run_load(*arguments))
+        return tally, ended - started, lost, duplicated, cpu
     context = multiprocessing.get_context("fork")  # before any event loop or thread here
     ready = context.Barrier(generators)
     answered = context.Array("q", generators, lock=False)
     results = context.Queue()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     workers = [context.Process(target=generate, args=(arguments, Slice(
         number, generators, ready, answered), results)) for number in range(generators)]
     for worker in workers:
@@ -385,10 +382,11 @@ def run_generators(generators: int, arguments: tuple[Any, ...]
     outcomes = dict(results.get() for _ in workers)
     for worker in workers:
         worker.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     merged = Tally()
     lost = duplicated = 0
-    for tally, _started, _ended, part_lost, part_duplicated in outcomes.values():
+    cpu = 0.0
+    for tally, _started, _ended, part_lost, part_duplicated, part_cpu in outcomes.values():
+        cpu += part_cpu
         for kind, values in tally.latencies.items():
             merged.latencies[kind].extend(values)
         for kind, number in tally.errors.items():
@@ -404,22 +402,24 @@ def run_generators(generators: int, arguments: tuple[Any, ...]
         lost += part_lost
         duplicated += part_duplicated
     seconds = (max(o[2] for o in outcomes.values()) - min(o[1] for o in outcomes.values()))
-    return merged, seconds, lost, duplicated, _cpu(after) - _cpu(before)
+    return merged, seconds, lost, duplicated, cpu
 
 
-def _cpu(usage: resource.struct_rusage) -> float:
-    return usage.ru_utime + usage.ru_stime
-
-
-def process_cpu(pids: list[int]) -> float:
-    """CPU seconds (user + system) so far of processes ``pids`` (those still running)."""
+def process_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) so far of each of the processes ``pids`` still running."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    used = {}
     for pid in pids:
         with contextlib.suppress(OSError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+            used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two :func:`process_cpu` readings (a process that started
+    between them, e.g. a PostgreSQL backend for a new connection, counts whole)."""
+    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
 
 
 def postgres_pids() -> list[int]:
@@ -574,6 +574,8 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get(
         "RECONNECT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"),
         help="PostgreSQL server for the PostgreSQL runs ('' to skip them)")
+    parser.add_argument("--targets", default="bare,sqlite,pg1,pg2,pg2kill",
+                        help="which targets to measure, in order (default: all five)")
     parser.add_argument("--serve-bare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
@@ -595,48 +597,59 @@ def main() -> None:
             for command, url in zip(commands, urls, strict=True):
                 processes.append(start(command, url))
             servers = [process.pid for process in processes]
-            database = postgres_pids() if "postgresql" in " ".join(commands[0]) else []
-            served, stored = process_cpu(servers), process_cpu(database)
+            postgres = "postgresql" in " ".join(commands[0])
+            served = process_cpu(servers)
+            stored = process_cpu(postgres_pids()) if postgres else {}
             concurrency = -(-args.concurrency // args.generators)  # the same in flight in all
             tally, seconds, lost, duplicated, generated = run_generators(args.generators, (
                 urls, args.dyads, args.forums, args.forum_size, args.rounds, concurrency,
                 args.time_bound, args.subscribers, servers[0] if kill_one else None))
-            cpu = {"servers": process_cpu(servers) - served, "generators": generated}
-            if database:
-                cpu["PostgreSQL"] = process_cpu(database) - stored
+            cpu = {"servers": cpu_since(served, process_cpu(servers)),
+                   "generators": generated}
+            if postgres:
+                cpu["PostgreSQL (whole server)"] = cpu_since(stored,
+                                                             process_cpu(postgres_pids()))
         finally:
             for process in processes:
                 stop(process)
         return report(name, tally, seconds, lost, duplicated, cpu)
 
-    port = free_port()
-    base = measure("bare Starlette (in memory)",
-                   [[sys.executable, __file__, "--serve-bare", str(port)]], [port])
-    with tempfile.TemporaryDirectory() as tmp:
+    targets = args.targets.split(",")
+    rates: dict[str, float] = {}
+    if "bare" in targets:
         port = free_port()
-        sqlite = measure("relay, SQLite, one process",
-                         [relay_command(port, str(Path(tmp) / "relay.db"))], [port])
-    print(f"ratio SQLite relay / bare: {sqlite / base:.2f}x (goal >= 0.5x)")
+        rates["bare"] = measure("bare Starlette (in memory)",
+                                [[sys.executable, __file__, "--serve-bare", str(port)]], [port])
+    if "sqlite" in targets:
+        with tempfile.TemporaryDirectory() as tmp:
+            port = free_port()
+            rates["sqlite"] = measure("relay, SQLite, one process",
+                                      [relay_command(port, str(Path(tmp) / "relay.db"))], [port])
+    if "bare" in rates and "sqlite" in rates:
+        print(f"ratio SQLite relay / bare: {rates['sqlite'] / rates['bare']:.2f}x (goal >= 0.5x)")
     if not args.postgres:
         return
     from bench.relay import drop_schema, postgres_schema
 
-    for processes, kill_one in ((1, False), (2, False), (2, True)):
+    for target, processes, kill_one in (("pg1", 1, False), ("pg2", 2, False),
+                                        ("pg2kill", 2, True)):
+        if target not in targets:
+            continue
         schema = postgres_schema(args.postgres)
         if schema is None:
             return
         try:
             ports = [free_port() for _ in range(processes)]
             name = f"relay, PostgreSQL, {processes} process{'es' * (processes > 1)}"
-            rate = measure(name + (", one killed" if kill_one else ""),
-                           [relay_command(port, schema) for port in ports], ports, kill_one)
+            rates[target] = measure(name + (", one killed" if kill_one else ""),
+                                    [relay_command(port, schema) for port in ports], ports,
+                                    kill_one)
         finally:
             drop_schema(args.postgres, schema)
-        if processes == 1:
-            one = rate
-        elif not kill_one:
-            print(f"ratio PostgreSQL two processes / one: {rate / one:.2f}x (goal >= 1.6x; "
-                  f"on {os.cpu_count()} CPUs shared with the load generator and the database)")
+        if target == "pg2" and "pg1" in rates:
+            print(f"ratio PostgreSQL two processes / one: {rates['pg2'] / rates['pg1']:.2f}x "
+                  f"(goal >= 1.6x; on {os.cpu_count()} CPUs shared with the load generators "
+                  f"and the database)")
 
 
 if __name__ == "__main__":
