@@ -827,12 +827,21 @@ CREATE TABLE dyad_shares (
 ) WITHOUT ROWID;
 """
 
+V19_DEVICE_ROW_DIGESTS = """
+-- A digest of what each item's record held when it last matched its row (docs/devices.md):
+-- a sync with no edit compares the rows with these, without reading the records.
+ALTER TABLE device_item_ids ADD COLUMN digest TEXT;
+-- The records waiting to be sent, found without reading every record.
+CREATE INDEX device_records_unsent ON device_records(module) WHERE unsent = 1;
+"""
+
 MIGRATIONS: tuple[str, ...] = (V1_TOOLBOX + _search_triggers(), V2_SYNC, V3_DYADS,
                                  V4_AGREEMENTS, V5_SHARING, V6_FORUM, V7_PRUNE_CIPHERTEXT,
                                  V8_FORUM_UNVERIFIED, V9_FORUM_RELAY_KEYS, V10_REVOCATION_ACKS,
                                  V11_FORM_DRAFTS, V12_KEYED_SEARCH,
                                  V13_DECLINES_AND_HISTORY, V14_RESTORE, V15_DEVICES,
-                                 V16_DEVICE_RECORDS, V17_DEVICE_ROWS, V18_PARTNER_DEVICES)
+                                 V16_DEVICE_RECORDS, V17_DEVICE_ROWS, V18_PARTNER_DEVICES,
+                                 V19_DEVICE_ROW_DIGESTS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,14 +1,22 @@
-"""Toolbox modules of many items between the person's own devices (docs/devices.md): the diary.
+"""Toolbox modules of many items between the person's own devices (docs/devices.md): every
+table that ``device_tables.TABLES`` describes (life domains and their history, goals and
+activities, the network map, exercises and their log, medications, the diary, registrations,
+"what is important in my life").
 
-Each item has a global id (random, made by the device that first saw the item) beside its local
-row id, and one record (``hlc.Record``): its fields with their stamps, and the newest deletion.
-Local edits, new items and deletions are found at sync by comparing the table with the records;
-a record that changed (here, or by a merge) is marked unsent and goes to the other devices at the
-next sync, in envelopes of many records. A deletion wins over every edit older than it.
+Each item has a global id (random, made by the device that first saw the item, or made from a
+natural key such as a built-in exercise's slug) beside its local row id, and one record
+(``hlc.Record``): its fields with their stamps, and the newest deletion. A reference to another
+item (a goal's parent, an activity's goal) is that item's global id. Local edits, new items and
+deletions are found at sync by comparing each table with the records: a digest per row of what
+its record last held, so a sync with no edit reads only the tables. A record that changed (here,
+or by a merge) is marked unsent and goes to the other devices at the next sync, many records to
+an envelope. A deletion wins over every edit older than it. An item whose parent has not arrived
+yet keeps its record and is written when the parent comes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -18,18 +26,24 @@ from typing import Any
 from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
+from ..store.db import Connection, IntegrityError
+from ..store.repositories.profile import index_what_matters
 from ..store.vault import Vault
 from ..text_safety import clean_text
 from .device_records import _ms, decode_fields
 from .device_records import encode as _encode_fields
+from .device_tables import BY_MODULE, TABLES, Column, Table, valid_value
 from .hlc import Hlc, Record, Stamp, merge
 
 MODULE = "diary"
-FIELDS = ("written_at", "text")
 CLOCK_SETTING = "device-records/clock"
-MAX_TEXT = 200_000
 BATCH_BYTES = 160 * 1024
 """Records per envelope: up to this much JSON (the largest padding bucket is 256 KiB)."""
+_KEY_CONTEXT = "reconnect/v1/device-item\n"
+
+
+def _unreadable() -> ProtocolError:
+    return ProtocolError(_("A toolbox record from one of your devices could not be read."))
 
 
 def encode_item(item: str, record: Record) -> dict[str, Any]:
@@ -37,59 +51,94 @@ def encode_item(item: str, record: Record) -> dict[str, Any]:
     return {"item": item, "fields": encoded["fields"], "deleted": encoded["deleted"]}
 
 
-def decode_item(obj: object) -> tuple[str, Record]:
-    if not isinstance(obj, dict) or not wire.is_valid_id(obj.get("item")):
-        raise ProtocolError(_("A toolbox record from one of your devices could not be read."))
-    return str(obj["item"]), decode_fields(obj, _valid_entry_value)
+def decode_item(obj: object, module: str = MODULE) -> tuple[str, Record]:
+    """A received item of ``module``, checked: its id, known fields, values each column may
+    hold, well-formed stamps."""
+    table = BY_MODULE.get(module)
+    if table is None or not isinstance(obj, dict) or not wire.is_valid_id(obj.get("item")):
+        raise _unreadable()
+
+    def valid(name: str, value: Any) -> bool:
+        column = table.column(name)
+        return column is not None and valid_value(column, value)
+
+    return str(obj["item"]), decode_fields(obj, valid)
 
 
-def _valid_entry_value(name: str, value: Any) -> bool:
-    return (name in FIELDS and isinstance(value, str) and len(value) <= MAX_TEXT
-            and (name != "written_at" or wire.utc_time(value) is not None))
+def _natural_id(table: Table, values: dict[str, Any]) -> str:
+    assert table.key is not None
+    key = json.dumps([table.module, *(values.get(name) for name in table.key)],
+                     ensure_ascii=False, separators=(",", ":"))
+    return wire.b64encode(hashlib.sha256((_KEY_CONTEXT + key).encode()).digest()[:24])
+
+
+def _random_id() -> str:
+    return wire.b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes[:8])
+
+
+def _digest(values: list[Any]) -> str:
+    """What a row's values hash to (``repr`` of strings, numbers, booleans and None is the
+    same in every run, and several times cheaper than JSON: most of a sync with no edit)."""
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
 class DeviceRows:
-    """The diary's records on this device (call inside the caller's transaction)."""
+    """The records of every many-item module on this device (call inside the caller's
+    transaction; each write joins it without a savepoint of its own)."""
 
     def __init__(self, vault: Vault, device: str) -> None:
         self.vault = vault
         self.device = device
 
+    def _conn(self) -> Any:
+        return self.vault.transaction(savepoint=False)
+
     # -- storage -------------------------------------------------------------------------------
 
-    def _records(self) -> dict[str, Record]:
+    def _load(self, module: str, items: list[str]) -> dict[str, Record]:
         with self.vault.read() as conn:
-            rows = conn.execute("SELECT item, state FROM device_records WHERE module = ?",
-                                (MODULE,)).fetchall()
-        return {r[0]: decode_item({"item": r[0], **json.loads(r[1])})[1] for r in rows}
+            rows = conn.execute(
+                "SELECT item, state FROM device_records WHERE module = ? AND item IN"
+                " (SELECT value FROM json_each(?))", (module, json.dumps(items))).fetchall()
+        return {r[0]: decode_item({"item": r[0], **json.loads(r[1])}, module)[1] for r in rows}
 
-    def _store(self, item: str, record: Record) -> None:
-        state = json.dumps({k: v for k, v in encode_item(item, record).items() if k != "item"},
-                           sort_keys=True)
-        with self.vault.transaction(savepoint=False) as conn:
-            conn.execute("INSERT INTO device_records(module, item, state, unsent)"
-                         " VALUES (?, ?, ?, 1) ON CONFLICT(module, item) DO UPDATE SET"
-                         " state = excluded.state, unsent = 1", (MODULE, item, state))
+    def _store(self, module: str, item: str, record: Record) -> None:
+        writes = _Writes()
+        writes.store(module, item, record)
+        with self._conn() as conn:
+            writes.flush(conn)
 
-    def _ids(self) -> dict[int, str]:
+    def _ids(self) -> dict[str, dict[int, tuple[str, str | None]]]:
+        """Per module: local row id -> (global id, digest of the values its record held)."""
+        out: dict[str, dict[int, tuple[str, str | None]]] = {t.module: {} for t in TABLES}
         with self.vault.read() as conn:
-            return {int(r[0]): r[1] for r in conn.execute(
-                "SELECT local_id, global_id FROM device_item_ids WHERE module = ?", (MODULE,))}
+            for module, local_id, global_id, digest in conn.execute(
+                    "SELECT module, local_id, global_id, digest FROM device_item_ids"):
+                if module in out:
+                    out[module][int(local_id)] = (global_id, digest)
+        return out
 
-    def _map(self, local_id: int, item: str) -> None:
-        with self.vault.transaction(savepoint=False) as conn:
-            conn.execute("INSERT OR REPLACE INTO device_item_ids(module, local_id, global_id)"
-                         " VALUES (?, ?, ?)", (MODULE, local_id, item))
+    def _map(self, module: str, local_id: int, item: str, digest: str | None = None) -> None:
+        with self._conn() as conn:
+            conn.execute("INSERT OR REPLACE INTO device_item_ids(module, local_id, global_id,"
+                         " digest) VALUES (?, ?, ?, ?)", (module, local_id, item, digest))
 
-    def _unmap(self, item: str) -> None:
-        with self.vault.transaction(savepoint=False) as conn:
+    def _unmap(self, module: str, item: str) -> None:
+        with self._conn() as conn:
             conn.execute("DELETE FROM device_item_ids WHERE module = ? AND global_id = ?",
-                         (MODULE, item))
+                         (module, item))
 
-    def _rows(self) -> dict[int, dict[str, str]]:
+    def _local_id(self, module: str, item: str) -> int | None:
         with self.vault.read() as conn:
-            return {int(r[0]): {"written_at": r[1], "text": r[2]} for r in conn.execute(
-                "SELECT id, written_at, text FROM diary")}
+            row = conn.execute("SELECT local_id FROM device_item_ids WHERE module = ? AND"
+                               " global_id = ?", (module, item)).fetchone()
+        return int(row[0]) if row else None
+
+    def _rows(self, table: Table) -> dict[int, tuple[Any, ...]]:
+        where = f" WHERE {table.where}" if table.where else ""
+        with self.vault.read() as conn:
+            return {int(r[0]): tuple(r[1:]) for r in conn.execute(
+                f"SELECT {table.id_column}, {', '.join(table.names)} FROM {table.table}{where}")}
 
     def _clock(self) -> Hlc:
         with self.vault.read() as conn:
@@ -98,83 +147,149 @@ class DeviceRows:
         return Hlc(self.device, Stamp.decode(row[0]) if row and row[0] else None)
 
     def _keep_clock(self, clock: Hlc) -> None:
-        with self.vault.transaction(savepoint=False) as conn:
+        with self._conn() as conn:
             conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key)"
                          " DO UPDATE SET value = excluded.value",
                          (CLOCK_SETTING, clock.last.encode()))
 
     # -- local edits ---------------------------------------------------------------------------
 
-    def _states(self) -> dict[str, dict[str, Any]]:
-        """Each item's stored record as JSON, not yet checked and decoded (a sync with no edit
-        compares values only: 5,000 entries in a few tens of milliseconds)."""
-        with self.vault.read() as conn:
-            return {r[0]: json.loads(r[1]) for r in conn.execute(
-                "SELECT item, state FROM device_records WHERE module = ?", (MODULE,))}
+    @staticmethod
+    def _values(table: Table, row: tuple[Any, ...],
+                globals_of: dict[str, dict[int, str]]) -> list[Any]:
+        """A row as its record holds it: booleans as booleans, references as global ids."""
+        if all(column.kind in _AS_STORED for column in table.columns):
+            return list(row)
+        out: list[Any] = []
+        for column, value in zip(table.columns, row, strict=True):
+            if value is not None and column.kind == "bool":
+                value = bool(value)
+            elif value is not None and column.kind == "real":
+                value = float(value)
+            elif value is not None and column.kind == "ref":
+                value = globals_of[column.ref].get(int(value))
+            out.append(value)
+        return out
 
     def local_changes(self, now: datetime) -> None:
-        """New items, edits and deletions made here since the last sync, as stamped records."""
-        states, ids, rows = self._states(), self._ids(), self._rows()
+        """New items, edits and deletions made here since the last sync, as stamped records.
+        A row whose values hash to the digest its record held is not compared further."""
+        ids = self._ids()
+        rows = {t.module: self._rows(t) for t in TABLES}
+        globals_of = {m: {local: gid for local, (gid, _d) in by.items()} for m, by in ids.items()}
         clock = self._clock()
         wall = _ms(now)
-        for local_id, values in rows.items():
-            item = ids.get(local_id)
-            if item is None:
-                item = wire.b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes[:8])
-                self._map(local_id, item)
-            state = states.get(item)
-            shown = ({name: entry[0] for name, entry in state["fields"].items()}
-                     if state is not None else {})
-            changed = {k: v for k, v in values.items() if shown.get(k) != v}
-            if not changed and not (state is not None and state["deleted"] and not shown):
-                continue
-            record = decode_item({"item": item, **state})[1] if state is not None else Record()
-            self._store(item, record.edit(values if record.visible() is None else changed,
-                                          clock.tick(wall)))
-        gone = {item for local_id, item in ids.items() if local_id not in rows}
-        for item in gone:
-            state = states.get(item)
-            if state is not None:
-                kept = decode_item({"item": item, **state})[1]
-                if kept.visible() is not None:
-                    self._store(item, kept.delete(clock.tick(wall)))
-            self._unmap(item)
+        for table in TABLES:  # references first, so a row's parent has its global id
+            taken = set(globals_of[table.module].values())
+            for local_id, row in rows[table.module].items():
+                if local_id in globals_of[table.module]:
+                    continue
+                item = _random_id()
+                if table.key is not None:
+                    natural = _natural_id(table, dict(zip(
+                        table.names, self._values(table, row, globals_of), strict=True)))
+                    item = natural if natural not in taken else item
+                taken.add(item)
+                globals_of[table.module][local_id] = item
+                ids[table.module][local_id] = (item, None)
+        writes = _Writes()
+        for table in TABLES:
+            self._local_table(table, ids[table.module], rows[table.module], globals_of,
+                              clock, wall, writes)
+        with self._conn() as conn:
+            writes.flush(conn)
         self._keep_clock(clock)
 
-    def unsent(self) -> Iterator[list[dict[str, Any]]]:
-        """The records not sent yet, in batches of at most BATCH_BYTES of JSON; marked sent."""
-        with self.vault.read() as conn:
-            rows = conn.execute("SELECT item, state FROM device_records WHERE module = ?"
-                                " AND unsent = 1 ORDER BY item", (MODULE,)).fetchall()
-        batch: list[dict[str, Any]] = []
-        size = 0
-        for item, state in rows:
-            entry = {"item": item, **json.loads(state)}
-            length = len(json.dumps(entry))
-            if batch and size + length > BATCH_BYTES:
-                yield batch
-                batch, size = [], 0
-            if length <= BATCH_BYTES:  # one entry larger than an envelope is not sent
-                batch.append(entry)
-                size += length
-        if batch:
-            yield batch
-        with self.vault.transaction(savepoint=False) as conn:
-            conn.execute("UPDATE device_records SET unsent = 0 WHERE module = ?", (MODULE,))
+    def _local_table(self, table: Table, ids: dict[int, tuple[str, str | None]],
+                     rows: dict[int, tuple[Any, ...]], globals_of: dict[str, dict[int, str]],
+                     clock: Hlc, wall: int, writes: _Writes) -> None:
+        module = table.module
+        edited: dict[str, tuple[int, dict[str, Any], str]] = {}
+        for local_id, row in rows.items():
+            values = self._values(table, row, globals_of)
+            digest = _digest(values)
+            item, kept = ids[local_id]
+            if kept != digest:
+                edited[item] = (local_id, dict(zip(table.names, values, strict=True)), digest)
+        gone = [item for local_id, (item, _d) in ids.items() if local_id not in rows]
+        records = self._load(module, [*edited, *gone]) if edited or gone else {}
+        for item, (local_id, named, digest) in edited.items():
+            record = records.get(item)
+            shown = record.visible() if record is not None else None
+            if record is None or shown is None:
+                writes.store(module, item, (record or Record()).edit(named, clock.tick(wall)))
+            else:
+                changed = {k: v for k, v in named.items() if shown.get(k, _MISSING) != v}
+                if changed:
+                    writes.store(module, item, record.edit(changed, clock.tick(wall)))
+            writes.maps.append((module, local_id, item, digest))
+        for item in gone:
+            record = records.get(item)
+            if record is not None and record.visible() is not None:
+                writes.store(module, item, record.delete(clock.tick(wall)))
+            writes.unmaps.append((module, item))
+
+    def baseline(self) -> None:
+        """What the many-item modules hold now (a new device's built-in exercises, "what is
+        important" from the welcome), as of "before any edit" (stamp zero), so that any real
+        edit on any device orders after it."""
+        ids = self._ids()
+        globals_of = {m: {local: gid for local, (gid, _d) in by.items()} for m, by in ids.items()}
+        zero = Stamp(0, 0, self.device)
+        for table in TABLES:
+            for local_id, row in self._rows(table).items():
+                if local_id in globals_of[table.module]:
+                    continue
+                values = self._values(table, row, globals_of)
+                named = dict(zip(table.names, values, strict=True))
+                item = _natural_id(table, named) if table.key is not None else _random_id()
+                globals_of[table.module][local_id] = item
+                self._map(table.module, local_id, item, _digest(values))
+                self._store(table.module, item, Record({k: (v, zero) for k, v in named.items()}))
+        with self._conn() as conn:
+            conn.execute("UPDATE device_records SET unsent = 0 WHERE module IN"
+                         " (SELECT value FROM json_each(?))", (json.dumps(list(BY_MODULE)),))
+
+    def unsent(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """The records not sent yet, per module (references first), in batches of at most
+        BATCH_BYTES of JSON; marked sent."""
+        for table in TABLES:
+            with self.vault.read() as conn:
+                rows = conn.execute("SELECT item, state FROM device_records WHERE module = ?"
+                                    " AND unsent = 1 ORDER BY item", (table.module,)).fetchall()
+            batch: list[dict[str, Any]] = []
+            size = 0
+            for item, state in rows:
+                entry = {"item": item, **json.loads(state)}
+                length = len(json.dumps(entry))
+                if batch and size + length > BATCH_BYTES:
+                    yield table.module, batch
+                    batch, size = [], 0
+                if length <= BATCH_BYTES:  # one entry larger than an envelope is not sent
+                    batch.append(entry)
+                    size += length
+            if batch:
+                yield table.module, batch
+            with self._conn() as conn:
+                conn.execute("UPDATE device_records SET unsent = 0 WHERE module = ?",
+                             (table.module,))
 
     def mark_all_unsent(self) -> None:
-        with self.vault.transaction(savepoint=False) as conn:
-            conn.execute("UPDATE device_records SET unsent = 1 WHERE module = ?", (MODULE,))
+        with self._conn() as conn:
+            conn.execute("UPDATE device_records SET unsent = 1 WHERE module IN"
+                         " (SELECT value FROM json_each(?))", (json.dumps(list(BY_MODULE)),))
 
     # -- received records ----------------------------------------------------------------------
 
-    def merge_remote(self, items: list[Any], now: datetime) -> None:
-        """Merge records another device sent and write the items they describe."""
-        received = [decode_item(obj) for obj in items]  # all checked before anything changes
+    def merge_remote(self, module: str, items: list[Any], now: datetime) -> None:
+        """Merge records another device sent for ``module`` and write the items they
+        describe; every item is checked before anything changes."""
+        received = [decode_item(obj, module) for obj in items]
         self.local_changes(now)  # what changed here first gets its stamps
-        records = self._records()
-        by_item = {item: local_id for local_id, item in self._ids().items()}
+        records = self._load(module, [item for item, _r in received])
         clock = self._clock()
+        table = BY_MODULE[module]
+        waiting: list[tuple[Table, str, Record]] = []
         for item, remote in received:
             for _value, stamp in remote.fields.values():
                 clock.observe(stamp, _ms(now))
@@ -184,29 +299,151 @@ class DeviceRows:
             merged = merge(local, remote)
             if merged == local:
                 continue
-            self._store(item, merged)
-            self._write(item, by_item.get(item), merged)
+            records[item] = merged
+            self._store(module, item, merged)
+            if not self._write(table, item, merged):
+                waiting.append((table, item, merged))
         self._keep_clock(clock)
+        self._write_waiting(waiting)
 
-    def _write(self, item: str, local_id: int | None, merged: Record) -> None:
-        visible = merged.visible()
-        with self.vault.transaction(savepoint=False) as conn:
-            if visible is None:
-                if local_id is not None:
-                    conn.execute("DELETE FROM diary WHERE id = ?", (local_id,))
-                    self._unmap(item)
+    def _write_waiting(self, waiting: list[tuple[Table, str, Record]]) -> None:
+        """Write the items whose parent was missing: those of this batch, and every item of
+        any module with a record but no row (its parent may have come now)."""
+        for table in TABLES:
+            with self.vault.read() as conn:
+                rows = conn.execute(
+                    "SELECT item, state FROM device_records r WHERE module = ?"
+                    " AND json_extract(state, '$.fields') != '{}' AND NOT EXISTS (SELECT 1"
+                    " FROM device_item_ids i WHERE i.module = r.module AND i.global_id = r.item)",
+                    (table.module,)).fetchall()
+            known = {item for t, item, _r in waiting if t is table}
+            for item, state in rows:
+                if item not in known:
+                    waiting.append((table, item,
+                                    decode_item({"item": item, **json.loads(state)},
+                                                table.module)[1]))
+        while waiting:
+            left = [(t, item, r) for t, item, r in waiting if not self._write(t, item, r)]
+            if len(left) == len(waiting):
                 return
-            # An entry back after a deletion holds only the fields written after it: its date
-            # is then the time of the edit that brought it back, the same on every device.
-            newest = max(stamp.wall_ms for _value, stamp in merged.fields.values())
-            written_at = visible.get("written_at") or datetime.fromtimestamp(
-                newest / 1000, UTC).isoformat()
-            text = clean_text(visible.get("text", ""))
-            if local_id is None:
-                cursor = conn.execute("INSERT INTO diary(written_at, text) VALUES (?, ?)",
-                                      (written_at, text))
-                assert cursor.lastrowid is not None
-                self._map(int(cursor.lastrowid), item)
-            else:
-                conn.execute("UPDATE diary SET written_at = ?, text = ? WHERE id = ?",
-                             (written_at, text, local_id))
+            waiting = left
+
+    def _write(self, table: Table, item: str, merged: Record) -> bool:
+        """Write a merged item into its table; False while a parent it needs is missing."""
+        module = table.module
+        local_id = self._local_id(module, item)
+        visible = merged.visible()
+        with self._conn() as conn:
+            if visible is None and table.deletable:
+                if local_id is not None:
+                    conn.execute(f"DELETE FROM {table.table} WHERE {table.id_column} = ?",
+                                 (local_id,))
+                    self._unmap(module, item)
+                return True
+            values: list[Any] = []
+            for column in table.columns:
+                value = self._local_value(column, (visible or {}).get(column.name, _MISSING),
+                                          merged)
+                if value is _WAIT:
+                    return False
+                if value is _GONE:  # its parent was deleted: so is it
+                    if local_id is not None:
+                        conn.execute(f"DELETE FROM {table.table} WHERE {table.id_column} = ?",
+                                     (local_id,))
+                        self._unmap(module, item)
+                    return True
+                values.append(value)
+            try:
+                if local_id is None:
+                    if table.table == "meta":
+                        return True  # the one row of "what is important" always exists here
+                    cursor = conn.execute(
+                        f"INSERT INTO {table.table}({', '.join(table.names)}) VALUES"
+                        f" ({', '.join('?' for _c in table.columns)})", values)
+                    assert cursor.lastrowid is not None
+                    self._map(module, int(cursor.lastrowid), item)
+                else:
+                    conn.execute(
+                        f"UPDATE {table.table} SET {', '.join(f'{n} = ?' for n in table.names)}"
+                        f" WHERE {table.id_column} = ?", (*values, local_id))
+                    self._map(module, local_id, item)  # compared in full at the next sync
+            except IntegrityError:  # a rule of the table (a name taken): the record waits
+                return True
+            if table.table == "meta":
+                _index_meta(conn, str(values[0]))
+        return True
+
+    def _local_value(self, column: Column, value: Any, merged: Record) -> Any:
+        if value is _MISSING:  # not written since a deletion: the column's neutral value
+            return _neutral(column, merged)
+        if value is None:
+            return None
+        if column.kind == "text":
+            return clean_text(value)
+        if column.kind == "bool":
+            return int(value)
+        if column.kind != "ref":
+            return value
+        parent = self._local_id(column.ref, value)
+        if parent is not None:
+            return parent
+        kept = self._load(column.ref, [value]).get(value)
+        if kept is not None and kept.visible() is None:  # its item was deleted
+            return _GONE if column.cascade else None
+        return _WAIT
+
+
+_AS_STORED = frozenset({"text", "time", "date", "int"})
+
+
+class _Writes:
+    """Records and id mappings to write, each kind with one statement."""
+
+    def __init__(self) -> None:
+        self.states: list[tuple[str, str, str]] = []
+        self.maps: list[tuple[str, int, str, str | None]] = []
+        self.unmaps: list[tuple[str, str]] = []
+
+    def store(self, module: str, item: str, record: Record) -> None:
+        self.states.append((module, item, json.dumps(
+            {k: v for k, v in encode_item(item, record).items() if k != "item"},
+            sort_keys=True)))
+
+    def flush(self, conn: Connection) -> None:
+        conn.executemany("INSERT INTO device_records(module, item, state, unsent)"
+                         " VALUES (?, ?, ?, 1) ON CONFLICT(module, item) DO UPDATE SET"
+                         " state = excluded.state, unsent = 1", self.states)
+        conn.executemany("INSERT OR REPLACE INTO device_item_ids(module, local_id, global_id,"
+                         " digest) VALUES (?, ?, ?, ?)", self.maps)
+        conn.executemany("DELETE FROM device_item_ids WHERE module = ? AND global_id = ?",
+                         self.unmaps)
+
+
+class _Marker:
+    pass
+
+
+_MISSING: Any = _Marker()
+_WAIT: Any = _Marker()
+_GONE: Any = _Marker()
+
+
+def _neutral(column: Column, merged: Record) -> Any:
+    """A column not written since the item's deletion (an edit after it brought the item back
+    with only the fields it wrote): a time is the time of that edit, the same on every device."""
+    if column.nullable:
+        return None
+    if column.kind == "time":
+        newest = max(stamp.wall_ms for _value, stamp in merged.fields.values())
+        return datetime.fromtimestamp(newest / 1000, UTC).isoformat()
+    if column.kind in ("ref", "date", "real"):
+        return _WAIT
+    if column.kind == "int":
+        return max(column.low, min(column.high, 0)) if column.low <= 0 else column.low
+    if column.kind == "bool":
+        return 0
+    return column.choices[0] if column.choices else ""
+
+
+def _index_meta(conn: Connection, text: str) -> None:
+    index_what_matters(conn, clean_text(text))

@@ -41,8 +41,9 @@ from . import device_fanout, olm, padding
 from . import device_keys as dk
 from .device_records import SENT_SETTING, DeviceRecords
 from .device_records import decode as decode_record
-from .device_rows import MODULE as ROWS_MODULE
 from .device_rows import DeviceRows
+from .device_tables import BY_MODULE as ROW_MODULES
+from .device_tables import SNAPSHOT_BLANKS
 from .pairing import PairingRelay, WrongCode, canonical_json
 
 LINK_LIFETIME = timedelta(hours=1)
@@ -257,7 +258,7 @@ class Devices:
             from ..store import portable
 
             snapshot = portable.export_all(self.vault)
-            snapshot[ROWS_MODULE] = []  # sent as records after the welcome, with their ids
+            snapshot.update(SNAPSHOT_BLANKS)  # sent as records after the welcome, with ids
             plaintext_out = _inner({**welcome, "snapshot": snapshot})
         except ProtocolError:  # more than one envelope holds: the toolbox is not sent
             plaintext_out = _inner({**welcome, "snapshot": None})
@@ -365,6 +366,7 @@ class Devices:
         # The toolbox as received is "before any edit": an edit made here after the welcome,
         # even before this device's first sync, orders after it (docs/devices.md).
         DeviceRecords(self.vault, account.ed25519_key.to_base64()).baseline()
+        DeviceRows(self.vault, account.ed25519_key.to_base64()).baseline()
         self.repo.mark_processed(inbox_id)
 
     def _store_list(self, device_list: dk.DeviceList,
@@ -430,11 +432,11 @@ class Devices:
             self.repo.mark_processed(inbox_id)
             return
         if fields["type"] == "records":
-            items = fields.get("items")
-            if fields.get("module") != ROWS_MODULE or not isinstance(items, list):
+            items, module = fields.get("items"), fields.get("module")
+            if module not in ROW_MODULES or not isinstance(items, list):
                 raise ProtocolError(_("A toolbox record from one of your devices could not be"
                                       " read."))
-            DeviceRows(self.vault, own).merge_remote(items, self._now())
+            DeviceRows(self.vault, own).merge_remote(str(module), items, self._now())
             self.repo.mark_processed(inbox_id)
             return
         _seed, person = self._person()
@@ -449,7 +451,7 @@ class Devices:
         self.repo.mark_processed(inbox_id)
 
     def send_records(self) -> int:
-        """Queue this device's toolbox records (the crisis plan) to the person's other devices
+        """Queue this device's toolbox records (every module) to the person's other devices
         when they changed here since last sent; returns how many envelopes were queued."""
         if not self.is_linked() or self.joining():
             return 0
@@ -465,9 +467,9 @@ class Devices:
             queued += self._send_linked(_inner({"v": 1, "type": "record", **record}))
         rows = DeviceRows(self.vault, own)
         rows.local_changes(now)
-        for batch in list(rows.unsent()):
+        for module, batch in list(rows.unsent()):
             queued += self._send_linked(_inner({"v": 1, "type": "records",
-                                                "module": ROWS_MODULE, "items": batch}))
+                                                "module": module, "items": batch}))
         return queued
 
     def _send_linked(self, message: bytes, *, skip: str = "") -> int:
