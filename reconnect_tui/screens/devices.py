@@ -67,8 +67,9 @@ class DevicesScreen(ModuleScreen[DevicesData]):
     EMPTY_TEXT = N_(
         "Only this device so far. Linking another computer (press n) gives it a vault that"
         " belongs to you as well: it shows a one-time code here, you type it there, and your"
-        " toolbox goes to it, end-to-end encrypted through the relay. Your crisis plan and"
-        " diary then stay the same on both."
+        " toolbox goes to it, end-to-end encrypted through the relay (a large toolbox: for"
+        " now only the crisis plan and the diary). Your crisis plan and diary then stay the"
+        " same on both."
     )
     EDIT_ACTIONS = frozenset({"link", "remove"})
     FOOTER_KEYS = ("link", "remove")
@@ -321,8 +322,8 @@ class LinkDeviceScreen(RelayScreen):
         self.linked_name = name
         self._stop_polling()
         self._show_status("✓ " + _(
-            "Linked: {name}. It has been sent your toolbox and finishes by itself. Press"
-            " Escape to see your devices.").format(name=name))
+            "Linked: {name}. What it was sent arrives with its next sync. Press Escape to"
+            " see your devices.").format(name=name))
         self.app.post_message(SyncRequested(quiet=True))  # whatever still waits for it
 
     def _show_status(self, text: str) -> None:
