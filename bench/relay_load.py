@@ -116,12 +116,13 @@ async def call(http: httpx.AsyncClient, tally: Tally | None, kind: str, person: 
         started = time.perf_counter()
         try:
             response = await http.request(method, url + path, content=body, headers=headers)
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
             tried.add(url)
             move_on(person, url)
             if person.urls[0] in tried:
                 if tally is not None:
                     tally.errors[kind] += 1
+                    tally.refusals[f"{kind} {type(error).__name__}"] += 1  # what went wrong
                 return None
             if tally is not None:
                 tally.failovers += 1
