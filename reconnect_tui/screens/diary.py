@@ -28,7 +28,7 @@ from ..widgets.scaled_sparkline import ScaledSparkline
 from .base import ModuleScreen
 
 if TYPE_CHECKING:
-    from ..store.repositories.drafts import DraftSlot, JsonValue
+    from ..store.repositories.drafts import DraftSlot, FormDraft, JsonValue
 
 TREND_DAYS = 30
 PAGE_SIZE = 50
@@ -79,9 +79,10 @@ class EntryEditor(KeepsDraft, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#entry-text", TextArea).focus()
-        restored = self.offer_draft()
-        if restored is not None:
-            self.query_one(DraftNotice).show(restored)
+        self.offer_draft_from_thread()
+
+    def draft_offered(self, restored: FormDraft) -> None:
+        self.query_one(DraftNotice).show(restored)
 
     def draft_fields(self) -> dict[str, JsonValue]:
         return {"text": self.query_one("#entry-text", TextArea).text}

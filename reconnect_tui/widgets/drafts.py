@@ -5,8 +5,11 @@ A screen or widget with unsaved input mixes in ``KeepsDraft``, is given a ``Draf
 methods: ``draft_fields`` (what it holds now, as JSON values) and ``show_draft_fields`` (put
 such values back). Then:
 
-- ``offer_draft()`` once its widgets exist (on mount) records what it started with and, when
-  a draft is stored, shows it again and returns it (the form then says so);
+- ``offer_draft_from_thread()`` once its widgets exist (on mount) records what it started with
+  and reads the stored draft in a thread worker (the UI thread reads nothing); back on the UI
+  thread the draft is shown again, unless something was typed meanwhile (what was typed wins),
+  and ``draft_offered`` is called (the form then says so); a screen that reads in its own
+  loading thread hands the draft it read to ``offer_read_draft``;
 - the app calls ``keep_draft()`` on every holder on screen before it locks — Ctrl+L, idle
   minutes, a crash or a lost terminal — and nothing is kept when nothing was changed;
 - ``drop_draft()`` when the content is saved, or the person discards it;
@@ -39,12 +42,22 @@ if TYPE_CHECKING:
     from ..store.repositories.drafts import DraftSlot, FormDraft, JsonValue
 
 
+class DraftRead(Message):
+    """A form's stored draft, read in its thread worker, for the UI thread to offer."""
+
+    def __init__(self, stored: FormDraft | None) -> None:
+        super().__init__()
+        self.stored = stored
+
+
 class KeepsDraft:
     """Mixin for anything on screen whose unsaved input the app keeps as a draft on lock."""
 
     draft: DraftSlot | None = None
     """Where this form's draft lives (None: this form keeps no draft)."""
     _draft_start: dict[str, JsonValue] | None = None
+    draft_settled: bool = False
+    """The stored draft was read and offered (or there was none to read)."""
 
     def draft_fields(self) -> dict[str, JsonValue]:
         """What the form holds now: raw values as typed, JSON types only."""
@@ -54,20 +67,40 @@ class KeepsDraft:
         """Put values from ``draft_fields`` back (ignoring any that no longer fit)."""
         raise NotImplementedError
 
-    def offer_draft(self) -> FormDraft | None:
-        """Remember the starting values; show a stored draft instead, and return it."""
-        if self.draft is None:
-            self._draft_start = self.draft_fields()
-            return None
-        try:
-            stored = self.draft.load()
-        except ReconnectError:  # locked meanwhile
-            self._draft_start = self.draft_fields()
-            return None
-        return self.offer_read_draft(stored)
+    def offer_draft_from_thread(self) -> None:
+        """Remember the starting values; read the stored draft in a thread worker and offer it
+        when it arrives (``on_draft_read``)."""
+        self._draft_start = self.draft_fields()
+        slot = self.draft
+        if slot is None:
+            self.draft_settled = True
+            return
+        assert isinstance(self, Widget)  # mixed into screens and widgets only
+        holder = self
+
+        def read() -> None:
+            try:
+                stored = slot.load()
+            except ReconnectError:  # locked meanwhile: the form is about to close
+                return
+            holder.post_message(DraftRead(stored))
+
+        self.run_worker(read, thread=True, group="draft-read", name="draft read")
+
+    def on_draft_read(self, message: DraftRead) -> None:
+        message.stop()
+        self.draft_settled = True
+        if self._draft_start is None or self.draft_fields() != self._draft_start:
+            return  # typed meanwhile: what was typed wins (the stored draft stays until then)
+        restored = self.offer_read_draft(message.stored)
+        if restored is not None:
+            self.draft_offered(restored)
+
+    def draft_offered(self, restored: FormDraft) -> None:
+        """A stored draft is shown again (a form says so, with a way to discard it)."""
 
     def offer_read_draft(self, stored: FormDraft | None) -> FormDraft | None:
-        """``offer_draft`` with the draft already read (by a screen's loading thread, so the
+        """``offer_draft_from_thread`` with the draft already read (by a screen's loading thread, so the
         UI thread reads nothing)."""
         self._draft_start = self.draft_fields()
         if self.draft is None or stored is None or stored.fields == self._draft_start:

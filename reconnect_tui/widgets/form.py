@@ -44,7 +44,7 @@ from .footer import QuietFooter
 from .toggles import StateCheckbox
 
 if TYPE_CHECKING:
-    from ..store.repositories.drafts import DraftSlot, JsonValue
+    from ..store.repositories.drafts import DraftSlot, FormDraft, JsonValue
 
 FieldKind = Literal[
     "text", "multiline", "int", "float", "rating", "date", "time", "phone", "bool", "choice"
@@ -240,9 +240,10 @@ class FormScreen(KeepsDraft, LocalizedModalScreen[dict[str, Any] | None]):
         )
         if first:
             first.first().focus()
-        restored = self.offer_draft()
-        if restored is not None:
-            self.query_one(DraftNotice).show(restored)
+        self.offer_draft_from_thread()
+
+    def draft_offered(self, restored: FormDraft) -> None:
+        self.query_one(DraftNotice).show(restored)
 
     def draft_fields(self) -> dict[str, JsonValue]:
         fields: dict[str, JsonValue] = {}

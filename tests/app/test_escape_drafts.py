@@ -39,7 +39,7 @@ async def new_goal_form(pilot) -> FormScreen:
     await open_module(pilot, "goals")
     await pilot.press("a")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
-    await pilot.pause()
+    await wait_for(pilot, lambda: pilot.app.screen.draft_settled)
     return pilot.app.screen
 
 
@@ -141,7 +141,7 @@ async def test_a_diary_draft_kept_on_escape_comes_back_after_a_restart(vault_pat
         await open_module(pilot, "diary")
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(again.screen, EntryEditor))
-        await pilot.pause()
+        await wait_for(pilot, lambda: again.screen.draft_settled)
         assert again.screen.query_one("#entry-text", TextArea).text == ENTRY
         assert again.screen.query_one(DraftNotice).display
         assert again.toolbox.diary.count() == 0
@@ -224,5 +224,5 @@ async def test_after_the_auto_lock_the_diary_and_its_draft_are_back(
         await wait_for(pilot, lambda: isinstance(app.screen, DiaryScreen) and app.screen.loaded)
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor))
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.draft_settled)
         assert app.screen.query_one("#entry-text", TextArea).text == ENTRY

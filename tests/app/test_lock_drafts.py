@@ -63,7 +63,7 @@ async def test_ctrl_l_in_new_diary_entry_locks_and_keeps_a_draft(vault_path, use
         await open_module(pilot, "diary")
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryEditor))
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.draft_settled)
         editor = app.screen
         assert editor.query_one("#entry-text", TextArea).text == DIARY_TEXT
         assert editor.query_one(DraftNotice).display
@@ -91,7 +91,7 @@ async def test_ctrl_l_in_new_goal_locks_and_the_draft_can_be_discarded(
         await open_module(pilot, "goals")
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.draft_settled)
         form = app.screen
         assert form.query_one("#field-title", Input).value == GOAL_TITLE
         await pilot.click("#draft-discard")
@@ -252,5 +252,5 @@ async def test_every_add_form_keeps_its_draft_over_a_lock(vault_path, module, fo
         await open_module(pilot, module)
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.screen.draft_settled)
         assert app.screen.query_one(f"#field-{field}", Input).value == typed

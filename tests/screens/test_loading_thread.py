@@ -11,12 +11,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 from reconnect_tui.screens.messages import ConversationScreen, MessageBubble
 from reconnect_tui.screens.registry import MODULES
-from reconnect_tui.store import Toolbox
+from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.sync.dyads import Dyads
+from reconnect_tui.widgets.drafts import DraftNotice
+from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import make_app, open_module, unlock, wait_for
 from tests.screens.messages_helpers import open_conversation, send, sync
 
@@ -86,3 +88,33 @@ async def test_the_conversation_reads_off_the_ui_thread(paired, provider, user):
         assert screen.query_one("#composer-text", TextArea).text == "Half a thought"
         assert any("Hello from Dr Lind" in str(bubble.render())
                    for bubble in screen.query(MessageBubble))
+
+
+async def test_a_form_reads_its_draft_off_the_ui_thread(vault_path, user_template):
+    """A form kept as a draft at the last lock reads it in a thread worker and shows it again;
+    the UI thread runs no statement while the form opens."""
+    vault = Vault.open_with_key(vault_path, user_template.key, user_template.header)
+    Toolbox(vault).drafts.slot("new-goal").keep({"title": "Walk to the fjord"})
+    vault.close()
+    app = make_app(vault_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await open_module(pilot, "goals")
+        await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        ui_thread = threading.get_ident()
+        statements: list[tuple[int, str]] = []
+        connection = app.toolbox.vault._conn
+        connection.set_trace_callback(
+            lambda sql: statements.append((threading.get_ident(), sql)))
+        try:
+            await pilot.press("a")
+            await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+            await wait_for(pilot, lambda: app.screen.draft_settled)
+        finally:
+            connection.set_trace_callback(None)
+        form = app.screen
+        assert form.query_one("#field-title", Input).value == "Walk to the fjord"
+        assert form.query_one(DraftNotice).display
+        on_ui = [sql for thread, sql in statements if thread == ui_thread]
+        assert on_ui == [], f"the form read the vault on the UI thread: {on_ui[:3]}"
+        assert any("draft" in sql.lower() for thread, sql in statements if thread != ui_thread)
