@@ -67,9 +67,8 @@ class DevicesScreen(ModuleScreen[DevicesData]):
     EMPTY_TEXT = N_(
         "Only this device so far. Linking another computer (press n) gives it a vault that"
         " belongs to you as well: it shows a one-time code here, you type it there, and your"
-        " toolbox goes to it, end-to-end encrypted through the relay (a large toolbox: for"
-        " now only the crisis plan and the diary). Your crisis plan and diary then stay the"
-        " same on both."
+        " toolbox goes to it, end-to-end encrypted through the relay. What you write on"
+        " either then reaches the other."
     )
     EDIT_ACTIONS = frozenset({"link", "remove"})
     FOOTER_KEYS = ("link", "remove")
