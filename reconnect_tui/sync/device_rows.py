@@ -289,7 +289,8 @@ class DeviceRows:
         records = self._load(module, [item for item, _r in received])
         clock = self._clock()
         table = BY_MODULE[module]
-        waiting: list[tuple[Table, str, Record]] = []
+        changed: dict[str, Record] = {}
+        writes = _Writes()
         for item, remote in received:
             for _value, stamp in remote.fields.values():
                 clock.observe(stamp, _ms(now))
@@ -299,79 +300,135 @@ class DeviceRows:
             merged = merge(local, remote)
             if merged == local:
                 continue
-            records[item] = merged
-            self._store(module, item, merged)
-            if not self._write(table, item, merged):
-                waiting.append((table, item, merged))
+            records[item] = changed[item] = merged
+            writes.store(module, item, merged)
+        with self._conn() as conn:
+            writes.flush(conn)
         self._keep_clock(clock)
-        self._write_waiting(waiting)
+        waiting = self._write(table, list(changed.items()))
+        self._write_waiting({table.module: waiting}, module)
 
-    def _write_waiting(self, waiting: list[tuple[Table, str, Record]]) -> None:
-        """Write the items whose parent was missing: those of this batch, and every item of
-        any module with a record but no row (its parent may have come now)."""
+    def _write_waiting(self, waiting: dict[str, list[tuple[str, Record]]], parent: str) -> None:
+        """Write the items whose parent was missing: those of this batch, and every item with
+        a record but no row in a module that refers to ``parent`` (its parent may be here
+        now). A module that refers to no other is not read."""
         for table in TABLES:
+            if not any(c.ref == parent for c in table.columns):
+                continue
             with self.vault.read() as conn:
                 rows = conn.execute(
                     "SELECT item, state FROM device_records r WHERE module = ?"
                     " AND json_extract(state, '$.fields') != '{}' AND NOT EXISTS (SELECT 1"
                     " FROM device_item_ids i WHERE i.module = r.module AND i.global_id = r.item)",
                     (table.module,)).fetchall()
-            known = {item for t, item, _r in waiting if t is table}
-            for item, state in rows:
-                if item not in known:
-                    waiting.append((table, item,
-                                    decode_item({"item": item, **json.loads(state)},
-                                                table.module)[1]))
-        while waiting:
-            left = [(t, item, r) for t, item, r in waiting if not self._write(t, item, r)]
-            if len(left) == len(waiting):
+            known = {item for item, _r in waiting.get(table.module, [])}
+            waiting.setdefault(table.module, []).extend(
+                (item, decode_item({"item": item, **json.loads(state)}, table.module)[1])
+                for item, state in rows if item not in known)
+        while any(waiting.values()):
+            left = {t.module: self._write(t, waiting[t.module]) if waiting.get(t.module) else []
+                    for t in TABLES}
+            if sum(map(len, left.values())) == sum(map(len, waiting.values())):
                 return
             waiting = left
 
-    def _write(self, table: Table, item: str, merged: Record) -> bool:
-        """Write a merged item into its table; False while a parent it needs is missing."""
+    def _write(self, table: Table, items: list[tuple[str, Record]]) -> list[tuple[str, Record]]:
+        """Write merged items into their table, each kind of change with one statement (a
+        statement that writes the search index pays FTS5's cost once, not once a row);
+        returns the items that wait for a parent."""
+        if not items:
+            return []
         module = table.module
-        local_id = self._local_id(module, item)
-        visible = merged.visible()
-        with self._conn() as conn:
-            if visible is None and table.deletable:
+        with self.vault.read() as conn:
+            local_ids = {r[0]: int(r[1]) for r in conn.execute(
+                "SELECT global_id, local_id FROM device_item_ids WHERE module = ? AND global_id"
+                " IN (SELECT value FROM json_each(?))",
+                (module, json.dumps([item for item, _r in items])))}
+        waiting: list[tuple[str, Record]] = []
+        deletes: list[str] = []
+        updates: list[tuple[str, int, list[Any]]] = []
+        inserts: list[tuple[str, list[Any]]] = []
+        for item, merged in items:
+            local_id = local_ids.get(item)
+            values = self._row_values(table, merged)
+            if values is _WAIT:
+                waiting.append((item, merged))
+            elif values is _GONE:
                 if local_id is not None:
-                    conn.execute(f"DELETE FROM {table.table} WHERE {table.id_column} = ?",
-                                 (local_id,))
-                    self._unmap(module, item)
-                return True
-            values: list[Any] = []
-            for column in table.columns:
-                value = self._local_value(column, (visible or {}).get(column.name, _MISSING),
-                                          merged)
-                if value is _WAIT:
-                    return False
-                if value is _GONE:  # its parent was deleted: so is it
-                    if local_id is not None:
-                        conn.execute(f"DELETE FROM {table.table} WHERE {table.id_column} = ?",
-                                     (local_id,))
-                        self._unmap(module, item)
-                    return True
-                values.append(value)
-            try:
-                if local_id is None:
-                    if table.table == "meta":
-                        return True  # the one row of "what is important" always exists here
-                    cursor = conn.execute(
-                        f"INSERT INTO {table.table}({', '.join(table.names)}) VALUES"
-                        f" ({', '.join('?' for _c in table.columns)})", values)
-                    assert cursor.lastrowid is not None
-                    self._map(module, int(cursor.lastrowid), item)
+                    deletes.append(item)
+            elif local_id is not None:
+                updates.append((item, local_id, values))
+            elif table.table != "meta":  # the one row of "what is important" is always here
+                inserts.append((item, values))
+        names = ", ".join(table.names)
+        with self._conn() as conn:
+            if deletes:
+                conn.execute(f"DELETE FROM {table.table} WHERE {table.id_column} IN"
+                             " (SELECT value FROM json_each(?))",
+                             (json.dumps([local_ids[item] for item in deletes]),))
+                conn.executemany("DELETE FROM device_item_ids WHERE module = ? AND"
+                                 " global_id = ?", [(module, item) for item in deletes])
+            if updates:
+                rows = [[local_id, *values] for _item, local_id, values in updates]
+                if _json_safe(table):
+                    sets = ", ".join(f"{n} = j.value ->> {i + 1}"
+                                     for i, n in enumerate(table.names))
+                    conn.execute(f"UPDATE {table.table} SET {sets} FROM json_each(?) AS j"
+                                 f" WHERE {table.table}.{table.id_column} = j.value ->> 0",
+                                 (json.dumps(rows, ensure_ascii=False),))
                 else:
-                    conn.execute(
+                    conn.executemany(
                         f"UPDATE {table.table} SET {', '.join(f'{n} = ?' for n in table.names)}"
-                        f" WHERE {table.id_column} = ?", (*values, local_id))
-                    self._map(module, local_id, item)  # compared in full at the next sync
-            except IntegrityError:  # a rule of the table (a name taken): the record waits
-                return True
-            if table.table == "meta":
-                _index_meta(conn, str(values[0]))
-        return True
+                        f" WHERE {table.id_column} = ?", [(*r[1:], r[0]) for r in rows])
+                conn.executemany(  # compared in full at the next sync
+                    "UPDATE device_item_ids SET digest = NULL WHERE module = ? AND local_id = ?",
+                    [(module, local_id) for _item, local_id, _v in updates])
+                if table.table == "meta":
+                    _index_meta(conn, str(updates[-1][2][0]))
+            if inserts:
+                self._insert(conn, table, names, inserts)
+        return waiting
+
+    def _insert(self, conn: Connection, table: Table, names: str,
+                inserts: list[tuple[str, list[Any]]]) -> None:
+        """New rows with ids chosen here, so each maps to its item without reading back."""
+        (first,) = conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table.table}").fetchone()
+        rows = [[first + i, *values] for i, (_item, values) in enumerate(inserts)]
+        try:
+            if _json_safe(table):
+                picks = ", ".join(f"value ->> {i}" for i in range(len(table.columns) + 1))
+                conn.execute(f"INSERT INTO {table.table}(id, {names}) SELECT {picks} FROM"
+                             " json_each(?) ORDER BY key", (json.dumps(rows, ensure_ascii=False),))
+            else:
+                conn.executemany(f"INSERT INTO {table.table}(id, {names}) VALUES"
+                                 f" ({', '.join('?' for _r in rows[0])})", rows)
+            written = list(zip(inserts, rows, strict=True))
+        except IntegrityError:  # a rule of the table (a name taken): one at a time, the rest
+            written = []        # wait in their records
+            for insert, row in zip(inserts, rows, strict=True):
+                try:
+                    conn.execute(f"INSERT INTO {table.table}(id, {names}) VALUES"
+                                 f" ({', '.join('?' for _r in row)})", row)
+                    written.append((insert, row))
+                except IntegrityError:
+                    continue
+        conn.executemany("INSERT OR REPLACE INTO device_item_ids(module, local_id, global_id,"
+                         " digest) VALUES (?, ?, ?, NULL)",
+                         [(table.module, row[0], item) for (item, _v), row in written])
+
+    def _row_values(self, table: Table, merged: Record) -> Any:
+        """The row a merged item is written as; _GONE when it is deleted (or its parent is),
+        _WAIT while a parent it needs is missing."""
+        visible = merged.visible()
+        if visible is None and table.deletable:
+            return _GONE
+        values: list[Any] = []
+        for column in table.columns:
+            value = self._local_value(column, (visible or {}).get(column.name, _MISSING), merged)
+            if value is _WAIT or value is _GONE:
+                return value
+            values.append(value)
+        return values
 
     def _local_value(self, column: Column, value: Any, merged: Record) -> Any:
         if value is _MISSING:  # not written since a deletion: the column's neutral value
@@ -394,6 +451,12 @@ class DeviceRows:
 
 
 _AS_STORED = frozenset({"text", "time", "date", "int"})
+
+
+def _json_safe(table: Table) -> bool:
+    """Rows of this table can be written through ``json_each`` (no floats: SQLite's own
+    number parsing need not give back Python's float)."""
+    return all(column.kind != "real" for column in table.columns)
 
 
 class _Writes:

@@ -276,3 +276,23 @@ def test_a_child_before_its_parent_and_a_hostile_batch(user_template, tmp_path: 
             "medications", [_item({"name": "Bad\x1b[2J name"}, "n" * 32)], now)
     [(name,)] = sql(path, "SELECT name FROM medications WHERE name LIKE 'Bad%'")
     assert "\x1b" not in name
+
+
+def test_a_batch_writes_parents_and_children_together_and_a_taken_name_waits(
+        user_template, tmp_path: Path) -> None:
+    path = copy_vault(user_template, tmp_path / "vault")
+    now = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    sql(path, "INSERT INTO registration_parameters(name) VALUES ('Sleep')")
+    children = [_item({"title": f"Step {i}", "parent_id": "p" * 32}, f"{i:032d}")
+                for i in range(5)]
+    with Vault.unlock(path, PASSPHRASE) as vault, vault.transaction():
+        rows = DeviceRows(vault, "other-device")
+        rows.merge_remote("goals", [*children, _item({"title": "Plan"}, "p" * 32)], now)
+        # Another item under a name this vault's own row has: not written, nothing raised.
+        rows.merge_remote("registration_parameters", [
+            _item({"name": "Sleep", "unit": "h", "minimum": 0, "maximum": 14}, "s" * 32),
+            _item({"name": "Mood", "unit": "", "minimum": 0, "maximum": 10}, "m" * 32)], now)
+    assert sql(path, "SELECT count(*) FROM goals g JOIN goals p ON p.id = g.parent_id"
+                     " WHERE p.title = 'Plan'") == [(5,)]
+    assert sql(path, "SELECT name, maximum FROM registration_parameters ORDER BY name") == [
+        ("Mood", 10.0), ("Sleep", 10.0)]
