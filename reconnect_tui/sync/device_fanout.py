@@ -47,7 +47,7 @@ from . import device_keys as dk
 from . import messages, olm, padding
 from .pairing import canonical_json
 
-LINK_KINDS = ("dyad-share", "dyad-keys", "dyad-copy")
+LINK_KINDS = ("dyad-share", "dyad-keys", "dyad-copy", "partner-list")
 """Inner types on a link session handled here (``Devices._linked_message`` hands them over)."""
 HISTORY = 200
 """At most this many of a conversation's newest messages go with a dyad handed to a device."""
@@ -224,8 +224,38 @@ class Fanout:
             self._handed_over(source, fields)
         elif kind == "dyad-keys":
             self._device_keys(source, fields)
+        elif kind == "partner-list":
+            self._partner_list_arrived(source, fields)
         else:
             self._copy_arrived(source, fields)
+
+    def _keep_partner_list(self, partner_id: int, partner_ed25519: str, signed_text: object,
+                           now: datetime) -> None:
+        """The partner's signed device list as the paired device accepted it: kept when it
+        verifies under the person key it names (or the one held), is newer than the one held,
+        and names the partner's paired device. Only for the safety number: this device talks
+        to that partner's paired device, and its other devices reach this one through copies."""
+        if not isinstance(signed_text, str):
+            return
+        held = self.repo.partner_list(partner_id)
+        try:
+            if held is None:
+                person = str(json.loads(json.loads(signed_text)["body"])["person"])
+                listed = dk.open_device_list(signed_text.encode(), person)
+            else:
+                listed = dk.open_device_list(signed_text.encode(), held.person_key,
+                                             newer_than=held.version)
+        except (ValueError, KeyError, TypeError, dk.DeviceListRefused):
+            return
+        if listed.by_key(partner_ed25519) is not None:
+            self.repo.save_partner_list(partner_id, listed.person, listed.version,
+                                        signed_text.encode(), now)
+
+    def _partner_list_arrived(self, source: DeviceRow, fields: dict[str, Any]) -> None:
+        partner = str(fields.get("partner"))
+        partner_id = self.repo.partner_by_key(partner)
+        if partner_id is not None and self.repo.via_device(partner_id) == source.ed25519:
+            self._keep_partner_list(partner_id, partner, fields.get("list"), self._now())
 
     def _handed_over(self, source: DeviceRow, fields: dict[str, Any]) -> None:
         bad = ProtocolError(_("A message from one of your devices could not be read."))
@@ -259,16 +289,8 @@ class Fanout:
             read_receipts=partner.get("read_receipts") is not False, via=source.ed25519,
             now=now)
         self.dyads.save_account(account.pickle(self._pickle_key))
-        partner_list = fields.get("partner_list")
-        if isinstance(partner_list, str):  # the partner's own linked devices, as introduced
-            try:
-                person = json.loads(json.loads(partner_list)["body"])["person"]
-                listed = dk.open_device_list(partner_list.encode(), str(person))
-            except (ValueError, KeyError, TypeError, dk.DeviceListRefused):
-                listed = None
-            if listed is not None and listed.by_key(ed) is not None:
-                self.repo.save_partner_list(partner_id, listed.person, listed.version,
-                                            partner_list.encode(), now)
+        # the partner's own linked devices, as introduced
+        self._keep_partner_list(partner_id, ed, fields.get("partner_list"), now)
         for row in rows:
             self.repo.insert_copy(partner_id, row)
         self._send_link(source, padding.pad(canonical_json(
@@ -406,6 +428,9 @@ class Fanout:
         for device in self.repo.devices(record.id):
             if device.ed25519 not in named and device.status != "removed":
                 self.repo.retire(device.id)
+        if held is None or listed.version > held.version:  # own devices holding the dyad
+            self._copy_on(record.id, {"v": 1, "type": "partner-list", "partner": record.ed25519,
+                                      "list": signed_text})
 
     def _open_device(self, record: PartnerRecord, certificate: dk.DeviceCertificate,
                      offer: dict[str, Any], identity_key: str) -> None:
@@ -463,6 +488,7 @@ class Fanout:
             raise ProtocolError(_("A received message could not be decrypted.")) from None
         inner = messages.decode(plaintext, sender=device.ed25519, recipient=identity_key)
         pickle = session.pickle(self._pickle_key)
+        row_kept: MessageRow | None = None
         if inner.type == "message":
             about = inner.fields.get("about")
             row = MessageRow(inner.id, False, inner.fields["text"], inner.time, inner.n,
@@ -470,6 +496,7 @@ class Fanout:
                              (about["module"], about["item_id"], about["title"]) if about
                              else None)
             kept = self.repo.record_from_device(device, pickle, inbox_id, inner.id, row=row)
+            row_kept = row
         elif inner.type == "receipt":
             kept = self.repo.record_from_device(device, pickle, inbox_id, inner.id,
                                                 read_ids=list(inner.fields["ids"]))
@@ -477,4 +504,6 @@ class Fanout:
             raise ProtocolError(_("A received message had an unexpected kind."))
         if not kept:
             raise ProtocolError(_("A message arrived twice; the copy was rejected."))
+        if row_kept is not None:  # the paired device: on to the person's other devices
+            self.copy_own(record, row_kept)
         return 1 if inner.type == "message" else 0

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from reconnect_tui.errors import ReconnectError
-from reconnect_tui.store import Vault
 from reconnect_tui.store.repositories.dyads import DyadRepository
 from reconnect_tui.store.repositories.partner_devices import PartnerDeviceRepository
 from reconnect_tui.sync import device_keys as dk
@@ -20,62 +19,9 @@ from reconnect_tui.sync.device_fanout import Fanout
 from reconnect_tui.sync.devices import Devices
 from reconnect_tui.sync.dyads import Dyads
 from reconnect_tui.sync.safety import safety_number
-from reconnect_tui.sync.sync_service import sync_and_process
-from tests.devices.device_helpers import link, run
+from tests.devices.device_helpers import run
+from tests.devices.partner_helpers import Device, linked_setup, settle
 from tests.dyads.dyad_helpers import fetch_only, inject, open_person, pair, relay_bytes
-from tests.support.vaults import PASSPHRASE
-
-
-class Device:
-    """One vault of the person or of the partner, open through the test."""
-
-    def __init__(self, vault: Vault, relay_url: str) -> None:
-        self.vault = vault
-        self.relay_url = relay_url
-
-    def sync(self) -> None:
-        report = sync_and_process(self.vault, self.relay_url)
-        assert not report.offline, report.error
-
-    def partner(self) -> int:
-        (record,) = [r for r in DyadRepository(self.vault).partners()]
-        return record.id
-
-    def send(self, text: str) -> None:
-        Dyads(self.vault).send(self.partner(), text)
-
-    def view(self) -> list[tuple[bool, str]]:
-        return [(m.outgoing, m.text) for m in Dyads(self.vault).conversation(self.partner())
-                if m.status != "unverified"]
-
-
-def settle(*devices: Device, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        for device in devices:
-            device.sync()
-
-
-def linked_setup(user_template, provider_template, tmp_path: Path, relay):
-    provider_person = open_person(provider_template, tmp_path / "provider", relay.url)
-    laptop_person = open_person(user_template, tmp_path / "laptop", relay.url)
-    on_provider, _on_user = pair(provider_person, laptop_person)
-    provider = Device(provider_person.vault, relay.url)
-    laptop = Device(laptop_person.vault, relay.url)
-    laptop.send("before 1")
-    settle(laptop, provider, rounds=1)
-    provider.send("before 2")
-    settle(provider, laptop, rounds=1)
-    Dyads(provider.vault).verify(on_provider.id)
-    old_number = Dyads(provider.vault).partners()[0].safety_number
-
-    laptop_person.vault.close()  # the command line opens the file itself
-    work_path = tmp_path / "work" / "vault.db"
-    link(laptop_person.path, work_path, relay.url, "Work PC")
-    laptop_person.reopen()
-    laptop = Device(laptop_person.vault, relay.url)
-    work = Device(Vault.unlock(work_path, PASSPHRASE), relay.url)
-    settle(laptop, work, provider)
-    return provider, laptop, work, old_number
 
 
 def test_two_devices_hold_the_whole_conversation_and_a_removed_one_reads_nothing_after(
