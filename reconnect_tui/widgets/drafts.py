@@ -100,8 +100,8 @@ class KeepsDraft:
         """A stored draft is shown again (a form says so, with a way to discard it)."""
 
     def offer_read_draft(self, stored: FormDraft | None) -> FormDraft | None:
-        """``offer_draft_from_thread`` with the draft already read (by a screen's loading thread, so the
-        UI thread reads nothing)."""
+        """``offer_draft_from_thread`` with the draft already read (by a screen's loading
+        thread, so the UI thread reads nothing)."""
         self._draft_start = self.draft_fields()
         if self.draft is None or stored is None or stored.fields == self._draft_start:
             return None
