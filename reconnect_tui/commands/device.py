@@ -13,7 +13,7 @@ import typer
 from ..errors import ReconnectError, RelayError
 from ..i18n import N_, _
 from ..qr_text import qr_lines
-from ..text_safety import name_problem
+from ..text_safety import clean_label, name_problem
 from .common import (
     JsonOption,
     PassphraseSource,
@@ -93,10 +93,10 @@ def invite(
             echo(line)
         echo("")
     status(_(
-        "On the other computer run: reconnect device join {code} --name NAME\nThe code works"
-        " once, within an hour. Then sync here (reconnect sync; the app does it by itself):"
-        " this vault checks the new device and sends it your toolbox."
-    ).format(code=code))
+        "On the other computer run: reconnect device join {code} --name NAME --relay {relay}"
+        "\nThe code works once, within an hour. Then sync here (reconnect sync; the app does"
+        " it by itself): this vault checks the new device and sends it your toolbox."
+    ).format(code=code, relay=clean_label(url)))
 
 
 def _relay_before_vault(relay: str | None) -> str:

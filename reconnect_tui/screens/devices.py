@@ -279,7 +279,7 @@ class LinkDeviceScreen(RelayScreen):
         except ReconnectError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self._created, link, known)
+        self.app.call_from_thread(self._created, link, known, url)
 
     def _failed(self, text: str) -> None:
         self.show_error(_("No code was made: {reason} Check your connection, or try again"
@@ -287,7 +287,7 @@ class LinkDeviceScreen(RelayScreen):
         if not self.link:
             self.query_one("#link-buttons").display = True
 
-    def _created(self, link: LinkCode, known: set[str]) -> None:
+    def _created(self, link: LinkCode, known: set[str], url: str) -> None:
         self.link = link
         self._known = known
         self.show_busy("")
@@ -296,9 +296,11 @@ class LinkDeviceScreen(RelayScreen):
         self.set_focus(None)  # the hidden relay field must not take the keys
         self.query_one("#link-code", Static).update(spaced_code(link.code))
         self.query_one("#link-command", Static).update(
-            _("On the other computer run:\n  reconnect device join {code} --name NAME\nIt works"
-              " once, until {time}. Give it in person; never send it by e-mail or text"
-              " message.").format(code=link.code, time=clock(link.expires_at.astimezone())))
+            _("On the other computer run:\n  reconnect device join {code} --name NAME \\\n"
+              "      --relay {relay}\nIt works once, until {time}. Give it in person; never"
+              " send it by e-mail or text message.").format(
+                code=link.code, relay=clean_label(url),
+                time=clock(link.expires_at.astimezone())))
         self.query_one("#link-qr", Static).update("\n".join(qr_lines(link.code, "utf-8")))
         self.query_one("#link-shown").display = True
         self._show_status(_("Waiting for the other device…"))
