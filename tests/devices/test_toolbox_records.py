@@ -296,3 +296,31 @@ def test_a_batch_writes_parents_and_children_together_and_a_taken_name_waits(
                      " WHERE p.title = 'Plan'") == [(5,)]
     assert sql(path, "SELECT name, maximum FROM registration_parameters ORDER BY name") == [
         ("Mood", 10.0), ("Sleep", 10.0)]
+
+
+def test_a_hostile_envelope_through_the_relay_changes_nothing(user_template, tmp_path: Path,
+                                                              relay) -> None:
+    """What a compromised device could send on its link session: records of a module that is
+    not a toolbox module, and a batch with one value its column does not hold."""
+    from reconnect_tui.sync.devices import Devices, _inner
+
+    laptop, work = linked(user_template, tmp_path, relay,
+                          "INSERT INTO medications(name) VALUES ('Sertraline')")
+    before = export(work)
+    good = _item({"name": "Extra", "dose": "5 mg"}, "x" * 32)
+    with Vault.unlock(laptop, PASSPHRASE) as vault, vault.transaction():
+        for message in ({"module": "partners", "items": [good]},
+                        {"module": "medications",
+                         "items": [good, _item({"name": "Bad", "prescribed": "yes"}, "y" * 32)]},
+                        {"module": "medications", "items": "not a list"}):
+            Devices(vault)._send_linked(_inner({"v": 1, "type": "records", **message}))
+    sync(laptop)
+    sync(work)
+    assert export(work) == before
+    with Vault.unlock(work, PASSPHRASE) as vault, vault.read() as conn:
+        reasons = [r[0] for r in conn.execute("SELECT reason FROM rejected_envelopes")]
+    assert sum("toolbox record" in r for r in reasons) == 3
+    sync_all(laptop, work)  # the link still works afterwards
+    sql(laptop, "UPDATE medications SET dose = '100 mg' WHERE name = 'Sertraline'")
+    sync_all(laptop, work)
+    assert sql(work, "SELECT dose FROM medications WHERE name = 'Sertraline'") == [("100 mg",)]
