@@ -358,11 +358,17 @@ class Devices:
         self.repo.save_device_list(device_list.version, str(fields["list"]).encode(), now)
         self._store_list(device_list, session_for=(row.ed25519, session.pickle(self._pickle_key)))
         snapshot = fields.get("snapshot")
-        if isinstance(snapshot, dict):
-            from ..store import portable
+        from ..store import portable
 
+        imported = False
+        if isinstance(snapshot, dict):
             with contextlib.suppress(ImportRefused):  # linked all the same
                 portable.import_all(self.vault, snapshot, replace=True)
+                imported = True
+        if not imported:  # the many-item modules come as records: the new vault's own
+            portable.import_all(self.vault, {  # starting rows would be second copies
+                "format": portable.FORMAT, "version": portable.VERSION, **SNAPSHOT_BLANKS},
+                replace=True)
         # The toolbox as received is "before any edit": an edit made here after the welcome,
         # even before this device's first sync, orders after it (docs/devices.md).
         DeviceRecords(self.vault, account.ed25519_key.to_base64()).baseline()

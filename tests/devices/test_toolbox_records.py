@@ -6,6 +6,7 @@ hostile record is refused whole, with nothing written. Real vaults, a real relay
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -324,3 +325,23 @@ def test_a_hostile_envelope_through_the_relay_changes_nothing(user_template, tmp
     sql(laptop, "UPDATE medications SET dose = '100 mg' WHERE name = 'Sertraline'")
     sync_all(laptop, work)
     assert sql(work, "SELECT dose FROM medications WHERE name = 'Sertraline'") == [("100 mg",)]
+
+
+def test_a_toolbox_too_large_for_the_welcome_arrives_as_records_without_copies(
+        user_template, tmp_path: Path, relay) -> None:
+    """A welcome without its snapshot (the rest of the vault is more than one envelope): the new
+    vault's own starting rows (the default life domains) give way to the records."""
+    history = json.dumps({"name": "Old conversation",
+                          "messages": [{"text": f"{i} " + "x" * 1000} for i in range(400)]})
+    laptop, work = linked(user_template, tmp_path, relay,
+                          "INSERT INTO medications(name) VALUES ('Sertraline')",
+                          "UPDATE life_domains SET status = 'Fine' WHERE id = 1")
+    sql(laptop, "INSERT INTO imported_history(kind, name, data, imported_at) VALUES"
+                " ('dyad', 'Old', ?, '2026-11-30T12:00:00+00:00')", history)
+    other = tmp_path / "tablet" / "vault.db"
+    link(laptop, other, relay.url, "Tablet")
+    sync_all(other, laptop)
+    assert export(other) == export(laptop)
+    assert sql(other, "SELECT count(*) FROM life_domains") == sql(
+        laptop, "SELECT count(*) FROM life_domains")
+    assert sql(other, "SELECT count(*) FROM imported_history") == [(0,)]  # not a record
