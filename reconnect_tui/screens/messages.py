@@ -401,7 +401,10 @@ class ConversationScreen(ModuleScreen[ConversationData]):
         self.query_one("#conversation-empty").display = not items
         if state is not None:
             self._show_agreement(state, name)
-        self.call_after_refresh(scroll.scroll_end, animate=False)
+        # Anchored: it stays at the newest message while the bubbles are laid out (a header
+        # that wraps at 80 columns grew the list after a one-off scroll to the end, and hid
+        # the newest message's text), until the person scrolls up.
+        scroll.anchor()
 
     def _show_agreement(self, state, name: str) -> None:
         """The gentle prompt before a first agreement; afterwards what was agreed, briefly."""
