@@ -177,7 +177,8 @@ class Agreements:
     # -- waiting --------------------------------------------------------------------------------
 
     def answer_times(self, partner_id: int) -> list[AnswerTime]:
-        """For the messages we sent since the partner last wrote: expected and promised times.
+        """For the messages we sent since the partner last wrote: expected and promised times
+        (when one will be read only for one sent outside the hours and not read yet).
         Before a first agreement nothing has been agreed to expect, so only the messages the
         partner promised an answer to ("seen — I will answer by …") are listed, with the
         promised time as the expected one."""
@@ -196,8 +197,10 @@ class Agreements:
                     result.append(AnswerTime(message.id, None, promised, promised))
                 continue
             start = waiting.read_from(message.sent_at, terms)
+            unread_outside_hours = (message.status != "read"
+                                    and waiting.outside_hours(message.sent_at, terms))
             result.append(AnswerTime(
-                message.id, start if waiting.outside_hours(message.sent_at, terms) else None,
+                message.id, start if unread_outside_hours else None,
                 waiting.expected_answer_by(message.sent_at, terms), promises.get(message.id)))
         return result
 

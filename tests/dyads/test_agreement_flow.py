@@ -120,6 +120,13 @@ def test_waiting_seen_and_the_providers_order(provider, user, second_user) -> No
     assert times[0].expected_by == datetime(2026, 11, 23, 14, 30, tzinfo=UTC)  # Mon 15:30
     assert times[1].read_from == datetime(2026, 11, 30, 7, tzinfo=UTC)  # Monday 08:00 Oslo
     assert times[1].expected_by == datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
+    # once the provider has read them, none "will be read from" a later time (it was)
+    Dyads(provider.vault).mark_read(on_provider)
+    provider.sync()
+    user.sync()
+    read = Agreements(user.vault).answer_times(on_user)
+    assert [t.read_from for t in read] == [None, None]
+    assert [t.expected_by for t in read] == [t.expected_by for t in times]
     later = Dyads(provider.vault, clock=at(datetime(2026, 11, 24, 9, tzinfo=UTC)))
     [first, second] = later.summaries()
     assert first.partner.id == on_provider and first.overdue and first.expected_by
