@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from _dyad import pair  # noqa: E402
 from relay_server import RelayProcess, free_port  # noqa: E402
 
 from reconnect_tui import wire  # noqa: E402
@@ -51,7 +52,7 @@ from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
 from reconnect_tui.store import keys as vault_keys  # noqa: E402
 from reconnect_tui.sync.client import RelayClient  # noqa: E402
-from reconnect_tui.sync.dyads import Dyads, relay_for  # noqa: E402
+from reconnect_tui.sync.dyads import Dyads  # noqa: E402
 from reconnect_tui.sync.push import PushChannel, push_url  # noqa: E402
 from reconnect_tui.sync.service import resolve_relay_url  # noqa: E402
 from reconnect_tui.sync.sync_service import sync_and_process  # noqa: E402
@@ -202,12 +203,7 @@ def paired_vault(folder: Path, url: str) -> Path:
     user, _ = Vault.create(folder / "user.db", PASSPHRASE, Profile(name="Bench", role=Role.USER))
     for vault in (provider, user):
         resolve_relay_url(vault, url)
-    with relay_for(provider, url) as port:
-        code = Dyads(provider).create_invitation(port)
-    with relay_for(user, url) as port:
-        Dyads(user).join(code, port)
-    for vault in (user, provider, user):
-        sync_and_process(vault, url)
+    pair(provider, user, url)
     provider.close()
     user.close()
     return folder / "user.db"

@@ -38,14 +38,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from _dyad import pair  # noqa: E402
 from relay_server import RelayProcess, free_port  # noqa: E402
 
 from reconnect_tui import wire  # noqa: E402
 from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Vault  # noqa: E402
-from reconnect_tui.sync.dyads import Dyads, relay_for  # noqa: E402
+from reconnect_tui.sync.dyads import Dyads  # noqa: E402
 from reconnect_tui.sync.service import connect  # noqa: E402
-from reconnect_tui.sync.sync_service import sync_and_process  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 TEXT = "Hei! Jeg har gått tur tre dager på rad nå, og det hjelper. " * 5  # ~300 B: 1 KiB bucket
@@ -96,12 +96,7 @@ def p99(samples: list[float]) -> float:
 def paired_vaults(tmp: Path, url: str) -> tuple[Vault, Vault, int]:
     provider, _ = Vault.create(tmp / "p.db", PASSPHRASE, Profile("Dr Bench", Role.PROVIDER))
     user, _ = Vault.create(tmp / "u.db", PASSPHRASE, Profile("Bench User"))
-    with relay_for(provider, url) as port:
-        code = Dyads(provider).create_invitation(port)
-    with relay_for(user, url) as port:
-        Dyads(user).join(code, port)
-    for vault in (user, provider, user):
-        sync_and_process(vault, url)
+    pair(provider, user, url)
     partner = Dyads(user).partners()[0]
     assert partner.status == "paired"
     return provider, user, partner.id

@@ -30,12 +30,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _dyad import pair  # noqa: E402
 from relay_server import RelayProcess  # noqa: E402
 from vault import PASSPHRASE, build_ten_year_vault  # noqa: E402
 
 from reconnect_tui.model import Profile, Role  # noqa: E402
 from reconnect_tui.store import Toolbox, Vault  # noqa: E402
-from reconnect_tui.sync.dyads import Dyads, relay_for  # noqa: E402
+from reconnect_tui.sync.dyads import Dyads  # noqa: E402
 from reconnect_tui.sync.sharing import Sharing  # noqa: E402
 from reconnect_tui.sync.sync_service import sync_and_process  # noqa: E402
 
@@ -60,12 +61,7 @@ def main() -> None:
         with RelayProcess(tmp / "relay", extra_args=["--rate-limit", "1000000",
                                                      "--no-address-limits"]) as relay:
             url = relay.url
-            with relay_for(provider, url) as port:
-                code = Dyads(provider).create_invitation(port)
-            with relay_for(user, url) as port:
-                Dyads(user).join(code, port)
-            for vault in (user, provider, user):
-                sync_and_process(vault, url)
+            pair(provider, user, url)
             partner = Dyads(user).partners()[0].id
 
             def sync_user() -> object:
