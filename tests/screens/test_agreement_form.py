@@ -4,8 +4,6 @@ and a decline whose reason the other side sees (neutralised: it is the partner's
 
 from __future__ import annotations
 
-import threading
-
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from reconnect_tui.screens.agreement import AgreementScreen, ProposeScreen
@@ -14,6 +12,7 @@ from reconnect_tui.sync.agreements import Agreements
 from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import SIZE, make_app, unlock, wait_for
 from tests.screens.messages_helpers import open_conversation, settle, sync, text_of
+from tests.support.statements import statements_by_thread
 
 FIELD_KINDS = {
     "answer_within_working_days": Input, "working_from": Input, "working_until": Input,
@@ -162,22 +161,13 @@ async def test_the_agreement_screen_reads_off_the_ui_thread(user, provider, pair
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
-        ui_thread = threading.get_ident()
-        statements: list[tuple[int, str]] = []
-        connection = app.toolbox.vault._conn
-        connection.set_trace_callback(
-            lambda sql: statements.append((threading.get_ident(), sql)))
-        try:
+        with statements_by_thread(app) as log:
             app.push_screen(AgreementScreen(partner_id))
             await wait_for(pilot, lambda: isinstance(app.screen, AgreementScreen)
                            and app.screen.loaded)
             await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
-        finally:
-            connection.set_trace_callback(None)
-        on_ui = [sql for thread, sql in statements if thread == ui_thread]
-        assert on_ui == [], "\n".join(on_ui)
-        assert not [sql for _thread, sql in statements
-                    if not sql.lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))]
+        assert log.on_ui() == [], "\n".join(log.on_ui())
+        assert not log.changes()
         assert "no agreement yet" in text_of(app, "#agreement-state")
 
 
@@ -189,15 +179,10 @@ async def test_the_conversation_keys_are_decided_without_reading_the_vault(user,
         await unlock(pilot)
         screen = await open_conversation(pilot)
         assert isinstance(screen, ConversationScreen) and screen.loaded
-        statements: list[str] = []
-        connection = app.toolbox.vault._conn
-        connection.set_trace_callback(statements.append)
-        try:
+        with statements_by_thread(app) as log:
             keys = {action: screen.check_action(action, ())
                     for action in ("seen", "answer_checkin", "schedule_checkin", "send")}
-        finally:
-            connection.set_trace_callback(None)
-        assert statements == []
+        assert log.statements == []
         assert keys == {"seen": False, "answer_checkin": True, "schedule_checkin": False,
                         "send": True}
 
@@ -209,18 +194,11 @@ async def test_the_conversation_reads_again_off_the_ui_thread_after_a_sync(user,
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         screen = await open_conversation(pilot)
-        ui_thread = threading.get_ident()
-        statements: list[tuple[int, str]] = []
-        connection = app.toolbox.vault._conn
-        connection.set_trace_callback(
-            lambda sql: statements.append((threading.get_ident(), sql)))
-        try:
+        with statements_by_thread(app) as log:
             screen.refresh_after_sync()
             await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
             await settle(pilot)
-        finally:
-            connection.set_trace_callback(None)
-        assert [sql for thread, sql in statements if thread == ui_thread] == []
-        assert statements
+        assert log.on_ui() == []
+        assert log.statements
         assert screen.partner is not None
         assert screen.partner.name in text_of(app, "#partner-line")

@@ -12,6 +12,7 @@ from reconnect_tui.screens.home import HomeScreen
 from reconnect_tui.screens.life_domains import LifeDomainsScreen
 from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import SIZE, make_app, open_module, unlock, wait_for
+from tests.support.statements import statements_by_thread
 
 
 def shown(home: HomeScreen, widget_id: str) -> str:
@@ -79,8 +80,6 @@ async def test_home_and_life_domains_fit_60x20(vault_path: Path) -> None:
 async def test_home_reads_its_unread_line_off_the_ui_thread(vault_path: Path) -> None:
     """Each sync refreshes Home (each minute): the unread line and the agreement notes are
     read with the rest in the loading thread, never on the UI thread."""
-    import threading
-
     app = make_app(vault_path)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
@@ -88,16 +87,9 @@ async def test_home_reads_its_unread_line_off_the_ui_thread(vault_path: Path) ->
         assert isinstance(home, HomeScreen)
         await wait_for(pilot, lambda: home.loaded
                        and not any(w.is_running for w in app.workers))
-        ui_thread = threading.get_ident()
-        statements: list[tuple[int, str]] = []
-        connection = app.toolbox.vault._conn
-        connection.set_trace_callback(
-            lambda sql: statements.append((threading.get_ident(), sql)))
-        try:
+        with statements_by_thread(app) as log:
             home.refresh_after_sync()
-            await wait_for(pilot, lambda: any(t != ui_thread for t, _sql in statements)
+            await wait_for(pilot, lambda: bool(log.off_ui())
                            and not any(w.is_running for w in app.workers))
-        finally:
-            connection.set_trace_callback(None)
-        assert [sql for thread, sql in statements if thread == ui_thread] == []
+        assert log.on_ui() == []
         assert not home.query_one("#unread", Static).display  # not paired: no unread line

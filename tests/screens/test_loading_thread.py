@@ -8,8 +8,6 @@ runs the reads."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from textual.widgets import Input, TextArea
 
@@ -21,6 +19,7 @@ from reconnect_tui.widgets.drafts import DraftNotice
 from reconnect_tui.widgets.form import FormScreen
 from tests.pilot import make_app, open_module, unlock, wait_for
 from tests.screens.messages_helpers import open_conversation, send, sync
+from tests.support.statements import statements_by_thread
 
 LOADING_IN_THREAD = (
     "life-domains", "goals", "network", "crisis-plan", "exercises", "medications", "diary",
@@ -38,23 +37,13 @@ async def test_screen_reads_off_the_ui_thread(vault_path, module_id):
         await unlock(pilot)
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
         home = app.screen
-        ui_thread = threading.get_ident()
-        statements: list[tuple[int, str]] = []
-        connection = app.toolbox.vault._conn
-        connection.set_trace_callback(
-            lambda sql: statements.append((threading.get_ident(), sql)))
-        try:
+        with statements_by_thread(app) as log:
             screen = await open_module(pilot, module_id)
             await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
-        finally:
-            connection.set_trace_callback(None)
         assert screen is not home and screen.loaded
-        on_ui = [sql for thread, sql in statements if thread == ui_thread]
-        assert on_ui == [], f"{module_id} read the vault on the UI thread: {on_ui[:3]}"
-        assert any(thread != ui_thread for thread, _sql in statements)
-        changes = [sql for _thread, sql in statements
-                   if not sql.lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))]
-        assert changes == [], f"opening {module_id} changed the vault: {changes[:3]}"
+        assert log.on_ui() == [], f"{module_id} read on the UI thread: {log.on_ui()[:3]}"
+        assert log.off_ui()
+        assert log.changes() == [], f"opening {module_id} changed the vault: {log.changes()[:3]}"
 
 
 async def test_the_conversation_reads_off_the_ui_thread(paired, provider, user):
@@ -71,19 +60,11 @@ async def test_the_conversation_reads_off_the_ui_thread(paired, provider, user):
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
-        ui_thread = threading.get_ident()
-        statements: list[tuple[int, str]] = []
-        connection = app.toolbox.vault._conn
-        connection.set_trace_callback(
-            lambda sql: statements.append((threading.get_ident(), sql)))
-        try:
+        with statements_by_thread(app) as log:
             screen = await open_conversation(pilot)
             await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
-        finally:
-            connection.set_trace_callback(None)
         assert isinstance(screen, ConversationScreen) and screen.loaded
-        on_ui = [sql for thread, sql in statements if thread == ui_thread]
-        assert on_ui == [], f"the conversation read the vault on the UI thread: {on_ui[:3]}"
+        assert log.on_ui() == [], f"the conversation read on the UI thread: {log.on_ui()[:3]}"
         assert screen.sub_title == "Messages with Dr Lind"
         assert screen.query_one("#composer-text", TextArea).text == "Half a thought"
         assert any("Hello from Dr Lind" in str(bubble.render())
@@ -101,20 +82,12 @@ async def test_a_form_reads_its_draft_off_the_ui_thread(vault_path, user_templat
         await unlock(pilot)
         await open_module(pilot, "goals")
         await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
-        ui_thread = threading.get_ident()
-        statements: list[tuple[int, str]] = []
-        connection = app.toolbox.vault._conn
-        connection.set_trace_callback(
-            lambda sql: statements.append((threading.get_ident(), sql)))
-        try:
+        with statements_by_thread(app) as log:
             await pilot.press("a")
             await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
             await wait_for(pilot, lambda: app.screen.draft_settled)
-        finally:
-            connection.set_trace_callback(None)
         form = app.screen
         assert form.query_one("#field-title", Input).value == "Walk to the fjord"
         assert form.query_one(DraftNotice).display
-        on_ui = [sql for thread, sql in statements if thread == ui_thread]
-        assert on_ui == [], f"the form read the vault on the UI thread: {on_ui[:3]}"
-        assert any("draft" in sql.lower() for thread, sql in statements if thread != ui_thread)
+        assert log.on_ui() == [], f"the form read the vault on the UI thread: {log.on_ui()[:3]}"
+        assert any("draft" in sql.lower() for sql in log.off_ui())
