@@ -61,8 +61,10 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     from ..store import Vault
+    from ..store.vault import refuse_folder
 
     path = vault_path(ctx, vault)
+    refuse_folder(path)
     if Vault.exists(path) and path.is_file() and path.stat().st_size == 0:
         raise ReconnectError(
             _(

@@ -99,6 +99,14 @@ def _open_failure(exc: KeyRejected, path: Path, outcome: failures.Outcome) -> Va
     )
 
 
+
+def refuse_folder(path: Path) -> None:
+    """A vault is a file: a folder given as one is said as such (not as a damaged vault)."""
+    if Path(path).is_dir():
+        raise VaultNotFound(
+            _("{path} is a folder. A vault is a file in it, for example {example}.").format(
+                path=path, example=Path(path) / "vault.db"))
+
 class Vault:
     """An unlocked vault. Create with ``Vault.create`` or open with ``Vault.unlock``."""
 
@@ -196,6 +204,7 @@ class Vault:
     @staticmethod
     def _header_for(path: Path) -> keys.KeyHeader:
         path = Path(path)
+        refuse_folder(path)
         if not path.exists():
             if keys.header_path(path).exists():  # the key header without its database
                 raise VaultDamaged(keys.damaged_message(path))

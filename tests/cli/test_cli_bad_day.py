@@ -181,3 +181,14 @@ def test_sqlcipher_prints_nothing_of_its_own_on_a_damaged_vault(vault_path: Path
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "reconnect restore" in result.stderr
     assert "ERROR CORE" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["goal", "list"], ["init", "--name", "Kari"],
+                                     ["export", "all"]], ids=lambda c: c[0])
+def test_a_folder_given_as_the_vault_is_called_a_folder(tmp_path: Path, command: list[str]):
+    """Not "damaged" (nothing is), and init does not say a vault already exists there."""
+    result = run(*command, "--vault", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert f"{tmp_path} is a folder. A vault is a file in it" in result.stderr
+    assert "damaged" not in result.stderr and "already exists" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing made in it
