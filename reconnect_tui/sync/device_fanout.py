@@ -96,6 +96,26 @@ def _message_row(obj: object) -> MessageRow:
                       "" if outgoing else None)
 
 
+def direct_devices(fields: dict[str, Any]) -> frozenset[str]:
+    """A message's ``devices``: the Ed25519 keys of the recipient's other devices the sender
+    encrypted the same message to (they need no copy of it). Anything malformed counts as
+    none, so every device gets a copy."""
+    listed = fields.get("devices")
+    if not isinstance(listed, list) or not all(isinstance(k, str) for k in listed):
+        return frozenset()
+    return frozenset(listed)
+
+
+@dataclass(frozen=True, slots=True)
+class SendPlan:
+    """What a send on one dyad fans out to, read once before it is encrypted."""
+
+    open_devices: tuple[PartnerDevice, ...]
+    """The partner's other devices with a session (the message goes to each)."""
+    via: str | None
+    shared: bool
+
+
 @dataclass(frozen=True, slots=True)
 class SafetyKeys:
     own: bytes
@@ -114,6 +134,7 @@ class Fanout:
         self.dyads = DyadRepository(vault)
         self.devices = DeviceRepository(vault)
         self._pickle_key = olm.pickle_key(vault.key)
+        self._via_cache: dict[tuple[int, str], str | None] = {}
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -199,7 +220,10 @@ class Fanout:
         self.repo.set_list_sent(record.id, version)
         return 1
 
-    def _send_link(self, device: DeviceRow, plaintext: bytes) -> int:
+    def _send_link(self, device: DeviceRow, plaintext: bytes,
+                   batch: list[tuple[str, str, bytes]] | None = None) -> int:
+        """Encrypt ``plaintext`` on the link session to ``device``; the envelope is queued
+        now, or added to ``batch`` for the caller to queue with others (``_enqueue_all``)."""
         if (device.session_pickle is None or device.envelope_key is None
                 or device.outbound_mailbox is None):
             return 0
@@ -207,12 +231,19 @@ class Fanout:
         sealed = olm.seal(device.envelope_key, device.outbound_mailbox,
                           olm.encrypt(session, plaintext))
         self.devices.save_session(device.id, session.pickle(self._pickle_key))
-        self._enqueue(device.outbound_mailbox, sealed)
+        if batch is None:
+            self._enqueue(device.outbound_mailbox, sealed)
+        else:
+            batch.append((wire.new_id(), device.outbound_mailbox, sealed))
         return 1
 
     def _enqueue(self, mailbox_id: str, sealed: bytes) -> None:
         SyncStateRepository(self.vault).enqueue(wire.new_id(), mailbox_id, sealed,
                                                 epoch_seconds())
+
+    def _enqueue_all(self, batch: list[tuple[str, str, bytes]]) -> None:
+        """The envelopes of one message to several devices, in one statement."""
+        SyncStateRepository(self.vault).enqueue_many(batch, epoch_seconds())
 
     # -- the person side: messages on link sessions -------------------------------------------
 
@@ -320,25 +351,45 @@ class Fanout:
         if self.repo.insert_copy(partner_id, row) and not self.repo.via_device(partner_id):
             self._copy_on(partner_id, fields, skip=source.ed25519)
 
+    def plan(self, record: PartnerRecord) -> SendPlan:
+        """Read once before a send, in one query."""
+        open_devices, via, shared = self.repo.send_plan(record.id)
+        return SendPlan(tuple(d for d in open_devices if d.session_pickle is not None
+                              and d.outbound_mailbox is not None), via, shared)
+
     def after_send(self, record: PartnerRecord, inner: messages.DyadPlaintext,
-                   row: MessageRow, *, encrypted: bool) -> None:
+                   row: MessageRow, plan: SendPlan, *, encrypted: bool) -> None:
         """A message this device just wrote to ``record`` (``encrypted``: to the paired
         device; not while a reset waits): the same to the partner's other devices, and a copy
-        to the person's own. One read when there are none."""
-        open_devices, via, shared = self.repo.fanout_state(record.id)
-        if open_devices and encrypted:
-            self.fan_out(record, inner)
-        self._copy(record, row, via, shared)
+        to the person's own."""
+        batch: list[tuple[str, str, bytes]] = []  # every envelope of it, one statement
+        if plan.open_devices and encrypted:
+            self.fan_out(record, inner, plan.open_devices, batch)
+        self._copy(record, row, plan.via, plan.shared, batch=batch)
+        self._enqueue_all(batch)
 
-    def copy_own(self, record: PartnerRecord, row: MessageRow) -> None:
+    def copy_own(self, record: PartnerRecord, row: MessageRow,
+                 skip: frozenset[str] = frozenset()) -> None:
         """A message this device sent to, or received from, ``record``: a copy to the person's
         other devices holding the dyad (a handed-over dyad's device sends only its own, to the
-        device that handed it over; the paired device sends everything to every other one)."""
-        _open, via, shared = self.repo.fanout_state(record.id)
-        self._copy(record, row, via, shared)
+        device that handed it over; the paired device sends everything to every other one
+        but those in ``skip``, which the partner encrypted the message to itself)."""
+        via = self._via(record)
+        if via is not None and not row.outgoing:
+            return  # the partner wrote to every device of this dyad itself
+        self._copy(record, row, via, True, skip)
+
+    def _via(self, record: PartnerRecord) -> str | None:
+        """A dyad's ``via_device``: set when the dyad is stored, never changed, so read once
+        per dyad (known by its row and its own random inbound mailbox)."""
+        key = (record.id, record.inbound_mailbox)
+        if key not in self._via_cache:
+            self._via_cache[key] = self.repo.via_device(record.id)
+        return self._via_cache[key]
 
     def _copy(self, record: PartnerRecord, row: MessageRow, via: str | None,
-              shared: bool) -> None:
+              shared: bool, skip: frozenset[str] = frozenset(),
+              batch: list[tuple[str, str, bytes]] | None = None) -> None:
         if via is None and not shared:
             return
         fields = {"v": 1, "type": "dyad-copy", "partner": record.ed25519,
@@ -347,19 +398,25 @@ class Fanout:
             if row.outgoing:
                 for device in self.devices.devices():
                     if device.ed25519 == via and device.status == "linked":
-                        self._send_link(device, padding.pad(canonical_json(fields)))
+                        self._send_link(device, padding.pad(canonical_json(fields)), batch)
             return
-        self._copy_on(record.id, fields)
+        self._copy_on(record.id, fields, skip=skip, batch=batch)
 
-    def _copy_on(self, partner_id: int, fields: dict[str, Any], *, skip: str = "") -> None:
-        shared = self.repo.shared_with(partner_id)
-        if not shared:
+    def _copy_on(self, partner_id: int, fields: dict[str, Any], *,
+                 skip: frozenset[str] | str = "",
+                 batch: list[tuple[str, str, bytes]] | None = None) -> None:
+        """``fields`` to each other device holding the dyad but ``skip``; the envelopes are
+        queued together (into ``batch`` when the caller queues more of the same message)."""
+        skipped = {skip} if isinstance(skip, str) else skip
+        targets = [d for d in self.devices.holding_dyad(partner_id) if d.ed25519 not in skipped]
+        if not targets:
             return
         plaintext = padding.pad(canonical_json(fields))
-        for device in self.devices.devices():
-            if (device.ed25519 in shared and device.ed25519 != skip and not device.this_device
-                    and device.status == "linked"):
-                self._send_link(device, plaintext)
+        own: list[tuple[str, str, bytes]] = [] if batch is None else batch
+        for device in targets:
+            self._send_link(device, plaintext, own)
+        if batch is None:
+            self._enqueue_all(own)
 
     def hello(self, record: PartnerRecord, inbox_id: int, envelope: olm.OlmEnvelope,
               identity_key: str) -> None:
@@ -454,11 +511,16 @@ class Fanout:
         self.repo.open_device(device.id, inbound, str(outbound), session.pickle(self._pickle_key))
         self._enqueue(str(outbound), sealed)
 
-    def fan_out(self, record: PartnerRecord, inner: messages.DyadPlaintext) -> int:
+    def fan_out(self, record: PartnerRecord, inner: messages.DyadPlaintext,
+                devices: tuple[PartnerDevice, ...] | None = None,
+                into: list[tuple[str, str, bytes]] | None = None) -> int:
         """A message or read receipt just encrypted to the paired device: the same, addressed
-        to each of the partner's other open devices, on its own session."""
-        queued = 0
-        for device in self.repo.devices(record.id, status="open"):
+        to each of the partner's other open devices (``devices``, read before the send, or
+        read now), on its own session."""
+        if devices is None:
+            devices = tuple(self.repo.devices(record.id, status="open"))
+        batch: list[tuple[str, str, bytes]] = []
+        for device in devices:
             if device.session_pickle is None or device.outbound_mailbox is None:
                 continue
             copy = messages.DyadPlaintext(inner.type, inner.id, inner.sender, device.ed25519,
@@ -467,9 +529,12 @@ class Fanout:
             sealed = olm.seal(record.envelope_key, device.outbound_mailbox,
                               olm.encrypt(session, copy.encode()))
             self.repo.save_session(device.id, session.pickle(self._pickle_key))
-            self._enqueue(device.outbound_mailbox, sealed)
-            queued += 1
-        return queued
+            batch.append((wire.new_id(), device.outbound_mailbox, sealed))
+        if into is None:
+            self._enqueue_all(batch)
+        else:
+            into.extend(batch)
+        return len(batch)
 
     def device_by_mailbox(self, mailbox_id: str) -> PartnerDevice | None:
         return self.repo.by_mailbox(mailbox_id)
@@ -505,5 +570,5 @@ class Fanout:
         if not kept:
             raise ProtocolError(_("A message arrived twice; the copy was rejected."))
         if row_kept is not None:  # the paired device: on to the person's other devices
-            self.copy_own(record, row_kept)
+            self.copy_own(record, row_kept, direct_devices(inner.fields))
         return 1 if inner.type == "message" else 0

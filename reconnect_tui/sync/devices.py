@@ -502,13 +502,14 @@ class Devices:
         """Handle what sync fetched into link mailboxes; returns how many were taken."""
         taken = 0
         while batch := self.repo.unprocessed():
-            for inbox_id, envelope_id, mailbox_id, ciphertext in batch:
-                taken += self._process_one(inbox_id, envelope_id, mailbox_id, ciphertext)
+            with self.vault.transaction():  # one commit for the batch, a savepoint each
+                for inbox_id, envelope_id, mailbox_id, ciphertext in batch:
+                    taken += self._process_one(inbox_id, envelope_id, mailbox_id, ciphertext)
         return taken
 
     def _process_one(self, inbox_id: int, envelope_id: str, mailbox_id: str,
                      ciphertext: bytes) -> int:
-        with self.vault.transaction():
+        with self.vault.transaction(savepoint=False):  # process_inbox's; a savepoint below
             if not self.repo.still_unprocessed(inbox_id):
                 return 0
             try:

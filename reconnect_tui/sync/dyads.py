@@ -409,6 +409,9 @@ class Dyads:
         if about is not None:
             fields["about"] = {"module": about.module, "item_id": about.item_id,
                                "title": about.title}
+        plan = self._fanout.plan(record)  # the partner's other devices, read once
+        if plan.open_devices:  # they get it from us: the partner's paired device copies it
+            fields["devices"] = [d.ed25519 for d in plan.open_devices]  # to the others only
         counter = record.sent_counter + 1
         inner = messages.DyadPlaintext("message", wire.new_id(), self.identity_key, record.ed25519,
                                self._now(), counter, fields)
@@ -421,7 +424,7 @@ class Dyads:
                          outgoing.envelope_id if outgoing else None)
         self.repo.record_sent(partner_id, pickle, counter, row, outgoing)
         # to the partner's other devices, and a copy to our own (docs/devices.md)
-        self._fanout.after_send(record, inner, row, encrypted=outgoing is not None)
+        self._fanout.after_send(record, inner, row, plan, encrypted=outgoing is not None)
         return self._chat_named(StoredMessage(partner_id, row), self._own(), record.name)
 
     def conversation(self, partner_id: int) -> list[ChatMessage]:
@@ -502,15 +505,20 @@ class Dyads:
         """Decrypt what sync fetched into dyad mailboxes; returns how many new messages."""
         new = 0
         while batch := self.repo.unprocessed():
-            for inbox_id, envelope_id, mailbox_id, ciphertext in batch:
-                new += self._process_one(inbox_id, envelope_id, mailbox_id, ciphertext)
+            # One commit for the batch (each envelope a savepoint of it, _process_one): a
+            # message fanned out to several devices is several envelopes to every vault.
+            with self.vault.transaction():
+                for inbox_id, envelope_id, mailbox_id, ciphertext in batch:
+                    new += self._process_one(inbox_id, envelope_id, mailbox_id, ciphertext)
         return new
 
     def _process_one(self, inbox_id: int, envelope_id: str, mailbox_id: str,
                      ciphertext: bytes) -> int:
-        """One envelope in one transaction, from reading the session to storing it again: a
-        second process syncing the same vault waits, then finds the envelope handled."""
-        with self.vault.transaction():
+        """One envelope in one transaction (a savepoint of ``process_inbox``'s), from reading
+        the session to storing it again: a second process syncing the same vault waits, then
+        finds the envelope handled. No savepoint of its own: what it wrote before a refusal
+        stays with the refusal, as when each envelope was a transaction of its own."""
+        with self.vault.transaction(savepoint=False):
             if not self.repo.still_unprocessed(inbox_id):
                 return 0
             return self._process_locked(inbox_id, envelope_id, mailbox_id, ciphertext)
@@ -574,7 +582,8 @@ class Dyads:
                 return 0
             if not kept:
                 raise ProtocolError(_("A message arrived twice; the copy was rejected."))
-            self._fanout.copy_own(record, row)  # to the person's other devices
+            self._fanout.copy_own(  # to the person's other devices the partner did not
+                record, row, device_fanout.direct_devices(inner.fields))  # write to
             return 1
         if inner.type == "echo":
             self._echo(record, pickle, inbox_id, inner)

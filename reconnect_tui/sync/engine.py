@@ -174,6 +174,7 @@ class SyncEngine(Generic[R]):
                 self.state.mark_failed(envelope.id, "unreachable", self.clock(),
                                        self.rng.random())
             raise
+        delivered: list[int] = []
         for envelope, result in zip(group, results, strict=True):
             if result.error is not None:
                 status = wire.STATUS.get(result.error, 503)
@@ -181,8 +182,9 @@ class SyncEngine(Generic[R]):
                               report)
                 continue
             # Accepted now or earlier (duplicate): delivered either way.
-            self.state.mark_delivered(envelope.id, self.clock())
-            report.sent += 1
+            delivered.append(envelope.id)
+        self.state.mark_delivered_many(delivered, self.clock())  # one transaction
+        report.sent += len(delivered)
 
     def _refused(self, envelope: OutgoingEnvelope, refusal: RelayRefused,
                  report: SyncReport) -> None:

@@ -100,6 +100,16 @@ class DeviceRepository(Repository):
                                 " ORDER BY linked_at, id").fetchall()
         return [_device(r) for r in rows]
 
+    def holding_dyad(self, partner_id: int) -> list[DeviceRow]:
+        """The person's other linked devices a dyad was handed to (``dyad_shares``), in one
+        read."""
+        with self.vault.read() as conn:
+            rows = conn.execute(f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE status = 'linked'"
+                                " AND this_device = 0 AND ed25519 IN (SELECT device FROM"
+                                " dyad_shares WHERE partner_id = ?) ORDER BY linked_at, id",
+                                (partner_id,)).fetchall()
+        return [_device(r) for r in rows]
+
     def device_by_mailbox(self, mailbox_id: str) -> DeviceRow | None:
         with self.vault.read() as conn:
             row = conn.execute(f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE inbound_mailbox = ?"
@@ -131,7 +141,7 @@ class DeviceRepository(Repository):
             return int(row[0])
 
     def save_session(self, device_id: int, pickle: str) -> None:
-        with self.vault.transaction() as conn:
+        with self.vault.transaction(savepoint=False) as conn:  # one statement
             conn.execute("UPDATE devices SET session_pickle = ? WHERE id = ?", (pickle, device_id))
 
     def retire(self, ed25519: str, now: datetime) -> None:
@@ -194,7 +204,7 @@ class DeviceRepository(Repository):
         return row is not None and not row[0]
 
     def mark_processed(self, inbox_id: int) -> None:
-        with self.vault.transaction() as conn:
+        with self.vault.transaction(savepoint=False) as conn:  # one statement
             conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
 
     def record_rejected(self, envelope_id: str, mailbox_id: str, inbox_id: int, reason: str,

@@ -287,8 +287,10 @@ class DyadRepository(Repository):
                         extra: Callable[[Connection], None] | None = None) -> bool:
         """A verified envelope: advance the session, keep its id (replays), store what it
         carried, mark the partner paired and the inbox row processed. False if the id was seen
-        before (then nothing but the inbox mark changes)."""
-        with self.vault.transaction() as conn:
+        before (then nothing but the inbox mark changes). A savepoint only around ``extra``'s
+        writes (which may refuse what arrived): the rest cannot fail halfway but with the
+        caller's whole transaction."""
+        with self.vault.transaction(savepoint=extra is not None) as conn:
             conn.execute("UPDATE inbox SET processed = 1 WHERE id = ?", (inbox_id,))
             seen = conn.execute("INSERT OR IGNORE INTO seen_ids(partner_id, message_id)"
                                 " VALUES (?, ?)", (partner_id, message_id)).rowcount

@@ -152,6 +152,20 @@ class PartnerDeviceRepository(Repository):
                 (partner_id,)).fetchone()
         return (bool(row[0]), row[1], bool(row[2])) if row else (False, None, False)
 
+    def send_plan(self, partner_id: int) -> tuple[list[PartnerDevice], str | None, bool]:
+        """(the partner's open devices, the dyad's ``via_device``, it was handed to own
+        devices) in one query, read before a send."""
+        with self.vault.read() as conn:
+            rows = conn.execute(
+                f"SELECT p.via_device, EXISTS (SELECT 1 FROM dyad_shares WHERE partner_id = p.id),"
+                f" {', '.join('d.' + c.strip() for c in _COLUMNS.split(','))}"
+                " FROM partners p LEFT JOIN partner_devices d ON d.partner_id = p.id"
+                " AND d.status = 'open' WHERE p.id = ? ORDER BY d.id", (partner_id,)).fetchall()
+        if not rows:
+            return [], None, False
+        devices = [_device(r[2:]) for r in rows if r[2] is not None]
+        return devices, rows[0][0], bool(rows[0][1])
+
     # -- the person side -------------------------------------------------------------------------
 
     def person_keys(self, partner_id: int) -> PersonKeys:

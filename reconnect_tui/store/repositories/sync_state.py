@@ -123,12 +123,26 @@ class SyncStateRepository(Repository):
     # -- outbox ------------------------------------------------------------------------------
 
     def enqueue(self, envelope_id: str, mailbox_id: str, ciphertext: bytes, now: float) -> None:
-        """Keep an envelope for delivery. Written before any network call."""
-        with self.vault.transaction() as conn:
+        """Keep an envelope for delivery. Written before any network call. One statement,
+        so it joins an open transaction without a savepoint."""
+        with self.vault.transaction(savepoint=False) as conn:
             conn.execute(
                 "INSERT INTO outbox(envelope_id, mailbox_id, ciphertext, created_at,"
                 " next_attempt_at) VALUES (?, ?, ?, ?, ?)",
                 (envelope_id, mailbox_id, ciphertext, now, now),
+            )
+
+    def enqueue_many(self, envelopes: list[tuple[str, str, bytes]], now: float) -> None:
+        """(envelope id, mailbox id, ciphertext) of several envelopes kept at once: a message
+        fanned out to several devices."""
+        if not envelopes:
+            return
+        with self.vault.transaction(savepoint=False) as conn:
+            conn.executemany(
+                "INSERT INTO outbox(envelope_id, mailbox_id, ciphertext, created_at,"
+                " next_attempt_at) VALUES (?, ?, ?, ?, ?)",
+                [(envelope_id, mailbox, sealed, now, now)
+                 for envelope_id, mailbox, sealed in envelopes],
             )
 
     def due(self, now: float | None, limit: int = 500) -> list[OutgoingEnvelope]:
@@ -162,6 +176,17 @@ class SyncStateRepository(Repository):
             conn.execute(
                 "UPDATE outbox SET delivered_at = ?, last_error = NULL WHERE id = ?",
                 (now, outbox_id),
+            )
+
+    def mark_delivered_many(self, outbox_ids: list[int], now: float) -> None:
+        """Every envelope one batched deposit got accepted, in one transaction (a message
+        fanned out to several devices is several envelopes)."""
+        if not outbox_ids:
+            return
+        with self.vault.transaction() as conn:
+            conn.executemany(
+                "UPDATE outbox SET delivered_at = ?, last_error = NULL WHERE id = ?",
+                [(now, outbox_id) for outbox_id in outbox_ids],
             )
 
     def mark_failed(self, outbox_id: int, error: str, now: float, jitter: float) -> None:
