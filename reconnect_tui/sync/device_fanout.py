@@ -49,6 +49,10 @@ from .pairing import canonical_json
 
 LINK_KINDS = ("dyad-share", "dyad-keys", "dyad-copy", "partner-list")
 """Inner types on a link session handled here (``Devices._linked_message`` hands them over)."""
+WAITING_KEYS = "device_keys_waiting"
+"""Setting: one-time keys and mailboxes of the person's devices for partners whose dyad was
+being reset when they arrived, ``{partner Ed25519: {device Ed25519: {one_time_key, mailbox}}}``;
+sent with the list once the reset is over (``Fanout.step``)."""
 HISTORY = 200
 """At most this many of a conversation's newest messages go with a dyad handed to a device."""
 
@@ -171,6 +175,7 @@ class Fanout:
             version, signed = held
             linked = [d for d in self.devices.devices() if not d.this_device
                       and d.status == "linked" and d.session_pickle is not None]
+            waiting, sent_waiting = self._waiting_keys(), False
             for record in self.dyads.partners():
                 if (record.status != "paired" or record.reset_state is not None
                         or self.repo.via_device(record.id)):
@@ -180,9 +185,21 @@ class Fanout:
                     if device.ed25519 not in shared:
                         queued += self._hand_over(record, device)
                 sent = self.repo.person_keys(record.id).list_sent
-                if version > sent and (linked or sent > 0):
-                    queued += self._send_list(record, signed, version, {})
+                keys = waiting.pop(record.ed25519, {})
+                sent_waiting = sent_waiting or bool(keys)
+                if keys or (version > sent and (linked or sent > 0)):
+                    queued += self._send_list(record, signed, version, keys)
+            if sent_waiting:  # those sent now are no longer waiting
+                self._keep_waiting_keys(waiting)
         return queued
+
+    def _waiting_keys(self) -> dict[str, dict[str, dict[str, str]]]:
+        text = SyncStateRepository(self.vault).setting(WAITING_KEYS)
+        return json.loads(text) if text else {}
+
+    def _keep_waiting_keys(self, waiting: dict[str, dict[str, dict[str, str]]]) -> None:
+        SyncStateRepository(self.vault).set_setting(WAITING_KEYS, canonical_json(
+            waiting).decode())
 
     def _hand_over(self, record: PartnerRecord, device: DeviceRow) -> int:
         rows = [s.row for s in self.dyads.conversation(record.id)
@@ -337,11 +354,17 @@ class Fanout:
             raise ProtocolError(_("A message from one of your devices could not be read."))
         record = self.dyads.partner(partner_id)
         held = self.devices.device_list()
-        if (record is None or record.status != "paired" or record.reset_state is not None
-                or held is None):
+        if record is None or held is None:
             return
-        self._send_list(record, held[1], held[0],
-                        {source.ed25519: {"one_time_key": otk, "mailbox": str(mailbox)}})
+        offer = {"one_time_key": otk, "mailbox": str(mailbox)}
+        if record.status != "paired" or record.reset_state is not None:
+            # The dyad's session is being set up again (a restore, docs/dyads.md): the keys
+            # wait, and go with the list at the first sync after the reset is over (step).
+            waiting = self._waiting_keys()
+            waiting.setdefault(record.ed25519, {})[source.ed25519] = offer
+            self._keep_waiting_keys(waiting)
+            return
+        self._send_list(record, held[1], held[0], {source.ed25519: offer})
 
     def _copy_arrived(self, source: DeviceRow, fields: dict[str, Any]) -> None:
         partner_id = self.repo.partner_by_key(str(fields.get("partner")))
