@@ -458,6 +458,8 @@ class ConversationScreen(ModuleScreen[ConversationData]):
             text.append("  · ✓ " + _("safety number verified"))
         elif not partner.key_changed:
             text.append("  · " + _("safety number not compared yet (Ctrl+N)"))
+        if partner.devices:
+            text.append("  · " + _("also on {names}").format(names=", ".join(partner.devices)))
         if not partner.read_receipts:
             text.append("  · " + _("read receipts off"))
         line.update(text)

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from ..errors import ReconnectError
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..model import Role
 from ..sync.dyads import INVITATION_LIFETIME, Partner
 from .base import ModuleScreen
@@ -253,6 +253,23 @@ class JoinScreen(RelayScreen):
         self.app.post_message(SyncRequested())
 
 
+def linked_devices_line(partner: Partner) -> str:
+    """Why the number changed when the partner linked devices (docs/devices.md): one number per
+    person, kept verified because the paired device introduced the others."""
+    if not partner.devices:
+        return ""
+    n = len(partner.devices) + 1
+    line = ngettext("{name} now uses {n} device (also {names}).",
+                    "{name} now uses {n} devices (also {names}).", n).format(
+        name=partner.name, n=n, names=", ".join(partner.devices))
+    if partner.verified and not partner.key_changed:
+        return line + " " + _(
+            "Your safety number changed when they were linked and is still verified: the"
+            " device you compared it with introduced them, in a list signed with the same"
+            " person's key.")
+    return line + " " + _("Your safety number is now one number for all of their devices.")
+
+
 class SafetyNumberScreen(ModuleScreen):
     """Both sides see the same number: compare it face to face and mark it verified."""
 
@@ -275,6 +292,7 @@ class SafetyNumberScreen(ModuleScreen):
             yield Static("", id="key-warning", classes="key-warning")
             yield Static("", id="safety-number")
             yield Static("", id="safety-status")
+            yield Static("", id="safety-devices")
             yield Static("", id="safety-help", classes="help")
 
     def on_mount(self) -> None:
@@ -305,6 +323,9 @@ class SafetyNumberScreen(ModuleScreen):
         else:
             status.append(_("Not verified yet."), "bold")
         self.query_one("#safety-status", Static).update(status)
+        devices = self.query_one("#safety-devices", Static)
+        devices.display = bool(partner.devices)
+        devices.update(linked_devices_line(partner))
         where = _("your provider") if partner.role is Role.PROVIDER else _("the service user")
         self.query_one("#safety-help", Static).update(
             _(
