@@ -87,11 +87,11 @@ def _link(first: Vault, work: Path, url: str, name: str = "Work PC") -> Vault:
 # --- (a) a ten-year vault to a second device ------------------------------------------------
 
 
-def ten_year(tmp: Path, url: str) -> None:
+def ten_year(tmp: Path, url: str, scale: float = 1.0) -> None:
     path = tmp / "ten" / "vault.db"
     path.parent.mkdir()
     started = time.perf_counter()
-    key, header = build_ten_year_vault(path)
+    key, header = build_ten_year_vault(path, scale=scale)
     print(f"(a) built the ten-year vault in {time.perf_counter() - started:.0f} s")
     first = Vault.open_with_key(path, key, header)
     try:
@@ -317,6 +317,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--skip-ten-year", action="store_true")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="(a) only: that fraction of the ten-year vault (quick runs)")
+    parser.add_argument("--only-ten-year", action="store_true", help="(a) only")
     args = parser.parse_args()
     print(f"load average at start {load()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="reconnect-bench-") as folder:
@@ -324,7 +327,9 @@ def main() -> None:
         relay = RelayProcess(tmp / "relay", extra_args=RELAY_ARGS).start()
         try:
             if not args.skip_ten_year:
-                ten_year(tmp, relay.url)
+                ten_year(tmp, relay.url, args.scale)
+            if args.only_ten_year:
+                return
             fanout(tmp, relay.url, args.messages)
             runs = [link_once(tmp / f"run{i}", relay.url) for i in range(args.repeat)]
         finally:

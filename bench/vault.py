@@ -72,8 +72,14 @@ def _stamp(rng: random.Random) -> str:
     return (START + timedelta(minutes=rng.randrange(10 * 365 * 24 * 60))).isoformat()
 
 
-def build_ten_year_vault(path: Path, seed: int = 2026) -> tuple[bytes, vault_keys.KeyHeader]:
-    """Create and fill a vault; returns its key and header for opening without Argon2id."""
+def build_ten_year_vault(path: Path, seed: int = 2026, scale: float = 1.0,
+                         ) -> tuple[bytes, vault_keys.KeyHeader]:
+    """Create and fill a vault; returns its key and header for opening without Argon2id.
+    ``scale`` < 1 builds that fraction of every many-row table (quick runs)."""
+
+    def n(count: int) -> int:
+        return max(1, round(count * scale))
+
     rng = random.Random(seed)
     vault, _code = Vault.create(path, PASSPHRASE, Profile(name="Bench"))
     with vault.transaction() as conn:
@@ -84,10 +90,10 @@ def build_ten_year_vault(path: Path, seed: int = 2026) -> tuple[bytes, vault_key
             " VALUES (?, ?, ?, ?)",
             [
                 (rng.choice(domains), _text(rng, 8), rng.randrange(11), _stamp(rng))
-                for _ in range(5000)
+                for _ in range(n(5000))
             ],
         )
-        for _ in range(400):
+        for _ in range(n(400)):
             goal = conn.execute(
                 "INSERT INTO goals(title, why, domain_id, position) VALUES (?, ?, ?, 0)",
                 (_text(rng, 4), _text(rng, 15), rng.choice(domains)),
@@ -131,7 +137,7 @@ def build_ten_year_vault(path: Path, seed: int = 2026) -> tuple[bytes, vault_key
                     "9" + str(rng.randrange(10**7)).zfill(7),
                     rng.random() < 0.2,
                 )
-                for _ in range(60)
+                for _ in range(n(60))
             ],
         )
         conn.execute(
@@ -141,18 +147,18 @@ def build_ten_year_vault(path: Path, seed: int = 2026) -> tuple[bytes, vault_key
         )
         conn.executemany(
             "INSERT INTO medications(name, dose, experiences) VALUES (?, ?, ?)",
-            [(_text(rng, 1).title(), "10 mg", _text(rng, 20)) for _ in range(25)],
+            [(_text(rng, 1).title(), "10 mg", _text(rng, 20)) for _ in range(n(25))],
         )
         conn.executemany(
             "INSERT INTO diary(written_at, text) VALUES (?, ?)",
-            [(_stamp(rng), _text(rng, 120)) for _ in range(3000)],
+            [(_stamp(rng), _text(rng, 120)) for _ in range(n(3000))],
         )
         exercise = conn.execute(
             "INSERT INTO exercises(slug, title, builtin) VALUES ('box-breathing', 'Box', 1)"
         ).lastrowid
         conn.executemany(
             "INSERT INTO exercise_log(exercise_id, done_at, note) VALUES (?, ?, ?)",
-            [(exercise, _stamp(rng), _text(rng, 6)) for _ in range(1500)],
+            [(exercise, _stamp(rng), _text(rng, 6)) for _ in range(n(1500))],
         )
         parameter = conn.execute(
             "INSERT INTO registration_parameters(name, unit) VALUES ('Sleep', 'h')"
@@ -165,7 +171,7 @@ def build_ten_year_vault(path: Path, seed: int = 2026) -> tuple[bytes, vault_key
                     (date(2016, 11, 27) + timedelta(days=d)).isoformat(),
                     round(rng.uniform(3, 10), 1),
                 )
-                for d in range(3650)
+                for d in range(n(3650))
             ],
         )
         # 50k message-sized rows: until dyad messages have their own table, the inbox holds
@@ -175,7 +181,7 @@ def build_ten_year_vault(path: Path, seed: int = 2026) -> tuple[bytes, vault_key
             " VALUES (?, ?, ?, ?, ?, 1)",
             [
                 (f"env-{i}", "mailbox", i, _text(rng, 60).encode(), rng.random() * 1e9)
-                for i in range(50000)
+                for i in range(n(50000))
             ],
         )
     key = vault.key

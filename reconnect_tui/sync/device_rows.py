@@ -171,15 +171,18 @@ class DeviceRows:
             out.append(value)
         return out
 
-    def local_changes(self, now: datetime) -> None:
+    def local_changes(self, now: datetime, modules: frozenset[str] | None = None) -> None:
         """New items, edits and deletions made here since the last sync, as stamped records.
-        A row whose values hash to the digest its record held is not compared further."""
+        A row whose values hash to the digest its record held is not compared further.
+        ``modules``: only these (closed under references, ``_related``); the rest wait for
+        the next sync, which compares every module."""
         ids = self._ids()
-        rows = {t.module: self._rows(t) for t in TABLES}
+        tables = [t for t in TABLES if modules is None or t.module in modules]
+        rows = {t.module: self._rows(t) for t in tables}
         globals_of = {m: {local: gid for local, (gid, _d) in by.items()} for m, by in ids.items()}
         clock = self._clock()
         wall = _ms(now)
-        for table in TABLES:  # references first, so a row's parent has its global id
+        for table in tables:  # references first, so a row's parent has its global id
             taken = set(globals_of[table.module].values())
             for local_id, row in rows[table.module].items():
                 if local_id in globals_of[table.module]:
@@ -193,7 +196,7 @@ class DeviceRows:
                 globals_of[table.module][local_id] = item
                 ids[table.module][local_id] = (item, None)
         writes = _Writes()
-        for table in TABLES:
+        for table in tables:
             self._local_table(table, ids[table.module], rows[table.module], globals_of,
                               clock, wall, writes)
         with self._conn() as conn:
@@ -285,7 +288,10 @@ class DeviceRows:
         """Merge records another device sent for ``module`` and write the items they
         describe; every item is checked before anything changes."""
         received = [decode_item(obj, module) for obj in items]
-        self.local_changes(now)  # what changed here first gets its stamps
+        # What changed here first gets its stamps: in the modules this merge can write or
+        # delete in (a diary envelope does not read the other eleven tables; each of a new
+        # device's first envelopes would otherwise compare the whole vault again).
+        self.local_changes(now, _related(module))
         records = self._load(module, [item for item, _r in received])
         clock = self._clock()
         table = BY_MODULE[module]
@@ -348,6 +354,7 @@ class DeviceRows:
         deletes: list[str] = []
         updates: list[tuple[str, int, list[Any]]] = []
         inserts: list[tuple[str, list[Any]]] = []
+        digests: dict[str, str | None] = {}
         for item, merged in items:
             local_id = local_ids.get(item)
             values = self._row_values(table, merged)
@@ -358,8 +365,10 @@ class DeviceRows:
                     deletes.append(item)
             elif local_id is not None:
                 updates.append((item, local_id, values))
+                digests[item] = _record_digest(table, merged)
             elif table.table != "meta":  # the one row of "what is important" is always here
                 inserts.append((item, values))
+                digests[item] = _record_digest(table, merged)
         names = ", ".join(table.names)
         with self._conn() as conn:
             if deletes:
@@ -380,17 +389,18 @@ class DeviceRows:
                     conn.executemany(
                         f"UPDATE {table.table} SET {', '.join(f'{n} = ?' for n in table.names)}"
                         f" WHERE {table.id_column} = ?", [(*r[1:], r[0]) for r in rows])
-                conn.executemany(  # compared in full at the next sync
-                    "UPDATE device_item_ids SET digest = NULL WHERE module = ? AND local_id = ?",
-                    [(module, local_id) for _item, local_id, _v in updates])
+                conn.executemany(  # a row that is not what its record holds (text made
+                    # safe, a neutral value) has no digest: compared in full at the next sync
+                    "UPDATE device_item_ids SET digest = ? WHERE module = ? AND local_id = ?",
+                    [(digests[item], module, local_id) for item, local_id, _v in updates])
                 if table.table == "meta":
                     _index_meta(conn, str(updates[-1][2][0]))
             if inserts:
-                self._insert(conn, table, names, inserts)
+                self._insert(conn, table, names, inserts, digests)
         return waiting
 
     def _insert(self, conn: Connection, table: Table, names: str,
-                inserts: list[tuple[str, list[Any]]]) -> None:
+                inserts: list[tuple[str, list[Any]]], digests: dict[str, str | None]) -> None:
         """New rows with ids chosen here, so each maps to its item without reading back."""
         (first,) = conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table.table}").fetchone()
         rows = [[first + i, *values] for i, (_item, values) in enumerate(inserts)]
@@ -413,8 +423,9 @@ class DeviceRows:
                 except IntegrityError:
                     continue
         conn.executemany("INSERT OR REPLACE INTO device_item_ids(module, local_id, global_id,"
-                         " digest) VALUES (?, ?, ?, NULL)",
-                         [(table.module, row[0], item) for (item, _v), row in written])
+                         " digest) VALUES (?, ?, ?, ?)",
+                         [(table.module, row[0], item, digests.get(item))
+                          for (item, _v), row in written])
 
     def _row_values(self, table: Table, merged: Record) -> Any:
         """The row a merged item is written as; _GONE when it is deleted (or its parent is),
@@ -451,6 +462,37 @@ class DeviceRows:
 
 
 _AS_STORED = frozenset({"text", "time", "date", "int"})
+
+
+def _related(module: str) -> frozenset[str]:
+    """The modules a merge into ``module`` can write or delete rows of (it, and every module
+    that refers to it, transitively: waiting children, cascades), and every module those
+    refer to (so a new row's parent has its global id)."""
+    wanted = {module}
+    for _pass in range(2):
+        grown = True
+        while grown:
+            grown = False
+            for table in TABLES:
+                refs = {c.ref for c in table.columns if c.kind == "ref"}
+                if _pass == 0 and table.module not in wanted and refs & wanted:
+                    wanted.add(table.module)
+                    grown = True
+                if _pass == 1 and table.module in wanted and not refs <= wanted:
+                    wanted |= refs
+                    grown = True
+    return frozenset(wanted)
+
+
+def _record_digest(table: Table, merged: Record) -> str | None:
+    """The digest of what a merged item's record holds, as ``local_changes`` hashes its row;
+    a row written as exactly that needs no comparing at the next sync (one that differs, text
+    made safe for instance, does not match and is compared in full). None while the record
+    lacks a field (a neutral value stands in for it)."""
+    visible = merged.visible()
+    if visible is None or any(name not in visible for name in table.names):
+        return None
+    return _digest([visible[name] for name in table.names])
 
 
 def _json_safe(table: Table) -> bool:
