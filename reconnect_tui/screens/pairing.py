@@ -8,6 +8,7 @@ or shown on screen, never by e-mail or text message.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -25,6 +26,7 @@ from .base import ModuleScreen
 from .events import SyncRequested
 
 if TYPE_CHECKING:
+    from ..store import Toolbox
     from ..sync.client import RelayClient
 
 
@@ -270,7 +272,13 @@ def linked_devices_line(partner: Partner) -> str:
     return line + " " + _("Your safety number is now one number for all of their devices.")
 
 
-class SafetyNumberScreen(ModuleScreen):
+@dataclass(frozen=True)
+class SafetyData:
+    partner: Partner | None
+    """None: the partner is no longer here."""
+
+
+class SafetyNumberScreen(ModuleScreen[SafetyData]):
     """Both sides see the same number: compare it face to face and mark it verified."""
 
     TITLE_TEXT = N_("Safety number")
@@ -281,10 +289,13 @@ class SafetyNumberScreen(ModuleScreen):
     def __init__(self, partner_id: int) -> None:
         super().__init__()
         self.partner_id = partner_id
+        self.partner: Partner | None = None
+        """As last read (``load_data``, in the loading thread)."""
 
-    def _partner(self) -> Partner | None:
-        partners = self.session.dyads.partners()
-        return next((p for p in partners if p.id == self.partner_id), None)
+    def load_data(self, toolbox: Toolbox) -> SafetyData:
+        session = self.current_session()
+        partners = session.dyads.partners() if session is not None else []
+        return SafetyData(next((p for p in partners if p.id == self.partner_id), None))
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="module-body", id="safety-body"):
@@ -295,12 +306,8 @@ class SafetyNumberScreen(ModuleScreen):
             yield Static("", id="safety-devices")
             yield Static("", id="safety-help", classes="help")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._show()
-
-    def _show(self) -> None:
-        partner = self._partner()
+    def show_data(self, data: SafetyData) -> None:
+        self.partner = partner = data.partner
         if partner is None:
             self.query_one("#safety-title", Label).update(_("This partner is no longer here."))
             return
@@ -336,10 +343,9 @@ class SafetyNumberScreen(ModuleScreen):
         )
 
     def action_verify(self) -> None:
-        partner = self._partner()
-        if partner is None:
+        if self.partner is None:
             self.nothing_chosen(_("This partner is no longer here."))
             return
-        self.session.dyads.verify(partner.id)
+        self.session.dyads.verify(self.partner.id)
         self.notify(_("Marked as verified."))
-        self._show()
+        self.request_load()

@@ -36,8 +36,8 @@ async def test_the_safety_number_screen_says_why_the_number_changed(
         assert partner.devices == ("Work PC",) and partner.verified
         assert partner.safety_number != old_number
         app.push_screen(SafetyNumberScreen(partner.id))
-        await wait_for(pilot, lambda: isinstance(app.screen, SafetyNumberScreen))
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, SafetyNumberScreen)
+                       and app.screen.loaded)
         line = _text(app, "#safety-devices")
         assert f"{partner.name} now uses 2 devices (also Work PC)." in line
         assert "changed when they were linked and is still verified" in line

@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from reconnect_tui.screens.messages import ConversationScreen, MessageBubble
+from reconnect_tui.screens.pairing import SafetyNumberScreen
 from reconnect_tui.screens.registry import MODULES
 from reconnect_tui.store import Toolbox, Vault
 from reconnect_tui.sync.dyads import Dyads
@@ -91,3 +92,20 @@ async def test_a_form_reads_its_draft_off_the_ui_thread(vault_path, user_templat
         assert form.query_one(DraftNotice).display
         assert log.on_ui() == [], f"the form read the vault on the UI thread: {log.on_ui()[:3]}"
         assert any("draft" in sql.lower() for sql in log.off_ui())
+
+
+async def test_the_safety_number_reads_off_the_ui_thread(paired, user):
+    """The safety number screen reads its partner in the loading thread, like the others."""
+    app = make_app(user.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        [partner] = app.dyads.partners()
+        with statements_by_thread(app) as log:
+            app.push_screen(SafetyNumberScreen(partner.id))
+            await wait_for(pilot, lambda: isinstance(app.screen, SafetyNumberScreen)
+                           and app.screen.loaded)
+            await wait_for(pilot, lambda: not any(w.is_running for w in app.workers))
+        assert log.on_ui() == [], f"the safety number read on the UI thread: {log.on_ui()[:3]}"
+        assert log.off_ui() and log.changes() == []
+        assert app.screen.partner is not None and app.screen.partner.id == partner.id

@@ -93,14 +93,13 @@ async def test_user_joins_wrong_code_then_right_and_verifies(
         screen.query_one("#invite-code", Input).value = code.lower().replace("-", "")
         screen.query_one("#invite-code", Input).focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SafetyNumberScreen))
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, SafetyNumberScreen)
+                       and app.screen.loaded)
         partner = app.dyads.partners()[0]
         assert shown(app, "#safety-number") == safety_rows(partner.safety_number)
         assert "Not verified yet." in shown(app, "#safety-status")
         await pilot.press("v")
-        await pilot.pause()
-        assert "Verified" in shown(app, "#safety-status")
+        await wait_for(pilot, lambda: "Verified" in shown(app, "#safety-status"))
         assert app.dyads.partners()[0].verified
         await app.workers.wait_for_complete()  # the sync started after joining
 
