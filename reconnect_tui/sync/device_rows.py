@@ -128,12 +128,6 @@ class DeviceRows:
             conn.execute("DELETE FROM device_item_ids WHERE module = ? AND global_id = ?",
                          (module, item))
 
-    def _local_id(self, module: str, item: str) -> int | None:
-        with self.vault.read() as conn:
-            row = conn.execute("SELECT local_id FROM device_item_ids WHERE module = ? AND"
-                               " global_id = ?", (module, item)).fetchone()
-        return int(row[0]) if row else None
-
     def _rows(self, table: Table) -> dict[int, tuple[Any, ...]]:
         where = f" WHERE {table.where}" if table.where else ""
         with self.vault.read() as conn:
@@ -350,6 +344,7 @@ class DeviceRows:
                 "SELECT global_id, local_id FROM device_item_ids WHERE module = ? AND global_id"
                 " IN (SELECT value FROM json_each(?))",
                 (module, json.dumps([item for item, _r in items])))}
+        parents = self._parents(table)
         waiting: list[tuple[str, Record]] = []
         deletes: list[str] = []
         updates: list[tuple[str, int, list[Any]]] = []
@@ -357,7 +352,7 @@ class DeviceRows:
         digests: dict[str, str | None] = {}
         for item, merged in items:
             local_id = local_ids.get(item)
-            values = self._row_values(table, merged)
+            values = self._row_values(table, merged, parents)
             if values is _WAIT:
                 waiting.append((item, merged))
             elif values is _GONE:
@@ -427,7 +422,19 @@ class DeviceRows:
                          [(table.module, row[0], item, digests.get(item))
                           for (item, _v), row in written])
 
-    def _row_values(self, table: Table, merged: Record) -> Any:
+    def _parents(self, table: Table) -> dict[str, dict[str, int]]:
+        """Per module ``table`` refers to: global id -> local row id, one read each (not one
+        read per reference of every item written)."""
+        out: dict[str, dict[str, int]] = {}
+        with self.vault.read() as conn:
+            for module in {c.ref for c in table.columns if c.kind == "ref"}:
+                out[module] = {r[0]: int(r[1]) for r in conn.execute(
+                    "SELECT global_id, local_id FROM device_item_ids WHERE module = ?",
+                    (module,))}
+        return out
+
+    def _row_values(self, table: Table, merged: Record,
+                    parents: dict[str, dict[str, int]]) -> Any:
         """The row a merged item is written as; _GONE when it is deleted (or its parent is),
         _WAIT while a parent it needs is missing."""
         visible = merged.visible()
@@ -435,13 +442,15 @@ class DeviceRows:
             return _GONE
         values: list[Any] = []
         for column in table.columns:
-            value = self._local_value(column, (visible or {}).get(column.name, _MISSING), merged)
+            value = self._local_value(column, (visible or {}).get(column.name, _MISSING), merged,
+                                      parents)
             if value is _WAIT or value is _GONE:
                 return value
             values.append(value)
         return values
 
-    def _local_value(self, column: Column, value: Any, merged: Record) -> Any:
+    def _local_value(self, column: Column, value: Any, merged: Record,
+                     parents: dict[str, dict[str, int]]) -> Any:
         if value is _MISSING:  # not written since a deletion: the column's neutral value
             return _neutral(column, merged)
         if value is None:
@@ -452,7 +461,7 @@ class DeviceRows:
             return int(value)
         if column.kind != "ref":
             return value
-        parent = self._local_id(column.ref, value)
+        parent = parents[column.ref].get(value)
         if parent is not None:
             return parent
         kept = self._load(column.ref, [value]).get(value)
