@@ -57,6 +57,12 @@ def _forum(ctx: Context) -> None:
     forum.run(ctx)
 
 
+def _devices(ctx: Context) -> None:
+    from . import devices
+
+    devices.run(ctx)
+
+
 AREAS: tuple[Area, ...] = (
     Area("life-domains", N_("What matters and life domains"), domains.run),
     Area("goals", N_("Goals"), goals.run),
@@ -71,6 +77,7 @@ AREAS: tuple[Area, ...] = (
     Area("sharing", N_("Sharing: who sees what"), _sharing),
     Area("shared", N_("Shared with me"), _shared, PROVIDER),
     Area("forum", N_("Peer forum"), _forum),
+    Area("devices", N_("Devices"), _devices, BOTH),
 )
 """The modules, in the full app's order (``screens/registry.py``: that one imports Textual)."""
 
