@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _dyad import pair  # noqa: E402
 from relay_server import RelayProcess  # noqa: E402
 from vault import build_ten_year_vault  # noqa: E402
 
@@ -158,12 +159,7 @@ def people(tmp: Path, url: str, devices_each: int) -> tuple[list[Vault], list[Va
     provider, _ = Vault.create(base / "p" / "vault.db", PASSPHRASE,
                                Profile("Dr Bench", Role.PROVIDER))
     user, _ = Vault.create(base / "u" / "vault.db", PASSPHRASE, Profile("Bench User"))
-    with relay_for(provider, url) as port:
-        code = Dyads(provider).create_invitation(port)
-    with relay_for(user, url) as port:
-        Dyads(user).join(code, port)
-    for vault in (user, provider, user):
-        sync_and_process(vault, url)
+    pair(provider, user, url)
     users, providers = [user], [provider]
     if devices_each == 2:
         for side, name in ((users, "Work PC"), (providers, "Office laptop")):

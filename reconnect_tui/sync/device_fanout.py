@@ -578,11 +578,7 @@ class Fanout:
         pickle = session.pickle(self._pickle_key)
         row_kept: MessageRow | None = None
         if inner.type == "message":
-            about = inner.fields.get("about")
-            row = MessageRow(inner.id, False, inner.fields["text"], inner.time, inner.n,
-                             "unread", inner.fields.get("reply_to"),
-                             (about["module"], about["item_id"], about["title"]) if about
-                             else None)
+            row = messages.received_row(inner)
             kept = self.repo.record_from_device(device, pickle, inbox_id, inner.id, row=row)
             row_kept = row
         elif inner.type == "receipt":

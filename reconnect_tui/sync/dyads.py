@@ -571,11 +571,7 @@ class Dyads:
         inner = messages.decode(plaintext, sender=record.ed25519, recipient=self.identity_key)
         pickle = session.pickle(self._pickle_key)
         if inner.type == "message":
-            about = inner.fields.get("about")
-            row = MessageRow(inner.id, False, inner.fields["text"], inner.time, inner.n,
-                             "unread", inner.fields.get("reply_to"),
-                             (about["module"], about["item_id"], about["title"]) if about
-                             else None)
+            row = messages.received_row(inner)
             kept = self.repo.record_received(record.id, pickle, inbox_id, inner.id, row=row)
             if not kept and inner.fields.get("resent") is True:  # held already: quietly
                 self.repo.record_resent_duplicate(record.id, pickle, inbox_id)

@@ -18,6 +18,7 @@ from typing import Any
 from .. import wire
 from ..errors import ProtocolError
 from ..i18n import _
+from ..store.repositories.dyads import MessageRow
 from . import padding
 
 VERSION = 1
@@ -130,3 +131,11 @@ def check_echo(rest: dict[str, Any]) -> None:
             of.get("read"), bool):
         raise bad
     check_message_fields(of)
+
+
+def received_row(inner: DyadPlaintext) -> MessageRow:
+    """The row a received ``message`` is kept as: unread, with what it answers and is about."""
+    about = inner.fields.get("about")
+    return MessageRow(inner.id, False, inner.fields["text"], inner.time, inner.n, "unread",
+                      inner.fields.get("reply_to"),
+                      (about["module"], about["item_id"], about["title"]) if about else None)
